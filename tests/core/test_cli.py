@@ -1,0 +1,129 @@
+"""The command line as a person or a script uses it: real processes, real archives."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.makefiles import corrupt_pdf, html_article, text_file
+
+
+def xarchive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xarchive", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def collected(tmp_path: Path) -> Path:
+    folder = tmp_path / "collected"
+    html_article(
+        folder / "ban.html",
+        "Ministry confirms the ban",
+        "The Interior Ministry cited national security before the Islamabad High Court.",
+    )
+    text_file(folder / "note.md", "# Note\n\nVPN throttling was reported in March 2024.")
+    return folder
+
+
+def test_help_everywhere() -> None:
+    for command in ([], ["init"], ["import"], ["search"], ["show"], ["reindex"], ["verify"]):
+        result = xarchive(*command, "--help")
+        assert result.returncode == 0, result.stderr
+        assert "usage: xarchive" in result.stdout
+
+
+def test_init_import_search_show_verify(tmp_path: Path, collected: Path) -> None:
+    root = tmp_path / "case.xarchive"
+    assert xarchive("init", str(root)).returncode == 0
+    result = xarchive("import", str(collected), "--archive", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "2 imported, 0 skipped, 0 failed" in result.stderr
+
+    result = xarchive("search", '"national security"', "--archive", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "Ministry confirms the ban" in result.stdout
+    assert "[national] [security]" in result.stdout
+
+    result = xarchive("search", "*", "--archive", str(root), "--json", "--sort", "date")
+    data = json.loads(result.stdout)
+    assert data["total"] == 2
+    assert data["facets"]["kind"] == {"article": 1, "text": 1}
+    item_id = next(h["id"] for h in data["hits"] if h["kind"] == "article")
+
+    result = xarchive("show", str(item_id), "--archive", str(root), "--text")
+    assert result.returncode == 0, result.stderr
+    assert "SHA-256:" in result.stdout and "ban.html" in result.stdout
+    assert "national security" in result.stdout
+    sha = next(h["sha256"] for h in data["hits"] if h["id"] == item_id)
+    result = xarchive("show", sha[:10], "--archive", str(root), "--json")
+    assert json.loads(result.stdout)["original_name"] == "ban.html"
+
+    result = xarchive("verify", "--archive", str(root))
+    assert result.returncode == 0 and "All 2 originals verified" in result.stdout
+
+
+def test_verify_reports_a_changed_and_a_missing_original(tmp_path: Path, collected: Path) -> None:
+    root = tmp_path / "case.xarchive"
+    xarchive("import", str(collected), "--archive", str(root), "--create")
+    blobs = sorted(p for p in (root / "blobs").glob("??/??/*"))
+    assert len(blobs) == 2
+    blobs[0].chmod(0o644)
+    blobs[0].write_bytes(blobs[0].read_bytes() + b"tampered")
+    blobs[1].unlink()
+    result = xarchive("verify", "--archive", str(root))
+    assert result.returncode == 1
+    assert "CHANGED" in result.stdout and "MISSING" in result.stdout
+    assert "2 of 2 originals failed verification" in result.stdout
+
+
+def test_exit_code_is_an_error_only_when_nothing_could_be_imported(tmp_path: Path) -> None:
+    root = tmp_path / "case.xarchive"
+    xarchive("init", str(root))
+    bad = corrupt_pdf(tmp_path / "bad.pdf")
+    result = xarchive("import", str(bad), "--archive", str(root))
+    assert result.returncode == 1
+    assert "bad.pdf" in result.stderr and "Traceback" not in result.stderr
+    good = text_file(tmp_path / "good.txt", "fine")
+    result = xarchive("import", str(bad), str(good), "--archive", str(root))
+    assert result.returncode == 0
+    assert "1 imported, 0 skipped, 1 failed" in result.stderr
+
+
+def test_errors_are_one_clear_line(tmp_path: Path) -> None:
+    cases = [
+        (["search", "x", "--archive", str(tmp_path / "none")], "is not an xarchive archive"),
+        (["init", str(tmp_path)], ""),
+        (["search", '"open', "--archive", str(tmp_path / "a")], "never closed"),
+        (["show", "999", "--archive", str(tmp_path / "a")], "no item with id 999"),
+    ]
+    (tmp_path / "x.txt").write_text("not empty")
+    xarchive("init", str(tmp_path / "a"))
+    for args, message in cases:
+        result = xarchive(*args)
+        assert result.returncode == 1, args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("xarchive: error:"), result.stderr
+        assert message in lines[0]
+
+
+def test_search_reports_a_missing_index(tmp_path: Path, collected: Path) -> None:
+    root = tmp_path / "case.xarchive"
+    xarchive("import", str(collected), "--archive", str(root), "--create")
+    import shutil
+
+    shutil.rmtree(root / "index")
+    result = xarchive("search", "ministry", "--archive", str(root))
+    assert result.returncode == 1
+    assert "index is missing" in result.stderr and "xarchive reindex" in result.stderr
+    assert xarchive("reindex", "--archive", str(root)).returncode == 0
+    assert "Ministry confirms the ban" in xarchive("search", "ministry", "--archive", str(root)).stdout

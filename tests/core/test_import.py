@@ -1,0 +1,226 @@
+"""Importing as a researcher does: folders of mixed files, again and again, with bad ones among them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_import
+from tests.makefiles import (
+    binary_junk,
+    corrupt_pdf,
+    html_article,
+    png,
+    symlink_loop,
+    text_file,
+    truncated_png,
+)
+from xarchive.core import blobs
+from xarchive.core.archive import Archive
+from xarchive.core.importing import ImportOptions, import_paths
+from xarchive.core.jobs import CancelToken, Progress
+from xarchive.core.search import Searcher
+from xarchive.core.store import items as item_store
+from xarchive.core.store import runs
+from xarchive.core.verify import verify
+
+
+def small_folder(root: Path) -> Path:
+    text_file(root / "notes" / "timeline.md", "# Timeline\n\nOn 17 February 2024 X went dark.")
+    text_file(root / "notes" / "sources.txt", "NetBlocks recorded the disruption.")
+    html_article(
+        root / "articles" / "ban.html",
+        "Ministry confirms the ban on X",
+        "The Interior Ministry told the Islamabad High Court that X was blocked.\n\n"
+        "It cited national security and public order as its reasons.",
+    )
+    png(root / "shots" / "blank.png")
+    return root
+
+
+def test_importing_a_folder_stores_originals_text_and_provenance(
+    archive: Archive, tmp_path: Path
+) -> None:
+    folder = small_folder(tmp_path / "collected")
+    report = run_import(archive, folder)
+    assert report.status == "completed"
+    assert len(report.imported) == 4 and not report.failed
+    items = {i.original_name: i for i in item_store.items(archive.db)}
+    article = items["ban.html"]
+    assert article.kind == "article"
+    assert "national security" in item_store.pages(archive.db, article.id)[0].text
+    assert items["timeline.md"].kind == "text"
+    assert items["blank.png"].kind == "image"
+    for item in items.values():
+        blob = blobs.blob_path(archive.blobs_dir, item.sha256)
+        assert blobs.hash_file(blob) == item.sha256
+        assert blob.stat().st_size == item.size
+        assert item.original_path.startswith(str(folder))
+        assert item.source_root == str(folder)
+        assert item.imported_at and item.captured_at
+        (source,) = item_store.sources(archive.db, item.id)
+        assert source.run_id == report.run_id and source.root == str(folder)
+    run = runs.get_run(archive.db, report.run_id)
+    assert (run.status, run.imported, run.failed) == ("completed", 4, 0)
+    assert not list((archive.blobs_dir / ".tmp").glob("**/*.part"))
+
+
+def test_reimport_is_a_no_op_that_reads_no_unchanged_file(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = small_folder(tmp_path / "collected")
+    run_import(archive, folder)
+    staged: list[Path] = []
+    real_stage = blobs.stage_copy
+
+    def counting_stage(source: Path, staging: Path) -> blobs.StagedFile:
+        staged.append(source)
+        return real_stage(source, staging)
+
+    monkeypatch.setattr(blobs, "stage_copy", counting_stage)
+    again = run_import(archive, folder)
+    assert len(again.skipped) == 4 and not again.imported and not again.failed
+    assert {o.reason for o in again.skipped} == {"unchanged since the last import"}
+    assert staged == []  # nothing was read, let alone hashed
+    assert item_store.count_items(archive.db) == 4
+
+
+def test_a_changed_file_is_imported_as_a_new_version(archive: Archive, tmp_path: Path) -> None:
+    folder = small_folder(tmp_path / "collected")
+    run_import(archive, folder)
+    note = folder / "notes" / "sources.txt"
+    old = item_store.find_item(archive.db, blobs.hash_file(note))
+    note.write_text("NetBlocks and others recorded the disruption from 17 February.")
+    os.utime(note, ns=(note.stat().st_atime_ns, note.stat().st_mtime_ns + 10**9))
+    report = run_import(archive, folder)
+    assert [Path(o.path).name for o in report.imported] == ["sources.txt"]
+    assert f"item #{old.id}" in report.imported[0].reason
+    assert len(report.skipped) == 3
+    assert item_store.count_items(archive.db) == 5  # the earlier version is kept
+    new = item_store.get_item(archive.db, report.imported[0].item_id or 0)
+    assert new.extra["previous_version"] == old.id
+
+
+def test_a_touched_but_unchanged_file_adds_nothing(archive: Archive, tmp_path: Path) -> None:
+    folder = small_folder(tmp_path / "collected")
+    run_import(archive, folder)
+    note = folder / "notes" / "sources.txt"
+    os.utime(note, ns=(note.stat().st_atime_ns, note.stat().st_mtime_ns + 10**9))
+    report = run_import(archive, folder)
+    reasons = {Path(o.path).name: o.reason for o in report.skipped}
+    assert reasons["sources.txt"] == "unchanged content (only the file's date changed)"
+    assert item_store.count_items(archive.db) == 4
+
+
+def test_the_same_file_twice_is_one_item_with_both_sources(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "collected"
+    first = text_file(folder / "a" / "statement.md", "# Joint statement\n\nRestore access to X.")
+    shutil.copy(first, folder / "b-copy-of-statement.md")
+    report = run_import(archive, folder)
+    assert len(report.imported) == 1 and len(report.skipped) == 1
+    assert "same content as" in report.skipped[0].reason
+    (item,) = item_store.items(archive.db)
+    paths = sorted(Path(s.path).name for s in item_store.sources(archive.db, item.id))
+    assert paths == ["b-copy-of-statement.md", "statement.md"]
+
+
+def test_bad_files_are_reported_with_reasons_and_the_rest_imports(
+    archive: Archive, tmp_path: Path
+) -> None:
+    folder = small_folder(tmp_path / "collected")
+    bad = folder / "bad"
+    bad.mkdir()
+    corrupt_pdf(bad / "submission.pdf")
+    truncated_png(bad / "screenshot.png")
+    (bad / "empty.pdf").write_bytes(b"")
+    binary_junk(bad / "article.html")
+    symlink_loop(bad)
+    report = run_import(archive, folder)
+    reasons = {Path(o.path).name: o.reason for o in report.failed}
+    assert set(reasons) == {
+        "submission.pdf", "screenshot.png", "empty.pdf", "article.html", "loop-a.pdf",
+        "loop-b.pdf",
+    }  # fmt: skip
+    assert "damaged" in reasons["submission.pdf"] or "not a valid PDF" in reasons["submission.pdf"]
+    assert "truncated" in reasons["screenshot.png"] or "damaged" in reasons["screenshot.png"]
+    assert "empty" in reasons["empty.pdf"]
+    assert "binary" in reasons["article.html"]
+    assert "loops back on itself" in reasons["loop-a.pdf"]
+    assert len(report.imported) == 4
+    stored = runs.run_errors(archive.db, report.run_id)
+    assert {Path(p).name for p, _ in stored} == set(reasons)
+    assert verify(archive).ok
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") and os.geteuid() == 0, reason="needs setpriv")
+def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
+    folder = small_folder(tmp_path / "collected")
+    secret = text_file(folder / "secret.txt", "private")
+    secret.chmod(0)
+    root = tmp_path / "a.xarchive"
+    Archive.create(root).close()
+    command = [sys.executable, "-m", "xarchive.cli", "import", str(folder), "--archive", str(root),
+               "--workers", "0"]  # fmt: skip
+    if os.geteuid() == 0:  # root reads anything: drop the capability that lets it
+        caps = "-dac_override,-dac_read_search"
+        command = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", *command]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "secret.txt: cannot be read: permission denied" in result.stderr
+    assert "4 imported" in result.stderr
+
+
+def test_cancel_keeps_what_was_committed(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    for n in range(60):
+        text_file(folder / f"note-{n:03d}.txt", f"Note {n} about the blocking of X, day {n}.")
+    cancel = CancelToken()
+
+    def progress(p: Progress) -> None:
+        if p.phase == "importing" and p.done >= 10:
+            cancel.cancel()
+
+    report = import_paths(archive, [folder], ImportOptions(workers=2), progress, cancel)
+    assert report.status == "cancelled"
+    committed = item_store.count_items(archive.db)
+    assert 10 <= committed < 60
+    assert committed == len(report.imported)
+    assert runs.get_run(archive.db, report.run_id).status == "cancelled"
+    assert verify(archive).ok
+    searcher = Searcher(archive)
+    assert searcher.search("blocking", limit=100).total == committed
+    searcher.close()
+    rest = run_import(archive, folder)  # a second import finishes the job
+    assert len(rest.imported) == 60 - committed
+    assert item_store.count_items(archive.db) == 60
+
+
+def test_worker_processes_give_the_same_result(tmp_path: Path) -> None:
+    folder = small_folder(tmp_path / "collected")
+    results = []
+    for workers in (0, 2):
+        with Archive.create(tmp_path / f"w{workers}") as archive:
+            report = import_paths(archive, [folder], ImportOptions(workers=workers))
+            results.append(
+                sorted((i.sha256, i.kind, i.title) for i in item_store.items(archive.db))
+            )
+            assert not report.failed
+    assert results[0] == results[1]
+
+
+def test_the_archive_itself_is_never_imported(tmp_path: Path) -> None:
+    folder = small_folder(tmp_path / "collected")
+    with Archive.create(folder / "inside.xarchive") as archive:
+        report = run_import(archive, folder)
+        assert all("inside.xarchive" not in o.path for o in report.outcomes)
+        assert len(report.imported) == 4
+
+
+def test_a_missing_path_is_reported(archive: Archive, tmp_path: Path) -> None:
+    report = run_import(archive, tmp_path / "no-such-folder")
+    assert [(o.status, o.reason) for o in report.outcomes] == [("failed", "does not exist")]

@@ -1,0 +1,143 @@
+"""Searching: words, phrases, fields, dates, fuzzy and prefix, snippets with pages, facets, reindex."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_import
+from tests.makefiles import html_article, text_file
+from xarchive.core.archive import Archive
+from xarchive.core.errors import IndexUnavailable, QueryError
+from xarchive.core.indexing import index_state, reindex
+from xarchive.core.search import Searcher
+
+
+@pytest.fixture
+def searchable(archive: Archive, tmp_path: Path) -> Archive:
+    folder = tmp_path / "collected"
+    html_article(
+        folder / "ministry.html",
+        "Ministry confirms the ban",
+        "The Interior Ministry told the court that national security required the block.\n\n"
+        "Critics called the blocking of platforms censorship.",
+    )
+    html_article(
+        folder / "urdu.html",
+        "ایکس پر پابندی",
+        "وزارت داخلہ نے عدالت کو بتایا کہ پاکستان میں ایکس پر پابندی لگائی گئی۔",
+        lang="ur",
+    )
+    text_file(folder / "timeline.md", "# Timeline\n\nThe election was held on 8 February 2024.")
+    text_file(folder / "vpn.txt", "Many users reached the platform through VPN services.")
+    run_import(archive, folder)
+    return archive
+
+
+def titles(archive: Archive, query: str, **kwargs: object) -> list[str]:
+    searcher = Searcher(archive)
+    try:
+        return [h.item.title for h in searcher.search(query, limit=50, **kwargs).hits]  # type: ignore[arg-type]
+    finally:
+        searcher.close()
+
+
+def test_words_stems_and_phrases(searchable: Archive) -> None:
+    assert titles(searchable, "blocked") == ["Ministry confirms the ban"]  # stem of "block"
+    assert titles(searchable, '"national security"') == ["Ministry confirms the ban"]
+    assert titles(searchable, '"security national"') == []
+    assert sorted(titles(searchable, "platform OR election")) == sorted(
+        ["Ministry confirms the ban", "Timeline", "vpn"]
+    ) or len(titles(searchable, "platform OR election")) == 3
+
+
+def test_boolean_prefix_and_fuzzy(searchable: Archive) -> None:
+    assert titles(searchable, "platform NOT censorship") == [titles(searchable, "VPN")[0]]
+    assert titles(searchable, "censor*") == ["Ministry confirms the ban"]
+    assert titles(searchable, "ministyr~") == ["Ministry confirms the ban"]
+
+
+def test_urdu_words_are_found_whatever_the_keyboard(searchable: Archive) -> None:
+    assert titles(searchable, "پابندی") == ["ایکس پر پابندی"]
+    assert titles(searchable, "پاكستان") == ["ایکس پر پابندی"]  # Arabic kaf typed
+    assert titles(searchable, "lang:ur") == ["ایکس پر پابندی"]
+
+
+def test_fields_and_dates(searchable: Archive) -> None:
+    assert sorted(titles(searchable, "kind:article")) == ["Ministry confirms the ban", "ایکس پر پابندی"]
+    assert titles(searchable, "author:desk kind:article lang:en") == ["Ministry confirms the ban"]
+    assert len(titles(searchable, "date:2024-04-18")) == 2  # the articles' published date
+    assert titles(searchable, "date:2024-04-01..2024-04-30 ministry") == ["Ministry confirms the ban"]
+    assert titles(searchable, "date:..2023-12-31") == []
+
+
+def test_snippets_mark_the_words_and_name_the_page(searchable: Archive) -> None:
+    searcher = Searcher(searchable)
+    (hit,) = searcher.search("censorship").hits
+    assert hit.snippet is not None and hit.snippet.page == 1
+    assert ("censorship", True) in hit.snippet.parts
+    assert "[censorship]" in hit.snippet.marked()
+    searcher.close()
+
+
+def test_facets_count_the_whole_result(searchable: Archive) -> None:
+    searcher = Searcher(searchable)
+    results = searcher.search("*", limit=1)
+    assert results.total == 4 and len(results.hits) == 1
+    assert dict(results.facets["kind"]) == {"article": 2, "text": 2}
+    assert dict(results.facets["language"])["ur"] == 1
+    assert dict(results.facets["source"]) == {"test-outlet.example": 2}
+    assert "2024-04" in dict(results.facets["month"])
+    searcher.close()
+
+
+def test_sort_by_date(searchable: Archive) -> None:
+    searcher = Searcher(searchable)
+    dates = [h.item.date for h in searcher.search("*", sort="date").hits]
+    assert dates == sorted(dates, reverse=True)
+    dates = [h.item.date for h in searcher.search("*", sort="date-asc").hits]
+    assert dates == sorted(dates)
+    searcher.close()
+
+
+def test_paging_through_results(searchable: Archive) -> None:
+    searcher = Searcher(searchable)
+    all_ids = [h.item.id for h in searcher.search("*", limit=10).hits]
+    paged = [h.item.id for off in range(4) for h in searcher.search("*", offset=off, limit=1).hits]
+    assert paged == all_ids
+    searcher.close()
+
+
+def test_a_bad_query_raises_a_clear_error(searchable: Archive) -> None:
+    searcher = Searcher(searchable)
+    with pytest.raises(QueryError, match="never closed"):
+        searcher.search('"national security')
+    searcher.close()
+
+
+def test_reindex_from_the_database_alone_gives_the_same_results(searchable: Archive) -> None:
+    queries = ["blocked", '"national security"', "پابندی", "kind:text", "date:2024-04", "*"]
+    before = {q: titles(searchable, q) for q in queries}
+    shutil.rmtree(searchable.index_dir)
+    state = index_state(searchable)
+    assert state.health.state == "missing" and "reindex" in state.describe()
+    with pytest.raises(IndexUnavailable, match="missing"):
+        Searcher(searchable)
+    assert reindex(searchable) == 4
+    assert {q: titles(searchable, q) for q in queries} == before
+    assert index_state(searchable).up_to_date
+
+
+def test_a_damaged_index_is_detected_not_a_crash(searchable: Archive) -> None:
+    for segment in searchable.index_dir.glob("*.seg"):
+        segment.write_bytes(b"garbage")
+    for toc in searchable.index_dir.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    state = index_state(searchable)
+    assert state.health.state == "corrupt"
+    with pytest.raises(IndexUnavailable, match="damaged"):
+        Searcher(searchable)
+    reindex(searchable)
+    assert titles(searchable, "blocked") == ["Ministry confirms the ban"]

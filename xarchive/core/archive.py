@@ -1,0 +1,230 @@
+"""An archive on disk: open or create it, its folders, its database and its lock.
+
+    Case.xarchive/
+      archive.sqlite   the truth (WAL, foreign keys, numbered migrations)
+      blobs/           originals by SHA-256, never modified
+      derived/         thumbnails, OCR text, sanitised HTML: rebuildable caches
+      index/           the Whoosh index: a rebuildable cache of archive.sqlite
+      archive.lock     held (flock) by the one process allowed to write
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from .. import __version__
+from .errors import ArchiveCorrupt, ArchiveExists, ArchiveLocked, ArchiveNotFound
+from .store import migrations, runs
+
+DB_NAME = "archive.sqlite"
+LOCK_NAME = "archive.lock"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the archive's pragmas. One per thread: never share one."""
+    if readonly:
+        conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    else:
+        conn = sqlite3.connect(db_path, isolation_level=None)
+    # isolation_level=None: we open transactions ourselves (BEGIN / `with conn`
+    # would not start one in autocommit mode), see `Archive.transaction`.
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+class Archive:
+    """One open archive. Use `Archive.create` or `Archive.open`, then `close()`."""
+
+    def __init__(self, root: Path, conn: sqlite3.Connection, lock: IO[bytes] | None) -> None:
+        self.root = root
+        self.db = conn
+        self._lock = lock
+
+    # -- paths ---------------------------------------------------------------
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.root / "blobs"
+
+    @property
+    def derived_dir(self) -> Path:
+        return self.root / "derived"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def writable(self) -> bool:
+        return self._lock is not None
+
+    # -- life cycle ------------------------------------------------------------
+    @classmethod
+    def create(cls, root: Path, name: str = "") -> Archive:
+        """Create an empty archive in `root` (which may exist if empty).
+
+        Raises ArchiveExists if there is an archive there already, and OSError
+        if the folder cannot be written.
+        """
+        root = Path(root).expanduser().absolute()
+        if (root / DB_NAME).exists():
+            raise ArchiveExists(f"there is already an archive in {root}")
+        if root.exists() and any(root.iterdir()):
+            raise ArchiveExists(f"{root} is not empty; choose a new or empty folder")
+        for sub in ("blobs", "derived", "index"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        connect(root / DB_NAME).close()
+        archive = cls.open(root)
+        with archive.transaction():
+            archive.set_setting("name", name or root.name)
+            archive.set_setting("created_at", utc_now())
+            archive.set_setting("created_by_version", __version__)
+        return archive
+
+    @classmethod
+    def open(cls, root: Path, readonly: bool = False) -> Archive:
+        """Open an existing archive, migrating its schema if it is older.
+
+        Read-only opens take no lock and can run beside a writer. Raises
+        ArchiveNotFound, ArchiveLocked (another process is writing), ArchiveTooNew
+        or ArchiveCorrupt.
+        """
+        root = Path(root).expanduser().absolute()
+        db_path = root / DB_NAME
+        if not db_path.is_file():
+            if root.is_dir() and not any(root.iterdir()):
+                raise ArchiveNotFound(f"{root} is empty; create an archive with `xarchive init`")
+            raise ArchiveNotFound(f"{root} is not an xarchive archive (no {DB_NAME})")
+        lock = None if readonly else _acquire_lock(root / LOCK_NAME)
+        try:
+            conn = connect(db_path, readonly=readonly)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                if readonly:
+                    migrations_needed = migrations.schema_version(conn) != migrations.LATEST
+                    if migrations_needed:
+                        conn.close()
+                        raise ArchiveNotFound(
+                            f"{root} needs a schema upgrade; open it once for writing first"
+                        )
+                else:
+                    migrations.migrate(conn)
+                    runs.mark_interrupted_runs(conn)
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise ArchiveCorrupt(f"{db_path} cannot be read as a database: {exc}") from exc
+        except BaseException:
+            if lock is not None:
+                lock.close()
+            raise
+        for sub in ("blobs", "derived", "index"):
+            if not readonly:
+                (root / sub).mkdir(exist_ok=True)
+        return cls(root, conn, lock)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- database ---------------------------------------------------------------
+    def new_connection(self) -> sqlite3.Connection:
+        """A fresh connection for another thread (SQLite connections are per thread)."""
+        return connect(self.db_path, readonly=not self.writable)
+
+    @contextlib.contextmanager
+    def transaction(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
+        conn = conn or self.db
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- settings (archive-level, kept in the database) ---------------------------
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def user_name(self) -> str:
+        """Who is making changes: the archive's `user_name` setting, else the login."""
+        return self.setting("user_name") or _login_name()
+
+    @property
+    def name(self) -> str:
+        return self.setting("name", self.root.name)
+
+    def audit(self, action: str, **detail: Any) -> None:
+        """Record a change in the audit log (inside the caller's transaction)."""
+        runs.audit(self.db, utc_now(), self.user_name, action, detail)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def _acquire_lock(path: Path) -> IO[bytes]:
+    try:
+        handle = path.open("a+b")
+    except OSError as exc:
+        raise ArchiveLocked(f"cannot open the archive for writing: {exc.strerror}") from exc
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        handle.close()
+        raise ArchiveLocked(
+            f"the archive {path.parent} is in use by another xarchive process; "
+            "close it there and try again"
+        ) from exc
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n".encode())
+    handle.flush()
+    return handle

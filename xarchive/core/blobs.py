@@ -1,0 +1,96 @@
+"""Content-addressed storage of originals: blobs/ab/cd/<sha256>, never modified.
+
+A blob is written to a temporary file in blobs/.tmp, fsynced, and renamed into
+place (then the folder is fsynced), so a blob is either absent or whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFile:
+    """A copy of a source file in the staging area, with the hash of what was copied."""
+
+    tmp_path: Path
+    sha256: str
+    size: int
+
+
+def blob_path(blobs_dir: Path, sha256: str) -> Path:
+    return blobs_dir / sha256[:2] / sha256[2:4] / sha256
+
+
+def staging_dir(blobs_dir: Path) -> Path:
+    return blobs_dir / ".tmp"
+
+
+def stage_copy(source: Path, staging: Path) -> StagedFile:
+    """Copy `source` into `staging` while hashing it, in one read; fsync the copy.
+
+    Hashing the bytes we copy (not the file a second time) means the hash always
+    describes the stored bytes, even if the source changes meanwhile. Raises
+    OSError as the file system reports it.
+    """
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = staging / f"{uuid.uuid4().hex}.part"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with source.open("rb") as src, tmp.open("wb") as dst:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+                size += len(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return StagedFile(tmp, digest.hexdigest(), size)
+
+
+def commit_blob(blobs_dir: Path, staged: StagedFile) -> Path:
+    """Move a staged copy to its content address (or drop it if the blob is there)."""
+    final = blob_path(blobs_dir, staged.sha256)
+    if final.exists():
+        staged.tmp_path.unlink(missing_ok=True)
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged.tmp_path, final)
+    os.chmod(final, 0o444)
+    _fsync_dir(final.parent)
+    return final
+
+
+def hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def clear_staging(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,59 @@
+"""The errors the core raises, each turned into one clear sentence at the edges."""
+
+from __future__ import annotations
+
+
+class XArchiveError(Exception):
+    """Base of every error the core reports to a person."""
+
+
+class ArchiveNotFound(XArchiveError):
+    """The folder is not an xarchive archive (no archive.sqlite)."""
+
+
+class ArchiveExists(XArchiveError):
+    """`init` was asked to create an archive where one already is."""
+
+
+class ArchiveLocked(XArchiveError):
+    """Another process holds the archive's write lock."""
+
+
+class ArchiveTooNew(XArchiveError):
+    """The archive was written by a newer xarchive whose schema we do not know."""
+
+
+class ArchiveCorrupt(XArchiveError):
+    """archive.sqlite cannot be read as a database."""
+
+
+class UnreadableFile(XArchiveError):
+    """A file could not be imported; the message says why, for a person."""
+
+
+class UnsupportedFile(UnreadableFile):
+    """The file's content matches no importer."""
+
+
+class IndexUnavailable(XArchiveError):
+    """The search index is missing, stale or corrupt; `reindex` rebuilds it."""
+
+
+class QueryError(XArchiveError):
+    """A search query could not be understood; the message points at the problem."""
+
+
+class ItemNotFound(XArchiveError):
+    """No item has the given id or hash."""
+
+
+class NetworkForbidden(XArchiveError):
+    """Something tried to open a network connection; xarchive never does."""
+
+
+class Cancelled(XArchiveError):
+    """A job was cancelled by the user."""
+
+
+class ImportAborted(XArchiveError):
+    """An import had to stop (e.g. the disk is full); what was committed stays."""

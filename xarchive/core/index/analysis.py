@@ -1,0 +1,116 @@
+"""Text analysis for English and Urdu side by side.
+
+- Tokens are Unicode words. Python's `\\w` does not match combining marks, so
+  Arabic-script diacritics (zabar, zer, pesh, …), Devanagari vowel signs and the
+  zero-width (non-)joiners used inside Urdu words are added to the word class;
+  otherwise a word with a diacritic would be split in two.
+- Arabic-script letters are normalised: the Arabic yeh and alef maksura become
+  Farsi/Urdu yeh, Arabic kaf becomes keheh, Arabic heh and ae become heh goal,
+  hamza-carrying forms and alef variants are unified, diacritics, tatweel and
+  joiners are removed. OCR and different keyboards produce all of these.
+- Latin tokens are lower-cased, stripped of accents and stemmed with Porter;
+  tokens in other scripts are never stemmed (an English stemmer would only
+  damage them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.lang.porter import stem
+
+_COMBINING = (
+    "\u0300-\u036f"  # Latin combining accents (text in NFD)
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"  # Arabic marks
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"  # Devanagari signs
+    "\u200c\u200d"  # zero-width non-joiner / joiner
+)
+WORD_PATTERN = re.compile(rf"(?:\w|[{_COMBINING}])+")
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]")
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ي Arabic yeh -> ی Farsi yeh
+        "\u0649": "\u06cc",  # ى alef maksura -> ی
+        "\u06d0": "\u06cc",  # ې -> ی
+        "\u0643": "\u06a9",  # ك Arabic kaf -> ک keheh
+        "\u0647": "\u06c1",  # ه Arabic heh -> ہ heh goal
+        "\u06d5": "\u06c1",  # ە ae -> ہ
+        "\u06c2": "\u06c1",  # ۂ heh goal with hamza -> ہ
+        "\u06c0": "\u06c1",  # ۀ heh with yeh -> ہ
+        "\u0629": "\u06c1",  # ة teh marbuta -> ہ
+        "\u0623": "\u0627",  # أ -> ا
+        "\u0625": "\u0627",  # إ -> ا
+        "\u0671": "\u0627",  # ٱ -> ا
+        "\u0622": "\u0627",  # آ -> ا (madda is often dropped when typing)
+        "\u0624": "\u0648",  # ؤ -> و
+        "\u06d3": "\u06d2",  # ۓ -> ے
+        "\u0660": "0", "\u0661": "1", "\u0662": "2", "\u0663": "3", "\u0664": "4",
+        "\u0665": "5", "\u0666": "6", "\u0667": "7", "\u0668": "8", "\u0669": "9",
+        "\u06f0": "0", "\u06f1": "1", "\u06f2": "2", "\u06f3": "3", "\u06f4": "4",
+        "\u06f5": "5", "\u06f6": "6", "\u06f7": "7", "\u06f8": "8", "\u06f9": "9",
+    }
+)  # fmt: skip
+_LATIN_WORD = re.compile(r"[a-z]+\Z")
+
+
+def normalize_word(word: str) -> str:
+    """Normalise one token: NFKC, Arabic-script unification, accents removed."""
+    word = unicodedata.normalize("NFKC", word)
+    if any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in word):
+        word = _ARABIC_MARKS.sub("", word).translate(_ARABIC_LETTERS)
+    elif not word.isascii():
+        decomposed = unicodedata.normalize("NFD", word)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        word = unicodedata.normalize("NFC", stripped).replace("\u200c", "").replace("\u200d", "")
+    return word
+
+
+def normalize_text(text: str) -> str:
+    """Normalise running text word by word (for comparisons outside the index)."""
+    return WORD_PATTERN.sub(lambda m: normalize_word(m.group(0)), text.lower())
+
+
+class ScriptNormalizeFilter(Filter):  # type: ignore[misc]
+    """Applies `normalize_word` to every token; drops tokens left empty."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = normalize_word(t.text)
+            if t.text:
+                yield t
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(stem(word))
+
+
+class LatinStemFilter(Filter):  # type: ignore[misc]
+    """Porter-stems tokens written in plain Latin letters, and only those."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.stopped and _LATIN_WORD.match(t.text):
+                t.text = _stem(t.text)
+            yield t
+
+
+def text_analyzer() -> Analyzer:
+    """For running text (content, title, notes): words, normalised, Latin stemmed."""
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | ScriptNormalizeFilter()
+        | LatinStemFilter()
+    )
+
+
+def name_analyzer() -> Analyzer:
+    """For names (authors, accounts, file names): words, normalised, not stemmed."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ScriptNormalizeFilter()

@@ -1,0 +1,167 @@
+"""The query language: what a person types, checked and turned into a Whoosh query.
+
+    words and "exact phrases"          court "national security"
+    AND, OR, NOT, (…)                  (block OR ban) NOT tiktok
+    fields                             kind:document  lang:ur  author:khan  tag:evidence
+    dates and ranges                   date:2024-02-17  date:2024-02  date:2024-02-01..2024-04-30
+                                       date:>=2024-04-01  published:..2024-03  captured:2024
+    prefix and fuzzy terms             censor*  judgement~  judgement~2
+    everything                         *  (or an empty query)
+
+Mistakes are reported as `QueryError` with a sentence that points at the
+problem, never silently searched for something else.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date
+
+from whoosh import qparser
+from whoosh.qparser import dateparse
+from whoosh.query import Every, NullQuery, Query
+from whoosh.fields import Schema
+
+from ..errors import QueryError
+from .schema import DATE_FIELDS, DEFAULT_FIELDS, FIELD_ALIASES, KNOWN_FIELDS
+
+_FIELD_RE = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?!//)")
+_DATE_TERM_RE = re.compile(
+    r"(?<![\w])(" + "|".join(DATE_FIELDS) + r"):(\[[^\]]*\]|\S+)", re.IGNORECASE
+)
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
+_EXACT_FIELD_RE = re.compile(r"(?<![\w])(kind|lang|source|ocr):(\S+)")
+_RANGE_WORD = re.compile(r"\s+to\s+", re.IGNORECASE)
+
+DATE_HELP = "write dates as 2024-02-17, 2024-02 or 2024, and ranges as 2024-02-01..2024-04-30"
+
+
+def _compact_date(text: str, whole: str) -> str:
+    match = _DATE_RE.match(text)
+    if not match:
+        raise QueryError(f"‘{text}’ in ‘{whole}’ is not a date; {DATE_HELP}")
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    try:
+        if day is not None:
+            date(int(year), int(month), int(day))
+        elif month is not None:
+            monthrange(int(year), int(month))
+    except (ValueError, TypeError):
+        raise QueryError(f"‘{text}’ in ‘{whole}’ is not a real date; {DATE_HELP}") from None
+    return year + (f"{int(month):02d}" if month else "") + (f"{int(day):02d}" if day else "")
+
+
+def _rewrite_date(match: re.Match[str]) -> str:
+    field, value = match.group(1).lower(), match.group(2)
+    whole = match.group(0)
+    if value.startswith("["):
+        inner = value[1:-1].strip()
+        parts = _RANGE_WORD.split(inner) if _RANGE_WORD.search(inner) else inner.split("..")
+        if len(parts) != 2:
+            raise QueryError(f"‘{whole}’ is not a date range; {DATE_HELP}")
+        start, end = (p.strip() for p in parts)
+    elif ".." in value:
+        start, _, end = value.partition("..")
+    elif value.startswith((">=", "<=")):
+        op, rest = value[:2], value[2:]
+        start, end = (rest, "") if op == ">=" else ("", rest)
+    elif value.startswith((">", "<")):
+        op, rest = value[:1], value[1:]
+        start, end = (rest, "") if op == ">" else ("", rest)
+    else:
+        return f"{field}:{_compact_date(value, whole)}"
+    if not start and not end:
+        raise QueryError(f"‘{whole}’ has neither a start nor an end date; {DATE_HELP}")
+    low = _compact_date(start, whole) if start else ""
+    high = _compact_date(end, whole) if end else ""
+    return f"{field}:[{low} to {high}]".replace("[ to", "[to").replace(" to ]", " to]")
+
+
+def _check_balance(text: str) -> None:
+    in_quote = False
+    quote_at = -1
+    depth = 0
+    open_at: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_quote = not in_quote
+            quote_at = i
+        elif in_quote:
+            continue
+        elif ch == "(":
+            depth += 1
+            open_at.append(i)
+        elif ch == ")":
+            if depth == 0:
+                raise QueryError(f"the ‘)’ at position {i + 1} closes nothing")
+            depth -= 1
+            open_at.pop()
+    if in_quote:
+        raise QueryError(f"the quote at position {quote_at + 1} is never closed")
+    if depth:
+        raise QueryError(f"the ‘(’ at position {open_at[-1] + 1} is never closed")
+
+
+def _check_fields(text: str) -> None:
+    outside_quotes = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
+    for match in _FIELD_RE.finditer(outside_quotes):
+        name = match.group(1).lower()
+        if name not in KNOWN_FIELDS and name not in FIELD_ALIASES:
+            known = ", ".join(sorted(KNOWN_FIELDS - {"ym", "ocr"}))
+            raise QueryError(
+                f"there is no field ‘{match.group(1)}’ (at position {match.start() + 1}); "
+                f"fields are {known}"
+            )
+
+
+def _check_operators(text: str) -> None:
+    outside_quotes = re.sub(r'"[^"]*"', " ", text)
+    words = outside_quotes.split()
+    if not words:
+        return
+    operators = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+    if words[-1] in operators:
+        raise QueryError(f"the query ends with ‘{words[-1]}’; add what it should join")
+    if words[0] in operators - {"NOT"}:
+        raise QueryError(f"the query starts with ‘{words[0]}’; put a word before it")
+    for a, b in zip(words, words[1:], strict=False):
+        if a in operators - {"NOT"} and b in operators - {"NOT"}:
+            raise QueryError(f"‘{a} {b}’: two operators in a row")
+
+
+def _lowercase_field_names(text: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        name = match.group(1).lower()
+        return FIELD_ALIASES.get(name, name) + ":"
+
+    parts = re.split(r'("[^"]*")', text)
+    return "".join(p if p.startswith('"') else _FIELD_RE.sub(repl, p) for p in parts)
+
+
+def make_parser(schema: Schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    parser.add_plugin(dateparse.DateParserPlugin(free=False))
+    return parser
+
+
+def parse_query(text: str, parser: qparser.QueryParser) -> Query:
+    """Check `text` and turn it into a Whoosh query; raises QueryError with the reason."""
+    stripped = text.strip()
+    if stripped in ("", "*"):
+        return Every()
+    _check_balance(stripped)
+    _check_operators(stripped)
+    _check_fields(stripped)
+    rewritten = _lowercase_field_names(stripped)
+    rewritten = _DATE_TERM_RE.sub(_rewrite_date, rewritten)
+    rewritten = _EXACT_FIELD_RE.sub(lambda m: m.group(1) + ":" + m.group(2).lower(), rewritten)
+    try:
+        query = parser.parse(rewritten)
+    except Exception as exc:  # Whoosh raises assorted errors on odd input
+        raise QueryError(f"the query could not be understood: {exc}") from exc
+    if query is None or query is NullQuery or isinstance(query, type(NullQuery)):
+        raise QueryError(f"‘{text}’ contains no word that can be searched for")
+    return query

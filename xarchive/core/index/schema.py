@@ -1,0 +1,133 @@
+"""The Whoosh schema and the document built for each item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+
+from .analysis import name_analyzer, text_analyzer
+
+#: Bump when the schema or the analysis changes: older indexes are then rebuilt.
+INDEX_SCHEMA_VERSION = 1
+
+#: Separates pages in the indexed text (kept when mapping a snippet to its page).
+PAGE_BREAK = "\n\f\n"
+
+#: Fields searched by words with no `field:` before them.
+DEFAULT_FIELDS = ("title", "content", "filename", "author", "note", "tag")
+
+#: The fields a query may name, with aliases a person might type.
+FIELD_ALIASES = {
+    "type": "kind",
+    "language": "lang",
+    "by": "author",
+    "file": "filename",
+    "name": "filename",
+    "text": "content",
+    "notes": "note",
+    "tags": "tag",
+    "domain": "source",
+}
+DATE_FIELDS = ("date", "published", "captured", "imported")
+
+
+def build_schema() -> Schema:
+    text = text_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        title=TEXT(analyzer=text, field_boost=2.0),
+        content=TEXT(analyzer=text, phrase=True),
+        filename=TEXT(analyzer=names),
+        author=TEXT(analyzer=names),
+        author_facet=ID(sortable=True),
+        lang=ID(sortable=True),
+        source=ID(sortable=True),
+        tag=KEYWORD(commas=True, lowercase=True, scorable=True),
+        note=TEXT(analyzer=text),
+        ocr=ID,
+        ym=ID(sortable=True),
+        date=DATETIME(sortable=True),
+        published=DATETIME,
+        captured=DATETIME,
+        imported=DATETIME,
+    )
+
+
+KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id"}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    """What the index holds of one item (built by the caller from the database)."""
+
+    item_id: int
+    kind: str
+    title: str
+    pages: tuple[str, ...]
+    original_name: str
+    author: str
+    language: str
+    source_url: str
+    published_at: str
+    captured_at: str
+    imported_at: str
+    ocr_status: str
+    tags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def fields(self) -> dict[str, object]:
+        published = parse_iso(self.published_at)
+        captured = parse_iso(self.captured_at)
+        imported = parse_iso(self.imported_at)
+        date = published or captured or imported
+        doc: dict[str, object] = {
+            "id": str(self.item_id),
+            "kind": self.kind,
+            "title": self.title,
+            "content": PAGE_BREAK.join(self.pages),
+            "filename": self.original_name.replace("_", " ").replace("-", " "),
+            "author": self.author,
+            "author_facet": self.author or "",
+            "lang": self.language,
+            "source": source_of(self.source_url),
+            "tag": ",".join(t.replace(",", " ") for t in self.tags),
+            "note": "\n\n".join(self.notes),
+            "ocr": self.ocr_status,
+        }
+        for name, value in (
+            ("date", date),
+            ("published", published),
+            ("captured", captured),
+            ("imported", imported),
+        ):
+            if value is not None:
+                doc[name] = value
+        if date is not None:
+            doc["ym"] = f"{date.year:04d}-{date.month:02d}"
+        return doc
+
+
+def source_of(url: str) -> str:
+    """The site an item came from (host name without ``www.``), "" if none."""
+    if not url:
+        return ""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def parse_iso(value: str) -> datetime | None:
+    """An ISO 8601 date or time as a naive UTC datetime (what Whoosh stores)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed

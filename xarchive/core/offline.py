@@ -1,0 +1,52 @@
+"""The offline promise, enforced: no network connection can be opened in-process.
+
+`forbid_network()` installs an audit hook (PEP 578) that refuses every attempt to
+resolve a host name or to connect, send to or bind an Internet socket. Local
+sockets (AF_UNIX), which Qt and multiprocessing use between their own parts, stay
+allowed. Audit hooks cannot be removed, so once installed the promise holds for
+the life of the process, whatever a library tries.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+from .errors import NetworkForbidden
+
+_BLOCKED_EVENTS = frozenset(
+    {
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "socket.gethostbyaddr",
+        "socket.getnameinfo",
+    }
+)
+_ADDRESS_EVENTS = frozenset({"socket.connect", "socket.sendto", "socket.bind"})
+_installed = False
+
+
+def _is_internet_socket(sock: Any) -> bool:
+    family = getattr(sock, "family", None)
+    return family in (socket.AF_INET, socket.AF_INET6)
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if event in _BLOCKED_EVENTS:
+        raise NetworkForbidden(f"xarchive works offline: refused {event}{args[:1]!r}")
+    if event in _ADDRESS_EVENTS and args and _is_internet_socket(args[0]):
+        raise NetworkForbidden(f"xarchive works offline: refused {event} to {args[1]!r}")
+
+
+def forbid_network() -> None:
+    """Refuse every Internet connection from now on in this process (idempotent)."""
+    global _installed
+    if not _installed:
+        sys.addaudithook(_hook)
+        _installed = True
+
+
+def network_forbidden() -> bool:
+    """Whether `forbid_network()` has been called in this process."""
+    return _installed

@@ -1,0 +1,67 @@
+"""Searching an archive: the index's hits joined with what the database knows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .archive import Archive
+from .index.engine import FACETS, SearchIndex, Snippet
+from .indexing import open_index
+from .store import items as item_store
+from .store.items import Item
+
+SORTS = ("relevance", "date", "date-asc")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    item: Item
+    score: float
+    rank: int
+    snippet: Snippet | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    query: str
+    total: int
+    offset: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[tuple[str, int], ...]]
+
+
+class Searcher:
+    """Searches one open archive. Not thread-safe: one per thread, like the archive's connection."""
+
+    def __init__(self, archive: Archive, index: SearchIndex | None = None) -> None:
+        self.archive = archive
+        self.index = index or open_index(archive)
+
+    def search(
+        self,
+        query: str,
+        offset: int = 0,
+        limit: int = 20,
+        sort: str = "relevance",
+        facets: bool = True,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """Run `query` (the language in index/query.py). Raises QueryError."""
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        raw = self.index.search(query, offset=offset, limit=limit, sort=sort, facets=facets)
+        hits = []
+        for raw_hit in raw.hits:
+            item = item_store.get_item(self.archive.db, raw_hit.item_id)
+            snippet = None
+            if snippets and query.strip() not in ("", "*"):
+                texts = [p.text for p in item_store.pages(self.archive.db, item.id)]
+                snippet = self.index.snippet(query, texts)
+            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet))
+        return SearchResults(query, raw.total, offset, tuple(hits), raw.facets)
+
+    def close(self) -> None:
+        self.index.close()
+
+
+__all__ = ["FACETS", "Hit", "SearchResults", "Searcher", "SORTS"]

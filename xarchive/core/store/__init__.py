@@ -1,0 +1,1 @@
+"""SQLite: the archive's truth. All SQL of the core lives in this package."""

@@ -1,0 +1,226 @@
+"""Items, pages and provenance: the rows and the queries on them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ItemNotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    item_id: int
+    page_no: int  # 1-based
+    text: str
+    from_ocr: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One place an item's bytes were imported from."""
+
+    run_id: int
+    path: str
+    root: str
+    seen_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: int
+    sha256: str
+    kind: str
+    title: str
+    original_name: str
+    original_path: str
+    size: int
+    media_type: str
+    language: str
+    published_at: str
+    captured_at: str
+    imported_at: str
+    author: str
+    source_url: str
+    import_run_id: int
+    source_root: str
+    ocr_status: str
+    page_count: int
+    warnings: tuple[str, ...]
+    extra: dict[str, Any]
+    indexed: bool
+
+    @property
+    def date(self) -> str:
+        """The date a researcher sorts by: published, else captured, else imported."""
+        return self.published_at or self.captured_at or self.imported_at
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """An item about to be written (no id yet)."""
+
+    sha256: str
+    kind: str
+    title: str
+    original_name: str
+    original_path: str
+    size: int
+    media_type: str
+    language: str
+    published_at: str
+    captured_at: str
+    imported_at: str
+    author: str
+    source_url: str
+    import_run_id: int
+    source_root: str
+    ocr_status: str
+    pages: tuple[str, ...]
+    ocr_pages: tuple[int, ...]
+    warnings: tuple[str, ...]
+    extra: dict[str, Any]
+
+
+_COLUMNS = (
+    "id, sha256, kind, title, original_name, original_path, size, media_type, language, "
+    "published_at, captured_at, imported_at, author, source_url, import_run_id, "
+    "source_root, ocr_status, page_count, warnings, extra, indexed"
+)
+
+
+def _item(row: Sequence[Any]) -> Item:
+    values = list(row)
+    values[18] = tuple(json.loads(values[18]))
+    values[19] = json.loads(values[19])
+    values[20] = bool(values[20])
+    return Item(*values)
+
+
+def insert_item(conn: sqlite3.Connection, new: NewItem) -> int:
+    """Insert an item with its pages; the caller owns the transaction."""
+    cursor = conn.execute(
+        "INSERT INTO items (sha256, kind, title, original_name, original_path, size, "
+        "media_type, language, published_at, captured_at, imported_at, author, source_url, "
+        "import_run_id, source_root, ocr_status, page_count, warnings, extra) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.sha256,
+            new.kind,
+            new.title,
+            new.original_name,
+            new.original_path,
+            new.size,
+            new.media_type,
+            new.language,
+            new.published_at,
+            new.captured_at,
+            new.imported_at,
+            new.author,
+            new.source_url,
+            new.import_run_id,
+            new.source_root,
+            new.ocr_status,
+            len(new.pages),
+            json.dumps(list(new.warnings), ensure_ascii=False),
+            json.dumps(new.extra, ensure_ascii=False, sort_keys=True),
+        ),
+    )
+    item_id = cursor.lastrowid
+    assert item_id is not None
+    ocr_pages = set(new.ocr_pages)
+    conn.executemany(
+        "INSERT INTO pages (item_id, page_no, text, from_ocr) VALUES (?, ?, ?, ?)",
+        [(item_id, no, text, int(no in ocr_pages)) for no, text in enumerate(new.pages, 1)],
+    )
+    return item_id
+
+
+def add_source(
+    conn: sqlite3.Connection, item_id: int, run_id: int, path: str, root: str, seen_at: str
+) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO item_sources (item_id, run_id, path, root, seen_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (item_id, run_id, path, root, seen_at),
+    )
+
+
+def get_item(conn: sqlite3.Connection, item_id: int) -> Item:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise ItemNotFound(f"no item with id {item_id}")
+    return _item(row)
+
+
+def find_item(conn: sqlite3.Connection, ref: str) -> Item:
+    """An item by id (``42``) or by SHA-256 or a unique prefix of it (at least 6 hex digits)."""
+    ref = ref.strip().lower().removeprefix("#").removeprefix("sha256:")
+    if ref.isdigit() and len(ref) < 12:
+        return get_item(conn, int(ref))
+    if len(ref) >= 6 and all(c in "0123456789abcdef" for c in ref):
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM items WHERE sha256 LIKE ? LIMIT 2", (ref + "%",)
+        ).fetchall()
+        if len(rows) == 1:
+            return _item(rows[0])
+        if len(rows) > 1:
+            raise ItemNotFound(f"‘{ref}’ matches several items; give more of the hash")
+    raise ItemNotFound(f"no item with id or hash ‘{ref}’")
+
+
+def item_by_sha(conn: sqlite3.Connection, sha256: str) -> int | None:
+    row = conn.execute("SELECT id FROM items WHERE sha256 = ?", (sha256,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def items(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> Iterator[Item]:
+    """Every item (in id order), or the given ones."""
+    if ids is None:
+        cursor = conn.execute(f"SELECT {_COLUMNS} FROM items ORDER BY id")
+        for row in cursor:
+            yield _item(row)
+        return
+    for item_id in ids:
+        yield get_item(conn, item_id)
+
+
+def count_items(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+
+
+def pages(conn: sqlite3.Connection, item_id: int) -> list[Page]:
+    rows = conn.execute(
+        "SELECT item_id, page_no, text, from_ocr FROM pages WHERE item_id = ? ORDER BY page_no",
+        (item_id,),
+    ).fetchall()
+    return [Page(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def sources(conn: sqlite3.Connection, item_id: int) -> list[Source]:
+    rows = conn.execute(
+        "SELECT run_id, path, root, seen_at FROM item_sources WHERE item_id = ? ORDER BY id",
+        (item_id,),
+    ).fetchall()
+    return [Source(*r) for r in rows]
+
+
+def unindexed_ids(conn: sqlite3.Connection) -> list[int]:
+    return [int(r[0]) for r in conn.execute("SELECT id FROM items WHERE indexed = 0")]
+
+
+def mark_indexed(conn: sqlite3.Connection, ids: Iterable[int], indexed: bool = True) -> None:
+    conn.executemany("UPDATE items SET indexed = ? WHERE id = ?", [(int(indexed), i) for i in ids])
+
+
+def mark_all_unindexed(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE items SET indexed = 0")
+
+
+def blob_refs(conn: sqlite3.Connection) -> Iterator[tuple[int, str, int, str]]:
+    """(id, sha256, size, original_name) of every item, for verification."""
+    for row in conn.execute("SELECT id, sha256, size, original_name FROM items ORDER BY id"):
+        yield int(row[0]), str(row[1]), int(row[2]), str(row[3])

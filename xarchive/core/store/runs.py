@@ -1,0 +1,123 @@
+"""Import runs, their per-file errors, the source-file state cache and the audit log."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRun:
+    id: int
+    started_at: str
+    finished_at: str | None
+    status: str
+    sources: tuple[str, ...]
+    user_name: str
+    tool_version: str
+    imported: int
+    skipped: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    size: int
+    mtime_ns: int
+    sha256: str
+    item_id: int | None
+
+
+def start_run(
+    conn: sqlite3.Connection, started_at: str, sources: list[str], user: str, version: str
+) -> int:
+    with conn:
+        cursor = conn.execute(
+            "INSERT INTO import_runs (started_at, sources, user_name, tool_version) "
+            "VALUES (?, ?, ?, ?)",
+            (started_at, json.dumps(sources, ensure_ascii=False), user, version),
+        )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def finish_run(
+    conn: sqlite3.Connection,
+    run_id: int,
+    finished_at: str,
+    status: str,
+    imported: int,
+    skipped: int,
+    failed: int,
+) -> None:
+    with conn:
+        conn.execute(
+            "UPDATE import_runs SET finished_at = ?, status = ?, imported = ?, skipped = ?, "
+            "failed = ? WHERE id = ?",
+            (finished_at, status, imported, skipped, failed, run_id),
+        )
+
+
+def mark_interrupted_runs(conn: sqlite3.Connection) -> int:
+    """Runs left 'running' by a process that died are 'interrupted'; return how many."""
+    with conn:
+        cursor = conn.execute(
+            "UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'"
+        )
+    return cursor.rowcount
+
+
+def get_run(conn: sqlite3.Connection, run_id: int) -> ImportRun:
+    row = conn.execute(
+        "SELECT id, started_at, finished_at, status, sources, user_name, tool_version, "
+        "imported, skipped, failed FROM import_runs WHERE id = ?",
+        (run_id,),
+    ).fetchone()
+    values = list(row)
+    values[4] = tuple(json.loads(values[4]))
+    return ImportRun(*values)
+
+
+def record_error(conn: sqlite3.Connection, run_id: int, path: str, reason: str) -> None:
+    conn.execute(
+        "INSERT INTO import_errors (run_id, path, reason) VALUES (?, ?, ?)", (run_id, path, reason)
+    )
+
+
+def run_errors(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, str]]:
+    return [
+        (str(r[0]), str(r[1]))
+        for r in conn.execute(
+            "SELECT path, reason FROM import_errors WHERE run_id = ? ORDER BY id", (run_id,)
+        )
+    ]
+
+
+def file_state(conn: sqlite3.Connection, path: str) -> FileState | None:
+    row = conn.execute(
+        "SELECT size, mtime_ns, sha256, item_id FROM file_state WHERE path = ?", (path,)
+    ).fetchone()
+    return None if row is None else FileState(*row)
+
+
+def set_file_state(
+    conn: sqlite3.Connection, path: str, size: int, mtime_ns: int, sha256: str, item_id: int
+) -> None:
+    conn.execute(
+        "INSERT INTO file_state (path, size, mtime_ns, sha256, item_id) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+        "sha256 = excluded.sha256, item_id = excluded.item_id",
+        (path, size, mtime_ns, sha256, item_id),
+    )
+
+
+def audit(
+    conn: sqlite3.Connection, at: str, user: str, action: str, detail: dict[str, Any]
+) -> None:
+    """Append to the audit log; the caller owns the transaction."""
+    conn.execute(
+        "INSERT INTO audit_log (at, user_name, action, detail) VALUES (?, ?, ?, ?)",
+        (at, user, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)),
+    )
