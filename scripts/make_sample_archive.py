@@ -46,7 +46,7 @@ os.environ["QT_HASH_SEED"] = "0"
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSizeF, Qt, QUuid  # noqa: E402
+from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt, QUuid  # noqa: E402
 from PySide6.QtGui import (  # noqa: E402
     QBrush,
     QColor,
@@ -166,7 +166,13 @@ POSTS: list[Post] = [
             "I am posting this through a VPN."
         ),
         counts=("842", "3.1K", "9.4K", "311"),
-        ocr_words=["NetBlocks", "nationwide disruption", "Interior Ministry", "VPN", "@demo_reporter"],
+        ocr_words=[
+            "NetBlocks",
+            "nationwide disruption",
+            "Interior Ministry",
+            "VPN",
+            "@demo_reporter",
+        ],
     ),
     Post(
         filename="2024-02-20_lahore_data_desk_outage_day4.png",
@@ -202,7 +208,12 @@ POSTS: list[Post] = [
             "law. #RestoreX"
         ),
         counts=("103", "2.4K", "4.1K", "520"),
-        ocr_words=["Amnesty International", "27 civil-society organisations", "digital censorship", "international"],
+        ocr_words=[
+            "Amnesty International",
+            "27 civil-society organisations",
+            "digital censorship",
+            "international",
+        ],
     ),
     Post(
         filename="2024-04-17_demo_reporter_ministry_reply_photos.png",
@@ -218,12 +229,18 @@ POSTS: list[Post] = [
             "public order and the \u2018integrity of the nation\u2019. Photos of the reply below."
         ),
         counts=("2.6K", "11K", "24K", "3.9K"),
-        ocr_words=["Interior Ministry", "Islamabad High Court", "national security", "public order", "integrity of the nation"],
+        ocr_words=[
+            "Interior Ministry",
+            "Islamabad High Court",
+            "national security",
+            "public order",
+            "integrity of the nation",
+        ],
         attachment="documents",
     ),
     Post(
         filename="2024-02-17_urdu_khabar_demo_x_band.png",
-        display_name="\u0627\u0631\u062f\u0648 \u062e\u0628\u0631 \u0688\u06cc\u0645\u0648",
+        display_name="اردو خبر ڈیمو",
         handle="@urdu_khabar_demo",
         avatar_text="\u062e",
         avatar_color="#1d7a52",
@@ -241,7 +258,7 @@ POSTS: list[Post] = [
     ),
     Post(
         filename="2024-04-18_karachi_demo_voice_wazarat_dakhla.png",
-        display_name="\u06a9\u0631\u0627\u0686\u06cc \u0688\u06cc\u0645\u0648 \u0622\u0648\u0627\u0632",
+        display_name="کراچی ڈیمو آواز",
         handle="@karachi_demo_voice",
         avatar_text="\u06a9",
         avatar_color="#a3326b",
@@ -275,17 +292,31 @@ class Theme:
 
 
 LIGHT = Theme(
-    QColor("#ffffff"), QColor("#0f1419"), QColor("#536471"), QColor("#eff3f4"),
-    QColor("#1d9bf0"), QColor("#fff4d6"), QColor("#6b4e00"),
+    QColor("#ffffff"),
+    QColor("#0f1419"),
+    QColor("#536471"),
+    QColor("#eff3f4"),
+    QColor("#1d9bf0"),
+    QColor("#fff4d6"),
+    QColor("#6b4e00"),
 )
 DARK = Theme(
-    QColor("#000000"), QColor("#e7e9ea"), QColor("#8b98a5"), QColor("#2f3336"),
-    QColor("#1d9bf0"), QColor("#3a2f12"), QColor("#f5d67b"),
+    QColor("#000000"),
+    QColor("#e7e9ea"),
+    QColor("#8b98a5"),
+    QColor("#2f3336"),
+    QColor("#1d9bf0"),
+    QColor("#3a2f12"),
+    QColor("#f5d67b"),
 )
 
 
 def _layout_text(
-    text: str, font: QFont, width: float, rtl: bool, line_spacing: float = 1.35,
+    text: str,
+    font: QFont,
+    width: float,
+    rtl: bool,
+    line_spacing: float = 1.35,
     link_color: QColor | None = None,
 ) -> tuple[QTextLayout, float]:
     """Lay out wrapped (bidi-aware) text; return the layout and its height."""
@@ -404,9 +435,13 @@ def _draw_attachment(p: QPainter, kind: str, x: float, y: float, w: float, theme
         for i, v in enumerate(values):
             bx = x + 70 + i * bw
             bh = (h - 110) * v / 100
-            p.fillRect(QRectF(bx + 12, base - bh, bw - 24, bh), QColor("#1d9bf0" if v > 50 else "#f4212e"))
+            p.fillRect(
+                QRectF(bx + 12, base - bh, bw - 24, bh), QColor("#1d9bf0" if v > 50 else "#f4212e")
+            )
             p.setPen(QColor("#8b98a5"))
-            p.drawText(QRectF(bx, base + 8, bw, 30), Qt.AlignmentFlag.AlignHCenter, f"Feb {labels[i]}")
+            p.drawText(
+                QRectF(bx, base + 8, bw, 30), Qt.AlignmentFlag.AlignHCenter, f"Feb {labels[i]}"
+            )
             p.setPen(QColor("#e7e9ea"))
             p.drawText(QRectF(bx, base - bh - 34, bw, 30), Qt.AlignmentFlag.AlignHCenter, f"{v}%")
         p.setPen(QPen(QColor("#2f3336"), 2))
@@ -427,8 +462,12 @@ def render_post(post: Post) -> QImage:
     notice_font = qfont(SANS, 21)
     text_w = SHOT_W - 2 * PAD
     body, body_h = _layout_text(
-        post.text, body_font, text_w, post.rtl,
-        line_spacing=1.75 if post.rtl else 1.4, link_color=theme.link,
+        post.text,
+        body_font,
+        text_w,
+        post.rtl,
+        line_spacing=1.75 if post.rtl else 1.4,
+        link_color=theme.link,
     )
 
     avatar = 96
@@ -466,12 +505,18 @@ def render_post(post: Post) -> QImage:
     nx = PAD + avatar + 22
     p.setPen(theme.text)
     p.setFont(name_font)
-    p.drawText(QRectF(nx, top + 2, 700, 50), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-               post.display_name)
+    p.drawText(
+        QRectF(nx, top + 2, 700, 50),
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        post.display_name,
+    )
     p.setPen(theme.muted)
     p.setFont(handle_font)
-    p.drawText(QRectF(nx, top + 50, 700, 40), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-               post.handle)
+    p.drawText(
+        QRectF(nx, top + 50, 700, 40),
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        post.handle,
+    )
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(theme.muted)
     for k in range(3):
@@ -486,8 +531,11 @@ def render_post(post: Post) -> QImage:
 
     p.setPen(theme.muted)
     p.setFont(small_font)
-    p.drawText(QRectF(PAD, time_top, text_w, 44), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-               post.time_line)
+    p.drawText(
+        QRectF(PAD, time_top, text_w, 44),
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        post.time_line,
+    )
 
     p.setPen(QPen(theme.line, 2))
     p.drawLine(QPointF(PAD, sep1), QPointF(SHOT_W - PAD, sep1))
@@ -497,8 +545,11 @@ def render_post(post: Post) -> QImage:
         _draw_icon(p, kind, ix, icons_top + 4, theme.muted)
         p.setPen(theme.muted)
         p.setFont(small_font)
-        p.drawText(QRectF(ix + 42, icons_top, slot - 50, 36),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, post.counts[i])
+        p.drawText(
+            QRectF(ix + 42, icons_top, slot - 50, 36),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            post.counts[i],
+        )
     p.setPen(QPen(theme.line, 2))
     p.drawLine(QPointF(PAD, sep2), QPointF(SHOT_W - PAD, sep2))
 
@@ -574,22 +625,20 @@ def _note_box(text: str) -> str:
 
 MOI_CAPTION = (
     '<p style="margin:0; font-weight:bold; font-size:13pt; text-align:center;">'
-    "IN THE ISLAMABAD HIGH COURT, ISLAMABAD</p>"
-    + _C + "Writ Petition No. XXXX of 2024<br/>"
+    "IN THE ISLAMABAD HIGH COURT, ISLAMABAD</p>" + _C + "Writ Petition No. XXXX of 2024<br/>"
     '<span style="font-size:9.5pt;">(case number withheld in this reconstruction)</span></p>'
     '<table width="100%" cellpadding="3" style="margin-top:8px; margin-bottom:8px;">'
     "<tr><td>Demo Press Club Islamabad (a fictional association of journalists), "
-    "through its General Secretary</td><td align=\"right\" width=\"22%\"><i>Petitioner</i></td></tr>"
+    'through its General Secretary</td><td align="right" width="22%"><i>Petitioner</i></td></tr>'
     '<tr><td align="center" colspan="2"><b>VERSUS</b></td></tr>'
     "<tr><td>Federation of Pakistan, through the Secretary, Ministry of Interior, Islamabad, "
-    "and others</td><td align=\"right\"><i>Respondents</i></td></tr></table>"
+    'and others</td><td align="right"><i>Respondents</i></td></tr></table>'
 )
 
 MOI_PAGES = [
     MOI_CAPTION
     + _paras(
-        "## REPORT AND PARA-WISE COMMENTS ON BEHALF OF RESPONDENT No. 1 "
-        "(MINISTRY OF INTERIOR)",
+        "## REPORT AND PARA-WISE COMMENTS ON BEHALF OF RESPONDENT No. 1 (MINISTRY OF INTERIOR)",
         "Respectfully submitted:",
         "## PRELIMINARY SUBMISSIONS",
         "1.&nbsp;&nbsp;This written report is filed on behalf of the Ministry of Interior, "
@@ -662,15 +711,14 @@ MOI_PAGES = [
 
 PETITION_PAGES = [
     '<p style="margin:0; font-weight:bold; font-size:13pt; text-align:center;">'
-    "IN THE ISLAMABAD HIGH COURT, ISLAMABAD</p>"
-    + _C + "Writ Petition No. ________ of 2024</p>"
+    "IN THE ISLAMABAD HIGH COURT, ISLAMABAD</p>" + _C + "Writ Petition No. ________ of 2024</p>"
     '<table width="100%" cellpadding="3" style="margin-top:8px; margin-bottom:8px;">'
     "<tr><td>Demo Press Club Islamabad (a fictional association of journalists), "
-    "through its General Secretary</td><td align=\"right\" width=\"22%\"><i>Petitioner</i></td></tr>"
+    'through its General Secretary</td><td align="right" width="22%"><i>Petitioner</i></td></tr>'
     '<tr><td align="center" colspan="2"><b>VERSUS</b></td></tr>'
     "<tr><td>1. Federation of Pakistan, through the Secretary, Ministry of Interior, "
     "Islamabad<br/>2. Pakistan Telecommunication Authority, through its Chairman, "
-    "Islamabad</td><td align=\"right\"><i>Respondents</i></td></tr></table>"
+    'Islamabad</td><td align="right"><i>Respondents</i></td></tr></table>'
     + _paras(
         "## WRIT PETITION UNDER ARTICLE 199 OF THE CONSTITUTION OF THE ISLAMIC REPUBLIC OF "
         "PAKISTAN, 1973, AGAINST THE BLOCKING OF THE PLATFORM X (FORMERLY TWITTER)",
@@ -710,8 +758,7 @@ PETITION_PAGES = [
         "(b)&nbsp;&nbsp;direct the respondents to restore access to X forthwith;",
         "(c)&nbsp;&nbsp;direct the respondents to place on record any order, letter or "
         "direction under which the platform was blocked.",
-        "Petitioner, through counsel<br/>"
-        "<i>[name of counsel omitted in this reconstruction]</i>",
+        "Petitioner, through counsel<br/><i>[name of counsel omitted in this reconstruction]</i>",
         "Islamabad, 22 February 2024",
     )
     + _note_box(RECON_NOTE),
@@ -739,7 +786,9 @@ BORN_DIGITAL = [
         keywords="X, Twitter, Pakistan, Islamabad High Court, Ministry of Interior, PTA, FIA",
         created=(2024, 4, 17, 11, 30),
         doc_id="{5a1e7c2d-4f0b-4b8e-9d61-20240417a001}",
-        running_head="W.P. No. XXXX of 2024 \u2014 report of Respondent No. 1 (Ministry of Interior)",
+        running_head=(
+            "W.P. No. XXXX of 2024 \u2014 report of Respondent No. 1 (Ministry of Interior)"
+        ),
         pages=MOI_PAGES,
     ),
     BornDigitalPdf(
@@ -779,9 +828,11 @@ def _xmp(doc: BornDigitalPdf) -> bytes:
         ' xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
         ' xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">\n'
         "   <dc:format>application/pdf</dc:format>\n"
-        f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(doc.title)}</rdf:li></rdf:Alt></dc:title>\n'
+        "   <dc:title><rdf:Alt>"
+        f'<rdf:li xml:lang="x-default">{escape(doc.title)}</rdf:li></rdf:Alt></dc:title>\n'
         f"   <dc:creator><rdf:Seq><rdf:li>{escape(PDF_AUTHOR)}</rdf:li></rdf:Seq></dc:creator>\n"
-        f'   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(doc.subject)}</rdf:li></rdf:Alt></dc:description>\n'
+        "   <dc:description><rdf:Alt>"
+        f'<rdf:li xml:lang="x-default">{escape(doc.subject)}</rdf:li></rdf:Alt></dc:description>\n'
         f"   <xmp:CreateDate>{iso}</xmp:CreateDate>\n"
         f"   <xmp:ModifyDate>{iso}</xmp:ModifyDate>\n"
         f"   <xmp:MetadataDate>{iso}</xmp:MetadataDate>\n"
@@ -792,7 +843,7 @@ def _xmp(doc: BornDigitalPdf) -> bytes:
         " </rdf:RDF>\n"
         "</x:xmpmeta>\n"
         "<?xpacket end='w'?>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def render_born_digital(doc: BornDigitalPdf) -> bytes:
@@ -805,8 +856,11 @@ def render_born_digital(doc: BornDigitalPdf) -> bytes:
     writer = QPdfWriter(buf)
     writer.setResolution(300)
     writer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                    QMarginsF(0, 0, 0, 0))
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
     )
     writer.setTitle(doc.title)
     writer.setAuthor(PDF_AUTHOR)
@@ -858,11 +912,16 @@ def render_born_digital(doc: BornDigitalPdf) -> bytes:
         painter.drawLine(QPointF(left, fy), QPointF(page_w - right, fy))
         painter.setPen(QColor("#444444"))
         painter.setFont(_pt_font(SERIF, 8.5))
-        painter.drawText(QRectF(left, fy + 1 * dpmm, content_w * 0.8, 7 * dpmm),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, doc.running_head)
-        painter.drawText(QRectF(left, fy + 1 * dpmm, content_w, 7 * dpmm),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         f"Page {i + 1} of {n}")
+        painter.drawText(
+            QRectF(left, fy + 1 * dpmm, content_w * 0.8, 7 * dpmm),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            doc.running_head,
+        )
+        painter.drawText(
+            QRectF(left, fy + 1 * dpmm, content_w, 7 * dpmm),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            f"Page {i + 1} of {n}",
+        )
     painter.end()
     buf.close()
 
@@ -927,8 +986,9 @@ def _fix_to_unicode(writer: PdfWriter) -> None:
 SCAN_DPI = 200
 SCAN_SEED = 9052024
 
-# Each page: list of (kind, text).  kind: "title" (bold, centred), "centre", "para",
-# "table-start" (date column value), "sign", "gap", "notice".
+# Each page: list of (kind, text).  kind: "notice" (boxed), "title" (bold, centred),
+# "centre", "para", "table-start" (opens the order-sheet table; text = the date column),
+# "sign" (two judges' signatures), "small" (small print), "gap".
 SHC_ORDER_PAGES: list[list[tuple[str, str]]] = [
     [
         ("notice", NOTICE),
@@ -943,17 +1003,29 @@ SHC_ORDER_PAGES: list[list[tuple[str, str]]] = [
         ("gap", ""),
         ("table-start", "17.04.2024"),
         ("para", "1. For hearing of the main case."),
-        ("para", "Counsel for the petitioner is present. The Deputy Attorney General appears "
-                 "for the Federation, and counsel appears for the Pakistan Telecommunication "
-                 "Authority (PTA)."),
-        ("para", "The petitioner challenges the suspension of the social media platform X, "
-                 "formerly Twitter, throughout Pakistan since 17 February 2024. It is stated "
-                 "that the PTA blocked the platform on the basis of a letter of the Ministry of "
-                 "Interior dated 17 February 2024."),
-        ("para", "Neither that letter nor any reasons for the shutdown have so far been placed "
-                 "before this Court."),
-        ("para", "In these circumstances, the Ministry of Interior is directed to withdraw "
-                 "its letter dated 17 February 2024 within one week from today."),
+        (
+            "para",
+            "Counsel for the petitioner is present. The Deputy Attorney General appears "
+            "for the Federation, and counsel appears for the Pakistan Telecommunication "
+            "Authority (PTA).",
+        ),
+        (
+            "para",
+            "The petitioner challenges the suspension of the social media platform X, "
+            "formerly Twitter, throughout Pakistan since 17 February 2024. It is stated "
+            "that the PTA blocked the platform on the basis of a letter of the Ministry of "
+            "Interior dated 17 February 2024.",
+        ),
+        (
+            "para",
+            "Neither that letter nor any reasons for the shutdown have so far been placed "
+            "before this Court.",
+        ),
+        (
+            "para",
+            "In these circumstances, the Ministry of Interior is directed to withdraw "
+            "its letter dated 17 February 2024 within one week from today.",
+        ),
     ],
     [
         ("notice", NOTICE),
@@ -961,22 +1033,33 @@ SHC_ORDER_PAGES: list[list[tuple[str, str]]] = [
         ("centre", "order dated 17.04.2024 (continued)"),
         ("gap", ""),
         ("table-start", ""),
-        ("para", "The PTA is directed to give valid reasons for the shutdown of X and to place "
-                 "them on record before the next date of hearing."),
-        ("para", "Office to send a copy of this order to the Secretary, Ministry of Interior, "
-                 "and to the Chairman, PTA, for compliance."),
+        (
+            "para",
+            "The PTA is directed to give valid reasons for the shutdown of X and to place "
+            "them on record before the next date of hearing.",
+        ),
+        (
+            "para",
+            "Office to send a copy of this order to the Secretary, Ministry of Interior, "
+            "and to the Chairman, PTA, for compliance.",
+        ),
         ("para", "The hearing is adjourned to 9 May 2024 (09.05.2024)."),
         ("gap", ""),
         ("sign", "JUDGE"),
         ("gap", ""),
         ("gap", ""),
-        ("small", "Wording written for the xarchive demo archive from press reports of the "
-                  "directions given; it is not the text of the Court's order. Names withheld."),
+        (
+            "small",
+            "Wording written for the xarchive demo archive from press reports of the "
+            "directions given; it is not the text of the Court's order. Names withheld.",
+        ),
     ],
 ]
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: float
+) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -1045,7 +1128,9 @@ def render_scan_page(items: list[tuple[str, str]], page_no: int) -> Image.Image:
             d.line([(x0, y), (x0, h - 260)], fill=40, width=3)
             d.line([(x1, y), (x1, h - 260)], fill=40, width=3)
             d.text((x0 + 20, y + 8), "Date", font=f_body, fill=25)
-            d.text((x0 + date_col + 20, y + 8), "Order with signature of Judge", font=f_body, fill=25)
+            d.text(
+                (x0 + date_col + 20, y + 8), "Order with signature of Judge", font=f_body, fill=25
+            )
             y += 80
             d.text((x0 + 14, y), text, font=f_body, fill=25)
             text_x = x0 + date_col + 24
@@ -1095,16 +1180,22 @@ def render_scanned_pdf() -> bytes:
     when = time.gmtime(calendar.timegm((2024, 4, 18, 5, 12, 0, 0, 0, 0)))
     data = io.BytesIO()
     pages[0].save(
-        data, "PDF", resolution=SCAN_DPI, save_all=True, append_images=pages[1:],
-        quality=72, title="Scanned document", creator="Demo office scanner",
-        producer="Demo office scanner", creationDate=when, modDate=when,
+        data,
+        "PDF",
+        resolution=SCAN_DPI,
+        save_all=True,
+        append_images=pages[1:],
+        quality=72,
+        title="Scanned document",
+        creator="Demo office scanner",
+        producer="Demo office scanner",
+        creationDate=when,
+        modDate=when,
     )
     return data.getvalue()
 
 
-COURT_FILES = [doc.filename for doc in BORN_DIGITAL] + [
-    "2024-04-17_sindh_high_court_order_scanned.pdf"
-]
+SCAN_FILE = "2024-04-17_sindh_high_court_order_scanned.pdf"
 
 
 def write_court(out_dir: Path) -> list[Path]:
@@ -1114,7 +1205,7 @@ def write_court(out_dir: Path) -> list[Path]:
         path = out_dir / doc.filename
         path.write_bytes(render_born_digital(doc))
         written.append(path)
-    path = out_dir / "2024-04-17_sindh_high_court_order_scanned.pdf"
+    path = out_dir / SCAN_FILE
     path.write_bytes(render_scanned_pdf())
     written.append(path)
     return written
@@ -1130,19 +1221,46 @@ def write_court(out_dir: Path) -> list[Path]:
 # collapsed and bidi marks (U+200E/U+200F) removed.
 PDF_EXPECT: dict[str, dict[int, list[str]]] = {
     "2024-04-17_moi_reply_islamabad_high_court.pdf": {
-        1: ["ISLAMABAD HIGH COURT", "Ministry of Interior", "Pakistan Telecommunication Authority",
-            "17 February 2024", "formerly known as Twitter"],
-        2: ["national security", "public order", "integrity of the nation", "lawful directives",
-            "misuse of its platform", "reluctant to resolve the issues"],
-        3: ["Cybercrime Wing", "Federal Investigation Agency", "defamatory campaign",
-            "Chief Justice of Pakistan", "did not respond", "hostile elements", "destabilise"],
+        1: [
+            "ISLAMABAD HIGH COURT",
+            "Ministry of Interior",
+            "Pakistan Telecommunication Authority",
+            "17 February 2024",
+            "formerly known as Twitter",
+        ],
+        2: [
+            "national security",
+            "public order",
+            "integrity of the nation",
+            "lawful directives",
+            "misuse of its platform",
+            "reluctant to resolve the issues",
+        ],
+        3: [
+            "Cybercrime Wing",
+            "Federal Investigation Agency",
+            "defamatory campaign",
+            "Chief Justice of Pakistan",
+            "did not respond",
+            "hostile elements",
+            "destabilise",
+        ],
         4: ["PARA-WISE COMMENTS", "PRAYER", "Islamabad, 17 April 2024"],
     },
     "2024-02-22_petition_islamabad_high_court.pdf": {
-        1: ["ARTICLE 199", "17 February 2024", "NetBlocks", "8 February 2024",
-            "virtual private networks"],
-        2: ["Article 19 of the Constitution", "Article 19-A", "restore access to X",
-            "Islamabad, 22 February 2024"],
+        1: [
+            "ARTICLE 199",
+            "17 February 2024",
+            "NetBlocks",
+            "8 February 2024",
+            "virtual private networks",
+        ],
+        2: [
+            "Article 19 of the Constitution",
+            "Article 19-A",
+            "restore access to X",
+            "Islamabad, 22 February 2024",
+        ],
     },
 }
 # Phrases that must be on the listed pages only.
@@ -1153,11 +1271,18 @@ PDF_ONLY_ON: dict[str, dict[str, set[int]]] = {
         "hostile elements": {3},
     },
 }
-SCAN_FILE = "2024-04-17_sindh_high_court_order_scanned.pdf"
 SCAN_EXPECT: dict[int, list[str]] = {
-    1: ["HIGH COURT OF SINDH", "Sindh", "Ministry of Interior", "withdraw", "within one week",
-        "17 February 2024"],
-    2: ["High Court of Sindh", "valid reasons", "adjourned", "9 May 2024"],
+    1: [
+        "ORDER SHEET",
+        "HIGH COURT OF SINDH",
+        "Sindh",
+        "Ministry of Interior",
+        "withdraw",
+        "within one week",
+        "17 February 2024",
+        "17.04.2024",
+    ],
+    2: ["High Court of Sindh", "valid reasons", "adjourned", "9 May 2024", "JUDGE"],
 }
 
 
@@ -1176,7 +1301,9 @@ def _tesseract(image: Image.Image | Path, lang: str) -> str:
             image.save(src)
         out = subprocess.run(
             ["tesseract", str(src), "stdout", "-l", lang],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
     return out.stdout
 
@@ -1201,7 +1328,9 @@ def check() -> list[str]:
         for phrase, allowed in PDF_ONLY_ON.get(name, {}).items():
             found = {n for n, t in texts.items() if phrase in t}
             if found != allowed:
-                problems.append(f"{name}: {phrase!r} on pages {sorted(found)}, want {sorted(allowed)}")
+                problems.append(
+                    f"{name}: {phrase!r} on pages {sorted(found)}, want {sorted(allowed)}"
+                )
         if NOTICE not in texts.get(1, ""):
             problems.append(f"{name}: notice missing on page 1")
 
@@ -1236,7 +1365,9 @@ def check() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="verify the outputs after writing them")
+    parser.add_argument(
+        "--check", action="store_true", help="verify the outputs after writing them"
+    )
     parser.add_argument("--only", choices=["court", "screenshots"], help="regenerate one kind only")
     args = parser.parse_args(argv)
     written: list[Path] = []
