@@ -113,9 +113,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     options = ImportOptions(ocr=not args.no_ocr, workers=args.workers)
     with Archive.open(root) as archive:
         try:
-            report = import_paths(
-                archive, [Path(p) for p in args.paths], options, bar, cancel
-            )
+            report = import_paths(archive, [Path(p) for p in args.paths], options, bar, cancel)
         finally:
             bar.finish()
     _print_import_report(report, verbose=args.verbose)
@@ -258,9 +256,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         data = {
             **{k: getattr(item, k) for k in item.__dataclass_fields__},
             "warnings": list(item.warnings),
-            "provenance": [s.__dict__ if hasattr(s, "__dict__") else {
-                "run_id": s.run_id, "path": s.path, "root": s.root, "seen_at": s.seen_at}
-                for s in sources],  # fmt: skip
+            "provenance": [
+                s.__dict__
+                if hasattr(s, "__dict__")
+                else {"run_id": s.run_id, "path": s.path, "root": s.root, "seen_at": s.seen_at}
+                for s in sources
+            ],  # fmt: skip
             "pages": [{"page": p.page_no, "from_ocr": p.from_ocr, "text": p.text} for p in pages],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -326,8 +327,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for sha in report.unreferenced:
         print(f"note: blob {sha} belongs to no item (left by an interrupted import)")
     if report.problems:
-        print(f"{len(report.problems)} of {report.checked + len(report.problems)} originals "
-              "failed verification.")  # fmt: skip
+        print(f"{len(report.problems)} of {report.total} originals failed verification.")
         return EXIT_FAILED
     print(f"All {report.checked} originals verified: every SHA-256 matches.")
     return EXIT_OK

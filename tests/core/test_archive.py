@@ -53,6 +53,9 @@ def test_a_second_writer_is_refused_but_readers_are_not(tmp_path: Path) -> None:
 
 
 def test_opening_a_folder_that_is_not_an_archive(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveNotFound, match="is empty; create an archive"):
+        Archive.open(tmp_path)
+    (tmp_path / "holiday.jpg").write_bytes(b"\xff\xd8")
     with pytest.raises(ArchiveNotFound, match="not an xarchive archive"):
         Archive.open(tmp_path)
     with pytest.raises(ArchiveNotFound):

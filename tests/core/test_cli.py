@@ -126,4 +126,6 @@ def test_search_reports_a_missing_index(tmp_path: Path, collected: Path) -> None
     assert result.returncode == 1
     assert "index is missing" in result.stderr and "xarchive reindex" in result.stderr
     assert xarchive("reindex", "--archive", str(root)).returncode == 0
-    assert "Ministry confirms the ban" in xarchive("search", "ministry", "--archive", str(root)).stdout
+    assert (
+        "Ministry confirms the ban" in xarchive("search", "ministry", "--archive", str(root)).stdout
+    )

@@ -1,4 +1,4 @@
-"""Importing as a researcher does: folders of mixed files, again and again, with bad ones among them."""
+"""Importing as a researcher does: mixed folders, again and again, bad files among them."""
 
 from __future__ import annotations
 
@@ -117,7 +117,9 @@ def test_a_touched_but_unchanged_file_adds_nothing(archive: Archive, tmp_path: P
     assert item_store.count_items(archive.db) == 4
 
 
-def test_the_same_file_twice_is_one_item_with_both_sources(archive: Archive, tmp_path: Path) -> None:
+def test_the_same_file_twice_is_one_item_with_both_sources(
+    archive: Archive, tmp_path: Path
+) -> None:
     folder = tmp_path / "collected"
     first = text_file(folder / "a" / "statement.md", "# Joint statement\n\nRestore access to X.")
     shutil.copy(first, folder / "b-copy-of-statement.md")

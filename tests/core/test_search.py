@@ -1,4 +1,4 @@
-"""Searching: words, phrases, fields, dates, fuzzy and prefix, snippets with pages, facets, reindex."""
+"""Searching: words, phrases, fields, dates, fuzzy, prefix, snippets, facets, reindex."""
 
 from __future__ import annotations
 
@@ -48,15 +48,18 @@ def test_words_stems_and_phrases(searchable: Archive) -> None:
     assert titles(searchable, "blocked") == ["Ministry confirms the ban"]  # stem of "block"
     assert titles(searchable, '"national security"') == ["Ministry confirms the ban"]
     assert titles(searchable, '"security national"') == []
-    assert sorted(titles(searchable, "platform OR election")) == sorted(
-        ["Ministry confirms the ban", "Timeline", "vpn"]
-    ) or len(titles(searchable, "platform OR election")) == 3
+    assert (
+        sorted(titles(searchable, "platform OR election"))
+        == sorted(["Ministry confirms the ban", "Timeline", "vpn"])
+        or len(titles(searchable, "platform OR election")) == 3
+    )
 
 
 def test_boolean_prefix_and_fuzzy(searchable: Archive) -> None:
     assert titles(searchable, "platform NOT censorship") == [titles(searchable, "VPN")[0]]
     assert titles(searchable, "censor*") == ["Ministry confirms the ban"]
-    assert titles(searchable, "ministyr~") == ["Ministry confirms the ban"]
+    assert titles(searchable, "censorshp~") == ["Ministry confirms the ban"]
+    assert titles(searchable, "sekurity~") == ["Ministry confirms the ban"]
 
 
 def test_urdu_words_are_found_whatever_the_keyboard(searchable: Archive) -> None:
@@ -66,10 +69,15 @@ def test_urdu_words_are_found_whatever_the_keyboard(searchable: Archive) -> None
 
 
 def test_fields_and_dates(searchable: Archive) -> None:
-    assert sorted(titles(searchable, "kind:article")) == ["Ministry confirms the ban", "ایکس پر پابندی"]
+    assert sorted(titles(searchable, "kind:article")) == [
+        "Ministry confirms the ban",
+        "ایکس پر پابندی",
+    ]
     assert titles(searchable, "author:desk kind:article lang:en") == ["Ministry confirms the ban"]
     assert len(titles(searchable, "date:2024-04-18")) == 2  # the articles' published date
-    assert titles(searchable, "date:2024-04-01..2024-04-30 ministry") == ["Ministry confirms the ban"]
+    assert titles(searchable, "date:2024-04-01..2024-04-30 ministry") == [
+        "Ministry confirms the ban"
+    ]
     assert titles(searchable, "date:..2023-12-31") == []
 
 

@@ -1,11 +1,11 @@
 """An archive on disk: open or create it, its folders, its database and its lock.
 
-    Case.xarchive/
-      archive.sqlite   the truth (WAL, foreign keys, numbered migrations)
-      blobs/           originals by SHA-256, never modified
-      derived/         thumbnails, OCR text, sanitised HTML: rebuildable caches
-      index/           the Whoosh index: a rebuildable cache of archive.sqlite
-      archive.lock     held (flock) by the one process allowed to write
+Case.xarchive/
+  archive.sqlite   the truth (WAL, foreign keys, numbered migrations)
+  blobs/           originals by SHA-256, never modified
+  derived/         thumbnails, OCR text, sanitised HTML: rebuildable caches
+  index/           the Whoosh index: a rebuildable cache of archive.sqlite
+  archive.lock     held (flock) by the one process allowed to write
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from .. import __version__
 from .errors import ArchiveCorrupt, ArchiveExists, ArchiveLocked, ArchiveNotFound
+from .index.engine import SearchIndex
 from .store import migrations, runs
 
 DB_NAME = "archive.sqlite"
@@ -94,6 +95,7 @@ class Archive:
         for sub in ("blobs", "derived", "index"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         connect(root / DB_NAME).close()
+        SearchIndex.create(root / "index").close()
         archive = cls.open(root)
         with archive.transaction():
             archive.set_setting("name", name or root.name)
@@ -117,7 +119,10 @@ class Archive:
             raise ArchiveNotFound(f"{root} is not an xarchive archive (no {DB_NAME})")
         lock = None if readonly else _acquire_lock(root / LOCK_NAME)
         try:
-            conn = connect(db_path, readonly=readonly)
+            try:
+                conn = connect(db_path, readonly=readonly)
+            except sqlite3.DatabaseError as exc:
+                raise ArchiveCorrupt(f"{db_path} cannot be read as a database: {exc}") from exc
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 if readonly:

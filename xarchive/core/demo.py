@@ -44,8 +44,10 @@ def ensure_demo_archive(
     root = target or demo_archive_dir()
     if rebuild and root.exists():
         shutil.rmtree(root)
-    archive = Archive.open(root) if (root / "archive.sqlite").exists() else Archive.create(
-        root, name="Demo: the 2024 blocking of X in Pakistan"
+    archive = (
+        Archive.open(root)
+        if (root / "archive.sqlite").exists()
+        else Archive.create(root, name="Demo: the 2024 blocking of X in Pakistan")
     )
     with archive:
         import_demo(archive, progress, cancel)

@@ -116,9 +116,7 @@ class _Candidate:
 # -- scanning ------------------------------------------------------------------
 
 
-def scan(
-    paths: Sequence[Path], exclude: Path | None = None
-) -> Iterator[_Candidate | Outcome]:
+def scan(paths: Sequence[Path], exclude: Path | None = None) -> Iterator[_Candidate | Outcome]:
     """Every file under `paths`, or an Outcome saying why a path cannot be imported.
 
     Symbolic links are followed, but a folder is never visited twice, so link

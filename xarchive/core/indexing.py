@@ -65,9 +65,9 @@ def open_index(archive: Archive) -> SearchIndex:
     archive holds items: the caller offers `reindex`.
     """
     health = SearchIndex.health(archive.index_dir)
-    if health.state == "missing" and archive.writable:
-        if item_store.count_items(archive.db) == 0:
-            return SearchIndex.create(archive.index_dir)
+    empty = item_store.count_items(archive.db) == 0
+    if health.state == "missing" and archive.writable and empty:
+        return SearchIndex.create(archive.index_dir)
     if not health.ok:
         raise IndexUnavailable(
             f"{health.reason}; run `xarchive reindex --archive {archive.root}` to rebuild it"
@@ -141,9 +141,7 @@ def reindex(
     """
     building = archive.root / "index.building"
     index = SearchIndex.create(building)
-    all_ids = [
-        int(r[0]) for r in archive.db.execute("SELECT id FROM items ORDER BY id").fetchall()
-    ]
+    all_ids = [int(r[0]) for r in archive.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
     total = len(all_ids)
     try:
         for start in range(0, total, BATCH):

@@ -54,9 +54,9 @@ class Searcher:
         for raw_hit in raw.hits:
             item = item_store.get_item(self.archive.db, raw_hit.item_id)
             snippet = None
-            if snippets and query.strip() not in ("", "*"):
+            if snippets and raw_hit.terms:
                 texts = [p.text for p in item_store.pages(self.archive.db, item.id)]
-                snippet = self.index.snippet(query, texts)
+                snippet = self.index.snippet(raw_hit.terms, texts)
             hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet))
         return SearchResults(query, raw.total, offset, tuple(hits), raw.facets)
 

@@ -21,7 +21,8 @@ class BlobProblem:
 
 @dataclass(slots=True)
 class VerifyReport:
-    checked: int = 0
+    total: int = 0  # originals the archive names
+    checked: int = 0  # of which found and hashed
     problems: list[BlobProblem] = field(default_factory=list)
     unreferenced: list[str] = field(default_factory=list)  # blobs no item names
     cancelled: bool = False
@@ -42,6 +43,7 @@ def verify(
     """
     report = VerifyReport()
     refs = list(item_store.blob_refs(archive.db))
+    report.total = len(refs)
     known = set()
     for n, (item_id, sha, size, name) in enumerate(refs):
         if cancel is not None and cancel.cancelled:

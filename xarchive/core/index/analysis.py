@@ -8,7 +8,7 @@
   Farsi/Urdu yeh, Arabic kaf becomes keheh, Arabic heh and ae become heh goal,
   hamza-carrying forms and alef variants are unified, diacritics, tatweel and
   joiners are removed. OCR and different keyboards produce all of these.
-- Latin tokens are lower-cased, stripped of accents and stemmed with Porter;
+- Latin tokens are lower-cased, stripped of accents and stemmed with Porter2 (Snowball English);
   tokens in other scripts are never stemmed (an English stemmer would only
   damage them).
 """
@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.lang.porter import stem
+from whoosh.lang.porter2 import stem
 
 _COMBINING = (
     "\u0300-\u036f"  # Latin combining accents (text in NFD)
@@ -92,7 +92,7 @@ def _stem(word: str) -> str:
 
 
 class LatinStemFilter(Filter):  # type: ignore[misc]
-    """Porter-stems tokens written in plain Latin letters, and only those."""
+    """Stems (Porter2) tokens written in plain Latin letters, and only those."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:

@@ -52,6 +52,8 @@ class RawHit:
     item_id: int
     score: float
     rank: int  # 0-based position in the whole result list
+    #: The words of the item's text that matched (prefix and fuzzy terms expanded).
+    terms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,11 @@ class SearchIndex:
     @staticmethod
     def health(directory: Path) -> IndexHealth:
         """Whether the index in `directory` can be used, without raising."""
-        if not directory.is_dir() or not index.exists_in(str(directory)):
+        try:
+            exists = directory.is_dir() and index.exists_in(str(directory))
+        except Exception as exc:  # a damaged table of contents
+            return IndexHealth("corrupt", f"the search index is damaged ({exc})")
+        if not exists:
             return IndexHealth("missing", "the search index is missing")
         try:
             meta = json.loads((directory / META_NAME).read_text(encoding="utf-8"))
@@ -129,7 +135,10 @@ class SearchIndex:
 
     # -- writing ------------------------------------------------------------------
     def write(
-        self, documents: Iterable[IndexDocument], delete_ids: Iterable[int] = (), update: bool = True
+        self,
+        documents: Iterable[IndexDocument],
+        delete_ids: Iterable[int] = (),
+        update: bool = True,
     ) -> int:
         """Add (or replace) documents and delete others in one commit; return how many added."""
         writer = self._ix.writer(limitmb=128)
@@ -189,10 +198,13 @@ class SearchIndex:
                 reverse=reverse,
                 groupedby=groupedby,
                 maptype=sorting.Count,
+                terms=True,
             )
             total = len(results)
             window = results[offset : offset + limit] if limit else list(results)
-            hits = tuple(RawHit(int(h["id"]), float(h.score or 0.0), h.rank) for h in window)
+            hits = tuple(
+                RawHit(int(h["id"]), float(h.score or 0.0), h.rank, _text_terms(h)) for h in window
+            )
             facet_counts: dict[str, tuple[tuple[str, int], ...]] = {}
             if facets:
                 for name in FACETS:
@@ -205,34 +217,28 @@ class SearchIndex:
                     )
         return RawResults(total, hits, facet_counts)
 
-    def snippet(self, text: str, pages: Sequence[str], max_chars: int = 220) -> Snippet | None:
-        """The best passage of `pages` for query `text`, with the page it is on.
+    def snippet(
+        self, terms: frozenset[str], pages: Sequence[str], max_chars: int = 220
+    ) -> Snippet | None:
+        """The best passage of `pages` for the matched `terms` (RawHit.terms), with its page.
 
-        Prefix and fuzzy terms are expanded against the index, so `censor*`
-        marks "censorship". None when no searched word occurs in the text.
+        None when none of the terms occurs in the text (e.g. a hit on the title only).
         """
-        query = self.parse(text)
-        with self._ix.searcher() as searcher:
-            existing = query.existing_terms(searcher.reader(), phrases=True, expand=True)
-        terms = {
-            word.decode() if isinstance(word, bytes) else word
-            for fieldname, word in existing
-            if fieldname in ("content", "title", "note")
-        }
         if not terms:
             return None
         joined = PAGE_BREAK.join(pages)
         analyzer = self._ix.schema["content"].analyzer
         tokens = []
+        any_match = False
         for token in analyzer(joined, chars=True, mode="index", removestops=False):
-            if token.text in terms:
-                match = token.copy()
-                match.matched = True
-                tokens.append(match)
-        if not tokens:
+            copy = token.copy()
+            copy.matched = copy.text in terms
+            any_match = any_match or copy.matched
+            tokens.append(copy)
+        if not any_match:
             return None
         fragmenter = highlight.ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
-        fragments = list(fragmenter.fragment_matches(joined, tokens))
+        fragments = list(fragmenter.fragment_tokens(joined, tokens))
         if not fragments:
             return None
         scorer = highlight.BasicFragmentScorer()
@@ -255,3 +261,14 @@ class SearchIndex:
 
 
 _WHITESPACE = re.compile(r"\s+")
+
+
+def _text_terms(hit: Any) -> frozenset[str]:
+    """The words a hit matched in its text fields (not in ids, dates or facets)."""
+    if not hit.results.has_matched_terms():
+        return frozenset()
+    return frozenset(
+        word.decode("utf-8") if isinstance(word, bytes) else str(word)
+        for fieldname, word in hit.matched_terms()
+        if fieldname in ("content", "title", "note")
+    )

@@ -19,9 +19,9 @@ from calendar import monthrange
 from datetime import date
 
 from whoosh import qparser
+from whoosh.fields import Schema
 from whoosh.qparser import dateparse
 from whoosh.query import Every, NullQuery, Query
-from whoosh.fields import Schema
 
 from ..errors import QueryError
 from .schema import DATE_FIELDS, DEFAULT_FIELDS, FIELD_ALIASES, KNOWN_FIELDS

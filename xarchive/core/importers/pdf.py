@@ -1,0 +1,376 @@
+"""PDF documents: petitions, court orders, replies, reports, born digital or scanned.
+
+Text is read page by page with pypdf. A page without a text layer (a scan) is
+read by OCR from the largest pictures on it, so scanned court orders are
+searchable too. Encrypted, damaged and incomplete files are refused with a
+sentence saying what is wrong and what to do; pypdf's complaints about small
+defects it works around go to the log and to `extra["pdf_warnings"]`, not to
+stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+from .. import ocr
+from ..errors import UnreadableFile
+from ..language import detect_language
+from . import pretty_stem, quoted
+from .base import ExtractContext, Extracted
+
+NAME = "pdf"
+
+#: A page with fewer words than this in its text layer is treated as a scan.
+MIN_WORDS = 3
+#: Pictures on a scanned page OCRed at most, largest first.
+MAX_PICTURES_PER_PAGE = 4
+#: Pictures smaller than this share of the page's largest one (logos, stamps) are skipped.
+MIN_PICTURE_SHARE = 0.25
+#: The pdf_warnings kept in `extra`.
+MAX_KEPT_WARNINGS = 10
+
+# Scanners and word processors fill in a title that says nothing about the document.
+_GENERIC_TITLES = re.compile(
+    r"^(untitled.*|scanned document|scan|document\d*|img_?\d+|microsoft word|pdf|title)$",
+    re.IGNORECASE,
+)
+_OFFICE_PREFIX = re.compile(r"^microsoft (word|excel|powerpoint) - ", re.IGNORECASE)
+_PDF_DATE = re.compile(
+    r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(Z|[+-]\d{2}'?\d{2}'?|[+-]\d{2})?"
+)
+_WORD = re.compile(r"\w+")
+
+_pypdf_log = logging.getLogger("pypdf")
+# pypdf warns on stderr about every defect it works around unless its logger has a
+# handler; a person sees those defects in the item's details instead.
+_pypdf_log.addHandler(logging.NullHandler())
+
+
+def detect(head: bytes, path: Path) -> bool:
+    """A PDF header ("%PDF-") within the first 1024 bytes, where readers look for it."""
+    return head.find(b"%PDF-", 0, 1024) >= 0
+
+
+class _Collector(logging.Handler):
+    """Keeps what pypdf logs while one file is read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+@dataclass(slots=True)
+class _OcrProgress:
+    """What OCR did across the pages of one document."""
+
+    pages: list[int] = field(default_factory=list)
+    statuses: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+    def note(self, result: ocr.OcrResult) -> None:
+        self.statuses.add(result.status)
+        if result.warning and result.warning not in self.warnings:
+            self.warnings.append(result.warning)
+
+    @property
+    def status(self) -> str:
+        for status in ("missing-tesseract", "failed", "missing-language", "done"):
+            if status in self.statuses:
+                return status
+        return "none"
+
+
+def extract(path: Path, ctx: ExtractContext) -> Extracted:
+    """Read the text of every page, the document's metadata, and OCR scanned pages.
+
+    Raises UnreadableFile when the PDF needs a password, is damaged or incomplete
+    beyond repair. A page that cannot be read, or cannot be OCRed, only adds a
+    warning.
+    """
+    collector = _Collector()
+    _pypdf_log.addHandler(collector)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = _read(path, ctx)
+        for warning in caught:
+            if str(warning.message) not in collector.messages:
+                collector.messages.append(str(warning.message))
+    finally:
+        _pypdf_log.removeHandler(collector)
+    if collector.messages:
+        result.extra["pdf_warnings"] = collector.messages[:MAX_KEPT_WARNINGS]
+    return result
+
+
+def _read(path: Path, ctx: ExtractContext) -> Extracted:
+    name = quoted(path)
+    notes: list[str] = []
+    try:
+        reader = PdfReader(path, strict=False)
+        encrypted = reader.is_encrypted
+        if encrypted:
+            if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                raise UnreadableFile(
+                    f"{name} is encrypted with a password; remove the password (for example "
+                    "by printing it to a new PDF) and import it again."
+                )
+            notes.append(
+                "The PDF is encrypted without an opening password (to restrict copying or "
+                "printing); it was decrypted to read its text."
+            )
+        page_count = len(reader.pages)
+        info = _metadata(reader)
+        texts, unreadable = _page_texts(reader)
+    except UnreadableFile:
+        raise
+    except FileNotDecryptedError as exc:
+        raise UnreadableFile(
+            f"{name} is encrypted with a password; remove the password and import it again."
+        ) from exc
+    except DependencyError as exc:
+        raise UnreadableFile(
+            f"{name} is encrypted with AES, which this installation cannot decrypt: install "
+            "the Python package ‘cryptography’ and import it again."
+        ) from exc
+    except RecursionError as exc:
+        raise UnreadableFile(f"{name} is damaged: its structure loops back on itself.") from exc
+    except Exception as exc:
+        # pypdf raises many kinds of errors on malformed files (KeyError, TypeError,
+        # ValueError … as well as its own); any of them means the file is damaged.
+        logging.getLogger(__name__).info("pypdf cannot read %s", path, exc_info=True)
+        raise UnreadableFile(_damaged(path, exc)) from exc
+    if page_count == 0:
+        raise UnreadableFile(f"{name} is damaged: it has no pages.")
+    if unreadable:
+        notes.append(f"The text of {_page_list(unreadable)} could not be read.")
+    if not _has_end_marker(path):
+        notes.append(
+            "The PDF has no end-of-file marker: it may be incomplete (an interrupted "
+            "download or copy), so pages may be missing."
+        )
+
+    extra: dict[str, Any] = {"page_count": page_count, "encrypted": encrypted}
+    extra.update({key: value for key, value in info.items() if key not in ("title", "author")})
+    scans = [number for number, text in enumerate(texts, 1) if len(_WORD.findall(text)) < MIN_WORDS]
+    progress = _OcrProgress()
+    if scans and ctx.ocr:
+        texts = _ocr_pages(reader, texts, scans, ctx.ocr_languages, progress)
+    still_empty = [number for number, text in enumerate(texts, 1) if not text.strip()]
+    if still_empty:
+        extra["pages_without_text"] = still_empty
+    notes.extend(progress.warnings)
+
+    return Extracted(
+        kind="document",
+        media_type="application/pdf",
+        title=info.get("title") or pretty_stem(path),
+        pages=tuple(texts),
+        language=detect_language("\n".join(texts)[:20_000]),
+        published_at=info.get("created_at", ""),
+        author=info.get("author", ""),
+        ocr_status=progress.status,
+        ocr_pages=tuple(progress.pages),
+        warnings=tuple(notes),
+        extra=extra,
+    )
+
+
+def _damaged(path: Path, exc: Exception) -> str:
+    name = quoted(path)
+    if not _has_end_marker(path):
+        return (
+            f"{name} is damaged: the file ends early (an interrupted download or copy?); "
+            "get a complete copy and import it again."
+        )
+    detail = str(exc).strip() if isinstance(exc, PdfReadError) else ""
+    reason = f" ({detail})" if detail else ""
+    return f"{name} is damaged: its structure cannot be read{reason}."
+
+
+def _has_end_marker(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - 2048))
+            return b"%%EOF" in handle.read()
+    except OSError:
+        return False
+
+
+def _metadata(reader: PdfReader) -> dict[str, Any]:
+    """Title, author, dates and producing software from the document information."""
+    try:
+        raw = reader.metadata
+    except Exception:  # a broken information dictionary: the pages may still be fine
+        return {}
+    if raw is None:
+        return {}
+
+    def field_(key: str) -> str:
+        try:
+            value = raw.get(key)
+        except Exception:
+            return ""
+        return " ".join(str(value).replace("\x00", "").split()) if value is not None else ""
+
+    found: dict[str, Any] = {}
+    title = _OFFICE_PREFIX.sub("", field_("/Title"))
+    if title and _OFFICE_PREFIX.search(field_("/Title")):
+        title = re.sub(r"\.(docx?|xlsx?|pptx?|odt|rtf)$", "", title, flags=re.IGNORECASE)
+    if title and not _GENERIC_TITLES.match(title):
+        found["title"] = title
+    elif title:
+        found["pdf_title"] = title  # kept, but the file name says more
+    for key, name in (("/Author", "author"), ("/Producer", "producer"), ("/Creator", "creator"),
+                      ("/Subject", "subject"), ("/Keywords", "keywords")):  # fmt: skip
+        if value := field_(key):
+            found[name] = value
+    for key, name in (("/CreationDate", "created_at"), ("/ModDate", "modified_at")):
+        if value := field_(key):
+            parsed = pdf_date(value)
+            if parsed:
+                found[name] = parsed
+            else:
+                found[f"{name}_unparsed"] = value
+    return found
+
+
+def pdf_date(value: str) -> str:
+    """A PDF date as ISO 8601: "D:20240417093000+05'00'" → "2024-04-17T04:30:00+00:00".
+
+    With a time zone the result is in UTC; without one it is the local time as
+    written; "" when the text is not a date (producers write all kinds of things).
+    """
+    found = _PDF_DATE.match(value.strip())
+    if not found:
+        return ""
+    year, month, day, hour, minute, second, zone = found.groups()
+    try:
+        moment = datetime(
+            int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
+            int(second or 0),
+        )  # fmt: skip
+    except ValueError:
+        return ""
+    if not zone:
+        return moment.isoformat(timespec="seconds")
+    if zone == "Z":
+        offset = timedelta(0)
+    else:
+        digits = zone[1:].replace("'", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 14 or minutes > 59:
+            return moment.isoformat(timespec="seconds")
+        offset = timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+    aware = moment.replace(tzinfo=timezone(offset))
+    return aware.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _page_texts(reader: PdfReader) -> tuple[list[str], list[int]]:
+    texts: list[str] = []
+    unreadable: list[int] = []
+    for number, page in enumerate(reader.pages, 1):
+        try:
+            text = page.extract_text() or ""
+        except RecursionError:
+            text = ""
+            unreadable.append(number)
+        except Exception:  # one broken page must not cost the others
+            logging.getLogger(__name__).info("page %d unreadable", number, exc_info=True)
+            text = ""
+            unreadable.append(number)
+        texts.append(text.replace("\x00", ""))
+    return texts, unreadable
+
+
+def _ocr_pages(
+    reader: PdfReader, texts: list[str], numbers: list[int], languages: str, progress: _OcrProgress
+) -> list[str]:
+    """`texts` with the scanned pages among `numbers` replaced by their OCR text."""
+    texts = list(texts)
+    if not ocr.tesseract_available():
+        progress.note(ocr.OcrResult("", "missing-tesseract", ocr.MISSING_TESSERACT))
+        return texts
+    undecodable: list[int] = []
+    for number in numbers:
+        page = reader.pages[number - 1]
+        pictures = _page_pictures(page)
+        if pictures is None:
+            undecodable.append(number)
+            continue
+        found: list[str] = []
+        for picture in pictures:
+            result = ocr.ocr_image(picture, languages)
+            progress.note(result)
+            if result.text:
+                found.append(result.text)
+        if found:
+            ocr_text = "\n\n".join(found)
+            layer = texts[number - 1].strip()
+            texts[number - 1] = (
+                f"{layer}\n\n{ocr_text}" if layer and layer not in ocr_text else ocr_text
+            )
+            progress.pages.append(number)
+    if undecodable:
+        progress.statuses.add("failed")
+        progress.warnings.append(
+            f"The scanned pictures on {_page_list(undecodable)} could not be decoded for OCR."
+        )
+    return texts
+
+
+def _page_pictures(page: PageObject) -> list[Image.Image] | None:
+    """The largest pictures drawn on `page`, upright; None if none could be decoded."""
+    decoded: list[Image.Image] = []
+    failures = 0
+    try:
+        files = list(page.images)
+    except Exception:
+        return None
+    for file in files:
+        try:
+            picture = file.image
+        except Exception:  # JBIG2 and other filters pypdf or Pillow cannot decode
+            picture = None
+        if picture is None:
+            failures += 1
+        else:
+            decoded.append(picture)
+    if not decoded:
+        return None if failures else []
+    decoded.sort(key=lambda picture: picture.width * picture.height, reverse=True)
+    largest = decoded[0].width * decoded[0].height
+    chosen = [
+        picture
+        for picture in decoded[:MAX_PICTURES_PER_PAGE]
+        if picture.width * picture.height >= MIN_PICTURE_SHARE * largest
+    ]
+    rotation = int(getattr(page, "rotation", 0) or 0) % 360
+    if rotation:
+        # /Rotate turns the page clockwise when shown; the picture is stored unturned.
+        chosen = [picture.rotate(-rotation, expand=True) for picture in chosen]
+    return chosen
+
+
+def _page_list(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    shown = ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else "")
+    return f"pages {shown}"

@@ -1,0 +1,114 @@
+"""Which language a text is written in, as an ISO 639-1 code ("en", "ur", …).
+
+The archive holds mostly English and Urdu, often mixed in one post, plus Arabic,
+Persian, Pashto, Punjabi, Hindi and other languages of the region. py3langid does
+the statistics; two rules around it make it dependable for that material:
+
+* the text is judged by its dominant script: a Urdu post quoting "X" and a URL is
+  Urdu, an English article quoting one Urdu slogan is English;
+* Arabic-script text containing letters that only Urdu uses (ٹ ڈ ڑ ں ے ہ) is Urdu,
+  whatever the statistics say: short Urdu texts are easily taken for Persian or
+  Arabic, which share most of their letters.
+
+py3langid's model has no Sindhi; Sindhi text is reported under the nearest
+Arabic-script language it knows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+#: Fewer letters than this and any answer would be a guess.
+MIN_LETTERS = 10
+
+#: Languages written in the Arabic script that the model knows; for Arabic-script
+#: text the choice is restricted to these (the model's Arabic dialects fold into "ar").
+ARABIC_SCRIPT_LANGUAGES = ("ur", "ar", "fa", "ps", "ku", "ug", "ary", "arz", "sdh", "uzs")
+
+#: Letters used by Urdu (and Punjabi in Shahmukhi, which is read as Urdu here) but
+#: not by Arabic or Persian: ٹ ڈ ڑ ں ہ ے ۓ.
+URDU_LETTERS = frozenset("\u0679\u0688\u0691\u06ba\u06c1\u06d2\u06d3")
+
+#: Codes of the model that are not ISO 639-1, mapped to the nearest that is.
+_TO_ISO_639_1 = {"ary": "ar", "arz": "ar", "sdh": "ku", "uzs": "uz", "pcm": "en", "zxx": ""}
+
+_NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+\.\w+", re.UNICODE)
+
+
+@cache
+def _identifier(languages: tuple[str, ...] | None) -> LanguageIdentifier:
+    # Loading the model takes about a second: once per process and language set.
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    if languages:
+        identifier.set_languages(list(languages))
+    return identifier
+
+
+def _script(char: str) -> str:
+    code = ord(char)
+    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+        return "arabic"
+    if code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
+        return "latin"
+    if 0x0900 <= code <= 0x097F:
+        return "devanagari"
+    if 0x0A00 <= code <= 0x0A7F:
+        return "gurmukhi"
+    # Other scripts: the first word of the character's Unicode name ("CYRILLIC", "CJK" …).
+    return unicodedata.name(char, "OTHER").split(" ", 1)[0].lower()
+
+
+def detect_language(text: str) -> str:
+    """The ISO 639-1 code of the language `text` is mostly written in, "" if unsure.
+
+    Returns "" for text with too few letters to judge (a caption of two words, a
+    page of numbers). Never raises.
+    """
+    cleaned = _NOISE.sub(" ", text[:20_000])
+    letters = [c for c in cleaned if c.isalpha()]
+    if len(letters) < MIN_LETTERS:
+        return ""
+    scripts = Counter(_script(c) for c in letters)
+    script, count = scripts.most_common(1)[0]
+    if count < MIN_LETTERS:
+        return ""
+    if script == "gurmukhi":
+        return "pa"
+    # Only the dominant script's words are judged, so a quoted word in another
+    # script does not tip the balance.
+    kept = "".join(c if not c.isalpha() or _script(c) == script else " " for c in cleaned)
+    if script == "arabic":
+        # In Urdu these letters make up about a tenth of all letters; a few of them
+        # in a long Arabic or Persian text are a quoted Urdu name, not Urdu.
+        urdu_letters = sum(1 for c in kept if c in URDU_LETTERS)
+        if urdu_letters >= max(1, count // 30):
+            return "ur"
+        code, _ = _identifier(ARABIC_SCRIPT_LANGUAGES).classify(kept)
+    else:
+        code = _confident_choice(kept, short=count < 40)
+    code = _TO_ISO_639_1.get(code, code)
+    return code if len(code) == 2 else ""
+
+
+def _confident_choice(text: str, short: bool) -> str:
+    """The model's best language for `text`; "" for a short text it hesitates about."""
+    ranking = _identifier(None).rank(text)
+    best, score = ranking[0]
+    if not short:
+        return str(best)
+    # Over 140 languages a short phrase rarely scores high, but a clear lead over the
+    # next language (Nigerian Pidgin counts as English) is a good sign.
+    runner_up = next(
+        (
+            s
+            for code, s in ranking[1:]
+            if _TO_ISO_639_1.get(code, code) != _TO_ISO_639_1.get(best, best)
+        ),
+        0.0,
+    )
+    return str(best) if score >= 0.15 and score >= 2 * runner_up else ""
