@@ -444,12 +444,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _wants_app(argv: Sequence[str], parser: argparse.ArgumentParser) -> bool:
+    """`xarchive` alone, or `xarchive PATH` with a folder that is not a command name."""
+    if not argv:
+        return True
+    commands = set(_subcommands(parser))
+    return len(argv) == 1 and argv[0] not in commands and not argv[0].startswith("-")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def run_app(argv: Sequence[str]) -> int:
+    """Open the desktop app (on the demo archive, or on the archive in argv)."""
+    try:
+        from .gui.app import main as app_main
+    except ImportError as exc:  # the GUI is not installed or Qt cannot load
+        print(f"xarchive: the desktop app cannot start ({exc}); showing the demo instead",
+              file=sys.stderr)  # fmt: skip
+        if argv:
+            raise XArchiveError(f"cannot open {argv[0]} without the desktop app") from exc
+        return cmd_demo(argparse.Namespace(query=None, rebuild=False))
+    return int(app_main(list(argv)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     forbid_network()
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if _wants_app(argv, parser):
+            return run_app(argv)
+    except XArchiveError as exc:
+        print(f"xarchive: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["demo"])
     try:
         return int(args.func(args))
     except XArchiveError as exc:

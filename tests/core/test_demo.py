@@ -1,0 +1,109 @@
+"""The demo archive, imported as a user would: the facts of the case are found by word,
+phrase, field and date, in English and Urdu, typed, scanned or photographed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HAS_TESSERACT
+from xarchive.core.archive import Archive
+from xarchive.core.demo import sample_folders
+from xarchive.core.importing import ImportOptions, import_paths
+from xarchive.core.search import Searcher
+from xarchive.core.store import items as item_store
+
+MOI_REPLY = "2024-04-17_moi_reply_islamabad_high_court.pdf"
+SINDH_SCAN = "2024-04-17_sindh_high_court_order_scanned.pdf"
+URDU_ARTICLE = "2024-04-19_sindhu-khabar-urdu_wazarat-e-dakhla-aitraf.html"
+URDU_SHOT = "2024-02-17_urdu_khabar_demo_x_band.png"
+URDU_SHOT_2 = "2024-04-18_karachi_demo_voice_wazarat_dakhla.png"
+
+
+@pytest.fixture
+def searcher(demo: Archive) -> Searcher:
+    return Searcher(demo)
+
+
+def names(searcher: Searcher, query: str) -> set[str]:
+    return {h.item.original_name for h in searcher.search(query, limit=100).hits}
+
+
+def test_every_sample_is_imported_with_its_kind(demo: Archive) -> None:
+    kinds: dict[str, int] = {}
+    for item in item_store.items(demo.db):
+        kinds[item.kind] = kinds.get(item.kind, 0) + 1
+    assert kinds == {"document": 3, "article": 6, "image": 6, "text": 2}
+
+
+def test_pdf_text_and_metadata_per_page(demo: Archive, searcher: Searcher) -> None:
+    (hit,) = [h for h in searcher.search('"national security"', limit=50).hits
+              if h.item.original_name == MOI_REPLY]  # fmt: skip
+    assert hit.snippet is not None and hit.snippet.page == 2
+    item = hit.item
+    assert item.page_count == 4 and item.published_at.startswith("2024-04-17")
+    assert "Islamabad High Court" in item.title
+    pages = item_store.pages(demo.db, item.id)
+    assert "national security" in pages[1].text and "national security" not in pages[0].text
+
+
+def test_phrases_fields_and_dates(searcher: Searcher) -> None:
+    assert MOI_REPLY in names(searcher, '"defamatory campaign" kind:document')
+    assert names(searcher, "kind:document") >= {MOI_REPLY, SINDH_SCAN}
+    april = names(searcher, "date:2024-04-17..2024-04-19 kind:article")
+    assert len(april) == 3 and URDU_ARTICLE in april
+    assert names(searcher, "kind:article date:2024-02") == {
+        "2024-02-17_indus-ledger_x-goes-dark-across-pakistan.html",
+        "2024-02-18_ravi-courier-urdu_x-service-band.html",
+    }
+    assert "2024-03-07_margalla-times_rights-groups-urge-restore-x.html" in names(
+        searcher, "amnesty source:margallatimes.example"
+    )
+
+
+def test_an_urdu_word_in_an_urdu_article(searcher: Searcher) -> None:
+    found = names(searcher, "قومی سلامتی lang:ur kind:article")
+    assert found == {URDU_ARTICLE}
+    # typed with an Arabic keyboard: Arabic yeh and kaf instead of Urdu ones
+    assert URDU_ARTICLE in names(searcher, "ٹوئٹر ايكس")
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+def test_an_urdu_word_in_an_urdu_screenshot(searcher: Searcher) -> None:
+    assert names(searcher, "پاکستان kind:image") >= {URDU_SHOT}
+    assert names(searcher, "ٹوئٹر kind:image") == {URDU_SHOT, URDU_SHOT_2}
+    assert URDU_SHOT_2 in names(searcher, '"وزارت داخلہ" kind:image')
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+def test_a_scanned_pdf_is_searchable_through_ocr(demo: Archive, searcher: Searcher) -> None:
+    (hit,) = [h for h in searcher.search("adjourned", limit=50).hits
+              if h.item.original_name == SINDH_SCAN]  # fmt: skip
+    assert hit.snippet is not None and hit.snippet.page == 2
+    assert hit.item.ocr_status == "done"
+    pages = item_store.pages(demo.db, hit.item.id)
+    assert all(p.from_ocr for p in pages)
+    assert names(searcher, "withdraw Sindh kind:document") == {SINDH_SCAN}
+
+
+def test_articles_lose_their_scripts_and_boilerplate(demo: Archive, searcher: Searcher) -> None:
+    assert names(searcher, "kind:article tracker") == set()
+    for item in item_store.items(demo.db):
+        if item.kind == "article":
+            assert item.source_url.startswith("https://") and item.author and item.published_at
+            text = item_store.pages(demo.db, item.id)[0].text
+            assert "<script" not in text and "cookie" not in text.lower()
+
+
+def test_reimporting_the_demo_is_a_no_op(demo_archive_path: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.xarchive"
+    shutil.copytree(demo_archive_path, copy)
+    with Archive.open(copy) as archive:
+        before = item_store.count_items(archive.db)
+        report = import_paths(archive, sample_folders(), ImportOptions())
+        assert not report.imported and not report.failed
+        assert len(report.skipped) == before
+        assert item_store.count_items(archive.db) == before
