@@ -147,11 +147,18 @@ def _print_import_report(report: ImportReport, verbose: bool, out: TextIO = sys.
         print("Failed:", file=out)
         for o in report.failed:
             print(f"  {o.path}: {o.reason}", file=out)
-    warnings = report.warnings
-    if warnings:
+    by_warning: dict[str, list[str]] = {}
+    for path, warning in report.warnings:
+        by_warning.setdefault(warning, []).append(path)
+    if by_warning:
         print("Warnings:", file=out)
-        for path, warning in warnings:
-            print(f"  {path}: {warning}", file=out)
+    for warning, paths in by_warning.items():
+        if len(paths) == 1:
+            print(f"  {paths[0]}: {warning}", file=out)
+        else:
+            print(f"  {len(paths)} items: {warning}", file=out)
+            for path in paths:
+                print(f"    {path}", file=out)
 
 
 def _report_json(report: ImportReport) -> dict[str, Any]:

@@ -129,3 +129,18 @@ def test_search_reports_a_missing_index(tmp_path: Path, collected: Path) -> None
     assert (
         "Ministry confirms the ban" in xarchive("search", "ministry", "--archive", str(root)).stdout
     )
+
+
+def test_without_tesseract_the_import_succeeds_and_says_how_to_get_ocr(
+    tmp_path: Path, samples: Path
+) -> None:
+    root = tmp_path / "case.xarchive"
+    shots = samples / "screenshots"
+    no_tesseract = {"PATH": str(Path(sys.executable).parent)}  # the venv only: no /usr/bin
+    result = xarchive("import", str(shots), "--archive", str(root), "--create", env=no_tesseract)
+    assert result.returncode == 0, result.stderr
+    assert "6 imported, 0 skipped, 0 failed" in result.stderr
+    assert "6 items: " in result.stderr and "tesseract" in result.stderr
+    assert "apt-get install tesseract-ocr tesseract-ocr-urd" in result.stderr
+    shown = json.loads(xarchive("show", "1", "--archive", str(root), "--json").stdout)
+    assert shown["ocr_status"] == "missing-tesseract"

@@ -22,6 +22,7 @@ from tests.makefiles import (
 )
 from xarchive.core import blobs
 from xarchive.core.archive import Archive
+from xarchive.core.errors import ImportAborted
 from xarchive.core.importing import ImportOptions, import_paths
 from xarchive.core.jobs import CancelToken, Progress
 from xarchive.core.search import Searcher
@@ -226,3 +227,23 @@ def test_the_archive_itself_is_never_imported(tmp_path: Path) -> None:
 def test_a_missing_path_is_reported(archive: Archive, tmp_path: Path) -> None:
     report = run_import(archive, tmp_path / "no-such-folder")
     assert [(o.status, o.reason) for o in report.outcomes] == [("failed", "does not exist")]
+
+
+def test_a_full_disk_stops_the_import_and_loses_nothing(archive: Archive, tmp_path: Path) -> None:
+    first = small_folder(tmp_path / "first")
+    run_import(archive, first)
+    before = sorted(i.sha256 for i in item_store.items(archive.db))
+    # SQLite's own limit on the database's size stands in for a full disk: the
+    # writes fail with the same SQLITE_FULL error.
+    pages = archive.db.execute("PRAGMA page_count").fetchone()[0]
+    archive.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+    more = tmp_path / "more"
+    for n in range(40):
+        text_file(more / f"long-{n}.txt", f"Report {n}. " + "The block continued. " * 2000)
+    with pytest.raises(ImportAborted, match="disk is full"):
+        run_import(archive, more)
+    archive.db.execute("PRAGMA max_page_count = 1073741823")
+    assert sorted(i.sha256 for i in item_store.items(archive.db)) == before
+    assert verify(archive).ok
+    report = run_import(archive, more)  # with space again, the import completes
+    assert len(report.imported) == 40 and not report.failed

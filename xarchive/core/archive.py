@@ -177,10 +177,11 @@ class Archive:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     # -- settings (archive-level, kept in the database) ---------------------------
     def setting(self, key: str, default: str = "") -> str:

@@ -37,7 +37,7 @@ from typing import Any
 from .. import __version__
 from . import blobs
 from .archive import Archive, utc_now
-from .errors import ImportAborted, IndexUnavailable, UnreadableFile
+from .errors import Cancelled, ImportAborted, IndexUnavailable, UnreadableFile
 from .importers import sniff
 from .importers.base import ExtractContext, Extracted
 from .index.engine import SearchIndex
@@ -445,37 +445,52 @@ def import_paths(
         conn, utc_now(), [str(Path(p).absolute()) for p in paths], archive.user_name, __version__
     )
     report = ImportReport(run_id)
-    index = _ready_index(archive, progress, cancel)
     staging = blobs.staging_dir(archive.blobs_dir) / f"run-{run_id}"
-    job = _Importer(archive, options, progress, cancel, report, index, staging)
+    job = _Importer(archive, options, progress, cancel, report, None, staging)
+    aborted: ImportAborted | None = None
     try:
+        job.index = _ready_index(archive, progress, cancel)
         _run(job, paths)
+        job.flush(force=True)
         report.status = "completed"
-    except KeyboardInterrupt:
+    except (Cancelled, KeyboardInterrupt):
         report.status = "cancelled"
+        job.flush(force=True)  # what was extracted before the cancel is kept
+    except ImportAborted as exc:
+        aborted = exc
+        report.status = "failed"
+        for pending in job.batch:  # rolled back with the batch that could not be written
+            report.outcomes.append(
+                Outcome(str(pending.candidate.path), "failed", "not stored: the disk is full")
+            )
     finally:
         if report.status == "running":
             report.status = "failed"
-        try:
-            job.flush(force=True)
-        finally:
-            blobs.clear_staging(staging)
-            with archive.transaction():
-                archive.audit(
-                    "import",
-                    run_id=run_id,
-                    status=report.status,
-                    imported=len(report.imported),
-                    skipped=len(report.skipped),
-                    failed=len(report.failed),
-                )
-            runs.finish_run(
-                conn, run_id, utc_now(), report.status,
-                len(report.imported), len(report.skipped), len(report.failed),
-            )  # fmt: skip
-            if index is not None:
-                index.close()
+        blobs.clear_staging(staging)
+        if job.index is not None:
+            job.index.close()
+        _finish(archive, report)
+    if aborted is not None:
+        raise aborted
     return report
+
+
+def _finish(archive: Archive, report: ImportReport) -> None:
+    """Close the run's record; on a full disk this may fail too, and the run stays open."""
+    counts = len(report.imported), len(report.skipped), len(report.failed)
+    try:
+        with archive.transaction():
+            archive.audit(
+                "import",
+                run_id=report.run_id,
+                status=report.status,
+                imported=counts[0],
+                skipped=counts[1],
+                failed=counts[2],
+            )
+        runs.finish_run(archive.db, report.run_id, utc_now(), report.status, *counts)
+    except sqlite3.Error:
+        log.exception("could not record the end of import run %s", report.run_id)
 
 
 def _ready_index(
@@ -500,9 +515,7 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
     archive, cancel, progress = job.archive, job.cancel, job.progress
     candidates: list[_Candidate] = []
     for found in scan(paths, exclude=archive.root):
-        if cancel.cancelled:
-            job.report.status = "cancelled"
-            return
+        cancel.raise_if_cancelled()
         if isinstance(found, Outcome):
             job.record(found)
         else:
@@ -548,9 +561,7 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
                 future = executor.submit(_stage, str(candidate.path), str(job.staging))
                 futures[future] = ("stage", candidate, previous, None)
             finished, _ = cf.wait(futures, timeout=0.1, return_when=cf.FIRST_COMPLETED)
-            if cancel.cancelled:
-                job.report.status = "cancelled"
-                raise KeyboardInterrupt
+            cancel.raise_if_cancelled()
             for future in finished:
                 step, candidate, previous, staged = futures.pop(future)
                 if step == "stage":
