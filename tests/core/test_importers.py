@@ -181,7 +181,7 @@ def test_the_importer_is_chosen_by_content(
 
 
 def test_every_importer_has_the_interface() -> None:
-    assert [module.NAME for module in IMPORTERS] == ["pdf", "image", "html", "text"]
+    assert [module.NAME for module in IMPORTERS] == ["image", "pdf", "html", "text"]
     for module in IMPORTERS:
         assert callable(module.detect) and callable(module.extract)
 
@@ -278,6 +278,10 @@ def test_a_pdf_without_a_title_is_named_after_its_file(tmp_path: Path, ctx: Extr
     result = extract(scanner, ctx)
     assert result.title == "order 17 april"
     assert result.extra["pdf_title"] == "Scanned document"
+    word = born_digital_pdf(
+        tmp_path / "w.pdf", ["Some words here"], "<< /Title (Microsoft Word - reply to IHC.docx) >>"
+    )
+    assert extract(word, ctx).title == "reply to IHC"
 
 
 @pytest.mark.parametrize(
@@ -337,10 +341,11 @@ def test_a_corrupt_pdf_is_damaged(tmp_path: Path, ctx: ExtractContext) -> None:
         extract(garbage, ctx)
 
 
-def test_pypdf_complaints_stay_off_stderr(tmp_path: Path) -> None:
+def test_library_complaints_stay_off_stderr(tmp_path: Path) -> None:
     whole = reply_pdf(tmp_path / "whole.pdf").read_bytes()
     (tmp_path / "cut.pdf").write_bytes(whole[: len(whole) // 2])
     corrupt_pdf(tmp_path / "corrupt.pdf")
+    (tmp_path / "menu.html").write_text("<html><body><nav>Menu</nav><div>Hi</div></body></html>")
     script = (
         "import sys; from pathlib import Path\n"
         "from xarchive.core.importers import sniff\n"
@@ -351,8 +356,9 @@ def test_pypdf_complaints_stay_off_stderr(tmp_path: Path) -> None:
         "    try: sniff(Path(name)).extract(Path(name), ctx)\n"
         "    except UnreadableFile as exc: print(exc)\n"
     )
+    files = [str(tmp_path / name) for name in ("cut.pdf", "corrupt.pdf", "menu.html")]
     done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "cut.pdf"), str(tmp_path / "corrupt.pdf")],
+        [sys.executable, "-c", script, *files],
         capture_output=True,
         text=True,
         timeout=60,
@@ -680,7 +686,8 @@ def test_titles_from_file_names(name: str, title: str) -> None:
     ("sample", "language"),
     [
         ("پاکستان بھر میں آج شام سے ایکس یعنی ٹوئٹر تک رسائی بند ہے۔", "ur"),
-        ("ایکس پر پابندی", "ur"),  # too short for statistics, but ں/ے/ہ/ٹ say Urdu
+        ("ایکس پر پابندی", "ur"),
+        ("ٹوئٹر تک رسائی بند ہے", "ur"),  # short, but ٹ ہ ے are letters only Urdu uses
         ("The Interior Ministry admits that X was blocked on its orders.", "en"),
         ("وزارت داخلہ نے تصدیق کر دی ہے https://x.com/demo @karachi_demo #RestoreX", "ur"),
         ("For the first time the ministry (وزارت داخلہ) admits that X was blocked.", "en"),
@@ -705,5 +712,6 @@ def test_html_detection_needs_markup_at_the_start(tmp_path: Path) -> None:
     assert image.detect(b"RIFF\x00\x00\x00\x00WEBPVP8 ", tmp_path / "a")
     assert not image.detect(b"RIFF\x00\x00\x00\x00WAVEfmt ", tmp_path / "a.webp")
     assert pdf.detect(b"\r\n\r\n%PDF-1.7", tmp_path / "a")  # junk before the header is allowed
+    assert not pdf.detect(b"<html><title>What is new in %PDF-2.0</title>", tmp_path / "a")
     assert text.detect("Zürich\n".encode("latin-1"), tmp_path / "a")
     assert not text.detect(os.urandom(64) + b"\x00", tmp_path / "a")

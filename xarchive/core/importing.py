@@ -51,8 +51,8 @@ log = logging.getLogger(__name__)
 
 #: Files that are never evidence: operating-system litter.
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
-BATCH_ITEMS = 25
-BATCH_SECONDS = 1.0
+BATCH_ITEMS = 200
+BATCH_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,19 +231,27 @@ def _stage(path: str, staging: str) -> blobs.StagedFile:
     return blobs.stage_copy(Path(path), Path(staging))
 
 
-def _extract(staged: str, original_name: str, ctx: ExtractContext) -> Extracted:
-    """Run the importer chosen by content on the staged copy, seen under its original name."""
-    view_dir = Path(staged).parent / f"{uuid.uuid4().hex}.view"
+def _extract(
+    staged: blobs.StagedFile, original_name: str, ctx: ExtractContext, blobs_dir: str
+) -> Extracted:
+    """Extract with the importer chosen by content, then store the original.
+
+    The importer reads the staged copy under the file's original name. Only if it
+    succeeds is the copy moved to its content address, fsynced here in the worker so
+    that the one writer never waits for the disk.
+    """
+    view_dir = staged.tmp_path.parent / f"{uuid.uuid4().hex}.view"
     view_dir.mkdir()
     view = view_dir / original_name
     try:
-        view.symlink_to(staged)
+        view.symlink_to(staged.tmp_path)
         importer = sniff(view)
         result: Extracted = importer.extract(view, ctx)
-        return result
     finally:
         view.unlink(missing_ok=True)
         view_dir.rmdir()
+    blobs.commit_blob(Path(blobs_dir), staged)
+    return result
 
 
 class _InlineExecutor(cf.Executor):
@@ -369,7 +377,7 @@ class _Importer:
         self.dup_batch = waiting
         self.error_batch.clear()
         if self.index is not None and new_ids:
-            index_items(self.archive, self.index, new_ids)
+            index_items(self.archive, self.index, new_ids, new=True)
         self.last_flush = time.monotonic()
 
     def _insert(self, conn: sqlite3.Connection, pending: _Pending, now: str) -> int:
@@ -606,7 +614,9 @@ def _after_stage(
         return 1
     job.in_flight_shas[staged.sha256] = candidate
     task_ctx = replace(ctx, sha256=staged.sha256)
-    next_future = executor.submit(_extract, str(staged.tmp_path), candidate.path.name, task_ctx)
+    next_future = executor.submit(
+        _extract, staged, candidate.path.name, task_ctx, str(job.archive.blobs_dir)
+    )
     futures[next_future] = ("extract", candidate, previous, staged)
     return 0
 
@@ -629,7 +639,6 @@ def _after_extract(
             traceback.format_exception(exc)))  # fmt: skip
         reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
     else:
-        blobs.commit_blob(job.archive.blobs_dir, staged)
         job.batch.append(_Pending(candidate, staged, extracted, previous))
         return 1
     job.in_flight_shas.pop(staged.sha256, None)

@@ -100,17 +100,19 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
 
 
 def index_items(
-    archive: Archive, index: SearchIndex, ids: Sequence[int], conn: sqlite3.Connection | None = None
+    archive: Archive, index: SearchIndex, ids: Sequence[int], new: bool = False
 ) -> None:
     """Write these items to the index, then mark them indexed in the database.
 
     The order matters: a crash in between leaves them marked unindexed, and the
     next catch-up writes them again (update by id, so never twice in the index).
+    `new=True` promises they were never indexed, which skips the lookup for an
+    older copy.
     """
-    conn = conn or archive.db
+    conn = archive.db
     if not ids:
         return
-    index.write(documents(conn, ids))
+    index.write(documents(conn, ids), update=not new)
     with archive.transaction(conn):
         item_store.mark_indexed(conn, ids)
 

@@ -14,23 +14,36 @@ size) and on Urdu and mixed lines rendered in Naskh, Nastaliq and Noto Sans Arab
   single line of text at one particular scale;
 * greyscale, transparency flattened onto white, and pictures whose longer side
   is under 1000 px enlarged ×2: on a 400 px-wide screenshot that lifts word
-  recall from 85–97 % to 93–100 %; at full size enlarging changes nothing;
+  recall from 85–97 % to 93–100 %; at full size it does not help (Urdu gets
+  slightly worse);
 * `preserve_interword_spaces=1` is *not* used: it splits Urdu words
   (word recall 0.98 → 0.89);
 * "eng+urd" and "urd+eng" read the same (total character error 15.35 vs 15.31
-  over 84 samples), so the caller's order is kept;
+  over 84 samples), so the caller's order is kept; but with English loaded,
+  tesseract reads some Urdu words as Latin junk. When a picture's text is mostly
+  Arabic script, it is read a second time with the Arabic-script languages alone
+  and the reading tesseract is more confident of is kept: total error 15.35 →
+  12.28, no screenshot worse (their English interface text keeps the first
+  reading);
 * OMP_THREAD_LIMIT=1: tesseract's own threads fight the import's worker
-  processes; one thread was 5× faster here (0.75 s vs 4.2 s per screenshot).
+  processes; on a 2-CPU machine one thread was 5× faster (0.75 s vs 4.2 s per
+  screenshot).
+
+A known limit: Urdu set in Nastaliq (newspaper graphics, many Urdu
+screenshots' images) is read poorly by tesseract's "urd" model, with 15–70 % of
+characters wrong, where Naskh and plain Arabic fonts are read almost perfectly.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,6 +76,9 @@ LANGUAGE_NAMES = {
     "pan": "Punjabi",
     "snd": "Sindhi",
 }
+
+#: Tesseract languages written in the Arabic script (see the second reading above).
+ARABIC_SCRIPT_LANGUAGES = frozenset({"urd", "ara", "fas", "pus", "snd", "uig", "kur_ara"})
 
 # Tesseract marks the direction of mixed lines with invisible LRM/RLM characters;
 # they are not in the picture and would split words for search.
@@ -144,7 +160,7 @@ def ocr_image(image: Image.Image | Path, languages: str = "eng+urd") -> OcrResul
     program = find_tesseract()
     if program is None:
         return OcrResult("", "missing-tesseract", MISSING_TESSERACT)
-    requested = [code for code in languages.split("+") if code]
+    requested = [code for code in languages.split("+") if code] or ["eng"]
     installed = _list_languages(program)
     usable = [code for code in requested if code in installed]
     missing = [code for code in requested if code not in installed]
@@ -154,7 +170,14 @@ def ocr_image(image: Image.Image | Path, languages: str = "eng+urd") -> OcrResul
         return OcrResult("", "missing-language", warning)
     try:
         grey = _greyscale(image)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        MemoryError,
+        Image.DecompressionBombError,
+    ) as exc:
         log.info("cannot prepare %s for OCR: %s", image, exc)
         return OcrResult("", "failed", f"The picture could not be prepared for OCR ({exc}).")
     enlarged = max(grey.size) < UPSCALE_BELOW_PX
@@ -162,15 +185,33 @@ def ocr_image(image: Image.Image | Path, languages: str = "eng+urd") -> OcrResul
     attempts = [(prepared, "3"), (prepared, "11")]
     if enlarged:
         attempts.append((grey, "3"))
-    text = ""
-    for picture, psm in attempts:
-        try:
-            text = _run(program, picture, "+".join(usable), psm)
-        except _OcrFailed as exc:
-            return OcrResult("", "failed", str(exc))
-        if len(_WORD_CHAR.findall(text)) >= 3:
-            break
-    return OcrResult(text, status, warning)
+    arabic_only = [code for code in usable if code in ARABIC_SCRIPT_LANGUAGES]
+    reading = _Reading("", 0.0)
+    try:
+        for picture, psm in attempts:
+            reading = _run(program, picture, "+".join(usable), psm)
+            if len(_WORD_CHAR.findall(reading.text)) >= 3:
+                if arabic_only != usable and arabic_only and _mostly_arabic(reading.text):
+                    second = _run(program, picture, "+".join(arabic_only), psm)
+                    if second.confidence > reading.confidence:
+                        reading = second
+                break
+    except _OcrFailed as exc:
+        return OcrResult("", "failed", str(exc))
+    return OcrResult(reading.text, status, warning)
+
+
+def _mostly_arabic(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    arabic = sum(1 for char in letters if "\u0600" <= char <= "\u06ff")
+    return arabic * 2 > len(letters)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    text: str
+    #: tesseract's mean word confidence (0–100), weighted by word length.
+    confidence: float
 
 
 class _OcrFailed(Exception):
@@ -204,14 +245,44 @@ def _enlarge(grey: Image.Image) -> Image.Image:
     return grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.LANCZOS)
 
 
-def _run(program: str, picture: Image.Image, languages: str, psm: str) -> str:
+def _run(program: str, picture: Image.Image, languages: str, psm: str) -> _Reading:
     buffer = io.BytesIO()
     picture.save(buffer, "PNG", compress_level=1)
-    command = [program, "stdin", "stdout", "-l", languages, "--psm", psm]
+    with tempfile.TemporaryDirectory(prefix="xarchive-ocr-") as folder:
+        # One run writes the text (out.txt) and the words with their confidence (out.tsv).
+        base = os.path.join(folder, "out")
+        command = [program, "stdin", base, "-l", languages, "--psm", psm, "txt", "tsv"]
+        _call(command, buffer.getvalue())
+        try:
+            with open(base + ".txt", encoding="utf-8", errors="replace") as txt:
+                text = txt.read()
+            with open(base + ".tsv", encoding="utf-8", errors="replace", newline="") as tsv:
+                confidence = _mean_confidence(tsv.read())
+        except OSError as exc:
+            raise _OcrFailed(f"OCR failed: tesseract wrote no result ({exc.strerror}).") from exc
+    return _Reading(clean_ocr_text(text), confidence)
+
+
+def _mean_confidence(tsv: str) -> float:
+    total = weight = 0.0
+    rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for row in rows:
+        word = (row.get("text") or "").strip()
+        try:
+            confidence = float(row.get("conf") or -1)
+        except ValueError:
+            continue
+        if word and confidence >= 0:
+            total += confidence * len(word)
+            weight += len(word)
+    return total / weight if weight else 0.0
+
+
+def _call(command: list[str], picture: bytes) -> None:
     try:
         done = subprocess.run(
             command,
-            input=buffer.getvalue(),
+            input=picture,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
             check=False,
@@ -229,7 +300,6 @@ def _run(program: str, picture: Image.Image, languages: str, psm: str) -> str:
         reason = detail[-1] if detail else f"exit status {done.returncode}"
         log.info("tesseract %s failed: %s", " ".join(command), "\n".join(detail))
         raise _OcrFailed(f"OCR failed: tesseract said “{reason}”.")
-    return clean_ocr_text(done.stdout.decode("utf-8", "replace"))
 
 
 def clean_ocr_text(text: str) -> str:

@@ -203,11 +203,12 @@ def _unsupported_reason(head: bytes, path: Path) -> str:
     return f"{name} is in no format xarchive can import: {looks}."
 
 
-# The format modules import the helpers above, so they are imported after them;
-# the order is the order of detection: the catch-all text importer comes last.
+# The format modules import the helpers above, so they are imported after them.
+# The order is the order of detection: exact magic bytes first (a PNG may quote
+# "%PDF-" in its metadata), the catch-all text importer last.
 from . import html, image, pdf, text  # noqa: E402
 
-IMPORTERS: list[ModuleType] = [pdf, image, html, text]
+IMPORTERS: list[ModuleType] = [image, pdf, html, text]
 
 __all__ = [
     "HEAD_SIZE",

@@ -219,16 +219,7 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
     )
     text = blocks_text(lxml.html.fragment_fromstring(sanitized or "<p></p>", create_parent="div"))
 
-    head = markup[:8000]
-    saved_from = _SAVED_FROM.search(head)
-    singlefile = _SINGLEFILE.search(head)
-    source_url = _first_web_address(
-        metas.get("canonical"),
-        metas.get("og:url"),
-        trafilatura_meta.get("url"),
-        singlefile.group(1) if singlefile else None,
-        saved_from.group(1) if saved_from else None,
-    )
+    source_url, captured = _provenance(markup[:8000], metas, trafilatura_meta, extra)
     title = (
         trafilatura_meta.get("title")
         or metas.get("og:title")
@@ -236,25 +227,17 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
         or metas.get("<h1>")
         or pretty_stem(path)
     )
-    published = metas.get("published") or trafilatura_meta.get("date", "")
-    captured = _singlefile_date(singlefile.group(2)) if singlefile else ""
-    if captured:
-        extra["captured_at_source"] = "SingleFile's saved date"
+    published = metas.get("published", "")
+    if not published and trafilatura_meta.get("date"):
+        published = trafilatura_meta["date"]
+        # htmldate may have found it in the text or the address: say so, it is a guess.
+        extra["published_at_source"] = "guessed from the page by htmldate"
     if metas.get("modified"):
         extra["modified_at"] = metas["modified"]
     for key in ("sitename", "description"):
         if trafilatura_meta.get(key):
             extra[key] = trafilatura_meta[key]
-
-    declared = _language_code(metas.get("lang", ""))
-    detected = detect_language(text)
-    language = declared or detected
-    if declared and detected and detected != declared and len(text) >= 200:
-        # Templates often declare the site's language on every page; the text is
-        # the better witness when there is enough of it.
-        language = detected
-        extra["declared_language"] = declared
-
+    language = _language(metas.get("lang", ""), text, extra)
     page_dir = "rtl" if language in ("ur", "ar", "fa", "ps", "sd", "ug", "ku") else "ltr"
     if not text:
         warnings.append("No text was found on the page.")
@@ -282,6 +265,37 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
         warnings=tuple(warnings),
         extra=extra,
     )
+
+
+def _provenance(
+    head: str, metas: dict[str, str], trafilatura_meta: dict[str, str], extra: dict[str, Any]
+) -> tuple[str, str]:
+    """The page's address and, if the saving tool wrote it, when it was saved (UTC)."""
+    saved_from = _SAVED_FROM.search(head)
+    singlefile = _SINGLEFILE.search(head)
+    source_url = _first_web_address(
+        metas.get("canonical"),
+        metas.get("og:url"),
+        trafilatura_meta.get("url"),
+        singlefile.group(1) if singlefile else None,
+        saved_from.group(1) if saved_from else None,
+    )
+    captured = _singlefile_date(singlefile.group(2)) if singlefile else ""
+    if captured:
+        extra["captured_at_source"] = "SingleFile's saved date"
+    return source_url, captured
+
+
+def _language(declared_tag: str, text: str, extra: dict[str, Any]) -> str:
+    """The page's language: as declared, unless a long enough text says otherwise."""
+    declared = _language_code(declared_tag)
+    detected = detect_language(text)
+    if declared and detected and detected != declared and len(text) >= 200:
+        # Templates often declare the site's language on every page; the text is
+        # the better witness when there is enough of it.
+        extra["declared_language"] = declared
+        return detected
+    return declared or detected
 
 
 # -- decoding and parsing ---------------------------------------------------------------

@@ -86,61 +86,67 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
     """
     picture = _decode(path)
     try:
-        width, height = picture.size
-        extra: dict[str, Any] = {
-            "width": width,
-            "height": height,
-            "format": picture.format or "",
-            "mode": picture.mode,
-        }
-        frames = getattr(picture, "n_frames", 1)
-        if frames > 1:
-            extra["frames"] = frames
-        warnings_: list[str] = []
-        exif = _exif(picture)
-        captured, source, zone = _capture_time(picture, exif)
-        if captured:
-            extra["captured_at_source"] = source
-            extra["captured_at_zone"] = zone
-        camera = " ".join(str(exif.get(tag, "")).strip("\x00 ") for tag in (_TAG_MAKE, _TAG_MODEL))
-        if camera.strip():
-            extra["camera"] = " ".join(camera.split())
-        if _GPS_IFD in exif:
-            # Worth knowing before a picture is shared: it tells where it was taken.
-            extra["has_gps_location"] = True
-        try:
-            upright = ImageOps.exif_transpose(picture)
-        except _DECODE_ERRORS + (KeyError,):
-            upright = picture  # a broken orientation tag: keep the picture as stored
-        try:
-            extra["thumbnail"] = _write_thumbnail(upright, ctx, path)
-        except OSError as exc:
-            warnings_.append(f"The thumbnail could not be saved ({exc.strerror or exc}).")
-
-        text, ocr_status, ocr_pages = "", "none", tuple[int, ...]()
-        if ctx.ocr:
-            result = ocr.ocr_image(upright, ctx.ocr_languages)
-            text, ocr_status = result.text, result.status
-            ocr_pages = (1,) if text else ()
-            if result.warning:
-                warnings_.append(result.warning)
-
-        return Extracted(
-            kind="image",
-            media_type=_MEDIA_TYPES.get(
-                picture.format or "", "image/" + (picture.format or "").lower()
-            ),
-            title=pretty_stem(path),
-            pages=(text,),
-            language=detect_language(text),
-            captured_at=captured,
-            ocr_status=ocr_status,
-            ocr_pages=ocr_pages,
-            warnings=tuple(warnings_),
-            extra=extra,
-        )
+        return _extract(picture, path, ctx)
     finally:
         picture.close()  # multi-frame pictures keep their file open
+
+
+def _extract(picture: Image.Image, path: Path, ctx: ExtractContext) -> Extracted:
+    extra, captured = _describe(picture)
+    notes: list[str] = []
+    try:
+        upright = ImageOps.exif_transpose(picture)
+    except (*_DECODE_ERRORS, KeyError):
+        upright = picture  # a broken orientation tag: keep the picture as stored
+    try:
+        extra["thumbnail"] = _write_thumbnail(upright, ctx, path)
+    except OSError as exc:
+        notes.append(f"The thumbnail could not be saved ({exc.strerror or exc}).")
+    text, ocr_status, ocr_pages = "", "none", tuple[int, ...]()
+    if ctx.ocr:
+        result = ocr.ocr_image(upright, ctx.ocr_languages)
+        text, ocr_status = result.text, result.status
+        ocr_pages = (1,) if text else ()
+        if result.warning:
+            notes.append(result.warning)
+    picture_format = picture.format or ""
+    return Extracted(
+        kind="image",
+        media_type=_MEDIA_TYPES.get(picture_format, f"image/{picture_format.lower()}"),
+        title=pretty_stem(path),
+        pages=(text,),
+        language=detect_language(text),
+        captured_at=captured,
+        ocr_status=ocr_status,
+        ocr_pages=ocr_pages,
+        warnings=tuple(notes),
+        extra=extra,
+    )
+
+
+def _describe(picture: Image.Image) -> tuple[dict[str, Any], str]:
+    """The picture's size, format and camera details, and when it was taken ("" if unknown)."""
+    extra: dict[str, Any] = {
+        "width": picture.width,
+        "height": picture.height,
+        "format": picture.format or "",
+        "mode": picture.mode,
+    }
+    frames = getattr(picture, "n_frames", 1)
+    if frames > 1:
+        extra["frames"] = frames
+    exif = _exif(picture)
+    captured, source, zone = _capture_time(picture, exif)
+    if captured:
+        extra["captured_at_source"] = source
+        extra["captured_at_zone"] = zone
+    camera = " ".join(str(exif.get(tag, "")).strip("\x00 ") for tag in (_TAG_MAKE, _TAG_MODEL))
+    if camera.strip():
+        extra["camera"] = " ".join(camera.split())
+    if _GPS_IFD in exif:
+        # Worth knowing before a picture is shared: it tells where it was taken.
+        extra["has_gps_location"] = True
+    return extra, captured
 
 
 def _decode(path: Path) -> Image.Image:
@@ -195,7 +201,7 @@ def _exif(picture: Image.Image) -> Image.Exif:
     try:
         exif = picture.getexif()
         exif.get_ifd(_EXIF_IFD)  # parsed lazily: fail here rather than later
-    except _DECODE_ERRORS + (KeyError,):
+    except (*_DECODE_ERRORS, KeyError):
         return Image.Exif()
     return exif
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ MIN_WORDS = 3
 MAX_PICTURES_PER_PAGE = 4
 #: Pictures smaller than this share of the page's largest one (logos, stamps) are skipped.
 MIN_PICTURE_SHARE = 0.25
+#: Pictures with a side shorter than this (spacers, rules, bullets) hold no text worth OCR.
+MIN_PICTURE_SIDE_PX = 24
 #: The pdf_warnings kept in `extra`.
 MAX_KEPT_WARNINGS = 10
 
@@ -45,10 +47,12 @@ _GENERIC_TITLES = re.compile(
     re.IGNORECASE,
 )
 _OFFICE_PREFIX = re.compile(r"^microsoft (word|excel|powerpoint) - ", re.IGNORECASE)
+_OFFICE_SUFFIX = re.compile(r"\.(docx?|xlsx?|pptx?|odt|rtf)$", re.IGNORECASE)
 _PDF_DATE = re.compile(
     r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(Z|[+-]\d{2}'?\d{2}'?|[+-]\d{2})?"
 )
 _WORD = re.compile(r"\w+")
+_HEADER = re.compile(rb"%PDF-\d\.\d")
 
 _pypdf_log = logging.getLogger("pypdf")
 # pypdf warns on stderr about every defect it works around unless its logger has a
@@ -57,8 +61,10 @@ _pypdf_log.addHandler(logging.NullHandler())
 
 
 def detect(head: bytes, path: Path) -> bool:
-    """A PDF header ("%PDF-") within the first 1024 bytes, where readers look for it."""
-    return head.find(b"%PDF-", 0, 1024) >= 0
+    """A PDF header ("%PDF-1.7") at the start, or within the first 1024 bytes after junk
+    that is not markup (readers accept that much; a web page about PDF is not a PDF)."""
+    found = _HEADER.search(head, 0, 1024 + 8)
+    return found is not None and (found.start() == 0 or b"<" not in head[: found.start()])
 
 
 class _Collector(logging.Handler):
@@ -114,7 +120,8 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
     finally:
         _pypdf_log.removeHandler(collector)
     if collector.messages:
-        result.extra["pdf_warnings"] = collector.messages[:MAX_KEPT_WARNINGS]
+        extra = {**result.extra, "pdf_warnings": collector.messages[:MAX_KEPT_WARNINGS]}
+        result = replace(result, extra=extra)
     return result
 
 
@@ -170,7 +177,12 @@ def _read(path: Path, ctx: ExtractContext) -> Extracted:
     scans = [number for number, text in enumerate(texts, 1) if len(_WORD.findall(text)) < MIN_WORDS]
     progress = _OcrProgress()
     if scans and ctx.ocr:
-        texts = _ocr_pages(reader, texts, scans, ctx.ocr_languages, progress)
+        try:
+            texts = _ocr_pages(reader, texts, scans, ctx.ocr_languages, progress)
+        except Exception:  # OCR is a bonus: the text layer is imported whatever happens
+            logging.getLogger(__name__).warning("OCR of %s failed", path, exc_info=True)
+            progress.statuses.add("failed")
+            progress.warnings.append("The scanned pages could not be read by OCR.")
     still_empty = [number for number, text in enumerate(texts, 1) if not text.strip()]
     if still_empty:
         extra["pages_without_text"] = still_empty
@@ -223,27 +235,27 @@ def _metadata(reader: PdfReader) -> dict[str, Any]:
     if raw is None:
         return {}
 
-    def field_(key: str) -> str:
+    def value_of(key: str) -> str:
         try:
             value = raw.get(key)
-        except Exception:
+        except Exception:  # an undecodable string or a broken reference
             return ""
         return " ".join(str(value).replace("\x00", "").split()) if value is not None else ""
 
     found: dict[str, Any] = {}
-    title = _OFFICE_PREFIX.sub("", field_("/Title"))
-    if title and _OFFICE_PREFIX.search(field_("/Title")):
-        title = re.sub(r"\.(docx?|xlsx?|pptx?|odt|rtf)$", "", title, flags=re.IGNORECASE)
+    title = value_of("/Title")
+    if _OFFICE_PREFIX.search(title):  # "Microsoft Word - reply.docx" → "reply"
+        title = _OFFICE_SUFFIX.sub("", _OFFICE_PREFIX.sub("", title))
     if title and not _GENERIC_TITLES.match(title):
         found["title"] = title
     elif title:
         found["pdf_title"] = title  # kept, but the file name says more
     for key, name in (("/Author", "author"), ("/Producer", "producer"), ("/Creator", "creator"),
                       ("/Subject", "subject"), ("/Keywords", "keywords")):  # fmt: skip
-        if value := field_(key):
+        if value := value_of(key):
             found[name] = value
     for key, name in (("/CreationDate", "created_at"), ("/ModDate", "modified_at")):
-        if value := field_(key):
+        if value := value_of(key):
             parsed = pdf_date(value)
             if parsed:
                 found[name] = parsed
@@ -351,7 +363,7 @@ def _page_pictures(page: PageObject) -> list[Image.Image] | None:
             picture = None
         if picture is None:
             failures += 1
-        else:
+        elif min(picture.size) >= MIN_PICTURE_SIDE_PX:
             decoded.append(picture)
     if not decoded:
         return None if failures else []

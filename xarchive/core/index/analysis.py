@@ -61,6 +61,8 @@ _LATIN_WORD = re.compile(r"[a-z]+\Z")
 
 def normalize_word(word: str) -> str:
     """Normalise one token: NFKC, Arabic-script unification, accents removed."""
+    if word.isascii():  # most tokens: nothing to do (and this is the hot path of indexing)
+        return word
     word = unicodedata.normalize("NFKC", word)
     if any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in word):
         word = _ARABIC_MARKS.sub("", word).translate(_ARABIC_LETTERS)

@@ -228,17 +228,16 @@ class SearchIndex:
             return None
         joined = PAGE_BREAK.join(pages)
         analyzer = self._ix.schema["content"].analyzer
-        tokens = []
-        any_match = False
-        for token in analyzer(joined, chars=True, mode="index", removestops=False):
-            copy = token.copy()
-            copy.matched = copy.text in terms
-            any_match = any_match or copy.matched
-            tokens.append(copy)
-        if not any_match:
-            return None
+
+        def marked() -> Any:
+            # The analyzer reuses one token object and the fragmenter copies the
+            # matched ones it keeps, so marking in place costs no copies.
+            for token in analyzer(joined, chars=True, mode="index", removestops=False):
+                token.matched = token.text in terms
+                yield token
+
         fragmenter = highlight.ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
-        fragments = list(fragmenter.fragment_tokens(joined, tokens))
+        fragments = list(fragmenter.fragment_tokens(joined, marked()))
         if not fragments:
             return None
         scorer = highlight.BasicFragmentScorer()
