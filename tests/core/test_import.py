@@ -247,3 +247,42 @@ def test_a_full_disk_stops_the_import_and_loses_nothing(archive: Archive, tmp_pa
     assert verify(archive).ok
     report = run_import(archive, more)  # with space again, the import completes
     assert len(report.imported) == 40 and not report.failed
+
+
+def _grandchildren() -> list[int]:
+    """Pids of our children's children: the import's worker processes (under the forkserver)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    children = {pid for pid, ppid in parents.items() if ppid == os.getpid()}
+    return [pid for pid, ppid in parents.items() if ppid in children]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_worker_killed_midway_costs_no_file(archive: Archive, tmp_path: Path) -> None:
+    """The kernel's out-of-memory killer or a crashing decoder takes a worker down."""
+    import signal
+
+    folder = tmp_path / "many"
+    for n in range(80):
+        html_article(folder / f"a-{n:03d}.html", f"Article {n}", "The block went on. " * 300)
+    killed: list[int] = []
+
+    def progress(p: Progress) -> None:
+        if p.phase == "importing" and p.done >= 10 and not killed:
+            workers = _grandchildren()
+            if workers:
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append(workers[0])
+
+    report = import_paths(archive, [folder], ImportOptions(workers=2), progress)
+    assert killed, "no worker process was found to kill"
+    assert report.status == "completed"
+    assert not report.failed, report.failed
+    assert len(report.imported) == 80
+    assert verify(archive).ok

@@ -560,38 +560,82 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
     job.staging.mkdir(parents=True, exist_ok=True)
     executor = _make_executor(job.options.workers, len(to_process))
     queue = list(reversed(to_process))
-    futures: dict[cf.Future[Any], tuple[str, _Candidate, int | None, Any]] = {}
+    # Files that were being read when a worker process died (a crash in a
+    # decoder, the kernel's out-of-memory killer): each is tried again alone, so
+    # that only a file that kills its reader by itself is reported as failed.
+    suspects: list[tuple[_Candidate, int | None]] = []
+    futures: dict[cf.Future[Any], _Task] = {}
     limit = 2 * getattr(executor, "_max_workers", 1)
     try:
-        while queue or futures:
-            while queue and len(futures) < limit:
-                candidate, previous = queue.pop()
+        while queue or suspects or futures:
+            solo = bool(suspects)
+            while (suspects or queue) and len(futures) < (1 if solo else limit):
+                candidate, previous = suspects.pop() if solo else queue.pop()
                 future = executor.submit(_stage, str(candidate.path), str(job.staging))
-                futures[future] = ("stage", candidate, previous, None)
+                futures[future] = _Task("stage", candidate, previous, None, solo)
             finished, _ = cf.wait(futures, timeout=0.1, return_when=cf.FIRST_COMPLETED)
             cancel.raise_if_cancelled()
+            broken = False
             for future in finished:
-                step, candidate, previous, staged = futures.pop(future)
-                if step == "stage":
-                    done += _after_stage(job, executor, futures, future, candidate, previous, ctx)
+                task = futures.pop(future)
+                if isinstance(future.exception(), cf.process.BrokenProcessPool):
+                    broken = True
+                    futures[future] = task  # handled with the others below
+                    continue
+                if task.step == "stage":
+                    done += _after_stage(job, executor, futures, future, task, ctx)
                 else:
-                    done += _after_extract(job, future, candidate, previous, staged)
-                progress(Progress("importing", done, total, candidate.path.name))
+                    done += _after_extract(job, future, task)
+                progress(Progress("importing", done, total, task.candidate.path.name))
+            if broken:
+                done += _recover(job, futures, suspects)
+                _stop_executor(executor)
+                executor = _make_executor(job.options.workers, len(queue) + len(suspects) + 1)
             job.flush()
     finally:
         _stop_executor(executor)
 
 
+@dataclass(frozen=True, slots=True)
+class _Task:
+    step: str  # "stage" or "extract"
+    candidate: _Candidate
+    previous: int | None  # the item this path held before, if it changed
+    staged: blobs.StagedFile | None
+    solo: bool  # run alone, after a worker died
+
+
+def _recover(
+    job: _Importer,
+    futures: dict[cf.Future[Any], _Task],
+    suspects: list[tuple[_Candidate, int | None]],
+) -> int:
+    """A worker died: every task in flight is lost. Retry each alone, unless it was alone."""
+    failed = 0
+    for task in futures.values():
+        if task.staged is not None:
+            job.in_flight_shas.pop(task.staged.sha256, None)
+            task.staged.tmp_path.unlink(missing_ok=True)
+        if task.solo:
+            reason = "the program reading it crashed (the file may be malformed or too large)"
+            job.record(Outcome(str(task.candidate.path), "failed", reason))
+            failed += 1
+        else:
+            suspects.append((task.candidate, task.previous))
+    futures.clear()
+    return failed
+
+
 def _after_stage(
     job: _Importer,
     executor: cf.Executor,
-    futures: dict[cf.Future[Any], tuple[str, _Candidate, int | None, Any]],
+    futures: dict[cf.Future[Any], _Task],
     future: cf.Future[Any],
-    candidate: _Candidate,
-    previous: int | None,
+    task: _Task,
     ctx: ExtractContext,
 ) -> int:
     """Dedup a staged file or send it on to extraction; return 1 if it is finished."""
+    candidate, previous = task.candidate, task.previous
     try:
         staged: blobs.StagedFile = future.result()
     except OSError as exc:
@@ -617,29 +661,23 @@ def _after_stage(
     next_future = executor.submit(
         _extract, staged, candidate.path.name, task_ctx, str(job.archive.blobs_dir)
     )
-    futures[next_future] = ("extract", candidate, previous, staged)
+    futures[next_future] = _Task("extract", candidate, previous, staged, task.solo)
     return 0
 
 
-def _after_extract(
-    job: _Importer,
-    future: cf.Future[Any],
-    candidate: _Candidate,
-    previous: int | None,
-    staged: blobs.StagedFile,
-) -> int:
+def _after_extract(job: _Importer, future: cf.Future[Any], task: _Task) -> int:
+    candidate, staged = task.candidate, task.staged
+    assert staged is not None
     try:
         extracted: Extracted = future.result()
     except UnreadableFile as exc:
         reason = str(exc)
-    except cf.process.BrokenProcessPool:
-        reason = "the program reading it crashed (the file may be malformed)"
     except Exception as exc:  # an importer's bug must not stop the import
         log.error("importer failed on %s:\n%s", candidate.path, "".join(
             traceback.format_exception(exc)))  # fmt: skip
         reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
     else:
-        job.batch.append(_Pending(candidate, staged, extracted, previous))
+        job.batch.append(_Pending(candidate, staged, extracted, task.previous))
         return 1
     job.in_flight_shas.pop(staged.sha256, None)
     staged.tmp_path.unlink(missing_ok=True)
