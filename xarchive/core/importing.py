@@ -29,6 +29,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -578,7 +579,7 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
             broken = False
             for future in finished:
                 task = futures.pop(future)
-                if isinstance(future.exception(), cf.process.BrokenProcessPool):
+                if isinstance(future.exception(), BrokenProcessPool):
                     broken = True
                     futures[future] = task  # handled with the others below
                     continue
