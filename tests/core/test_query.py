@@ -53,6 +53,12 @@ def test_mistakes_are_explained(query: str, message: str) -> None:
         parse_query(query, PARSER)
 
 
+def test_phrases_count_as_operands() -> None:
+    parse('"national security" OR پابندی')
+    parse('پابندی OR "national security"')
+    parse('NOT "public order"')
+
+
 def test_an_empty_query_or_a_star_matches_everything() -> None:
     assert isinstance(parse_query("*", PARSER), Every)
     assert isinstance(parse_query("  ", PARSER), Every)

@@ -116,7 +116,7 @@ def _check_fields(text: str) -> None:
 
 
 def _check_operators(text: str) -> None:
-    outside_quotes = re.sub(r'"[^"]*"', " ", text)
+    outside_quotes = re.sub(r'"[^"]*"', " PHRASE ", text)
     words = outside_quotes.split()
     if not words:
         return
