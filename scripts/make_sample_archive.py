@@ -181,7 +181,7 @@ POSTS: list[Post] = [
         avatar_text="LD",
         avatar_color="#7a4fb5",
         time_line="11:40 AM \u00b7 Feb 20, 2024 \u00b7 96.3K Views",
-        capture_time=None,
+        capture_time="2024-02-20T12:05:10+05:00",
         text=(
             "Day 4 of the X outage in Pakistan. Our test connections on three mobile "
             "networks and two home broadband lines all fail to reach the platform "
@@ -263,7 +263,7 @@ POSTS: list[Post] = [
         avatar_text="\u06a9",
         avatar_color="#a3326b",
         time_line="9:27 AM \u00b7 Apr 18, 2024 \u00b7 175K Views",
-        capture_time=None,
+        capture_time="2024-04-18T10:02:48+05:00",
         text=(
             "وزارت داخلہ نے اسلام آباد ہائی کورٹ میں اپنے تحریری جواب میں ٹوئٹر پر "
             "پابندی کی تصدیق کر دی ہے۔ جواب میں قومی سلامتی اور امن عامہ کو وجہ بتایا "

@@ -715,3 +715,14 @@ def test_html_detection_needs_markup_at_the_start(tmp_path: Path) -> None:
     assert not pdf.detect(b"<html><title>What is new in %PDF-2.0</title>", tmp_path / "a")
     assert text.detect("Zürich\n".encode("latin-1"), tmp_path / "a")
     assert not text.detect(os.urandom(64) + b"\x00", tmp_path / "a")
+
+
+def test_a_plain_text_note_dated_in_its_header(tmp_path: Path) -> None:
+    from xarchive.core.importers import text as text_importer
+
+    note = tmp_path / "note.txt"
+    note.write_text("RESEARCH NOTE\nKept by: a desk\nLast updated: 2024-04-20\n\nBody.\n")
+    ctx = ExtractContext(sha256="0" * 64, derived_dir=tmp_path)
+    assert text_importer.extract(note, ctx).published_at.startswith("2024-04-20")
+    note.write_text("Nothing dated here.\nDate: soon\n")
+    assert text_importer.extract(note, ctx).published_at == ""

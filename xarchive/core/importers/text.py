@@ -194,12 +194,26 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
         title=title_of(text, markdown) or pretty_stem(path),
         pages=(text,),
         language=detect_language(text),
-        published_at=iso_datetime(fields.get("date", "")),
+        published_at=iso_datetime(fields.get("date", "")) or header_date(text),
         author=fields.get("author", ""),
         source_url=url if url.startswith(("http://", "https://")) else "",
         warnings=warnings,
         extra={"encoding": decoded.encoding, "lines": text.count("\n") + 1},
     )
+
+
+_HEADER_DATE = re.compile(
+    r"^(?:date|dated|last updated|updated|written)\s*:\s*(\d{4}-\d{2}-\d{2}(?:[T ][\d:]+)?)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def header_date(text: str) -> str:
+    """The date of a note that says so in its first lines ("Date: 2024-04-20",
+    "Last updated: 2024-04-20"), as researchers head their notes; "" if none."""
+    head = "\n".join(text.splitlines()[:8])
+    match = _HEADER_DATE.search(head)
+    return iso_datetime(match.group(1)) if match else ""
 
 
 def front_matter(text: str) -> dict[str, str]:
