@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from .archive import Archive
+from .demo_annotations import annotate_demo
 from .errors import XArchiveError
 from .importing import ImportOptions, ImportReport, import_paths
 from .jobs import CancelToken, ProgressCallback, no_progress
@@ -51,6 +52,7 @@ def ensure_demo_archive(
     )
     with archive:
         import_demo(archive, progress, cancel)
+        annotate_demo(archive)
     return root
 
 

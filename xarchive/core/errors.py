@@ -57,3 +57,23 @@ class Cancelled(XArchiveError):
 
 class ImportAborted(XArchiveError):
     """An import had to stop (e.g. the disk is full); what was committed stays."""
+
+
+class InvalidAnnotation(XArchiveError):
+    """An annotation, tag or link cannot be made as asked (empty tag, page out of range …)."""
+
+
+class AnnotationNotFound(XArchiveError):
+    """No annotation, tag or link has the given id or name."""
+
+
+class ItemHasAnnotations(XArchiveError):
+    """An item cannot be deleted before the caller says what to do with what is attached."""
+
+
+class UndoConflict(XArchiveError):
+    """An undo or redo would overwrite a newer change to the same annotation."""
+
+
+class IndexBusy(XArchiveError):
+    """The search index is being written by another task (an import); try again after it."""

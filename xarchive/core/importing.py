@@ -11,6 +11,15 @@ The pipeline, for each file found:
    address, then the item, its pages and provenance are inserted, a batch per
    transaction; then the batch is written to the index and marked indexed.
 
+A *container* — an X account archive (zip, or its unpacked folder, which the scan
+takes as one unit) or a twarc2 file — holds many items. Its importer
+(`extract_many`) returns posts and the pictures it copied to the staging area;
+each picture then goes through dedup and extraction like a file, and once all
+are done the container is committed in one transaction: its row and
+provenance, the posts new to the archive (each with its record stored as a blob
+first), a source row for each post that was there already, the pictures
+attached to their posts, and the links between replies and what they answer.
+
 A failure of one file is recorded with its reason and the import goes on. A
 cancel stops within a fraction of a second: workers are terminated, what was
 extracted is committed, nothing half-written is visible.
@@ -19,6 +28,7 @@ extracted is committed, nothing half-written is visible.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import errno
 import logging
 import multiprocessing
 import os
@@ -37,15 +47,27 @@ from typing import Any
 
 from .. import __version__
 from . import blobs
+from .annotate import on_items_imported
 from .archive import Archive, utc_now
 from .errors import Cancelled, ImportAborted, IndexUnavailable, UnreadableFile
-from .importers import sniff
+from .importers import folder_importer, image, is_container, sniff
 from .importers.base import ExtractContext, Extracted
 from .index.engine import SearchIndex
 from .indexing import catch_up, index_items, reindex
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .offline import forbid_network
+from .posts.model import (
+    RECORD_MEDIA_TYPE,
+    ContainerContext,
+    ExtractedContainer,
+    ExtractedPost,
+    safe_file_name,
+)
+from .posts.sources import store_many
+from .posts.text import title_of
+from .posts.threads import link_post
 from .store import items as item_store
+from .store import posts as post_store
 from .store import runs
 
 log = logging.getLogger(__name__)
@@ -69,7 +91,10 @@ class Outcome:
     """What happened to one file."""
 
     path: str
-    status: str  # "imported", "skipped", "failed"
+    #: "imported", "skipped", "failed"; "container" for what was read from a
+    #: container (an X archive, a twarc2 file) besides its new items, each of which
+    #: has its own outcome: not counted as imported, skipped or failed.
+    status: str
     reason: str = ""
     item_id: int | None = None
     title: str = ""
@@ -98,6 +123,10 @@ class ImportReport:
         return self._with("failed")
 
     @property
+    def containers(self) -> list[Outcome]:
+        return self._with("container")
+
+    @property
     def warnings(self) -> list[tuple[str, str]]:
         return [(o.path, w) for o in self.outcomes for w in o.warnings]
 
@@ -112,6 +141,10 @@ class _Candidate:
     root: Path
     size: int
     mtime_ns: int
+    #: A folder read as one container: the NAME of its container importer.
+    folder_of: str = ""
+    #: A file inside a container (a picture in a zip): no file state is kept for it.
+    virtual: bool = False
 
 
 # -- scanning ------------------------------------------------------------------
@@ -131,7 +164,11 @@ def scan(paths: Sequence[Path], exclude: Path | None = None) -> Iterator[_Candid
             yield Outcome(str(path), "failed", problem)
             continue
         if path.is_dir():
-            yield from _walk(path, path, seen_dirs, exclude)
+            unit = folder_importer(path)
+            if unit is not None:
+                yield _folder(path, path.parent, unit.NAME)
+            else:
+                yield from _walk(path, path, seen_dirs, exclude)
         else:
             yield from _file(path, path.parent)
 
@@ -180,7 +217,11 @@ def _walk(
             yield Outcome(str(path), "failed", problem)
             continue
         if path.is_dir():
-            yield from _walk(path, root, seen, exclude)
+            unit = folder_importer(path)
+            if unit is not None:
+                yield _folder(path, root, unit.NAME)
+            else:
+                yield from _walk(path, root, seen, exclude)
         else:
             yield from _file(path, root)
 
@@ -201,6 +242,25 @@ def _file(path: Path, root: Path) -> Iterator[_Candidate | Outcome]:
         yield Outcome(str(path), "failed", f"is {kind}, not a file")
         return
     yield _Candidate(path, root, info.st_size, info.st_mtime_ns)
+
+
+def _folder(path: Path, root: Path, importer: str) -> _Candidate:
+    """A folder that is one container (an unpacked X archive).
+
+    Its size and time are those of all its files together (the largest time), so
+    that an unchanged folder is skipped without being read.
+    """
+    size = 0
+    newest = 0
+    for directory, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                info = os.stat(os.path.join(directory, name))
+            except OSError:
+                continue
+            size += info.st_size
+            newest = max(newest, info.st_mtime_ns)
+    return _Candidate(path, root, size, newest, folder_of=importer)
 
 
 def _os_reason(exc: OSError, path: Path | None = None) -> str:
@@ -233,25 +293,56 @@ def _stage(path: str, staging: str) -> blobs.StagedFile:
 
 
 def _extract(
-    staged: blobs.StagedFile, original_name: str, ctx: ExtractContext, blobs_dir: str
-) -> Extracted:
+    staged: blobs.StagedFile,
+    original_name: str,
+    ctx: ExtractContext,
+    blobs_dir: str,
+    origin: str = "",
+    pictures_only: bool = False,
+) -> Extracted | ExtractedContainer:
     """Extract with the importer chosen by content, then store the original.
 
     The importer reads the staged copy under the file's original name. Only if it
     succeeds is the copy moved to its content address, fsynced here in the worker so
-    that the one writer never waits for the disk.
+    that the one writer never waits for the disk. A container importer also copies
+    the container's pictures to the staging area (`origin` is the container's path).
+    `pictures_only` is for those pictures: anything else in their place is refused.
     """
     view_dir = staged.tmp_path.parent / f"{uuid.uuid4().hex}.view"
     view_dir.mkdir()
     view = view_dir / original_name
     try:
         view.symlink_to(staged.tmp_path)
-        importer = sniff(view)
-        result: Extracted = importer.extract(view, ctx)
+        if pictures_only:
+            with view.open("rb") as handle:
+                if not image.detect(handle.read(64), view):
+                    raise UnreadableFile(f"‘{original_name}’ is not a picture.")
+            result: Extracted | ExtractedContainer = image.extract(view, ctx)
+        else:
+            importer = sniff(view)
+            if is_container(importer):
+                container_ctx = ContainerContext(
+                    ctx, staged.tmp_path.parent, Path(blobs_dir), origin or original_name
+                )
+                result = importer.extract_many(view, container_ctx)
+            else:
+                result = importer.extract(view, ctx)
     finally:
         view.unlink(missing_ok=True)
         view_dir.rmdir()
     blobs.commit_blob(Path(blobs_dir), staged)
+    return result
+
+
+def _read_folder(
+    path: str, importer_name: str, ctx: ExtractContext, staging: str, blobs_dir: str
+) -> ExtractedContainer:
+    """Read a folder that is one container; its files read are stored by the importer."""
+    importer = folder_importer(Path(path))
+    if importer is None or importer_name != importer.NAME:
+        raise UnreadableFile(f"‘{Path(path).name}’ is no longer an X archive folder.")
+    container_ctx = ContainerContext(ctx, Path(staging), Path(blobs_dir), path)
+    result: ExtractedContainer = importer.extract_many(Path(path), container_ctx)
     return result
 
 
@@ -304,6 +395,41 @@ class _Pending:
     staged: blobs.StagedFile
     extracted: Extracted
     previous_item: int | None
+    #: For a picture of a container: the container, and the picture's name in it.
+    container: _Container | None = None
+    member: str = ""
+
+
+@dataclass(slots=True)
+class _Container:
+    """A container read by its importer, waiting for its pictures, then for its commit."""
+
+    candidate: _Candidate
+    sha256: str  # of the container file, or of a folder's listing
+    size: int
+    found: ExtractedContainer
+    #: member → image item, for each picture stored (new or already in the archive)
+    media_ids: dict[str, int] = field(default_factory=dict)
+    #: member → SHA-256 of pictures being extracted for another file of this import
+    elsewhere: dict[str, str] = field(default_factory=dict)
+    #: pictures that were in the archive already: their new provenance is recorded
+    existing_media: set[str] = field(default_factory=set)
+    failed_media: dict[str, str] = field(default_factory=dict)
+    waiting: int = 0  # pictures still being extracted
+    records_stored: bool = False
+    #: member → (the first post showing the picture, its position there, pictures in that post)
+    shown_by: dict[str, tuple[ExtractedPost, int, int]] = field(default_factory=dict)
+    failed_posts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Committed:
+    """What committing a container gave: its new posts and the items to index again."""
+
+    container: _Container
+    outcomes: list[Outcome]
+    new_ids: list[int]
+    changed_ids: set[int]
 
 
 @dataclass(slots=True)
@@ -320,30 +446,58 @@ class _Importer:
     error_batch: list[Outcome] = field(default_factory=list)
     in_flight_shas: dict[str, _Candidate] = field(default_factory=dict)
     last_flush: float = field(default_factory=time.monotonic)
+    containers: list[_Container] = field(default_factory=list)
+    in_flight_containers: dict[str, _Candidate] = field(default_factory=dict)
+    extra_total: int = 0  # pictures found in containers, counted in the progress
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
         if outcome.status == "failed":
             self.error_batch.append(outcome)
 
-    def flush(self, force: bool = False) -> None:
-        due = len(self.batch) >= BATCH_ITEMS or time.monotonic() - self.last_flush >= BATCH_SECONDS
+    def flush(self, force: bool = False, final: bool = False) -> None:
+        """Commit what is waiting. `final`: the import is complete, every container goes."""
+        ready = [c for c in self.containers if c.waiting == 0]
+        due = (
+            len(self.batch) >= BATCH_ITEMS
+            or time.monotonic() - self.last_flush >= BATCH_SECONDS
+            or bool(ready)
+        )
         if not (force or due):
             return
-        if not (self.batch or self.dup_batch or self.error_batch):
+        if not (self.batch or self.dup_batch or self.error_batch or ready):
             return
         conn = self.archive.db
         now = utc_now()
         new_ids: list[int] = []
+        committed: list[_Committed] = []
         try:
+            for container in ready:
+                self._store_records(container)  # the blobs before the rows that name them
             with self.archive.transaction():
                 for pending in self.batch:
                     new_ids.append(self._insert(conn, pending, now))
+                for container in ready:
+                    if final or self._pictures_settled(container):
+                        done = self._commit_safely(conn, container, now)
+                        if done is not None:
+                            committed.append(done)
                 waiting = []
                 for candidate, sha, known in self.dup_batch:
                     item_id = item_store.item_by_sha(conn, sha)
                     if item_id is None:
-                        if sha in self.in_flight_shas and not force:
+                        box = post_store.container_by_sha(conn, sha)
+                        if box is not None:  # the same container as another file
+                            post_store.add_container_source(
+                                conn, box.id, self.report.run_id, str(candidate.path),
+                                str(candidate.root), now,
+                            )  # fmt: skip
+                            post_store.set_container_file_state(
+                                conn, str(candidate.path), candidate.size, candidate.mtime_ns, sha
+                            )
+                        elif (
+                            sha in self.in_flight_shas or sha in self.in_flight_containers
+                        ) and not force:
                             waiting.append((candidate, sha, known))  # twin still extracting
                         continue  # else its twin failed to import
                     item_store.add_source(
@@ -362,6 +516,13 @@ class _Importer:
                     "this batch is safe. Free some space and import again."
                 ) from exc
             raise
+        except OSError as exc:  # storing a post's record
+            if exc.errno == errno.ENOSPC:
+                raise ImportAborted(
+                    "the disk is full: the import stopped; everything imported before "
+                    "this batch is safe. Free some space and import again."
+                ) from exc
+            raise
         for pending, item_id in zip(self.batch, new_ids, strict=True):
             self.in_flight_shas.pop(pending.staged.sha256, None)
             self.report.outcomes.append(
@@ -374,11 +535,24 @@ class _Importer:
                     pending.extracted.warnings,
                 )
             )
+        changed: set[int] = set()
+        for done in committed:
+            self.containers.remove(done.container)
+            self.in_flight_containers.pop(done.container.sha256, None)
+            self.report.outcomes.extend(done.outcomes)
+            new_ids.extend(done.new_ids)
+            changed |= done.changed_ids
         self.batch.clear()
         self.dup_batch = waiting
         self.error_batch.clear()
         if self.index is not None and new_ids:
             index_items(self.archive, self.index, new_ids, new=True)
+        changed -= set(new_ids)
+        if self.index is not None and changed:
+            index_items(self.archive, self.index, sorted(changed))
+        if new_ids:
+            # re-attach annotations kept from a deleted item; carry them to new versions
+            on_items_imported(self.archive, new_ids, self.index)
         self.last_flush = time.monotonic()
 
     def _insert(self, conn: sqlite3.Connection, pending: _Pending, now: str) -> int:
@@ -416,11 +590,217 @@ class _Importer:
         item_store.add_source(
             conn, item_id, self.report.run_id, str(candidate.path), str(candidate.root), now
         )
-        runs.set_file_state(
-            conn, str(candidate.path), candidate.size, candidate.mtime_ns,
-            pending.staged.sha256, item_id,
-        )  # fmt: skip
+        if pending.container is not None:
+            pending.container.media_ids[pending.member] = item_id
+        if not candidate.virtual:
+            runs.set_file_state(
+                conn, str(candidate.path), candidate.size, candidate.mtime_ns,
+                pending.staged.sha256, item_id,
+            )  # fmt: skip
         return item_id
+
+    # -- containers ----------------------------------------------------------------------
+    def _store_records(self, container: _Container) -> None:
+        """Store the record of each post not yet in the archive as its blob."""
+        if container.records_stored:
+            return
+        conn = self.archive.db
+        new = [
+            post.record
+            for post in container.found.posts
+            if post_store.post_item_id(conn, post.platform_id) is None
+        ]
+        store_many(new, self.staging, self.archive.blobs_dir)
+        container.records_stored = True
+
+    def _commit_safely(
+        self, conn: sqlite3.Connection, box: _Container, now: str
+    ) -> _Committed | None:
+        """Commit a container inside a savepoint: if it fails, the rest of the batch stays."""
+        conn.execute("SAVEPOINT container")
+        try:
+            return self._commit_container(conn, box, now)
+        except sqlite3.OperationalError:
+            raise  # a full disk, a locked database: the whole batch stops
+        except Exception as exc:  # a bug must not cost the other files of the batch
+            conn.execute("ROLLBACK TO container")
+            log.error("could not store the container %s:\n%s", box.candidate.path, "".join(
+                traceback.format_exception(exc)))  # fmt: skip
+            reason = f"could not be stored ({type(exc).__name__}: {exc})"
+            path = str(box.candidate.path)
+            runs.record_error(conn, self.report.run_id, path, reason)
+            self.report.outcomes.append(Outcome(path, "failed", reason))
+            self.containers.remove(box)
+            self.in_flight_containers.pop(box.sha256, None)
+            return None
+        finally:
+            conn.execute("RELEASE container")
+
+    def _pictures_settled(self, container: _Container) -> bool:
+        """Whether every picture extracted for another file of this import has been stored."""
+        conn = self.archive.db
+        return all(
+            sha not in self.in_flight_shas or item_store.item_by_sha(conn, sha) is not None
+            for sha in container.elsewhere.values()
+        )
+
+    def _commit_container(self, conn: sqlite3.Connection, box: _Container, now: str) -> _Committed:
+        """Write a container, its new posts and their pictures (inside the caller's transaction)."""
+        found, candidate, run = box.found, box.candidate, self.report.run_id
+        root = str(candidate.root)
+        container_id = post_store.insert_container(
+            conn,
+            post_store.NewContainer(
+                sha256=box.sha256, kind=found.kind, name=candidate.path.name, size=box.size,
+                media_type=found.media_type, title=found.title, captured_at=found.captured_at,
+                import_run_id=run, imported_at=now, extra=found.extra,
+            ),
+        )  # fmt: skip
+        post_store.add_container_source(conn, container_id, run, str(candidate.path), root, now)
+        part_ids: dict[str, int] = {}
+        part_paths: dict[str, str] = {}
+        for part in found.parts:
+            part_id = post_store.insert_container(
+                conn,
+                post_store.NewContainer(
+                    sha256=part.sha256, kind="x-archive-file", name=Path(part.location).name,
+                    size=part.size, media_type="text/javascript",
+                    title=f"{part.member} of the {found.title}", captured_at=found.captured_at,
+                    import_run_id=run, imported_at=now, parent_id=container_id,
+                    member=part.member,
+                ),
+            )  # fmt: skip
+            post_store.add_container_source(conn, part_id, run, part.location, root, now)
+            part_ids[part.member] = part_id
+            part_paths[part.member] = part.location
+        post_store.set_container_file_state(
+            conn, str(candidate.path), candidate.size, candidate.mtime_ns, box.sha256
+        )
+        for member, sha in box.elsewhere.items():
+            item_id = item_store.item_by_sha(conn, sha)
+            if item_id is None:
+                box.failed_media[member] = "it could not be imported (see the failed files)"
+            else:
+                box.media_ids[member] = item_id
+                box.existing_media.add(member)
+        locations = {m.member: m.location for m in found.media}
+        for member in sorted(box.existing_media):
+            item_store.add_source(conn, box.media_ids[member], run, locations[member], root, now)
+        captured = found.captured_at
+        captured_source = ""
+        if not captured:
+            captured = _iso_from_ns(candidate.mtime_ns)
+            captured_source = "modification time of the container"
+        outcomes: list[Outcome] = []
+        new_ids: list[int] = []
+        changed: set[int] = set(box.media_ids.values())
+        already = 0
+        for post in sorted(found.posts, key=lambda p: (p.published_at, p.post_id)):
+            media = [(ref, box.media_ids.get(ref.member) if ref.member else None)
+                     for ref in post.media]  # fmt: skip
+            notes = list(post.warnings) + [
+                f"its picture ‘{Path(ref.member).name}’ could not be imported: "
+                f"{box.failed_media[ref.member]}"
+                for ref in post.media
+                if ref.member in box.failed_media
+            ]
+            source_id = part_ids.get(post.member, container_id)
+            seen_at = post.captured_at or captured
+            existing = post_store.post_item_id(conn, post.platform_id)
+            same_bytes = item_store.item_by_sha(conn, post.sha256) if existing is None else None
+            if same_bytes is not None:  # its record was imported as a file of its own
+                box.failed_posts.append(
+                    f"post {post.post_id} ({post.member or 'line'} {post.locator}) was not "
+                    f"imported: its record is already item #{same_bytes}"
+                )
+                continue
+            if existing is not None:
+                already += 1
+                post_store.add_post_source(conn, existing, source_id, post, run, now)
+                if post_store.merge_seen_again(conn, existing, post, seen_at):
+                    changed.add(existing)
+                if post_store.set_media(conn, existing, media):
+                    changed.add(existing)
+                continue
+            if post.member in part_paths:
+                location = part_paths[post.member]
+            elif post.member:
+                location = f"{candidate.path}/{post.member}"
+            else:
+                location = str(candidate.path)
+            extra: dict[str, Any] = {
+                "platform_id": post.platform_id,
+                "account": f"@{post.account}" if post.account else "",
+                "container": found.title,
+                "locator": f"{post.member}, {post.locator}" if post.member else post.locator,
+                **post.extra,
+            }
+            if post.reply_to_id:
+                extra["in_reply_to"] = (
+                    f"@{post.reply_to_account}" if post.reply_to_account else post.reply_to_id
+                )
+            if captured_source and not post.captured_at:
+                extra["captured_at_source"] = captured_source
+            platform = post.platform_id.partition(":")[0]
+            item_id = item_store.insert_item(
+                conn,
+                item_store.NewItem(
+                    sha256=post.sha256, kind="post", title=title_of(post.account, post.text),
+                    original_name=f"{platform}-post-{post.post_id}.json",
+                    original_path=location, size=len(post.record),
+                    media_type=RECORD_MEDIA_TYPE, language=post.language,
+                    published_at=post.published_at, captured_at=seen_at, imported_at=now,
+                    author=post.display_name or (f"@{post.account}" if post.account else ""),
+                    source_url=post.url, import_run_id=run, source_root=root,
+                    ocr_status="none", pages=(post.text,), ocr_pages=(),
+                    warnings=tuple(notes), extra=extra,
+                ),
+            )  # fmt: skip
+            post_store.insert_post(conn, item_id, post, seen_at)
+            post_store.add_post_source(conn, item_id, source_id, post, run, now)
+            post_store.set_media(conn, item_id, media)
+            item_store.add_source(conn, item_id, run, location, root, now)
+            new_ids.append(item_id)
+            title = title_of(post.account, post.text)
+            outcomes.append(
+                Outcome(
+                    f"{location} ({post.locator})", "imported", "", item_id, title, tuple(notes)
+                )  # fmt: skip
+            )
+        for item_id in new_ids:
+            link_post(conn, item_id, now)
+        outcomes.append(
+            Outcome(
+                str(candidate.path),
+                "container",
+                _container_summary(found, len(new_ids), already, box),
+                None,
+                found.title,
+                (*found.warnings, *box.failed_posts),
+            )  # fmt: skip
+        )
+        return _Committed(box, outcomes, new_ids, changed)
+
+
+def _container_summary(found: ExtractedContainer, new: int, already: int, box: _Container) -> str:
+    """E.g. "52 posts: 50 new, 2 already in the archive; 7 pictures: 7 new"."""
+    posts = len(found.posts)
+    text = f"{posts} post{'s' if posts != 1 else ''}: {new} new"
+    if already:
+        text += f", {already} already in the archive"
+    pictures = len(found.media)
+    if pictures:
+        old = len(box.existing_media)
+        failed = len(box.failed_media)
+        text += f"; {pictures} picture{'s' if pictures != 1 else ''}: {pictures - old - failed} new"
+        if old:
+            text += f", {old} already in the archive"
+        if failed:
+            text += f", {failed} could not be imported"
+    if found.problems:
+        count = len(found.problems)
+        text += f"; {count} part{'s' if count != 1 else ''} could not be read (see the failures)"
+    return text
 
 
 def _changed_note(previous: int | None) -> str:
@@ -460,7 +840,7 @@ def import_paths(
     try:
         job.index = _ready_index(archive, progress, cancel)
         _run(job, paths)
-        job.flush(force=True)
+        job.flush(force=True, final=True)
         report.status = "completed"
     except (Cancelled, KeyboardInterrupt):
         report.status = "cancelled"
@@ -539,9 +919,12 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
         state = runs.file_state(archive.db, str(candidate.path))
         if (
             state is not None
-            and state.item_id is not None
             and state.size == candidate.size
             and state.mtime_ns == candidate.mtime_ns
+            and (
+                state.item_id is not None
+                or post_store.container_by_sha(archive.db, state.sha256) is not None
+            )
         ):
             job.record(Outcome(str(candidate.path), "skipped", "unchanged since the last import",
                                state.item_id))  # fmt: skip
@@ -572,6 +955,14 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
             solo = bool(suspects)
             while (suspects or queue) and len(futures) < (1 if solo else limit):
                 candidate, previous = suspects.pop() if solo else queue.pop()
+                future: cf.Future[Any]
+                if candidate.folder_of:  # a folder read as one container: nothing to stage
+                    future = executor.submit(
+                        _read_folder, str(candidate.path), candidate.folder_of, ctx,
+                        str(job.staging), str(archive.blobs_dir),
+                    )  # fmt: skip
+                    futures[future] = _Task("extract", candidate, previous, None, solo)
+                    continue
                 future = executor.submit(_stage, str(candidate.path), str(job.staging))
                 futures[future] = _Task("stage", candidate, previous, None, solo)
             finished, _ = cf.wait(futures, timeout=0.1, return_when=cf.FIRST_COMPLETED)
@@ -585,9 +976,13 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
                     continue
                 if task.step == "stage":
                     done += _after_stage(job, executor, futures, future, task, ctx)
+                elif task.step == "picture":
+                    done += _after_picture(job, future, task)
                 else:
-                    done += _after_extract(job, future, task)
-                progress(Progress("importing", done, total, task.candidate.path.name))
+                    done += _after_extract(job, executor, futures, future, task, ctx)
+                progress(
+                    Progress("importing", done, total + job.extra_total, task.candidate.path.name)
+                )
             if broken:
                 done += _recover(job, futures, suspects)
                 _stop_executor(executor)
@@ -599,11 +994,13 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Task:
-    step: str  # "stage" or "extract"
+    step: str  # "stage", "extract", or "picture" (of a container)
     candidate: _Candidate
     previous: int | None  # the item this path held before, if it changed
     staged: blobs.StagedFile | None
     solo: bool  # run alone, after a worker died
+    container: _Container | None = None  # a picture's container
+    member: str = ""  # a picture's name in its container
 
 
 def _recover(
@@ -617,7 +1014,13 @@ def _recover(
         if task.staged is not None:
             job.in_flight_shas.pop(task.staged.sha256, None)
             task.staged.tmp_path.unlink(missing_ok=True)
-        if task.solo:
+        if task.container is not None:  # a picture of a container: not retried
+            reason = "the program reading it crashed (the picture may be malformed or too large)"
+            task.container.waiting -= 1
+            task.container.failed_media[task.member] = reason
+            job.record(Outcome(str(task.candidate.path), "failed", reason))
+            failed += 1
+        elif task.solo:
             reason = "the program reading it crashed (the file may be malformed or too large)"
             job.record(Outcome(str(task.candidate.path), "failed", reason))
             failed += 1
@@ -643,7 +1046,17 @@ def _after_stage(
         job.record(Outcome(str(candidate.path), "failed", _os_reason(exc, candidate.path)))
         return 1
     existing = item_store.item_by_sha(job.archive.db, staged.sha256)
-    twin = job.in_flight_shas.get(staged.sha256)
+    twin = job.in_flight_shas.get(staged.sha256) or job.in_flight_containers.get(staged.sha256)
+    box = post_store.container_by_sha(job.archive.db, staged.sha256)
+    if box is not None and existing is None:
+        staged.tmp_path.unlink(missing_ok=True)
+        reason = f"same content as ‘{box.name}’, read before"
+        state = runs.file_state(job.archive.db, str(candidate.path))
+        if state is not None and state.sha256 == staged.sha256:
+            reason = "unchanged content (only the file's date changed)"
+        job.dup_batch.append((candidate, staged.sha256, None))
+        job.report.outcomes.append(Outcome(str(candidate.path), "skipped", reason))
+        return 1
     if existing is not None or twin is not None:
         staged.tmp_path.unlink(missing_ok=True)
         if existing is not None:
@@ -660,17 +1073,24 @@ def _after_stage(
     job.in_flight_shas[staged.sha256] = candidate
     task_ctx = replace(ctx, sha256=staged.sha256)
     next_future = executor.submit(
-        _extract, staged, candidate.path.name, task_ctx, str(job.archive.blobs_dir)
-    )
+        _extract, staged, candidate.path.name, task_ctx, str(job.archive.blobs_dir),
+        str(candidate.path),
+    )  # fmt: skip
     futures[next_future] = _Task("extract", candidate, previous, staged, task.solo)
     return 0
 
 
-def _after_extract(job: _Importer, future: cf.Future[Any], task: _Task) -> int:
+def _after_extract(
+    job: _Importer,
+    executor: cf.Executor,
+    futures: dict[cf.Future[Any], _Task],
+    future: cf.Future[Any],
+    task: _Task,
+    ctx: ExtractContext,
+) -> int:
     candidate, staged = task.candidate, task.staged
-    assert staged is not None
     try:
-        extracted: Extracted = future.result()
+        extracted: Extracted | ExtractedContainer = future.result()
     except UnreadableFile as exc:
         reason = str(exc)
     except Exception as exc:  # an importer's bug must not stop the import
@@ -678,9 +1098,114 @@ def _after_extract(job: _Importer, future: cf.Future[Any], task: _Task) -> int:
             traceback.format_exception(exc)))  # fmt: skip
         reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
     else:
-        job.batch.append(_Pending(candidate, staged, extracted, task.previous))
+        if isinstance(extracted, ExtractedContainer):
+            _open_container(job, executor, futures, task, extracted, ctx)
+        else:
+            assert staged is not None
+            job.batch.append(_Pending(candidate, staged, extracted, task.previous))
+        return 1
+    if staged is not None:
+        job.in_flight_shas.pop(staged.sha256, None)
+        staged.tmp_path.unlink(missing_ok=True)
+    job.record(Outcome(str(candidate.path), "failed", reason))
+    return 1
+
+
+def _open_container(
+    job: _Importer,
+    executor: cf.Executor,
+    futures: dict[cf.Future[Any], _Task],
+    task: _Task,
+    found: ExtractedContainer,
+    ctx: ExtractContext,
+) -> None:
+    """A container was read: report its problems and send each new picture to extraction."""
+    candidate, conn = task.candidate, job.archive.db
+    if task.staged is not None:
+        sha, size = task.staged.sha256, task.staged.size
+        job.in_flight_shas.pop(sha, None)  # a container, not an item: twins wait for it
+        job.in_flight_containers[sha] = candidate
+    else:
+        assert found.listing is not None, "a folder container has a listing"
+        sha, size = found.listing.sha256, found.listing.size
+    box = _Container(candidate, sha, size, found)
+    for post in sorted(found.posts, key=lambda p: (p.published_at, p.post_id), reverse=True):
+        for position, ref in enumerate(post.media, 1):
+            if ref.member:
+                box.shown_by[ref.member] = (post, position, len(post.media))
+    for problem in found.problems:
+        job.record(Outcome(str(candidate.path), "failed", problem.describe()))
+    for picture in found.media:
+        picture_sha = picture.staged.sha256
+        existing = item_store.item_by_sha(conn, picture_sha)
+        if existing is not None or picture_sha in job.in_flight_shas:
+            picture.staged.tmp_path.unlink(missing_ok=True)
+            if existing is not None:
+                box.media_ids[picture.member] = existing
+                box.existing_media.add(picture.member)
+            else:
+                box.elsewhere[picture.member] = picture_sha
+            continue
+        member_candidate = _Candidate(
+            Path(picture.location), candidate.root, picture.staged.size, candidate.mtime_ns,
+            virtual=True,
+        )  # fmt: skip
+        job.in_flight_shas[picture_sha] = member_candidate
+        name = safe_file_name(Path(picture.member).name, "picture")
+        future = executor.submit(
+            _extract, picture.staged, name, replace(ctx, sha256=picture_sha),
+            str(job.archive.blobs_dir), "", True,
+        )  # fmt: skip
+        futures[future] = _Task(
+            "picture", member_candidate, None, picture.staged, task.solo, box, picture.member
+        )
+        box.waiting += 1
+        job.extra_total += 1
+    job.containers.append(box)
+
+
+def _after_picture(job: _Importer, future: cf.Future[Any], task: _Task) -> int:
+    box, staged = task.container, task.staged
+    assert box is not None and staged is not None
+    box.waiting -= 1
+    try:
+        extracted = future.result()
+    except UnreadableFile as exc:
+        reason = str(exc)
+    except Exception as exc:  # an importer's bug must not stop the import
+        log.error("importer failed on %s:\n%s", task.candidate.path, "".join(
+            traceback.format_exception(exc)))  # fmt: skip
+        reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
+    else:
+        assert isinstance(extracted, Extracted)
+        picture = _as_post_picture(extracted, box, task.member)
+        job.batch.append(_Pending(task.candidate, staged, picture, None, box, task.member))
         return 1
     job.in_flight_shas.pop(staged.sha256, None)
     staged.tmp_path.unlink(missing_ok=True)
-    job.record(Outcome(str(candidate.path), "failed", reason))
+    box.failed_media[task.member] = reason
+    job.record(Outcome(str(task.candidate.path), "failed", reason))
     return 1
+
+
+def _as_post_picture(extracted: Extracted, box: _Container, member: str) -> Extracted:
+    """A picture of a post: dated, authored and titled by the (first) post that shows it."""
+    if member not in box.shown_by:
+        return extracted
+    post, position, count = box.shown_by[member]
+    found = box.found
+    who = f"@{post.account}" if post.account else "an account"
+    title = f"Picture from {who}’s post of {post.published_at[:10] or 'unknown date'}"
+    if count > 1:
+        title += f" ({position} of {count})"
+    extra = {**extracted.extra, "in_post": post.platform_id}
+    captured = extracted.captured_at or post.captured_at or found.captured_at
+    return replace(
+        extracted,
+        title=title,
+        published_at=extracted.published_at or post.published_at,
+        captured_at=captured,
+        author=extracted.author or post.display_name or who,
+        source_url=extracted.source_url or post.url,
+        extra=extra,
+    )

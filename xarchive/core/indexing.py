@@ -14,7 +14,10 @@ from .errors import Cancelled, IndexUnavailable
 from .index.engine import IndexHealth, SearchIndex
 from .index.schema import IndexDocument
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
+from .store import annotations as annotation_store
 from .store import items as item_store
+from .store import posts as post_store
+from .store.posts import PostIndexFields
 
 BATCH = 500
 
@@ -76,10 +79,22 @@ def open_index(archive: Archive) -> SearchIndex:
 
 
 def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocument]:
-    """Index documents for the given items, read from the database alone."""
+    """Index documents for the given items, read from the database alone.
+
+    Besides the item's own text: its tags, and the notes on it, its highlights,
+    its regions and its links (either way), so that they are searched with it;
+    for a post, its account, hashtags, mentions, kind of post and the
+    descriptions of its pictures, and for a picture in a post, that account and
+    its description.
+    """
+    ids = list(ids)
+    tags = annotation_store.tag_names_for(conn, ids)
+    notes = annotation_store.note_texts_for(conn, ids)
+    post_fields = post_store.index_fields_for(conn, ids)
     docs = []
     for item in item_store.items(conn, ids):
         page_texts = tuple(p.text for p in item_store.pages(conn, item.id))
+        post = post_fields.get(item.id, PostIndexFields())
         docs.append(
             IndexDocument(
                 item_id=item.id,
@@ -94,6 +109,14 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
                 captured_at=item.captured_at,
                 imported_at=item.imported_at,
                 ocr_status=item.ocr_status,
+                tags=tuple(tags.get(item.id, ())),
+                notes=tuple(notes.get(item.id, ())),
+                accounts=post.accounts,
+                hashtags=post.hashtags,
+                mentions=post.mentions,
+                flags=post.flags,
+                has=post.has,
+                alt_texts=post.alt_texts,
             )
         )
     return docs

@@ -8,6 +8,7 @@ from . import blobs
 from .archive import Archive
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .store import items as item_store
+from .store import posts as post_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,8 @@ class BlobProblem:
     original_name: str
     problem: str  # "missing", "changed", "unreadable"
     detail: str = ""
+    #: "item", or "container" for an imported archive file (an X archive zip, a JSONL file)
+    holder: str = "item"
 
 
 @dataclass(slots=True)
@@ -42,10 +45,11 @@ def verify(
     reused if the file is imported again.
     """
     report = VerifyReport()
-    refs = list(item_store.blob_refs(archive.db))
+    refs = [(*ref, "item") for ref in item_store.blob_refs(archive.db)]
+    refs += [(*ref, "container") for ref in post_store.container_blob_refs(archive.db)]
     report.total = len(refs)
     known = set()
-    for n, (item_id, sha, size, name) in enumerate(refs):
+    for n, (item_id, sha, size, name, holder) in enumerate(refs):
         if cancel is not None and cancel.cancelled:
             report.cancelled = True
             return report
@@ -53,19 +57,19 @@ def verify(
         known.add(sha)
         path = blobs.blob_path(archive.blobs_dir, sha)
         if not path.is_file():
-            report.problems.append(BlobProblem(item_id, sha, name, "missing"))
+            report.problems.append(BlobProblem(item_id, sha, name, "missing", holder=holder))
             continue
         try:
             actual = blobs.hash_file(path)
         except OSError as exc:
-            report.problems.append(BlobProblem(item_id, sha, name, "unreadable", str(exc)))
+            report.problems.append(BlobProblem(item_id, sha, name, "unreadable", str(exc), holder))
             continue
         report.checked += 1
         if actual != sha:
             detail = f"now hashes to {actual}"
             if path.stat().st_size != size:
                 detail += f"; size {path.stat().st_size} instead of {size} bytes"
-            report.problems.append(BlobProblem(item_id, sha, name, "changed", detail))
+            report.problems.append(BlobProblem(item_id, sha, name, "changed", detail, holder))
     progress(Progress("verifying", len(refs), len(refs)))
     for path in sorted(archive.blobs_dir.glob("??/??/*")):
         if path.name not in known and path.is_file():

@@ -94,7 +94,7 @@ def find_importer(head: bytes, path: Path) -> ModuleType:
     """
     if not head:
         raise UnsupportedFile(f"{quoted(path)} is empty (0 bytes).")
-    for importer in IMPORTERS:
+    for importer in (*CONTAINER_IMPORTERS, *IMPORTERS):
         if importer.detect(head, path):
             return importer
     raise UnsupportedFile(_unsupported_reason(head, path))
@@ -206,14 +206,37 @@ def _unsupported_reason(head: bytes, path: Path) -> str:
 # The format modules import the helpers above, so they are imported after them.
 # The order is the order of detection: exact magic bytes first (a PNG may quote
 # "%PDF-" in its metadata), the catch-all text importer last.
-from . import html, image, pdf, text  # noqa: E402
+from . import html, image, pdf, text, twarc, x_archive  # noqa: E402
 
 IMPORTERS: list[ModuleType] = [image, pdf, html, text]
 
+#: Importers of containers: one file or folder that holds many items (posts and
+#: their pictures). Each has `detect`, `extract_many` (see posts/model.py) and, if
+#: it reads folders, `detect_folder`. They are tried before the others.
+CONTAINER_IMPORTERS: list[ModuleType] = [x_archive, twarc]
+
+
+def is_container(importer: ModuleType) -> bool:
+    """Whether `importer` reads containers (`extract_many`) rather than one item."""
+    return hasattr(importer, "extract_many")
+
+
+def folder_importer(path: Path) -> ModuleType | None:
+    """The container importer that reads the folder at `path` as one unit, if any."""
+    for importer in CONTAINER_IMPORTERS:
+        detect_folder = getattr(importer, "detect_folder", None)
+        if detect_folder is not None and detect_folder(path):
+            return importer
+    return None
+
+
 __all__ = [
+    "CONTAINER_IMPORTERS",
     "HEAD_SIZE",
     "IMPORTERS",
     "find_importer",
+    "folder_importer",
+    "is_container",
     "iso_datetime",
     "pretty_stem",
     "quoted",

@@ -29,6 +29,9 @@ FACETS = {
     "author": "author_facet",
     "language": "lang",
     "source": "source",
+    "account": "account",
+    "hashtag": "hashtag",
+    "mention": "mention",
 }
 
 
@@ -181,7 +184,9 @@ class SearchIndex:
         groupedby = None
         if facets:
             groupedby = {
-                name: sorting.FieldFacet(fieldname, allow_overlap=(fieldname == "tag"))
+                name: sorting.FieldFacet(
+                    fieldname, allow_overlap=fieldname in ("tag", "account", "hashtag", "mention")
+                )
                 for name, fieldname in FACETS.items()
             }
         sortedby: Any = None

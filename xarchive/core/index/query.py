@@ -3,6 +3,9 @@
     words and "exact phrases"          court "national security"
     AND, OR, NOT, (…)                  (block OR ban) NOT tiktok
     fields                             kind:document  lang:ur  author:khan  tag:evidence
+    posts                              account:demo_reporter (or from:)  hashtag:KeepItOn
+                                       mention:@sample_rights_watch  is:reply  is:retweet
+                                       is:quote  is:deleted  is:long  has:media  has:links
     dates and ranges                   date:2024-02-17  date:2024-02  date:2024-02-01..2024-04-30
                                        date:>=2024-04-01  published:..2024-03  captured:2024
     prefix and fuzzy terms             censor*  judgement~  judgement~2
@@ -24,14 +27,21 @@ from whoosh.qparser import dateparse
 from whoosh.query import Every, NullQuery, Query
 
 from ..errors import QueryError
-from .schema import DATE_FIELDS, DEFAULT_FIELDS, FIELD_ALIASES, KNOWN_FIELDS
+from .schema import (
+    DATE_FIELDS,
+    DEFAULT_FIELDS,
+    EXACT_FIELDS,
+    FIELD_ALIASES,
+    FLAG_VALUES,
+    KNOWN_FIELDS,
+)
 
 _FIELD_RE = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?!//)")
 _DATE_TERM_RE = re.compile(
     r"(?<![\w])(" + "|".join(DATE_FIELDS) + r"):(\[[^\]]*\]|\S+)", re.IGNORECASE
 )
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
-_EXACT_FIELD_RE = re.compile(r"(?<![\w])(kind|lang|source|ocr):(\S+)")
+_EXACT_FIELD_RE = re.compile(r"(?<![\w])(" + "|".join(EXACT_FIELDS) + r"):(\S+)")
 _RANGE_WORD = re.compile(r"\s+to\s+", re.IGNORECASE)
 
 DATE_HELP = "write dates as 2024-02-17, 2024-02 or 2024, and ranges as 2024-02-01..2024-04-30"
@@ -139,6 +149,33 @@ def _lowercase_field_names(text: str) -> str:
     return "".join(p if p.startswith('"') else _FIELD_RE.sub(repl, p) for p in parts)
 
 
+def _exact_values(text: str) -> str:
+    """Values of exact fields in lower case, without the "@" of handles and "#" of hashtags.
+
+    Raises QueryError for a value `is:` or `has:` does not know.
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        field, value = match.group(1), match.group(2)
+        core = value.rstrip(")")
+        tail = value[len(core) :]
+        core = core.lower()
+        if field in ("account", "mention"):
+            core = core.removeprefix("@")
+        elif field == "hashtag":
+            core = core.removeprefix("#")
+        known = FLAG_VALUES.get(field)
+        if known is not None and core not in known and not core.endswith("*"):
+            raise QueryError(
+                f"‘{field}:{value}’: {field}: can be "
+                + ", ".join(f"{name} ({what})" for name, what in known.items())
+            )
+        return f"{field}:{core}{tail}"
+
+    parts = re.split(r'("[^"]*")', text)
+    return "".join(p if p.startswith('"') else _EXACT_FIELD_RE.sub(repl, p) for p in parts)
+
+
 def make_parser(schema: Schema) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -157,7 +194,7 @@ def parse_query(text: str, parser: qparser.QueryParser) -> Query:
     _check_fields(stripped)
     rewritten = _lowercase_field_names(stripped)
     rewritten = _DATE_TERM_RE.sub(_rewrite_date, rewritten)
-    rewritten = _EXACT_FIELD_RE.sub(lambda m: m.group(1) + ":" + m.group(2).lower(), rewritten)
+    rewritten = _exact_values(rewritten)
     try:
         query = parser.parse(rewritten)
     except Exception as exc:  # Whoosh raises assorted errors on odd input

@@ -11,13 +11,13 @@ from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from .analysis import name_analyzer, text_analyzer
 
 #: Bump when the schema or the analysis changes: older indexes are then rebuilt.
-INDEX_SCHEMA_VERSION = 1
+INDEX_SCHEMA_VERSION = 2
 
 #: Separates pages in the indexed text (kept when mapping a snippet to its page).
 PAGE_BREAK = "\n\f\n"
 
 #: Fields searched by words with no `field:` before them.
-DEFAULT_FIELDS = ("title", "content", "filename", "author", "note", "tag")
+DEFAULT_FIELDS = ("title", "content", "filename", "author", "note", "tag", "alt")
 
 #: The fields a query may name, with aliases a person might type.
 FIELD_ALIASES = {
@@ -30,6 +30,23 @@ FIELD_ALIASES = {
     "notes": "note",
     "tags": "tag",
     "domain": "source",
+    "from": "account",  # as on X: from:demo_reporter
+    "handle": "account",
+    "hashtags": "hashtag",
+    "mentions": "mention",
+}
+#: Fields whose values are matched whole, in any case (``kind:Post`` = ``kind:post``).
+EXACT_FIELDS = ("kind", "lang", "source", "ocr", "account", "hashtag", "mention", "is", "has")
+#: The values `is:` and `has:` know, with what each finds.
+FLAG_VALUES = {
+    "is": {
+        "reply": "posts that answer another post",
+        "retweet": "reposts of another account's post",
+        "quote": "posts quoting another post",
+        "deleted": "posts the account deleted",
+        "long": "posts longer than 280 characters",
+    },
+    "has": {"media": "posts with pictures or videos", "links": "posts with links"},
 }
 DATE_FIELDS = ("date", "published", "captured", "imported")
 
@@ -37,7 +54,17 @@ DATE_FIELDS = ("date", "published", "captured", "imported")
 def build_schema() -> Schema:
     text = text_analyzer()
     names = name_analyzer()
+    # `is` is a Python keyword, hence the dictionary.
+    post_fields = {
+        "account": KEYWORD(commas=True, lowercase=True, scorable=True),
+        "hashtag": KEYWORD(commas=True, lowercase=True, scorable=True),
+        "mention": KEYWORD(commas=True, lowercase=True, scorable=True),
+        "is": KEYWORD(commas=True, lowercase=True),
+        "has": KEYWORD(commas=True, lowercase=True),
+        "alt": TEXT(analyzer=text),
+    }
     return Schema(
+        **post_fields,
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
         title=TEXT(analyzer=text, field_boost=2.0),
@@ -79,6 +106,13 @@ class IndexDocument:
     ocr_status: str
     tags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    #: Posts (and the pictures they show): handles without "@", hashtags without "#".
+    accounts: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # is: reply, retweet, quote, deleted, long
+    has: tuple[str, ...] = ()  # has: media, links
+    alt_texts: tuple[str, ...] = ()  # descriptions of pictures
 
     def fields(self) -> dict[str, object]:
         published = parse_iso(self.published_at)
@@ -98,6 +132,12 @@ class IndexDocument:
             "tag": ",".join(t.replace(",", " ") for t in self.tags),
             "note": "\n\n".join(self.notes),
             "ocr": self.ocr_status,
+            "account": _keywords(self.accounts),
+            "hashtag": _keywords(self.hashtags),
+            "mention": _keywords(self.mentions),
+            "is": _keywords(self.flags),
+            "has": _keywords(self.has),
+            "alt": "\n\n".join(self.alt_texts),
         }
         for name, value in (
             ("date", date),
@@ -110,6 +150,10 @@ class IndexDocument:
         if date is not None:
             doc["ym"] = f"{date.year:04d}-{date.month:02d}"
         return doc
+
+
+def _keywords(values: tuple[str, ...]) -> str:
+    return ",".join(v.replace(",", " ").strip() for v in values if v.strip())
 
 
 def source_of(url: str) -> str:

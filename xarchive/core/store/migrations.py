@@ -104,6 +104,172 @@ MIGRATIONS: dict[int, str] = {
         detail     TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # Annotations, tags and links, each a W3C Web Annotation (see core/annotate/w3c.py).
+    # An annotation names its item twice: by row id (NULL once the item is deleted
+    # and the annotation kept) and by the SHA-256 of the original, its W3C target
+    # `urn:sha256:…`, which survives deletion, export and import. No ON DELETE
+    # action: deleting an item that still has annotations fails instead of
+    # dropping them (annotate/deletion.py asks what to do first).
+    2: """
+    CREATE TABLE annotations (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid            TEXT NOT NULL UNIQUE,        -- 'urn:uuid:…', the annotation's W3C id
+        kind           TEXT NOT NULL CHECK (kind IN ('note', 'highlight', 'region')),
+        item_id        INTEGER REFERENCES items(id),
+        target_sha256  TEXT NOT NULL,
+        note           TEXT NOT NULL DEFAULT '',    -- body, purpose "commenting"
+        colour         TEXT NOT NULL DEFAULT '',    -- highlights; '' = the default colour
+        page           INTEGER,                     -- 1-based; highlights, regions on PDFs
+        exact          TEXT NOT NULL DEFAULT '',    -- TextQuoteSelector
+        prefix         TEXT NOT NULL DEFAULT '',
+        suffix         TEXT NOT NULL DEFAULT '',
+        start_char     INTEGER,                     -- TextPositionSelector, in the page's text
+        end_char       INTEGER,
+        x              REAL,                        -- region: media-fragment xywh, in pixels
+        y              REAL,                        -- of the image or PDF points of the page,
+        w              REAL,                        -- from the top-left corner
+        h              REAL,
+        anchor         TEXT NOT NULL DEFAULT 'ok'
+                       CHECK (anchor IN ('ok', 'moved', 'fuzzy', 'orphaned')),
+        via            TEXT NOT NULL DEFAULT '',    -- uid of the annotation this was copied from
+        creator        TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        modified_at    TEXT NOT NULL,
+        CHECK (kind != 'highlight' OR (page >= 1 AND start_char >= 0 AND end_char > start_char)),
+        CHECK (kind != 'region' OR (x >= 0 AND y >= 0 AND w > 0 AND h > 0))
+    );
+    CREATE INDEX annotations_item ON annotations(item_id);
+    CREATE INDEX annotations_target ON annotations(target_sha256);
+    CREATE TABLE tags (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT NOT NULL,                 -- as typed
+        key          TEXT NOT NULL UNIQUE,          -- casefolded: names are unique in any case
+        creator      TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        modified_at  TEXT NOT NULL
+    );
+    -- A tag on an item is a W3C annotation too (motivation "tagging"), with its own id.
+    CREATE TABLE item_tags (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid            TEXT NOT NULL UNIQUE,
+        item_id        INTEGER REFERENCES items(id),
+        target_sha256  TEXT NOT NULL,
+        tag_id         INTEGER NOT NULL REFERENCES tags(id),
+        via            TEXT NOT NULL DEFAULT '',
+        creator        TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        modified_at    TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX item_tags_once ON item_tags(item_id, tag_id);
+    CREATE INDEX item_tags_tag ON item_tags(tag_id);
+    CREATE INDEX item_tags_target ON item_tags(target_sha256);
+    -- A link from one item to another (motivation "linking"): source `relation` target.
+    CREATE TABLE links (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid            TEXT NOT NULL UNIQUE,
+        source_id      INTEGER REFERENCES items(id),
+        source_sha256  TEXT NOT NULL,
+        target_id      INTEGER REFERENCES items(id),
+        target_sha256  TEXT NOT NULL,
+        relation       TEXT NOT NULL CHECK (relation != ''),
+        note           TEXT NOT NULL DEFAULT '',
+        via            TEXT NOT NULL DEFAULT '',
+        creator        TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        modified_at    TEXT NOT NULL
+    );
+    CREATE INDEX links_source ON links(source_id);
+    CREATE INDEX links_target ON links(target_id);
+    CREATE INDEX links_source_sha ON links(source_sha256);
+    CREATE INDEX links_target_sha ON links(target_sha256);
+    """,
+    # Posts as data (store/posts.py). A *container* is an original holding many
+    # items — an X account archive (zip, or a folder: then its listing and each data
+    # file read), a twarc2 JSON-lines file — stored as a blob like any file. A post
+    # is an item of kind 'post' (its blob: its record as canonical JSON, see
+    # posts/model.py) plus a `posts` row; posts are unique by platform id, and each
+    # place a post was read (container, file inside it, record) is a `post_sources`
+    # row. Pictures of a post are image items, attached by `post_media`.
+    3: """
+    CREATE TABLE containers (
+        id             INTEGER PRIMARY KEY,
+        sha256         TEXT NOT NULL UNIQUE,
+        kind           TEXT NOT NULL,  -- x-archive, x-archive-folder, x-archive-file, twarc2
+        name           TEXT NOT NULL,
+        size           INTEGER NOT NULL,
+        media_type     TEXT NOT NULL,
+        parent_id      INTEGER REFERENCES containers(id),  -- a data file of a folder: the folder
+        member         TEXT NOT NULL DEFAULT '',           -- its path inside the parent
+        title          TEXT NOT NULL DEFAULT '',
+        captured_at    TEXT NOT NULL DEFAULT '',
+        import_run_id  INTEGER NOT NULL REFERENCES import_runs(id),
+        imported_at    TEXT NOT NULL,
+        extra          TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE container_sources (
+        id            INTEGER PRIMARY KEY,
+        container_id  INTEGER NOT NULL REFERENCES containers(id),
+        run_id        INTEGER NOT NULL REFERENCES import_runs(id),
+        path          TEXT NOT NULL,
+        root          TEXT NOT NULL,
+        seen_at       TEXT NOT NULL,
+        UNIQUE (container_id, run_id, path)
+    );
+    CREATE TABLE posts (
+        item_id             INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        platform_id         TEXT NOT NULL UNIQUE,          -- 'x:1758123456789012345'
+        account             TEXT NOT NULL DEFAULT '',      -- handle, without '@'
+        display_name        TEXT NOT NULL DEFAULT '',
+        account_id          TEXT NOT NULL DEFAULT '',
+        url                 TEXT NOT NULL DEFAULT '',
+        original_text       TEXT NOT NULL DEFAULT '',      -- as the source wrote it
+        reply_to_id         TEXT NOT NULL DEFAULT '',      -- platform ids, '' if none
+        reply_to_account    TEXT NOT NULL DEFAULT '',
+        quote_of_id         TEXT NOT NULL DEFAULT '',
+        retweet_of_id       TEXT NOT NULL DEFAULT '',
+        retweet_of_account  TEXT NOT NULL DEFAULT '',
+        conversation_id     TEXT NOT NULL DEFAULT '',
+        is_retweet          INTEGER NOT NULL DEFAULT 0,
+        is_deleted          INTEGER NOT NULL DEFAULT 0,
+        deleted_at          TEXT NOT NULL DEFAULT '',
+        is_long             INTEGER NOT NULL DEFAULT 0,
+        is_referenced       INTEGER NOT NULL DEFAULT 0,    -- only referred to by collected posts
+        hashtags            TEXT NOT NULL DEFAULT '[]',    -- JSON lists
+        mentions            TEXT NOT NULL DEFAULT '[]',
+        links               TEXT NOT NULL DEFAULT '[]',    -- [[short, expanded], …]
+        counts              TEXT NOT NULL DEFAULT '{}',    -- {"likes": 3, "reposts": 1, …}
+        counts_seen_at      TEXT NOT NULL DEFAULT ''       -- when those counts were taken
+    );
+    CREATE INDEX posts_reply_to ON posts(reply_to_id) WHERE reply_to_id != '';
+    CREATE INDEX posts_quote_of ON posts(quote_of_id) WHERE quote_of_id != '';
+    CREATE INDEX posts_retweet_of ON posts(retweet_of_id) WHERE retweet_of_id != '';
+    CREATE INDEX posts_account ON posts(account COLLATE NOCASE);
+    CREATE TABLE post_sources (
+        id             INTEGER PRIMARY KEY,
+        item_id        INTEGER NOT NULL REFERENCES posts(item_id) ON DELETE CASCADE,
+        container_id   INTEGER NOT NULL REFERENCES containers(id),
+        member         TEXT NOT NULL DEFAULT '',   -- 'data/tweets.js'
+        locator        TEXT NOT NULL DEFAULT '',   -- 'record 12', 'line 3, data[4]'
+        record_sha256  TEXT NOT NULL,              -- the record as read here (counts change)
+        counts         TEXT NOT NULL DEFAULT '{}',
+        run_id         INTEGER NOT NULL REFERENCES import_runs(id),
+        seen_at        TEXT NOT NULL,
+        UNIQUE (item_id, container_id, member, locator)
+    );
+    CREATE INDEX post_sources_container ON post_sources(container_id);
+    CREATE TABLE post_media (
+        post_id        INTEGER NOT NULL REFERENCES posts(item_id) ON DELETE CASCADE,
+        position       INTEGER NOT NULL,            -- 1-based, in the order of the post
+        media_item_id  INTEGER REFERENCES items(id) ON DELETE SET NULL,  -- NULL: not in the archive
+        media_key      TEXT NOT NULL DEFAULT '',
+        type           TEXT NOT NULL DEFAULT 'photo',
+        url            TEXT NOT NULL DEFAULT '',
+        alt_text       TEXT NOT NULL DEFAULT '',
+        member         TEXT NOT NULL DEFAULT '',    -- its file in the container, '' if absent
+        PRIMARY KEY (post_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX post_media_item ON post_media(media_item_id);
+    """,
 }
 
 LATEST = max(MIGRATIONS)

@@ -1,0 +1,221 @@
+"""Screenshots of the app's main views, taken under Xvfb, for review and documentation.
+
+    .venv/bin/python scripts/screenshots.py [--out screenshots/] [--data-dir DIR]
+
+Starts itself again under `xvfb-run` when there is no display, builds the demo
+archive in the user's data folder if it is not there yet (or in --data-dir),
+works on a temporary copy of it (the import shot changes the archive), and
+writes one PNG per view: search results, a PDF on its hit page, an Urdu article,
+an image, the timeline, the import report, a query error and the dark theme.
+Your own settings are not touched: the window uses a throw-away settings file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCREEN = (1600, 1000)
+
+
+def _ensure_display(argv: list[str]) -> None:
+    """Re-run this script under xvfb-run when there is no X display to draw on."""
+    if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return
+    if os.environ.get("XARCHIVE_SCREENSHOTS_CHILD"):
+        sys.exit("screenshots: no display even under xvfb-run")
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        # No Xvfb: Qt's offscreen platform draws the same widgets without a server.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    env = dict(os.environ, XARCHIVE_SCREENSHOTS_CHILD="1")
+    screen = f"-screen 0 {SCREEN[0]}x{SCREEN[1]}x24 -dpi 96"
+    command = [xvfb_run, "-a", "-s", screen, sys.executable, __file__, *argv]
+    sys.exit(subprocess.call(command, env=env))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "screenshots", help="folder for the PNGs"
+    )
+    parser.add_argument("--data-dir", type=Path, help="xarchive data folder (default: the user's)")
+    args = parser.parse_args(argv)
+    _ensure_display(argv)
+    if args.data_dir:
+        os.environ["XARCHIVE_DATA_DIR"] = str(args.data_dir.absolute())
+    os.environ.setdefault("QT_SCALE_FACTOR", "1")
+
+    # Imported here: the re-run under Xvfb must happen before Qt is loaded.
+    from xarchive.core.demo import ensure_demo_archive
+    from xarchive.core.offline import forbid_network
+    from xarchive.core.paths import demo_archive_dir
+
+    forbid_network()
+    demo = demo_archive_dir()
+    if not (demo / "archive.sqlite").is_file():
+        print(f"screenshots: building the demo archive in {demo} (once)…", flush=True)
+        ensure_demo_archive()
+    with tempfile.TemporaryDirectory(prefix="xarchive-shots-") as tmp:
+        work = Path(tmp)
+        archive = work / "Demo - Pakistan X block.xarchive"
+        shutil.copytree(demo, archive, ignore=shutil.ignore_patterns("archive.lock"))
+        return _shoot(archive, work, args.out.absolute())
+
+
+def _shoot(archive: Path, work: Path, out: Path) -> int:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QWidget
+
+    from xarchive.core.demo import DEMO_QUERY
+    from xarchive.gui import app as gui_app
+    from xarchive.gui import settings as cfg
+    from xarchive.gui.filters import Filter
+    from xarchive.gui.main_window import MainWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    qapp = gui_app.create_app()
+    settings = cfg.UserSettings(work / "settings.ini")
+    settings.set(cfg.THEME, "light")
+    window: MainWindow = gui_app.start([str(archive)], settings)
+    window.move(0, 0)
+    window.resize(*SCREEN)
+    window.timeline.hide()
+    taken: list[Path] = []
+
+    def settle(condition: Callable[[], bool] = lambda: True, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            qapp.processEvents()
+            if condition():
+                break
+            time.sleep(0.02)
+        end = time.monotonic() + 0.3  # let deferred layouts and repaints run
+        while time.monotonic() < end:
+            qapp.processEvents()
+            time.sleep(0.01)
+
+    def shot(name: str, widget: QWidget | None = None) -> None:
+        settle()
+        target = widget or window
+        path = out / f"{name}.png"
+        screen = qapp.primaryScreen()
+        if (
+            widget is None
+            and screen is not None
+            and os.environ.get("QT_QPA_PLATFORM") != "offscreen"
+        ):
+            pixmap = screen.grabWindow(0, 0, 0, SCREEN[0], SCREEN[1])
+        else:
+            pixmap = target.grab()
+        pixmap.save(str(path))
+        taken.append(path)
+        print(f"screenshots: {path}", flush=True)
+
+    def search(text: str, *filters: Filter) -> None:
+        window.search_bar.set_query(text, list(filters))
+        settle()
+
+    def open_row(row: int) -> None:
+        window.results.setCurrentIndex(window.model.index(row, 0))
+        settle(lambda: window.viewer.item is not None)
+
+    def center(dialog: QWidget) -> None:
+        x = (SCREEN[0] - dialog.width()) // 2
+        y = (SCREEN[1] - dialog.height()) // 3
+        dialog.move(QPoint(x, y))
+
+    settle(lambda: window.session is not None)
+
+    # 1. Search results with a query, the best hit open.
+    search(DEMO_QUERY)
+    open_row(0)
+    shot("01-search-results")
+
+    # 2. A PDF on the page of its hit.
+    search('"national security"', Filter("kind", "document"))
+    row = next(
+        (r for r in range(window.model.rowCount())
+         if (h := window.model.hit(r)) and h.snippet is not None and h.snippet.page > 1),
+        0,
+    )  # fmt: skip
+    open_row(row)
+    settle(lambda: window.viewer.pdf.result_label.text() != "", timeout=5)
+    shot("02-pdf-hit-page")
+
+    # 3. An Urdu article, right to left.
+    search("پابندی", Filter("kind", "article"), Filter("language", "ur"))
+    open_row(0)
+    shot("03-urdu-article")
+
+    # 4. An image (a screenshot of a post).
+    search("ministry", Filter("kind", "image"))
+    if window.model.rowCount() == 0:
+        search("", Filter("kind", "image"))
+    open_row(0)
+    settle(lambda: window.viewer.image.full_loaded, timeout=10)
+    shot("04-image")
+
+    # 5. The timeline of everything, by week.
+    window.timeline.show()
+    window.timeline.set_bucket("week")
+    search("")
+    window.resizeDocks([window.timeline], [300], Qt.Orientation.Vertical)
+    open_row(0)
+    shot("05-timeline")
+    window.timeline.hide()
+
+    # 6. The report of an import: imported, skipped (already there), failed.
+    incoming = work / "incoming"
+    incoming.mkdir()
+    (incoming / "call-log-2024-02-19.txt").write_text(
+        "Calls with the PTA helpline about X, 19 February 2024.", encoding="utf-8"
+    )
+    (incoming / "meeting-notes.md").write_text(
+        "# Meeting with the lawyers\n\nPetition strategy for the Islamabad High Court.",
+        encoding="utf-8",
+    )
+    sample_note = REPO / "sample_archive" / "notes" / "researcher_timeline_x_block_pakistan.txt"
+    shutil.copy(sample_note, incoming / "timeline-copy.txt")  # already archived: skipped
+    (incoming / "scan-damaged.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 16)
+    job = window.start_import([incoming])
+    if job is not None:
+        settle(lambda: job.done and window.report_dialog is not None, timeout=60)
+    dialog = window.report_dialog
+    if dialog is not None:
+        dialog.tabs.setCurrentIndex(0)
+        center(dialog)
+        settle()
+        shot("06-import-report")
+        dialog.tabs.setCurrentWidget(dialog.lists["failed"])
+        shot("06b-import-report-failed")
+        dialog.close()
+
+    # 7. A query that does not parse says where.
+    window.search_bar.field.setText('court AND ("blocking OR ban')
+    window.search_bar.search_now()
+    shot("07-query-error")
+
+    # 8. The dark theme.
+    window.set_theme("dark")
+    search('"national security"')
+    open_row(0)
+    shot("08-dark-theme")
+
+    window.shutdown()
+    window.close()
+    print(f"screenshots: {len(taken)} written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,163 @@
+"""Importing through the window: progress, cancel midway, the report, the archive after."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.makefiles import text_file
+from xarchive.core.archive import Archive
+from xarchive.core.jobs import Progress
+from xarchive.core.store import items as item_store
+from xarchive.gui import workers
+from xarchive.gui.main_window import MainWindow
+
+FILES = 120
+PAUSE_AT = 15
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    folder = tmp_path / "field notes"
+    for n in range(FILES):
+        text_file(
+            folder / f"note-{n:03d}.txt",
+            f"Field note {n}: the platform was unreachable in district {n}.",
+        )
+    return folder
+
+
+@pytest.fixture
+def empty_archive(window: MainWindow, tmp_path: Path) -> Path:
+    root = tmp_path / "new.xarchive"
+    assert window.create_archive(root)
+    return root
+
+
+@pytest.fixture
+def pause_midway(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Holds the import at file PAUSE_AT until Cancel is pressed, so 'midway' is exact."""
+    reached = threading.Event()
+    report = workers.Job._report
+
+    def held(self: workers.Job, progress: Progress) -> None:
+        report(self, progress)
+        if progress.phase == "importing" and progress.done >= PAUSE_AT and not self.cancelled:
+            reached.set()
+            self.cancel_token._event.wait(10)
+
+    monkeypatch.setattr(workers.Job, "_report", held)
+    return reached
+
+
+def test_import_can_be_cancelled_midway_and_keeps_what_was_done(
+    qtbot: QtBot,
+    window: MainWindow,
+    empty_archive: Path,
+    notes: Path,
+    pause_midway: threading.Event,
+) -> None:
+    job = window.start_import([notes])
+    assert job is not None
+    dialog = window.progress_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(pause_midway.is_set)
+    qtbot.waitUntil(lambda: dialog.last is not None and dialog.last.done >= PAUSE_AT)
+    assert dialog.count_label.text().endswith(f"of {FILES}")
+    assert not window.import_files_action.isEnabled()  # one writing job at a time
+    with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    title, report = ended.args[0]
+    assert report.cancelled
+    assert not dialog.isVisible()
+    assert job.done
+    imported = len(report.imported)
+    assert 0 < imported < FILES
+    # The report dialog says what happened, file by file.
+    shown = window.report_dialog
+    assert shown is not None and shown.isVisible()
+    assert "cancelled" in shown.summary_label.text()
+    assert shown.lists["imported"].topLevelItemCount() == imported
+    # The archive holds exactly what the report says was imported, all searchable.
+    assert window.model.total == imported
+    with Archive.open(empty_archive, readonly=True) as archive:
+        assert item_store.count_items(archive.db) == imported
+        assert not item_store.unindexed_ids(archive.db)
+    shown.close()
+    assert window.import_files_action.isEnabled()
+
+
+def test_a_completed_import_reports_every_file(
+    qtbot: QtBot, window: MainWindow, empty_archive: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    text_file(folder / "a.txt", "Statement on the blocking of X.")
+    text_file(folder / "b.txt", "Statement on the blocking of X.")  # same bytes: skipped
+    (folder / "junk.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)  # damaged: failed
+    with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
+        window.start_import([folder])
+    report = ended.args[0][1]
+    assert (len(report.imported), len(report.skipped), len(report.failed)) == (1, 1, 1)
+    dialog = window.report_dialog
+    assert dialog is not None
+    failed = dialog.lists["failed"].topLevelItem(0)
+    assert failed.text(0) == "junk.pdf" and failed.text(1)  # with its reason
+    assert dialog.lists["skipped"].topLevelItem(0).text(1).startswith("same content")
+    assert window.model.total == 1
+    dialog.close()
+
+
+def test_dropping_files_on_the_window_imports_them(
+    qtbot: QtBot, window: MainWindow, empty_archive: Path, tmp_path: Path
+) -> None:
+    path = text_file(tmp_path / "dropped.txt", "A note dropped on the window.")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(window.job_ended, timeout=10_000):
+        QApplication.sendEvent(window, drop)
+    assert window.model.total == 1
+    assert window.model.hit(0).item.original_name == "dropped.txt"  # type: ignore[union-attr]
+    assert window.report_dialog is not None
+    window.report_dialog.close()
+
+
+def test_the_window_stays_responsive_while_importing(
+    qtbot: QtBot,
+    window: MainWindow,
+    empty_archive: Path,
+    notes: Path,
+    pause_midway: threading.Event,
+) -> None:
+    window.start_import([notes])
+    qtbot.waitUntil(pause_midway.is_set)
+    # The import is busy in its thread; the window still searches and repaints.
+    with qtbot.waitSignal(window.search_finished):
+        window.search_bar.set_query("platform")
+    assert window.search_bar.error_label.isHidden()
+    assert window.progress_dialog is not None
+    with qtbot.waitSignal(window.job_ended, timeout=10_000):
+        window.progress_dialog.request_cancel()
+    assert window.report_dialog is not None
+    window.report_dialog.close()

@@ -1,0 +1,116 @@
+"""The results model stays lazy: 100 000 hits scroll from top to bottom a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pytestqt.qtbot import QtBot
+
+from xarchive.core.index.engine import Snippet
+from xarchive.core.search import Hit, SearchResults
+from xarchive.core.store.items import Item
+from xarchive.gui.models.results import ResultsModel
+from xarchive.gui.widgets.results_view import ResultsView
+
+TOTAL = 100_000
+KINDS = ("document", "image", "article", "post", "text")
+
+
+def fake_item(n: int) -> Item:
+    return Item(
+        id=n + 1,
+        sha256=f"{n:064x}",
+        kind=KINDS[n % 5],
+        title=f"Item number {n}",
+        original_name=f"item-{n}.txt",
+        original_path=f"/evidence/item-{n}.txt",
+        size=100,
+        media_type="text/plain",
+        language="en",
+        published_at="2024-02-17T10:00:00+00:00",
+        captured_at="",
+        imported_at="2024-05-01T00:00:00+00:00",
+        author="Desk",
+        source_url="",
+        import_run_id=1,
+        source_root="/evidence",
+        ocr_status="none",
+        page_count=1,
+        warnings=(),
+        extra={},
+        indexed=True,
+    )
+
+
+@dataclass
+class FakeSearcher:
+    """The shape of Searcher.search over TOTAL made-up hits; records every call."""
+
+    calls: list[tuple[int, int]] = field(default_factory=list)
+
+    def search(
+        self,
+        query: str,
+        offset: int = 0,
+        limit: int = 20,
+        sort: str = "relevance",
+        facets: bool = True,
+        snippets: bool = True,
+    ) -> SearchResults:
+        self.calls.append((offset, limit))
+        end = min(TOTAL, offset + limit)
+        hits = tuple(
+            Hit(
+                fake_item(n),
+                1.0,
+                n,
+                Snippet(1, (("the ", False), ("platform", True), (" was down", False))),
+            )
+            for n in range(offset, end)
+        )
+        return SearchResults(query, TOTAL, offset, hits, {"kind": (("document", TOTAL // 5),)})
+
+
+def test_100000_hits_scroll_top_to_bottom_a_page_at_a_time(qtbot: QtBot) -> None:
+    searcher = FakeSearcher()
+    model = ResultsModel(searcher.search, page_size=500)
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(480, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    results = model.run("platform")
+    assert results.total == TOTAL
+    assert model.rowCount() == 500 and model.canFetchMore()
+
+    bar = view.verticalScrollBar()
+    pages_seen = 1
+    while model.canFetchMore():
+        qtbot.waitUntil(lambda: bar.maximum() > bar.value())  # the view laid the new rows out
+        bar.setValue(bar.maximum())  # the user drags the scroll bar to the end
+        qtbot.waitUntil(
+            lambda seen=pages_seen: model.fetch_count > seen or not model.canFetchMore()
+        )
+        pages_seen = model.fetch_count
+        # Never more than one page per step: the model grows as the user scrolls.
+        assert model.rowCount() <= pages_seen * 500
+
+    assert model.rowCount() == TOTAL
+    assert all(limit == 500 for _, limit in searcher.calls)
+    assert [offset for offset, _ in searcher.calls] == list(range(0, TOTAL, 500))
+    last = model.hit(TOTAL - 1)
+    assert last is not None and last.item.title == f"Item number {TOTAL - 1}"
+    view.scrollToBottom()
+    assert view.indexAt(view.viewport().rect().bottomLeft()).row() > TOTAL - 20
+
+
+def test_a_new_query_starts_again_from_the_first_page(qtbot: QtBot) -> None:
+    searcher = FakeSearcher()
+    model = ResultsModel(searcher.search, page_size=100)
+    model.run("a")
+    model.fetchMore()
+    assert model.rowCount() == 200
+    model.run("b")
+    assert model.rowCount() == 100 and model.query == "b"
+    assert searcher.calls[-1] == (0, 100)

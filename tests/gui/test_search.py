@@ -1,0 +1,154 @@
+"""Typing queries: rows, counts, errors, facets, sort, the timeline, saved searches."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from xarchive.core.archive import Archive
+from xarchive.core.search import Searcher
+from xarchive.gui import settings as cfg
+from xarchive.gui.filters import Filter
+from xarchive.gui.main_window import MainWindow
+
+
+def titles(window: MainWindow) -> list[str]:
+    model = window.model
+    return [model.hit(row).item.title for row in range(model.rowCount())]  # type: ignore[union-attr]
+
+
+def core_titles(window: MainWindow, query: str) -> list[str]:
+    assert window.session is not None
+    searcher = Searcher(window.session.archive)
+    try:
+        return [h.item.title for h in searcher.search(query, limit=100).hits]
+    finally:
+        searcher.close()
+
+
+def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Type `text` into the search field as a person would (Urdu through an input method)."""
+    field = window.search_bar.field
+    field.clear()
+    with qtbot.waitSignal(window.search_finished, timeout=3000):
+        if text.isascii():
+            qtbot.keyClicks(field, text)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(text)
+            QApplication.sendEvent(field, event)
+
+
+def test_everything_is_listed_when_an_archive_opens(opened: MainWindow) -> None:
+    assert opened.model.total == 99
+    assert opened.search_bar.count_label.text() == "99 items"
+    assert "demo" not in opened.windowTitle() or "xarchive" in opened.windowTitle()
+
+
+def test_typing_a_query_shows_the_matching_items(qtbot: QtBot, opened: MainWindow) -> None:
+    type_query(qtbot, opened, '"national security"')
+    qtbot.waitUntil(lambda: opened.model.query == '"national security"')
+    assert titles(opened) == core_titles(opened, '"national security"')
+    assert "Interior Ministry confirms X ban, citing national security" in titles(opened)
+    assert opened.search_bar.count_label.text() == f"{opened.model.total} items"
+    first = opened.model.hit(0)
+    assert first is not None and first.snippet is not None
+    assert any(matched for _, matched in first.snippet.parts)
+
+
+def test_a_query_that_does_not_parse_says_where(qtbot: QtBot, opened: MainWindow) -> None:
+    type_query(qtbot, opened, "court")
+    shown = titles(opened)
+    type_query(qtbot, opened, '  court AND "blocking')
+    error = opened.search_bar.error_label
+    assert error.isVisible()
+    assert "quote at position 11 is never closed" in error.text()
+    assert opened.search_bar.error_position() == 12  # in the field, leading spaces counted
+    assert opened.search_bar.count_label.text() == "—"
+    assert titles(opened) == shown  # the last good results stay
+
+
+def test_clicking_a_facet_narrows_the_search(qtbot: QtBot, opened: MainWindow) -> None:
+    documents = next(
+        item
+        for item in opened.facets.value_items("kind")
+        if item.data(0, Qt.ItemDataRole.UserRole) == Filter("kind", "document")
+    )
+    assert documents.text(1) == "3"
+    with qtbot.waitSignal(opened.search_finished):
+        opened.facets.tree.itemClicked.emit(documents, 0)
+    assert opened.model.total == 3
+    assert {opened.model.hit(r).item.kind for r in range(3)} == {"document"}  # type: ignore[union-attr]
+    chips = opened.search_bar.chip_buttons()
+    assert [c.text() for c in chips] == ["Kind: Document"]
+    assert [i.text(1) for i in opened.facets.value_items("kind")] == ["3"]
+    with qtbot.waitSignal(opened.search_finished):
+        qtbot.mouseClick(chips[0], Qt.MouseButton.LeftButton)
+    assert opened.model.total == 99
+
+
+def test_facets_combine_with_typed_words(qtbot: QtBot, opened: MainWindow) -> None:
+    opened.search_bar.add_filter(Filter("language", "ur"))
+    urdu = opened.model.total
+    assert 0 < urdu < 99
+    type_query(qtbot, opened, "پابندی")
+    assert opened.search_bar.query() == "(پابندی) lang:ur"
+    assert 0 < opened.model.total <= urdu
+    assert all(opened.model.hit(r).item.language == "ur" for r in range(opened.model.rowCount()))  # type: ignore[union-attr]
+
+
+def test_sorting_by_date(qtbot: QtBot, opened: MainWindow) -> None:
+    with qtbot.waitSignal(opened.search_finished):
+        opened.search_bar.sort_box.setCurrentIndex(opened.search_bar.sort_box.findData("date-asc"))
+    dates = [opened.model.hit(r).item.date for r in range(opened.model.rowCount())]  # type: ignore[union-attr]
+    assert dates[0] <= dates[-1]
+    assert opened.model.sort == "date-asc"
+
+
+def test_timeline_range_narrows_the_search(qtbot: QtBot, opened: MainWindow) -> None:
+    opened.timeline.show()
+    opened.timeline.set_bucket("week")
+    qtbot.waitUntil(lambda: bool(opened.timeline.chart.slots))
+    slots = opened.timeline.chart.slots
+    assert sum(s.count for s in slots) == 99
+    weeks = {s.start for s in slots if s.count}
+    assert date(2024, 2, 12) in weeks and date(2024, 4, 15) in weeks  # 17 Feb, 17 Apr
+    first = next(i for i, s in enumerate(slots) if s.start == date(2024, 2, 12))
+    with qtbot.waitSignal(opened.search_finished):
+        opened.timeline.chart.choose(first, first)
+    assert opened.search_bar.filters == [Filter("date", "2024-02-12..2024-02-18")]
+    assert opened.model.total == slots[first].count
+    assert opened.timeline.chart.slots[0].count == slots[first].count
+
+
+def test_saved_searches_are_kept_in_the_archive(qtbot: QtBot, opened: MainWindow) -> None:
+    opened.saved.add("Ministry", "ministry kind:document")
+    opened.saved.rename(0, "Ministry papers")
+    opened.saved.add("Urdu", "lang:ur")
+    opened.saved.remove(1)
+    assert opened.session is not None
+    root = opened.session.root
+    opened.close_archive()
+    with Archive.open(root, readonly=True) as archive:
+        assert cfg.saved_searches(archive) == [
+            cfg.SavedSearch("Ministry papers", "ministry kind:document")
+        ]
+    opened.open_archive(root)
+    with qtbot.waitSignal(opened.search_finished):
+        opened.saved.list.itemClicked.emit(opened.saved.list.item(0))
+    assert opened.search_bar.text == "ministry kind:document"
+    assert {opened.model.hit(r).item.kind for r in range(opened.model.rowCount())} == {"document"}  # type: ignore[union-attr]
+
+
+def test_find_shortcut_focuses_the_search_field(qtbot: QtBot, opened: MainWindow) -> None:
+    opened.results.setFocus()
+    opened.activateWindow()
+    qtbot.waitUntil(lambda: opened.results.hasFocus() or not opened.isActiveWindow())
+    opened.find_action.trigger()
+    assert opened.search_bar.field.hasFocus() or opened.focusWidget() is opened.search_bar.field
+    keys = [s.toString() for s in opened.find_action.shortcuts()]
+    assert keys == ["Ctrl+L", "Ctrl+F"]

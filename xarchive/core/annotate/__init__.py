@@ -1,0 +1,85 @@
+"""Annotations and links: notes, highlights, regions, tags and links between items.
+
+Modelled on the W3C Web Annotation Data Model (w3c.py), stored in SQLite
+(store/annotations.py), found again when an item's text changes (anchoring.py),
+undoable (changes.py). Make every change through `Annotations`:
+
+    notes = Annotations(archive, index)          # index: an open SearchIndex, or None
+    notes.add_note(12, "Filed the same day as the PTA letter")
+    notes.highlight_quote(12, "national security", page=2, note="the reasons given")
+    notes.tag(12, "court", "evidence")
+    notes.link(31, "cites", 12)
+    notes.undo()
+
+The functions below are for the import pipeline and scripts that hold no
+`Annotations` object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..archive import Archive
+from ..index.engine import SearchIndex
+from ..store.annotations import Annotation, Attached, Box, ItemTag, Link, Tag, TagCount, TextSpan
+from .changes import Change, UndoStack
+from .deletion import POLICIES, DeletedItem, Policy, delete_item
+from .service import (
+    RELATIONS,
+    SYMMETRIC_RELATIONS,
+    Annotations,
+    CarryOver,
+    ItemAnnotations,
+    tag_key,
+)
+
+
+def reanchor_item(
+    archive: Archive, item_id: int, index: SearchIndex | None = None
+) -> list[Annotation]:
+    """Find an item's highlights again after its text changed; return those that moved.
+
+    Those not found are kept and marked orphaned. See `Annotations.reanchor_item`.
+    """
+    return Annotations(archive, index).reanchor_item(item_id)
+
+
+def carry_over(
+    archive: Archive, old_item_id: int, new_item_id: int, index: SearchIndex | None = None
+) -> CarryOver:
+    """Copy an earlier version's annotations, tags and links to its new version."""
+    return Annotations(archive, index).carry_over(old_item_id, new_item_id)
+
+
+def on_items_imported(
+    archive: Archive, item_ids: Sequence[int], index: SearchIndex | None = None
+) -> list[CarryOver]:
+    """Call after new items are committed: re-attach kept annotations, carry over versions."""
+    return Annotations(archive, index).attach_imported(item_ids)
+
+
+__all__ = [
+    "POLICIES",
+    "RELATIONS",
+    "SYMMETRIC_RELATIONS",
+    "Annotation",
+    "Annotations",
+    "Attached",
+    "Box",
+    "CarryOver",
+    "Change",
+    "DeletedItem",
+    "ItemAnnotations",
+    "ItemTag",
+    "Link",
+    "Policy",
+    "Tag",
+    "TagCount",
+    "TextSpan",
+    "UndoStack",
+    "carry_over",
+    "delete_item",
+    "on_items_imported",
+    "reanchor_item",
+    "tag_key",
+]

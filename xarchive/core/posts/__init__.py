@@ -1,0 +1,10 @@
+"""Posts as data: social-media posts read from containers (X archives, twarc2 files).
+
+- model.py    what container importers return, and a post's record (its blob)
+- text.py     a post's text and fields as a person reads them
+- sources.py  reading zips and folders safely (zip slip, zip bombs)
+- threads.py  threads, and the links between replies, quotes and their targets
+
+The rows are in store/posts.py; the importers in importers/x_archive.py and
+importers/twarc.py; the pipeline that stores them in importing.py.
+"""

@@ -1,0 +1,203 @@
+"""What a container importer hands to the import pipeline: posts, their media, and problems.
+
+A *container* is one original that holds many items: an X account archive (a zip,
+or the same unpacked as a folder) or a twarc2 JSON-lines file. Its importer runs
+in a worker process and returns one `ExtractedContainer`; the pipeline
+(importing.py) then extracts the media like any picture, writes each new post's
+record as a blob, and commits the posts.
+
+The blob of a post is its **record**: the source objects it was made from (the
+tweet as the archive or the API gave it, the long text of a note tweet, the
+author and media objects of a twarc2 page), as canonical JSON — keys sorted, no
+spaces, UTF-8. So a post has a SHA-256 and an original in blobs/ like any file,
+`xarchive verify` re-hashes it, and the record can be read back without the
+container. Posts are deduplicated by platform id (``x:1758…``), not by hash: the
+same post in a newer archive, with other counts, is the same post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..blobs import StagedFile
+
+if TYPE_CHECKING:  # importers import this module
+    from ..importers.base import ExtractContext
+
+#: The media type of a post's blob.
+RECORD_MEDIA_TYPE = "application/json"
+#: Values of the `is:` search field, and what each means.
+POST_FLAGS = ("reply", "retweet", "quote", "deleted", "long")
+#: Values of the `has:` search field.
+POST_HAS = ("media", "links")
+
+
+def canonical_json(value: Any) -> bytes:
+    """`value` as canonical JSON bytes: sorted keys, no whitespace, UTF-8.
+
+    Text that cannot be UTF-8 (a lone surrogate from a ``\\ud800`` escape) is
+    written as JSON escapes instead, so that the bytes are always valid UTF-8.
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+        return text.encode("ascii")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def platform_id(platform: str, post_id: str) -> str:
+    """The archive-wide id of a post: ``x:1758123456789012345``."""
+    return f"{platform}:{post_id}"
+
+
+_SAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+def safe_file_name(name: str, fallback: str = "file") -> str:
+    """A name that is safe as one path component: no separators, no ``..``, not empty."""
+    cleaned = _SAFE_NAME.sub("_", name.replace("\x00", "")).strip("._")
+    return cleaned[:200] or fallback
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """A picture or video a post shows, as the post describes it."""
+
+    key: str  # the platform's media id or media_key
+    type: str  # "photo", "video", "animated_gif"
+    url: str  # where the platform served it (never fetched)
+    alt_text: str = ""
+    #: The file in the container that holds it ("" when the container has none).
+    member: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedPost:
+    """One post, read from a container."""
+
+    platform_id: str  # "x:1758…"
+    post_id: str  # "1758…"
+    record: bytes  # canonical JSON: the post's blob
+    sha256: str  # of `record`
+    account: str  # handle, without "@"
+    display_name: str
+    account_id: str
+    published_at: str  # ISO 8601, UTC
+    text: str  # unescaped, links expanded, media links dropped, long text merged
+    original_text: str  # as the source has it
+    language: str  # ISO 639-1, "" if unknown
+    url: str  # https://x.com/<account>/status/<id>
+    member: str  # the file in the container it came from ("" for a single file)
+    locator: str  # where in that file: "record 12", "line 3, data[4]"
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    #: (short link as written, expanded link) for each link that is not a media link.
+    links: tuple[tuple[str, str], ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+    reply_to_id: str = ""  # platform id of the post it answers
+    reply_to_account: str = ""
+    quote_of_id: str = ""
+    retweet_of_id: str = ""
+    retweet_of_account: str = ""
+    conversation_id: str = ""
+    is_retweet: bool = False
+    is_deleted: bool = False
+    deleted_at: str = ""
+    is_long: bool = False
+    #: A post the collected ones refer to (twarc2 `includes.tweets`), not collected itself.
+    referenced: bool = False
+    #: When it was taken from the platform, if the source says so per post.
+    captured_at: str = ""
+    media: tuple[MediaRef, ...] = ()
+    warnings: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Its values of the `is:` search field."""
+        found = []
+        if self.reply_to_id:
+            found.append("reply")
+        if self.is_retweet:
+            found.append("retweet")
+        if self.quote_of_id:
+            found.append("quote")
+        if self.is_deleted:
+            found.append("deleted")
+        if self.is_long:
+            found.append("long")
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class StagedMedia:
+    """A media file of the container, copied to the staging area and hashed (not yet stored)."""
+
+    member: str  # its name in the container: "data/tweets_media/1758…-GLnotice01.jpg"
+    location: str  # where a person finds it: "/…/archive.zip/data/tweets_media/…"
+    staged: StagedFile
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerPart:
+    """A file of an unpacked (folder) container that was read, stored as a blob by the worker."""
+
+    member: str  # "data/tweets.js"
+    location: str  # its path on disk
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordProblem:
+    """Something in the container that could not be imported; the rest was."""
+
+    where: str  # "data/tweets.js, line 120, column 5", "line 7"
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedContainer:
+    """Everything a container importer found in one container."""
+
+    kind: str  # "x-archive", "x-archive-folder", "twarc2"
+    media_type: str
+    title: str  # "X archive of @demo_reporter"
+    posts: tuple[ExtractedPost, ...]
+    media: tuple[StagedMedia, ...] = ()
+    #: A folder's files that were read (each stored as a blob by the importer), and
+    #: the listing that stands for the folder itself (its blob: the paths, sizes and
+    #: hashes of every file read). None for a container that is one file.
+    parts: tuple[ContainerPart, ...] = ()
+    listing: ContainerPart | None = None
+    #: When the data was taken from the platform (archive generation, API retrieval).
+    captured_at: str = ""
+    problems: tuple[RecordProblem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerContext:
+    """What a container importer may use besides the container itself."""
+
+    extract: ExtractContext
+    #: Where media are copied to while being hashed (blobs/.tmp/run-N).
+    staging: Path
+    #: blobs/: a folder's data files and listing are stored here by the importer.
+    blobs_dir: Path
+    #: The container's path as the person gave it (the importer may read a copy).
+    origin: str

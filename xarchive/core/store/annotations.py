@@ -1,0 +1,505 @@
+"""Annotations, tags and links: the rows (schema migration 2) and the queries on them.
+
+Four tables, each row a W3C Web Annotation (annotate/w3c.py maps them):
+`annotations` (notes, highlights, regions), `tags` with `item_tags` (a tag on an
+item), and `links` (one item to another). Every row has a stable `uid`
+(``urn:uuid:…``), its creator and its created/modified times.
+
+Writes go through four generic row operations (`insert_row`, `update_row`,
+`delete_row`, `get_row`) so that annotate/changes.py can record each change with
+the row before and after it — which is what undo, redo and the audit log use.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: The columns of each table this module writes, `id` first.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "annotations": (
+        "id", "uid", "kind", "item_id", "target_sha256", "note", "colour", "page", "exact",
+        "prefix", "suffix", "start_char", "end_char", "x", "y", "w", "h", "anchor", "via",
+        "creator", "created_at", "modified_at",
+    ),
+    "tags": ("id", "name", "key", "creator", "created_at", "modified_at"),
+    "item_tags": (
+        "id", "uid", "item_id", "target_sha256", "tag_id", "via", "creator", "created_at",
+        "modified_at",
+    ),
+    "links": (
+        "id", "uid", "source_id", "source_sha256", "target_id", "target_sha256", "relation",
+        "note", "via", "creator", "created_at", "modified_at",
+    ),
+}  # fmt: skip
+
+Row = dict[str, Any]
+
+
+# -- values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextSpan:
+    """Where a highlight is: a span of one page's text, and the quote that finds it again."""
+
+    page: int  # 1-based
+    start: int  # character (code point) offsets in the page's text
+    end: int
+    exact: str  # the text highlighted
+    prefix: str  # up to 32 characters before it
+    suffix: str  # up to 32 characters after it
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A region: pixels of an image, or PDF points of a page; origin at the top left."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    page: int | None  # 1-based for a PDF page, None for an image
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A note on an item, a highlight of its text, or a region of its picture or page."""
+
+    id: int
+    uid: str  # "urn:uuid:…"
+    kind: str  # "note", "highlight", "region"
+    item_id: int | None  # None: the item was deleted and the annotation kept
+    target_sha256: str
+    note: str
+    colour: str  # highlights: "" for the default colour, else "#rrggbb" or a CSS name
+    span: TextSpan | None  # highlights
+    box: Box | None  # regions
+    #: "ok"; "moved" (the quote was found elsewhere after the text changed);
+    #: "fuzzy" (only something close to it was found); "orphaned" (not found: kept
+    #: at its old place until someone re-attaches or deletes it).
+    anchor: str
+    via: str  # uid of the annotation this one was copied from (an earlier version)
+    creator: str
+    created_at: str
+    modified_at: str
+
+    @property
+    def orphaned(self) -> bool:
+        return self.item_id is None or self.anchor == "orphaned"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    id: int
+    name: str  # as typed
+    creator: str
+    created_at: str
+    modified_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    tag: Tag
+    count: int  # items carrying it
+
+    @property
+    def name(self) -> str:
+        return self.tag.name
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTag:
+    """One tag on one item (a W3C annotation with motivation "tagging")."""
+
+    id: int
+    uid: str
+    item_id: int | None
+    target_sha256: str
+    tag_id: int
+    name: str
+    via: str
+    creator: str
+    created_at: str
+    modified_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """`source` —relation→ `target`, e.g. an article *cites* a court filing."""
+
+    id: int
+    uid: str
+    source_id: int | None  # None: that item was deleted and the link kept
+    source_sha256: str
+    target_id: int | None
+    target_sha256: str
+    relation: str
+    note: str
+    via: str
+    creator: str
+    created_at: str
+    modified_at: str
+
+    def other(self, item_id: int) -> int | None:
+        """The item at the other end from `item_id`."""
+        return self.target_id if self.source_id == item_id else self.source_id
+
+
+# -- generic row operations (the caller owns the transaction) ------------------------
+
+
+def _check(table: str, names: Iterable[str]) -> None:
+    known = COLUMNS.get(table)
+    if known is None:
+        raise ValueError(f"unknown table {table!r}")
+    unknown = set(names) - set(known)
+    if unknown:
+        raise ValueError(f"unknown columns for {table}: {sorted(unknown)}")
+
+
+def get_row(conn: sqlite3.Connection, table: str, row_id: int) -> Row | None:
+    _check(table, ())
+    columns = COLUMNS[table]
+    found = conn.execute(
+        f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?", (row_id,)
+    ).fetchone()
+    return None if found is None else dict(zip(columns, found, strict=True))
+
+
+def insert_row(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
+    """Insert a row (with its `id` if given, as when undoing a delete); return its id."""
+    _check(table, values)
+    names = list(values)
+    cursor = conn.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [values[n] for n in names],
+    )
+    assert cursor.lastrowid is not None
+    return int(values.get("id") or cursor.lastrowid)
+
+
+def update_row(
+    conn: sqlite3.Connection, table: str, row_id: int, values: Mapping[str, Any]
+) -> None:
+    _check(table, values)
+    if not values:
+        return
+    names = list(values)
+    conn.execute(
+        f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+        [*(values[n] for n in names), row_id],
+    )
+
+
+def delete_row(conn: sqlite3.Connection, table: str, row_id: int) -> None:
+    _check(table, ())
+    conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+
+
+# -- annotations -------------------------------------------------------------------
+
+_ANNOTATION_COLUMNS = ", ".join(COLUMNS["annotations"])
+
+
+def annotation_from_row(row: Mapping[str, Any]) -> Annotation:
+    span = None
+    if row["kind"] == "highlight":
+        span = TextSpan(
+            int(row["page"]), int(row["start_char"]), int(row["end_char"]),
+            row["exact"], row["prefix"], row["suffix"],
+        )  # fmt: skip
+    box = None
+    if row["kind"] == "region":
+        page = None if row["page"] is None else int(row["page"])
+        box = Box(float(row["x"]), float(row["y"]), float(row["w"]), float(row["h"]), page)
+    return Annotation(
+        id=int(row["id"]),
+        uid=row["uid"],
+        kind=row["kind"],
+        item_id=None if row["item_id"] is None else int(row["item_id"]),
+        target_sha256=row["target_sha256"],
+        note=row["note"],
+        colour=row["colour"],
+        span=span,
+        box=box,
+        anchor=row["anchor"],
+        via=row["via"],
+        creator=row["creator"],
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
+    )
+
+
+def _annotations(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[Annotation]:
+    columns = COLUMNS["annotations"]
+    rows = conn.execute(
+        f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE {where} ORDER BY "
+        "CASE kind WHEN 'note' THEN 0 WHEN 'highlight' THEN 1 ELSE 2 END, "
+        "page, start_char, y, x, id",
+        params,
+    ).fetchall()
+    return [annotation_from_row(dict(zip(columns, r, strict=True))) for r in rows]
+
+
+def annotation_by_uid(conn: sqlite3.Connection, uid: str) -> Annotation | None:
+    found = _annotations(conn, "uid = ?", (uid,))
+    return found[0] if found else None
+
+
+def annotations_of(conn: sqlite3.Connection, item_id: int) -> list[Annotation]:
+    """An item's notes, then highlights (in text order), then regions."""
+    return _annotations(conn, "item_id = ?", (item_id,))
+
+
+def detached_annotations(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[Annotation]:
+    """Annotations kept when their item was deleted, whose original has one of these hashes."""
+    found: list[Annotation] = []
+    for chunk in _chunks(sha256s):
+        marks = ", ".join("?" * len(chunk))
+        found += _annotations(conn, f"item_id IS NULL AND target_sha256 IN ({marks})", chunk)
+    return found
+
+
+def orphaned_annotations(conn: sqlite3.Connection) -> list[Annotation]:
+    """Annotations whose item was deleted, or whose quote is no longer in its text."""
+    return _annotations(conn, "item_id IS NULL OR anchor = 'orphaned'", ())
+
+
+# -- tags -----------------------------------------------------------------------------
+
+
+def _tag(row: Sequence[Any]) -> Tag:
+    return Tag(int(row[0]), row[1], row[2], row[3], row[4])
+
+
+def tag_by_key(conn: sqlite3.Connection, key: str) -> Tag | None:
+    row = conn.execute(
+        "SELECT id, name, creator, created_at, modified_at FROM tags WHERE key = ?", (key,)
+    ).fetchone()
+    return None if row is None else _tag(row)
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
+    """Every tag with the number of items carrying it, most used first."""
+    rows = conn.execute(
+        "SELECT t.id, t.name, t.creator, t.created_at, t.modified_at, count(it.item_id) AS n "
+        "FROM tags t LEFT JOIN item_tags it ON it.tag_id = t.id "
+        "GROUP BY t.id ORDER BY n DESC, t.key"
+    ).fetchall()
+    return [TagCount(_tag(r), int(r[5])) for r in rows]
+
+
+_ITEM_TAG_SELECT = (
+    "SELECT it.id, it.uid, it.item_id, it.target_sha256, it.tag_id, t.name, it.via, "
+    "it.creator, it.created_at, it.modified_at FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+)
+
+
+def _item_tag(row: Sequence[Any]) -> ItemTag:
+    item_id = None if row[2] is None else int(row[2])
+    return ItemTag(int(row[0]), row[1], item_id, row[3], int(row[4]), *row[5:])
+
+
+def item_tags_of(conn: sqlite3.Connection, item_id: int) -> list[ItemTag]:
+    rows = conn.execute(_ITEM_TAG_SELECT + "WHERE it.item_id = ? ORDER BY t.key", (item_id,))
+    return [_item_tag(r) for r in rows]
+
+
+def item_tags_with(conn: sqlite3.Connection, tag_id: int) -> list[ItemTag]:
+    """Every use of one tag, including on deleted items whose tags were kept."""
+    rows = conn.execute(_ITEM_TAG_SELECT + "WHERE it.tag_id = ? ORDER BY it.id", (tag_id,))
+    return [_item_tag(r) for r in rows]
+
+
+def item_tag_by_uid(conn: sqlite3.Connection, uid: str) -> ItemTag | None:
+    row = conn.execute(_ITEM_TAG_SELECT + "WHERE it.uid = ?", (uid,)).fetchone()
+    return None if row is None else _item_tag(row)
+
+
+def detached_item_tags(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[ItemTag]:
+    found: list[ItemTag] = []
+    for chunk in _chunks(sha256s):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            _ITEM_TAG_SELECT + f"WHERE it.item_id IS NULL AND it.target_sha256 IN ({marks})",
+            chunk,
+        )
+        found += [_item_tag(r) for r in rows]
+    return found
+
+
+def detached_item_tags_all(conn: sqlite3.Connection) -> list[ItemTag]:
+    """Tags kept when their item was deleted."""
+    rows = conn.execute(_ITEM_TAG_SELECT + "WHERE it.item_id IS NULL ORDER BY it.id")
+    return [_item_tag(r) for r in rows]
+
+
+def items_with_tag(conn: sqlite3.Connection, tag_id: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT item_id FROM item_tags WHERE tag_id = ? AND item_id IS NOT NULL ORDER BY item_id",
+        (tag_id,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+# -- links ----------------------------------------------------------------------------
+
+_LINK_COLUMNS = ", ".join(COLUMNS["links"])
+
+
+def _link(row: Sequence[Any]) -> Link:
+    values = list(row)
+    for i in (2, 4):
+        values[i] = None if values[i] is None else int(values[i])
+    return Link(*values)
+
+
+def links_from(conn: sqlite3.Connection, item_id: int) -> list[Link]:
+    rows = conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM links WHERE source_id = ? ORDER BY relation, id", (item_id,)
+    )
+    return [_link(r) for r in rows]
+
+
+def links_to(conn: sqlite3.Connection, item_id: int) -> list[Link]:
+    """Backlinks: the links from other items to this one."""
+    rows = conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM links WHERE target_id = ? ORDER BY relation, id", (item_id,)
+    )
+    return [_link(r) for r in rows]
+
+
+def link_by_uid(conn: sqlite3.Connection, uid: str) -> Link | None:
+    row = conn.execute(f"SELECT {_LINK_COLUMNS} FROM links WHERE uid = ?", (uid,)).fetchone()
+    return None if row is None else _link(row)
+
+
+def find_link(
+    conn: sqlite3.Connection, source_id: int, relation: str, target_id: int
+) -> Link | None:
+    row = conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM links WHERE source_id = ? AND target_id = ? AND relation = ?",
+        (source_id, target_id, relation),
+    ).fetchone()
+    return None if row is None else _link(row)
+
+
+def detached_links(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[Link]:
+    """Links with an end whose item was deleted (the link kept) and has one of these hashes."""
+    found: list[Link] = []
+    for chunk in _chunks(sha256s):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT {_LINK_COLUMNS} FROM links WHERE (source_id IS NULL AND source_sha256 "
+            f"IN ({marks})) OR (target_id IS NULL AND target_sha256 IN ({marks}))",
+            [*chunk, *chunk],
+        )
+        found += [_link(r) for r in rows]
+    return found
+
+
+def detached_links_all(conn: sqlite3.Connection) -> list[Link]:
+    rows = conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM links WHERE source_id IS NULL OR target_id IS NULL "
+        "ORDER BY id"
+    )
+    return [_link(r) for r in rows]
+
+
+# -- what the search index holds of them -------------------------------------------------
+
+
+def tag_names_for(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The tag names on each of these items (as typed), for the index."""
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+            f"WHERE it.item_id IN ({marks}) ORDER BY t.key",
+            chunk,
+        )
+        for item_id, name in rows:
+            found.setdefault(int(item_id), []).append(str(name))
+    return found
+
+
+def note_texts_for(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The notes of each item — on it, its highlights and regions, and its links — for the index."""
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id, note FROM annotations WHERE item_id IN ({marks}) AND note != '' "
+            "UNION ALL "
+            f"SELECT source_id, note FROM links WHERE source_id IN ({marks}) AND note != '' "
+            "UNION ALL "
+            f"SELECT target_id, note FROM links WHERE target_id IN ({marks}) AND note != ''",
+            [*chunk, *chunk, *chunk],
+        )
+        for item_id, note in rows:
+            found.setdefault(int(item_id), []).append(str(note))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Attached:
+    """What hangs on one item: counted before it may be deleted."""
+
+    notes: int
+    highlights: int
+    regions: int
+    tags: int
+    links_out: int
+    links_in: int
+
+    @property
+    def annotations(self) -> int:
+        return self.notes + self.highlights + self.regions + self.tags
+
+    @property
+    def links(self) -> int:
+        return self.links_out + self.links_in
+
+    def describe(self) -> str:
+        """E.g. "2 notes, 1 highlight, 3 tags, 1 link to another item"."""
+        parts = []
+        for count, one, many in (
+            (self.notes, "note", "notes"),
+            (self.highlights, "highlight", "highlights"),
+            (self.regions, "region note", "region notes"),
+            (self.tags, "tag", "tags"),
+            (self.links_out, "link to another item", "links to other items"),
+            (self.links_in, "link from another item", "links from other items"),
+        ):
+            if count:
+                parts.append(f"{count} {one if count == 1 else many}")
+        return ", ".join(parts) or "nothing"
+
+
+def attached(conn: sqlite3.Connection, item_id: int) -> Attached:
+    counts = dict.fromkeys(("note", "highlight", "region"), 0)
+    for kind, n in conn.execute(
+        "SELECT kind, count(*) FROM annotations WHERE item_id = ? GROUP BY kind", (item_id,)
+    ):
+        counts[str(kind)] = int(n)
+
+    def count(sql: str) -> int:
+        return int(conn.execute(sql, (item_id,)).fetchone()[0])
+
+    return Attached(
+        notes=counts["note"],
+        highlights=counts["highlight"],
+        regions=counts["region"],
+        tags=count("SELECT count(*) FROM item_tags WHERE item_id = ?"),
+        links_out=count("SELECT count(*) FROM links WHERE source_id = ?"),
+        links_in=count("SELECT count(*) FROM links WHERE target_id = ?"),
+    )
+
+
+def _chunks(values: Sequence[Any], size: int = 400) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])

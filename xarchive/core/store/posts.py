@@ -1,0 +1,517 @@
+"""Posts, their sources and media, and the containers they came from (schema migration 3).
+
+A post is an item of kind "post" (items, pages: its text) with a `posts` row
+for what only posts have. It is unique by platform id; each container it was
+read from adds a `post_sources` row, with the counts as seen there. Its
+pictures are image items joined by `post_media`. Containers (an X archive zip
+or folder, a twarc2 file) have their own rows and provenance, like items.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ItemNotFound
+from ..posts.model import ExtractedPost, MediaRef
+
+# -- containers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    id: int
+    sha256: str
+    kind: str  # "x-archive", "x-archive-folder", "x-archive-file", "twarc2"
+    name: str
+    size: int
+    media_type: str
+    parent_id: int | None
+    member: str
+    title: str
+    captured_at: str
+    import_run_id: int
+    imported_at: str
+    extra: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NewContainer:
+    sha256: str
+    kind: str
+    name: str
+    size: int
+    media_type: str
+    title: str
+    captured_at: str
+    import_run_id: int
+    imported_at: str
+    parent_id: int | None = None
+    member: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_CONTAINER_COLUMNS = (
+    "id, sha256, kind, name, size, media_type, parent_id, member, title, captured_at, "
+    "import_run_id, imported_at, extra"
+)
+
+
+def _container(row: Sequence[Any]) -> Container:
+    values = list(row)
+    values[12] = json.loads(values[12])
+    return Container(*values)
+
+
+def container_by_sha(conn: sqlite3.Connection, sha256: str) -> Container | None:
+    row = conn.execute(
+        f"SELECT {_CONTAINER_COLUMNS} FROM containers WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    return None if row is None else _container(row)
+
+
+def get_container(conn: sqlite3.Connection, container_id: int) -> Container:
+    row = conn.execute(
+        f"SELECT {_CONTAINER_COLUMNS} FROM containers WHERE id = ?", (container_id,)
+    ).fetchone()
+    if row is None:
+        raise ItemNotFound(f"no container with id {container_id}")
+    return _container(row)
+
+
+def containers(conn: sqlite3.Connection) -> list[Container]:
+    rows = conn.execute(f"SELECT {_CONTAINER_COLUMNS} FROM containers ORDER BY id").fetchall()
+    return [_container(r) for r in rows]
+
+
+def insert_container(conn: sqlite3.Connection, new: NewContainer) -> int:
+    """Insert a container, or return the id of the one with the same SHA-256."""
+    known = container_by_sha(conn, new.sha256)
+    if known is not None:
+        return known.id
+    cursor = conn.execute(
+        "INSERT INTO containers (sha256, kind, name, size, media_type, parent_id, member, "
+        "title, captured_at, import_run_id, imported_at, extra) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.sha256, new.kind, new.name, new.size, new.media_type, new.parent_id, new.member,
+            new.title, new.captured_at, new.import_run_id, new.imported_at,
+            json.dumps(new.extra, ensure_ascii=False, sort_keys=True),
+        ),
+    )  # fmt: skip
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def add_container_source(
+    conn: sqlite3.Connection, container_id: int, run_id: int, path: str, root: str, seen_at: str
+) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO container_sources (container_id, run_id, path, root, seen_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (container_id, run_id, path, root, seen_at),
+    )
+
+
+def container_paths(conn: sqlite3.Connection, container_id: int) -> list[str]:
+    """Every path the container was imported from, first first."""
+    rows = conn.execute(
+        "SELECT path FROM container_sources WHERE container_id = ? ORDER BY id", (container_id,)
+    )
+    return [str(r[0]) for r in rows]
+
+
+def set_container_file_state(
+    conn: sqlite3.Connection, path: str, size: int, mtime_ns: int, sha256: str
+) -> None:
+    """Remember a container file (or folder) as imported, so that it is skipped while unchanged."""
+    conn.execute(
+        "INSERT INTO file_state (path, size, mtime_ns, sha256, item_id) VALUES (?, ?, ?, ?, NULL) "
+        "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+        "sha256 = excluded.sha256, item_id = NULL",
+        (path, size, mtime_ns, sha256),
+    )
+
+
+def container_blob_refs(conn: sqlite3.Connection) -> Iterator[tuple[int, str, int, str]]:
+    """(id, sha256, size, name) of every container, for `verify`."""
+    for row in conn.execute("SELECT id, sha256, size, name FROM containers ORDER BY id"):
+        yield int(row[0]), str(row[1]), int(row[2]), str(row[3])
+
+
+# -- posts -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostMedia:
+    """A picture or video of a post."""
+
+    position: int  # 1-based
+    item_id: int | None  # the image item, None when the file is not in the archive
+    key: str
+    type: str  # "photo", "video", "animated_gif"
+    url: str  # where the platform served it (never fetched)
+    alt_text: str
+    member: str  # its file in the container ("" if absent)
+
+
+@dataclass(frozen=True, slots=True)
+class PostSource:
+    """One place a post was read from."""
+
+    container_id: int
+    container_name: str
+    container_kind: str
+    member: str
+    locator: str
+    record_sha256: str
+    counts: dict[str, int]
+    run_id: int
+    seen_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """What a post card shows: the post, its account, counts, media and context."""
+
+    item_id: int
+    platform_id: str  # "x:1758…"
+    account: str  # handle, without "@"
+    display_name: str
+    account_id: str
+    url: str
+    published_at: str
+    text: str  # links expanded, entities unescaped, long text merged
+    original_text: str
+    language: str
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    links: tuple[tuple[str, str], ...]  # (short, expanded)
+    counts: dict[str, int]
+    counts_seen_at: str
+    reply_to_id: str
+    reply_to_account: str
+    quote_of_id: str
+    retweet_of_id: str
+    retweet_of_account: str
+    conversation_id: str
+    is_retweet: bool
+    is_deleted: bool
+    deleted_at: str
+    is_long: bool
+    is_referenced: bool
+    media: tuple[PostMedia, ...]
+
+    @property
+    def post_id(self) -> str:
+        return self.platform_id.partition(":")[2]
+
+    @property
+    def is_reply(self) -> bool:
+        return bool(self.reply_to_id)
+
+    @property
+    def is_quote(self) -> bool:
+        return bool(self.quote_of_id)
+
+    @property
+    def author(self) -> str:
+        """ "Display Name (@handle)", or whichever of the two is known."""
+        if self.display_name and self.account:
+            return f"{self.display_name} (@{self.account})"
+        return self.display_name or (f"@{self.account}" if self.account else "")
+
+
+_POST_COLUMNS = (
+    "p.item_id, p.platform_id, p.account, p.display_name, p.account_id, p.url, i.published_at, "
+    "coalesce(pg.text, ''), p.original_text, i.language, p.hashtags, p.mentions, p.links, "
+    "p.counts, p.counts_seen_at, p.reply_to_id, p.reply_to_account, p.quote_of_id, "
+    "p.retweet_of_id, p.retweet_of_account, p.conversation_id, p.is_retweet, p.is_deleted, "
+    "p.deleted_at, p.is_long, p.is_referenced"
+)
+_POST_FROM = (
+    "FROM posts p JOIN items i ON i.id = p.item_id "
+    "LEFT JOIN pages pg ON pg.item_id = p.item_id AND pg.page_no = 1 "
+)
+
+
+def _post(conn: sqlite3.Connection, row: Sequence[Any]) -> Post:
+    values = list(row)
+    for index in (10, 11):
+        values[index] = tuple(json.loads(values[index]))
+    values[12] = tuple(tuple(pair) for pair in json.loads(values[12]))
+    values[13] = json.loads(values[13])
+    for index in (21, 22, 24, 25):
+        values[index] = bool(values[index])
+    values.append(tuple(post_media(conn, int(values[0]))))
+    return Post(*values)
+
+
+def get_post(conn: sqlite3.Connection, item_id: int) -> Post:
+    """The post that is item `item_id`; raises ItemNotFound if that item is no post."""
+    row = conn.execute(f"SELECT {_POST_COLUMNS} {_POST_FROM} WHERE p.item_id = ?", (item_id,))
+    found = row.fetchone()
+    if found is None:
+        raise ItemNotFound(f"item #{item_id} is not a post")
+    return _post(conn, found)
+
+
+def posts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[Post]:
+    """The posts among these items, in the order given."""
+    found: dict[int, Post] = {}
+    for chunk in _chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT {_POST_COLUMNS} {_POST_FROM} WHERE p.item_id IN ({marks})",
+                            chunk).fetchall()  # fmt: skip
+        for row in rows:
+            post = _post(conn, row)
+            found[post.item_id] = post
+    return [found[i] for i in item_ids if i in found]
+
+
+def post_item_id(conn: sqlite3.Connection, platform_id: str) -> int | None:
+    row = conn.execute("SELECT item_id FROM posts WHERE platform_id = ?", (platform_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def post_by_platform_id(conn: sqlite3.Connection, platform_id: str) -> Post | None:
+    item_id = post_item_id(conn, platform_id)
+    return None if item_id is None else get_post(conn, item_id)
+
+
+def _ids(conn: sqlite3.Connection, column: str, platform_id: str) -> list[int]:
+    # "!= ''" lets SQLite use the partial index on the column.
+    rows = conn.execute(
+        f"SELECT p.item_id FROM posts p JOIN items i ON i.id = p.item_id "
+        f"WHERE p.{column} = ? AND p.{column} != '' ORDER BY i.published_at, p.item_id",
+        (platform_id,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def replies_to(conn: sqlite3.Connection, platform_id: str) -> list[int]:
+    """Item ids of the posts answering `platform_id`, oldest first."""
+    return _ids(conn, "reply_to_id", platform_id)
+
+
+def quotes_of(conn: sqlite3.Connection, platform_id: str) -> list[int]:
+    return _ids(conn, "quote_of_id", platform_id)
+
+
+def retweets_of(conn: sqlite3.Connection, platform_id: str) -> list[int]:
+    return _ids(conn, "retweet_of_id", platform_id)
+
+
+def insert_post(conn: sqlite3.Connection, item_id: int, post: ExtractedPost, seen_at: str) -> None:
+    """The `posts` row of a post item just inserted; the caller owns the transaction."""
+    conn.execute(
+        "INSERT INTO posts (item_id, platform_id, account, display_name, account_id, url, "
+        "original_text, reply_to_id, reply_to_account, quote_of_id, retweet_of_id, "
+        "retweet_of_account, conversation_id, is_retweet, is_deleted, deleted_at, is_long, "
+        "is_referenced, hashtags, mentions, links, counts, counts_seen_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            item_id, post.platform_id, post.account, post.display_name, post.account_id,
+            post.url, post.original_text, post.reply_to_id, post.reply_to_account,
+            post.quote_of_id, post.retweet_of_id, post.retweet_of_account, post.conversation_id,
+            int(post.is_retweet), int(post.is_deleted), post.deleted_at, int(post.is_long),
+            int(post.referenced), _json(list(post.hashtags)), _json(list(post.mentions)),
+            _json([list(pair) for pair in post.links]), _json(post.counts), seen_at,
+        ),
+    )  # fmt: skip
+
+
+def merge_seen_again(
+    conn: sqlite3.Connection, item_id: int, post: ExtractedPost, seen_at: str
+) -> bool:
+    """A post read again: newer counts replace older ones; flags only ever get added.
+
+    A post first known as referenced (twarc2 includes) becomes collected; one
+    deleted since becomes deleted; a reply or quote target learnt now is kept.
+    Returns whether what the search index holds of it changed.
+    """
+    row = conn.execute(
+        "SELECT counts_seen_at, is_deleted, is_referenced FROM posts WHERE item_id = ?",
+        (item_id,),
+    ).fetchone()
+    if row is None:
+        return False
+    changed = False
+    if post.counts and (not row[0] or (seen_at and seen_at >= row[0])):
+        conn.execute(
+            "UPDATE posts SET counts = ?, counts_seen_at = ? WHERE item_id = ?",
+            (_json(post.counts), seen_at, item_id),
+        )
+    if post.is_deleted and not row[1]:
+        conn.execute(
+            "UPDATE posts SET is_deleted = 1, deleted_at = ? WHERE item_id = ?",
+            (post.deleted_at, item_id),
+        )
+        changed = True
+    if row[2] and not post.referenced:
+        conn.execute("UPDATE posts SET is_referenced = 0 WHERE item_id = ?", (item_id,))
+    for column, value in (
+        ("reply_to_id", post.reply_to_id),
+        ("reply_to_account", post.reply_to_account),
+        ("quote_of_id", post.quote_of_id),
+        ("retweet_of_id", post.retweet_of_id),
+        ("retweet_of_account", post.retweet_of_account),
+        ("conversation_id", post.conversation_id),
+        ("display_name", post.display_name),
+    ):
+        if value:
+            cursor = conn.execute(
+                f"UPDATE posts SET {column} = ? WHERE item_id = ? AND {column} = ''",
+                (value, item_id),
+            )
+            changed = changed or (cursor.rowcount > 0 and column.endswith("_id"))
+    return changed
+
+
+def add_post_source(
+    conn: sqlite3.Connection,
+    item_id: int,
+    container_id: int,
+    post: ExtractedPost,
+    run_id: int,
+    seen_at: str,
+) -> bool:
+    """Record that `post` was read from this container; False if that was known."""
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO post_sources (item_id, container_id, member, locator, "
+        "record_sha256, counts, run_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (item_id, container_id, post.member, post.locator, post.sha256, _json(post.counts),
+         run_id, seen_at),
+    )  # fmt: skip
+    return cursor.rowcount > 0
+
+
+def post_sources(conn: sqlite3.Connection, item_id: int) -> list[PostSource]:
+    rows = conn.execute(
+        "SELECT s.container_id, c.name, c.kind, s.member, s.locator, s.record_sha256, s.counts, "
+        "s.run_id, s.seen_at FROM post_sources s JOIN containers c ON c.id = s.container_id "
+        "WHERE s.item_id = ? ORDER BY s.id",
+        (item_id,),
+    ).fetchall()
+    return [PostSource(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
+            for r in rows]  # fmt: skip
+
+
+def set_media(
+    conn: sqlite3.Connection, post_id: int, media: Sequence[tuple[MediaRef, int | None]]
+) -> bool:
+    """A post's media, in order, each with its image item (None if absent from the archive).
+
+    Media already recorded keep their row; a picture found now that was absent
+    before is attached. Returns whether anything was added.
+    """
+    before = conn.total_changes
+    for position, (ref, item_id) in enumerate(media, 1):
+        conn.execute(
+            "INSERT INTO post_media (post_id, position, media_item_id, media_key, type, url, "
+            "alt_text, member) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (post_id, position) DO UPDATE SET "
+            "media_item_id = coalesce(post_media.media_item_id, excluded.media_item_id), "
+            "alt_text = CASE WHEN post_media.alt_text = '' THEN excluded.alt_text "
+            "ELSE post_media.alt_text END",
+            (post_id, position, item_id, ref.key, ref.type, ref.url, ref.alt_text, ref.member),
+        )
+    return conn.total_changes != before
+
+
+def post_media(conn: sqlite3.Connection, post_id: int) -> list[PostMedia]:
+    rows = conn.execute(
+        "SELECT position, media_item_id, media_key, type, url, alt_text, member FROM post_media "
+        "WHERE post_id = ? ORDER BY position",
+        (post_id,),
+    ).fetchall()
+    return [PostMedia(*r) for r in rows]
+
+
+def posts_showing(conn: sqlite3.Connection, media_item_id: int) -> list[int]:
+    """Item ids of the posts that show this picture."""
+    rows = conn.execute(
+        "SELECT DISTINCT post_id FROM post_media WHERE media_item_id = ? ORDER BY post_id",
+        (media_item_id,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+# -- what the search index holds of them ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostIndexFields:
+    """The search fields of a post, or of a picture shown by posts."""
+
+    accounts: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # `is:` reply, retweet, quote, deleted, long
+    has: tuple[str, ...] = ()  # `has:` media, links
+    alt_texts: tuple[str, ...] = ()
+
+
+def index_fields_for(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, PostIndexFields]:
+    """Post fields for the posts among these items, and account and alt text for their pictures."""
+    found: dict[int, PostIndexFields] = {}
+    for chunk in _chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT item_id, account, hashtags, mentions, links, reply_to_id, quote_of_id, "
+            "is_retweet, is_deleted, is_long, "
+            "(SELECT count(*) FROM post_media m WHERE m.post_id = p.item_id), "
+            "(SELECT group_concat(alt_text, char(10)) FROM post_media m "
+            " WHERE m.post_id = p.item_id AND alt_text != '') "
+            f"FROM posts p WHERE item_id IN ({marks})",
+            chunk,
+        ).fetchall()
+        for row in rows:
+            flags = [
+                name
+                for name, on in (
+                    ("reply", row[5]), ("retweet", row[7]), ("quote", row[6]),
+                    ("deleted", row[8]), ("long", row[9]),
+                )
+                if on
+            ]  # fmt: skip
+            has = (["media"] if row[10] else []) + (["links"] if json.loads(row[4]) else [])
+            found[int(row[0])] = PostIndexFields(
+                accounts=(row[1],) if row[1] else (),
+                hashtags=tuple(json.loads(row[2])),
+                mentions=tuple(json.loads(row[3])),
+                flags=tuple(flags),
+                has=tuple(has),
+                alt_texts=tuple(row[11].split("\n")) if row[11] else (),
+            )
+        rows = conn.execute(
+            "SELECT m.media_item_id, p.account, m.alt_text FROM post_media m "
+            "JOIN posts p ON p.item_id = m.post_id "
+            f"WHERE m.media_item_id IN ({marks}) ORDER BY m.post_id, m.position",
+            chunk,
+        ).fetchall()
+        pictures: dict[int, tuple[list[str], list[str]]] = {}
+        for media_id, account, alt in rows:
+            accounts, alts = pictures.setdefault(int(media_id), ([], []))
+            if account and account not in accounts:
+                accounts.append(account)
+            if alt and alt not in alts:
+                alts.append(alt)
+        for media_id, (accounts, alts) in pictures.items():
+            if media_id not in found:
+                found[media_id] = PostIndexFields(accounts=tuple(accounts), alt_texts=tuple(alts))
+    return found
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _chunks(values: Sequence[int], size: int = 400) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])

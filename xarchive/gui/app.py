@@ -1,0 +1,88 @@
+"""The app's entry point: `main(argv)` opens the main window on an archive or the demo.
+
+xarchive            the archive open last time, else the demo archive (built
+                    from sample_archive/ on first run, with a progress dialog)
+xarchive PATH       the archive at PATH
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication
+
+from .. import __version__
+from ..core.offline import forbid_network
+from ..core.paths import APP_NAME
+from . import settings as cfg
+from . import theme
+from .dialogs.errors import UnexpectedErrorHandler
+from .main_window import MainWindow
+from .resources import app_icon
+
+log = logging.getLogger(__name__)
+
+
+def create_app() -> QApplication:
+    """The QApplication, named, themed and with our icon (reused if one exists)."""
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    )
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QApplication.setApplicationDisplayName("xarchive")
+    QApplication.setDesktopFileName("org.xarchive.xarchive")  # resources/*.desktop
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def follow_system_theme(app: QApplication, settings: cfg.UserSettings, window: MainWindow) -> None:
+    """Apply the chosen theme now, and again whenever the system switches light/dark."""
+    theme.apply(app, settings.get(cfg.THEME))
+
+    def system_changed(_: Qt.ColorScheme) -> None:
+        if settings.get(cfg.THEME) == "system":
+            theme.apply(app, "system")
+            window.refresh_colors()
+
+    app.styleHints().colorSchemeChanged.connect(system_changed)
+
+
+def start(argv: list[str], settings: cfg.UserSettings | None = None) -> MainWindow:
+    """Show the main window on the archive `argv` names (or the default one)."""
+    settings = settings or cfg.UserSettings()
+    window = MainWindow(settings)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        follow_system_theme(app, settings, window)
+    window.show()
+    paths = [a for a in argv if not a.startswith("-")]
+    if paths:
+        window.open_archive(Path(paths[0]))
+    else:
+        window.open_default()
+    return window
+
+
+def main(argv: list[str]) -> int:
+    """Run the app; `argv` is the arguments after the program name. Returns the exit code."""
+    forbid_network()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app()
+    UnexpectedErrorHandler().install()
+    window = start(list(argv))
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

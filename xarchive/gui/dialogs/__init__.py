@@ -1,0 +1,1 @@
+"""Dialogs: progress, import report, errors, shortcuts, about."""

@@ -1,0 +1,1 @@
+"""The main window's docks: facets, saved searches, timeline."""

@@ -1,0 +1,328 @@
+"""The timeline: the current results as a histogram by day, week or month.
+
+Dragging across bars (or clicking one) narrows the search to that span
+(`date:A..B`). Long empty stretches are drawn as a break, so clusters of
+events years apart stay readable side by side.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..filters import format_day
+from ..theme import colors
+
+BUCKETS = (("day", "By day"), ("week", "By week"), ("month", "By month"))
+#: Empty runs at least this many buckets long are drawn as one break.
+GAP_BUCKETS = {"day": 10, "week": 4, "month": 3}
+MAX_BAR = 46
+
+
+def bucket_start(day: date, bucket: str) -> date:
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def next_bucket(start: date, bucket: str) -> date:
+    if bucket == "week":
+        return start + timedelta(days=7)
+    if bucket == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    start: date
+    end: date  # exclusive
+    count: int
+    gap: bool = False
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def histogram(days: list[date], bucket: str) -> list[Slot]:
+    """Buckets from the first to the last day, long empty runs merged into gap slots."""
+    if not days:
+        return []
+    counts = Counter(bucket_start(d, bucket) for d in days)
+    start, last = min(counts), max(counts)
+    slots: list[Slot] = []
+    empty: list[Slot] = []
+    current = start
+    while current <= last:
+        following = next_bucket(current, bucket)
+        slot = Slot(current, following, counts.get(current, 0))
+        if slot.count:
+            slots.extend(_flush_empty(empty, bucket))
+            empty = []
+            slots.append(slot)
+        else:
+            empty.append(slot)
+        current = following
+    return slots
+
+
+def _flush_empty(empty: list[Slot], bucket: str) -> list[Slot]:
+    if len(empty) >= GAP_BUCKETS[bucket]:
+        return [Slot(empty[0].start, empty[-1].end, 0, gap=True)]
+    return empty
+
+
+def slot_label(slot: Slot, bucket: str) -> str:
+    if slot.gap:
+        return f"{format_day(slot.start.isoformat())} – {format_day(slot.last_day.isoformat())}"
+    if bucket == "month":
+        return slot.start.strftime("%B %Y")
+    if bucket == "week":
+        return f"Week of {format_day(slot.start.isoformat())}"
+    return format_day(slot.start.isoformat())
+
+
+class TimelineChart(QWidget):
+    range_chosen = Signal(object, object)  # first day, last day (inclusive)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bucket = "week"
+        self.slots: list[Slot] = []
+        self._press: int | None = None
+        self._hover: int | None = None
+        self._drag_to: int | None = None
+        self.setMouseTracking(True)
+        self.setMinimumHeight(110)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setToolTip("")
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 160)
+
+    def set_data(self, days: list[date], bucket: str) -> None:
+        self.bucket = bucket
+        self.slots = histogram(days, bucket)
+        self._press = self._drag_to = self._hover = None
+        self.update()
+
+    # -- geometry -------------------------------------------------------------------------
+    def _plot(self) -> QRect:
+        fm = QFontMetrics(self.font())
+        return self.rect().adjusted(12, fm.height() + 6, -12, -(2 * fm.height() + 8))
+
+    def _bar_width(self) -> float:
+        return min(MAX_BAR, self._plot().width() / max(1, len(self.slots)))
+
+    def slot_rect(self, index: int) -> QRectF:
+        plot = self._plot()
+        width = self._bar_width()
+        left = plot.left() + (plot.width() - width * len(self.slots)) / 2
+        return QRectF(left + index * width, plot.top(), width, plot.height())
+
+    def slot_at(self, pos: QPoint) -> int | None:
+        for i in range(len(self.slots)):
+            if self.slot_rect(i).left() <= pos.x() < self.slot_rect(i).right():
+                return i
+        return None
+
+    # -- painting ---------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        c = colors()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetrics(self.font())
+        plot = self._plot()
+        if not self.slots:
+            painter.setPen(QColor(c.muted))
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, "No dated items in the results"
+            )
+            return
+        peak = max(s.count for s in self.slots) or 1
+        selected = self._selection()
+        painter.setPen(QPen(QColor(c.border)))
+        painter.drawLine(plot.left(), plot.bottom(), plot.right(), plot.bottom())
+        last_label_right = -1e9
+        last_month = None
+        for i, slot in enumerate(self.slots):
+            rect = self.slot_rect(i)
+            inner = rect.adjusted(
+                max(1.0, rect.width() * 0.12), 0, -max(1.0, rect.width() * 0.12), 0
+            )
+            if slot.gap:
+                painter.setPen(QPen(QColor(c.muted), 1, Qt.PenStyle.DashLine))
+                mid = rect.center().x()
+                painter.drawLine(int(mid - 3), plot.bottom() - 18, int(mid - 3), plot.bottom())
+                painter.drawLine(int(mid + 3), plot.bottom() - 18, int(mid + 3), plot.bottom())
+                continue
+            if selected and selected[0] <= i <= selected[1]:
+                painter.fillRect(rect, QColor(c.chip_bg))
+            if slot.count:
+                height = max(3.0, (plot.height() - 4) * slot.count / peak)
+                bar = QRectF(inner.left(), plot.bottom() - height, inner.width(), height)
+                color = QColor(c.highlight)
+                if i == self._hover:
+                    color = color.lighter(125)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(color)
+                painter.drawRoundedRect(bar, 2, 2)
+                painter.setPen(QColor(c.text))
+                count_text = str(slot.count)
+                if fm.horizontalAdvance(count_text) <= rect.width() + 6:
+                    painter.drawText(
+                        QRectF(
+                            rect.left() - 6,
+                            bar.top() - fm.height() - 1,
+                            rect.width() + 12,
+                            fm.height(),
+                        ),
+                        Qt.AlignmentFlag.AlignCenter,
+                        count_text,
+                    )
+            # Under the axis: the bucket's day (when there is room), and the month below.
+            painter.setPen(QColor(c.muted))
+            label = (
+                slot.start.strftime("%-d") if self.bucket != "month" else slot.start.strftime("%b")
+            )
+            if slot.count and rect.left() > last_label_right:
+                painter.drawText(
+                    QRectF(rect.left() - 10, plot.bottom() + 2, rect.width() + 20, fm.height()),
+                    Qt.AlignmentFlag.AlignCenter,
+                    label,
+                )
+                last_label_right = rect.right() + 4
+            month = (
+                (slot.start.year, slot.start.month) if self.bucket != "month" else slot.start.year
+            )
+            if month != last_month:
+                last_month = month
+                text = (
+                    slot.start.strftime("%b %Y") if self.bucket != "month" else str(slot.start.year)
+                )
+                painter.drawText(
+                    QPoint(int(rect.left()), plot.bottom() + 2 * fm.height() + 4), text
+                )
+        painter.end()
+
+    # -- interaction --------------------------------------------------------------------------
+    def _selection(self) -> tuple[int, int] | None:
+        if self._press is None:
+            return None
+        end = self._drag_to if self._drag_to is not None else self._press
+        return (min(self._press, end), max(self._press, end))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = self.slot_at(event.position().toPoint())
+            self._drag_to = self._press
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        index = self.slot_at(event.position().toPoint())
+        if self._press is not None and index is not None:
+            self._drag_to = index
+        if index != self._hover:
+            self._hover = index
+            self.update()
+        if index is not None:
+            slot = self.slots[index]
+            text = slot_label(slot, self.bucket)
+            text += (
+                ": no items"
+                if slot.gap
+                else f": {slot.count} item" + ("s" if slot.count != 1 else "")
+            )
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        selection = self._selection()
+        self._press = self._drag_to = None
+        self.update()
+        if event.button() == Qt.MouseButton.LeftButton and selection is not None:
+            self.choose(*selection)
+
+    def choose(self, first: int, last: int) -> None:
+        """Narrow the search to slots `first`…`last` (inclusive)."""
+        self.range_chosen.emit(self.slots[first].start, self.slots[last].last_day)
+
+    def leaveEvent(self, event: object) -> None:  # type: ignore[override]
+        self._hover = None
+        self.update()
+
+
+class TimelineDock(QDockWidget):
+    range_chosen = Signal(object, object)
+    bucket_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Timeline", parent)
+        self.setObjectName("timelineDock")
+        self.chart = TimelineChart(self)
+        self.chart.range_chosen.connect(self.range_chosen)
+        self.bucket_box = QComboBox(self)
+        for key, label in BUCKETS:
+            self.bucket_box.addItem(label, key)
+        self.bucket_box.setCurrentIndex(1)
+        self.bucket_box.currentIndexChanged.connect(self._bucket_changed)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("muted")
+        hint = QLabel("Drag across bars to narrow the search to those dates", self)
+        hint.setObjectName("muted")
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 4, 8, 0)
+        top.addWidget(self.summary)
+        top.addStretch(1)
+        top.addWidget(hint)
+        top.addWidget(self.bucket_box)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.chart, 1)
+        self.setWidget(body)
+        self._days: list[date] = []
+        self.stale = True
+
+    @property
+    def bucket(self) -> str:
+        return str(self.bucket_box.currentData())
+
+    def set_bucket(self, bucket: str) -> None:
+        index = self.bucket_box.findData(bucket)
+        if index >= 0:
+            self.bucket_box.setCurrentIndex(index)
+
+    def set_days(self, days: list[date]) -> None:
+        self._days = days
+        self.stale = False
+        self.chart.set_data(days, self.bucket)
+        if days:
+            first, last = min(days), max(days)
+            self.summary.setText(
+                f"{len(days):,} dated item{'s' if len(days) != 1 else ''}, "
+                f"{format_day(first.isoformat())} – {format_day(last.isoformat())}"
+            )
+        else:
+            self.summary.setText("")
+
+    def _bucket_changed(self) -> None:
+        self.chart.set_data(self._days, self.bucket)
+        self.bucket_changed.emit(self.bucket)

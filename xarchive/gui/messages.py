@@ -1,0 +1,153 @@
+"""What the user is told when something goes wrong: one sentence of what happened, one of
+what to do, and the fixes the app can run. Tracebacks go to the log, never here."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import (
+    ArchiveCorrupt,
+    ArchiveExists,
+    ArchiveLocked,
+    ArchiveNotFound,
+    ArchiveTooNew,
+    ImportAborted,
+    IndexUnavailable,
+    QueryError,
+    XArchiveError,
+)
+
+# Fixes a dialog can offer; the window knows how to run each.
+OPEN_READ_ONLY = "open-read-only"
+CHOOSE_ANOTHER = "choose-another"
+REBUILD_INDEX = "rebuild-index"
+REMOVE_RECENT = "remove-recent"
+
+FIX_LABELS = {
+    OPEN_READ_ONLY: "Open Read-Only",
+    CHOOSE_ANOTHER: "Choose Another…",
+    REBUILD_INDEX: "Rebuild Index",
+    REMOVE_RECENT: "Remove from Recent",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    title: str
+    text: str  # what happened
+    advice: str = ""  # what to do
+    fixes: tuple[str, ...] = ()
+    details: str = ""  # the core's own sentence, for the curious
+    severity: str = "warning"  # "warning", "error" or "info"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def opening_problem(exc: BaseException, path: Path) -> Problem:
+    """What to say when the archive at `path` cannot be opened."""
+    name = f"‘{path.name}’"
+    if isinstance(exc, ArchiveLocked):
+        return Problem(
+            f"{path.name} is in use",
+            f"The archive {name} is open in another xarchive window or program, "
+            "which is the one allowed to change it.",
+            "Open it read-only here to search and read, or close it there and open it again.",
+            (OPEN_READ_ONLY,),
+            str(exc),
+        )
+    if isinstance(exc, ArchiveTooNew):
+        return Problem(
+            f"{path.name} needs a newer xarchive",
+            f"The archive {name} was written by a newer version of xarchive than this one. "
+            "Nothing in it was changed.",
+            "Update xarchive to open it.",
+            details=str(exc),
+            severity="error",
+        )
+    if isinstance(exc, ArchiveCorrupt):
+        return Problem(
+            f"{path.name} cannot be read",
+            f"The database of the archive {name} is damaged.",
+            "Restore the archive folder from a backup. The original files in its blobs/ "
+            "folder are untouched; `xarchive verify` checks them.",
+            details=str(exc),
+            severity="error",
+        )
+    if isinstance(exc, ArchiveNotFound):
+        missing = not path.exists()
+        return Problem(
+            "No archive there" if not missing else f"{path.name} is missing",
+            f"The folder {name} does not exist any more." if missing else sentence(str(exc)),
+            "It may have been moved, renamed or be on a drive that is not connected."
+            if missing
+            else "Choose an xarchive archive folder (it holds archive.sqlite).",
+            (CHOOSE_ANOTHER, REMOVE_RECENT) if missing else (CHOOSE_ANOTHER,),
+            str(exc),
+        )
+    if isinstance(exc, ArchiveExists):
+        return Problem(
+            "There is already something there", sentence(str(exc)), "Choose a new or empty folder."
+        )
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        return Problem(
+            f"{path.name} cannot be opened",
+            f"The archive {name} could not be opened: {reason}.",
+            "Check that the drive is connected and that you may read and write the folder.",
+            details=str(exc),
+            severity="error",
+        )
+    if isinstance(exc, sqlite3.Error):
+        return Problem(
+            f"{path.name} cannot be opened",
+            f"The archive's database could not be used ({exc}).",
+            "Close other programs that may use it and try again.",
+            severity="error",
+        )
+    return job_problem("Opening the archive", exc)
+
+
+def index_problem(reason: str) -> Problem:
+    return Problem(
+        "The search index needs rebuilding",
+        sentence(reason.split("; run `")[0]),
+        "Searching needs the index. Rebuilding it reads every item from the archive; "
+        "nothing in the archive changes. It can be cancelled.",
+        (REBUILD_INDEX,),
+        reason,
+    )
+
+
+def job_problem(what: str, exc: BaseException) -> Problem:
+    """A job (import, reindex, demo build) that stopped with `exc`."""
+    if isinstance(exc, ImportAborted):
+        return Problem(f"{what} stopped", sentence(str(exc)), severity="error")
+    if isinstance(exc, IndexUnavailable):
+        return index_problem(str(exc))
+    if isinstance(exc, QueryError):
+        return Problem("The search is not valid", sentence(str(exc)))
+    if isinstance(exc, XArchiveError):
+        return Problem(f"{what} failed", sentence(str(exc)), severity="error")
+    if isinstance(exc, OSError):
+        where = f" (‘{exc.filename}’)" if exc.filename else ""
+        return Problem(
+            f"{what} failed",
+            f"A file could not be used{where}: {exc.strerror or exc}.",
+            "Check that the drive is connected and has free space.",
+            severity="error",
+        )
+    return Problem(
+        f"{what} failed",
+        f"Something unexpected went wrong ({type(exc).__name__}).",
+        "Everything committed before it is safe. The details are in the log.",
+        severity="error",
+    )

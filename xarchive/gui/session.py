@@ -1,0 +1,194 @@
+"""The open archive as the GUI thread sees it: the Archive, its Searcher, and reads for views.
+
+Everything here runs on the GUI thread with the Archive's own connection;
+jobs that write use their own (see workers.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..core import blobs
+from ..core.archive import Archive
+from ..core.errors import IndexUnavailable
+from ..core.index.engine import Snippet
+from ..core.indexing import ArchiveIndexState, index_state
+from ..core.search import Searcher, SearchResults
+from ..core.store import items as item_store
+from ..core.store.items import Item, Page, Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PageHit:
+    """A page of an item that matches the query, with its best passage."""
+
+    page: int
+    snippet: Snippet
+
+
+class ArchiveSession:
+    """One open archive. `searcher` is None while the index cannot be used."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.searcher: Searcher | None = None
+        self.index_problem = ""
+        self.open_searcher()
+
+    @classmethod
+    def open(cls, root: Path, readonly: bool = False) -> ArchiveSession:
+        """Open the archive at `root`. Raises the core's ArchiveNotFound, ArchiveLocked,
+        ArchiveTooNew, ArchiveCorrupt, or OSError."""
+        return cls(Archive.open(root, readonly=readonly))
+
+    @property
+    def root(self) -> Path:
+        return self.archive.root
+
+    @property
+    def name(self) -> str:
+        try:
+            return self.archive.name
+        except Exception:  # a settings read must never stop a title bar
+            return self.archive.root.name
+
+    @property
+    def writable(self) -> bool:
+        return self.archive.writable
+
+    def open_searcher(self) -> None:
+        """(Re)open the index; on failure keep the reason in `index_problem`."""
+        if self.searcher is not None:
+            self.searcher.close()
+            self.searcher = None
+        try:
+            self.searcher = Searcher(self.archive)
+            self.index_problem = ""
+        except IndexUnavailable as exc:
+            self.index_problem = str(exc)
+
+    def index_state(self) -> ArchiveIndexState:
+        return index_state(self.archive)
+
+    def close(self) -> None:
+        if self.searcher is not None:
+            self.searcher.close()
+            self.searcher = None
+        self.archive.close()
+
+    # -- searching ------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        offset: int = 0,
+        limit: int = 20,
+        sort: str = "relevance",
+        facets: bool = True,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """Searcher.search, or IndexUnavailable when there is no usable index."""
+        if self.searcher is None:
+            raise IndexUnavailable(self.index_problem or "the search index is not open")
+        return self.searcher.search(query, offset, limit, sort, facets, snippets)
+
+    def check_query(self, query: str) -> None:
+        """Raise QueryError if `query` does not parse (nothing is searched)."""
+        if self.searcher is not None:
+            self.searcher.index.parse(query)
+
+    def hit_dates(self, query: str) -> list[date]:
+        """The date (published, else captured) of every item matching `query`.
+
+        Raises QueryError / IndexUnavailable like `search`.
+        """
+        if self.searcher is None:
+            raise IndexUnavailable(self.index_problem or "the search index is not open")
+        raw = self.searcher.index.search(query, offset=0, limit=0, facets=False)
+        ids = [h.item_id for h in raw.hits]
+        result = []
+        for item in item_store.items(self.archive.db, ids):
+            day = parse_day(item.published_at or item.captured_at)
+            if day is not None:
+                result.append(day)
+        return result
+
+    def hit_terms(self, query: str, sort: str, item_id: int, rank: int) -> frozenset[str]:
+        """The words (as indexed) that item `item_id`, hit number `rank` of `query`, matched.
+
+        Searcher's hits do not carry them, so the hit is looked up again at its
+        rank; if the index changed meanwhile, the words are found among all hits.
+        Raises QueryError / IndexUnavailable like `search`.
+        """
+        if self.searcher is None or query.strip() in ("", "*"):
+            return frozenset()
+        index = self.searcher.index
+        raw = index.search(query, offset=rank, limit=1, sort=sort, facets=False)
+        for hit in raw.hits:
+            if hit.item_id == item_id:
+                return hit.terms
+        for hit in index.search(query, offset=0, limit=0, sort=sort, facets=False).hits:
+            if hit.item_id == item_id:
+                return hit.terms
+        return frozenset()
+
+    def matching_pages(self, terms: frozenset[str], item_id: int) -> list[PageHit]:
+        """The pages of an item where any of `terms` occurs, with a passage of each."""
+        if self.searcher is None or not terms:
+            return []
+        result = []
+        for page in self.pages(item_id):
+            snippet = self.searcher.index.snippet(terms, [page.text], max_chars=160)
+            if snippet is not None:
+                result.append(PageHit(page.page_no, Snippet(page.page_no, snippet.parts)))
+        return result
+
+    # -- items --------------------------------------------------------------------------
+    def item(self, item_id: int) -> Item:
+        return item_store.get_item(self.archive.db, item_id)
+
+    def pages(self, item_id: int) -> list[Page]:
+        return item_store.pages(self.archive.db, item_id)
+
+    def sources(self, item_id: int) -> list[Source]:
+        return item_store.sources(self.archive.db, item_id)
+
+    def original_path(self, item: Item) -> Path:
+        """Where the original bytes are (read-only; may be missing if the archive is damaged)."""
+        return blobs.blob_path(self.archive.blobs_dir, item.sha256)
+
+    def derived_path(self, relative: object) -> Path | None:
+        """A file under derived/ named in item.extra, if it exists and stays inside derived/."""
+        if not isinstance(relative, str) or not relative:
+            return None
+        base = self.archive.derived_dir.resolve()
+        path = (base / relative).resolve()
+        if not path.is_relative_to(base) or not path.is_file():
+            return None
+        return path
+
+
+def parse_day(value: str) -> date | None:
+    """The calendar day of an ISO date or date-time ("" or garbage gives None)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+
+
+def item_count(session: ArchiveSession) -> int:
+    """How many items the archive holds (0 if the database cannot say)."""
+    try:
+        return item_store.count_items(session.archive.db)
+    except Exception:  # a status bar must never raise
+        log.warning("could not count items", exc_info=True)
+        return 0

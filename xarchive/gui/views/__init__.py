@@ -1,0 +1,1 @@
+"""Viewers: one per item kind, plus the metadata panel."""

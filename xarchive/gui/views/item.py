@@ -1,0 +1,171 @@
+"""The viewer pane: a header, the viewer for the item's kind, and its details below."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.index.engine import Snippet
+from ...core.store.items import Item
+from ..bidi import join_isolated
+from ..filters import KIND_TITLES, format_day
+from ..resources import app_icon, kind_icon
+from ..session import ArchiveSession, PageHit
+from .image import ImageViewer
+from .metadata import MetadataPanel
+from .pdf import PdfViewer
+from .text import TextViewer
+
+log = logging.getLogger(__name__)
+
+
+def matched_words(hits: list[PageHit], snippet: Snippet | None) -> list[str]:
+    """The words as they appear in the text (e.g. 'censorship' for censor*), longest first."""
+    words = {text for hit in hits for text, matched in hit.snippet.parts if matched}
+    if snippet is not None:
+        words.update(text for text, matched in snippet.parts if matched)
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+class _Placeholder(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        logo = QLabel(self)
+        logo.setPixmap(app_icon().pixmap(72, 72))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel("Select a result to see it here.", self)
+        self.label.setObjectName("muted")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        layout.addStretch(1)
+        layout.addWidget(logo)
+        layout.addWidget(self.label)
+        layout.addStretch(2)
+
+
+class ItemViewer(QWidget):
+    """Shows one item by kind: PDF, image, article/text/post; details underneath."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item: Item | None = None
+
+        self.header = QFrame(self)
+        self.header.setObjectName("viewerHeader")
+        self.kind_label = QLabel(self.header)
+        self.title_label = QLabel(self.header)
+        self.title_label.setObjectName("viewerTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle_label = QLabel(self.header)
+        self.subtitle_label.setObjectName("muted")
+        titles = QVBoxLayout()
+        titles.setSpacing(1)
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.subtitle_label)
+        header_layout = QHBoxLayout(self.header)
+        header_layout.setContentsMargins(12, 8, 12, 8)
+        header_layout.addWidget(self.kind_label, 0, Qt.AlignmentFlag.AlignTop)
+        header_layout.addLayout(titles, 1)
+        self.header.hide()
+
+        self.placeholder = _Placeholder(self)
+        self.pdf = PdfViewer(self)
+        self.image = ImageViewer(self)
+        self.text = TextViewer(self)
+        self.stack = QStackedWidget(self)
+        for widget in (self.placeholder, self.pdf, self.image, self.text):
+            self.stack.addWidget(widget)
+        self.details = MetadataPanel(self)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([600, 220])
+        self.details.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.splitter, 1)
+
+    def clear(self, message: str = "Select a result to see it here.") -> None:
+        self.item = None
+        self.header.hide()
+        self.details.hide()
+        self.placeholder.label.setText(message)
+        self.stack.setCurrentWidget(self.placeholder)
+
+    def show_item(
+        self,
+        session: ArchiveSession,
+        item_id: int,
+        terms: frozenset[str] = frozenset(),
+        snippet: Snippet | None = None,
+    ) -> None:
+        """Show item `item_id`, on the page of `snippet` when it has one, `terms` marked.
+
+        Raises the core's ItemNotFound if the item is gone (e.g. another archive).
+        """
+        item = session.item(item_id)
+        self.item = item
+        hits = session.matching_pages(terms, item.id)
+        words = matched_words(hits, snippet)
+        self._show_header(item)
+        extra = item.extra if isinstance(item.extra, dict) else {}
+        if item.kind == "document":
+            page = snippet.page if snippet is not None else (hits[0].page if hits else 1)
+            self.pdf.show_document(
+                session.original_path(item), session.pages(item.id), page, hits, words
+            )
+            self.stack.setCurrentWidget(self.pdf)
+        elif item.kind == "image":
+            thumbnail = session.derived_path(extra.get("thumbnail"))
+            self.image.show_image(session.original_path(item), thumbnail, _image_size(extra))
+            self.stack.setCurrentWidget(self.image)
+        else:
+            body = "\n\n".join(p.text for p in session.pages(item.id))
+            sanitized = session.derived_path(extra.get("sanitized_html"))
+            self.text.show_item(item, body, sanitized, words)
+            self.stack.setCurrentWidget(self.text)
+        self.details.show_item(item, session.sources(item.id))
+        self.details.show()
+
+    def _show_header(self, item: Item) -> None:
+        self.kind_label.setPixmap(kind_icon(item.kind).pixmap(32, 32))
+        self.kind_label.setToolTip(KIND_TITLES.get(item.kind, item.kind))
+        self.title_label.setText(item.title)
+        bits = [KIND_TITLES.get(item.kind, item.kind)]
+        if item.author:
+            bits.append(item.author)
+        if item.date:
+            bits.append(format_day(item.date))
+        bits.append(item.original_name)
+        self.subtitle_label.setText(join_isolated(bits))
+        self.header.show()
+
+    def shutdown(self) -> None:
+        self.image.shutdown()
+        self.pdf.shutdown()
+
+
+def _image_size(extra: dict[str, object]) -> tuple[int, int] | None:
+    """The full image's size if the importer recorded it (to scale the thumbnail up)."""
+    width, height = extra.get("width"), extra.get("height")
+    if isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0:
+        return width, height
+    return None

@@ -1,0 +1,130 @@
+"""The details of an item: dates, source, hash, file, provenance, OCR — as selectable text.
+
+The source URL is shown as text, never as a link: evidence is not opened by a click.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ...core.store.items import Item, Source
+from ..filters import KIND_TITLES, language_name
+from ..theme import colors
+from .safe_browser import SafeTextBrowser
+
+OCR_STATUS = {
+    "none": "not needed (the file has a text layer)",
+    "done": "done: text was recognised in the image",
+    "missing-tesseract": "not done: the tesseract program is not installed",
+    "missing-language": "not done: tesseract lacks the language (e.g. Urdu: tesseract-ocr-urd)",
+    "failed": "failed: see the warnings",
+    "": "unknown",
+}
+
+
+def human_date(iso: str) -> str:
+    """'17 Apr 2024, 15:10 UTC  (2024-04-17T15:10:00+00:00)': readable, with the exact value."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if len(iso) <= 10:
+        return moment.strftime("%-d %b %Y")
+    zone = moment.strftime("%Z") or ""
+    zone = "UTC" if zone in ("UTC", "UTC+00:00") else zone
+    readable = moment.strftime("%-d %b %Y, %H:%M") + (f" {zone}" if zone else "")
+    return f"{readable}   ({iso})"
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def metadata_html(item: Item, sources: list[Source]) -> str:
+    """The item's details as an HTML table (every value escaped)."""
+    c = colors()
+    extra = item.extra if isinstance(item.extra, dict) else {}
+
+    def row(label: str, value: str, mono: bool = False) -> str:
+        shown = html.escape(value) if value else f'<span style="color:{c.muted};">—</span>'
+        if mono and value:
+            shown = f'<span style="font-family: monospace;">{shown}</span>'
+        return (
+            f'<tr><td style="color:{c.muted}; padding-right:12px; white-space:nowrap;">'
+            f"{html.escape(label)}</td><td>{shown}</td></tr>"
+        )
+
+    def section(title: str) -> str:
+        return (
+            f'<tr><td colspan="2" style="padding-top:10px; font-weight:600;">'
+            f"{html.escape(title)}</td></tr>"
+        )
+
+    captured = human_date(item.captured_at)
+    if captured and extra.get("captured_at_source"):
+        captured += f" — from the {extra['captured_at_source']}"
+    rows = [
+        section("Dates"),
+        row("Published", human_date(item.published_at)),
+        row("Captured", captured),
+        row("Imported", human_date(item.imported_at)),
+        section("Origin"),
+        row("Author / account", item.author),
+        row("Source URL", item.source_url),
+        row("Language", language_name(item.language) if item.language else ""),
+        row("Kind", f"{KIND_TITLES.get(item.kind, item.kind)} ({item.media_type})"),
+        section("File"),
+        row("Original name", item.original_name),
+        row("Original path", item.original_path),
+        row("Size", human_size(item.size)),
+        row("Pages", str(item.page_count)),
+        row("SHA-256", item.sha256, mono=True),
+        row("OCR", OCR_STATUS.get(item.ocr_status, item.ocr_status)),
+        row("Item", f"#{item.id}"),
+        section("Provenance"),
+    ]
+    if sources:
+        for source in sources:
+            rows.append(
+                row(
+                    f"Import run {source.run_id}",
+                    f"{source.path}  (from {source.root}, {source.seen_at})",
+                )
+            )
+    else:
+        rows.append(row("Imported from", ""))
+    if item.warnings:
+        rows.append(section("Warnings"))
+        rows.extend(row("", w) for w in item.warnings)
+    return '<table cellspacing="0" cellpadding="2" width="100%">' + "".join(rows) + "</table>"
+
+
+class MetadataPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.browser = SafeTextBrowser(self)
+        self.browser.document().setDocumentMargin(10)
+        self.browser.setAccessibleName("Item details")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+
+    def show_item(self, item: Item, sources: list[Source]) -> None:
+        self.browser.setHtml(metadata_html(item, sources))
+        self.browser.verticalScrollBar().setValue(0)
+
+    def clear(self) -> None:
+        self.browser.clear()
+
+    def text(self) -> str:
+        return self.browser.toPlainText()

@@ -1,0 +1,425 @@
+"""PDF documents with QtPdf: pages, zoom, fit width, the pages that match, words marked.
+
+QtPdf comes in the PySide6-Pdf wheel (not in PySide6-Essentials). Without it
+the viewer still works on the text the importer extracted, page by page, and
+says how to get the pages as printed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.store.items import Page
+from ..session import PageHit
+from ..theme import colors
+from .safe_browser import SafeTextBrowser
+from .text import find_all, set_directions, text_to_html
+
+log = logging.getLogger(__name__)
+
+try:
+    from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
+    from PySide6.QtPdfWidgets import QPdfView
+
+    HAVE_QTPDF = True
+except ImportError:  # PySide6-Pdf is not installed
+    HAVE_QTPDF = False
+
+ZOOM_STEP = 1.2
+
+
+class PdfViewer(QWidget):
+    """One PDF: the pages (QtPdf) or their text, with the matching pages listed."""
+
+    page_changed = Signal(int)  # 1-based
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._page_count = 0
+        self._pages: list[Page] = []
+        self._target_page = 1
+        self._want_result_on_page = 0
+        self._pending_jump = 0
+        self.load_error = ""
+
+        self._build_toolbar()
+        self.hits_list = QListWidget(self)
+        self.hits_list.setObjectName("pdfHits")
+        self.hits_list.setWordWrap(True)
+        self.hits_list.setToolTip("Pages where the searched words occur")
+        self.hits_list.itemActivated.connect(self._hit_activated)
+        self.hits_list.itemClicked.connect(self._hit_activated)
+        self.hits_list.setFrameShape(QFrame.Shape.NoFrame)
+
+        self.stack = QStackedWidget(self)
+        self.text_view = SafeTextBrowser(self)
+        self.text_view.document().setDocumentMargin(28)
+        if HAVE_QTPDF:
+            self.document = QPdfDocument(self)
+            self.view = QPdfView(self)
+            self.view.setDocument(self.document)
+            self.view.setPageMode(QPdfView.PageMode.MultiPage)
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.view.setPageSpacing(12)
+            self.search_model = QPdfSearchModel(self)
+            self.search_model.setDocument(self.document)
+            self.view.setSearchModel(self.search_model)
+            self.search_model.rowsInserted.connect(self._results_arrived)
+            self.search_model.modelReset.connect(self._results_arrived)
+            self.view.pageNavigator().currentPageChanged.connect(self._navigator_moved)
+            self.view.zoomFactorChanged.connect(self._show_zoom)
+            self.view.installEventFilter(self)
+            self.stack.addWidget(self.view)
+        self.stack.addWidget(self.text_view)
+
+        hits_panel = QWidget(self)
+        hits_layout = QVBoxLayout(hits_panel)
+        hits_layout.setContentsMargins(6, 6, 0, 6)
+        self.hits_title = QLabel("Matching pages", hits_panel)
+        self.hits_title.setObjectName("muted")
+        hits_layout.addWidget(self.hits_title)
+        hits_layout.addWidget(self.hits_list, 1)
+        self.hits_panel = hits_panel
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(hits_panel)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([170, 600])
+        self.splitter.setChildrenCollapsible(True)
+
+        self.notice = QLabel(self)
+        self.notice.setObjectName("muted")
+        self.notice.setWordWrap(True)
+        self.notice.setContentsMargins(10, 2, 10, 4)
+        self.notice.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.splitter, 1)
+
+    def _build_toolbar(self) -> None:
+        from ..resources import icon
+
+        self.toolbar = QWidget(self)
+        bar = QHBoxLayout(self.toolbar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        bar.setSpacing(2)
+
+        def button(name: str, tip: str, slot: object) -> QToolButton:
+            b = QToolButton(self.toolbar)
+            b.setIcon(icon(name))
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+            return b
+
+        self.prev_button = button("go-previous", "Previous page (Page Up)", self.previous_page)
+        self.page_box = QSpinBox(self.toolbar)
+        self.page_box.setMinimum(1)
+        self.page_box.setKeyboardTracking(False)
+        self.page_box.setToolTip("Go to page")
+        self.page_box.valueChanged.connect(lambda n: self.go_to_page(n))
+        bar.addWidget(self.page_box)
+        self.page_total = QLabel("/ 0", self.toolbar)
+        bar.addWidget(self.page_total)
+        self.next_button = button("go-next", "Next page (Page Down)", self.next_page)
+        bar.addSpacing(12)
+        button("zoom-out", "Zoom out (Ctrl+−)", self.zoom_out)
+        self.zoom_label = QLabel("", self.toolbar)
+        self.zoom_label.setObjectName("muted")
+        self.zoom_label.setMinimumWidth(44)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.zoom_label)
+        button("zoom-in", "Zoom in (Ctrl++)", self.zoom_in)
+        button("fit-width", "Fit width", self.fit_width)
+        button("fit-page", "Fit page", self.fit_page)
+        bar.addStretch(1)
+        self.find_field = QLineEdit(self.toolbar)
+        self.find_field.setPlaceholderText("Find in document")
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.setMaximumWidth(200)
+        self.find_field.setToolTip("The words marked on the pages")
+        self.find_field.returnPressed.connect(lambda: self.set_search(self.find_field.text()))
+        bar.addWidget(self.find_field)
+        button("go-up", "Previous match", lambda: self._step_result(-1))
+        button("go-down", "Next match", lambda: self._step_result(1))
+        self.result_label = QLabel("", self.toolbar)
+        self.result_label.setObjectName("muted")
+        bar.addWidget(self.result_label)
+
+    # -- showing a document -------------------------------------------------------------
+    def show_document(
+        self, path: Path, pages: list[Page], page: int, hits: list[PageHit], words: list[str]
+    ) -> None:
+        """Open the PDF at `path` on `page` (1-based), list `hits`, mark `words`.
+
+        A PDF that QtPdf cannot open (damaged, encrypted, missing) is shown as
+        its extracted text, with the reason.
+        """
+        self._pages = pages
+        self._page_count = max(1, len(pages))
+        self._target_page = page
+        self.load_error = ""
+        self._fill_hits(hits)
+        use_pdf = HAVE_QTPDF and self._load_pdf(path)
+        if use_pdf:
+            self._page_count = self.document.pageCount()
+            self.stack.setCurrentWidget(self.view)
+        else:
+            self.stack.setCurrentWidget(self.text_view)
+            if HAVE_QTPDF:
+                self._show_notice(
+                    f"The pages cannot be shown ({self.load_error}); this is the text "
+                    "found in them."
+                )
+            else:
+                self._show_notice(
+                    "Showing the text of each page. Install the PySide6-Pdf "
+                    "package to see the pages as printed."
+                )
+        if use_pdf:
+            self.notice.hide()
+        self.page_box.blockSignals(True)
+        self.page_box.setMaximum(self._page_count)
+        self.page_box.blockSignals(False)
+        self.page_total.setText(f"/ {self._page_count}")
+        self.go_to_page(page)
+        self.set_search(_best_phrase(words, hits, page))
+
+    def _load_pdf(self, path: Path) -> bool:
+        self.search_model.setSearchString("")
+        self.document.close()
+        if not path.is_file():
+            self.load_error = "the original file is missing from the archive"
+            return False
+        error = self.document.load(str(path))
+        if error != QPdfDocument.Error.None_:
+            self.load_error = {
+                QPdfDocument.Error.IncorrectPassword: "the PDF is protected by a password",
+                QPdfDocument.Error.UnsupportedSecurityScheme: "its protection is not supported",
+                QPdfDocument.Error.InvalidFileFormat: "the file is damaged",
+                QPdfDocument.Error.FileNotFound: "the original file is missing from the archive",
+            }.get(error, "QtPdf could not read it")
+            return False
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        return True
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+
+    def _fill_hits(self, hits: list[PageHit]) -> None:
+        self.hits_list.clear()
+        for hit in hits:
+            entry = QListWidgetItem(f"Page {hit.page}\n…{hit.snippet.text}…")
+            entry.setData(Qt.ItemDataRole.UserRole, hit.page)
+            entry.setToolTip(hit.snippet.text)
+            self.hits_list.addItem(entry)
+        self.hits_title.setText(
+            f"Matching pages ({len(hits)})" if hits else "No page matches the search"
+        )
+        self.hits_panel.setVisible(bool(hits))
+
+    def _hit_activated(self, entry: QListWidgetItem) -> None:
+        page = int(entry.data(Qt.ItemDataRole.UserRole))
+        self.go_to_page(page)
+        self._want_result_on_page = page
+        self._results_arrived()
+
+    # -- navigation ---------------------------------------------------------------------
+    def current_page(self) -> int:
+        """The page shown, 1-based."""
+        if self._showing_pdf():
+            return int(self.view.pageNavigator().currentPage()) + 1
+        return self._target_page
+
+    def page_count(self) -> int:
+        return self._page_count
+
+    def go_to_page(self, page: int) -> None:
+        page = max(1, min(page, self._page_count))
+        self._target_page = page
+        self._want_result_on_page = page
+        if self._showing_pdf():
+            self._pending_jump = page
+            self._jump(page)
+            if self.view.isVisible():
+                QTimer.singleShot(0, self._settled)
+        else:
+            self._show_text_page(page)
+        self._sync_page_box(page)
+        self.page_changed.emit(page)
+
+    def _jump(self, page: int) -> None:
+        navigator = self.view.pageNavigator()
+        navigator.jump(page - 1, QPointF(0, 0), navigator.currentZoom())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # QPdfView lays its pages out again when it is first shown or resized (fit
+        # width changes the zoom) and scrolls back to the top; keep the page asked for.
+        if (
+            watched is self.view
+            and self._pending_jump
+            and event.type() in (QEvent.Type.Resize, QEvent.Type.Show)
+            and self.view.isVisible()
+        ):
+            self._jump(self._pending_jump)
+            QTimer.singleShot(0, self._settled)
+        return False
+
+    def _settled(self) -> None:
+        if self._pending_jump and self.view.isVisible():
+            self._jump(self._pending_jump)
+            self._pending_jump = 0
+
+    def next_page(self) -> None:
+        self.go_to_page(self.current_page() + 1)
+
+    def previous_page(self) -> None:
+        self.go_to_page(self.current_page() - 1)
+
+    def _navigator_moved(self, page: int) -> None:
+        self._target_page = page + 1
+        self._sync_page_box(page + 1)
+        self.page_changed.emit(page + 1)
+
+    def _sync_page_box(self, page: int) -> None:
+        self.page_box.blockSignals(True)
+        self.page_box.setValue(page)
+        self.page_box.blockSignals(False)
+        self.prev_button.setEnabled(page > 1)
+        self.next_button.setEnabled(page < self._page_count)
+
+    def _showing_pdf(self) -> bool:
+        return HAVE_QTPDF and self.stack.currentWidget() is self.view
+
+    def _show_text_page(self, page: int) -> None:
+        text = self._pages[page - 1].text if 0 < page <= len(self._pages) else ""
+        body = (
+            text_to_html(text) or f'<p style="color:{colors().muted};">(no text on this page)</p>'
+        )
+        self.text_view.setHtml(f"<h3>Page {page}</h3>{body}")
+        set_directions(self.text_view.document())
+        self._mark_text(self.find_field.text())
+
+    # -- zoom -----------------------------------------------------------------------------
+    def zoom_in(self) -> None:
+        if self._showing_pdf():
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(min(8.0, self.view.zoomFactor() * ZOOM_STEP))
+
+    def zoom_out(self) -> None:
+        if self._showing_pdf():
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(max(0.1, self.view.zoomFactor() / ZOOM_STEP))
+
+    def fit_width(self) -> None:
+        if self._showing_pdf():
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+
+    def fit_page(self) -> None:
+        if self._showing_pdf():
+            self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+
+    def _show_zoom(self, factor: float) -> None:
+        self.zoom_label.setText(f"{factor * 100:.0f}%")
+
+    # -- marking words ----------------------------------------------------------------------
+    def set_search(self, text: str) -> None:
+        """Mark `text` on the pages (QPdfSearchModel) or in the page text."""
+        self.find_field.setText(text)
+        if self._showing_pdf():
+            self.search_model.setSearchString(text)
+            self._results_arrived()
+        else:
+            self._mark_text(text)
+
+    def _mark_text(self, text: str) -> None:
+        from PySide6.QtGui import QColor, QTextCharFormat
+        from PySide6.QtWidgets import QTextEdit
+
+        selections = []
+        for cursor in find_all(self.text_view.document(), [text] if text else []):
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(colors().match_bg))
+            selection.format = fmt  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.text_view.setExtraSelections(selections)
+        self.result_label.setText(f"{len(selections)} on this page" if text else "")
+
+    def _results_arrived(self, *_: object) -> None:
+        """Show the count; once the target page's first result is known, select it."""
+        if not self._showing_pdf():
+            return
+        count = self.search_model.rowCount(QModelIndex())
+        self.result_label.setText(f"{count} match" + ("" if count == 1 else "es") if count else "")
+        if not self._want_result_on_page:
+            return
+        for row in range(count):
+            link = self.search_model.resultAtIndex(row)
+            if link.page() == self._want_result_on_page - 1:
+                self._want_result_on_page = 0
+                self.view.setCurrentSearchResultIndex(row)
+                return
+
+    def _step_result(self, step: int) -> None:
+        if not self._showing_pdf():
+            return
+        count = self.search_model.rowCount(QModelIndex())
+        if count:
+            current = self.view.currentSearchResultIndex()
+            self.view.setCurrentSearchResultIndex((current + step) % count)
+
+    def shutdown(self) -> None:
+        if HAVE_QTPDF:
+            self.search_model.setSearchString("")
+            self.document.close()
+
+
+def _best_phrase(words: list[str], hits: list[PageHit], page: int) -> str:
+    """What to mark on the pages: the longest run of matched words on the hit's page.
+
+    QPdfSearchModel finds one string; a phrase query's words side by side are
+    kept together ("national security"), otherwise the longest word wins.
+    """
+    for hit in hits:
+        if hit.page != page:
+            continue
+        runs: list[str] = []
+        current: list[str] = []
+        for text, matched in hit.snippet.parts:
+            if matched:
+                current.append(text)
+            elif text.strip() or not current:
+                if current:
+                    runs.append(" ".join(current))
+                current = []
+        if current:
+            runs.append(" ".join(current))
+        if runs:
+            return max(runs, key=len)
+    return max(words, key=len) if words else ""

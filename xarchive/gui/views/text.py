@@ -1,0 +1,179 @@
+"""Articles, texts and posts: sanitised HTML or escaped text, searched words marked,
+right-to-left paragraphs (Urdu) set right-to-left."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
+
+from ...core.store.items import Item
+from ..bidi import is_rtl
+from ..filters import format_day
+from ..theme import colors
+from .safe_browser import SafeTextBrowser
+
+log = logging.getLogger(__name__)
+
+#: Preferred faces for Urdu, in order; Qt falls back to any Arabic-script font.
+URDU_FONTS = ("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans Arabic")
+MAX_HTML_BYTES = 8 * 1024 * 1024
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as escaped HTML paragraphs (blank lines separate paragraphs)."""
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
+
+
+def _urdu_family() -> str:
+    families = set(QFontDatabase.families())
+    return next((f for f in URDU_FONTS if f in families), "")
+
+
+def set_directions(document: QTextDocument, urdu_font: str = "") -> int:
+    """Lay out each paragraph by its own script: right-to-left ones right-to-left,
+    right-aligned, in an Urdu face. Returns how many paragraphs are right-to-left."""
+    count = 0
+    block = document.begin()
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    while block.isValid():
+        text = block.text()
+        if text.strip():
+            rtl = is_rtl(text)
+            fmt = block.blockFormat()
+            fmt.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+            )
+            if rtl:
+                count += 1
+                # Leading alignment is the right edge in a right-to-left paragraph.
+                if not fmt.alignment() & Qt.AlignmentFlag.AlignHCenter:
+                    fmt.setAlignment(Qt.AlignmentFlag.AlignLeading)
+                fmt.setLineHeight(170, 1)  # ProportionalHeight: Nastaliq needs room
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(fmt)
+            if rtl and urdu_font:
+                cursor.movePosition(
+                    QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
+                )
+                char = QTextCharFormat()
+                char.setFontFamilies([urdu_font])
+                cursor.mergeCharFormat(char)
+        block = block.next()
+    cursor.endEditBlock()
+    return count
+
+
+def find_all(document: QTextDocument, words: list[str]) -> list[QTextCursor]:
+    """Every occurrence of each word (case-insensitive), in document order."""
+    found = []
+    for word in {w for w in words if w.strip()}:
+        cursor = document.find(word, 0)
+        while not cursor.isNull():
+            found.append(QTextCursor(cursor))
+            cursor = document.find(word, cursor)
+    found.sort(key=lambda c: c.selectionStart())
+    return found
+
+
+class TextViewer(QWidget):
+    """Shows an article, a text or a post; never loads anything from outside."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.browser = SafeTextBrowser(self)
+        self.browser.document().setDocumentMargin(24)
+        option = QTextOption(self.browser.document().defaultTextOption())
+        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
+        self.browser.document().setDefaultTextOption(option)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+        self.matches: list[QTextCursor] = []
+        self.rtl_paragraphs = 0
+        self.used_sanitized_html = False
+
+    def show_item(
+        self, item: Item, body: str, sanitized_html: Path | None, words: list[str]
+    ) -> None:
+        """Show `item`: its sanitised HTML when there is one, else `body` escaped."""
+        self.used_sanitized_html = False
+        document = self.browser.document()
+        font = QFont(self.browser.font())
+        font.setPointSizeF(font.pointSizeF() + 1.5)
+        document.setDefaultFont(font)
+        document.setDefaultStyleSheet(
+            f"h1 {{ font-size: x-large; }} a {{ color: {colors().link}; }} "
+            "p { margin-bottom: 10px; } blockquote { margin-left: 18px; }"
+        )
+        markup = self._load_html(sanitized_html) if sanitized_html else None
+        if markup is not None:
+            self.used_sanitized_html = True
+        else:
+            markup = self._header(item) + text_to_html(body)
+        self.browser.setHtml(markup)
+        self.rtl_paragraphs = set_directions(document, _urdu_family())
+        self.mark(words)
+
+    def _header(self, item: Item) -> str:
+        if item.kind != "post":
+            return f"<h1>{html.escape(item.title)}</h1>" if item.kind == "article" else ""
+        # A post reads as a card: account, date, then the text.
+        c = colors()
+        when = format_day(item.published_at or item.captured_at)
+        extra = item.extra if isinstance(item.extra, dict) else {}
+        reply = extra.get("in_reply_to") or extra.get("reply_to") or ""
+        reply_line = (
+            f'<p style="color:{c.muted};">Replying to {html.escape(str(reply))}</p>'
+            if reply
+            else ""
+        )
+        return (
+            f"<p><b>{html.escape(item.author or 'unknown account')}</b>"
+            f'<span style="color:{c.muted};">  ·  {html.escape(when)}</span></p>{reply_line}'
+        )
+
+    def _load_html(self, path: Path) -> str | None:
+        try:
+            if path.stat().st_size > MAX_HTML_BYTES:
+                return None
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            log.warning("could not read %s", path, exc_info=True)
+            return None
+
+    def mark(self, words: list[str]) -> None:
+        """Mark every occurrence of `words` and scroll to the first."""
+        c = colors()
+        self.matches = find_all(self.browser.document(), words)
+        selections = []
+        for cursor in self.matches:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(c.match_bg))
+            fmt.setForeground(QColor(c.match_fg))
+            selection.format = fmt  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.browser.setExtraSelections(selections)
+        if self.matches:
+            cursor = QTextCursor(self.matches[0])
+            cursor.clearSelection()
+            self.browser.setTextCursor(cursor)
+            self.browser.ensureCursorVisible()
+        else:
+            self.browser.moveCursor(QTextCursor.MoveOperation.Start)

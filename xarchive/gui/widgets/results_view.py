@@ -1,0 +1,268 @@
+"""The results list: one card per hit (kind, title, date, author, highlighted snippet).
+
+A QListView over column 0 of `ResultsModel`, with uniform row heights so that
+scrolling stays cheap however many rows are loaded; the delegate draws only
+the rows on screen.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from ...core.index.engine import Snippet
+from ...core.search import Hit
+from ..bidi import join_isolated, mostly_rtl
+from ..filters import KIND_TITLES, format_day, language_name
+from ..models.results import ResultsModel
+from ..resources import kind_icon
+from ..theme import colors
+
+PAD_X, PAD_Y, ICON = 12, 9, 30
+SNIPPET_LINES = 2
+NASKH_FONTS = ("Noto Naskh Arabic", "Noto Sans Arabic")
+_CACHE_SIZE = 400
+
+
+def snippet_html(snippet: Snippet, match_bg: str, match_fg: str) -> str:
+    """The snippet as HTML, matches marked; the direction follows its script."""
+    parts = []
+    for text, matched in snippet.parts:
+        escaped = html.escape(text)
+        if matched:
+            parts.append(
+                f'<span style="background-color:{match_bg}; color:{match_fg};">{escaped}</span>'
+            )
+        else:
+            parts.append(escaped)
+    direction = "rtl" if mostly_rtl(snippet.text) else "ltr"
+    return f'<div dir="{direction}">…{"".join(parts)}…</div>'
+
+
+class ResultDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._docs: OrderedDict[tuple[int, int, int, bool], QTextDocument] = OrderedDict()
+
+    def clear_cache(self) -> None:
+        self._docs.clear()
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        title = QFont(base)
+        title.setPointSizeF(base.pointSizeF() + 1)
+        title.setWeight(QFont.Weight.DemiBold)
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+        return title, small, base
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        title, small, base = self._fonts(option)
+        height = (
+            2 * PAD_Y
+            + QFontMetrics(title).height()
+            + 3
+            + QFontMetrics(small).height()
+            + 4
+            + SNIPPET_LINES * QFontMetrics(base).lineSpacing()
+        )
+        return QSize(200, height)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        hit = index.data(ResultsModel.HitRole)
+        if not isinstance(hit, Hit):
+            return
+        c = colors()
+        item = hit.item
+        painter.save()
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        if selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+        painter.setPen(QColor(c.border))
+        painter.drawLine(rect.left() + PAD_X, rect.bottom(), rect.right() - PAD_X, rect.bottom())
+
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = text_color if selected else QColor(c.muted)
+        title_font, small_font, base_font = self._fonts(option)
+
+        kind_icon(item.kind).paint(
+            painter, QRect(rect.left() + PAD_X, rect.top() + PAD_Y, ICON, ICON)
+        )
+        left = rect.left() + PAD_X + ICON + 10
+        width = rect.right() - PAD_X - left
+        y = rect.top() + PAD_Y
+
+        # Line 1: title, and the date at the right.
+        day = format_day(item.date)
+        painter.setFont(small_font)
+        date_width = QFontMetrics(small_font).horizontalAdvance(day) + 8
+        title_metrics = QFontMetrics(title_font)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title = title_metrics.elidedText(
+            item.title, Qt.TextElideMode.ElideRight, width - date_width
+        )
+        title_rect = QRect(left, y, width - date_width, title_metrics.height())
+        painter.drawText(
+            title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
+        )
+        painter.setFont(small_font)
+        painter.setPen(muted)
+        painter.drawText(
+            QRect(left, y, width, title_metrics.height()),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            day,
+        )
+        y += title_metrics.height() + 3
+
+        # Line 2: author · kind · language · page of the hit.
+        small_metrics = QFontMetrics(small_font)
+        bits = [item.author] if item.author else []
+        bits.append(KIND_TITLES.get(item.kind, item.kind))
+        if item.language:
+            bits.append(language_name(item.language))
+        if hit.snippet is not None and item.page_count > 1:
+            bits.append(f"page {hit.snippet.page} of {item.page_count}")
+        meta = small_metrics.elidedText(join_isolated(bits), Qt.TextElideMode.ElideRight, width)
+        painter.drawText(
+            QRect(left, y, width, small_metrics.height()), Qt.AlignmentFlag.AlignLeft, meta
+        )
+        y += small_metrics.height() + 4
+
+        # Lines 3–4: the snippet, or the file name when the query has no words.
+        lines_height = SNIPPET_LINES * QFontMetrics(base_font).lineSpacing()
+        if hit.snippet is not None:
+            doc = self._snippet_doc(hit, width, selected, base_font, text_color)
+            painter.translate(left, y)
+            clip = QRect(0, 0, width, lines_height)
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.palette.setColor(QPalette.ColorRole.Text, text_color)
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+        else:
+            painter.setFont(base_font)
+            painter.setPen(muted)
+            name = QFontMetrics(base_font).elidedText(
+                item.original_name, Qt.TextElideMode.ElideMiddle, width
+            )
+            painter.drawText(QRect(left, y, width, lines_height), Qt.AlignmentFlag.AlignLeft, name)
+        painter.restore()
+
+    def _snippet_doc(
+        self, hit: Hit, width: int, selected: bool, font: QFont, color: QColor
+    ) -> QTextDocument:
+        key = (hit.item.id, hit.rank, width, selected)
+        doc = self._docs.get(key)
+        if doc is not None:
+            self._docs.move_to_end(key)
+            return doc
+        c = colors()
+        assert hit.snippet is not None
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        if mostly_rtl(hit.snippet.text):
+            # Nastaliq is too tall for two lines of a card; Naskh reads well small.
+            font = QFont(font)
+            font.setFamilies([*NASKH_FONTS, *font.families()])
+        doc.setDefaultFont(font)
+        doc.setDefaultStyleSheet(f"div {{ color: {color.name()}; }}")
+        doc.setHtml(snippet_html(hit.snippet, c.match_bg, c.match_fg))
+        doc.setTextWidth(width)
+        self._docs[key] = doc
+        if len(self._docs) > _CACHE_SIZE:
+            self._docs.popitem(last=False)
+        return doc
+
+
+class ResultsView(QTableView):
+    """The list of hits: one card per row, drawn by `ResultDelegate`.
+
+    A QTableView with fixed row heights: appending a page of rows only adds
+    header sections, where list and tree views lay out every row again (and
+    ask the Python model about each one), which grows slow at 100 000 rows.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("results")
+        self.delegate = ResultDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMouseTracking(True)
+        self.setAccessibleName("Search results")
+        self._fit_row_height()
+
+    def _fit_row_height(self) -> None:
+        option = QStyleOptionViewItem()
+        option.initFrom(self)
+        self.verticalHeader().setDefaultSectionSize(
+            self.delegate.sizeHint(option, QModelIndex()).height()
+        )
+
+    def setModel(self, model: object) -> None:  # type: ignore[override]
+        super().setModel(model)  # type: ignore[arg-type]
+        if isinstance(model, ResultsModel):
+            model.modelReset.connect(self.delegate.clear_cache)
+            model.modelReset.connect(self._show_first_column_only)
+            self._show_first_column_only()
+
+    def _show_first_column_only(self) -> None:
+        # The card in column 0 shows title, date, author and kind together.
+        model = self.model()
+        for column in range(1, model.columnCount() if model is not None else 0):
+            self.setColumnHidden(column, True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_row_height()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        self.delegate.clear_cache()
+        super().resizeEvent(event)  # type: ignore[arg-type]
