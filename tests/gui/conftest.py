@@ -65,6 +65,8 @@ def window(qtbot: QtBot, dialogs: Dialogs, user_settings: cfg.UserSettings) -> I
 
 
 @pytest.fixture
-def opened(window: MainWindow, archive_copy: Path) -> MainWindow:
-    assert window.open_archive(archive_copy)
+def opened(qtbot: QtBot, window: MainWindow, archive_copy: Path) -> MainWindow:
+    """The window on a copy of the demo archive, its first search (everything) shown."""
+    with qtbot.waitSignal(window.search_finished, timeout=10_000):
+        assert window.open_archive(archive_copy)
     return window

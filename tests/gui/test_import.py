@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -74,6 +74,7 @@ def test_import_can_be_cancelled_midway_and_keeps_what_was_done(
     with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     title, report = ended.args[0]
+    qtbot.waitUntil(lambda: not window.model.searching)  # the archive is searched again
     assert report.cancelled
     assert not dialog.isVisible()
     assert job.done
@@ -103,6 +104,7 @@ def test_a_completed_import_reports_every_file(
     with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
         window.start_import([folder])
     report = ended.args[0][1]
+    qtbot.waitUntil(lambda: not window.model.searching)
     assert (len(report.imported), len(report.skipped), len(report.failed)) == (1, 1, 1)
     dialog = window.report_dialog
     assert dialog is not None
@@ -120,7 +122,7 @@ def test_dropping_files_on_the_window_imports_them(
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     enter = QDragEnterEvent(
-        QPointF(50, 50),
+        QPoint(50, 50),  # QDragEnterEvent takes a QPoint (QDropEvent a QPointF)
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -137,7 +139,7 @@ def test_dropping_files_on_the_window_imports_them(
     )
     with qtbot.waitSignal(window.job_ended, timeout=10_000):
         QApplication.sendEvent(window, drop)
-    assert window.model.total == 1
+    qtbot.waitUntil(lambda: window.model.total == 1)
     assert window.model.hit(0).item.original_name == "dropped.txt"  # type: ignore[union-attr]
     assert window.report_dialog is not None
     window.report_dialog.close()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.index.engine import Snippet
 from xarchive.core.search import Hit, SearchResults
 from xarchive.core.store.items import Item
 from xarchive.gui.models.results import ResultsModel
+from xarchive.gui.search_service import SearchService
 from xarchive.gui.widgets.results_view import ResultsView
 
 TOTAL = 100_000
@@ -47,6 +51,8 @@ class FakeSearcher:
     """The shape of Searcher.search over TOTAL made-up hits; records every call."""
 
     calls: list[tuple[int, int]] = field(default_factory=list)
+    threads: set[int] = field(default_factory=set)
+    closed: bool = False
 
     def search(
         self,
@@ -58,6 +64,7 @@ class FakeSearcher:
         snippets: bool = True,
     ) -> SearchResults:
         self.calls.append((offset, limit))
+        self.threads.add(threading.get_ident())
         end = min(TOTAL, offset + limit)
         hits = tuple(
             Hit(
@@ -70,17 +77,40 @@ class FakeSearcher:
         )
         return SearchResults(query, TOTAL, offset, hits, {"kind": (("document", TOTAL // 5),)})
 
+    def close(self) -> None:
+        self.closed = True
 
-def test_100000_hits_scroll_top_to_bottom_a_page_at_a_time(qtbot: QtBot) -> None:
+
+@pytest.fixture(params=["search thread", "in place"])
+def lazy_model(request: pytest.FixtureRequest) -> Iterator[tuple[ResultsModel, FakeSearcher]]:
+    """The real model over 100 000 made-up hits: read on the app's search thread, or in place."""
     searcher = FakeSearcher()
-    model = ResultsModel(searcher.search, page_size=500)
+    model = ResultsModel(page_size=500)
+    if request.param == "in place":
+        model.set_search_function(searcher.search)
+        yield model, searcher
+        return
+    service = SearchService(lambda: searcher)
+    model.set_service(service)
+    yield model, searcher
+    service.close()
+    assert searcher.closed
+    assert searcher.threads and threading.get_ident() not in searcher.threads
+
+
+def test_100000_hits_scroll_top_to_bottom_a_page_at_a_time(
+    qtbot: QtBot, lazy_model: tuple[ResultsModel, FakeSearcher]
+) -> None:
+    model, searcher = lazy_model
     view = ResultsView()
     qtbot.addWidget(view)
     view.setModel(model)
     view.resize(480, 700)
     view.show()
     qtbot.waitExposed(view)
-    results = model.run("platform")
+    with qtbot.waitSignal(model.searched) as searched:
+        model.run("platform")
+    results = searched.args[0]
     assert results.total == TOTAL
     assert model.rowCount() == 500 and model.canFetchMore()
 
@@ -114,3 +144,30 @@ def test_a_new_query_starts_again_from_the_first_page(qtbot: QtBot) -> None:
     model.run("b")
     assert model.rowCount() == 100 and model.query == "b"
     assert searcher.calls[-1] == (0, 100)
+
+
+def test_a_late_answer_to_an_older_query_is_dropped(qtbot: QtBot) -> None:
+    """Typing fast: only the newest query's rows are shown, whatever order answers arrive in."""
+    release = threading.Event()
+    searcher = FakeSearcher()
+
+    class Slow(FakeSearcher):
+        def search(self, query: str, *args: object, **kwargs: object) -> SearchResults:
+            if query == "slow":
+                release.wait(5)
+            return searcher.search(query, *args, **kwargs)  # type: ignore[arg-type]
+
+    service = SearchService(Slow)
+    model = ResultsModel(page_size=50)
+    model.set_service(service)
+    try:
+        model.run("slow")
+        model.run("fast")
+        release.set()
+        qtbot.waitUntil(lambda: model.query == "fast" and not model.searching)
+        qtbot.wait(100)  # the slow answer, had it not been dropped, would land now
+        assert model.query == "fast" and model.rowCount() == 50
+        assert service.pending == 0
+    finally:
+        release.set()
+        service.close()

@@ -53,10 +53,18 @@ def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
 class Archive:
     """One open archive. Use `Archive.create` or `Archive.open`, then `close()`."""
 
-    def __init__(self, root: Path, conn: sqlite3.Connection, lock: IO[bytes] | None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        conn: sqlite3.Connection,
+        lock: IO[bytes] | None,
+        borrowed: bool = False,
+    ) -> None:
         self.root = root
         self.db = conn
         self._lock = lock
+        # True for a sibling (see `sibling`) of a writable Archive in this process.
+        self._borrowed = borrowed
 
     # -- paths ---------------------------------------------------------------
     @property
@@ -77,7 +85,7 @@ class Archive:
 
     @property
     def writable(self) -> bool:
-        return self._lock is not None
+        return self._lock is not None or self._borrowed
 
     # -- life cycle ------------------------------------------------------------
     @classmethod
@@ -164,6 +172,18 @@ class Archive:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def sibling(self) -> Archive:
+        """Another Archive on this folder, with its own connection, for another thread.
+
+        SQLite connections belong to one thread. The sibling takes no lock: flock
+        would refuse a second open file in the same process. It borrows this
+        object's promise that one process writes, so it is writable exactly when
+        this one is, and is only valid while this one stays open. Inside the
+        process, writers are serialised by SQLite (WAL, BEGIN IMMEDIATE, busy_timeout).
+        """
+        conn = connect(self.db_path, readonly=not self.writable)
+        return Archive(self.root, conn, lock=None, borrowed=self.writable)
 
     # -- database ---------------------------------------------------------------
     def new_connection(self) -> sqlite3.Connection:

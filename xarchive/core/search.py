@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from .archive import Archive
 from .index.engine import FACETS, SearchIndex, Snippet
@@ -19,6 +20,8 @@ class Hit:
     score: float
     rank: int
     snippet: Snippet | None
+    #: The words (as indexed) this hit matched in its text, to mark them in a viewer.
+    terms: frozenset[str] = field(default=frozenset())
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,16 @@ class Searcher:
             if snippets and raw_hit.terms:
                 texts = [p.text for p in item_store.pages(self.archive.db, item.id)]
                 snippet = self.index.snippet(raw_hit.terms, texts)
-            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet))
+            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet, raw_hit.terms))
         return SearchResults(query, raw.total, offset, tuple(hits), raw.facets)
+
+    def day_counts(self, query: str) -> dict[date, int]:
+        """How many items matching `query` fall on each day (published, else captured).
+
+        Read from the index alone, so a timeline of 100 000 hits loads no item.
+        Raises QueryError like `search`.
+        """
+        return self.index.day_counts(query)
 
     def close(self) -> None:
         self.index.close()

@@ -65,6 +65,7 @@ from .messages import (
 )
 from .models.results import ResultsModel
 from .resources import app_icon, icon
+from .search_service import SearchService, archive_searcher
 from .session import ArchiveSession, item_count
 from .views.item import ItemViewer
 from .widgets.info_bar import InfoBar
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.progress_dialog: JobProgressDialog | None = None
         self.report_dialog: ImportReportDialog | None = None
         self.last_results: SearchResults | None = None
+        self.search_service: SearchService | None = None
         self.menu_actions: list[tuple[str, QAction]] = []
         self._docks_sized = False
 
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
         self.info_bar = InfoBar(self)
 
         self.model = ResultsModel()
+        self.model.searched.connect(self._search_done)
+        self.model.failed.connect(self._search_failed)
         self.results = ResultsView(self)
         self.results.setModel(self.model)
         self.results.selectionModel().currentChanged.connect(self._current_changed)
@@ -433,7 +437,8 @@ class MainWindow(QMainWindow):
     def _set_session(self, session: ArchiveSession) -> None:
         self.close_archive()
         self.session = session
-        self.model.set_search_function(session.search)
+        self.search_service = SearchService(archive_searcher(session.root), self)
+        self.model.set_service(self.search_service)
         self.settings.add_recent(session.root)
         self.setWindowTitle(f"{session.name} — xarchive")
         self.saved.set_searches(cfg.saved_searches(session.archive), session.writable)
@@ -454,7 +459,11 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.viewer.clear()
-        self.model.set_search_function(None)
+        self.model.set_service(None)
+        if self.search_service is not None:
+            self.search_service.close()
+            self.search_service.deleteLater()
+            self.search_service = None
         self.session.close()
         self.session = None
         self.info_bar.hide()
@@ -569,25 +578,39 @@ class MainWindow(QMainWindow):
 
     # == searching ==========================================================================
     def run_search(self) -> None:
-        """Run the search bar's query; show results, counts, facets, or why it cannot run."""
+        """Run the search bar's query on the search thread; `_search_done` or
+        `_search_failed` show the results, counts and facets, or why it cannot run."""
         if self.session is None:
             return
         text = self.search_bar.text
         try:
             self.session.check_query(text)  # so that error positions refer to what was typed
-            results = self.model.run(self.search_bar.query(), self.search_bar.sort)
-        except QueryError as exc:
+            self.model.run(self.search_bar.query(), self.search_bar.sort)
+        except (QueryError, IndexUnavailable) as exc:
+            self._search_failed(exc)
+            return
+        self.search_bar.show_busy(True)
+
+    def _search_failed(self, exc: BaseException) -> None:
+        self.search_bar.show_busy(False)
+        if isinstance(exc, QueryError):
             self.search_bar.show_error(str(exc))
             self.search_bar.show_count(None)
-            self.search_finished.emit(None)
-            return
-        except IndexUnavailable:
+        elif isinstance(exc, IndexUnavailable):
             self.model.clear()
             self.search_bar.show_count(None)
             self._check_index(ask=False)
             self._show_empty("Searching is off until the search index is rebuilt.")
-            self.search_finished.emit(None)
-            return
+        else:
+            self.model.clear()
+            self.search_bar.show_count(None)
+            self._show_empty("The search failed. Search again (F5).")
+            self._tell(job_problem("Searching", exc))
+        self.search_finished.emit(None)
+
+    def _search_done(self, results: SearchResults) -> None:
+        text = self.search_bar.text
+        self.search_bar.show_busy(False)
         self.last_results = results
         self.search_bar.show_error("")
         self.search_bar.show_count(results.total)
@@ -636,11 +659,7 @@ class MainWindow(QMainWindow):
         if hit is None or self.session is None:
             return
         try:
-            terms = self.session.hit_terms(self.model.query, self.model.sort, hit.item.id, hit.rank)
-        except (QueryError, IndexUnavailable):
-            terms = frozenset()  # the item is still worth showing, unmarked
-        try:
-            self.viewer.show_item(self.session, hit.item.id, terms, hit.snippet)
+            self.viewer.show_item(self.session, hit.item.id, hit.terms, hit.snippet)
         except ItemNotFound:
             self.viewer.clear("This item is no longer in the archive. Search again (F5).")
 
@@ -671,13 +690,17 @@ class MainWindow(QMainWindow):
 
     # == timeline ===========================================================================
     def _refresh_timeline(self) -> None:
-        if self.session is None or not self.timeline.stale:
+        if self.session is None or self.search_service is None or not self.timeline.stale:
             return
-        try:
-            days = self.session.hit_dates(self.model.query)
-        except (QueryError, IndexUnavailable):
-            days = []
-        self.timeline.set_days(days)
+        query = self.model.query
+        self.timeline.stale = False
+
+        def answer(days: Any, error: BaseException | None) -> None:
+            if error is not None:
+                log.info("timeline of %r: %s", query, error)
+            self.timeline.set_days(days if error is None else {})
+
+        self.search_service.call(lambda source: source.day_counts(query), answer)
 
     def _timeline_range(self, first: date, last: date) -> None:
         value = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
@@ -772,6 +795,8 @@ class MainWindow(QMainWindow):
             # The rebuild swaps the index folder; stop reading the old one first.
             self.session.searcher.close()
             self.session.searcher = None
+        if self.search_service is not None:
+            self.search_service.reset(wait=True)
         self.model.clear()
 
         def run(archive: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> int:
@@ -814,6 +839,8 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.session.open_searcher()
+        if self.search_service is not None:
+            self.search_service.reset()
         self._check_index(ask=False)
         self._update_status()
         self.run_search()

@@ -97,44 +97,11 @@ class ArchiveSession:
         return self.searcher.search(query, offset, limit, sort, facets, snippets)
 
     def check_query(self, query: str) -> None:
-        """Raise QueryError if `query` does not parse (nothing is searched)."""
-        if self.searcher is not None:
-            self.searcher.index.parse(query)
-
-    def hit_dates(self, query: str) -> list[date]:
-        """The date (published, else captured) of every item matching `query`.
-
-        Raises QueryError / IndexUnavailable like `search`.
-        """
+        """Raise QueryError if `query` does not parse (nothing is searched), or
+        IndexUnavailable when there is no usable index."""
         if self.searcher is None:
             raise IndexUnavailable(self.index_problem or "the search index is not open")
-        raw = self.searcher.index.search(query, offset=0, limit=0, facets=False)
-        ids = [h.item_id for h in raw.hits]
-        result = []
-        for item in item_store.items(self.archive.db, ids):
-            day = parse_day(item.published_at or item.captured_at)
-            if day is not None:
-                result.append(day)
-        return result
-
-    def hit_terms(self, query: str, sort: str, item_id: int, rank: int) -> frozenset[str]:
-        """The words (as indexed) that item `item_id`, hit number `rank` of `query`, matched.
-
-        Searcher's hits do not carry them, so the hit is looked up again at its
-        rank; if the index changed meanwhile, the words are found among all hits.
-        Raises QueryError / IndexUnavailable like `search`.
-        """
-        if self.searcher is None or query.strip() in ("", "*"):
-            return frozenset()
-        index = self.searcher.index
-        raw = index.search(query, offset=rank, limit=1, sort=sort, facets=False)
-        for hit in raw.hits:
-            if hit.item_id == item_id:
-                return hit.terms
-        for hit in index.search(query, offset=0, limit=0, sort=sort, facets=False).hits:
-            if hit.item_id == item_id:
-                return hit.terms
-        return frozenset()
+        self.searcher.index.parse(query)
 
     def matching_pages(self, terms: frozenset[str], item_id: int) -> list[PageHit]:
         """The pages of an item where any of `terms` occurs, with a passage of each."""

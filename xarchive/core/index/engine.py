@@ -7,6 +7,7 @@ import re
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,23 @@ class SearchIndex:
                         )
                     )
         return RawResults(total, hits, facet_counts)
+
+    def day_counts(self, text: str) -> dict[date, int]:
+        """Hits of `text` per calendar day of their `date` field (undated ones left out)."""
+        query = self.parse(text)
+        counts: dict[date, int] = {}
+        with self._ix.searcher() as searcher:
+            results = searcher.search(
+                query,
+                limit=1,
+                groupedby={"day": sorting.FieldFacet("date")},
+                maptype=sorting.Count,
+            )
+            for key, count in results.groups("day").items():
+                if isinstance(key, datetime):
+                    day = key.date()
+                    counts[day] = counts.get(day, 0) + int(count)
+        return counts
 
     def snippet(
         self, terms: frozenset[str], pages: Sequence[str], max_chars: int = 220

@@ -8,6 +8,7 @@ events years apart stay readable side by side.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -61,11 +62,14 @@ class Slot:
         return self.end - timedelta(days=1)
 
 
-def histogram(days: list[date], bucket: str) -> list[Slot]:
-    """Buckets from the first to the last day, long empty runs merged into gap slots."""
+def histogram(days: Mapping[date, int], bucket: str) -> list[Slot]:
+    """Buckets from the first to the last day (`days`: items per day), long empty runs
+    merged into gap slots."""
     if not days:
         return []
-    counts = Counter(bucket_start(d, bucket) for d in days)
+    counts: Counter[date] = Counter()
+    for day, count in days.items():
+        counts[bucket_start(day, bucket)] += count
     start, last = min(counts), max(counts)
     slots: list[Slot] = []
     empty: list[Slot] = []
@@ -117,7 +121,7 @@ class TimelineChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(600, 160)
 
-    def set_data(self, days: list[date], bucket: str) -> None:
+    def set_data(self, days: Mapping[date, int], bucket: str) -> None:
         self.bucket = bucket
         self.slots = histogram(days, bucket)
         self._press = self._drag_to = self._hover = None
@@ -298,7 +302,7 @@ class TimelineDock(QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.chart, 1)
         self.setWidget(body)
-        self._days: list[date] = []
+        self._days: dict[date, int] = {}
         self.stale = True
 
     @property
@@ -310,14 +314,16 @@ class TimelineDock(QDockWidget):
         if index >= 0:
             self.bucket_box.setCurrentIndex(index)
 
-    def set_days(self, days: list[date]) -> None:
-        self._days = days
+    def set_days(self, days: Mapping[date, int]) -> None:
+        """Show `days` (items per day)."""
+        self._days = dict(days)
         self.stale = False
-        self.chart.set_data(days, self.bucket)
+        self.chart.set_data(self._days, self.bucket)
         if days:
             first, last = min(days), max(days)
+            total = sum(days.values())
             self.summary.setText(
-                f"{len(days):,} dated item{'s' if len(days) != 1 else ''}, "
+                f"{total:,} dated item{'s' if total != 1 else ''}, "
                 f"{format_day(first.isoformat())} – {format_day(last.isoformat())}"
             )
         else:

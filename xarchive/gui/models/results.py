@@ -3,6 +3,8 @@
 Only the rows a view has scrolled to are fetched (`canFetchMore`/`fetchMore`),
 a page at a time, so a query matching 100 000 items costs one page of work
 until the user scrolls. The total and the facet counts come with the first page.
+In the app the pages are read on the search thread (`SearchService`) and arrive
+as signals, so neither typing nor scrolling waits for the disk.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ...core.errors import XArchiveError
 from ...core.search import Hit, SearchResults
 from ..filters import KIND_TITLES, format_day
 from ..resources import kind_icon
+from ..search_service import SearchService
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +53,16 @@ class ResultsModel(QAbstractTableModel):
     searched = Signal(object)
     #: Rows were appended by fetchMore (how many rows there are now).
     fetched = Signal(int)
+    #: A new query failed on the search thread: the exception (QueryError, IndexUnavailable…).
+    failed = Signal(object)
 
     def __init__(self, search: SearchFunction | None = None, page_size: int = PAGE_SIZE) -> None:
         super().__init__()
         self._search = search
+        self._service: SearchService | None = None
+        self._generation = 0  # bumped by each new query: late answers to older ones are dropped
+        self._fetching = False
+        self._awaiting_first = False
         self.page_size = page_size
         self._hits: list[Hit] = []
         self._total = 0
@@ -64,15 +73,55 @@ class ResultsModel(QAbstractTableModel):
 
     # -- running queries ---------------------------------------------------------------
     def set_search_function(self, search: SearchFunction | None) -> None:
-        self._search = search
+        """Search synchronously with `search` (a stand-in index, tests)."""
+        self._search, self._service = search, None
         self.clear()
 
-    def run(self, query: str, sort: str = "relevance") -> SearchResults:
-        """Search anew and show the first page. Raises QueryError / IndexUnavailable
-        (the model is left unchanged then)."""
-        if self._search is None:
+    def set_service(self, service: SearchService | None) -> None:
+        """Search on `service`'s worker thread (the app)."""
+        self._service, self._search = service, None
+        self.clear()
+
+    @property
+    def searching(self) -> bool:
+        """True while a new query's first page is on its way."""
+        return self._awaiting_first
+
+    def run(self, query: str, sort: str = "relevance") -> SearchResults | None:
+        """Search anew and show the first page.
+
+        With a search function the page is there on return (and returned); errors
+        (QueryError, IndexUnavailable) are raised, the model left unchanged. With a
+        service, the page arrives later: `searched` or `failed` tells when.
+        """
+        if self._search is None and self._service is None:
             raise XArchiveError("no archive is open")
-        results = self._search(query, offset=0, limit=self.page_size, sort=sort, facets=True)
+        if self._service is not None:
+            self._service.supersede()
+        self._generation += 1
+        generation = self._generation
+        self._fetching = False
+        self._awaiting_first = True
+        outcome: list[SearchResults | BaseException] = []
+
+        def answer(results: Any, error: BaseException | None) -> None:
+            if generation != self._generation:
+                return
+            self._awaiting_first = False
+            if error is not None:
+                outcome.append(error)
+                if self._service is not None:
+                    self.failed.emit(error)
+                return
+            outcome.append(results)
+            self._show_first(query, sort, results)
+
+        self._request(query, 0, sort, True, answer)
+        if outcome and isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0] if outcome else None
+
+    def _show_first(self, query: str, sort: str, results: SearchResults) -> None:
         self.beginResetModel()
         self.query, self.sort = query, sort
         self._hits = list(results.hits)
@@ -80,9 +129,35 @@ class ResultsModel(QAbstractTableModel):
         self.fetch_count = 1
         self.endResetModel()
         self.searched.emit(results)
-        return results
+
+    def _request(
+        self,
+        query: str,
+        offset: int,
+        sort: str,
+        facets: bool,
+        answer: Callable[[Any, BaseException | None], None],
+    ) -> None:
+        limit = self.page_size
+        if self._service is not None:
+            self._service.call(
+                lambda source: source.search(
+                    query, offset=offset, limit=limit, sort=sort, facets=facets
+                ),
+                answer,
+            )
+            return
+        assert self._search is not None
+        try:
+            results = self._search(query, offset=offset, limit=limit, sort=sort, facets=facets)
+        except Exception as exc:
+            answer(None, exc)
+        else:
+            answer(results, None)
 
     def clear(self) -> None:
+        self._generation += 1
+        self._fetching = self._awaiting_first = False
         self.beginResetModel()
         self._hits, self._total, self.query, self.fetch_count = [], 0, "", 0
         self.endResetModel()
@@ -105,18 +180,31 @@ class ResultsModel(QAbstractTableModel):
         return not parent.isValid() and len(self._hits) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._search is None or not self.canFetchMore():
+        """Ask for the next page; rows are appended when it arrives (one page at a time)."""
+        if parent.isValid() or self._fetching or not self.canFetchMore():
+            return
+        if self._search is None and self._service is None:
             return
         offset = len(self._hits)
-        try:
-            page = self._search(
-                self.query, offset=offset, limit=self.page_size, sort=self.sort, facets=False
-            )
-        except Exception:
+        generation = self._generation
+        self._fetching = True
+
+        def answer(page: Any, error: BaseException | None) -> None:
+            if generation != self._generation:
+                return
+            self._fetching = False
+            self._append(offset, page, error)
+
+        self._request(self.query, offset, self.sort, False, answer)
+
+    def _append(self, offset: int, page: SearchResults | None, error: BaseException | None) -> None:
+        if error is not None or page is None:
             # The index changed under us (a rebuild, a damaged file): stop here
             # rather than asking again on every scroll; the next search starts afresh.
-            log.exception("fetching results %d… failed", offset)
+            log.error("fetching results %d… failed", offset, exc_info=error)
             self._total = offset
+            return
+        if offset != len(self._hits):
             return
         hits = page.hits[: max(0, self._total - offset)]
         if not hits:

@@ -174,6 +174,11 @@ class SearchBar(QWidget):
         else:
             self.count_label.setText(f"{total:,} item" + ("" if total == 1 else "s"))
 
+    def show_busy(self, busy: bool) -> None:
+        """Say a search is running (the count follows when it is done)."""
+        if busy:
+            self.count_label.setText("Searching…")
+
     def show_error(self, message: str) -> None:
         """Show why the query does not parse; mark the field. '' clears it."""
         self.field.setProperty("invalid", bool(message))
