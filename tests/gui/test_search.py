@@ -154,3 +154,30 @@ def test_find_shortcut_focuses_the_search_field(qtbot: QtBot, opened: MainWindow
     assert opened.search_bar.field.hasFocus() or opened.focusWidget() is opened.search_bar.field
     keys = [s.toString() for s in opened.find_action.shortcuts()]
     assert keys == ["Ctrl+L", "Ctrl+F"]
+
+
+def test_post_facets_account_hashtag_and_mention(qtbot: QtBot, opened: MainWindow) -> None:
+    accounts = {i.text(0): i for i in opened.facets.value_items("account")}
+    assert "@demo_reporter" in accounts
+    count = int(accounts["@demo_reporter"].text(1))
+    assert 0 < count < 99
+    with qtbot.waitSignal(opened.search_finished):
+        opened.facets.tree.itemClicked.emit(accounts["@demo_reporter"], 0)
+    assert opened.search_bar.query() == "account:demo_reporter"
+    assert opened.model.total == count
+    assert [c.text() for c in opened.search_bar.chip_buttons()] == ["Account: @demo_reporter"]
+    hashtags = [i.text(0) for i in opened.facets.value_items("hashtag")]
+    assert hashtags and all(h.startswith("#") for h in hashtags)
+
+
+def test_a_facet_with_many_values_shows_the_top_ones_and_more_on_request(
+    opened: MainWindow,
+) -> None:
+    many = tuple((f"tag{n:03}", 200 - n) for n in range(40))
+    opened.facets.show_facets({"hashtag": many}, [Filter("hashtag", "tag035")])
+    rows = [i.text(0) for i in opened.facets.value_items("hashtag")]
+    assert rows[:10] == [f"#tag{n:03}" for n in range(10)]
+    assert "#tag035" in rows  # an active filter is never hidden
+    assert rows[-1] == "Show all (29 more)…"
+    opened.facets.tree.itemClicked.emit(opened.facets.value_items("hashtag")[-1], 0)
+    assert len(opened.facets.value_items("hashtag")) == 40

@@ -19,7 +19,7 @@ _SAFE_VALUE = re.compile(r"[\w.@+-]+\Z")
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    facet: str  # a core facet name (kind, tag, month, author, language, source) or "date"
+    facet: str  # a core facet name (xarchive.core.index.engine.FACETS) or "date"
     value: str
 
     @property
@@ -42,6 +42,9 @@ FACET_TITLES = {
     "author": "Author",
     "language": "Language",
     "source": "Source",
+    "account": "Account",
+    "hashtag": "Hashtag",
+    "mention": "Mentions",
     "date": "Dates",
 }
 
@@ -83,6 +86,10 @@ def facet_value_label(f: Filter) -> str:
             return date(year, month, 1).strftime("%B %Y")
         except ValueError:
             return f.value
+    if f.facet in ("account", "mention"):
+        return "@" + f.value
+    if f.facet == "hashtag":
+        return "#" + f.value
     if f.facet == "date":
         start, _, end = f.value.partition("..")
         return f"{format_day(start)} – {format_day(end)}" if end else format_day(start)

@@ -9,6 +9,7 @@ app icon, the kind tiles) are drawn as they are.
 from __future__ import annotations
 
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -20,11 +21,19 @@ KINDS = ("document", "image", "article", "post", "text")
 
 
 def resources_dir() -> Path:
-    """`resources/` beside the package ($XARCHIVE_RESOURCES overrides, for packagers)."""
+    """`resources/`: beside the package in a clone, under <prefix>/share/xarchive when
+    installed from a wheel ($XARCHIVE_RESOURCES overrides, for packagers)."""
     override = os.environ.get("XARCHIVE_RESOURCES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources"
+    beside = Path(__file__).resolve().parents[2] / "resources"
+    if (beside / "icons").is_dir():
+        return beside
+    for prefix in (sys.prefix, sys.base_prefix, "/usr/local", "/usr"):
+        installed = Path(prefix) / "share" / "xarchive" / "resources"
+        if (installed / "icons").is_dir():
+            return installed
+    return beside
 
 
 @cache
@@ -101,4 +110,4 @@ def kind_icon(kind: str) -> QIcon:
 
 
 def app_icon() -> QIcon:
-    return color_icon("app")
+    return color_icon("org.xarchive.xarchive")  # the name the .desktop file uses

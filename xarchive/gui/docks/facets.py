@@ -1,6 +1,9 @@
-"""Facets: kind, tag, month, author, language, source — with counts for the current query.
+"""Facets: kind, month, author, account, hashtag, mention, language, source, tag —
+with counts for the current query.
 
-Clicking a value narrows the search to it (a filter chip in the search bar).
+Clicking a value narrows the search to it (a filter chip in the search bar). A
+facet with many values (hashtags of 100 000 posts) shows the most frequent ones
+and a "Show all" row; the active filters are always shown.
 """
 
 from __future__ import annotations
@@ -11,16 +14,25 @@ from PySide6.QtWidgets import QDockWidget, QHeaderView, QTreeWidget, QTreeWidget
 from ..filters import FACET_TITLES, Filter, facet_value_label
 from ..resources import icon, kind_icon
 
-FACET_ORDER = ("kind", "month", "author", "language", "source", "tag")
+FACET_ORDER = (
+    "kind", "month", "author", "account", "hashtag", "mention", "language", "source", "tag",
+)  # fmt: skip
 FACET_ICONS = {
     "kind": "kind",
     "month": "calendar",
     "author": "person",
+    "account": "at",
+    "hashtag": "hash",
+    "mention": "mention",
     "language": "language",
     "source": "globe",
     "tag": "tag",
 }
 FilterRole = Qt.ItemDataRole.UserRole + 1
+#: Values shown per facet until the user asks for all of them.
+TOP_VALUES = 10
+#: Marks the "Show all" row of a facet (its data is the facet's name).
+ShowAllRole = Qt.ItemDataRole.UserRole + 2
 
 
 class FacetsDock(QDockWidget):
@@ -44,6 +56,8 @@ class FacetsDock(QDockWidget):
         self.tree.setToolTip("Click a value to narrow the search to it")
         self.setWidget(self.tree)
         self._collapsed: set[str] = set()
+        self._show_all: set[str] = set()
+        self._last: tuple[dict[str, tuple[tuple[str, int], ...]], list[Filter]] = ({}, [])
         self.tree.itemCollapsed.connect(lambda it: self._collapsed.add(str(it.data(0, FilterRole))))
         self.tree.itemExpanded.connect(
             lambda it: self._collapsed.discard(str(it.data(0, FilterRole)))
@@ -53,6 +67,8 @@ class FacetsDock(QDockWidget):
         self, facets: dict[str, tuple[tuple[str, int], ...]], active: list[Filter]
     ) -> None:
         """Replace the counts with those of the current query; active filters are checked."""
+        self._last = (facets, list(active))
+        scroll = self.tree.verticalScrollBar().value()
         self.tree.clear()
         for name in FACET_ORDER:
             values = facets.get(name, ())
@@ -67,6 +83,11 @@ class FacetsDock(QDockWidget):
             group.setFont(0, font)
             if name == "month":  # newest first reads like a timeline
                 values = tuple(sorted(values, key=lambda kv: kv[0], reverse=True))
+            hidden = 0
+            if name not in self._show_all and len(values) > TOP_VALUES + 1:
+                shown = {Filter(name, v) for v, _ in values[:TOP_VALUES]}
+                kept = tuple(kv for kv in values if Filter(name, kv[0]) in shown | set(active))
+                hidden, values = len(values) - len(kept), kept
             for value, count in values:
                 f = Filter(name, value)
                 child = QTreeWidgetItem([facet_value_label(f), f"{count:,}"])
@@ -82,8 +103,17 @@ class FacetsDock(QDockWidget):
                     font.setBold(True)
                     child.setFont(0, font)
                 group.addChild(child)
+            if hidden:
+                more = QTreeWidgetItem([f"Show all ({hidden:,} more)…", ""])
+                more.setData(0, ShowAllRole, name)
+                more.setToolTip(0, f"List every {FACET_TITLES.get(name, name).lower()}")
+                font = more.font(0)
+                font.setItalic(True)
+                more.setFont(0, font)
+                group.addChild(more)
             self.tree.addTopLevelItem(group)
             group.setExpanded(name not in self._collapsed)
+        self.tree.verticalScrollBar().setValue(scroll)
 
     def value_items(self, facet: str) -> list[QTreeWidgetItem]:
         """The rows of one facet (for tests and keyboard users)."""
@@ -97,3 +127,8 @@ class FacetsDock(QDockWidget):
         f = item.data(0, Qt.ItemDataRole.UserRole)
         if isinstance(f, Filter):
             self.facet_chosen.emit(f)
+            return
+        facet = item.data(0, ShowAllRole)
+        if isinstance(facet, str) and facet:
+            self._show_all.add(facet)
+            self.show_facets(*self._last)
