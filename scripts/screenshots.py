@@ -123,7 +123,8 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
 
     def search(text: str, *filters: Filter) -> None:
         window.search_bar.set_query(text, list(filters))
-        settle()
+        window.search_bar.search_now()
+        settle(lambda: not window.model.searching)
 
     def open_row(row: int) -> None:
         window.results.setCurrentIndex(window.model.index(row, 0))
