@@ -815,6 +815,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="delete the links to and from it, or keep them orphaned")  # fmt: skip
     archive_option(p)
     p.set_defaults(func=cmd_delete)
+
+    # Commands kept in their own modules (imported here: they import from this one).
+    from . import cli_bundles, cli_suggest
+
+    cli_bundles.add_commands(sub, archive_option)
+    cli_suggest.add_commands(sub, archive_option)
     return parser
 
 

@@ -89,6 +89,29 @@ def test_an_older_schema_is_migrated_on_open(tmp_path: Path) -> None:
         assert migrations.schema_version(archive.db) == migrations.LATEST
 
 
+def test_an_older_schema_is_upgraded_for_a_reader_too(tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    root.mkdir()
+    sqlite3.connect(root / "archive.sqlite").close()  # an archive before any migration
+    with Archive.open(root, readonly=True) as archive:  # e.g. `xarchive export` after an update
+        assert migrations.schema_version(archive.db) == migrations.LATEST
+        assert not archive.writable
+
+
+def test_an_older_schema_in_use_by_a_writer_is_refused_to_a_reader(tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    root.mkdir()
+    sqlite3.connect(root / "archive.sqlite").close()
+    with Archive.open(root) as writer:  # migrates; now make it look old again
+        writer.db.execute("PRAGMA user_version = 1")
+        with pytest.raises(ArchiveLocked, match="needs a schema upgrade"):
+            Archive.open(root, readonly=True)
+        writer.db.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+        with pytest.raises(ArchiveTooNew):  # newer than this xarchive: refused, not touched
+            Archive.open(root, readonly=True)
+        writer.db.execute(f"PRAGMA user_version = {migrations.LATEST}")
+
+
 def test_settings_and_audit_log_persist(tmp_path: Path) -> None:
     root = tmp_path / "a"
     with Archive.create(root) as archive, archive.transaction():

@@ -134,12 +134,15 @@ class Archive:
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 if readonly:
-                    migrations_needed = migrations.schema_version(conn) != migrations.LATEST
-                    if migrations_needed:
+                    version = migrations.schema_version(conn)
+                    if version > migrations.LATEST:
+                        migrations.migrate(conn)  # raises ArchiveTooNew, changing nothing
+                    if version < migrations.LATEST:
+                        # Written by an older xarchive: upgrade it first (briefly
+                        # taking the lock), then read the upgraded database.
                         conn.close()
-                        raise ArchiveNotFound(
-                            f"{root} needs a schema upgrade; open it once for writing first"
-                        )
+                        _upgrade(root, db_path)
+                        conn = connect(db_path, readonly=True)
                 else:
                     migrations.migrate(conn)
                     runs.mark_interrupted_runs(conn)
@@ -234,6 +237,25 @@ def _login_name() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return "unknown"
+
+
+def _upgrade(root: Path, db_path: Path) -> None:
+    """Apply pending migrations for a reader: needs the write lock for a moment."""
+    try:
+        lock = _acquire_lock(root / LOCK_NAME)
+    except ArchiveLocked as exc:
+        raise ArchiveLocked(
+            f"{root} was written by an older xarchive and needs a schema upgrade, but "
+            "another xarchive process is using it; close it there and try again"
+        ) from exc
+    try:
+        conn = connect(db_path)
+        try:
+            migrations.migrate(conn)
+        finally:
+            conn.close()
+    finally:
+        lock.close()
 
 
 def _acquire_lock(path: Path) -> IO[bytes]:

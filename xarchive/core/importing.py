@@ -69,6 +69,7 @@ from .posts.threads import link_post
 from .store import items as item_store
 from .store import posts as post_store
 from .store import runs
+from .suggest import after_import as suggest_after_import
 
 log = logging.getLogger(__name__)
 
@@ -553,6 +554,8 @@ class _Importer:
         if new_ids:
             # re-attach annotations kept from a deleted item; carry them to new versions
             on_items_imported(self.archive, new_ids, self.index)
+            # suggested links (screenshot shows post, cites, near-duplicates); never raises
+            suggest_after_import(self.archive, new_ids)
         self.last_flush = time.monotonic()
 
     def _insert(self, conn: sqlite3.Connection, pending: _Pending, now: str) -> int:

@@ -270,6 +270,55 @@ MIGRATIONS: dict[int, str] = {
     ) WITHOUT ROWID;
     CREATE INDEX post_media_item ON post_media(media_item_id);
     """,
+    # Suggested links (core/suggest/): "this screenshot shows that post", "this post
+    # cites that article", "these two tell the same story". A suggestion is offered
+    # until accepted (then it is a link, made through Annotations.link) or dismissed
+    # (then never offered again: the row stays, unique per source, target, relation).
+    # The other tables are what the detectors remember of each item so that new
+    # items are compared with the archive without reading it all again: the items
+    # scanned, the URLs each has or mentions, and MinHash LSH band buckets. They are
+    # caches: `xarchive suggestions recompute` rebuilds them. ON DELETE CASCADE: a
+    # deleted item takes its suggestions and cache rows with it.
+    4: """
+    CREATE TABLE suggestions (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        source_id    INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        target_id    INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        relation     TEXT NOT NULL CHECK (relation != ''),
+        score        REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+        reason       TEXT NOT NULL,                -- for a person: why
+        detector     TEXT NOT NULL,                -- 'screenshot', 'cites', 'near-duplicate'
+        status       TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'accepted', 'dismissed')),
+        link_uid     TEXT NOT NULL DEFAULT '',     -- the link made when accepted
+        created_at   TEXT NOT NULL,
+        decided_at   TEXT NOT NULL DEFAULT '',
+        decided_by   TEXT NOT NULL DEFAULT '',
+        CHECK (source_id != target_id),
+        UNIQUE (source_id, target_id, relation)
+    );
+    CREATE INDEX suggestions_target ON suggestions(target_id);
+    CREATE INDEX suggestions_status ON suggestions(status);
+    CREATE TABLE suggest_scanned (
+        item_id     INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL,
+        scanned_at  TEXT NOT NULL
+    );
+    CREATE TABLE suggest_urls (
+        url      TEXT NOT NULL,                    -- normalised (suggest/urls.py)
+        role     TEXT NOT NULL CHECK (role IN ('self', 'mentions')),
+        item_id  INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        PRIMARY KEY (url, role, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX suggest_urls_item ON suggest_urls(item_id);
+    CREATE TABLE suggest_bands (
+        band     INTEGER NOT NULL,
+        bucket   INTEGER NOT NULL,
+        item_id  INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, bucket, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX suggest_bands_item ON suggest_bands(item_id);
+    """,
 }
 
 LATEST = max(MIGRATIONS)

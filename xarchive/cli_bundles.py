@@ -1,0 +1,213 @@
+"""CLI commands for bundles (registered by xarchive.cli.build_parser).
+
+xarchive export (QUERY | --tag T | --ids 1,2) --out FILE [--folder|--zip] [--no-context]
+                [--no-notes] [--organization ORG] [--description TEXT]
+xarchive verify-bundle FILE [--json]
+xarchive import-bundle FILE [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_REFUSED = 1
+
+
+def add_commands(
+    sub: argparse._SubParsersAction[Any],
+    archive_option: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Add this module's subcommands to the parser."""
+    p = sub.add_parser(
+        "export",
+        help="export items as a bundle (a BagIt bag with an offline report)",
+        description="Export a search's hits, a tag's items or chosen items as a BagIt bundle: "
+        "the originals, their metadata, annotations as W3C JSON-LD and a static HTML report.",
+    )
+    p.add_argument("query", nargs="?", help="a search query ('*' for everything)")
+    p.add_argument("--tag", help="export the items with this tag")
+    p.add_argument("--ids", action="append", metavar="1,2,…", help="export these item ids")
+    p.add_argument(
+        "--out",
+        "-o",
+        required=True,
+        metavar="FILE",
+        help="the bundle to write: NAME.zip for a zip, any other name for a folder",
+    )
+    form = p.add_mutually_exclusive_group()
+    form.add_argument(
+        "--zip",
+        dest="zipped",
+        action="store_const",
+        const=True,
+        help="write a zip (the default when FILE ends in .zip)",
+    )
+    form.add_argument(
+        "--folder",
+        dest="zipped",
+        action="store_const",
+        const=False,
+        help="write a folder (the default otherwise)",
+    )
+    p.add_argument(
+        "--no-context",
+        action="store_true",
+        help="leave out linked items that are not in the selection",
+    )
+    p.add_argument(
+        "--no-notes",
+        action="store_true",
+        help="leave out the notes (on items, highlights, regions and links)",
+    )
+    p.add_argument(
+        "--organization",
+        metavar="ORG",
+        help="Source-Organization (default: the archive's bundle_organization)",
+    )
+    p.add_argument(
+        "--description",
+        metavar="TEXT",
+        help="External-Description (default: the archive's bundle_description)",
+    )
+    archive_option(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("verify-bundle", help="check every checksum of a bundle")
+    p.add_argument("bundle", metavar="FILE", help="a bundle: a .zip or a folder")
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.set_defaults(func=cmd_verify_bundle)
+
+    p = sub.add_parser("import-bundle", help="verify a bundle and merge it into the archive")
+    p.add_argument("bundle", metavar="FILE", help="a bundle: a .zip or a folder")
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    archive_option(p)
+    p.set_defaults(func=cmd_import_bundle)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, EXIT_USAGE, ProgressBar, _archive_path, _cancel_on_interrupt
+    from .core.archive import Archive
+    from .core.bundles import (
+        ExportOptions,
+        default_zipped,
+        export_bundle,
+        export_ids,
+        select_items,
+    )
+
+    chosen = [x for x in (args.query, args.tag, args.ids) if x is not None]
+    if len(chosen) != 1:
+        print("xarchive: error: give exactly one of: a QUERY, --tag or --ids", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        ids = export_ids(args.ids) if args.ids is not None else None
+    except ValueError as exc:
+        print(f"xarchive: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    options = ExportOptions(
+        zipped=default_zipped(out) if args.zipped is None else args.zipped,
+        notes=not args.no_notes,
+        organization=args.organization,
+        description=args.description,
+    )
+    bar = ProgressBar()
+    cancel = _cancel_on_interrupt()
+    with Archive.open(_archive_path(args), readonly=True) as archive:
+        selection = select_items(
+            archive, query=args.query, tag=args.tag, ids=ids, context=not args.no_context
+        )
+        try:
+            report = export_bundle(archive, selection, out, options, bar, cancel)
+        finally:
+            bar.finish()
+    context = f" and {report.context} linked for context" if report.context else ""
+    print(
+        f"Exported {report.items} items{context} to {report.path} "
+        f"({report.files} files, {report.bytes} bytes, {report.annotations} annotations, "
+        f"notes {'included' if options.notes else 'left out'}) in {report.seconds:.1f} s."
+    )
+    return EXIT_OK
+
+
+def cmd_verify_bundle(args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, ProgressBar, _cancel_on_interrupt
+    from .core.bundles import BundleRejected, verify_bundle
+
+    bar = ProgressBar()
+    cancel = _cancel_on_interrupt()
+    try:
+        try:
+            check = verify_bundle(Path(args.bundle), bar, cancel)
+        finally:
+            bar.finish()
+    except BundleRejected as exc:
+        if args.json:
+            print(json.dumps({"bundle": exc.bundle, "ok": False, "refused": exc.problems},
+                             ensure_ascii=False, indent=2))  # fmt: skip
+        _print_refusal(exc)
+        return EXIT_REFUSED
+    if args.json:
+        print(json.dumps(check.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in check.problems():
+            print(line)
+    if not check.ok:
+        print(f"The bundle ‘{check.bundle}’ FAILED verification: {len(check.problems())} "
+              "problem(s).", file=sys.stderr)  # fmt: skip
+        return EXIT_REFUSED
+    print(f"The bundle ‘{check.bundle}’ is intact: {check.files} files, {check.bytes} bytes, "
+          "every SHA-256 and the Payload-Oxum match.", file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_import_bundle(args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, ProgressBar, _archive_path, _cancel_on_interrupt
+    from .core.archive import Archive
+    from .core.bundles import BundleRejected, import_bundle
+
+    bar = ProgressBar()
+    cancel = _cancel_on_interrupt()
+    with Archive.open(_archive_path(args)) as archive:
+        try:
+            try:
+                report = import_bundle(archive, Path(args.bundle), bar, cancel)
+            finally:
+                bar.finish()
+        except BundleRejected as exc:
+            if args.json:
+                print(json.dumps({"bundle": exc.bundle, "ok": False, "refused": exc.problems},
+                                 ensure_ascii=False, indent=2))  # fmt: skip
+            _print_refusal(exc, imported=True)
+            return EXIT_REFUSED
+    by = f", exported by {report.exported_by}" if report.exported_by else ""
+    on = f" on {report.exported_at}" if report.exported_at else ""
+    where = f" from ‘{report.source_archive}’" if report.source_archive else ""
+    print(
+        f"Imported the bundle ‘{report.bundle}’{where}{by}{on} (run #{report.run_id}): "
+        f"{len(report.added)} new items, {len(report.merged)} already here (provenance added), "
+        f"{report.annotations} new annotations, tags and links, in {report.seconds:.1f} s."
+    )
+    if report.unindexed:
+        print("xarchive: warning: the search index could not be updated; run "
+              "`xarchive reindex`", file=sys.stderr)  # fmt: skip
+    if args.json:
+        print(json.dumps({
+            "bundle": report.bundle, "ok": True, "run_id": report.run_id,
+            "added": report.added, "merged": report.merged,
+            "annotations": report.annotations, "exported_by": report.exported_by,
+            "exported_at": report.exported_at, "source_archive": report.source_archive,
+        }, ensure_ascii=False, indent=2))  # fmt: skip
+    return EXIT_OK
+
+
+def _print_refusal(exc: Any, imported: bool = False) -> None:
+    tail = "; nothing was imported" if imported else ""
+    print(f"xarchive: error: the bundle ‘{exc.bundle}’ was refused{tail}:", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)

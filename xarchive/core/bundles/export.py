@@ -1,0 +1,334 @@
+"""Exporting a selection of items as a bundle: a BagIt bag, zipped or as a folder.
+
+The bag is written under a temporary name beside the final one (".NAME.partial-…")
+and renamed only when complete, so a cancelled or failed export leaves nothing
+behind and never a partial file under the name asked for. Each original is
+hashed as it is copied: an original that no longer matches its SHA-256 stops
+the export (run `xarchive verify`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from ... import __version__
+from .. import blobs
+from ..annotate import w3c
+from ..archive import Archive, utc_now
+from ..errors import XArchiveError
+from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
+from ..store import annotations as annotation_store
+from ..store import items as item_store
+from ..store.annotations import Annotation, Link
+from . import layout, metadata, report
+from .selection import Selection
+
+CHUNK = 1 << 20
+#: Already compressed: stored in a zip as they are.
+_STORED_TYPES = ("image/", "application/pdf", "application/zip", "video/", "audio/")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    zipped: bool = True
+    #: False: leave out notes — on items, highlights, regions and links — but keep
+    #: the highlights, regions, tags and links themselves (evidence without private notes).
+    notes: bool = True
+    organization: str | None = None  # None: the archive's setting
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    path: Path
+    items: int  # selected
+    context: int  # added as context
+    annotations: int  # W3C annotations written (notes, highlights, regions, tags, links)
+    files: int  # payload files
+    bytes: int  # payload bytes
+    seconds: float
+
+
+def default_zipped(out: Path) -> bool:
+    """A name ending in .zip makes a zip; anything else a folder."""
+    return out.suffix.lower() == ".zip"
+
+
+def export_bundle(
+    archive: Archive,
+    selection: Selection,
+    out: Path,
+    options: ExportOptions | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> ExportReport:
+    """Write the selection as a bundle at `out`.
+
+    Raises XArchiveError when `out` exists or an original is missing or changed,
+    Cancelled when cancelled, OSError when the bundle cannot be written; in every
+    case nothing is left at `out` or beside it.
+    """
+    started = time.monotonic()
+    options = options or ExportOptions()
+    cancel = cancel or CancelToken()
+    out = Path(os.path.abspath(out))
+    if out.exists() or out.is_symlink():
+        raise XArchiveError(f"{out} already exists; choose another name or remove it first")
+    if not out.parent.is_dir():
+        raise XArchiveError(f"the folder {out.parent} does not exist")
+    conn = archive.db
+    roles = {i: "selected" for i in selection.selected}
+    roles.update({i: "context" for i in selection.context if i not in roles})
+    items = [item_store.get_item(conn, i) for i in roles]
+    names = {
+        i.id: layout.item_file_name(i.id, i.title, i.original_name, i.media_type) for i in items
+    }
+    shas = {i.sha256 for i in items}
+    annotations: dict[int, list[Annotation]] = {}
+    tags: dict[int, list[annotation_store.ItemTag]] = {}
+    links: dict[int, list[Link]] = {}
+    for item in items:
+        found = annotation_store.annotations_of(conn, item.id)
+        links_out = [
+            lk for lk in annotation_store.links_from(conn, item.id) if lk.target_sha256 in shas
+        ]
+        if not options.notes:
+            found = [dataclasses.replace(a, note="") for a in found if a.kind != "note"]
+            links_out = [dataclasses.replace(lk, note="") for lk in links_out]
+        annotations[item.id] = found
+        tags[item.id] = annotation_store.item_tags_of(conn, item.id)
+        links[item.id] = links_out
+    jsonld = []
+    for item in items:
+        jsonld += [w3c.annotation_jsonld(a) for a in annotations[item.id]]
+        jsonld += [w3c.tagging_jsonld(t) for t in tags[item.id]]
+        jsonld += [w3c.link_jsonld(lk) for lk in links[item.id]]
+
+    now = utc_now()
+    organization = (
+        options.organization
+        if options.organization is not None
+        else archive.setting(layout.SETTING_ORGANIZATION)
+    )
+    description = (
+        options.description
+        if options.description is not None
+        else archive.setting(layout.SETTING_DESCRIPTION)
+    )
+    bundle_info = {
+        "exported_at": now,
+        "exported_by": archive.user_name,
+        "xarchive_version": __version__,
+        "archive": archive.name,
+        "selection": selection.description,
+        "notes_included": options.notes,
+        "source_organization": organization,
+        "description": description,
+    }
+    collection = w3c.collection_jsonld(jsonld, f"Annotations of the bundle from ‘{archive.name}’")
+
+    tmp = out.with_name(f".{out.name}.partial-{uuid.uuid4().hex[:8]}")
+    writer = _ZipWriter(tmp, out.stem) if options.zipped else _FolderWriter(tmp)
+    try:
+        records = []
+        total = len(items) + 3
+        for n, item in enumerate(items):
+            cancel.raise_if_cancelled()
+            file = f"{layout.ITEMS_DIR}/{names[item.id]}"
+            progress(Progress("exporting", n, total, file))
+            source = blobs.blob_path(archive.blobs_dir, item.sha256)
+            if not source.is_file():
+                raise XArchiveError(
+                    f"the original of #{item.id} ({item.original_name}) is missing from the "
+                    "archive; run `xarchive verify`"
+                )
+            actual = writer.copy(file, source, cancel, _stored(item.media_type))
+            if actual != item.sha256:
+                raise XArchiveError(
+                    f"the original of #{item.id} ({item.original_name}) has changed since it "
+                    "was imported; run `xarchive verify`"
+                )
+            records.append(metadata.item_record(conn, item, roles[item.id], file))
+        progress(Progress("exporting", len(items), total, layout.ITEMS_JSON))
+        document = metadata.items_document(records, bundle_info)
+        writer.write(layout.ITEMS_JSON, metadata.dumps(document))
+        text = json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+        writer.write(layout.ANNOTATIONS_JSONLD, text)
+        cancel.raise_if_cancelled()
+        progress(Progress("exporting", len(items) + 1, total, "report"))
+        fields = [
+            ("Source-Organization", organization),
+            ("External-Description", description),
+            ("Bagging-Date", now[:10]),
+            ("Bag-Software-Agent", f"xarchive {__version__}"),
+            ("External-Identifier", f"urn:uuid:{uuid.uuid4()}"),
+            ("Contact-Name", archive.user_name),
+            ("X-Xarchive-Archive", archive.name),
+            ("X-Xarchive-Selection", selection.description),
+            ("X-Xarchive-Exported-At", now),
+            (
+                "X-Xarchive-Items",
+                f"{len(selection.selected)} selected, "
+                f"{len(items) - len(selection.selected)} context",
+            ),  # fmt: skip
+            ("X-Xarchive-Notes", "included" if options.notes else "left out"),
+        ]
+        report_items = [
+            report.ReportItem(
+                record,
+                annotations[item.id],
+                tags[item.id],
+                links[item.id],
+                [lk for other in items for lk in links[other.id] if lk.target_id == item.id],
+            )
+            for item, record in zip(items, records, strict=True)
+        ]
+        shown = [(k, v) for k, v in fields if v and k not in ("External-Identifier",)]
+        title = f"Bundle from ‘{archive.name}’" + (f" — {description}" if description else "")
+        info = report.ReportInfo(title, shown, options.notes, report_items)
+        for path, page in report.render(info).items():
+            writer.write(f"{layout.REPORT_DIR}/{path}", page.encode("utf-8"))
+        cancel.raise_if_cancelled()
+        progress(Progress("exporting", len(items) + 2, total, "manifests"))
+        files, size = len(writer.payload), sum(n for _, n in writer.payload.values())
+        fields.insert(3, ("Payload-Oxum", f"{size}.{files}"))
+        fields.insert(4, ("Bag-Size", _human(size)))
+        writer.write(
+            layout.BAGIT_TXT,
+            f"BagIt-Version: {layout.BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n".encode(),
+        )
+        writer.write(layout.BAG_INFO, layout.bag_info_text(fields).encode("utf-8"))
+        manifest = layout.manifest_text((p, sha) for p, (sha, _) in writer.payload.items())
+        writer.write(layout.MANIFEST, manifest.encode("utf-8"))
+        tag_manifest = layout.manifest_text((p, sha) for p, (sha, _) in writer.tags.items())
+        writer.write(layout.TAG_MANIFEST, tag_manifest.encode("utf-8"))
+        writer.close()
+        cancel.raise_if_cancelled()
+        if out.exists():
+            raise XArchiveError(f"{out} appeared while the bundle was written; it was left alone")
+        os.rename(tmp, out)
+    except BaseException:
+        writer.discard()
+        raise
+    progress(Progress("exporting", total, total))
+    return ExportReport(
+        out, len(selection.selected), len(items) - len(selection.selected), len(jsonld),
+        files, size, time.monotonic() - started,
+    )  # fmt: skip
+
+
+def _stored(media_type: str) -> bool:
+    return media_type.startswith(_STORED_TYPES)
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} bytes"
+
+
+class _Writer:
+    """Writes the files of a bag, remembering each one's SHA-256 and size."""
+
+    def __init__(self) -> None:
+        self.payload: dict[str, tuple[str, int]] = {}
+        self.tags: dict[str, tuple[str, int]] = {}
+
+    def _record(self, path: str, sha: str, size: int) -> None:
+        (self.payload if path.startswith("data/") else self.tags)[path] = (sha, size)
+
+    def _open(self, path: str, stored: bool) -> IO[bytes]:
+        raise NotImplementedError
+
+    def copy(self, path: str, source: Path, cancel: CancelToken, stored: bool) -> str:
+        digest = hashlib.sha256()
+        size = 0
+        with source.open("rb") as src, self._open(path, stored) as dst:
+            while chunk := src.read(CHUNK):
+                cancel.raise_if_cancelled()
+                digest.update(chunk)
+                dst.write(chunk)
+                size += len(chunk)
+        sha = digest.hexdigest()
+        self._record(path, sha, size)
+        return sha
+
+    def write(self, path: str, data: bytes) -> None:
+        with self._open(path, False) as dst:
+            dst.write(data)
+        self._record(path, hashlib.sha256(data).hexdigest(), len(data))
+
+    def close(self) -> None:
+        """Finish writing (the bag is complete under its temporary name)."""
+
+    def discard(self) -> None:
+        """Remove everything written."""
+
+
+class _FolderWriter(_Writer):
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        root.mkdir()
+
+    def _open(self, path: str, stored: bool) -> IO[bytes]:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target.open("xb")
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class _ZipWriter(_Writer):
+    def __init__(self, path: Path, top: str) -> None:
+        super().__init__()
+        self.path = path
+        self.top = (layout.slug(top) or "bundle") + "/"
+        self.zip = zipfile.ZipFile(path, "x", allowZip64=True)
+        self.stamp = datetime.now(UTC).timetuple()[:6]
+
+    def _open(self, path: str, stored: bool) -> IO[bytes]:
+        info = zipfile.ZipInfo(self.top + path, date_time=self.stamp)
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        return self.zip.open(info, "w", force_zip64=True)
+
+    def close(self) -> None:
+        self.zip.close()
+        with self.path.open("rb") as f:
+            os.fsync(f.fileno())
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):  # already broken: the file goes anyway
+            self.zip.close()
+        self.path.unlink(missing_ok=True)
+
+
+def export_ids(values: Sequence[str]) -> list[int]:
+    """Item ids from "1,2, 7" (the CLI's --ids); ValueError naming a bad one."""
+    ids = []
+    for value in values:
+        for part in value.replace(" ", ",").split(","):
+            if part.strip():
+                text = part.strip().removeprefix("#")
+                if not text.isdigit():
+                    raise ValueError(f"‘{part.strip()}’ is not an item id")
+                ids.append(int(text))
+    return ids

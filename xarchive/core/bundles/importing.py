@@ -1,0 +1,360 @@
+"""Importing a bundle: verify it, check what it says, then merge it into an archive.
+
+Nothing is written to the archive until the whole bundle has passed: its entries
+(reader.py: no `..`, absolute paths, links, devices, zip bombs), every checksum
+and the Payload-Oxum (check.py), items.json (metadata.py) and the W3C JSON-LD of
+its annotations. Then, in one import run:
+
+- each original is copied from the bundle (hashed again as it is copied) into
+  the archive's blobs; items already in the archive (same SHA-256) are not
+  duplicated but gain provenance;
+- new items get their metadata and pages of text from items.json (no
+  re-extraction, no OCR), and posts their post record;
+- provenance: rows of the run for the bundle entry itself
+  (``<bundle>!/data/items/…``) and for each place the exporting archive had
+  recorded, with its original time; the audit log says who exported it, when
+  and from which archive;
+- annotations, tags and links are merged by their ids (those already present are
+  left as they are); then the new items are indexed and their thumbnails and
+  readable copies rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ... import __version__
+from .. import blobs
+from ..annotate import Annotations, on_items_imported, w3c
+from ..annotate.service import clean_colour, clean_relation, clean_tag_name
+from ..archive import Archive, utc_now
+from ..errors import Cancelled, IndexUnavailable, InvalidAnnotation
+from ..importers import html as html_importer
+from ..importers import image as image_importer
+from ..importers.base import ExtractContext
+from ..index.engine import SearchIndex
+from ..indexing import catch_up, open_index
+from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
+from ..posts.model import ExtractedPost, MediaRef
+from ..store import items as item_store
+from ..store import posts as post_store
+from ..store import runs
+from .check import BundleCheck, verify_bag
+from .errors import BundleRejected
+from .layout import ANNOTATIONS_JSONLD, ITEMS_JSON, MANIFEST, info_value, parse_manifest
+from .metadata import BundledItem, BundledItems, parse_items
+from .reader import Bag, Limits, open_bag
+
+log = logging.getLogger(__name__)
+CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class BundleImportReport:
+    bundle: str
+    run_id: int = 0
+    added: list[int] = field(default_factory=list)  # new items
+    merged: list[int] = field(default_factory=list)  # already here: provenance added
+    annotations: int = 0  # annotations, tags and links new to the archive
+    exported_by: str = ""
+    exported_at: str = ""
+    source_archive: str = ""
+    unindexed: bool = False  # the index could not be written: `xarchive reindex`
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    check: BundleCheck
+    items: BundledItems
+    annotations: list[Mapping[str, Any]]
+
+
+def check_bundle(
+    bag: Bag,
+    limits: Limits,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> _Checked:
+    """Everything an import checks before it writes; raises BundleRejected with every reason."""
+    check = verify_bag(bag, progress, cancel)
+    if not check.ok:
+        raise BundleRejected(bag.name, ["it failed verification", *check.problems()])
+    if ITEMS_JSON not in bag.files:
+        raise BundleRejected(bag.name, [f"it has no {ITEMS_JSON}: it is not an xarchive bundle"])
+    items = parse_items(bag.read(ITEMS_JSON, limits.max_json_bytes), bag.name)
+    manifest, _ = parse_manifest(bag.read(MANIFEST, 16 << 20).decode("utf-8"), MANIFEST)
+    problems = []
+    for item in items.items:
+        if item.file not in manifest:
+            problems.append(f"{ITEMS_JSON}: item #{item.source_id} names {item.file}, "
+                            "which is not in the bundle")  # fmt: skip
+        elif manifest[item.file] != item.sha256:
+            problems.append(f"{item.file} does not hold item #{item.source_id}: its SHA-256 is "
+                            f"{manifest[item.file]}, items.json says {item.sha256}")  # fmt: skip
+    if problems:
+        raise BundleRejected(bag.name, problems)
+    annotations: list[Mapping[str, Any]] = []
+    if ANNOTATIONS_JSONLD in bag.files:
+        annotations = _annotations(bag, limits)
+    return _Checked(check, items, annotations)
+
+
+def _annotations(bag: Bag, limits: Limits) -> list[Mapping[str, Any]]:
+    where = ANNOTATIONS_JSONLD
+    try:
+        document = json.loads(bag.read(where, limits.max_json_bytes).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BundleRejected(bag.name, [f"{where} is not valid JSON ({exc})"]) from exc
+    if not isinstance(document, dict) or document.get("type") not in (
+        "AnnotationCollection", "AnnotationPage", "Annotation",
+    ):  # fmt: skip
+        raise BundleRejected(bag.name, [f"{where} is not a W3C annotation collection"])
+    try:
+        for entry in w3c.parse_all([document]):
+            _check_values(entry)
+    except (InvalidAnnotation, ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise BundleRejected(bag.name, [f"{where}: {exc}"]) from exc
+    return [document]
+
+
+def _check_values(entry: w3c.Parsed) -> None:
+    """What the database would refuse mid-import, refused before anything is written."""
+    v = entry.values
+    uid = v.get("uid", "")
+    if entry.table == "item_tags":
+        clean_tag_name(entry.tag)
+    elif entry.table == "links":
+        clean_relation(str(v.get("relation", "")))
+    elif v.get("kind") == "highlight":
+        if not (v["page"] >= 1 and v["start_char"] >= 0 and v["end_char"] > v["start_char"]):
+            raise InvalidAnnotation(f"the highlight {uid} has an impossible position")
+        clean_colour(str(v.get("colour", "")))
+    elif v.get("kind") == "region":
+        box = [v["x"], v["y"], v["w"], v["h"]]
+        if not all(math.isfinite(n) for n in box) or min(box[:2]) < 0 or min(box[2:]) <= 0:
+            raise InvalidAnnotation(f"the region {uid} has an impossible box")
+    if not v.get("creator") or not v.get("created_at"):
+        raise InvalidAnnotation(f"the annotation {uid} has no creator or creation time")
+
+
+def import_bundle(
+    archive: Archive,
+    path: Path,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    limits: Limits | None = None,
+) -> BundleImportReport:
+    """Verify and import the bundle at `path` (a .zip or a folder) into `archive`.
+
+    Raises BundleRejected (with every reason) before writing anything if the
+    bundle is unsafe, fails verification or is malformed; Cancelled if cancelled
+    (before the items are committed: nothing of the bundle is kept).
+    """
+    started = time.monotonic()
+    limits = limits or Limits()
+    cancel = cancel or CancelToken()
+    path = Path(os.path.abspath(path))
+    with open_bag(path, limits) as bag:
+        checked = check_bundle(bag, limits, progress, cancel)
+        info = checked.items.bundle
+        report = BundleImportReport(
+            path.name,
+            exported_by=str(info.get("exported_by", "")),
+            exported_at=str(info.get("exported_at", "")),
+            source_archive=str(info.get("archive", "")),
+        )
+        if not report.exported_at:
+            report.exported_at = info_value(checked.check.info, "Bagging-Date")
+        conn = archive.db
+        run_id = runs.start_run(conn, utc_now(), [str(path)], archive.user_name, __version__)
+        report.run_id = run_id
+        staging = blobs.staging_dir(archive.blobs_dir) / f"bundle-{run_id}"
+        status = "failed"
+        try:
+            _merge(archive, bag, path, checked, report, staging, progress, cancel)
+            status = "completed"
+        except (Cancelled, KeyboardInterrupt):
+            status = "cancelled"
+            raise
+        finally:
+            blobs.clear_staging(staging)
+            with archive.transaction():
+                archive.audit(
+                    "bundle.import", run_id=run_id, status=status, bundle=str(path),
+                    exported_by=report.exported_by, exported_at=report.exported_at,
+                    source_archive=report.source_archive, added=len(report.added),
+                    merged=len(report.merged), annotations=report.annotations,
+                )  # fmt: skip
+            runs.finish_run(conn, run_id, utc_now(), status, len(report.added),
+                            len(report.merged), 0)  # fmt: skip
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _merge(
+    archive: Archive,
+    bag: Bag,
+    path: Path,
+    checked: _Checked,
+    report: BundleImportReport,
+    staging: Path,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+) -> None:
+    conn = archive.db
+    items = checked.items.items
+    new: list[BundledItem] = []
+    staged: dict[str, blobs.StagedFile] = {}
+    existing: dict[str, int] = {}
+    for n, item in enumerate(items):
+        cancel.raise_if_cancelled()
+        progress(Progress("importing", n, len(items), item.file))
+        found = item_store.item_by_sha(conn, item.sha256)
+        if found is None and item.post is not None:
+            found = post_store.post_item_id(conn, item.post["platform_id"])
+        if found is not None:
+            existing[item.sha256] = found
+            continue
+        staged[item.sha256] = _stage(bag, item, staging, cancel)
+        new.append(item)
+    cancel.raise_if_cancelled()
+    now = utc_now()
+    ids: dict[str, int] = dict(existing)
+    bundle_path = str(path)
+    for stage in staged.values():  # the blobs before the rows that name them
+        blobs.commit_blob(archive.blobs_dir, stage)
+    with archive.transaction():
+        for item in new:
+            ids[item.sha256] = _insert(conn, item, report.run_id)
+        for item in items:
+            item_id = ids[item.sha256]
+            item_store.add_source(conn, item_id, report.run_id, f"{bundle_path}!/{item.file}",
+                                  bundle_path, now)  # fmt: skip
+            for source in item.provenance.get("sources") or []:
+                if isinstance(source, dict) and source.get("path"):
+                    item_store.add_source(conn, item_id, report.run_id, str(source["path"]),
+                                          str(source.get("root", "")),
+                                          str(source.get("seen_at") or now))  # fmt: skip
+        for item in new:
+            if item.post is not None:
+                _insert_post(conn, ids[item.sha256], item, ids)
+    report.added = [ids[i.sha256] for i in new]
+    report.merged = sorted(set(existing.values()))
+    progress(Progress("indexing", 0, 1))
+    # _index catches up on every item not yet indexed, the new ones included: indexing
+    # them again here (as new, without the lookup) put each in the index twice.
+    index = _index(archive)
+    try:
+        if index is None:
+            report.unindexed = True
+        notes = Annotations(archive, index)
+        report.annotations = notes.import_jsonld(checked.annotations)
+        on_items_imported(archive, report.added, index)
+    finally:
+        if index is not None:
+            index.close()
+    progress(Progress("caches", 0, len(new)))
+    for item in new:
+        _rebuild_caches(archive, item)
+    progress(Progress("importing", len(items), len(items)))
+
+
+def _index(archive: Archive) -> SearchIndex | None:
+    try:
+        index = open_index(archive)
+    except IndexUnavailable:
+        log.warning("index unusable: the bundle's items are left for `xarchive reindex`")
+        return None
+    catch_up(archive, index)
+    return index
+
+
+def _stage(bag: Bag, item: BundledItem, staging: Path, cancel: CancelToken) -> blobs.StagedFile:
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = staging / f"{uuid.uuid4().hex}.part"
+    digest = hashlib.sha256()
+    size = 0
+    with bag.open(item.file) as src, tmp.open("wb") as dst:
+        while chunk := src.read(CHUNK):
+            cancel.raise_if_cancelled()
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    if digest.hexdigest() != item.sha256:  # the bundle changed since it was verified
+        tmp.unlink(missing_ok=True)
+        raise BundleRejected(bag.name, [f"{item.file} changed while it was being imported"])
+    return blobs.StagedFile(tmp, item.sha256, size)
+
+
+def _insert(conn: Any, item: BundledItem, run_id: int) -> int:
+    f = item.fields
+    return item_store.insert_item(
+        conn,
+        item_store.NewItem(
+            sha256=item.sha256, kind=f["kind"], title=f["title"],
+            original_name=f["original_name"], original_path=f["original_path"], size=item.size,
+            media_type=f["media_type"], language=f["language"], published_at=f["published_at"],
+            captured_at=f["captured_at"], imported_at=f["imported_at"], author=f["author"],
+            source_url=f["source_url"], import_run_id=run_id, source_root=f["source_root"],
+            ocr_status=f["ocr_status"], pages=tuple(p.text for p in item.pages),
+            ocr_pages=tuple(p.page for p in item.pages if p.from_ocr),
+            warnings=item.warnings, extra=item.extra,
+        ),
+    )  # fmt: skip
+
+
+def _insert_post(conn: Any, item_id: int, item: BundledItem, ids: Mapping[str, int]) -> None:
+    p = item.post
+    assert p is not None
+    post = ExtractedPost(
+        platform_id=p["platform_id"], post_id=p["platform_id"].partition(":")[2], record=b"",
+        sha256=item.sha256, account=p["account"], display_name=p["display_name"],
+        account_id=p["account_id"], published_at=item.fields["published_at"],
+        text=item.pages[0].text, original_text=p["original_text"],
+        language=item.fields["language"], url=p["url"], member="", locator="",
+        hashtags=tuple(p["hashtags"]), mentions=tuple(p["mentions"]),
+        links=tuple((a, b) for a, b in p["links"]), counts=dict(p["counts"]),
+        reply_to_id=p["reply_to_id"], reply_to_account=p["reply_to_account"],
+        quote_of_id=p["quote_of_id"], retweet_of_id=p["retweet_of_id"],
+        retweet_of_account=p["retweet_of_account"], conversation_id=p["conversation_id"],
+        is_retweet=p["is_retweet"], is_deleted=p["is_deleted"], deleted_at=p["deleted_at"],
+        is_long=p["is_long"], referenced=p["is_referenced"],
+    )  # fmt: skip
+    post_store.insert_post(conn, item_id, post, p["counts_seen_at"])
+    media = sorted(p["media"], key=lambda m: m["position"])
+    refs = [
+        (MediaRef(m["key"], m["type"], m["url"], m["alt_text"], m["member"]),
+         ids.get(m["sha256"]) if m["sha256"] else None)
+        for m in media
+    ]  # fmt: skip
+    post_store.set_media(conn, item_id, refs)
+
+
+def _rebuild_caches(archive: Archive, item: BundledItem) -> None:
+    """Thumbnails and readable copies are caches: made again from the original, without OCR."""
+    extra, kind = item.extra, item.fields["kind"]
+    wanted = {"image": ("thumbnail", image_importer), "article": ("sanitized_html", html_importer)}
+    if kind not in wanted:
+        return
+    key, importer = wanted[kind]
+    relative = extra.get(key)
+    if not isinstance(relative, str) or (archive.derived_dir / relative).exists():
+        return
+    ctx = ExtractContext(item.sha256, archive.derived_dir, ocr=False)
+    try:
+        importer.extract(blobs.blob_path(archive.blobs_dir, item.sha256), ctx)
+    except Exception:  # a cache: the item is there; the viewer shows it without
+        log.warning("could not rebuild the %s of %s", key, item.sha256, exc_info=True)

@@ -1,0 +1,313 @@
+"""data/items.json: the items' metadata, written from an archive and read back with care.
+
+The schema (version `FORMAT_VERSION`) is documented in docs/bundle-format.md.
+`items_document` writes it; `parse_items` reads it and refuses, with the item
+and field named, anything that is not as documented, before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..importers.base import KINDS
+from ..store import items as item_store
+from ..store import posts as post_store
+from ..store import runs
+from ..store.items import Item
+from .errors import BundleRejected
+from .layout import FORMAT_NAME, FORMAT_VERSION, ITEMS_DIR, ITEMS_JSON
+
+_SHA = re.compile(r"[0-9a-f]{64}\Z")
+_POST_TEXT = (
+    "platform_id", "account", "display_name", "account_id", "url", "original_text",
+    "reply_to_id", "reply_to_account", "quote_of_id", "retweet_of_id", "retweet_of_account",
+    "conversation_id", "deleted_at", "counts_seen_at",
+)  # fmt: skip
+_POST_FLAGS = ("is_retweet", "is_deleted", "is_long", "is_referenced")
+_ITEM_TEXT = (
+    "kind", "title", "original_name", "original_path", "media_type", "language", "published_at",
+    "captured_at", "imported_at", "author", "source_url", "source_root", "ocr_status",
+)  # fmt: skip
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def item_record(conn: sqlite3.Connection, item: Item, role: str, file: str) -> dict[str, Any]:
+    """One entry of items.json: the item's metadata, pages, provenance and (a post) its post."""
+    record: dict[str, Any] = {
+        "id": item.id,
+        "sha256": item.sha256,
+        "file": file,
+        "role": role,
+        "size": item.size,
+    }
+    for name in _ITEM_TEXT:
+        record[name] = getattr(item, name)
+    record["warnings"] = list(item.warnings)
+    record["extra"] = item.extra
+    record["pages"] = [
+        {"page": p.page_no, "text": p.text, "from_ocr": p.from_ocr}
+        for p in item_store.pages(conn, item.id)
+    ]
+    run_cache: dict[int, dict[str, Any]] = {}
+
+    def run(run_id: int) -> dict[str, Any]:
+        if run_id not in run_cache:
+            r = runs.get_run(conn, run_id)
+            run_cache[run_id] = {
+                "id": r.id,
+                "started_at": r.started_at,
+                "user": r.user_name,
+                "xarchive_version": r.tool_version,
+                "sources": list(r.sources),
+            }
+        return run_cache[run_id]
+
+    record["provenance"] = {
+        "import_run": run(item.import_run_id),
+        "sources": [
+            {"path": s.path, "root": s.root, "seen_at": s.seen_at, "run": run(s.run_id)}
+            for s in item_store.sources(conn, item.id)
+        ],
+    }
+    record["post"] = _post_record(conn, item) if item.kind == "post" else None
+    return record
+
+
+def _post_record(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
+    try:
+        post = post_store.get_post(conn, item.id)
+    except Exception:  # an item of kind post without its row: export it as an item
+        return None
+    row = conn.execute("SELECT counts_seen_at FROM posts WHERE item_id = ?", (item.id,)).fetchone()
+    shas = {
+        m.item_id: item_store.get_item(conn, m.item_id).sha256
+        for m in post.media
+        if m.item_id is not None
+    }
+    return {
+        "platform_id": post.platform_id,
+        "account": post.account,
+        "display_name": post.display_name,
+        "account_id": post.account_id,
+        "url": post.url,
+        "original_text": post.original_text,
+        "reply_to_id": post.reply_to_id,
+        "reply_to_account": post.reply_to_account,
+        "quote_of_id": post.quote_of_id,
+        "retweet_of_id": post.retweet_of_id,
+        "retweet_of_account": post.retweet_of_account,
+        "conversation_id": post.conversation_id,
+        "deleted_at": post.deleted_at,
+        "counts_seen_at": str(row[0]) if row else "",
+        "is_retweet": post.is_retweet,
+        "is_deleted": post.is_deleted,
+        "is_long": post.is_long,
+        "is_referenced": post.is_referenced,
+        "hashtags": list(post.hashtags),
+        "mentions": list(post.mentions),
+        "links": [list(pair) for pair in post.links],
+        "counts": post.counts,
+        "media": [
+            {
+                "position": m.position,
+                "sha256": shas.get(m.item_id) if m.item_id is not None else None,
+                "key": m.key,
+                "type": m.type,
+                "url": m.url,
+                "alt_text": m.alt_text,
+                "member": m.member,
+            }
+            for m in post.media
+        ],
+        "sources": [
+            {
+                "container": s.container_name,
+                "container_kind": s.container_kind,
+                "member": s.member,
+                "locator": s.locator,
+                "record_sha256": s.record_sha256,
+                "seen_at": s.seen_at,
+            }
+            for s in post_store.post_sources(conn, item.id)
+        ],
+    }
+
+
+def items_document(
+    records: Sequence[Mapping[str, Any]], bundle: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The whole of items.json: the format, what the bundle is, and the items."""
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "bundle": dict(bundle),
+            "items": list(records)}  # fmt: skip
+
+
+def dumps(document: Mapping[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BundledPage:
+    page: int
+    text: str
+    from_ocr: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BundledItem:
+    """One item of items.json, checked: what an import needs to recreate it."""
+
+    source_id: int
+    sha256: str
+    file: str
+    role: str
+    size: int
+    fields: dict[str, str]  # _ITEM_TEXT
+    warnings: tuple[str, ...]
+    extra: dict[str, Any]
+    pages: tuple[BundledPage, ...]
+    provenance: dict[str, Any]
+    post: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class BundledItems:
+    bundle: dict[str, Any]
+    items: tuple[BundledItem, ...]
+
+
+class _Bad(Exception):
+    pass
+
+
+def parse_items(data: bytes, bundle_name: str) -> BundledItems:
+    """Read items.json; BundleRejected naming the item and field for anything not as documented."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleRejected(bundle_name, [f"{ITEMS_JSON} is not valid JSON ({exc})"]) from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise BundleRejected(bundle_name, [f"{ITEMS_JSON} is not an xarchive bundle's item list"])
+    version = document.get("version")
+    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+        raise BundleRejected(
+            bundle_name,
+            [f"{ITEMS_JSON} has format version {version!r}; this xarchive reads up to "
+             f"{FORMAT_VERSION}: update xarchive"],
+        )  # fmt: skip
+    raw_items = document.get("items")
+    if not isinstance(raw_items, list):
+        raise BundleRejected(bundle_name, [f"{ITEMS_JSON} has no list of items"])
+    bundle = document.get("bundle")
+    items: list[BundledItem] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(raw_items, 1):
+        try:
+            item = _item(raw)
+            if item.sha256 in seen:
+                raise _Bad(f"its sha256 {item.sha256} is that of an earlier item")
+            seen.add(item.sha256)
+            items.append(item)
+        except _Bad as exc:
+            problems.append(f"{ITEMS_JSON}: item {number}: {exc}")
+    if problems:
+        raise BundleRejected(bundle_name, problems)
+    return BundledItems(bundle if isinstance(bundle, dict) else {}, tuple(items))
+
+
+def _get(raw: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    value = raw.get(key)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise _Bad(f"‘{key}’ must be {name}, not {type(value).__name__}")
+    return value
+
+
+def _item(raw: Any) -> BundledItem:
+    if not isinstance(raw, dict):
+        raise _Bad("is not an object")
+    sha = _get(raw, "sha256", str)
+    if not _SHA.match(sha):
+        raise _Bad(f"‘sha256’ {sha[:80]!r} is not 64 lower-case hex digits")
+    file = _get(raw, "file", str)
+    if (
+        not file.startswith(ITEMS_DIR + "/")
+        or "/" in file[len(ITEMS_DIR) + 1 :]
+        or (file.endswith("/") or file[len(ITEMS_DIR) + 1 :] in ("", ".", ".."))
+    ):
+        raise _Bad(f"‘file’ {file[:80]!r} is not a file in {ITEMS_DIR}/")
+    fields = {name: _get(raw, name, str) for name in _ITEM_TEXT}
+    if fields["kind"] not in KINDS:
+        raise _Bad(f"‘kind’ {fields['kind'][:40]!r} is not one of {', '.join(KINDS)}")
+    size = _get(raw, "size", int)
+    source_id = _get(raw, "id", int)
+    role = _get(raw, "role", str)
+    if role not in ("selected", "context"):
+        raise _Bad("‘role’ must be selected or context")
+    warnings = _get(raw, "warnings", list)
+    if not all(isinstance(w, str) for w in warnings):
+        raise _Bad("‘warnings’ must be a list of text")
+    extra = _get(raw, "extra", dict)
+    pages = []
+    for number, page in enumerate(_get(raw, "pages", list), 1):
+        if not isinstance(page, dict):
+            raise _Bad(f"page {number} is not an object")
+        if _get(page, "page", int) != number:
+            raise _Bad(f"pages must be numbered 1, 2, … in order (page {number})")
+        pages.append(BundledPage(number, _get(page, "text", str), bool(page.get("from_ocr"))))
+    if not pages:
+        raise _Bad("has no pages (an item without text has one empty page)")
+    provenance = raw.get("provenance") or {}
+    if not isinstance(provenance, dict):
+        raise _Bad("‘provenance’ must be an object")
+    post = raw.get("post")
+    if post is not None:
+        post = _post(post)
+    return BundledItem(source_id, sha, file, role, size, fields, tuple(warnings), extra,
+                       tuple(pages), provenance, post)  # fmt: skip
+
+
+def _post(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise _Bad("‘post’ must be an object")
+    post: dict[str, Any] = {name: _get(raw, name, str) for name in _POST_TEXT}
+    if not post["platform_id"]:
+        raise _Bad("the post has no platform_id")
+    for name in _POST_FLAGS:
+        post[name] = _get(raw, name, bool)
+    for name in ("hashtags", "mentions"):
+        values = _get(raw, name, list)
+        if not all(isinstance(v, str) for v in values):
+            raise _Bad(f"the post's ‘{name}’ must be a list of text")
+        post[name] = values
+    links = _get(raw, "links", list)
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, str) for v in p)
+               for p in links):  # fmt: skip
+        raise _Bad("the post's ‘links’ must be pairs of text")
+    post["links"] = links
+    counts = _get(raw, "counts", dict)
+    if not all(isinstance(v, int) for v in counts.values()):
+        raise _Bad("the post's ‘counts’ must be numbers")
+    post["counts"] = counts
+    media = []
+    for m in _get(raw, "media", list):
+        if not isinstance(m, dict):
+            raise _Bad("a medium of the post is not an object")
+        sha = m.get("sha256")
+        if sha is not None and not (isinstance(sha, str) and _SHA.match(sha)):
+            raise _Bad("a medium of the post has a bad sha256")
+        entry = {k: _get(m, k, str) for k in ("key", "type", "url", "alt_text", "member")}
+        media.append({"position": _get(m, "position", int), "sha256": sha, **entry})
+    post["media"] = media
+    post["sources"] = raw.get("sources") if isinstance(raw.get("sources"), list) else []
+    return post

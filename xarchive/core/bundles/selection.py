@@ -1,0 +1,96 @@
+"""Choosing what goes into a bundle: a search, a tag or chosen items, plus their context.
+
+*Context* items are those the chosen ones link to or are linked from (one step),
+and the pictures of chosen posts: the bundle carries them so that every link in
+it leads somewhere, and marks them as context rather than as the selection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..archive import Archive
+from ..errors import ItemNotFound
+from ..search import Searcher
+from ..store import annotations as annotation_store
+from ..store import items as item_store
+from ..store import posts as post_store
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Item ids chosen, and those added as context; `description` says how they were chosen."""
+
+    selected: tuple[int, ...]
+    context: tuple[int, ...]
+    description: str
+
+    @property
+    def all_ids(self) -> tuple[int, ...]:
+        return self.selected + self.context
+
+
+def select_items(
+    archive: Archive,
+    query: str | None = None,
+    tag: str | None = None,
+    ids: Sequence[int] | None = None,
+    context: bool = True,
+) -> Selection:
+    """Items by search `query`, by `tag`, or by `ids` (exactly one of the three).
+
+    Raises QueryError (a query that cannot be read), IndexUnavailable (no usable
+    index for a query), AnnotationNotFound (no such tag), ItemNotFound (an id
+    that is no item, or nothing chosen).
+    """
+    given = [x for x in (query, tag, ids) if x is not None]
+    if len(given) != 1:
+        raise ValueError("choose items by exactly one of: a query, a tag, ids")
+    conn = archive.db
+    if query is not None:
+        searcher = Searcher(archive)
+        try:
+            total = item_store.count_items(conn)
+            hits = searcher.search(query, limit=max(total, 1), facets=False, snippets=False)
+        finally:
+            searcher.close()
+        chosen = [hit.item.id for hit in hits.hits]
+        description = f"search: {query}"
+    elif tag is not None:
+        from ..annotate import Annotations
+
+        chosen = Annotations(archive).items_tagged(tag)
+        description = f"tag: {tag.strip()}"
+    else:
+        assert ids is not None
+        chosen = []
+        for item_id in ids:
+            item_store.get_item(conn, item_id)  # raises ItemNotFound
+            if item_id not in chosen:
+                chosen.append(item_id)
+        description = "items: " + ", ".join(f"#{i}" for i in chosen)
+    if not chosen:
+        raise ItemNotFound(f"no items to export ({description})")
+    extra = related_items(archive, chosen) if context else []
+    return Selection(tuple(chosen), tuple(extra), description)
+
+
+def related_items(archive: Archive, item_ids: Sequence[int]) -> list[int]:
+    """Items linked to or from these (one step) and the pictures of these posts, not these."""
+    conn = archive.db
+    chosen = set(item_ids)
+    found: list[int] = []
+
+    def add(item_id: int | None) -> None:
+        if item_id is not None and item_id not in chosen and item_id not in found:
+            found.append(item_id)
+
+    for item_id in item_ids:
+        for link in annotation_store.links_from(conn, item_id):
+            add(link.target_id)
+        for link in annotation_store.links_to(conn, item_id):
+            add(link.source_id)
+        for media in post_store.post_media(conn, item_id):
+            add(media.item_id)
+    return found

@@ -1,0 +1,103 @@
+"""Comparing texts the way a reader would: words normalised, OCR noise tolerated.
+
+- `words`: Unicode words, lower-cased, Arabic-script variants and diacritics
+  unified (the same normalisation as the search index, index/analysis.py), web
+  addresses left out (a screenshot shows them shortened, a post expanded).
+- `shingles` / `jaccard`: overlap of word n-grams, for near-duplicate texts.
+- `containment`: how much of a short text (a post) is found, in order, inside a
+  longer and noisier one (the OCR of its screenshot), by characters, so that a
+  misread letter costs a letter, not a word.
+- `handle_similarity`: an account handle as OCR read it (``@dem0_reporter``)
+  against a known one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+
+from ..index.analysis import WORD_PATTERN, normalize_text
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|example|pk)/\S*", re.I)
+#: Characters OCR gives for the @ of a handle.
+_AT_LIKE = "@©®＠"
+_HANDLE_AFTER_AT = re.compile(
+    rf"[{_AT_LIKE}]\s?([A-Za-z0-9_]{{1,30}})(?:[ _.,-]([A-Za-z0-9_]{{1,20}}))?"
+)
+#: Text longer than this is compared by its start only (a 500-page PDF is not a post).
+MAX_CHARS = 200_000
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, normalised, without web addresses."""
+    text = _URL.sub(" ", text[:MAX_CHARS])
+    return WORD_PATTERN.findall(normalize_text(text))
+
+
+def shingles(tokens: Sequence[str], size: int = 3) -> set[str]:
+    """The word n-grams of `tokens` (the whole text if it is shorter than `size`)."""
+    if not tokens:
+        return set()
+    if len(tokens) <= size:
+        return {" ".join(tokens)}
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def containment(needle: str, haystack: str, min_block: int = 3) -> float:
+    """The share of `needle`'s characters found in order in `haystack` (0–1).
+
+    Both are compared as their normalised words joined by single spaces. Runs of
+    fewer than `min_block` characters do not count: single letters match anywhere.
+    """
+    short = " ".join(words(needle))
+    long = " ".join(words(haystack))
+    if not short or not long:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, short, long, autojunk=False)
+    matched = sum(b.size for b in matcher.get_matching_blocks() if b.size >= min_block)
+    return matched / len(short)
+
+
+def token_containment(needle: str, haystack: str) -> float:
+    """The share of `needle`'s words that are also words of `haystack`."""
+    short = words(needle)
+    if not short:
+        return 0.0
+    long = set(words(haystack))
+    return sum(1 for w in short if w in long) / len(short)
+
+
+def handles_in(text: str) -> list[str]:
+    """Account handles as OCR read them (lower case, without the @), with guesses for
+    a handle split in two by a misread underscore (``@demo reporter``)."""
+    found: list[str] = []
+    for match in _HANDLE_AFTER_AT.finditer(text):
+        first, second = match.group(1).lower(), (match.group(2) or "").lower()
+        found.append(first)
+        if second:
+            found.extend((f"{first}_{second}", first + second))
+    return list(dict.fromkeys(found))
+
+
+def handle_similarity(read: str, known: str) -> float:
+    """How alike an OCR-read handle and a known one are (0–1); short handles must be exact."""
+    read, known = read.lower().lstrip("@"), known.lower().lstrip("@")
+    if read == known:
+        return 1.0
+    if min(len(read), len(known)) < 6 or abs(len(read) - len(known)) > 2:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, read, known, autojunk=False)
+    if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+        return 0.0
+    return matcher.ratio()
+
+
+def best_handle(read: Iterable[str], known: str) -> float:
+    return max((handle_similarity(r, known) for r in read), default=0.0)
