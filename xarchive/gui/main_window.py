@@ -44,6 +44,8 @@ from ..core.paths import demo_archive_dir
 from ..core.search import SearchResults
 from . import settings as cfg
 from . import theme
+from .annotate.window import AnnotateUi
+from .bundles import BundleUi
 from .dialogs import errors
 from .dialogs.about import AboutDialog
 from .dialogs.import_report import ImportReportDialog
@@ -51,6 +53,7 @@ from .dialogs.progress import JobProgressDialog
 from .dialogs.shortcuts import ShortcutsDialog
 from .docks.facets import FacetsDock
 from .docks.saved_searches import SavedSearchesDock
+from .docks.suggestions import SuggestionsDock
 from .docks.timeline import TimelineDock
 from .filters import Filter
 from .messages import (
@@ -113,6 +116,9 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_docks()
         self._build_actions()
+        self.annotate = AnnotateUi(self)  # docks, Edit and Annotate menus, viewer overlays
+        self.bundles = BundleUi(self)  # File ▸ Export, Verify and Import Bundle…
+        self._build_suggestions()
         self._build_status_bar()
         self._restore_layout()
         self._update_actions()
@@ -147,6 +153,8 @@ class MainWindow(QMainWindow):
         self.viewer = ItemViewer(self)
         self.viewer.text.browser.link_clicked.connect(self._link_clicked)
         self.viewer.details.browser.link_clicked.connect(self._link_clicked)
+        self.viewer.post.link_clicked.connect(self._link_clicked)
+        self.viewer.post.open_item.connect(lambda item_id: self.annotate.open_item(item_id))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -165,6 +173,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.info_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def _build_suggestions(self) -> None:
+        """Suggested links of the item shown, beside the Links dock (accepting one is an
+        annotation edit: it goes through the annotation controller and its undo)."""
+        self.suggestions = SuggestionsDock(self.annotate.controller, self)
+        self.suggestions.open_item.connect(self.annotate.open_item)
+        self.viewer.item_shown.connect(self.suggestions.show_item)
+        self.job_ended.connect(lambda _payload: self.suggestions.refresh())
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.suggestions)
+        self.tabifyDockWidget(self.annotate.links_dock, self.suggestions)
+        self.annotate.links_dock.raise_()
 
     def _build_docks(self) -> None:
         self.facets = FacetsDock(self)
@@ -263,6 +282,30 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+I",
             "import-folder",
             "Add a folder and everything in it to the archive",
+        )
+        file.addSeparator()
+        self.export_bundle_action = add(
+            file,
+            "File",
+            "&Export Bundle…",
+            lambda: self.bundles.choose_export(),
+            "Ctrl+Shift+E",
+            tip="Export the results, a tag or the selection as a verifiable bundle",
+        )
+        self.verify_bundle_action = add(
+            file,
+            "File",
+            "&Verify Bundle…",
+            lambda: self.bundles.choose_verify(),
+            tip="Check that nothing in a bundle is missing, added or altered",
+        )
+        self.import_bundle_action = add(
+            file,
+            "File",
+            "Import &Bundle…",
+            lambda: self.bundles.choose_import(),
+            "Ctrl+Shift+B",
+            tip="Verify a bundle and merge its items, notes and links into this archive",
         )
         file.addSeparator()
         self.reindex_action = add(
@@ -464,6 +507,7 @@ class MainWindow(QMainWindow):
             self.search_service.close()
             self.search_service.deleteLater()
             self.search_service = None
+        self.annotate.set_session(None)
         self.session.close()
         self.session = None
         self.info_bar.hide()
@@ -962,6 +1006,9 @@ class MainWindow(QMainWindow):
         busy = self.runner.busy
         for action in (self.import_files_action, self.import_folder_action, self.reindex_action):
             action.setEnabled(bool(writable) and not busy)
+        self.import_bundle_action.setEnabled(bool(writable) and not busy)
+        self.export_bundle_action.setEnabled(has and not busy)
+        self.verify_bundle_action.setEnabled(has and not busy)
         self.save_search_action.setEnabled(bool(writable))
         self.find_action.setEnabled(has)
 

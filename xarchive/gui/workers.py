@@ -67,6 +67,9 @@ class Job(QRunnable):
         self.finished = self.signals.finished
         self.failed = self.signals.failed
         self._done = threading.Event()
+        # Set just before `finished` or `failed` is emitted: the slots that run on them
+        # (the window's actions) must already see the job as over, not still busy.
+        self._ended = threading.Event()
         self._last_emit = 0.0
         self._last_phase = ""
         #: The newest report (set in the worker thread; reading a reference is atomic).
@@ -83,6 +86,11 @@ class Job(QRunnable):
     @property
     def done(self) -> bool:
         return self._done.is_set()
+
+    @property
+    def ended(self) -> bool:
+        """True once the job has its result (it may still be closing its archive)."""
+        return self._ended.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job has returned (for shutdown only; never from a slot)."""
@@ -115,6 +123,7 @@ class Job(QRunnable):
             log.debug("job %s failed", self.title, exc_info=True)
             self._emit_failed(exc)
         else:
+            self._ended.set()
             self._emit(self.signals.finished, result)
         finally:
             if archive is not None:
@@ -122,6 +131,7 @@ class Job(QRunnable):
             self._done.set()
 
     def _emit_failed(self, exc: BaseException) -> None:
+        self._ended.set()
         self._emit(self.signals.failed, exc)
 
     @staticmethod
@@ -141,7 +151,7 @@ class JobRunner(QObject):
 
     @property
     def busy(self) -> bool:
-        self._jobs = [j for j in self._jobs if not j.done]
+        self._jobs = [j for j in self._jobs if not j.ended]
         return bool(self._jobs)
 
     def start(self, job: Job) -> Job:

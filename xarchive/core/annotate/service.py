@@ -235,6 +235,10 @@ class Annotations:
         """Annotations whose item was deleted or whose quote is no longer in its text."""
         return store.orphaned_annotations(self.archive.db)
 
+    def all_links(self) -> list[Link]:
+        """Every link between two items of the archive."""
+        return store.links_between_items(self.archive.db)
+
     def detached(self) -> tuple[list[ItemTag], list[Link]]:
         """Tags and links kept when an item they name was deleted."""
         conn = self.archive.db
@@ -423,6 +427,31 @@ class Annotations:
         )
         return self._annotation(current.id)
 
+    def move_region(self, uid: str, x: float, y: float, w: float, h: float) -> Annotation:
+        """Move or resize a region (same units as `add_region`). Raises InvalidAnnotation."""
+        current = self.get(uid)
+        if current.kind != "region" or current.box is None:
+            raise InvalidAnnotation("only a region can be moved or resized")
+        if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
+            raise InvalidAnnotation("a region needs a width and height above 0")
+        # Dragged past the top or left edge: keep what is still on the picture.
+        w, h = w + min(x, 0.0), h + min(y, 0.0)
+        x, y = max(x, 0.0), max(y, 0.0)
+        if w <= 0 or h <= 0:
+            raise InvalidAnnotation("the region was moved off the picture")
+        box = current.box
+        if (box.x, box.y, box.w, box.h) == (x, y, w, h):
+            return current
+        values = {"x": float(x), "y": float(y), "w": float(w), "h": float(h),
+                  "modified_at": utc_now()}  # fmt: skip
+        where = f"#{current.item_id}" if current.item_id is not None else "a deleted item"
+        self._write(
+            "region.move",
+            f"Move a region note on {where}",
+            lambda rec: rec.update("annotations", current.id, values),
+        )
+        return self._annotation(current.id)
+
     def delete(self, uid: str) -> None:
         """Delete a note, highlight or region (undoable; the audit log keeps its text)."""
         current = self.get(uid)
@@ -448,6 +477,37 @@ class Annotations:
 
         self._write("tag.add", f"Tag #{item.id} {_names(cleaned)}", body)
         return store.item_tags_of(self.archive.db, item.id)
+
+    def tag_items(self, item_ids: Sequence[int], *names: str) -> None:
+        """Put tags on several items as one change (one undo). Raises ItemNotFound."""
+        items = [self._item(i) for i in dict.fromkeys(item_ids)]
+        cleaned = _unique(clean_tag_name(n) for n in names)
+        if not cleaned or not items:
+            raise InvalidAnnotation("give at least one tag and one item")
+
+        def body(rec: Recorder) -> None:
+            for name in cleaned:
+                tag_id = self._ensure_tag(rec, name)
+                for item in items:
+                    self._put_tag(rec, item, tag_id)
+
+        where = f"#{items[0].id}" if len(items) == 1 else f"{len(items)} items"
+        self._write("tag.add", f"Tag {where} {_names(cleaned)}", body)
+
+    def untag_items(self, item_ids: Sequence[int], *names: str) -> None:
+        """Take tags off several items as one change; items without them are left alone."""
+        items = [self._item(i) for i in dict.fromkeys(item_ids)]
+        keys = {tag_key(n) for n in names if n.strip()}
+
+        def body(rec: Recorder) -> None:
+            for item in items:
+                for use in store.item_tags_of(rec.conn, item.id):
+                    if tag_key(use.name) in keys:
+                        rec.delete("item_tags", use.id)
+
+        where = f"#{items[0].id}" if len(items) == 1 else f"{len(items)} items"
+        shown = _names(sorted({n.strip() for n in names if n.strip()}))
+        self._write("tag.remove", f"Untag {where} {shown}", body)
 
     def untag(self, item_id: int, *names: str) -> None:
         """Take tags off an item (the tags themselves stay). Raises AnnotationNotFound."""

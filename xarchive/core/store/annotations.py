@@ -387,6 +387,15 @@ def find_link(
     return None if row is None else _link(row)
 
 
+def links_between_items(conn: sqlite3.Connection) -> list[Link]:
+    """Every link whose two items are both in the archive (for a graph of the whole case)."""
+    rows = conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM links WHERE source_id IS NOT NULL AND target_id IS NOT NULL "
+        "ORDER BY id"
+    )
+    return [_link(r) for r in rows]
+
+
 def detached_links(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[Link]:
     """Links with an end whose item was deleted (the link kept) and has one of these hashes."""
     found: list[Link] = []

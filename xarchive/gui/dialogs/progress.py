@@ -22,6 +22,7 @@ PHASES = {
     "importing": "Importing",
     "indexing": "Updating the search index",
     "verifying": "Checking files",
+    "exporting": "Writing the bundle",
 }
 
 
@@ -65,6 +66,8 @@ class JobProgressDialog(QDialog):
         job.finished.connect(self._ended)
         job.failed.connect(self._ended)
         self.last: Progress | None = None
+        #: Shown once Cancel is pressed: what stopping keeps (a job may say otherwise).
+        self.stopping_text = "Stopping… (what is done is kept)"
 
     def _poll_latest(self) -> None:
         latest = self.job.latest
@@ -92,7 +95,7 @@ class JobProgressDialog(QDialog):
     def request_cancel(self) -> None:
         self.job.cancel()
         self.cancel_button.setEnabled(False)
-        self.phase_label.setText("Stopping… (what is done is kept)")
+        self.phase_label.setText(self.stopping_text)
 
     def _ended(self, _: object) -> None:
         self._poll.stop()

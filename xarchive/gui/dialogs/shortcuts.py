@@ -25,6 +25,11 @@ VIEWER_KEYS = (
     ("Image", "1", "Actual size"),
     ("Image", "Drag", "Pan"),
     ("Timeline", "Drag across bars", "Narrow the search to those dates"),
+    ("Annotate", "Shift+drag on a picture or a PDF page", "Draw a region note"),
+    ("Annotate", "Drag on a PDF page", "Select words (then Ctrl+H to highlight them)"),
+    ("Annotate", "Delete (a region selected)", "Delete the region"),
+    ("Annotate", "Ctrl+Enter (in a note)", "Save the note"),
+    ("Annotate", "Drag a result onto the viewer", "Link the item shown to it"),
 )
 
 

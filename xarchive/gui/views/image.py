@@ -100,6 +100,9 @@ class _Canvas(QGraphicsView):
 class ImageViewer(QWidget):
     """Shows one image with zoom (wheel, +/−, fit, actual size) and pan (drag)."""
 
+    #: The full image replaced the thumbnail (the scene may have changed size).
+    loaded = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = _Canvas(self)
@@ -203,6 +206,7 @@ class ImageViewer(QWidget):
         self.status_label.setText(f"{image.width()} × {image.height()} px")
         if self.canvas.fit:
             self.canvas.fit_to_window()
+        self.loaded.emit()
 
     def _set_scene_rect(self) -> None:
         rect = self._pixmap_item.sceneBoundingRect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import ItemNotFound
 from ...core.index.engine import Snippet
 from ...core.store.items import Item
 from ..bidi import join_isolated
@@ -24,6 +25,7 @@ from ..session import ArchiveSession, PageHit
 from .image import ImageViewer
 from .metadata import MetadataPanel
 from .pdf import PdfViewer
+from .post import PostViewer
 from .text import TextViewer
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,9 @@ class _Placeholder(QWidget):
 class ItemViewer(QWidget):
     """Shows one item by kind: PDF, image, article/text/post; details underneath."""
 
+    #: The item shown changed: its Item, or None when nothing is shown.
+    item_shown = Signal(object)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item: Item | None = None
@@ -84,8 +89,9 @@ class ItemViewer(QWidget):
         self.pdf = PdfViewer(self)
         self.image = ImageViewer(self)
         self.text = TextViewer(self)
+        self.post = PostViewer(self)  # posts as a card in their thread
         self.stack = QStackedWidget(self)
-        for widget in (self.placeholder, self.pdf, self.image, self.text):
+        for widget in (self.placeholder, self.pdf, self.image, self.text, self.post):
             self.stack.addWidget(widget)
         self.details = MetadataPanel(self)
 
@@ -109,6 +115,7 @@ class ItemViewer(QWidget):
         self.details.hide()
         self.placeholder.label.setText(message)
         self.stack.setCurrentWidget(self.placeholder)
+        self.item_shown.emit(None)
 
     def show_item(
         self,
@@ -137,6 +144,8 @@ class ItemViewer(QWidget):
             thumbnail = session.derived_path(extra.get("thumbnail"))
             self.image.show_image(session.original_path(item), thumbnail, _image_size(extra))
             self.stack.setCurrentWidget(self.image)
+        elif item.kind == "post" and self._show_post(session, item.id):
+            self.stack.setCurrentWidget(self.post)
         else:
             body = "\n\n".join(p.text for p in session.pages(item.id))
             sanitized = session.derived_path(extra.get("sanitized_html"))
@@ -144,6 +153,16 @@ class ItemViewer(QWidget):
             self.stack.setCurrentWidget(self.text)
         self.details.show_item(item, session.sources(item.id))
         self.details.show()
+        self.item_shown.emit(item)
+
+    def _show_post(self, session: ArchiveSession, item_id: int) -> bool:
+        """The post card; False (shown as text instead) if the post's row is missing."""
+        try:
+            self.post.show_post(session, item_id)
+        except ItemNotFound:
+            log.warning("item #%s is a post without its post data", item_id)
+            return False
+        return True
 
     def _show_header(self, item: Item) -> None:
         self.kind_label.setPixmap(kind_icon(item.kind).pixmap(32, 32))

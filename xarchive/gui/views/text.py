@@ -104,6 +104,9 @@ class TextViewer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
         self.matches: list[QTextCursor] = []
+        self._marks: list[QTextEdit.ExtraSelection] = []
+        #: Highlights drawn under the searched words (set by gui/annotate).
+        self.highlights: list[QTextEdit.ExtraSelection] = []
         self.rtl_paragraphs = 0
         self.used_sanitized_html = False
 
@@ -125,6 +128,7 @@ class TextViewer(QWidget):
             self.used_sanitized_html = True
         else:
             markup = self._header(item) + text_to_html(body)
+        self.highlights = []
         self.browser.setHtml(markup)
         self.rtl_paragraphs = set_directions(document, _urdu_family())
         self.mark(words)
@@ -169,7 +173,8 @@ class TextViewer(QWidget):
             fmt.setForeground(QColor(c.match_fg))
             selection.format = fmt  # type: ignore[attr-defined]
             selections.append(selection)
-        self.browser.setExtraSelections(selections)
+        self._marks = selections
+        self.browser.setExtraSelections(self.highlights + self._marks)
         if self.matches:
             cursor = QTextCursor(self.matches[0])
             cursor.clearSelection()
@@ -177,3 +182,8 @@ class TextViewer(QWidget):
             self.browser.ensureCursorVisible()
         else:
             self.browser.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_highlights(self, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Draw these highlights, with the searched words marked over them."""
+        self.highlights = list(selections)
+        self.browser.setExtraSelections(self.highlights + self._marks)

@@ -1,0 +1,440 @@
+"""Highlights, text selection and region notes on the pages of a QtPdf view.
+
+QPdfView draws the pages and nothing else: this layer is a transparent widget
+over its viewport that draws highlights and regions, and an event filter that
+turns a drag on a page into a text selection (QPdfDocument.getSelection), or
+with Shift (or in region mode) into a rectangle. Both are kept in the page's
+own points, the unit the core stores for regions, so they follow zoom and
+scrolling: `page_rect` places a page in the viewport the way QPdfView lays
+pages out (one under another, centred, `documentMargins`, `pageSpacing`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import QWidget
+
+from ...core.annotate import Annotation, ItemAnnotations
+from ...core.annotate.anchoring import Quote
+from ..views.pdf import PdfViewer
+from .colours import REGION, REGION_SELECTED, highlight_colour
+from .textmap import find_span, from_utf16, quote_in, to_utf16
+
+HANDLE = 10  # screen pixels
+MIN_SIZE = 4
+
+
+@dataclass(slots=True)
+class _Region:
+    uid: str
+    page: int  # 0-based
+    rect: QRectF  # points
+    note: str
+
+
+class _Overlay(QWidget):
+    def __init__(self, layer: PdfLayer, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.layer = layer
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+
+    def paintEvent(self, event: object) -> None:  # type: ignore[override]
+        self.layer.paint(self)
+
+
+class PdfLayer(QObject):
+    """Draws an item's highlights and regions over its PDF pages; selects text on them."""
+
+    drawn = Signal(QRectF, int)  # points, 1-based page
+    moved = Signal(str, QRectF)
+    selected = Signal(str)
+    delete_requested = Signal(str)
+    highlight_requested = Signal()
+
+    def __init__(self, viewer: PdfViewer) -> None:
+        super().__init__(viewer)
+        self.viewer = viewer
+        self.view: QPdfView = viewer.view
+        self.document: QPdfDocument = viewer.document
+        self.overlay = _Overlay(self, self.view.viewport())
+        self.draw_mode = False
+        self.highlights: dict[str, tuple[int, list[QPolygonF], QColor]] = {}
+        self.regions: dict[str, _Region] = {}
+        self.selected_uid: str | None = None
+        self._found: ItemAnnotations | None = None
+        self._page_text: dict[int, str] = {}
+        # The text selection being made: page (0-based), start and end in points.
+        self._select: tuple[int, QPointF, QPointF] | None = None
+        self.selection_bounds: list[QPolygonF] = []
+        self._selection: tuple[int, int, int] | None = None  # page, start, end (UTF-16)
+        self._rubber: tuple[int, QPointF, QPointF] | None = None
+        self._drag: tuple[str, int | None, QPointF, QRectF] | None = None  # uid, corner, start
+        self.view.viewport().installEventFilter(self)
+        self.view.verticalScrollBar().valueChanged.connect(lambda _v: self.overlay.update())
+        self.view.horizontalScrollBar().valueChanged.connect(lambda _v: self.overlay.update())
+        self.view.zoomFactorChanged.connect(lambda _z: self.overlay.update())
+        self.document.statusChanged.connect(lambda _s: self._document_changed())
+
+    # -- where pages are ---------------------------------------------------------------
+    def _resolution(self) -> float:
+        screen = QGuiApplication.primaryScreen()
+        return (screen.logicalDotsPerInch() if screen else 96.0) / 72.0
+
+    def page_rect(self, page: int) -> QRect:
+        """Page `page` (0-based) in viewport pixels, as QPdfView lays it out."""
+        doc, view = self.document, self.view
+        count = doc.pageCount()
+        if not 0 <= page < count:
+            return QRect()
+        margins = view.documentMargins()
+        viewport = view.viewport().size()
+        resolution = self._resolution()
+        mode = view.zoomMode()
+        single = view.pageMode() == QPdfView.PageMode.SinglePage
+        current = view.pageNavigator().currentPage()
+        pages = [current] if single else list(range(count))
+        sizes: dict[int, QSize] = {}
+        for p in pages:
+            natural = (doc.pagePointSize(p) * resolution).toSize()
+            if mode == QPdfView.ZoomMode.Custom:
+                size = (doc.pagePointSize(p) * resolution * view.zoomFactor()).toSize()
+            elif mode == QPdfView.ZoomMode.FitToWidth:
+                width = viewport.width() - margins.left() - margins.right()
+                size = natural * (width / natural.width()) if natural.width() else natural
+            else:
+                room = viewport + QSize(-margins.left() - margins.right(), -view.pageSpacing())
+                size = natural.scaled(room, Qt.AspectRatioMode.KeepAspectRatio)
+            sizes[p] = size
+        total = (
+            max((s.width() for s in sizes.values()), default=0) + margins.left() + margins.right()
+        )
+        y = margins.top()
+        for p in pages:
+            size = sizes[p]
+            x = (max(total, viewport.width()) - size.width()) // 2
+            if p == page:
+                return QRect(
+                    x - view.horizontalScrollBar().value(),
+                    y - view.verticalScrollBar().value(),
+                    size.width(),
+                    size.height(),
+                )
+            y += size.height() + view.pageSpacing()
+        return QRect()
+
+    def to_view(self, page: int, point: QPointF) -> QPointF:
+        rect = self.page_rect(page)
+        size = self.document.pagePointSize(page)
+        if rect.isEmpty() or size.width() <= 0:
+            return QPointF()
+        return QPointF(
+            rect.x() + point.x() * rect.width() / size.width(),
+            rect.y() + point.y() * rect.height() / size.height(),
+        )
+
+    def to_page(self, point: QPointF) -> tuple[int, QPointF] | None:
+        """The page (0-based) under a viewport point, and the point on it in points."""
+        for page in self._visible_pages():
+            rect = self.page_rect(page)
+            if rect.contains(point.toPoint()):
+                size = self.document.pagePointSize(page)
+                return page, QPointF(
+                    (point.x() - rect.x()) * size.width() / rect.width(),
+                    (point.y() - rect.y()) * size.height() / rect.height(),
+                )
+        return None
+
+    def _visible_pages(self) -> list[int]:
+        current = self.view.pageNavigator().currentPage()
+        count = self.document.pageCount()
+        return [p for p in range(max(0, current - 2), min(count, current + 3))]
+
+    def view_rect(self, page: int, rect: QRectF) -> QRectF:
+        return QRectF(self.to_view(page, rect.topLeft()), self.to_view(page, rect.bottomRight()))
+
+    # -- what to draw ----------------------------------------------------------------------
+    def _document_changed(self) -> None:
+        self._page_text.clear()
+        self.clear_selection()
+        if self.document.status() == QPdfDocument.Status.Ready:
+            self._locate()
+
+    def page_text(self, page: int) -> str:
+        if page not in self._page_text:
+            self._page_text[page] = self.document.getAllText(page).text()
+        return self._page_text[page]
+
+    def set_annotations(self, found: ItemAnnotations | None, selected: str | None = None) -> None:
+        self._found = found
+        self.selected_uid = selected
+        self._locate()
+
+    def _locate(self) -> None:
+        self.highlights.clear()
+        self.regions.clear()
+        found = self._found
+        if found is None or self.document.status() != QPdfDocument.Status.Ready:
+            self.overlay.update()
+            return
+        count = self.document.pageCount()
+        for highlight in found.highlights:
+            span = highlight.span
+            if span is None or not 1 <= span.page <= count:
+                continue
+            page = span.page - 1
+            shown = self.page_text(page)
+            where = find_span(shown, span)
+            if where is None:
+                continue
+            start, end = to_utf16(shown, where[0]), to_utf16(shown, where[1])
+            bounds = self.document.getSelectionAtIndex(page, start, end - start).bounds()
+            self.highlights[highlight.uid] = (
+                page,
+                list(bounds),
+                highlight_colour(highlight.colour, 110),
+            )
+        for region in found.regions:
+            box = region.box
+            if box is None or box.page is None or not 1 <= box.page <= count:
+                continue
+            self.regions[region.uid] = _Region(
+                region.uid, box.page - 1, QRectF(box.x, box.y, box.w, box.h), region.note
+            )
+        self.overlay.update()
+
+    def paint(self, widget: QWidget) -> None:
+        self.overlay.setGeometry(self.view.viewport().rect())
+        painter = QPainter(widget)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        visible = set(self._visible_pages())
+        painter.setPen(Qt.PenStyle.NoPen)
+        for uid, (page, polygons, colour) in self.highlights.items():
+            if page not in visible:
+                continue
+            fill = QColor(colour)
+            if uid == self.selected_uid:
+                fill.setAlpha(170)
+            painter.setBrush(fill)
+            for polygon in polygons:
+                painter.drawPolygon(QPolygonF([self.to_view(page, p) for p in polygon]))
+        if self._selection is not None:
+            painter.setBrush(QColor(47, 111, 179, 90))
+            for polygon in self.selection_bounds:
+                painter.drawPolygon(
+                    QPolygonF([self.to_view(self._selection[0], p) for p in polygon])
+                )
+        for region in self.regions.values():
+            if region.page not in visible:
+                continue
+            chosen = region.uid == self.selected_uid
+            colour = QColor(REGION_SELECTED if chosen else REGION)
+            painter.setPen(QPen(colour, 2))
+            fill = QColor(colour)
+            fill.setAlpha(40 if chosen else 25)
+            painter.setBrush(fill)
+            rect = self.view_rect(region.page, region.rect)
+            painter.drawRect(rect)
+            if chosen:
+                painter.setBrush(colour)
+                for corner in _corners(rect):
+                    painter.drawRect(
+                        QRectF(corner.x() - HANDLE / 2, corner.y() - HANDLE / 2, HANDLE, HANDLE)
+                    )
+        if self._rubber is not None:
+            page, a, b = self._rubber
+            pen = QPen(QColor(REGION), 2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(self.to_view(page, a), self.to_view(page, b)).normalized())
+        painter.end()
+
+    # -- the selection ------------------------------------------------------------------------
+    def selection(self) -> tuple[int, Quote] | None:
+        """The text selected: its page (1-based) and quote with context, if any."""
+        if self._selection is None:
+            return None
+        page, start, end = self._selection
+        shown = self.page_text(page)
+        a, b = from_utf16(shown, start), from_utf16(shown, end)
+        quote = quote_in(shown, a, b)
+        return (page + 1, quote) if quote.exact.strip() else None
+
+    def select_text(self, page: int, start: QPointF, end: QPointF) -> str:
+        """Select the text between two points of a page (0-based), as a drag does."""
+        found = self.document.getSelection(page, start, end)
+        if not found.isValid() or not found.text().strip():
+            self.clear_selection()
+            return ""
+        self._selection = (page, found.startIndex(), found.endIndex())
+        self.selection_bounds = list(found.bounds())
+        self.overlay.update()
+        return found.text()
+
+    def clear_selection(self) -> None:
+        self._selection = None
+        self.selection_bounds = []
+        self.overlay.update()
+
+    def set_draw_mode(self, on: bool) -> None:
+        self.draw_mode = on
+        self.view.viewport().setCursor(
+            Qt.CursorShape.CrossCursor if on else Qt.CursorShape.IBeamCursor
+        )
+
+    def show_annotation(self, annotation: Annotation) -> None:
+        self.selected_uid = annotation.uid
+        page = None
+        if annotation.span is not None:
+            page = annotation.span.page
+        elif annotation.box is not None and annotation.box.page is not None:
+            page = annotation.box.page
+        if page is not None:
+            self.viewer.go_to_page(page)
+        self.overlay.update()
+
+    # -- the mouse ----------------------------------------------------------------------
+    def _region_at(self, point: QPointF) -> tuple[str, int | None] | None:
+        for uid in reversed(list(self.regions)):
+            region = self.regions[uid]
+            rect = self.view_rect(region.page, region.rect)
+            if uid == self.selected_uid:
+                for i, corner in enumerate(_corners(rect)):
+                    if (
+                        abs(point.x() - corner.x()) <= HANDLE
+                        and abs(point.y() - corner.y()) <= HANDLE
+                    ):
+                        return uid, i
+            if rect.contains(point):
+                return uid, None
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        try:
+            return self._filter(event)
+        except RuntimeError:  # the view is being destroyed
+            return False
+
+    def _filter(self, event: QEvent) -> bool:
+        if self._found is None or not self.viewer._showing_pdf():
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Resize:
+            self.overlay.setGeometry(self.view.viewport().rect())
+            return False
+        if kind == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if (
+                event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and self.selected_uid in self.regions
+            ):
+                self.delete_requested.emit(self.selected_uid)
+                return True
+            return False
+        if not isinstance(event, QMouseEvent):
+            return False
+        point = event.position()
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            self.view.viewport().setFocus()
+            hit = self._region_at(point)
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if hit is not None and not shift:
+                uid, corner = hit
+                self.selected_uid = uid
+                self.selected.emit(uid)
+                region = self.regions[uid]
+                self._drag = (uid, corner, point, QRectF(region.rect))
+                self.overlay.update()
+                return True
+            on_page = self.to_page(point)
+            if on_page is None:
+                return False
+            page, at = on_page
+            self.clear_selection()
+            if shift or self.draw_mode:
+                self._rubber = (page, at, at)
+            else:
+                self._select = (page, at, at)
+            return True
+        if kind == QEvent.Type.MouseMove:
+            if self._drag is not None:
+                self._drag_to(point)
+                return True
+            active = self._rubber or self._select
+            if active is None:
+                return False
+            page = active[0]
+            rect = self.page_rect(page)
+            size = self.document.pagePointSize(page)
+            here = QPointF(
+                min(max(point.x() - rect.x(), 0), rect.width())
+                * size.width()
+                / max(1, rect.width()),
+                min(max(point.y() - rect.y(), 0), rect.height())
+                * size.height()
+                / max(1, rect.height()),
+            )
+            if self._rubber is not None:
+                self._rubber = (page, self._rubber[1], here)
+                self.overlay.update()
+            elif self._select is not None:
+                self._select = (page, self._select[1], here)
+                self.select_text(page, self._select[1], here)
+            return True
+        if kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
+            if self._drag is not None:
+                uid, _corner, _start, before = self._drag
+                self._drag = None
+                region = self.regions.get(uid)
+                if region is not None and region.rect != before:
+                    self.moved.emit(uid, region.rect.normalized())
+                return True
+            if self._rubber is not None:
+                page, a, b = self._rubber
+                self._rubber = None
+                rect = QRectF(a, b).normalized()
+                scale = self.page_rect(page).width() / max(
+                    1.0, self.document.pagePointSize(page).width()
+                )
+                self.overlay.update()
+                if rect.width() * scale >= MIN_SIZE and rect.height() * scale >= MIN_SIZE:
+                    self.drawn.emit(rect, page + 1)
+                return True
+            if self._select is not None:
+                self._select = None
+                return True
+        return False
+
+    def _drag_to(self, point: QPointF) -> None:
+        assert self._drag is not None
+        uid, corner, start, before = self._drag
+        region = self.regions.get(uid)
+        if region is None:
+            return
+        rect = self.page_rect(region.page)
+        size = self.document.pagePointSize(region.page)
+        sx = size.width() / max(1, rect.width())
+        sy = size.height() / max(1, rect.height())
+        dx, dy = (point.x() - start.x()) * sx, (point.y() - start.y()) * sy
+        moved = QRectF(before)
+        if corner is None:
+            moved.translate(dx, dy)
+        elif corner == 0:
+            moved.setTopLeft(before.topLeft() + QPointF(dx, dy))
+        elif corner == 1:
+            moved.setTopRight(before.topRight() + QPointF(dx, dy))
+        elif corner == 2:
+            moved.setBottomRight(before.bottomRight() + QPointF(dx, dy))
+        else:
+            moved.setBottomLeft(before.bottomLeft() + QPointF(dx, dy))
+        region.rect = moved.normalized().intersected(QRectF(QPointF(0, 0), size))
+        self.overlay.update()
+
+
+def _corners(rect: QRectF) -> list[QPointF]:
+    return [rect.topLeft(), rect.topRight(), rect.bottomRight(), rect.bottomLeft()]

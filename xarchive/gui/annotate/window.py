@@ -1,0 +1,511 @@
+"""Annotating in the main window: the docks, the Edit and Annotate menus, the viewers'
+highlights and regions, tagging results, linking by picker or by drag and drop.
+
+`AnnotateUi(window)` adds all of it to a MainWindow; the window tells it when
+the archive closes (`set_session(None)`); everything else it learns from the
+window's and the viewer's signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QPoint, QRectF, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QMenu
+
+from ...core.annotate import Annotation, Change
+from ...core.errors import ItemNotFound
+from ...core.store.items import Item
+from ..dialogs import errors
+from ..filters import Filter
+from ..messages import Problem
+from ..models.results import ResultsModel
+from ..resources import icon
+from ..session import ArchiveSession
+from .controller import AnnotationController
+from .docks import AnnotationsDock, LinksDock
+from .graph import LinkGraphDialog
+from .link_picker import ItemDropTarget, LinkPicker, ResultDragger
+from .regions import RegionLayer
+from .tag_editor import TagItemsDialog, TagsManagerDialog
+from .text_highlights import TextHighlights
+from .textmap import find_in_pages
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class AnnotateUi(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.viewer = window.viewer
+        self.controller = AnnotationController(self)
+        self.controller.failed.connect(self._failed)
+        self.controller.changed.connect(self._changed)
+        self.controller.history_changed.connect(self._update_history)
+        self.item: Item | None = None
+        self.picker: LinkPicker | None = None
+        self.graph: LinkGraphDialog | None = None
+        self.tag_dialog: TagItemsDialog | None = None
+        self.tags_manager: TagsManagerDialog | None = None
+
+        self.annotations_dock = AnnotationsDock(self.controller, window)
+        self.annotations_dock.annotation_activated.connect(self.show_annotation)
+        self.links_dock = LinksDock(self.controller, window)
+        self.links_dock.open_item.connect(self.open_item)
+        self.links_dock.link_requested.connect(self.link_to)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_dock)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.links_dock)
+        window.splitDockWidget(self.annotations_dock, self.links_dock, Qt.Orientation.Vertical)
+        window.resizeDocks([self.annotations_dock], [300], Qt.Orientation.Horizontal)
+
+        self._build_actions()
+        self.text = TextHighlights(
+            self.viewer.text.browser,
+            self.viewer.text.set_highlights,
+            [self.highlight_action, self.highlight_note_action, self.note_action,
+             self.link_action],
+        )  # fmt: skip
+        self.regions = RegionLayer(self.viewer.image.canvas)
+        self.regions.drawn.connect(self._region_drawn)
+        self.regions.moved.connect(self._region_moved)
+        self.regions.selected.connect(self.annotations_dock.select)
+        self.regions.delete_requested.connect(self._delete)
+        self.viewer.image.loaded.connect(self.refresh_viewer)
+        self.pdf = self._pdf_layer()
+
+        self.viewer.item_shown.connect(self._item_shown)
+        window.archive_opened.connect(lambda _root: self.set_session(window.session))
+        window.job_ended.connect(self._job_ended)
+
+        results = window.results
+        results.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.dragger = ResultDragger(results, ResultsModel.ItemIdRole)
+        results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        results.customContextMenuRequested.connect(self._results_menu)
+        self.drop_target = ItemDropTarget(self.viewer, lambda: self.item is not None)
+        for child in (self.viewer.text.browser, self.viewer.text.browser.viewport(),
+                      self.viewer.image.canvas, self.viewer.image.canvas.viewport()):  # fmt: skip
+            self.drop_target.watch(child)
+        if self.pdf is not None:
+            self.drop_target.watch(self.viewer.pdf.view.viewport())
+        self.drop_target.dropped.connect(lambda item_id: self.link_to(item_id))
+        self._update_actions()
+
+    def _pdf_layer(self) -> Any:
+        from ..views import pdf as pdf_view
+
+        if not pdf_view.HAVE_QTPDF:
+            return None
+        from .pdf_layer import PdfLayer
+
+        layer = PdfLayer(self.viewer.pdf)
+        layer.drawn.connect(self._region_drawn)
+        layer.moved.connect(self._region_moved)
+        layer.selected.connect(self.annotations_dock.select)
+        layer.delete_requested.connect(self._delete)
+        layer.highlight_requested.connect(self.highlight)
+        return layer
+
+    # -- actions and menus ------------------------------------------------------------
+    def _add(
+        self,
+        menu: QMenu,
+        menu_name: str,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        icon_name: str = "",
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self.window)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False: slot())
+        menu.addAction(action)
+        self.window.menu_actions.append((menu_name, action))
+        return action
+
+    def _menu(self, title: str) -> QMenu | None:
+        for action in self.window.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu) and menu.title().replace("&", "") == title:
+                return menu
+        return None
+
+    def _build_actions(self) -> None:
+        bar = self.window.menuBar()
+        search = self._menu("Search")
+        edit = QMenu("&Edit", self.window)
+        annotate = QMenu("&Annotate", self.window)
+        if search is not None:
+            bar.insertMenu(search.menuAction(), edit)
+            view_menu = self._menu("View")
+            bar.insertMenu(view_menu.menuAction() if view_menu else None, annotate)  # type: ignore[arg-type]
+        else:
+            bar.addMenu(edit)
+            bar.addMenu(annotate)
+        keys = QKeySequence.StandardKey
+        self.undo_action = self._add(edit, "Edit", "&Undo", self.undo, keys.Undo, "undo")
+        self.redo_action = self._add(edit, "Edit", "&Redo", self.redo, "Ctrl+Shift+Z", "redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
+
+        add = self._add
+        self.highlight_action = add(
+            annotate, "Annotate", "&Highlight", lambda: self.highlight(False), "Ctrl+H",
+            "highlight", "Highlight the selected text",
+        )  # fmt: skip
+        self.highlight_note_action = add(
+            annotate, "Annotate", "Highlight with a &Note…", lambda: self.highlight(True),
+            "Ctrl+Shift+H", "highlight", "Highlight the selected text and write a note on it",
+        )  # fmt: skip
+        self.region_action = add(
+            annotate, "Annotate", "Draw &Regions", self._toggle_regions, "Ctrl+Shift+R",
+            "region", "Drag on the picture or the page to mark a region (or Shift+drag)",
+        )  # fmt: skip
+        self.region_action.setCheckable(True)
+        self.note_action = add(
+            annotate, "Annotate", "Add a Note to the &Item…", self.add_note, "Ctrl+Shift+N",
+            "note", "A note on the whole item",
+        )  # fmt: skip
+        annotate.addSeparator()
+        self.tag_action = add(
+            annotate, "Annotate", "&Tag…", self.tag_selected, "Ctrl+Shift+T", "tag",
+            "Tag the item shown, or all the results selected",
+        )  # fmt: skip
+        self.tags_action = add(
+            annotate, "Annotate", "&Manage Tags…", self.manage_tags, None, "tag",
+            "Rename, merge and delete tags",
+        )  # fmt: skip
+        annotate.addSeparator()
+        self.link_action = add(
+            annotate, "Annotate", "&Link to…", lambda: self.link_to(), "Ctrl+K", "link",
+            "Link the item shown to another item (or drag a result onto the viewer)",
+        )  # fmt: skip
+
+        view = self._menu("View")
+        if view is not None:
+            anchor = self.window.timeline.toggleViewAction()
+            actions = view.actions()
+            before = actions[actions.index(anchor) + 1] if anchor in actions else None
+            for dock, shortcut, name in (
+                (self.annotations_dock, "Ctrl+Shift+A", "note"),
+                (self.links_dock, "Ctrl+Shift+K", "link"),
+            ):
+                toggle = dock.toggleViewAction()
+                toggle.setShortcut(QKeySequence(shortcut))
+                toggle.setIcon(icon(name))
+                view.insertAction(before, toggle)  # type: ignore[arg-type]
+                self.window.menu_actions.append(("View", toggle))
+            self.graph_action = QAction(icon("graph"), "Link &Graph…", self.window)
+            self.graph_action.setShortcut(QKeySequence("Ctrl+G"))
+            self.graph_action.setStatusTip("How the items are linked: the item shown, or all")
+            self.graph_action.triggered.connect(lambda _=False: self.show_graph())
+            view.insertAction(before, self.graph_action)  # type: ignore[arg-type]
+            self.window.menu_actions.append(("View", self.graph_action))
+
+    def _update_actions(self) -> None:
+        writable = self.controller.writable
+        has_item = self.item is not None
+        kind = self.item.kind if self.item is not None else ""
+        for action in (self.highlight_action, self.highlight_note_action):
+            action.setEnabled(writable and kind in ("document", "article", "post", "text"))
+        self.region_action.setEnabled(writable and kind in ("image", "document"))
+        self.note_action.setEnabled(writable and has_item)
+        self.link_action.setEnabled(writable and has_item)
+        self.tag_action.setEnabled(writable and (has_item or len(self.selected_ids()) > 0))
+        self.tags_action.setEnabled(self.controller.notes is not None)
+        self._update_history()
+
+    def _update_history(self) -> None:
+        undo, redo = self.controller.undo_text, self.controller.redo_text
+        self.undo_action.setText(f"&Undo {_menu_text(undo)}" if undo else "&Undo")
+        self.redo_action.setText(f"&Redo {_menu_text(redo)}" if redo else "&Redo")
+        self.undo_action.setEnabled(bool(undo) and self.controller.writable)
+        self.redo_action.setEnabled(bool(redo) and self.controller.writable)
+
+    # -- the archive and the item shown -------------------------------------------------
+    def set_session(self, session: ArchiveSession | None) -> None:
+        self.controller.set_session(session)
+        self._update_actions()
+
+    def _job_ended(self, payload: object) -> None:
+        # Edits made while an import held the index were left for now: index them.
+        self.controller.reindex_pending()
+        self.annotations_dock.refresh()
+        self.links_dock.refresh()
+        self.refresh_viewer()
+
+    def _item_shown(self, item: Item | None) -> None:
+        self.item = item
+        item_id = item.id if item is not None else None
+        self.annotations_dock.show_item(item_id, item.title if item is not None else "")
+        self.links_dock.show_item(item_id)
+        if self.region_action.isChecked() and (
+            item is None or item.kind not in ("image", "document")
+        ):
+            self.region_action.setChecked(False)
+            self._toggle_regions()
+        self.refresh_viewer()
+        self._update_actions()
+        if self.graph is not None and self.graph.isVisible() and item is not None:
+            self.graph.set_focus(item.id)
+
+    def _changed(self, change: Change | None) -> None:
+        self.refresh_viewer()
+        self._update_actions()
+        if change is not None:
+            self.window.statusBar().showMessage(f"{change.text} — saved", 6000)
+
+    def refresh_viewer(self) -> None:
+        """Draw the shown item's highlights and regions again."""
+        item = self.item
+        found = self.controller.of_item(item.id) if item is not None else None
+        selected = self.annotations_dock.current_uid()
+        current = self.viewer.stack.currentWidget()
+        if current is self.viewer.text:
+            self.text.draw(found.highlights if found else (), selected)
+        self.regions.enabled = item is not None and item.kind == "image"
+        if self.regions.enabled and item is not None:
+            self.regions.scale = _picture_scale(item, self.viewer.image.canvas.sceneRect())
+            self.regions.set_regions(found.regions if found else (), selected)
+        if self.pdf is not None:
+            self.pdf.set_annotations(
+                found
+                if found is not None and item is not None and item.kind == "document"
+                else None,
+                selected,
+            )
+
+    def open_item(self, item_id: int) -> None:
+        """Show another item (a link's other end, a node of the graph), selecting its result."""
+        session = self.window.session
+        if session is None:
+            return
+        row = self.window.model.row_of_item(item_id)
+        if row >= 0:
+            self.window.results.setCurrentIndex(self.window.model.index(row, 0))
+            if self.item is not None and self.item.id == item_id:
+                return
+        try:
+            self.viewer.show_item(session, item_id)
+        except ItemNotFound:
+            self._failed("The item is not in the archive", f"#{item_id} has been deleted.")
+
+    def show_annotation(self, annotation: Annotation) -> None:
+        """Bring an annotation into view: scroll to the highlight, go to its page."""
+        self.refresh_viewer()
+        current = self.viewer.stack.currentWidget()
+        if current is self.viewer.text and annotation.kind == "highlight":
+            if not self.text.scroll_to(annotation.uid):
+                self.window.statusBar().showMessage(
+                    "This highlight's words are not in the text shown.", 8000
+                )
+        elif current is self.viewer.image and annotation.kind == "region":
+            self.regions.show_region(annotation.uid)
+        elif current is self.viewer.pdf and self.pdf is not None:
+            self.pdf.show_annotation(annotation)
+
+    # -- highlights ---------------------------------------------------------------------
+    def highlight(self, with_note: bool = False) -> Annotation | None:
+        """Highlight the text selected in the viewer (with a note: open the note editor)."""
+        item, session = self.item, self.window.session
+        if item is None or session is None:
+            return None
+        current = self.viewer.stack.currentWidget()
+        quote, near = None, 1
+        if current is self.viewer.text:
+            quote = self.text.selection()
+        elif current is self.viewer.pdf and self.pdf is not None:
+            selected = self.pdf.selection()
+            if selected is not None:
+                near, quote = selected
+        if quote is None:
+            self._failed(
+                "Nothing is selected",
+                "Select the words to highlight with the mouse, then press Ctrl+H."
+                + (
+                    " On a PDF page, drag across the words first."
+                    if current is self.viewer.pdf
+                    else ""
+                ),
+            )
+            return None
+        pages = [p.text for p in session.pages(item.id)]
+        span = find_in_pages(pages, quote, near)
+        if span is None:
+            self._failed(
+                "These words cannot be highlighted",
+                "They are not in the text xarchive keeps for this item (a heading or a "
+                "caption the import left out?). Select words from the text itself.",
+            )
+            return None
+        made = self.controller.run(
+            "Could not highlight the text",
+            lambda n: n.add_highlight(item.id, span.page, span.start, span.end),
+        )
+        if made is None:
+            return None
+        if current is self.viewer.text:
+            cursor = self.viewer.text.browser.textCursor()
+            cursor.clearSelection()
+            self.viewer.text.browser.setTextCursor(cursor)
+        elif self.pdf is not None:
+            self.pdf.clear_selection()
+        self.annotations_dock.select(made.uid)
+        if with_note:
+            self.annotations_dock.edit_note(made.uid)
+        return made
+
+    # -- notes and regions ----------------------------------------------------------------
+    def add_note(self) -> None:
+        if self.item is not None:
+            self.annotations_dock.show()
+            self.annotations_dock.start_new_note()
+
+    def _toggle_regions(self) -> None:
+        on = self.region_action.isChecked()
+        self.regions.set_draw_mode(on)
+        if self.pdf is not None:
+            self.pdf.set_draw_mode(on)
+
+    def _region_drawn(self, rect: QRectF, page: int | None = None) -> None:
+        item = self.item
+        if item is None:
+            return
+        made = self.controller.run(
+            "Could not add the region",
+            lambda n: n.add_region(item.id, rect.x(), rect.y(), rect.width(), rect.height(), page),
+        )
+        if made is not None:
+            self.annotations_dock.edit_note(made.uid)
+            if self.regions.enabled:
+                self.regions.show_region(made.uid)
+
+    def _region_moved(self, uid: str, rect: QRectF) -> None:
+        done = self.controller.run(
+            "Could not move the region",
+            lambda n: n.move_region(uid, rect.x(), rect.y(), rect.width(), rect.height()),
+        )
+        if done is None:
+            self.refresh_viewer()  # put it back where it is stored
+
+    def _delete(self, uid: str) -> None:
+        self.controller.run("Could not delete the region", lambda n: n.delete(uid))
+
+    # -- tags -----------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.window.results.selectionModel().selectedRows()})
+        ids = []
+        for row in rows:
+            hit = self.window.model.hit(row)
+            if hit is not None:
+                ids.append(hit.item.id)
+        return ids
+
+    def tag_selected(self) -> None:
+        """Tag the results selected (several: a dialog), else the item shown (its tag field)."""
+        ids = self.selected_ids()
+        if len(ids) > 1:
+            self.tag_dialog = TagItemsDialog(self.controller, ids, self.window)
+            self.tag_dialog.open()
+        elif self.item is not None:
+            self.annotations_dock.show()
+            self.annotations_dock.raise_()
+            self.annotations_dock.tags.field.setFocus()
+
+    def manage_tags(self) -> None:
+        self.tags_manager = TagsManagerDialog(self.controller, self.window)
+        self.tags_manager.show_tag.connect(
+            lambda name: self.window.search_bar.add_filter(Filter("tag", name))
+        )
+        self.tags_manager.open()
+
+    def _results_menu(self, point: QPoint) -> None:
+        results = self.window.results
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(results)
+        what = f"{len(ids)} Items" if len(ids) > 1 else "the Item"
+        tag = menu.addAction(icon("tag"), f"Tag {what}…")
+        tag.setEnabled(self.controller.writable)
+        tag.triggered.connect(self.tag_selected)
+        graph = menu.addAction(icon("graph"), "Show in the Link Graph")
+        graph.triggered.connect(lambda: self.show_graph(ids))
+        menu.exec(results.viewport().mapToGlobal(point))
+        menu.deleteLater()
+
+    # -- links ---------------------------------------------------------------------------
+    def link_to(self, target_id: int | None = None) -> LinkPicker | None:
+        """Open the link picker for the item shown (with `target_id` chosen: a drop)."""
+        if self.item is None or not self.controller.writable:
+            if self.item is None:
+                self._failed("No item is shown", "Open the item to link from, then Link to….")
+            else:
+                self.controller.run("Could not link", lambda n: None)
+            return None
+        if target_id == self.item.id:
+            self.window.statusBar().showMessage("An item cannot be linked to itself.", 6000)
+            return None
+        self.picker = LinkPicker(self.controller, self.item, self.window, target_id)
+        self.picker.open()
+        return self.picker
+
+    def show_graph(self, item_ids: list[int] | None = None) -> LinkGraphDialog | None:
+        if self.controller.notes is None:
+            return None
+        if self.graph is None:
+            self.graph = LinkGraphDialog(self.controller, self.window)
+            self.graph.open_item.connect(self.open_item)
+        if item_ids:
+            self.graph.show_items(item_ids)
+        elif self.item is not None:
+            self.graph.set_focus(self.item.id)
+        else:
+            self.graph.show_all()
+        self.graph.show()
+        self.graph.raise_()
+        return self.graph
+
+    # -- undo -----------------------------------------------------------------------------
+    def undo(self) -> None:
+        change = self.controller.undo()
+        if change is not None:
+            self.window.statusBar().showMessage(f"Undone: {change.text}", 6000)
+
+    def redo(self) -> None:
+        change = self.controller.redo()
+        if change is not None:
+            self.window.statusBar().showMessage(f"Redone: {change.text}", 6000)
+
+    def _failed(self, title: str, text: str) -> None:
+        errors.ask(self.window, Problem(title, text, severity="warning"))
+
+
+def _menu_text(text: str) -> str:
+    short = text if len(text) <= 48 else text[:47] + "…"
+    return short.replace("&", "&&")
+
+
+def _picture_scale(item: Item, scene: QRectF) -> float:
+    """Picture pixels per scene unit: 1 unless the picture is shown scaled down."""
+    extra = item.extra if isinstance(item.extra, dict) else {}
+    width, height = extra.get("width"), extra.get("height")
+    if not (isinstance(width, int) and isinstance(height, int)) or scene.width() <= 0:
+        return 1.0
+    for w, h in ((width, height), (height, width)):
+        if abs(w / scene.width() - h / scene.height()) < 0.01 * w / scene.width():
+            return w / scene.width()
+    return 1.0

@@ -1,0 +1,342 @@
+"""A post as a card — avatar, name, @account, local date, text, pictures, counts — in its
+thread: the posts it answers above, the replies below, each a small card that opens it.
+
+Links in the text show their expanded address and are never opened: a click goes to
+the window's link handling (`link_clicked`). Hashtags and mentions are styled, not
+links. Right-to-left posts (Urdu) are laid out right-to-left.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import datetime
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QMouseEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import ItemNotFound
+from ...core.posts.threads import Thread, thread
+from ...core.store.posts import Post
+from ..bidi import is_rtl
+from ..session import ArchiveSession
+from ..theme import colors
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"(https?://[^\s<>\"]+)|(?<![\w@#])([#@])(\w{1,100})")
+_COUNT_NAMES = (("replies", "reply", "replies"), ("reposts", "repost", "reposts"),
+                ("quotes", "quote", "quotes"), ("likes", "like", "likes"))  # fmt: skip
+_LEADING_MENTIONS = re.compile(r"^(?:\s*[@.]\w+)+\s*")
+AVATAR = 44
+SMALL_AVATAR = 28
+
+
+def local_time(iso: str) -> str:
+    """An ISO time shown in the computer's time zone, with the zone: '17 Feb 2024, 21:12 PKT'."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        return moment.strftime("%-d %b %Y, %H:%M")
+    local = moment.astimezone()
+    zone = local.strftime("%Z") or local.strftime("%z")
+    return f"{local.strftime('%-d %b %Y, %H:%M')} {zone}".strip()
+
+
+def initials(post: Post) -> str:
+    name = post.display_name or post.account or "?"
+    words = [w for w in re.split(r"[\s_]+", name) if w]
+    letters = "".join(w[0] for w in words[:2]) or "?"
+    return letters.upper()
+
+
+def post_html(post: Post) -> str:
+    """The post's text as HTML: links (expanded addresses) clickable, hashtags and mentions
+    styled, everything else escaped."""
+    c = colors()
+    out: list[str] = []
+    text = post.text
+    position = 0
+    for match in _TOKEN.finditer(text):
+        out.append(html.escape(text[position : match.start()]))
+        if match.group(1):
+            url = match.group(1).rstrip(".,;:!?)…")
+            tail = match.group(1)[len(url) :]
+            out.append(f'<a href="{html.escape(url, quote=True)}" style="color:{c.link}">'
+                       f"{html.escape(url)}</a>{html.escape(tail)}")  # fmt: skip
+        else:
+            kind = "hashtag" if match.group(2) == "#" else "mention"
+            out.append(f'<span class="{kind}" style="color:{c.link}; font-weight:600">'
+                       f"{html.escape(match.group(0))}</span>")  # fmt: skip
+        position = match.end()
+    out.append(html.escape(text[position:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def avatar(post: Post, size: int) -> QPixmap:
+    """A circle in a colour chosen by the account, with the initials."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    hue = sum(ord(ch) for ch in (post.account or post.display_name)) * 37 % 360
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor.fromHsv(hue, 110, 190))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(size * 0.4))
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials(post))
+    painter.end()
+    return pixmap
+
+
+def post_is_rtl(text: str) -> bool:
+    """Whether the post reads right to left: judged by its words, not by the @handles
+    a reply starts with, nor by links."""
+    words = _LEADING_MENTIONS.sub("", text)
+    words = re.sub(r"https?://\S+", "", words)
+    return is_rtl(words or text)
+
+
+def _set_direction(label: QLabel, text: str) -> None:
+    rtl = post_is_rtl(text)
+    label.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+    )
+    label.setAlignment(
+        (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
+        | Qt.AlignmentFlag.AlignTop
+    )
+
+
+class PostCard(QFrame):
+    """One post. `compact`: a line of the thread (smaller, clickable, no pictures)."""
+
+    clicked = Signal(int)
+    link_clicked = Signal(QUrl)
+    open_item = Signal(int)
+
+    def __init__(
+        self,
+        session: ArchiveSession,
+        post: Post,
+        compact: bool = False,
+        depth: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.post = post
+        self.compact = compact
+        self.setObjectName("postCardCompact" if compact else "postCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        c = colors()
+        self.setStyleSheet(
+            f"QFrame#{self.objectName()} {{ border: 1px solid {c.border}; border-radius: 8px; "
+            f"background: {c.base}; }}"
+        )
+        if compact:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.setToolTip("Open this post")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10 + 18 * depth, 8, 10, 8)
+        self.avatar = QLabel(self)
+        self.avatar.setPixmap(avatar(post, SMALL_AVATAR if compact else AVATAR))
+        self.avatar.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.avatar, 0, Qt.AlignmentFlag.AlignTop)
+        body = QVBoxLayout()
+        body.setSpacing(4)
+        layout.addLayout(body, 1)
+
+        self.name_label = QLabel(self)
+        name = html.escape(post.display_name or post.account or "unknown account")
+        handle = f"@{html.escape(post.account)}" if post.account else ""
+        when = html.escape(local_time(post.published_at)) if post.published_at else ""
+        self.name_label.setText(
+            f"<b>{name}</b> <span style='color:{c.muted}'>{handle} · {when}</span>"
+        )
+        self.name_label.setTextFormat(Qt.TextFormat.RichText)
+        body.addWidget(self.name_label)
+
+        context = self._context()
+        self.context_label = QLabel(context, self)
+        self.context_label.setObjectName("muted")
+        self.context_label.setVisible(bool(context))
+        body.addWidget(self.context_label)
+
+        self.text_label = QLabel(self)
+        self.text_label.setObjectName("postText")
+        self.text_label.setTextFormat(Qt.TextFormat.RichText)
+        self.text_label.setWordWrap(True)
+        self.text_label.setOpenExternalLinks(False)  # never: the window shows them
+        self.text_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+            if not compact
+            else Qt.TextInteractionFlag.NoTextInteraction
+        )
+        self.text_label.setText(post_html(post) or "<i>(no text)</i>")
+        self.text_label.linkActivated.connect(lambda url: self.link_clicked.emit(QUrl(url)))
+        _set_direction(self.text_label, post.text)
+        if not compact:
+            font = self.text_label.font()
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+            self.text_label.setFont(font)
+        body.addWidget(self.text_label)
+
+        self.media_buttons: list[QToolButton] = []
+        if not compact and post.media:
+            row = QHBoxLayout()
+            for media in post.media:
+                button = QToolButton(self)
+                button.setObjectName("postMedia")
+                button.setIconSize(QSize(150, 110))
+                thumb = _thumbnail(session, media.item_id)
+                if thumb is not None:
+                    button.setIcon(QIcon(thumb))
+                else:
+                    button.setText(media.type if media.item_id is None else "picture")
+                button.setToolTip(
+                    (media.alt_text or "A picture of the post")
+                    + ("" if media.item_id is not None else " (not in the archive)")
+                )
+                button.setEnabled(media.item_id is not None)
+                if media.item_id is not None:
+                    target = media.item_id
+                    button.clicked.connect(lambda _=False, t=target: self.open_item.emit(t))
+                row.addWidget(button)
+                self.media_buttons.append(button)
+            row.addStretch(1)
+            body.addLayout(row)
+
+        counts = [f"{post.counts[key]:,} {one if post.counts[key] == 1 else many}"
+                  for key, one, many in _COUNT_NAMES if key in post.counts]  # fmt: skip
+        self.counts_label = QLabel("   ".join(counts), self)
+        self.counts_label.setObjectName("muted")
+        self.counts_label.setVisible(bool(counts) and not compact)
+        body.addWidget(self.counts_label)
+
+    def _context(self) -> str:
+        post = self.post
+        bits = []
+        if post.is_retweet:
+            who = f" @{post.retweet_of_account}" if post.retweet_of_account else ""
+            bits.append(f"🔁 Repost of{who}")
+        elif post.reply_to_id:
+            who = f"@{post.reply_to_account}" if post.reply_to_account else "a post"
+            bits.append(f"↩ Reply to {who}")
+        if post.quote_of_id:
+            bits.append("❝ Quotes a post")
+        if post.is_deleted:
+            bits.append("Deleted" + (f" {post.deleted_at[:10]}" if post.deleted_at else ""))
+        return "  ·  ".join(bits)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.compact and event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.post.item_id)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+
+def _thumbnail(session: ArchiveSession, item_id: int | None) -> QPixmap | None:
+    if item_id is None:
+        return None
+    try:
+        item = session.item(item_id)
+    except ItemNotFound:
+        return None
+    extra = item.extra if isinstance(item.extra, dict) else {}
+    path = session.derived_path(extra.get("thumbnail"))
+    if path is None or not path.is_file():
+        return None
+    pixmap = QPixmap(str(path))
+    return None if pixmap.isNull() else pixmap
+
+
+class PostViewer(QScrollArea):
+    """The post card with its thread; emits `open_item` for a post or picture clicked."""
+
+    open_item = Signal(int)
+    link_clicked = Signal(QUrl)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("postViewer")
+        self.setWidgetResizable(True)
+        self.thread: Thread | None = None
+        self.card: PostCard | None = None
+        self.above: list[PostCard] = []
+        self.below: list[PostCard] = []
+        self._body = QWidget(self)
+        self.setWidget(self._body)
+
+    def show_post(self, session: ArchiveSession, item_id: int) -> None:
+        """Show post `item_id` in its thread. Raises ItemNotFound if it is no post."""
+        found = thread(session.archive.db, item_id)
+        self.thread = found
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(6)
+        self.above, self.below = [], []
+        if found.missing_parent:
+            missing = QLabel("↑ It answers a post that is not in the archive.", body)
+            missing.setObjectName("muted")
+            layout.addWidget(missing)
+        for post in found.ancestors:
+            self.above.append(self._compact(session, post, 0, body, layout))
+        self.card = PostCard(session, found.post, parent=body)
+        self.card.link_clicked.connect(self.link_clicked)
+        self.card.open_item.connect(self.open_item)
+        layout.addWidget(self.card)
+        for label, other in (("Quoted post", found.quoted), ("Reposted post", found.retweeted)):
+            if other is not None:
+                heading = QLabel(label, body)
+                heading.setObjectName("muted")
+                layout.addWidget(heading)
+                self.below.append(self._compact(session, other, 1, body, layout))
+        if found.replies:
+            heading = QLabel(
+                f"{len(found.replies)} repl{'y' if len(found.replies) == 1 else 'ies'} "
+                "in the archive",
+                body,
+            )
+            heading.setObjectName("muted")
+            layout.addWidget(heading)
+        for reply in found.replies:
+            self.below.append(self._compact(session, reply.post, reply.depth, body, layout))
+        layout.addStretch(1)
+        old = self.takeWidget()
+        self.setWidget(body)
+        if old is not None:
+            old.deleteLater()
+        self._body = body
+        if found.ancestors:  # the post itself in view, its context just above
+            self.ensureWidgetVisible(self.card)
+
+    def _compact(
+        self,
+        session: ArchiveSession,
+        post: Post,
+        depth: int,
+        parent: QWidget,
+        layout: QVBoxLayout,
+    ) -> PostCard:
+        card = PostCard(session, post, compact=True, depth=min(depth, 6), parent=parent)
+        card.clicked.connect(self.open_item)
+        layout.addWidget(card)
+        return card
