@@ -6,7 +6,8 @@ Starts itself again under `xvfb-run` when there is no display, builds the demo
 archive in the user's data folder if it is not there yet (or in --data-dir),
 works on a temporary copy of it (the import shot changes the archive), and
 writes one PNG per view: search results, a PDF on its hit page, an Urdu article,
-an image, the timeline, the import report, a query error and the dark theme.
+an image, the timeline, the import report, a query error, a post card in its
+thread, a PDF with marks and annotations, the link graph and the dark theme.
 Your own settings are not touched: the window uses a throw-away settings file.
 """
 
@@ -205,6 +206,35 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     window.search_bar.field.setText('court AND ("blocking OR ban')
     window.search_bar.search_now()
     shot("07-query-error")
+
+    # 9. A post as a card, in its thread, with its suggested links.
+    search("is:reply", Filter("account", "demo_reporter"))
+    open_row(0)
+    window.suggestions.raise_()
+    shot("09-post-thread")
+
+    # 10. A court filing: every searched word marked, the demo's highlight and note.
+    window.annotate.links_dock.raise_()
+    search("blocking OR ministry", Filter("kind", "document"))
+    row = next(
+        (r for r in range(window.model.rowCount())
+         if (h := window.model.hit(r)) and "Ministry of Interior" in h.item.title),
+        0,
+    )  # fmt: skip
+    open_row(row)
+    settle(lambda: window.viewer.pdf.document.status().name == "Ready", timeout=5)
+    shot("10-pdf-words-and-highlight")
+
+    # 11. How the evidence hangs together: the link graph of the whole archive.
+    graph = window.annotate.show_graph()
+    if graph is not None:
+        graph.resize(1300, 850)
+        center(graph)
+        index = graph.scope.findData("all")
+        graph.scope.setCurrentIndex(index)
+        settle()
+        shot("11-link-graph")
+        graph.close()
 
     # 8. The dark theme.
     window.set_theme("dark")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
 from xarchive.gui.filters import Filter
@@ -136,3 +138,21 @@ def test_archived_pages_load_nothing_from_outside(qtbot: QtBot) -> None:
     browser.setSource(QUrl("https://e.example"))
     assert clicked == [QUrl("https://e.example")]
     assert browser.source().isEmpty()
+
+
+def test_every_searched_word_is_marked_on_the_pdf_page(qtbot: QtBot, opened: MainWindow) -> None:
+    if not pdf_view.HAVE_QTPDF:
+        pytest.skip("QtPdf is not installed")
+    search(qtbot, opened, "blocking OR ministry", Filter("kind", "document"))
+    open_row(qtbot, opened, 0)
+    pdf = opened.viewer.pdf
+    layer = opened.annotate.pdf
+    qtbot.waitUntil(lambda: pdf.document.status() == QPdfDocument.Status.Ready)
+    words = {w.lower() for w in pdf.words}
+    # both words (as written on the pages: "blocked", "block"…), not only the longest
+    assert "ministry" in words and any(w.startswith("block") for w in words)
+    page = pdf.current_page() - 1
+    text = layer.page_text(page).lower()
+    expected = sum(text.count(w) for w in words)
+    assert text.count("ministry") and expected > text.count("ministry")
+    assert len(layer.word_marks(page)) >= expected

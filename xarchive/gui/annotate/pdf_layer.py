@@ -11,6 +11,7 @@ pages out (one under another, centred, `documentMargins`, `pageSpacing`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...core.annotate import Annotation, ItemAnnotations
 from ...core.annotate.anchoring import Quote
+from ..theme import colors
 from ..views.pdf import PdfViewer
 from .colours import REGION, REGION_SELECTED, highlight_colour
 from .textmap import find_span, from_utf16, quote_in, to_utf16
@@ -69,6 +71,7 @@ class PdfLayer(QObject):
         self.selected_uid: str | None = None
         self._found: ItemAnnotations | None = None
         self._page_text: dict[int, str] = {}
+        self._word_marks: dict[int, list[QPolygonF]] = {}  # page → searched words' bounds
         # The text selection being made: page (0-based), start and end in points.
         self._select: tuple[int, QPointF, QPointF] | None = None
         self.selection_bounds: list[QPolygonF] = []
@@ -161,6 +164,7 @@ class PdfLayer(QObject):
     # -- what to draw ----------------------------------------------------------------------
     def _document_changed(self) -> None:
         self._page_text.clear()
+        self._word_marks.clear()
         self.clear_selection()
         if self.document.status() == QPdfDocument.Status.Ready:
             self._locate()
@@ -169,6 +173,19 @@ class PdfLayer(QObject):
         if page not in self._page_text:
             self._page_text[page] = self.document.getAllText(page).text()
         return self._page_text[page]
+
+    def word_marks(self, page: int) -> list[QPolygonF]:
+        """Where the searched words (`PdfViewer.words`) are on `page` (0-based), in points."""
+        if page not in self._word_marks:
+            text = self.page_text(page)
+            bounds: list[QPolygonF] = []
+            for word in {w.strip() for w in getattr(self.viewer, "words", []) if w.strip()}:
+                for match in re.finditer(re.escape(word), text, re.IGNORECASE):
+                    start, end = to_utf16(text, match.start()), to_utf16(text, match.end())
+                    found = self.document.getSelectionAtIndex(page, start, end - start)
+                    bounds.extend(found.bounds())
+            self._word_marks[page] = bounds
+        return self._word_marks[page]
 
     def set_annotations(self, found: ItemAnnotations | None, selected: str | None = None) -> None:
         self._found = found
@@ -214,6 +231,13 @@ class PdfLayer(QObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         visible = set(self._visible_pages())
         painter.setPen(Qt.PenStyle.NoPen)
+        if self.document.status() == QPdfDocument.Status.Ready:
+            mark = QColor(colors().match_bg)
+            mark.setAlpha(120)
+            painter.setBrush(mark)
+            for page in sorted(visible):
+                for polygon in self.word_marks(page):
+                    painter.drawPolygon(QPolygonF([self.to_view(page, p) for p in polygon]))
         for uid, (page, polygons, colour) in self.highlights.items():
             if page not in visible:
                 continue

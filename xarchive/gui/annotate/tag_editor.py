@@ -146,7 +146,9 @@ class TagEditor(QWidget):
         while self.flow.count():
             taken = self.flow.takeAt(0)
             if taken is not None and taken.widget() is not None:
-                taken.widget().deleteLater()
+                old = taken.widget()
+                old.hide()  # at once: deleteLater waits for the event loop, and an old
+                old.deleteLater()  # chip would still be drawn under the new ones
         for name in self._names:
             chip = TagChip(name, self.chips)
             chip.clicked.connect(lambda _=False, n=name: self.tag_removed.emit(n))

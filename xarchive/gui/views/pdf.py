@@ -181,6 +181,9 @@ class PdfViewer(QWidget):
         self._pages = pages
         self._page_count = max(1, len(pages))
         self._target_page = page
+        #: Every searched word, marked on the pages by the overlay (gui/annotate/pdf_layer);
+        #: the find bar's QPdfSearchModel steps through the best phrase.
+        self.words = list(words)
         self.load_error = ""
         self._fill_hits(hits)
         use_pdf = HAVE_QTPDF and self._load_pdf(path)
