@@ -42,6 +42,7 @@ from ..core.indexing import catch_up, reindex
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.paths import demo_archive_dir
 from ..core.search import SearchResults
+from ..core.suggest import Suggestions
 from . import settings as cfg
 from . import theme
 from .annotate.window import AnnotateUi
@@ -184,6 +185,59 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.suggestions)
         self.tabifyDockWidget(self.annotate.links_dock, self.suggestions)
         self.annotate.links_dock.raise_()
+        menu = self.annotate._menu("Annotate") or self.menuBar().addMenu("&Annotate")
+        menu.addSeparator()
+        self.find_links_action = self._action(
+            menu,
+            "Annotate",
+            "Find Suggested &Links",
+            self.start_suggest_scan,
+            None,
+            "link",
+            "Compare the items not compared yet and suggest links between them",
+        )
+
+    def start_suggest_scan(self) -> Job | None:
+        """Compare the items not compared yet (imported before suggestions existed)."""
+        if not self._can_write("finding suggested links"):
+            return None
+        assert self.session is not None
+
+        def run(archive: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> int:
+            assert archive is not None
+            return Suggestions(archive).scan(None, progress, cancel).new
+
+        def found(count: int) -> None:
+            self._after_write()
+            self.statusBar().showMessage(
+                f"{count:,} new link{'s' if count != 1 else ''} suggested "
+                "(see the Suggestions panel of each item).",
+                10_000,
+            )
+            self.job_ended.emit((job.title, count))
+
+        job = Job("Finding suggested links", run, self.session.root)
+        return self._start_job(job, found, lambda e: self._job_failed(job, e))
+
+    def _offer_suggest_scan(self) -> bool:
+        """Offer to compare items imported before suggestions existed; True if offered."""
+        session = self.session
+        if session is None or not session.writable:
+            return False
+        try:
+            waiting = Suggestions(session.archive).unscanned()
+        except (sqlite3.Error, XArchiveError):
+            log.warning("could not count the items to compare", exc_info=True)
+            return False
+        if not waiting:
+            return False
+        self.info_bar.show_message(
+            f"{waiting:,} item{'s were' if waiting != 1 else ' was'} imported before xarchive "
+            "suggested links between items, and not compared yet.",
+            "Find Links",
+            self.start_suggest_scan,
+        )
+        return True
 
     def _build_docks(self) -> None:
         self.facets = FacetsDock(self)
@@ -540,6 +594,8 @@ class MainWindow(QMainWindow):
                 "Index Them",
                 self.start_catch_up,
             )
+        elif self._offer_suggest_scan():
+            pass
         elif self.info_bar.button.isVisible():
             self.info_bar.hide()
 
@@ -1011,6 +1067,7 @@ class MainWindow(QMainWindow):
         self.verify_bundle_action.setEnabled(has and not busy)
         self.save_search_action.setEnabled(bool(writable))
         self.find_action.setEnabled(has)
+        self.find_links_action.setEnabled(bool(writable) and not busy)
 
     def _update_status(self) -> None:
         if self.session is None:
