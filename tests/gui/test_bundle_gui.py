@@ -77,6 +77,7 @@ def export_through_dialog(qtbot: QtBot, window: MainWindow, files: FileChooser, 
 
 
 def open_export_dialog(qtbot: QtBot, window: MainWindow) -> bundle_dialogs.ExportBundleDialog:
+    qtbot.waitUntil(window.export_bundle_action.isEnabled)  # as a user waits to click it
     window.export_bundle_action.trigger()
     dialog = window.bundles.export_dialog
     assert dialog is not None
@@ -86,8 +87,8 @@ def open_export_dialog(qtbot: QtBot, window: MainWindow) -> bundle_dialogs.Expor
 
 def verify_through_menu(qtbot: QtBot, window: MainWindow, files: FileChooser, path: Path) -> object:
     files.answer = path
-    print("DEBUG", window.verify_bundle_action.isEnabled(), window.runner.busy, [j.ended for j in window.runner._jobs], [j.done for j in window.runner._jobs])
-    with qtbot.waitSignal(window.job_ended, timeout=5_000) as ended:
+    qtbot.waitUntil(window.verify_bundle_action.isEnabled)  # as a user waits to click it
+    with qtbot.waitSignal(window.job_ended, timeout=30_000) as ended:
         window.verify_bundle_action.trigger()
     return ended.args[0][1]
 
@@ -175,6 +176,7 @@ def test_export_verify_tamper_and_import_into_another_archive(
     assert search(qtbot, window, "*") == 0
 
     files.answer = out
+    qtbot.waitUntil(window.import_bundle_action.isEnabled)
     with qtbot.waitSignal(window.job_ended, timeout=60_000) as ended:
         window.import_bundle_action.trigger()
     report = ended.args[0][1]

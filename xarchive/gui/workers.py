@@ -151,8 +151,8 @@ class JobRunner(QObject):
 
     @property
     def busy(self) -> bool:
-        self._jobs = [j for j in self._jobs if not j.ended]
-        return bool(self._jobs)
+        self._jobs = [j for j in self._jobs if not j.done]  # kept alive until run() returns
+        return any(not j.ended for j in self._jobs)
 
     def start(self, job: Job) -> Job:
         self._jobs.append(job)
