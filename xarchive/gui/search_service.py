@@ -31,10 +31,10 @@ from ..core.search import Searcher, SearchResults
 log = logging.getLogger(__name__)
 
 
-class SearchSource(Protocol):
-    """What the worker thread searches: `Searcher`, or a stand-in of the same shape."""
+class SearchFunction(Protocol):
+    """The shape of `xarchive.core.search.Searcher.search`."""
 
-    def search(
+    def __call__(
         self,
         query: str,
         offset: int = 0,
@@ -43,6 +43,13 @@ class SearchSource(Protocol):
         facets: bool = True,
         snippets: bool = True,
     ) -> SearchResults: ...
+
+
+class SearchSource(Protocol):
+    """What the worker thread searches: `Searcher`, or a stand-in of the same shape."""
+
+    @property
+    def search(self) -> SearchFunction: ...
 
     def close(self) -> None: ...
 

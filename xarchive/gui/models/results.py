@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
@@ -19,27 +19,13 @@ from ...core.errors import XArchiveError
 from ...core.search import Hit, SearchResults
 from ..filters import KIND_TITLES, format_day
 from ..resources import kind_icon
-from ..search_service import SearchService
+from ..search_service import SearchFunction, SearchService
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-class SearchFunction(Protocol):
-    """The shape of `xarchive.core.search.Searcher.search`."""
-
-    def __call__(
-        self,
-        query: str,
-        offset: int = 0,
-        limit: int = 20,
-        sort: str = "relevance",
-        facets: bool = True,
-        snippets: bool = True,
-    ) -> SearchResults: ...
 
 
 class ResultsModel(QAbstractTableModel):
