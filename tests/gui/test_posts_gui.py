@@ -3,7 +3,10 @@ never opened, pictures that open; and a suggested link accepted from the Suggest
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.annotate import Annotations
@@ -36,8 +39,10 @@ def test_a_reply_is_a_card_in_its_thread(qtbot: QtBot, opened: MainWindow) -> No
     assert card is not None
     assert "@demo_reporter" in card.name_label.text()
     assert "Reply to @sample_rights_watch" in card.context_label.text()
-    assert "signatories" in card.text_label.text()
-    assert "@sample_rights_watch" in card.text_label.text()  # styled, not a link
+    assert "signatories" in card.text_view.toPlainText()
+    assert "@sample_rights_watch" in card.text_view.toPlainText()
+    links = re.findall(r'href="([^"]*)"', card.text_view.toHtml())
+    assert not any("sample_rights_watch" in link for link in links)  # styled, not a link
     assert not card.avatar.pixmap().isNull()
     # the post it answers above, the answer to it below
     (above,) = viewer.post.above
@@ -55,9 +60,12 @@ def test_an_urdu_reply_reads_right_to_left(qtbot: QtBot, opened: MainWindow) -> 
     open_hit(qtbot, opened, "تصاویر", "post", "@demo_reporter: @karachi_demo_voice")
     card = opened.viewer.post.card
     assert card is not None
-    assert card.text_label.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert card.text_view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert card.text_view.document().begin().textDirection() == Qt.LayoutDirection.RightToLeft
     (above,) = opened.viewer.post.above
-    assert above.text_label.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert above.text_view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    # The text starts with a handle; its '@' stays with it (a left-to-right mark before).
+    assert card.text_view.toPlainText().startswith("\u200e@karachi_demo_voice ")
 
 
 def test_links_are_shown_not_opened_and_pictures_open(qtbot: QtBot, opened: MainWindow) -> None:
@@ -65,9 +73,17 @@ def test_links_are_shown_not_opened_and_pictures_open(qtbot: QtBot, opened: Main
     card = opened.viewer.post.card
     assert card is not None
     url = "https://indusledger.example/pakistan/2024/04/17/interior-ministry-confirms-x-ban"
-    assert f'href="{url}"' in card.text_label.text()
-    card.text_label.linkActivated.emit(url)
+    text = card.text_view
+    assert f'href="{url}"' in text.toHtml()
+    # A click on the link shows it in the status bar; nothing is opened, not even in the card.
+    inside = QTextCursor(text.document())
+    inside.setPosition(text.document().find(url).selectionStart() + 5)
+    middle = text.cursorRect(inside).center()
+    assert text.anchorAt(middle) == url
+    qtbot.mouseClick(text.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert url in opened.statusBar().currentMessage()
     assert "not opened" in opened.statusBar().currentMessage()
+    assert text.source().isEmpty() and url in text.toPlainText()
 
     open_hit(qtbot, opened, '"Photos of the reply below"', "post", "@demo_reporter: For the first")
     card = opened.viewer.post.card

@@ -14,6 +14,10 @@ from ...core.annotate.anchoring import Quote
 from .colours import HIGHLIGHT_TEXT, highlight_colour
 from .textmap import find_span, from_utf16, quote_in, to_utf16
 
+#: Bidi marks a view puts in to lay text out (a post's handles in Urdu), which are not in
+#: the stored text: read as spaces, which quotes match loosely and positions keep.
+_BIDI_MARKS = str.maketrans({"\u200e": " ", "\u200f": " "})
+
 
 class TextHighlights(QObject):
     """Draws an item's highlights in a QTextBrowser and reads what is selected in it."""
@@ -29,7 +33,7 @@ class TextHighlights(QObject):
         browser.customContextMenuRequested.connect(self._context_menu)
 
     def _shown(self) -> str:
-        return self.browser.document().toRawText()
+        return self.browser.document().toRawText().translate(_BIDI_MARKS)
 
     def selection(self) -> Quote | None:
         """The selected text with its context, or None when nothing is selected."""

@@ -25,6 +25,7 @@ from ..messages import Problem
 from ..models.results import ResultsModel
 from ..resources import icon
 from ..session import ArchiveSession
+from ..views.post import PostCard
 from .controller import AnnotationController
 from .docks import AnnotationsDock, LinksDock
 from .graph import LinkGraphDialog
@@ -72,6 +73,9 @@ class AnnotateUi(QObject):
             [self.highlight_action, self.highlight_note_action, self.note_action,
              self.link_action],
         )  # fmt: skip
+        #: The highlights on the post card shown (a new card for every post).
+        self.post_text: TextHighlights | None = None
+        self.viewer.post.card_shown.connect(self._post_card_shown)
         self.regions = RegionLayer(self.viewer.image.canvas)
         self.regions.drawn.connect(self._region_drawn)
         self.regions.moved.connect(self._region_moved)
@@ -262,6 +266,14 @@ class AnnotateUi(QObject):
         if self.graph is not None and self.graph.isVisible() and item is not None:
             self.graph.set_focus(item.id)
 
+    def _post_card_shown(self, card: PostCard) -> None:
+        self.post_text = TextHighlights(
+            card.text_view,
+            card.text_view.set_highlights,
+            [self.highlight_action, self.highlight_note_action, self.note_action,
+             self.link_action],
+        )  # fmt: skip
+
     def _changed(self, change: Change | None) -> None:
         self.refresh_viewer()
         self._update_actions()
@@ -276,6 +288,8 @@ class AnnotateUi(QObject):
         current = self.viewer.stack.currentWidget()
         if current is self.viewer.text:
             self.text.draw(found.highlights if found else (), selected)
+        elif current is self.viewer.post and self.post_text is not None:
+            self.post_text.draw(found.highlights if found else (), selected)
         self.regions.enabled = item is not None and item.kind == "image"
         if self.regions.enabled and item is not None:
             self.regions.scale = _picture_scale(item, self.viewer.image.canvas.sceneRect())
@@ -312,6 +326,13 @@ class AnnotateUi(QObject):
                 self.window.statusBar().showMessage(
                     "This highlight's words are not in the text shown.", 8000
                 )
+        elif current is self.viewer.post and annotation.kind == "highlight":
+            if self.post_text is not None and self.post_text.scroll_to(annotation.uid):
+                self.viewer.post.reveal_cursor()
+            else:
+                self.window.statusBar().showMessage(
+                    "This highlight's words are not in the post shown.", 8000
+                )
         elif current is self.viewer.image and annotation.kind == "region":
             self.regions.show_region(annotation.uid)
         elif current is self.viewer.pdf and self.pdf is not None:
@@ -325,8 +346,11 @@ class AnnotateUi(QObject):
             return None
         current = self.viewer.stack.currentWidget()
         quote, near = None, 1
-        if current is self.viewer.text:
-            quote = self.text.selection()
+        text = self.text if current is self.viewer.text else None
+        if current is self.viewer.post and self.post_text is not None:
+            text = self.post_text
+        if text is not None:
+            quote = text.selection()
         elif current is self.viewer.pdf and self.pdf is not None:
             selected = self.pdf.selection()
             if selected is not None:
@@ -357,10 +381,10 @@ class AnnotateUi(QObject):
         )
         if made is None:
             return None
-        if current is self.viewer.text:
-            cursor = self.viewer.text.browser.textCursor()
+        if text is not None:
+            cursor = text.browser.textCursor()
             cursor.clearSelection()
-            self.viewer.text.browser.setTextCursor(cursor)
+            text.browser.setTextCursor(cursor)
         elif self.pdf is not None:
             self.pdf.clear_selection()
         self.annotations_dock.select(made.uid)

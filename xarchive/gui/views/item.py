@@ -144,7 +144,7 @@ class ItemViewer(QWidget):
             thumbnail = session.derived_path(extra.get("thumbnail"))
             self.image.show_image(session.original_path(item), thumbnail, _image_size(extra))
             self.stack.setCurrentWidget(self.image)
-        elif item.kind == "post" and self._show_post(session, item.id):
+        elif item.kind == "post" and self._show_post(session, item.id, words):
             self.stack.setCurrentWidget(self.post)
         else:
             body = "\n\n".join(p.text for p in session.pages(item.id))
@@ -155,10 +155,10 @@ class ItemViewer(QWidget):
         self.details.show()
         self.item_shown.emit(item)
 
-    def _show_post(self, session: ArchiveSession, item_id: int) -> bool:
+    def _show_post(self, session: ArchiveSession, item_id: int, words: list[str]) -> bool:
         """The post card; False (shown as text instead) if the post's row is missing."""
         try:
-            self.post.show_post(session, item_id)
+            self.post.show_post(session, item_id, words)
         except ItemNotFound:
             log.warning("item #%s is a post without its post data", item_id)
             return False

@@ -3,23 +3,38 @@ thread: the posts it answers above, the replies below, each a small card that op
 
 Links in the text show their expanded address and are never opened: a click goes to
 the window's link handling (`link_clicked`). Hashtags and mentions are styled, not
-links. Right-to-left posts (Urdu) are laid out right-to-left.
+links. Right-to-left posts (Urdu) are laid out right-to-left. The searched words are
+marked on every card; the post's own text can be selected and shows its highlights
+(drawn by gui/annotate, as in the text viewer).
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import math
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QMouseEvent, QPainter, QPixmap
+from PySide6.QtCore import QMimeData, QSize, QSizeF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QIcon,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +46,8 @@ from ...core.store.posts import Post
 from ..bidi import is_rtl
 from ..session import ArchiveSession
 from ..theme import colors
+from .safe_browser import SafeTextBrowser
+from .text import find_all
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +56,8 @@ _COUNT_NAMES = (("replies", "reply", "replies"), ("reposts", "repost", "reposts"
                 ("quotes", "quote", "quotes"), ("likes", "like", "likes"))  # fmt: skip
 _LEADING_MENTIONS = re.compile(r"^(?:\s*[@.]\w+)+\s*")
 AVATAR = 44
+#: LEFT-TO-RIGHT MARK; annotate/text_highlights reads it as a space, so quotes still match.
+LRM = "\u200e"
 SMALL_AVATAR = 28
 
 
@@ -64,10 +83,12 @@ def initials(post: Post) -> str:
 
 def post_html(post: Post) -> str:
     """The post's text as HTML: links (expanded addresses) clickable, hashtags and mentions
-    styled, everything else escaped."""
+    styled, everything else escaped. In a right-to-left post a left-to-right mark goes
+    before each handle and hashtag, so that '@' and '#' stay with their word."""
     c = colors()
     out: list[str] = []
     text = post.text
+    lrm = LRM if post_is_rtl(text) else ""
     position = 0
     for match in _TOKEN.finditer(text):
         out.append(html.escape(text[position : match.start()]))
@@ -78,7 +99,7 @@ def post_html(post: Post) -> str:
                        f"{html.escape(url)}</a>{html.escape(tail)}")  # fmt: skip
         else:
             kind = "hashtag" if match.group(2) == "#" else "mention"
-            out.append(f'<span class="{kind}" style="color:{c.link}; font-weight:600">'
+            out.append(f'{lrm}<span class="{kind}" style="color:{c.link}; font-weight:600">'
                        f"{html.escape(match.group(0))}</span>")  # fmt: skip
         position = match.end()
     out.append(html.escape(text[position:]))
@@ -113,19 +134,92 @@ def post_is_rtl(text: str) -> bool:
     return is_rtl(words or text)
 
 
-def _set_direction(label: QLabel, text: str) -> None:
-    rtl = post_is_rtl(text)
-    label.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
-    )
-    label.setAlignment(
-        (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
-        | Qt.AlignmentFlag.AlignTop
-    )
+class PostText(SafeTextBrowser):
+    """A post's text as the card shows it, as tall as its text (the thread scrolls, not it).
+
+    Searched words are marked, highlights drawn under them (`set_highlights`), both as
+    extra selections: the text itself stays what `post_html` made of the post. The
+    main card's text can be selected and its links clicked (reported, never opened); a
+    compact card's text lets every click through to the card.
+    """
+
+    def __init__(self, post: Post, interactive: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("postText")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setStyleSheet("QTextBrowser#postText { background: transparent; border: none; }")
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(0)
+        if interactive:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        else:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            for widget in (self, self.viewport()):
+                widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.matches: list[QTextCursor] = []
+        self._marks: list[QTextEdit.ExtraSelection] = []
+        #: Highlights drawn under the searched words (set by gui/annotate).
+        self.highlights: list[QTextEdit.ExtraSelection] = []
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self.setHtml(post_html(post) or "<i>(no text)</i>")
+        self._set_direction(post_is_rtl(post.text))
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copy the post's words without the marks that keep @handles whole in RTL text."""
+        data = super().createMimeDataFromSelection()
+        copied = QMimeData()
+        copied.setText(data.text().replace(LRM, ""))
+        return copied
+
+    def _set_direction(self, rtl: bool) -> None:
+        direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        self.setLayoutDirection(direction)
+        document = self.document()
+        option = document.defaultTextOption()
+        option.setTextDirection(direction)
+        option.setAlignment(Qt.AlignmentFlag.AlignLeading)  # the right edge when RTL
+        document.setDefaultTextOption(option)
+        cursor = QTextCursor(document)
+        block = document.begin()
+        while block.isValid():
+            fmt = block.blockFormat()
+            fmt.setLayoutDirection(direction)
+            fmt.setAlignment(Qt.AlignmentFlag.AlignLeading)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(fmt)
+            block = block.next()
+
+    def _fit(self, size: QSizeF) -> None:
+        self.setFixedHeight(math.ceil(size.height()) + 2 * self.frameWidth())
+
+    def mark(self, words: Sequence[str]) -> None:
+        """Mark every occurrence of the searched `words`."""
+        c = colors()
+        self.matches = find_all(self.document(), list(words))
+        self._marks = []
+        for cursor in self.matches:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(c.match_bg))
+            fmt.setForeground(QColor(c.match_fg))
+            selection.format = fmt
+            self._marks.append(selection)
+        self.setExtraSelections(self.highlights + self._marks)
+
+    def set_highlights(self, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Draw these highlights, with the searched words marked over them."""
+        self.highlights = list(selections)
+        self.setExtraSelections(self.highlights + self._marks)
 
 
 class PostCard(QFrame):
-    """One post. `compact`: a line of the thread (smaller, clickable, no pictures)."""
+    """One post, `words` marked. `compact`: a line of the thread (smaller, clickable, no
+    pictures, no selecting)."""
 
     clicked = Signal(int)
     link_clicked = Signal(QUrl)
@@ -138,6 +232,7 @@ class PostCard(QFrame):
         compact: bool = False,
         depth: int = 0,
         parent: QWidget | None = None,
+        words: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.post = post
@@ -178,24 +273,14 @@ class PostCard(QFrame):
         self.context_label.setVisible(bool(context))
         body.addWidget(self.context_label)
 
-        self.text_label = QLabel(self)
-        self.text_label.setObjectName("postText")
-        self.text_label.setTextFormat(Qt.TextFormat.RichText)
-        self.text_label.setWordWrap(True)
-        self.text_label.setOpenExternalLinks(False)  # never: the window shows them
-        self.text_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction
-            if not compact
-            else Qt.TextInteractionFlag.NoTextInteraction
-        )
-        self.text_label.setText(post_html(post) or "<i>(no text)</i>")
-        self.text_label.linkActivated.connect(lambda url: self.link_clicked.emit(QUrl(url)))
-        _set_direction(self.text_label, post.text)
+        self.text_view = PostText(post, interactive=not compact, parent=self)
+        self.text_view.link_clicked.connect(self.link_clicked)
         if not compact:
-            font = self.text_label.font()
+            font = self.text_view.font()
             font.setPointSizeF(font.pointSizeF() * 1.15)
-            self.text_label.setFont(font)
-        body.addWidget(self.text_label)
+            self.text_view.setFont(font)
+        self.text_view.mark(words)
+        body.addWidget(self.text_view)
 
         self.media_buttons: list[QToolButton] = []
         if not compact and post.media:
@@ -272,6 +357,8 @@ class PostViewer(QScrollArea):
 
     open_item = Signal(int)
     link_clicked = Signal(QUrl)
+    #: A post's card was made (its PostCard), before its item is announced as shown.
+    card_shown = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -284,8 +371,10 @@ class PostViewer(QScrollArea):
         self._body = QWidget(self)
         self.setWidget(self._body)
 
-    def show_post(self, session: ArchiveSession, item_id: int) -> None:
-        """Show post `item_id` in its thread. Raises ItemNotFound if it is no post."""
+    def show_post(self, session: ArchiveSession, item_id: int, words: Sequence[str] = ()) -> None:
+        """Show post `item_id` in its thread, the searched `words` marked on every card.
+
+        Raises ItemNotFound if it is no post."""
         found = thread(session.archive.db, item_id)
         self.thread = found
         body = QWidget(self)
@@ -298,8 +387,8 @@ class PostViewer(QScrollArea):
             missing.setObjectName("muted")
             layout.addWidget(missing)
         for post in found.ancestors:
-            self.above.append(self._compact(session, post, 0, body, layout))
-        self.card = PostCard(session, found.post, parent=body)
+            self.above.append(self._compact(session, post, 0, body, layout, words))
+        self.card = PostCard(session, found.post, parent=body, words=words)
         self.card.link_clicked.connect(self.link_clicked)
         self.card.open_item.connect(self.open_item)
         layout.addWidget(self.card)
@@ -308,7 +397,7 @@ class PostViewer(QScrollArea):
                 heading = QLabel(label, body)
                 heading.setObjectName("muted")
                 layout.addWidget(heading)
-                self.below.append(self._compact(session, other, 1, body, layout))
+                self.below.append(self._compact(session, other, 1, body, layout, words))
         if found.replies:
             heading = QLabel(
                 f"{len(found.replies)} repl{'y' if len(found.replies) == 1 else 'ies'} "
@@ -318,7 +407,7 @@ class PostViewer(QScrollArea):
             heading.setObjectName("muted")
             layout.addWidget(heading)
         for reply in found.replies:
-            self.below.append(self._compact(session, reply.post, reply.depth, body, layout))
+            self.below.append(self._compact(session, reply.post, reply.depth, body, layout, words))
         layout.addStretch(1)
         old = self.takeWidget()
         self.setWidget(body)
@@ -327,6 +416,19 @@ class PostViewer(QScrollArea):
         self._body = body
         if found.ancestors:  # the post itself in view, its context just above
             self.ensureWidgetVisible(self.card)
+        self.card_shown.emit(self.card)
+
+    def reveal_cursor(self) -> None:
+        """Scroll the thread so that the place of the card's text cursor is in view."""
+        if self.card is None:
+            return
+        text = self.card.text_view
+        layout = self._body.layout()
+        if layout is not None:
+            layout.activate()  # a card just made has no place yet
+        rect = text.cursorRect()
+        point = text.viewport().mapTo(self._body, rect.center())
+        self.ensureVisible(point.x(), point.y(), 20, max(60, rect.height() * 2))
 
     def _compact(
         self,
@@ -335,8 +437,11 @@ class PostViewer(QScrollArea):
         depth: int,
         parent: QWidget,
         layout: QVBoxLayout,
+        words: Sequence[str],
     ) -> PostCard:
-        card = PostCard(session, post, compact=True, depth=min(depth, 6), parent=parent)
+        card = PostCard(
+            session, post, compact=True, depth=min(depth, 6), parent=parent, words=words
+        )
         card.clicked.connect(self.open_item)
         layout.addWidget(card)
         return card
