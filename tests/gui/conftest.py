@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from xarchive.core.archive import Archive
+from xarchive.core.demo_annotations import annotate_demo
 from xarchive.core.importing import ImportOptions
 from xarchive.gui import settings as cfg
 from xarchive.gui.dialogs import errors
@@ -62,6 +64,22 @@ def window(qtbot: QtBot, dialogs: Dialogs, user_settings: cfg.UserSettings) -> I
     w.show()
     yield w
     w.shutdown()
+
+
+@pytest.fixture
+def annotated_copy(archive_copy: Path) -> Path:
+    """The demo archive's copy with the demo's notes, tags and links, as the app ships it."""
+    with Archive.open(archive_copy) as archive:
+        annotate_demo(archive)
+    return archive_copy
+
+
+@pytest.fixture
+def annotated(qtbot: QtBot, window: MainWindow, annotated_copy: Path) -> MainWindow:
+    """The window on `annotated_copy`, its first search (everything) shown."""
+    with qtbot.waitSignal(window.search_finished, timeout=10_000):
+        assert window.open_archive(annotated_copy)
+    return window
 
 
 @pytest.fixture

@@ -12,13 +12,11 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.annotate import Annotations
-from xarchive.core.archive import Archive
 from xarchive.core.demo_annotations import (
     LEDGER_APRIL,
     MOI_REPLY,
     PETITION,
     REPLY_PHOTOS,
-    annotate_demo,
 )
 from xarchive.gui import settings as cfg
 from xarchive.gui.annotate.link_picker import item_mime
@@ -30,18 +28,8 @@ from .conftest import Dialogs
 
 
 @pytest.fixture
-def annotated_copy(archive_copy: Path) -> Path:
-    """The demo archive's copy with the demo's notes, tags and links, as the app ships it."""
-    with Archive.open(archive_copy) as archive:
-        annotate_demo(archive)
-    return archive_copy
-
-
-@pytest.fixture
-def app(qtbot: QtBot, window: MainWindow, annotated_copy: Path) -> MainWindow:
-    with qtbot.waitSignal(window.search_finished, timeout=10_000):
-        assert window.open_archive(annotated_copy)
-    return window
+def app(annotated: MainWindow) -> MainWindow:
+    return annotated
 
 
 def item_id(window: MainWindow, name: str) -> int:

@@ -3,16 +3,12 @@ thread, words of the post highlighted, listed, found again from the dock, undone
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.annotate import Annotations
-from xarchive.core.archive import Archive
-from xarchive.core.demo_annotations import annotate_demo
 from xarchive.gui.main_window import MainWindow
 from xarchive.gui.theme import colors
 from xarchive.gui.views.post import PostText
@@ -21,13 +17,8 @@ from .test_posts_gui import open_hit
 
 
 @pytest.fixture
-def app(qtbot: QtBot, window: MainWindow, archive_copy: Path) -> MainWindow:
-    """The window on the demo archive with the demo's annotations, as the app ships it."""
-    with Archive.open(archive_copy) as archive:
-        annotate_demo(archive)
-    with qtbot.waitSignal(window.search_finished, timeout=10_000):
-        assert window.open_archive(archive_copy)
-    return window
+def app(annotated: MainWindow) -> MainWindow:
+    return annotated
 
 
 def stored(window: MainWindow) -> Annotations:

@@ -47,6 +47,7 @@ from . import settings as cfg
 from . import theme
 from .annotate.window import AnnotateUi
 from .bundles import BundleUi
+from .delete import DeleteUi
 from .dialogs import errors
 from .dialogs.about import AboutDialog
 from .dialogs.import_report import ImportReportDialog
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
         self.annotate = AnnotateUi(self)  # docks, Edit and Annotate menus, viewer overlays
         self.bundles = BundleUi(self)  # File ▸ Export, Verify and Import Bundle…
         self._build_suggestions()
+        self.deleting = DeleteUi(self)  # Edit ▸ Delete Item…
+        self.viewer.item_shown.connect(lambda _item: self.deleting.update())
         self._build_status_bar()
         self._restore_layout()
         self._update_actions()
@@ -1068,6 +1071,7 @@ class MainWindow(QMainWindow):
         self.save_search_action.setEnabled(bool(writable))
         self.find_action.setEnabled(has)
         self.find_links_action.setEnabled(bool(writable) and not busy)
+        self.deleting.update()
 
     def _update_status(self) -> None:
         if self.session is None:

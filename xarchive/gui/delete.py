@@ -1,0 +1,120 @@
+"""Edit ▸ Delete Item…: never silently, and never losing what was said about the item.
+
+The core (`core/annotate/deletion.py`) refuses to delete an item with notes,
+highlights, regions, tags or links until told what becomes of them; here the
+user is asked, naming what is attached: delete them too, or keep them orphaned
+(listed among the orphaned annotations, attached again if the same file is
+imported again). The original is not destroyed: it moves to the archive's
+trash/ folder, and the audit log keeps who deleted what and when.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from ..core.annotate.deletion import DeletedItem, Policy, delete_item
+from ..core.errors import XArchiveError
+from ..core.store import annotations as annotation_store
+from .dialogs import errors
+from .messages import Problem, job_problem
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DELETE = "Delete"
+KEEP_ANNOTATIONS = "Delete, Keep Its Annotations"
+DELETE_ANNOTATIONS = "Delete It and Its Annotations"
+
+
+class DeleteUi(QObject):
+    """The Delete Item action of a main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        menu = window.annotate._menu("Edit") or window.menuBar().addMenu("&Edit")
+        menu.addSeparator()
+        self.action = window._action(
+            menu,
+            "Edit",
+            "&Delete Item…",
+            self.delete_shown,
+            "Ctrl+Del",
+            "clear",
+            "Delete the item shown; its original goes to the archive's trash folder",
+        )
+
+    def update(self) -> None:
+        window = self.window
+        session = window.session
+        self.action.setEnabled(
+            session is not None
+            and session.writable
+            and window.viewer.item is not None
+            and not window.runner.busy
+        )
+
+    def delete_shown(self) -> DeletedItem | None:
+        """Ask, then delete the item in the viewer. Returns what was done (None if not)."""
+        window = self.window
+        item = window.viewer.item
+        if item is None or not window._can_write("deleting an item"):
+            return None
+        session = window.session
+        assert session is not None
+        try:
+            attached = annotation_store.attached(session.archive.db, item.id)
+        except sqlite3.Error as exc:
+            window._tell(job_problem("Deleting the item", exc))
+            return None
+        has_links = bool(attached.links_out or attached.links_in)
+        has_any = bool(attached.annotations or has_links)
+        text = (
+            f"#{item.id} ‘{item.title}’ leaves the archive and the search. Its original "
+            "is not destroyed: it moves to the archive's trash folder, from where it can "
+            "be imported again."
+        )
+        if has_any:
+            advice = (
+                f"It has {attached.describe()}. Keep them, and they stay in the archive, "
+                "orphaned, and come back to the item if the same file is imported again; "
+                "or delete them with it."
+            )
+            fixes: tuple[str, ...] = (KEEP_ANNOTATIONS, DELETE_ANNOTATIONS)
+        else:
+            advice, fixes = "Nothing is attached to it: no notes, tags or links.", (DELETE,)
+        answer = errors.ask(
+            window, Problem(f"Delete ‘{item.title}’?", text, advice, fixes, severity="warning")
+        )
+        if answer not in fixes:
+            return None
+        policy: Policy = "delete" if answer == DELETE_ANNOTATIONS else "keep-orphaned"
+        try:
+            done = delete_item(
+                session.archive,
+                item.id,
+                annotations=policy if attached.annotations else None,
+                links=policy if has_links else None,
+                index=session.searcher.index if session.searcher is not None else None,
+            )
+        except (XArchiveError, OSError, sqlite3.Error) as exc:
+            log.info("deleting #%s failed: %s", item.id, exc)
+            window._tell(job_problem("Deleting the item", exc))
+            return None
+        window.viewer.clear("The item was deleted.")
+        notes = window.annotate.controller.notes
+        if notes is not None:
+            # Earlier edits may name the item or its annotations: they cannot be undone now.
+            notes.undo_stack.clear()
+        window.annotate.controller.changed.emit(None)
+        window._update_status()
+        window.run_search()
+        where = f" Its original is in {done.trashed}." if done.trashed else ""
+        window.statusBar().showMessage(f"Deleted #{item.id} ‘{item.title}’.{where}", 15_000)
+        return done
