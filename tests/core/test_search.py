@@ -110,6 +110,20 @@ def test_sort_by_date(searchable: Archive) -> None:
     searcher.close()
 
 
+def test_equal_scores_list_the_newest_first(searchable: Archive) -> None:
+    """Everything, or a facet alone, scores every hit the same: newest first, not by import."""
+    searcher = Searcher(searchable)
+    for query in ("", "*", "kind:article"):
+        hits = searcher.search(query, limit=50).hits
+        dates = [h.item.date for h in hits if h.item.date]
+        assert len(dates) > 1 and dates == sorted(dates, reverse=True), query
+        assert len({h.score for h in hits}) == 1
+    scored = searcher.search("block OR ministry OR court OR platform", limit=50).hits
+    scores = [h.score for h in scored]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1  # relevance first
+    searcher.close()
+
+
 def test_paging_through_results(searchable: Archive) -> None:
     searcher = Searcher(searchable)
     all_ids = [h.item.id for h in searcher.search("*", limit=10).hits]

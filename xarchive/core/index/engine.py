@@ -190,7 +190,9 @@ class SearchIndex:
                 )
                 for name, fieldname in FACETS.items()
             }
-        sortedby: Any = None
+        # Relevance ties (every hit of `kind:post` or of "" scores the same) are
+        # broken by date, newest first, rather than by the order of indexing.
+        sortedby: Any = [sorting.ScoreFacet(), sorting.FieldFacet("date", reverse=True)]
         reverse = False
         if sort in ("date", "date-desc"):
             sortedby, reverse = "date", True
@@ -209,7 +211,7 @@ class SearchIndex:
             total = len(results)
             window = results[offset : offset + limit] if limit else list(results)
             hits = tuple(
-                RawHit(int(h["id"]), float(h.score or 0.0), h.rank, _text_terms(h)) for h in window
+                RawHit(int(h["id"]), _score(h.score), h.rank, _text_terms(h)) for h in window
             )
             facet_counts: dict[str, tuple[tuple[str, int], ...]] = {}
             if facets:
@@ -283,6 +285,13 @@ class SearchIndex:
 
 
 _WHITESPACE = re.compile(r"\s+")
+
+
+def _score(key: Any) -> float:
+    """A hit's relevance score. Sorted by (score, date), its sort key is (-score, -date)."""
+    if isinstance(key, tuple):
+        return float(-key[0]) if key and isinstance(key[0], int | float) else 0.0
+    return float(key or 0.0)
 
 
 def _text_terms(hit: Any) -> frozenset[str]:
