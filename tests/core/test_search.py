@@ -163,3 +163,26 @@ def test_a_damaged_index_is_detected_not_a_crash(searchable: Archive) -> None:
         Searcher(searchable)
     reindex(searchable)
     assert titles(searchable, "blocked") == ["Ministry confirms the ban"]
+
+
+def test_hits_without_a_snippet_lead_with_the_start_of_their_text(searchable: Archive) -> None:
+    searcher = Searcher(searchable)
+    hits = searcher.search("*", limit=50).hits
+    assert all(h.snippet is None for h in hits)
+    with_text = [h for h in hits if h.lead]
+    assert with_text and all(len(h.lead) <= 241 for h in with_text)
+    assert all("\n" not in h.lead and "  " not in h.lead for h in with_text)
+    worded = searcher.search("ministry", limit=50).hits
+    assert all(h.lead == "" for h in worded if h.snippet is not None)
+    searcher.close()
+
+
+def test_a_lead_leaves_out_what_the_title_shows() -> None:
+    from xarchive.core.search import lead_text
+
+    text = "For the first time the Interior Ministry admits that X was blocked on its orders."
+    title = "For the first time the Interior Ministry a…"
+    assert lead_text(title, text) == "…admits that X was blocked on its orders."
+    assert lead_text("Report", "Report\n\n  of the   ministry") == "Report of the ministry"
+    long = "word " * 100
+    assert lead_text("", long).endswith("…") and len(lead_text("", long)) <= 241

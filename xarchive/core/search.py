@@ -22,6 +22,9 @@ class Hit:
     snippet: Snippet | None
     #: The words (as indexed) this hit matched in its text, to mark them in a viewer.
     terms: frozenset[str] = field(default=frozenset())
+    #: Without a snippet (no words searched, or they are only in the title): how the
+    #: item's text begins, after what its title already shows.
+    lead: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +60,15 @@ class Searcher:
         for raw_hit in raw.hits:
             item = item_store.get_item(self.archive.db, raw_hit.item_id)
             snippet = None
+            lead = ""
             if snippets and raw_hit.terms:
                 texts = [p.text for p in item_store.pages(self.archive.db, item.id)]
                 snippet = self.index.snippet(raw_hit.terms, texts)
-            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet, raw_hit.terms))
+            if snippets and snippet is None:
+                # A post's title is its account and first words; its lead is all of it.
+                title = "" if item.kind == "post" else item.title
+                lead = lead_text(title, item_store.opening_text(self.archive.db, item.id))
+            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet, raw_hit.terms, lead))
         return SearchResults(query, raw.total, offset, tuple(hits), raw.facets)
 
     def day_counts(self, query: str) -> dict[date, int]:
@@ -75,4 +83,21 @@ class Searcher:
         self.index.close()
 
 
-__all__ = ["FACETS", "Hit", "SearchResults", "Searcher", "SORTS"]
+def lead_text(title: str, text: str, chars: int = 240) -> str:
+    """How `text` begins, whitespace folded, cut at a word; what `title` already
+    shows of it (a heading repeated as the first line) is left out."""
+    text = " ".join(text.split())
+    shown = " ".join(title.split())
+    if shown.endswith("…"):  # cut short, perhaps inside a word: keep the whole words
+        shown = shown[:-1].rsplit(" ", 1)[0]
+    shown = shown.rstrip(". ")
+    if len(shown) >= 12 and text.startswith(shown):
+        rest = text[len(shown) :].lstrip()
+        text = "…" + rest if rest else ""
+    if len(text) > chars:
+        cut = text.rfind(" ", 0, chars)
+        text = text[: cut if cut > chars // 2 else chars].rstrip(" ,;:") + "…"
+    return text
+
+
+__all__ = ["FACETS", "Hit", "SearchResults", "Searcher", "SORTS", "lead_text"]

@@ -200,6 +200,16 @@ def pages(conn: sqlite3.Connection, item_id: int) -> list[Page]:
     return [Page(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
+def opening_text(conn: sqlite3.Connection, item_id: int, chars: int = 400) -> str:
+    """The first `chars` characters of an item's first page that has any text."""
+    row = conn.execute(
+        "SELECT substr(text, 1, ?) FROM pages WHERE item_id = ? AND trim(text) != '' "
+        "ORDER BY page_no LIMIT 1",
+        (chars, item_id),
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
 def sources(conn: sqlite3.Connection, item_id: int) -> list[Source]:
     rows = conn.execute(
         "SELECT run_id, path, root, seen_at FROM item_sources WHERE item_id = ? ORDER BY id",

@@ -18,6 +18,8 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPalette,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -44,8 +46,11 @@ NASKH_FONTS = ("Noto Naskh Arabic", "Noto Sans Arabic")
 _CACHE_SIZE = 400
 
 
-def snippet_html(snippet: Snippet, match_bg: str, match_fg: str) -> str:
-    """The snippet as HTML, matches marked; the direction follows its script."""
+def snippet_html(snippet: Snippet, match_bg: str, match_fg: str, ellipses: bool = True) -> str:
+    """The snippet as HTML, matches marked; the direction follows its script.
+
+    A passage from inside the text is shown between ellipses; a lead (`Hit.lead`)
+    carries its own."""
     parts = []
     for text, matched in snippet.parts:
         escaped = html.escape(text)
@@ -56,7 +61,8 @@ def snippet_html(snippet: Snippet, match_bg: str, match_fg: str) -> str:
         else:
             parts.append(escaped)
     direction = "rtl" if mostly_rtl(snippet.text) else "ltr"
-    return f'<div dir="{direction}">…{"".join(parts)}…</div>'
+    dots = "…" if ellipses else ""
+    return f'<div dir="{direction}">{dots}{"".join(parts)}{dots}</div>'
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -132,9 +138,10 @@ class ResultDelegate(QStyledItemDelegate):
         title_metrics = QFontMetrics(title_font)
         painter.setFont(title_font)
         painter.setPen(text_color)
-        title = title_metrics.elidedText(
-            item.title, Qt.TextElideMode.ElideRight, width - date_width
-        )
+        heading = item.title
+        if item.kind == "post" and heading.startswith("@") and ": " in heading:
+            heading = heading.split(": ", 1)[0]  # the account; lines 3–4 show the words
+        title = title_metrics.elidedText(heading, Qt.TextElideMode.ElideRight, width - date_width)
         title_rect = QRect(left, y, width - date_width, title_metrics.height())
         painter.drawText(
             title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
@@ -162,9 +169,9 @@ class ResultDelegate(QStyledItemDelegate):
         )
         y += small_metrics.height() + 4
 
-        # Lines 3–4: the snippet, or the file name when the query has no words.
+        # Lines 3–4: the snippet; else how the text begins; else the file name.
         lines_height = SNIPPET_LINES * QFontMetrics(base_font).lineSpacing()
-        if hit.snippet is not None:
+        if hit.snippet is not None or hit.lead:
             doc = self._snippet_doc(hit, width, selected, base_font, text_color)
             painter.translate(left, y)
             clip = QRect(0, 0, width, lines_height)
@@ -173,7 +180,7 @@ class ResultDelegate(QStyledItemDelegate):
             context.palette.setColor(QPalette.ColorRole.Text, text_color)
             context.clip = clip
             doc.documentLayout().draw(painter, context)
-        else:
+        elif item.kind != "post":  # a post's title shows all of its text; its file says nothing
             painter.setFont(base_font)
             painter.setPen(muted)
             name = QFontMetrics(base_font).elidedText(
@@ -191,16 +198,26 @@ class ResultDelegate(QStyledItemDelegate):
             self._docs.move_to_end(key)
             return doc
         c = colors()
-        assert hit.snippet is not None
+        snippet = hit.snippet or Snippet(1, ((hit.lead, False),))
         doc = QTextDocument()
         doc.setDocumentMargin(0)
-        if mostly_rtl(hit.snippet.text):
+        line = QFontMetrics(font).lineSpacing()  # the card has room for two of these
+        rtl = mostly_rtl(snippet.text)
+        if rtl:
             # Nastaliq is too tall for two lines of a card; Naskh reads well small.
             font = QFont(font)
             font.setFamilies([*NASKH_FONTS, *font.families()])
         doc.setDefaultFont(font)
         doc.setDefaultStyleSheet(f"div {{ color: {color.name()}; }}")
-        doc.setHtml(snippet_html(hit.snippet, c.match_bg, c.match_fg))
+        doc.setHtml(snippet_html(snippet, c.match_bg, c.match_fg, hit.snippet is not None))
+        if rtl:
+            # Naskh's ascent and descent are taller than the Latin font's: keep its
+            # lines at the card's line spacing so that the second is not cut in half.
+            cursor = QTextCursor(doc)
+            cursor.select(QTextCursor.SelectionType.Document)
+            block = QTextBlockFormat()
+            block.setLineHeight(line, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+            cursor.mergeBlockFormat(block)
         doc.setTextWidth(width)
         self._docs[key] = doc
         if len(self._docs) > _CACHE_SIZE:
