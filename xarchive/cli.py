@@ -358,6 +358,29 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK if state.up_to_date else EXIT_FAILED
 
 
+def cmd_properties(args: argparse.Namespace) -> int:
+    """List the archive's properties, show one, or set one."""
+    from .core import properties
+
+    if args.value is None:
+        with Archive.open(_archive_path(args), readonly=True) as archive:
+            values = properties.read(archive)
+        if args.key is not None:
+            properties.clean(args.key, "x")  # an unknown key says which ones there are
+            print(values[args.key])
+            return EXIT_OK
+        width = max(len(p.key) for p in properties.PROPERTIES)
+        for prop in properties.PROPERTIES:
+            shown = values[prop.key] or "—"
+            print(f"{prop.key:<{width}}  {shown}")
+            print(f"{'':<{width}}  {prop.help}")
+        return EXIT_OK
+    with Archive.open(_archive_path(args)) as archive:
+        changed = properties.write(archive, {args.key: args.value})
+    print(f"{args.key}: {'changed' if changed else 'unchanged'}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     bar = ProgressBar()
     try:
@@ -718,6 +741,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="what the archive holds and how its index stands")
     archive_option(p)
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser(
+        "properties",
+        help="the archive's name, your name (the creator of your notes), and what its "
+        "bundles say: list, show or set",
+    )
+    p.add_argument("key", nargs="?", metavar="KEY", help="name, user_name, "
+                   "bundle_organization or bundle_description")  # fmt: skip
+    p.add_argument("value", nargs="?", metavar="VALUE", help="the new value")
+    archive_option(p)
+    p.set_defaults(func=cmd_properties)
 
     p = sub.add_parser("demo", help="build the demo archive (once) and search it")
     p.add_argument("query", nargs="?", help=f"what to search for (default: {DEMO_QUERY})")

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import properties
 from ..core.archive import Archive
 from ..core.demo import ensure_demo_archive
 from ..core.errors import Cancelled, IndexUnavailable, ItemNotFound, QueryError, XArchiveError
@@ -52,6 +53,7 @@ from .dialogs import errors
 from .dialogs.about import AboutDialog
 from .dialogs.import_report import ImportReportDialog
 from .dialogs.progress import JobProgressDialog
+from .dialogs.properties import PropertiesDialog
 from .dialogs.shortcuts import ShortcutsDialog
 from .docks.facets import FacetsDock
 from .docks.saved_searches import SavedSearchesDock
@@ -67,6 +69,7 @@ from .messages import (
     index_problem,
     job_problem,
     opening_problem,
+    sentence,
 )
 from .models.results import ResultsModel
 from .resources import app_icon, icon
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
         self.report_dialog: ImportReportDialog | None = None
         self.last_results: SearchResults | None = None
         self.search_service: SearchService | None = None
+        self.properties_dialog: PropertiesDialog | None = None
         self.menu_actions: list[tuple[str, QAction]] = []
         self._docks_sized = False
 
@@ -199,6 +203,29 @@ class MainWindow(QMainWindow):
             "link",
             "Compare the items not compared yet and suggest links between them",
         )
+
+    def edit_properties(self) -> bool:
+        """File ▸ Archive Properties…; True if something was changed."""
+        session = self.session
+        if session is None:
+            return False
+        dialog = PropertiesDialog(session.archive, session.writable, self)
+        self.properties_dialog = dialog
+        while dialog.exec() == PropertiesDialog.DialogCode.Accepted and session.writable:
+            try:
+                changed = properties.write(session.archive, dialog.values())
+            except properties.InvalidProperty as exc:
+                dialog.show_error(sentence(str(exc)))
+                continue
+            except sqlite3.Error as exc:
+                dialog.show_error(f"The archive refused the change ({exc}).")
+                continue
+            if changed:
+                self.setWindowTitle(f"{session.name} — xarchive")
+                self._update_status()
+                self.statusBar().showMessage("The archive's properties were saved.", 6000)
+            return bool(changed)
+        return False
 
     def start_suggest_scan(self) -> Job | None:
         """Compare the items not compared yet (imported before suggestions existed)."""
@@ -373,6 +400,16 @@ class MainWindow(QMainWindow):
             None,
             "rebuild",
             "Rebuild the search index from the archive",
+        )
+        file.addSeparator()
+        self.properties_action = add(
+            file,
+            "File",
+            "Archive &Properties…",
+            self.edit_properties,
+            None,
+            "details",
+            "The archive's name, your name as the author of notes, and what bundles say",
         )
         file.addSeparator()
         add(file, "File", "&Quit", self.close, keys.Quit, "quit")
@@ -1070,6 +1107,7 @@ class MainWindow(QMainWindow):
         self.verify_bundle_action.setEnabled(has and not busy)
         self.save_search_action.setEnabled(bool(writable))
         self.find_action.setEnabled(has)
+        self.properties_action.setEnabled(has)
         self.find_links_action.setEnabled(bool(writable) and not busy)
         self.deleting.update()
 

@@ -23,6 +23,7 @@ LIBRARIES = (
     ("charset-normalizer (text encodings)", "MIT"),
     ("py3langid (language detection)", "BSD-3-Clause"),
     ("platformdirs", "MIT"),
+    ("NumPy (MinHash signatures of similar texts)", "BSD-3-Clause"),
     ("Noto fonts (Urdu and Latin text), when installed", "SIL Open Font License 1.1"),
 )
 
