@@ -186,3 +186,13 @@ def test_a_lead_leaves_out_what_the_title_shows() -> None:
     assert lead_text("Report", "Report\n\n  of the   ministry") == "Report of the ministry"
     long = "word " * 100
     assert lead_text("", long).endswith("…") and len(lead_text("", long)) <= 241
+
+
+def test_an_empty_archive_searches_to_nothing(tmp_path: Path) -> None:
+    with Archive.create(tmp_path / "empty.xarchive") as archive:
+        searcher = Searcher(archive)
+        for query in ("", "*", "petition", "kind:post date:2024"):
+            results = searcher.search(query)
+            assert results.total == 0 and results.hits == () and not any(results.facets.values())
+            assert searcher.day_counts(query) == {}
+        searcher.close()

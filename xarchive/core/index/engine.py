@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, sorting
+from whoosh import highlight, index
 from whoosh.index import Index
 from whoosh.qparser import QueryParser
 from whoosh.query import Query
@@ -182,64 +184,44 @@ class SearchIndex:
     ) -> RawResults:
         """Run a query; hits `offset`…`offset+limit` and facet counts over all hits."""
         query = self.parse(text)
-        groupedby = None
-        if facets:
-            groupedby = {
-                name: sorting.FieldFacet(
-                    fieldname, allow_overlap=fieldname in ("tag", "account", "hashtag", "mention")
-                )
-                for name, fieldname in FACETS.items()
-            }
-        # Relevance ties (every hit of `kind:post` or of "" scores the same) are
-        # broken by date, newest first, rather than by the order of indexing.
-        sortedby: Any = [sorting.ScoreFacet(), sorting.FieldFacet("date", reverse=True)]
-        reverse = False
-        if sort in ("date", "date-desc"):
-            sortedby, reverse = "date", True
-        elif sort == "date-asc":
-            sortedby = "date"
         with self._ix.searcher() as searcher:
-            results = searcher.search(
-                query,
-                limit=offset + limit if limit else None,
-                sortedby=sortedby,
-                reverse=reverse,
-                groupedby=groupedby,
-                maptype=sorting.Count,
-                terms=True,
-            )
-            total = len(results)
-            window = results[offset : offset + limit] if limit else list(results)
+            ranked, segments = _ranked(searcher, query, sort)
+            stop = offset + limit if limit else len(ranked)
+            # Newest first for "date": equal dates then come in the reverse of the index order.
+            window = _first(ranked, stop, reverse=sort in ("date", "date-desc"))[offset:]
+            terms = _matched_text_terms(searcher, query, [docnum for _, docnum in window])
             hits = tuple(
-                RawHit(int(h["id"]), _score(h.score), h.rank, _text_terms(h)) for h in window
+                RawHit(
+                    int(searcher.stored_fields(docnum)["id"]),
+                    _score(key),
+                    offset + n,
+                    terms.get(docnum, frozenset()),
+                )
+                for n, (key, docnum) in enumerate(window)
             )
             facet_counts: dict[str, tuple[tuple[str, int], ...]] = {}
             if facets:
-                for name in FACETS:
-                    groups = results.groups(name)
-                    facet_counts[name] = tuple(
-                        sorted(
-                            ((str(k), int(v)) for k, v in groups.items() if k not in (None, "")),
-                            key=lambda kv: (-kv[1], kv[0]),
-                        )
-                    )
-        return RawResults(total, hits, facet_counts)
+                for name, fieldname in FACETS.items():
+                    facet_counts[name] = _facet_counts(segments, fieldname)
+        return RawResults(len(ranked), hits, facet_counts)
 
     def day_counts(self, text: str) -> dict[date, int]:
         """Hits of `text` per calendar day of their `date` field (undated ones left out)."""
         query = self.parse(text)
         counts: dict[date, int] = {}
         with self._ix.searcher() as searcher:
-            results = searcher.search(
-                query,
-                limit=1,
-                groupedby={"day": sorting.FieldFacet("date")},
-                maptype=sorting.Count,
-            )
-            for key, count in results.groups("day").items():
-                if isinstance(key, datetime):
-                    day = key.date()
-                    counts[day] = counts.get(day, 0) + int(count)
+            field = searcher.schema["date"]
+            for sub, _offset in searcher.leaf_searchers():
+                if not sub.reader().has_column("date"):  # an empty index; nothing dated
+                    continue
+                # Unscored matching and one column read per hit: nothing is ranked.
+                column = sub.reader().column_reader("date", translate=False)
+                keys = Counter(column.sort_key(docnum) for docnum in query.docs(sub))
+                for key, count in keys.items():
+                    value = field.from_column_value(key)
+                    if isinstance(value, datetime):
+                        day = value.date()
+                        counts[day] = counts.get(day, 0) + count
         return counts
 
     def snippet(
@@ -294,12 +276,138 @@ def _score(key: Any) -> float:
     return float(key or 0.0)
 
 
-def _text_terms(hit: Any) -> frozenset[str]:
-    """The words a hit matched in its text fields (not in ids, dates or facets)."""
-    if not hit.results.has_matched_terms():
-        return frozenset()
-    return frozenset(
-        word.decode("utf-8") if isinstance(word, bytes) else str(word)
-        for fieldname, word in hit.matched_terms()
-        if fieldname in ("content", "title", "note")
-    )
+#: Each segment's reader with the hits in it (segment docnums, ascending).
+_Segments = list[tuple[Any, list[int]]]
+
+#: The fields whose matched words are marked in snippets and viewers.
+_TEXT_FIELDS = ("content", "title", "note")
+
+
+def _ranked(searcher: Any, query: Query, sort: str) -> tuple[list[tuple[Any, int]], _Segments]:
+    """(sort key, docnum) of every hit, unsorted (the keys sort the hits as asked),
+    and each segment's reader with its hits (segment docnums, ascending).
+
+    Relevance: (-score, date newest first), so that ties (every hit of
+    `kind:post` or of `*` scores the same) are broken by date rather than by the
+    order of indexing. Date: the date column's sort key. One pass over the hits,
+    with no per-hit facet or term bookkeeping.
+    """
+    ranked: list[tuple[Any, int]] = []
+    segments: _Segments = []
+    by_relevance = sort not in ("date", "date-desc", "date-asc")
+    context = searcher.context(needs_current=True)
+    for sub, offset in searcher.leaf_searchers():
+        start = len(ranked)
+        reader = sub.reader()
+        if reader.has_column("date"):
+            date_key = reader.column_reader("date", reverse=by_relevance, translate=False).sort_key
+        else:  # an empty index (its reader has no columns), or nothing in it dated
+
+            def date_key(docnum: int) -> int:
+                return 0
+        matcher = query.matcher(sub, context)
+        if by_relevance:
+            while matcher.is_active():
+                docnum = matcher.id()
+                ranked.append(((0 - matcher.score(), date_key(docnum)), docnum + offset))
+                matcher.next()
+        else:
+            ranked.extend((date_key(d), d + offset) for d in matcher.all_ids())
+        segments.append((sub.reader(), [docnum - offset for _, docnum in ranked[start:]]))
+    return ranked, segments
+
+
+def _first(ranked: list[tuple[Any, int]], count: int, reverse: bool) -> list[tuple[Any, int]]:
+    """The first `count` of `ranked` in order; a page near the top of 100 000 hits
+    does not pay for sorting all of them."""
+    if count < len(ranked) // 4:
+        pick = heapq.nlargest if reverse else heapq.nsmallest
+        return pick(count, ranked)
+    return sorted(ranked, reverse=reverse)[:count]
+
+
+def _matched_text_terms(
+    searcher: Any, query: Query, docnums: Sequence[int]
+) -> dict[int, frozenset[str]]:
+    """The words of the query (prefix and fuzzy terms expanded) that each of
+    `docnums` holds in its text fields; read from the postings of those words
+    for these documents only, not recorded while matching every hit."""
+    found: dict[int, set[str]] = {}
+    if not docnums:
+        return {}
+    reader = searcher.reader()
+    wanted = sorted(docnums)
+    for fieldname, btext in _text_terms(reader, query):
+        word = btext.decode("utf-8")
+        postings = reader.postings(fieldname, btext)
+        for docnum in wanted:
+            if not postings.is_active():
+                break
+            if postings.id() < docnum:
+                postings.skip_to(docnum)
+                if not postings.is_active():
+                    break
+            if postings.id() == docnum:
+                found.setdefault(docnum, set()).add(word)
+    return {docnum: frozenset(words) for docnum, words in found.items()}
+
+
+def _count_at(postings: Any, docnums: Sequence[int]) -> int:
+    """How many of `docnums` (ascending) the postings hold."""
+    count = 0
+    for docnum in docnums:
+        if not postings.is_active():  # e.g. a value whose documents are all deleted
+            break
+        if postings.id() < docnum:
+            postings.skip_to(docnum)
+            if not postings.is_active():
+                break
+        if postings.id() == docnum:
+            count += 1
+    return count
+
+
+def _text_terms(reader: Any, query: Query) -> set[tuple[str, bytes]]:
+    """The words of `query` in the text fields that the index holds, prefix and fuzzy
+    terms expanded. (Not `Query.existing_terms`: it keeps only the first field's.)"""
+    found: set[tuple[str, bytes]] = set()
+    for leaf in query.leaves():
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if fieldname not in _TEXT_FIELDS:
+                continue
+            try:
+                btext = reader.schema[fieldname].to_bytes(text)
+            except ValueError:
+                continue
+            if (fieldname, btext) in reader:
+                found.add((fieldname, btext))
+    return found
+
+
+def _facet_counts(segments: _Segments, fieldname: str) -> tuple[tuple[str, int], ...]:
+    """How many hits hold each value of `fieldname`, most first (empty values left out).
+
+    Counted per segment and per value from the value's postings (intersected with
+    the hits in C, or skipped through when the hits are few) rather than by
+    looking up the values of every hit, and without a term lookup per segment
+    for every value, which a multi-segment reader would do.
+    """
+    counts: Counter[str] = Counter()
+    for reader, hits in segments:
+        if not hits:
+            continue
+        field = reader.schema[fieldname]
+        few = len(hits) * 32 < reader.doc_count_all()
+        hitset = None if few else set(hits)
+        for btext in field.sortable_terms(reader, fieldname):
+            value = field.from_bytes(btext)
+            if value in (None, ""):
+                continue
+            postings = reader.postings(fieldname, btext)
+            if hitset is None:
+                count = _count_at(postings, hits)
+            else:
+                count = len(hitset.intersection(postings.all_ids()))
+            if count:
+                counts[str(value)] += count
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
