@@ -268,6 +268,32 @@ def test_a_result_dropped_on_the_viewer_opens_the_picker_with_it_chosen(
                for lk in core(app).of_item(item_id(app, REPLY_PHOTOS)).links)  # fmt: skip
 
 
+def test_a_result_dropped_on_a_post_card_links_the_post(qtbot: QtBot, app: MainWindow) -> None:
+    petition = item_id(app, PETITION)
+    search(qtbot, app, "", Filter("kind", "post"))
+    app.results.setCurrentIndex(app.model.index(0, 0))
+    qtbot.waitUntil(lambda: app.viewer.post.card is not None)
+    post = app.viewer.item
+    card = app.viewer.post.card
+    assert post is not None and post.kind == "post" and card is not None
+    target = card.text_view  # the words of the post, where a researcher drops
+    mime: QMimeData = item_mime([petition])
+    point = target.rect().center()
+    enter = QDragEnterEvent(point, Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(point), Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(target, drop)
+    picker = app.annotate.picker
+    assert picker is not None and picker.isVisible() and picker.chosen() == petition
+    picker.relation.setCurrentText("cites")
+    picker.accept()
+    assert any(lk.target_id == petition and lk.relation == "cites"
+               for lk in core(app).of_item(post.id).links)  # fmt: skip
+
+
 def test_tag_two_selected_results_at_once_then_undo_and_redo(qtbot: QtBot, app: MainWindow) -> None:
     search(qtbot, app, "", Filter("kind", "article"))
     click_row(qtbot, app, 0)
