@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
             "&Export Bundle…",
             lambda: self.bundles.choose_export(),
             "Ctrl+Shift+E",
+            "bundle-export",
             tip="Export the results, a tag or the selection as a verifiable bundle",
         )
         self.verify_bundle_action = add(
@@ -381,6 +382,7 @@ class MainWindow(QMainWindow):
             "File",
             "&Verify Bundle…",
             lambda: self.bundles.choose_verify(),
+            icon_name="bundle-verify",
             tip="Check that nothing in a bundle is missing, added or altered",
         )
         self.import_bundle_action = add(
@@ -389,6 +391,7 @@ class MainWindow(QMainWindow):
             "Import &Bundle…",
             lambda: self.bundles.choose_import(),
             "Ctrl+Shift+B",
+            "bundle-import",
             tip="Verify a bundle and merge its items, notes and links into this archive",
         )
         file.addSeparator()
