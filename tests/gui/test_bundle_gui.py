@@ -184,7 +184,7 @@ def test_export_verify_tamper_and_import_into_another_archive(
     imported = window.bundles.result_dialog
     assert isinstance(imported, BundleImportedDialog) and imported.isVisible()
     assert f"{len(report.added)} new items" in imported.summary_label.text()
-    qtbot.waitUntil(lambda: not window.model.searching)
+    qtbot.waitUntil(lambda: not window.model.searching, timeout=15_000)
     assert search(qtbot, window, QUERY) == total
     assert shown_hashes(window) == exported
     assert len(dialogs.shown) == 1

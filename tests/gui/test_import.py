@@ -74,7 +74,8 @@ def test_import_can_be_cancelled_midway_and_keeps_what_was_done(
     with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     title, report = ended.args[0]
-    qtbot.waitUntil(lambda: not window.model.searching)  # the archive is searched again
+    # the archive is searched again
+    qtbot.waitUntil(lambda: not window.model.searching, timeout=15_000)
     assert report.cancelled
     assert not dialog.isVisible()
     assert job.done
@@ -104,7 +105,7 @@ def test_a_completed_import_reports_every_file(
     with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
         window.start_import([folder])
     report = ended.args[0][1]
-    qtbot.waitUntil(lambda: not window.model.searching)
+    qtbot.waitUntil(lambda: not window.model.searching, timeout=15_000)
     assert (len(report.imported), len(report.skipped), len(report.failed)) == (1, 1, 1)
     dialog = window.report_dialog
     assert dialog is not None
@@ -139,7 +140,7 @@ def test_dropping_files_on_the_window_imports_them(
     )
     with qtbot.waitSignal(window.job_ended, timeout=10_000):
         QApplication.sendEvent(window, drop)
-    qtbot.waitUntil(lambda: window.model.total == 1)
+    qtbot.waitUntil(lambda: window.model.total == 1, timeout=15_000)
     assert window.model.hit(0).item.original_name == "dropped.txt"  # type: ignore[union-attr]
     assert window.report_dialog is not None
     window.report_dialog.close()
