@@ -196,3 +196,28 @@ def test_an_empty_archive_searches_to_nothing(tmp_path: Path) -> None:
             assert results.total == 0 and results.hits == () and not any(results.facets.values())
             assert searcher.day_counts(query) == {}
         searcher.close()
+
+
+def test_a_cancelled_reindex_leaves_the_previous_index(
+    searchable: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xarchive.core import indexing
+    from xarchive.core.errors import Cancelled
+    from xarchive.core.jobs import CancelToken, Progress
+
+    monkeypatch.setattr(indexing, "BATCH", 1)  # a batch per item: 4 of them
+    before = titles(searchable, "*")
+    cancel = CancelToken()
+    seen: list[Progress] = []
+
+    def progress(report: Progress) -> None:
+        seen.append(report)
+        if report.done >= 2:  # midway, while the new index is being written
+            cancel.cancel()
+
+    with pytest.raises(Cancelled, match="previous index is unchanged"):
+        reindex(searchable, progress, cancel)
+    assert [p.done for p in seen] == [0, 1, 2]
+    assert not (searchable.root / "index.building").exists()
+    assert titles(searchable, "*") == before
+    assert index_state(searchable).up_to_date
