@@ -169,7 +169,6 @@ def reindex(
     all_ids = [int(r[0]) for r in archive.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
     total = len(all_ids)
 
-
     def everything() -> Iterator[IndexDocument]:
         for start in range(0, total, BATCH):
             if cancel is not None and cancel.cancelled:
