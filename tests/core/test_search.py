@@ -221,3 +221,22 @@ def test_a_cancelled_reindex_leaves_the_previous_index(
     assert not (searchable.root / "index.building").exists()
     assert titles(searchable, "*") == before
     assert index_state(searchable).up_to_date
+
+
+def test_a_phrase_marks_its_words_only_where_the_phrase_stands(demo_archive_path: Path) -> None:
+    with Archive.open(demo_archive_path, readonly=True) as archive:
+        searcher = Searcher(archive)
+        hits = searcher.search('"national security"', limit=20).hits
+        snippets = [h.snippet for h in hits if h.snippet is not None]
+        assert snippets
+        for snippet in snippets:
+            marked = [text.lower() for text, matched in snippet.parts if matched]
+            assert marked and len(marked) % 2 == 0, snippet.marked()
+            assert set(marked[0::2]) == {"national"} and set(marked[1::2]) == {"security"}
+        # "nation" typed as a word of its own is marked wherever it is
+        loose = searcher.search('nation "national security"', limit=20).hits
+        assert any(
+            (text.lower(), True) == ("nation", matched)
+            for h in loose if h.snippet is not None for text, matched in h.snippet.parts
+        )  # fmt: skip
+        searcher.close()

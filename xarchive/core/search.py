@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .archive import Archive
-from .index.engine import FACETS, SearchIndex, Snippet
+from .index.engine import FACETS, PhraseMarks, SearchIndex, Snippet
 from .indexing import open_index
 from .store import items as item_store
 from .store.items import Item
@@ -25,6 +25,8 @@ class Hit:
     #: Without a snippet (no words searched, or they are only in the title): how the
     #: item's text begins, after what its title already shows.
     lead: str = ""
+    #: The query's phrases, whose words are marked only where the phrase stands.
+    marks: PhraseMarks | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Searcher:
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         raw = self.index.search(query, offset=offset, limit=limit, sort=sort, facets=facets)
+        marks = self.index.phrase_marks(query) if snippets and raw.hits else None
         hits = []
         for raw_hit in raw.hits:
             item = item_store.get_item(self.archive.db, raw_hit.item_id)
@@ -63,12 +66,12 @@ class Searcher:
             lead = ""
             if snippets and raw_hit.terms:
                 texts = [p.text for p in item_store.pages(self.archive.db, item.id)]
-                snippet = self.index.snippet(raw_hit.terms, texts)
+                snippet = self.index.snippet(raw_hit.terms, texts, marks=marks)
             if snippets and snippet is None:
                 # A post's title is its account and first words; its lead is all of it.
                 title = "" if item.kind == "post" else item.title
                 lead = lead_text(title, item_store.opening_text(self.archive.db, item.id))
-            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet, raw_hit.terms, lead))
+            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet, raw_hit.terms, lead, marks))
         return SearchResults(query, raw.total, offset, tuple(hits), raw.facets)
 
     def day_counts(self, query: str) -> dict[date, int]:

@@ -802,7 +802,7 @@ class MainWindow(QMainWindow):
         if hit is None or self.session is None:
             return
         try:
-            self.viewer.show_item(self.session, hit.item.id, hit.terms, hit.snippet)
+            self.viewer.show_item(self.session, hit.item.id, hit.terms, hit.snippet, hit.marks)
         except ItemNotFound:
             self.viewer.clear("This item is no longer in the archive. Search again (F5).")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core import blobs
 from ..core.archive import Archive
 from ..core.errors import IndexUnavailable
-from ..core.index.engine import Snippet
+from ..core.index.engine import PhraseMarks, Snippet
 from ..core.indexing import ArchiveIndexState, index_state
 from ..core.search import Searcher, SearchResults
 from ..core.store import items as item_store
@@ -103,13 +103,16 @@ class ArchiveSession:
             raise IndexUnavailable(self.index_problem or "the search index is not open")
         self.searcher.index.parse(query)
 
-    def matching_pages(self, terms: frozenset[str], item_id: int) -> list[PageHit]:
-        """The pages of an item where any of `terms` occurs, with a passage of each."""
+    def matching_pages(
+        self, terms: frozenset[str], item_id: int, marks: PhraseMarks | None = None
+    ) -> list[PageHit]:
+        """The pages of an item where any of `terms` occurs (a phrase's words: where the
+        phrase stands, see `PhraseMarks`), with a passage of each."""
         if self.searcher is None or not terms:
             return []
         result = []
         for page in self.pages(item_id):
-            snippet = self.searcher.index.snippet(terms, [page.text], max_chars=160)
+            snippet = self.searcher.index.snippet(terms, [page.text], max_chars=160, marks=marks)
             if snippet is not None:
                 result.append(PageHit(page.page_no, Snippet(page.page_no, snippet.parts)))
         return result

@@ -16,7 +16,7 @@ from typing import Any
 from whoosh import highlight, index
 from whoosh.index import Index
 from whoosh.qparser import QueryParser
-from whoosh.query import Query
+from whoosh.query import Phrase, Query, Term
 
 from ..errors import IndexUnavailable
 from .query import make_parser, parse_query
@@ -51,6 +51,14 @@ class Snippet:
 
     def marked(self, before: str = "[", after: str = "]") -> str:
         return "".join(f"{before}{t}{after}" if m else t for t, m in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMarks:
+    """The phrases of a query (analysed words) and the words marked only inside them."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    only: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,12 +232,39 @@ class SearchIndex:
                         counts[day] = counts.get(day, 0) + count
         return counts
 
+    def phrase_marks(self, text: str) -> PhraseMarks | None:
+        """For a query with phrases: the words to mark only where their phrase stands.
+
+        None when every matched word may be marked wherever it is (no phrase, or a
+        prefix or fuzzy term that could match any word). Raises QueryError.
+        """
+        phrases: set[tuple[str, ...]] = set()
+        loose: set[str] = set()
+        for leaf in self.parse(text).leaves():
+            if getattr(leaf, "fieldname", None) not in _TEXT_FIELDS:
+                continue
+            if isinstance(leaf, Phrase):
+                phrases.add(tuple(str(w) for w in leaf.words))
+            elif type(leaf) is Term:
+                loose.add(str(leaf.text))
+            else:  # prefix, fuzzy, wildcard, range: any word may be theirs
+                return None
+        only = {w for phrase in phrases for w in phrase} - loose
+        return PhraseMarks(tuple(sorted(phrases)), frozenset(only)) if only else None
+
     def snippet(
-        self, terms: frozenset[str], pages: Sequence[str], max_chars: int = 220
+        self,
+        terms: frozenset[str],
+        pages: Sequence[str],
+        max_chars: int = 220,
+        marks: PhraseMarks | None = None,
     ) -> Snippet | None:
         """The best passage of `pages` for the matched `terms` (RawHit.terms), with its page.
 
-        None when none of the terms occurs in the text (e.g. a hit on the title only).
+        With `marks` (from `phrase_marks`), a word of a phrase is marked only where
+        the whole phrase stands ("nation" of "national security" is not marked in
+        "integrity of the nation"). None when none of the terms occurs in the text
+        (e.g. a hit on the title only).
         """
         if not terms:
             return None
@@ -243,8 +278,26 @@ class SearchIndex:
                 token.matched = token.text in terms
                 yield token
 
+        def marked_in_phrases(only: frozenset[str], phrases: Sequence[tuple[str, ...]]) -> Any:
+            tokens = [
+                t.copy() for t in analyzer(joined, chars=True, mode="index", removestops=False)
+            ]
+            words = [t.text for t in tokens]
+            for token in tokens:
+                token.matched = token.text in terms and token.text not in only
+            for phrase in phrases:
+                size = len(phrase)
+                for i, word in enumerate(words):
+                    if word == phrase[0] and tuple(words[i : i + size]) == phrase:
+                        for token in tokens[i : i + size]:
+                            token.matched = True
+            return iter(tokens)
+
+        stream = marked()
+        if marks is not None and marks.only & terms:
+            stream = marked_in_phrases(marks.only, marks.phrases)
         fragmenter = highlight.ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
-        fragments = list(fragmenter.fragment_tokens(joined, marked()))
+        fragments = list(fragmenter.fragment_tokens(joined, stream))
         if not fragments:
             return None
         scorer = highlight.BasicFragmentScorer()
@@ -305,6 +358,7 @@ def _ranked(searcher: Any, query: Query, sort: str) -> tuple[list[tuple[Any, int
 
             def date_key(docnum: int) -> int:
                 return 0
+
         matcher = query.matcher(sub, context)
         if by_relevance:
             while matcher.is_active():

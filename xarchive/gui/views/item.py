@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import ItemNotFound
-from ...core.index.engine import Snippet
+from ...core.index.engine import PhraseMarks, Snippet
 from ...core.store.items import Item
 from ..bidi import join_isolated
 from ..filters import KIND_TITLES, format_day
@@ -123,14 +123,16 @@ class ItemViewer(QWidget):
         item_id: int,
         terms: frozenset[str] = frozenset(),
         snippet: Snippet | None = None,
+        marks: PhraseMarks | None = None,
     ) -> None:
-        """Show item `item_id`, on the page of `snippet` when it has one, `terms` marked.
+        """Show item `item_id`, on the page of `snippet` when it has one, `terms` marked
+        (a phrase's words only where the phrase stands: `marks`).
 
         Raises the core's ItemNotFound if the item is gone (e.g. another archive).
         """
         item = session.item(item_id)
         self.item = item
-        hits = session.matching_pages(terms, item.id)
+        hits = session.matching_pages(terms, item.id, marks)
         words = matched_words(hits, snippet)
         self._show_header(item)
         extra = item.extra if isinstance(item.extra, dict) else {}
