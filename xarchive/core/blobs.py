@@ -58,8 +58,26 @@ def stage_copy(source: Path, staging: Path) -> StagedFile:
     return StagedFile(tmp, digest.hexdigest(), size)
 
 
-def commit_blob(blobs_dir: Path, staged: StagedFile) -> Path:
-    """Move a staged copy to its content address (or drop it if the blob is there)."""
+def stage_bytes(data: bytes, staging: Path) -> StagedFile:
+    """Write `data` into `staging` and fsync it: `stage_copy` for bytes in memory."""
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = staging / f"{uuid.uuid4().hex}.part"
+    try:
+        with tmp.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return StagedFile(tmp, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def commit_blob(blobs_dir: Path, staged: StagedFile, sync_folder: bool = True) -> Path:
+    """Move a staged copy to its content address (or drop it if the blob is there).
+
+    `sync_folder=False` leaves the fsync of the blob's folder to the caller, who
+    commits many blobs and syncs each folder once (`fsync_dir`)."""
     final = blob_path(blobs_dir, staged.sha256)
     if final.exists():
         staged.tmp_path.unlink(missing_ok=True)
@@ -67,7 +85,8 @@ def commit_blob(blobs_dir: Path, staged: StagedFile) -> Path:
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged.tmp_path, final)
     os.chmod(final, 0o444)
-    _fsync_dir(final.parent)
+    if sync_folder:
+        fsync_dir(final.parent)
     return final
 
 
@@ -83,7 +102,8 @@ def clear_staging(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename into `directory` durable (best effort: not every file system can)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:

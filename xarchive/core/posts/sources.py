@@ -302,17 +302,7 @@ class FolderSource:
 
 def store_bytes(data: bytes, staging: Path, blobs_dir: Path) -> tuple[str, int]:
     """Store `data` as a blob (written, fsynced, renamed into place); its (sha256, size)."""
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f"{uuid.uuid4().hex}.part"
-    try:
-        with tmp.open("wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    staged = StagedFile(tmp, hashlib.sha256(data).hexdigest(), len(data))
+    staged = blobs.stage_bytes(data, staging)
     blobs.commit_blob(blobs_dir, staged)
     return staged.sha256, staged.size
 
@@ -320,42 +310,18 @@ def store_bytes(data: bytes, staging: Path, blobs_dir: Path) -> tuple[str, int]:
 def store_many(records: list[bytes], staging: Path, blobs_dir: Path) -> None:
     """Store each of `records` as a blob: all written and fsynced, then renamed into place,
     then each folder they went to fsynced once (cheaper than `store_bytes` one by one)."""
-    staging.mkdir(parents=True, exist_ok=True)
-    pending: list[tuple[Path, Path]] = []
-    seen: set[Path] = set()
+    staged: list[StagedFile] = []
+    seen: set[str] = set()
     try:
         for data in records:
-            final = blobs.blob_path(blobs_dir, hashlib.sha256(data).hexdigest())
-            if final in seen or final.exists():
+            sha256 = hashlib.sha256(data).hexdigest()
+            if sha256 in seen or blobs.blob_path(blobs_dir, sha256).exists():
                 continue
-            seen.add(final)
-            tmp = staging / f"{uuid.uuid4().hex}.part"
-            pending.append((tmp, final))
-            with tmp.open("wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-        folders = set()
-        for tmp, final in pending:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
-            os.chmod(final, 0o444)
-            folders.add(final.parent)
+            seen.add(sha256)
+            staged.append(blobs.stage_bytes(data, staging))
+        folders = {blobs.commit_blob(blobs_dir, s, sync_folder=False).parent for s in staged}
         for folder in sorted(folders):
-            _fsync_folder(folder)
+            blobs.fsync_dir(folder)
     finally:
-        for tmp, _ in pending:
-            tmp.unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        for s in staged:
+            s.tmp_path.unlink(missing_ok=True)
