@@ -38,7 +38,7 @@ class DeleteUi(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        menu = window.annotate._menu("Edit") or window.menuBar().addMenu("&Edit")
+        menu = window.annotate.edit_menu
         menu.addSeparator()
         self.action = window._action(
             menu,

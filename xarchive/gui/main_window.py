@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.suggestions)
         self.tabifyDockWidget(self.annotate.links_dock, self.suggestions)
         self.annotate.links_dock.raise_()
-        menu = self.annotate._menu("Annotate") or self.menuBar().addMenu("&Annotate")
+        menu = self.annotate.annotate_menu
         menu.addSeparator()
         self.find_links_action = self._action(
             menu,

@@ -128,18 +128,7 @@ class AnnotateUi(QObject):
         icon_name: str = "",
         tip: str = "",
     ) -> QAction:
-        action = QAction(text, self.window)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _=False: slot())
-        menu.addAction(action)
-        self.window.menu_actions.append((menu_name, action))
-        return action
+        return self.window._action(menu, menu_name, text, slot, shortcut, icon_name, tip)
 
     def _menu(self, title: str) -> QMenu | None:
         for action in self.window.menuBar().actions():
@@ -153,6 +142,7 @@ class AnnotateUi(QObject):
         search = self._menu("Search")
         edit = QMenu("&Edit", self.window)
         annotate = QMenu("&Annotate", self.window)
+        self.edit_menu, self.annotate_menu = edit, annotate  # others add to them
         if search is not None:
             bar.insertMenu(search.menuAction(), edit)
             view_menu = self._menu("View")
