@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.annotate import Annotations
@@ -72,6 +72,20 @@ def open_named(qtbot: QtBot, window: MainWindow, name: str, kind: str) -> int:
     click_row(qtbot, window, row)
     qtbot.waitUntil(lambda: window.viewer.item is not None and window.viewer.item.id == wanted)
     return wanted
+
+
+def drop_item(target: QWidget, item_id: int) -> None:
+    """Drag a result row (its item) onto `target` and drop it there; both accepted."""
+    mime: QMimeData = item_mime([item_id])
+    point = target.rect().center()
+    enter = QDragEnterEvent(point, Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(point), Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(target, drop)
+    assert drop.isAccepted()
 
 
 def select_in_text(window: MainWindow, words: str) -> None:
@@ -248,17 +262,7 @@ def test_a_result_dropped_on_the_viewer_opens_the_picker_with_it_chosen(
 ) -> None:
     petition = item_id(app, PETITION)
     open_named(qtbot, app, REPLY_PHOTOS, "image")
-    target = app.viewer.image.canvas.viewport()
-    mime: QMimeData = item_mime([petition])
-    point = target.rect().center()
-    enter = QDragEnterEvent(point, Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    QApplication.sendEvent(target, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(QPointF(point), Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    QApplication.sendEvent(target, drop)
-    assert drop.isAccepted()
+    drop_item(app.viewer.image.canvas.viewport(), petition)
     picker = app.annotate.picker
     assert picker is not None and picker.isVisible()
     assert picker.chosen() == petition
@@ -276,16 +280,7 @@ def test_a_result_dropped_on_a_post_card_links_the_post(qtbot: QtBot, app: MainW
     post = app.viewer.item
     card = app.viewer.post.card
     assert post is not None and post.kind == "post" and card is not None
-    target = card.text_view  # the words of the post, where a researcher drops
-    mime: QMimeData = item_mime([petition])
-    point = target.rect().center()
-    enter = QDragEnterEvent(point, Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    QApplication.sendEvent(target, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(QPointF(point), Qt.DropAction.LinkAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    QApplication.sendEvent(target, drop)
+    drop_item(card.text_view, petition)  # on the words of the post
     picker = app.annotate.picker
     assert picker is not None and picker.isVisible() and picker.chosen() == petition
     picker.relation.setCurrentText("cites")
