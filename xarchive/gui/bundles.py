@@ -137,25 +137,21 @@ class BundleUi(QObject):
         session = window.session
         if session is None or self._busy():
             return None
-        source = session.archive
 
-        def run(_: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> ExportReport:
-            # Made in the job's thread (SQLite connections belong to one); read-only
-            # exactly when the window's archive is.
-            archive = source.sibling()
-            try:
-                selection = select_items(
-                    archive,
-                    query=choice.query,
-                    tag=choice.tag,
-                    ids=list(choice.ids) if choice.ids is not None else None,
-                    context=choice.context,
-                )
-                return export_bundle(archive, selection, out, choice.options, progress, cancel)
-            finally:
-                archive.close()
+        def run(
+            archive: Archive | None, progress: ProgressCallback, cancel: CancelToken
+        ) -> ExportReport:
+            assert archive is not None  # the window's, as a sibling for this thread
+            selection = select_items(
+                archive,
+                query=choice.query,
+                tag=choice.tag,
+                ids=list(choice.ids) if choice.ids is not None else None,
+                context=choice.context,
+            )
+            return export_bundle(archive, selection, out, choice.options, progress, cancel)
 
-        job = Job(EXPORTING, run, None)
+        job = Job(EXPORTING, run, session.archive)
         self._start_job(job, lambda report: self._exported(report, choice, job), "nothing is kept")
         self._start = out.parent
         return job
@@ -215,7 +211,7 @@ class BundleUi(QObject):
             assert archive is not None
             return import_bundle(archive, path, progress, cancel)
 
-        job = Job(IMPORTING, run, window.session.root)
+        job = Job(IMPORTING, run, window.session.archive)
         self._start_job(job, lambda report: self._imported(report, job), writes=True)
         self._start = path.parent
         return job

@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
             )
             self.job_ended.emit((job.title, count))
 
-        job = Job("Finding suggested links", run, self.session.root)
+        job = Job("Finding suggested links", run, self.session.archive)
         return self._start_job(job, found, lambda e: self._job_failed(job, e))
 
     def _offer_suggest_scan(self) -> bool:
@@ -911,7 +911,7 @@ class MainWindow(QMainWindow):
             assert archive is not None
             return import_paths(archive, chosen, options, progress, cancel)
 
-        job = Job("Importing", run, self.session.root)
+        job = Job("Importing", run, self.session.archive)
         return self._start_job(
             job,
             lambda report: self._import_finished(report, job),
@@ -946,7 +946,7 @@ class MainWindow(QMainWindow):
             assert archive is not None
             return reindex(archive, progress, cancel)
 
-        job = Job("Rebuilding the search index", run, self.session.root)
+        job = Job("Rebuilding the search index", run, self.session.archive)
         return self._start_job(
             job, lambda count: self._reindexed(count, job), lambda e: self._job_failed(job, e)
         )
@@ -974,7 +974,7 @@ class MainWindow(QMainWindow):
             self._after_write()
             self.job_ended.emit((job.title, count))
 
-        job = Job("Indexing", run, self.session.root)
+        job = Job("Indexing", run, self.session.archive)
         return self._start_job(job, indexed, lambda e: self._job_failed(job, e))
 
     def _after_write(self) -> None:

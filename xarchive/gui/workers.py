@@ -5,12 +5,13 @@ A job is a function ``fn(archive, progress, cancel) -> result`` from the core
 emits `progress`, then exactly one of `finished`, `failed`.
 
 SQLite connections belong to one thread, so the job gets its own `Archive`
-object on the same folder (`worker_archive`). The main window's `Archive` holds
-the archive's flock — the promise that one *process* writes — and keeps holding
-it while the job runs; the job's object borrows that promise (lock=None) instead
-of taking the lock again, which flock would refuse to a second open file in the
-same process. Inside the process, writes are serialised by SQLite itself (WAL,
-BEGIN IMMEDIATE, busy_timeout) and by the window running one writing job at a time.
+object on the same folder: `Archive.sibling()` of the window's, made in the job's
+thread. The window's `Archive` holds the archive's flock — the promise that one
+*process* writes — and keeps holding it while the job runs; the sibling borrows
+that promise instead of taking the lock again, which flock would refuse to a
+second open file in the same process. Inside the process, writes are serialised
+by SQLite itself (WAL, BEGIN IMMEDIATE, busy_timeout) and by the window running
+one writing job at a time.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from ..core.archive import DB_NAME, Archive, connect
+from ..core.archive import Archive
 from ..core.errors import Cancelled
 from ..core.jobs import CancelToken, Progress
 
@@ -37,15 +37,6 @@ PROGRESS_INTERVAL = 0.05
 JobFunction = Callable[[Archive | None, Callable[[Progress], None], CancelToken], Any]
 
 
-def worker_archive(root: Path) -> Archive:
-    """A second `Archive` on `root` for a job thread, with its own connection and no lock.
-
-    Only for use while another `Archive` in this process holds the lock (see
-    the module docstring). Raises sqlite3.Error if the database cannot be opened.
-    """
-    return Archive(root, connect(root / DB_NAME), lock=None)
-
-
 class _Signals(QObject):
     progress = Signal(object)  # Progress
     finished = Signal(object)  # the job's result
@@ -55,12 +46,14 @@ class _Signals(QObject):
 class Job(QRunnable):
     """One core job. Keep a reference until `finished` or `failed` (the pool does not)."""
 
-    def __init__(self, title: str, fn: JobFunction, archive_root: Path | None) -> None:
+    def __init__(self, title: str, fn: JobFunction, owner: Archive | None) -> None:
+        """`fn` gets a sibling of `owner` (None: no archive), which must stay open
+        until the job is done."""
         super().__init__()
         self.setAutoDelete(False)
         self.title = title
         self._fn = fn
-        self._root = archive_root
+        self._owner = owner
         self.cancel_token = CancelToken()
         self.signals = _Signals()
         self.progress = self.signals.progress
@@ -114,8 +107,8 @@ class Job(QRunnable):
     def run(self) -> None:
         archive = None
         try:
-            if self._root is not None:
-                archive = worker_archive(self._root)
+            if self._owner is not None:
+                archive = self._owner.sibling()
             result = self._fn(archive, self._report, self.cancel_token)
         except Cancelled as exc:
             self._emit_failed(exc)
