@@ -132,7 +132,7 @@ QLineEdit#searchField {{
 }}
 QLineEdit#searchField:focus {{ border: 1px solid {c.highlight}; }}
 QLineEdit#searchField[invalid="true"] {{ border: 1px solid {c.error}; }}
-QLabel#queryError {{ color: {c.error}; }}
+QLabel#queryError, QLabel#error {{ color: {c.error}; }}
 QLabel#hitCount {{ color: {c.muted}; }}
 QLabel#muted {{ color: {c.muted}; }}
 QToolButton#chip {{

@@ -44,6 +44,7 @@ class PropertiesDialog(QDialog):
             help_label.setObjectName("muted")
             help_label.setWordWrap(True)
             box.addWidget(help_label)
+            box.addStretch(1)  # any room left goes below the help, not between
             form.addRow(prop.label + ":", box)
         user = self.fields["user_name"]
         if isinstance(user, QLineEdit):
