@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import pytest
 from whoosh.query import Every
 
 from xarchive.core.errors import QueryError
+from xarchive.core.index.engine import SearchIndex
 from xarchive.core.index.query import make_parser, parse_query
-from xarchive.core.index.schema import build_schema
+from xarchive.core.index.schema import FIELD_ALIASES, KNOWN_FIELDS, IndexDocument, build_schema
 
 PARSER = make_parser(build_schema())
 
@@ -66,3 +69,78 @@ def test_an_empty_query_or_a_star_matches_everything() -> None:
 
 def test_urls_in_queries_are_not_taken_for_fields() -> None:
     parse("https://invented-outlet.example/x-ban")  # must not raise "no field ‘https’"
+
+
+# -- phrases with punctuation: researchers paste quotes from filings -----------
+
+INDEXED = IndexDocument(
+    item_id=1,
+    kind="document",
+    title="Submission of the ministry",
+    pages=("The block was ordered for reasons of security, public order and decency.",),
+    original_name="submission.pdf",
+    author="Interior Ministry",
+    language="en",
+    source_url="https://margallatimes.example/a",
+    published_at="2024-04-17",
+    captured_at="",
+    imported_at="2024-05-01T10:00:00Z",
+    ocr_status="",
+    tags=("security", "public order"),
+    notes=("the ministry's own words",),
+    accounts=("demo_reporter",),
+    hashtags=("keepiton",),
+    flags=("reply",),
+    has=("media",),
+    alt_texts=("a screenshot, blurred",),
+)
+
+
+@pytest.fixture(scope="module")
+def one_item_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    index = SearchIndex.create(tmp_path_factory.mktemp("index") / "index")
+    index.write([INDEXED])
+    yield index
+    index.close()
+
+
+def test_a_quoted_phrase_with_a_comma_finds_the_quote(one_item_index: SearchIndex) -> None:
+    results = one_item_index.search('"security, public order"')
+    assert [hit.item_id for hit in results.hits] == [1]
+    assert 'tag:"' not in parse('"security, public order"')  # a tag holds no comma
+
+
+def test_a_phrase_with_a_comma_in_a_keyword_field_is_explained() -> None:
+    with pytest.raises(QueryError, match=re.escape('tag:security tag:"public order"')):
+        parse_query('tag:"security, public order"', PARSER)
+
+
+FIELDS = sorted(KNOWN_FIELDS | set(FIELD_ALIASES))
+PUNCTUATED = [
+    "a, b",
+    "a,b",
+    ",",
+    "a ,",
+    "a; b: c",
+    "a. b",
+    "a - b",
+    "a/b",
+    "'a' b",
+    "a (b)",
+    "#a, @b",
+]
+
+
+@pytest.mark.parametrize("field", ["", *FIELDS])
+def test_any_phrase_in_any_field_searches_or_is_explained(
+    one_item_index: SearchIndex, field: str
+) -> None:
+    prefix = f"{field}:" if field else ""
+    for phrase in PUNCTUATED:
+        for query in (
+            f'{prefix}"{phrase}"',
+            f'court {prefix}"{phrase}"',
+            f'NOT {prefix}"{phrase}"',
+        ):
+            with contextlib.suppress(QueryError):  # explained; anything else fails
+                one_item_index.search(query)

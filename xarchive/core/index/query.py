@@ -24,7 +24,7 @@ from datetime import date
 from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.qparser import dateparse
-from whoosh.query import Every, NullQuery, Query
+from whoosh.query import Every, NullQuery, Phrase, Query
 
 from ..errors import QueryError
 from .schema import (
@@ -199,6 +199,39 @@ def parse_query(text: str, parser: qparser.QueryParser) -> Query:
         query = parser.parse(rewritten)
     except Exception as exc:  # Whoosh raises assorted errors on odd input
         raise QueryError(f"the query could not be understood: {exc}") from exc
+    dropped: list[Phrase] = []
+    if query is not None and parser.schema is not None:
+        query = _without_impossible_phrases(query, parser.schema, dropped)
     if query is None or query is NullQuery or isinstance(query, type(NullQuery)):
+        if dropped:
+            field = dropped[0].fieldname
+            apart = " ".join(
+                f'{field}:"{w}"' if " " in w else f"{field}:{w}" for w in dropped[0].words
+            )
+            raise QueryError(
+                f"‘{text}’: a value of {field}: never contains a comma; ask for each apart: {apart}"
+            )
         raise QueryError(f"‘{text}’ contains no word that can be searched for")
     return query
+
+
+def _without_impossible_phrases(query: Query, schema: Schema, dropped: list[Phrase]) -> Query:
+    """`query` without the phrases asked of fields that keep no word positions.
+
+    Only keyword fields (tag, account, hashtag, mention, is, has) have none, and
+    their analyser splits a value at commas alone, so such a phrase is a quote
+    with a comma in it ("security, public order"): no tag or handle holds a
+    comma, so it can match nothing there, while Whoosh would fail on it at
+    search time. The phrase is still asked of the text fields. Dropped phrases
+    are appended to `dropped`.
+    """
+
+    def drop(node: Query) -> Query:
+        if isinstance(node, Phrase) and node.fieldname in schema:
+            field_format = schema[node.fieldname].format
+            if field_format is None or not field_format.supports("positions"):
+                dropped.append(node)
+                return NullQuery
+        return node
+
+    return query.accept(drop).normalize()
