@@ -29,12 +29,14 @@ def log_path() -> Path:
     return data_dir() / "xarchive.log"
 
 
-def log_exception(exc: BaseException) -> Path:
-    """Append an unexpected exception's traceback to the log; return the log's path."""
+def log_exception(exc: BaseException, context: str = "") -> Path:
+    """Append an unexpected exception's traceback to the log, after `context` (what was
+    being done, e.g. the query searched for); return the log's path."""
     path = log_path()
     try:
         with path.open("a", encoding="utf-8") as log:
-            log.write(f"\n=== {datetime.now(UTC).isoformat(timespec='seconds')} ===\n")
+            when = datetime.now(UTC).isoformat(timespec="seconds")
+            log.write(f"\n=== {when}{' — ' + context if context else ''} ===\n")
             log.write("".join(traceback.format_exception(exc)))
     except OSError:
         logging.getLogger(__name__).exception("could not write the log")

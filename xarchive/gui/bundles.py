@@ -28,7 +28,7 @@ from ..core.bundles import (
     verify_bundle,
 )
 from ..core.bundles.layout import SETTING_DESCRIPTION, SETTING_ORGANIZATION
-from ..core.errors import Cancelled, XArchiveError
+from ..core.errors import Cancelled
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.store.annotations import tag_counts
 from .dialogs import bundle as bundle_dialogs
@@ -263,20 +263,6 @@ class BundleUi(QObject):
             window.statusBar().showMessage(f"{job.title}: cancelled.", 10_000)
         elif isinstance(exc, BundleRejected):
             errors.ask(window, bundle_dialogs.refused_problem(exc, importing=writes))
-        elif isinstance(exc, XArchiveError | OSError | sqlite3.Error):
+        else:  # an unexpected one is logged, and the dialog names the log file
             errors.ask(window, job_problem(job.title, exc))
-        else:
-            from ..core.paths import log_exception
-
-            path = log_exception(exc)
-            problem = job_problem(job.title, exc)
-            errors.ask(
-                window,
-                Problem(
-                    problem.title,
-                    problem.text,
-                    f"{problem.advice} The details are in {path}.",
-                    severity="error",
-                ),
-            )
         window.job_ended.emit((job.title, exc))

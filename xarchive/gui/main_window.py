@@ -748,7 +748,7 @@ class MainWindow(QMainWindow):
             self.model.clear()
             self.search_bar.show_count(None)
             self._show_empty("The search failed. Search again (F5).")
-            self._tell(job_problem("Searching", exc))
+            self._tell(job_problem("Searching", exc, f"the query {self.search_bar.query()!r}"))
         self.search_finished.emit(None)
 
     def _search_done(self, results: SearchResults) -> None:
@@ -994,20 +994,7 @@ class MainWindow(QMainWindow):
         if isinstance(exc, Cancelled):
             self.statusBar().showMessage(f"{job.title}: cancelled. {exc}", 10_000)
         else:
-            if not isinstance(exc, XArchiveError | OSError):
-                from ..core.paths import log_exception
-
-                path = log_exception(exc)
-                problem = job_problem(job.title, exc)
-                problem = Problem(
-                    problem.title,
-                    problem.text,
-                    f"{problem.advice} The details are in {path}.",
-                    severity="error",
-                )
-            else:
-                problem = job_problem(job.title, exc)
-            fix = self._tell(problem)
+            fix = self._tell(job_problem(job.title, exc))
             if fix == REBUILD_INDEX:
                 self.start_reindex()
         self.job_ended.emit((job.title, exc))

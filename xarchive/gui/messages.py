@@ -3,6 +3,7 @@ what to do, and the fixes the app can run. Tracebacks go to the log, never here.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,9 @@ from ..core.errors import (
     QueryError,
     XArchiveError,
 )
+from ..core.paths import log_exception
+
+log = logging.getLogger(__name__)
 
 # Fixes a dialog can offer; the window knows how to run each.
 OPEN_READ_ONLY = "open-read-only"
@@ -127,8 +131,11 @@ def index_problem(reason: str) -> Problem:
     )
 
 
-def job_problem(what: str, exc: BaseException) -> Problem:
-    """A job (import, reindex, demo build) that stopped with `exc`."""
+def job_problem(what: str, exc: BaseException, context: str = "") -> Problem:
+    """A job (import, reindex, demo build, a search) that stopped with `exc`.
+
+    An exception nobody foresaw is a bug: see `unexpected_problem`.
+    """
     if isinstance(exc, ImportAborted):
         return Problem(f"{what} stopped", sentence(str(exc)), severity="error")
     if isinstance(exc, IndexUnavailable):
@@ -145,9 +152,20 @@ def job_problem(what: str, exc: BaseException) -> Problem:
             "Check that the drive is connected and has free space.",
             severity="error",
         )
+    return unexpected_problem(what, exc, context)
+
+
+def unexpected_problem(what: str, exc: BaseException, context: str = "") -> Problem:
+    """What to say about an exception nobody foresaw. Its traceback is appended to the
+    log file first, after `context` (e.g. the query), and the advice names that file,
+    so that the user can find it and send it."""
+    path = log_exception(exc, f"{what}: {context}" if context else what)
+    log.error("%s failed (%s: %s); traceback in %s", what, type(exc).__name__, exc, path)
     return Problem(
         f"{what} failed",
         f"Something unexpected went wrong ({type(exc).__name__}).",
-        "Everything committed before it is safe. The details are in the log.",
+        f"Everything committed before it is safe. The details are in {path}; "
+        "please include that file when you report the problem.",
+        details=f"{type(exc).__name__}: {exc}",
         severity="error",
     )
