@@ -4,6 +4,7 @@ that do not parse, and failures nobody foresaw (logged, and the dialog names the
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.index.engine import SearchIndex
@@ -42,6 +43,31 @@ def test_a_pasted_quote_with_commas_finds_the_filings(
     assert not opened.search_bar.error_label.isVisible()
     assert titles(opened) == core_titles(opened, '"national security, public order"')
     assert "RESEARCH NOTE - blocking of X (Twitter) in Pakistan, 2024" in titles(opened)
+
+
+def test_a_query_error_clears_the_results_of_the_last_keystroke(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    type_query(qtbot, opened, "d")
+    assert opened.model.rowCount() > 0
+    type_query(qtbot, opened, "ate:2024-13")
+    assert opened.search_bar.text == "date:2024-13"
+    assert "not a real date" in opened.search_bar.error_label.text()
+    assert opened.search_bar.error_label.isVisible()
+    assert opened.model.rowCount() == 0 and opened.model.total == 0
+    assert not opened.results.isVisible()
+    assert opened.empty_label.isVisible() and "not valid" in opened.empty_label.text()
+    assert opened.facets.tree.topLevelItemCount() == 0  # no counts of the old results
+    assert opened.search_bar.count_label.text() == "—"
+    # corrected, the results come back
+    field = opened.search_bar.field
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(field, "02")
+    qtbot.waitUntil(lambda: opened.model.query == "date:2024-02", timeout=15_000)
+    assert opened.results.isVisible()
+    assert not opened.search_bar.error_label.isVisible()
+    assert opened.model.total == int(opened.search_bar.count_label.text().split()[0])
 
 
 def test_an_unexpected_search_failure_is_logged_and_the_dialog_names_the_log(

@@ -737,8 +737,13 @@ class MainWindow(QMainWindow):
     def _search_failed(self, exc: BaseException) -> None:
         self.search_bar.show_busy(False)
         if isinstance(exc, QueryError):
+            # The last good results would pass for this query's (those of "d" for
+            # "date:2024-13"): clear them, and say why the list is empty.
+            self.model.clear()
+            self.facets.show_facets({}, self.search_bar.filters)
             self.search_bar.show_error(str(exc))
             self.search_bar.show_count(None)
+            self._show_empty("No results: the search is not valid. Correct it above.")
         elif isinstance(exc, IndexUnavailable):
             self.model.clear()
             self.search_bar.show_count(None)
