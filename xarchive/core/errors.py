@@ -38,6 +38,9 @@ class UnsupportedFile(UnreadableFile):
 class IndexUnavailable(XArchiveError):
     """The search index is missing, stale or corrupt; `reindex` rebuilds it."""
 
+    #: "missing", "outdated" or "corrupt" where known.
+    state: str = ""
+
 
 class QueryError(XArchiveError):
     """A search query could not be understood; the message points at the problem."""

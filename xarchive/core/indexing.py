@@ -67,15 +67,16 @@ def open_index(archive: Archive) -> SearchIndex:
     Raises IndexUnavailable when it is missing, outdated or damaged while the
     archive holds items: the caller offers `reindex`.
     """
-    health = SearchIndex.health(archive.index_dir)
-    empty = item_store.count_items(archive.db) == 0
-    if health.state == "missing" and archive.writable and empty:
-        return SearchIndex.create(archive.index_dir)
-    if not health.ok:
-        raise IndexUnavailable(
-            f"{health.reason}; run `xarchive reindex --archive {archive.root}` to rebuild it"
+    try:
+        return SearchIndex.open(archive.index_dir)
+    except IndexUnavailable as exc:
+        if exc.state == "missing" and archive.writable and item_store.count_items(archive.db) == 0:
+            return SearchIndex.create(archive.index_dir)
+        error = IndexUnavailable(
+            f"{exc}; run `xarchive reindex --archive {archive.root}` to rebuild it"
         )
-    return SearchIndex.open(archive.index_dir)
+        error.state = exc.state
+        raise error from None
 
 
 def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocument]:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import heapq
 import json
+import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import highlight, index
 from whoosh.index import Index
 from whoosh.qparser import QueryParser
 from whoosh.query import Phrase, Query, Term
 
 from ..errors import IndexUnavailable
+from .arrays import SegmentArrays
+from .evaluate import Evaluator
 from .query import make_parser, parse_query
 from .schema import INDEX_SCHEMA_VERSION, PAGE_BREAK, IndexDocument, build_schema
 
@@ -91,30 +94,22 @@ class IndexHealth:
 class SearchIndex:
     """The index in `directory`. Open with `SearchIndex.open`, or `create` a new one."""
 
-    def __init__(self, directory: Path, ix: Index) -> None:
+    def __init__(self, directory: Path, ix: Index, searcher: Any = None) -> None:
         self.directory = directory
         self._ix = ix
         self._parser: QueryParser = make_parser(ix.schema)
+        self._folder = _folder_identity(directory)
+        self._searcher = searcher
+        self._current: _View | None = None
+        self._arrays: dict[Any, SegmentArrays] = {}
 
     # -- life cycle -------------------------------------------------------------
     @staticmethod
     def health(directory: Path) -> IndexHealth:
         """Whether the index in `directory` can be used, without raising."""
-        try:
-            exists = directory.is_dir() and index.exists_in(str(directory))
-        except Exception as exc:  # a damaged table of contents
-            return IndexHealth("corrupt", f"the search index is damaged ({exc})")
-        if not exists:
-            return IndexHealth("missing", "the search index is missing")
-        try:
-            meta = json.loads((directory / META_NAME).read_text(encoding="utf-8"))
-            version = int(meta.get("schema_version", 0))
-        except (OSError, ValueError, AttributeError):
-            version = 0
-        if version != INDEX_SCHEMA_VERSION:
-            return IndexHealth(
-                "outdated", "the search index was built by another version of xarchive"
-            )
+        found = _check_folder(directory)
+        if found is not None:
+            return found
         try:
             ix = index.open_dir(str(directory))
             with ix.searcher() as searcher:
@@ -126,11 +121,23 @@ class SearchIndex:
 
     @classmethod
     def open(cls, directory: Path) -> SearchIndex:
-        """Open the index; raises IndexUnavailable (missing/outdated/corrupt)."""
-        health = cls.health(directory)
-        if not health.ok:
-            raise IndexUnavailable(health.reason)
-        return cls(directory, index.open_dir(str(directory)))
+        """Open the index, and a searcher on it that is kept for every search.
+
+        Raises IndexUnavailable (missing/outdated/corrupt), with the state as its
+        `state` attribute.
+        """
+        found = _check_folder(directory)
+        if found is not None:
+            raise _unavailable(found)
+        try:
+            ix = index.open_dir(str(directory))
+            searcher = ix.searcher()
+            searcher.doc_count()
+        except Exception as exc:  # Whoosh raises many kinds on a damaged index
+            raise _unavailable(
+                IndexHealth("corrupt", f"the search index is damaged ({exc})")
+            ) from exc
+        return cls(directory, ix, searcher)
 
     @classmethod
     def create(cls, directory: Path) -> SearchIndex:
@@ -145,7 +152,40 @@ class SearchIndex:
         return cls(directory, ix)
 
     def close(self) -> None:
+        self._release()
         self._ix.close()
+
+    def _release(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._current = None
+        self._arrays.clear()
+
+    def _view(self) -> _View:
+        """The kept searcher with its segments' arrays, refreshed only when the
+        index changed since (a commit, here or in another process) and reopened
+        when a rebuilt index was swapped into the folder."""
+        folder = _folder_identity(self.directory)
+        if folder != self._folder:
+            if folder is None:
+                raise IndexUnavailable("the search index is missing")
+            self._release()
+            self._ix.close()
+            self._ix = index.open_dir(str(self.directory))
+            self._folder = folder
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            # A new searcher, not Searcher.refresh(): the readers it reuses keep
+            # their segments' old deletions (and it fails on an empty index). The
+            # arrays of unchanged segments are kept all the same (see _View).
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._current = None
+        if self._current is None:
+            self._current = _View(self._searcher, self._arrays)
+        return self._current
 
     # -- writing ------------------------------------------------------------------
     def write(
@@ -173,8 +213,7 @@ class SearchIndex:
         return count
 
     def doc_count(self) -> int:
-        with self._ix.searcher() as searcher:
-            return int(searcher.doc_count())
+        return int(self._view().searcher.doc_count())
 
     # -- searching ----------------------------------------------------------------
     def parse(self, text: str) -> Query:
@@ -188,49 +227,89 @@ class SearchIndex:
         limit: int = 20,
         sort: str = "relevance",
         facets: bool = True,
-        within: Sequence[int] | None = None,
     ) -> RawResults:
-        """Run a query; hits `offset`…`offset+limit` and facet counts over all hits."""
+        """Run a query; hits `offset`…`offset+limit` and facet counts over all hits.
+
+        Relevance ties (every hit of `kind:post` or of `*` scores the same) are
+        broken by date, newest first, then by the order of indexing; "date" lists
+        the newest first (equal dates in the reverse of the index order),
+        "date-asc" the oldest first.
+        """
         query = self.parse(text)
-        with self._ix.searcher() as searcher:
-            ranked, segments = _ranked(searcher, query, sort)
-            stop = offset + limit if limit else len(ranked)
-            # Newest first for "date": equal dates then come in the reverse of the index order.
-            window = _first(ranked, stop, reverse=sort in ("date", "date-desc"))[offset:]
-            terms = _matched_text_terms(searcher, query, [docnum for _, docnum in window])
-            hits = tuple(
-                RawHit(
-                    int(searcher.stored_fields(docnum)["id"]),
-                    _score(key),
-                    offset + n,
-                    terms.get(docnum, frozenset()),
-                )
-                for n, (key, docnum) in enumerate(window)
+        view = self._view()
+        parts = [(seg, start, view.evaluator.matches(query, seg, sub)) for seg, sub, start in view]
+        local = [np.flatnonzero(found.mask) for _, _, found in parts]
+        docs = _concat([ids + start for ids, (_, start, _) in zip(local, parts, strict=True)])
+        scores = _concat(
+            [found.scores[ids] for ids, (_, _, found) in zip(local, parts, strict=True)]
+        )
+        dates = _concat(
+            [seg.dates()[0][ids] for ids, (seg, _, _) in zip(local, parts, strict=True)]
+        )
+        stop = min(offset + limit, len(docs)) if limit else len(docs)
+        if sort in ("date", "date-desc"):
+            order = _top(stop, -dates, -docs)
+        elif sort == "date-asc":
+            order = _top(stop, dates, docs)
+        else:
+            order = _top(stop, -scores, -dates, docs)
+        window = order[offset:stop]
+        window_docs = docs[window].tolist()
+        terms = self._matched_text_terms(view, query, window_docs)
+        searcher = view.searcher
+        hits = tuple(
+            RawHit(
+                int(searcher.stored_fields(docnum)["id"]),
+                float(scores[i]),
+                offset + n,
+                terms.get(docnum, frozenset()),
             )
-            facet_counts: dict[str, tuple[tuple[str, int], ...]] = {}
-            if facets:
-                for name, fieldname in FACETS.items():
-                    facet_counts[name] = _facet_counts(segments, fieldname)
-        return RawResults(len(ranked), hits, facet_counts)
+            for n, (i, docnum) in enumerate(zip(window.tolist(), window_docs, strict=True))
+        )
+        facet_counts: dict[str, tuple[tuple[str, int], ...]] = {}
+        if facets:
+            for name, fieldname in FACETS.items():
+                counts: Counter[str] = Counter()
+                for seg, _, found in parts:
+                    values = seg.facet(fieldname)
+                    for ordinal in np.flatnonzero(per := values.counts(found.mask)).tolist():
+                        counts[values.values[ordinal]] += int(per[ordinal])
+                facet_counts[name] = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return RawResults(len(docs), hits, facet_counts)
 
     def day_counts(self, text: str) -> dict[date, int]:
         """Hits of `text` per calendar day of their `date` field (undated ones left out)."""
         query = self.parse(text)
+        view = self._view()
         counts: dict[date, int] = {}
-        with self._ix.searcher() as searcher:
-            field = searcher.schema["date"]
-            for sub, _offset in searcher.leaf_searchers():
-                if not sub.reader().has_column("date"):  # an empty index; nothing dated
-                    continue
-                # Unscored matching and one column read per hit: nothing is ranked.
-                column = sub.reader().column_reader("date", translate=False)
-                keys = Counter(column.sort_key(docnum) for docnum in query.docs(sub))
-                for key, count in keys.items():
-                    value = field.from_column_value(key)
-                    if isinstance(value, datetime):
-                        day = value.date()
-                        counts[day] = counts.get(day, 0) + count
+        for seg, sub, _start in view:
+            found = view.evaluator.matches(query, seg, sub)
+            values, dated = seg.dates()
+            days = values[found.mask & dated] // _MICROSECONDS_PER_DAY
+            for day, count in zip(*np.unique(days, return_counts=True), strict=True):
+                when = date.fromordinal(int(day) + 1)  # the column counts from 0001-01-01
+                counts[when] = counts.get(when, 0) + int(count)
         return counts
+
+    def _matched_text_terms(
+        self, view: _View, query: Query, docnums: Sequence[int]
+    ) -> dict[int, frozenset[str]]:
+        """The words of the query (prefix and fuzzy terms expanded) that each of
+        `docnums` holds in its text fields, from those words' postings."""
+        found: dict[int, set[str]] = {}
+        if not docnums:
+            return {}
+        wanted = np.asarray(docnums, dtype=np.int64)
+        for seg, sub, start in view:
+            inside = wanted[(wanted >= start) & (wanted < start + seg.size)]
+            if not len(inside):
+                continue
+            for fieldname, btext in _text_terms(sub.reader(), query):
+                word = btext.decode("utf-8")
+                present = np.isin(inside - start, seg.postings(fieldname, btext).ids)
+                for docnum in inside[present].tolist():
+                    found.setdefault(docnum, set()).add(word)
+        return {docnum: frozenset(words) for docnum, words in found.items()}
 
     def phrase_marks(self, text: str) -> PhraseMarks | None:
         """For a query with phrases: the words to mark only where their phrase stands.
@@ -320,105 +399,91 @@ class SearchIndex:
 
 
 _WHITESPACE = re.compile(r"\s+")
+_MICROSECONDS_PER_DAY = 86_400 * 1_000_000
 
 
-def _score(key: Any) -> float:
-    """A hit's relevance score. Sorted by (score, date), its sort key is (-score, -date)."""
-    if isinstance(key, tuple):
-        return float(-key[0]) if key and isinstance(key[0], int | float) else 0.0
-    return float(key or 0.0)
+def _check_folder(directory: Path) -> IndexHealth | None:
+    """What is wrong with the folder (missing, outdated, a damaged table of
+    contents) that shows without opening the index; None if nothing."""
+    try:
+        exists = directory.is_dir() and index.exists_in(str(directory))
+    except Exception as exc:  # a damaged table of contents
+        return IndexHealth("corrupt", f"the search index is damaged ({exc})")
+    if not exists:
+        return IndexHealth("missing", "the search index is missing")
+    try:
+        meta = json.loads((directory / META_NAME).read_text(encoding="utf-8"))
+        version = int(meta.get("schema_version", 0))
+    except (OSError, ValueError, AttributeError):
+        version = 0
+    if version != INDEX_SCHEMA_VERSION:
+        return IndexHealth("outdated", "the search index was built by another version of xarchive")
+    return None
 
 
-#: Each segment's reader with the hits in it (segment docnums, ascending).
-_Segments = list[tuple[Any, list[int]]]
+def _unavailable(health: IndexHealth) -> IndexUnavailable:
+    error = IndexUnavailable(health.reason)
+    error.state = health.state
+    return error
+
+
+def _folder_identity(directory: Path) -> tuple[int, int] | None:
+    """Which folder is at `directory` now: a rebuilt index is swapped in as a new one."""
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+class _View:
+    """An open searcher with the arrays of its segments: what every search reads."""
+
+    def __init__(self, searcher: Any, arrays: dict[Any, SegmentArrays]) -> None:
+        self.searcher = searcher
+        self.evaluator = Evaluator(searcher)
+        self.segments: list[tuple[SegmentArrays, Any, int]] = []
+        kept: dict[Any, SegmentArrays] = {}
+        for sub, start in searcher.leaf_searchers():
+            reader = sub.reader()
+            if not reader.doc_count_all():  # an empty index: nothing to find
+                continue
+            segment = reader.segment()
+            key = segment.segment_id() if segment is not None else id(reader)
+            # The segment's documents never change; its deletions may have.
+            seg = SegmentArrays(reader, previous=arrays.get(key))
+            kept[key] = seg
+            self.segments.append((seg, sub, start))
+        arrays.clear()
+        arrays.update(kept)
+
+    def __iter__(self) -> Iterator[tuple[SegmentArrays, Any, int]]:
+        return iter(self.segments)
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _top(count: int, *keys: np.ndarray) -> np.ndarray:
+    """Positions of the first `count` entries ordered by `keys` (the first key
+    first, ascending). Only the entries that can be among them are sorted: a
+    first page of 100 000 hits does not pay for sorting all of them."""
+    first = keys[0]
+    if not len(first) or count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if count < len(first) // 4:
+        threshold = np.partition(first, count - 1)[count - 1]
+        candidates = np.flatnonzero(first <= threshold)
+    else:
+        candidates = np.arange(len(first))
+    order = np.lexsort(tuple(key[candidates] for key in reversed(keys)))
+    result: np.ndarray = candidates[order[:count]]
+    return result
+
 
 #: The fields whose matched words are marked in snippets and viewers.
 _TEXT_FIELDS = ("content", "title", "note")
-
-
-def _ranked(searcher: Any, query: Query, sort: str) -> tuple[list[tuple[Any, int]], _Segments]:
-    """(sort key, docnum) of every hit, unsorted (the keys sort the hits as asked),
-    and each segment's reader with its hits (segment docnums, ascending).
-
-    Relevance: (-score, date newest first), so that ties (every hit of
-    `kind:post` or of `*` scores the same) are broken by date rather than by the
-    order of indexing. Date: the date column's sort key. One pass over the hits,
-    with no per-hit facet or term bookkeeping.
-    """
-    ranked: list[tuple[Any, int]] = []
-    segments: _Segments = []
-    by_relevance = sort not in ("date", "date-desc", "date-asc")
-    context = searcher.context(needs_current=True)
-    for sub, offset in searcher.leaf_searchers():
-        start = len(ranked)
-        reader = sub.reader()
-        if reader.has_column("date"):
-            date_key = reader.column_reader("date", reverse=by_relevance, translate=False).sort_key
-        else:  # an empty index (its reader has no columns), or nothing in it dated
-
-            def date_key(docnum: int) -> int:
-                return 0
-
-        matcher = query.matcher(sub, context)
-        if by_relevance:
-            while matcher.is_active():
-                docnum = matcher.id()
-                ranked.append(((0 - matcher.score(), date_key(docnum)), docnum + offset))
-                matcher.next()
-        else:
-            ranked.extend((date_key(d), d + offset) for d in matcher.all_ids())
-        segments.append((sub.reader(), [docnum - offset for _, docnum in ranked[start:]]))
-    return ranked, segments
-
-
-def _first(ranked: list[tuple[Any, int]], count: int, reverse: bool) -> list[tuple[Any, int]]:
-    """The first `count` of `ranked` in order; a page near the top of 100 000 hits
-    does not pay for sorting all of them."""
-    if count < len(ranked) // 4:
-        pick = heapq.nlargest if reverse else heapq.nsmallest
-        return pick(count, ranked)
-    return sorted(ranked, reverse=reverse)[:count]
-
-
-def _matched_text_terms(
-    searcher: Any, query: Query, docnums: Sequence[int]
-) -> dict[int, frozenset[str]]:
-    """The words of the query (prefix and fuzzy terms expanded) that each of
-    `docnums` holds in its text fields; read from the postings of those words
-    for these documents only, not recorded while matching every hit."""
-    found: dict[int, set[str]] = {}
-    if not docnums:
-        return {}
-    reader = searcher.reader()
-    wanted = sorted(docnums)
-    for fieldname, btext in _text_terms(reader, query):
-        word = btext.decode("utf-8")
-        postings = reader.postings(fieldname, btext)
-        for docnum in wanted:
-            if not postings.is_active():
-                break
-            if postings.id() < docnum:
-                postings.skip_to(docnum)
-                if not postings.is_active():
-                    break
-            if postings.id() == docnum:
-                found.setdefault(docnum, set()).add(word)
-    return {docnum: frozenset(words) for docnum, words in found.items()}
-
-
-def _count_at(postings: Any, docnums: Sequence[int]) -> int:
-    """How many of `docnums` (ascending) the postings hold."""
-    count = 0
-    for docnum in docnums:
-        if not postings.is_active():  # e.g. a value whose documents are all deleted
-            break
-        if postings.id() < docnum:
-            postings.skip_to(docnum)
-            if not postings.is_active():
-                break
-        if postings.id() == docnum:
-            count += 1
-    return count
 
 
 def _text_terms(reader: Any, query: Query) -> set[tuple[str, bytes]]:
@@ -436,32 +501,3 @@ def _text_terms(reader: Any, query: Query) -> set[tuple[str, bytes]]:
             if (fieldname, btext) in reader:
                 found.add((fieldname, btext))
     return found
-
-
-def _facet_counts(segments: _Segments, fieldname: str) -> tuple[tuple[str, int], ...]:
-    """How many hits hold each value of `fieldname`, most first (empty values left out).
-
-    Counted per segment and per value from the value's postings (intersected with
-    the hits in C, or skipped through when the hits are few) rather than by
-    looking up the values of every hit, and without a term lookup per segment
-    for every value, which a multi-segment reader would do.
-    """
-    counts: Counter[str] = Counter()
-    for reader, hits in segments:
-        if not hits:
-            continue
-        field = reader.schema[fieldname]
-        few = len(hits) * 32 < reader.doc_count_all()
-        hitset = None if few else set(hits)
-        for btext in field.sortable_terms(reader, fieldname):
-            value = field.from_bytes(btext)
-            if value in (None, ""):
-                continue
-            postings = reader.postings(fieldname, btext)
-            if hitset is None:
-                count = _count_at(postings, hits)
-            else:
-                count = len(hitset.intersection(postings.all_ids()))
-            if count:
-                counts[str(value)] += count
-    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

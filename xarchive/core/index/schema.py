@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, FieldType, Schema
+from whoosh.formats import Frequency
 
 from .analysis import name_analyzer, text_analyzer
+from .pairs import PairAnalyzer, RememberingAnalyzer
 
 #: Bump when the schema or the analysis changes: older indexes are then rebuilt.
-INDEX_SCHEMA_VERSION = 2
+#: 3: the `pairs` field (phrases), and every date field sortable (date ranges).
+INDEX_SCHEMA_VERSION = 3
 
 #: Separates pages in the indexed text (kept when mapping a snippet to its page).
 PAGE_BREAK = "\n\f\n"
@@ -68,7 +71,9 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
         title=TEXT(analyzer=text, field_boost=2.0),
-        content=TEXT(analyzer=text, phrase=True),
+        content=TEXT(analyzer=RememberingAnalyzer(text), phrase=True),
+        # adjacent words of the content, for phrases (pairs.py); never typed in a query
+        pairs=FieldType(Frequency(), PairAnalyzer(text)),
         filename=TEXT(analyzer=names),
         author=TEXT(analyzer=names),
         author_facet=ID(sortable=True),
@@ -78,14 +83,15 @@ def build_schema() -> Schema:
         note=TEXT(analyzer=text),
         ocr=ID,
         ym=ID(sortable=True),
+        # sortable: a column of each date serves sorting, ranges and day counts
         date=DATETIME(sortable=True),
-        published=DATETIME,
-        captured=DATETIME,
-        imported=DATETIME,
+        published=DATETIME(sortable=True),
+        captured=DATETIME(sortable=True),
+        imported=DATETIME(sortable=True),
     )
 
 
-KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id"}
+KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id", "pairs"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +125,13 @@ class IndexDocument:
         captured = parse_iso(self.captured_at)
         imported = parse_iso(self.imported_at)
         date = published or captured or imported
+        content = PAGE_BREAK.join(self.pages)
         doc: dict[str, object] = {
             "id": str(self.item_id),
             "kind": self.kind,
             "title": self.title,
-            "content": PAGE_BREAK.join(self.pages),
+            "content": content,
+            "pairs": content,  # the same object: its words are not analysed twice
             "filename": self.original_name.replace("_", " ").replace("-", " "),
             "author": self.author,
             "author_facet": self.author or "",

@@ -1,0 +1,198 @@
+"""What the searcher keeps of each Whoosh segment as numpy arrays.
+
+Whoosh answers a query by walking postings one document at a time in Python; at
+100 000 items that walk was most of a search (and facet counting walked the
+postings of every facet value again, per query). Here a term's postings are read
+a block at a time into arrays, and what every query needs of every document —
+whether it is deleted, its field lengths (for BM25), its date, its facet values —
+is read once per segment and kept with the open searcher. Segments never change
+once written (only their deletions do), so nothing here is ever stale while the
+segment lives; a refreshed searcher keeps the arrays of the segments it kept.
+
+This module reads Whoosh's on-disk structures through a few private attributes
+(the W3 codec's posting blocks and numeric columns) of the whoosh3 version
+pyproject.toml pins; tests/core/test_search_engine.py checks every answer
+against Whoosh's own matchers, so a change there fails loudly rather than
+silently.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.util.numeric import _length_byte_cache
+
+#: Field length of each length byte (Whoosh stores lengths as a logarithmic byte).
+_BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+
+#: Postings kept per segment (a term read again, as typing a query does, costs nothing).
+_POSTINGS_CACHE_ENTRIES = 1_000_000  # ~16 MB of ids and weights
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """A term's documents in one segment (ascending docnums, deleted ones included)
+    with their weights (term frequency times the field's boost)."""
+
+    ids: np.ndarray  # int64
+    weights: np.ndarray  # float64
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValues:
+    """Every (document, value) pair of a field in one segment."""
+
+    values: tuple[str, ...]  # value of each ordinal
+    docs: np.ndarray  # int64 docnum of each pair
+    ords: np.ndarray  # int64 ordinal of each pair
+
+    def counts(self, hits: np.ndarray) -> np.ndarray:
+        """How many of the hits (a boolean mask over the segment) hold each value."""
+        if not len(self.docs):
+            return np.zeros(len(self.values), dtype=np.int64)
+        return np.bincount(self.ords[hits[self.docs]], minlength=len(self.values))
+
+
+class SegmentArrays:
+    """The arrays of one segment reader; built lazily, each part once."""
+
+    def __init__(self, reader: Any, previous: SegmentArrays | None = None) -> None:
+        """`previous`: the arrays of the same segment under an older reader (the
+        segment's documents are the same; only its deletions may have changed)."""
+        self.reader = reader
+        self.size = int(reader.doc_count_all())
+        alive = np.ones(self.size, dtype=bool)
+        deleted = list(reader.deleted_docs_set)
+        if deleted:
+            alive[np.asarray(deleted, dtype=np.int64)] = False
+        self.alive = alive
+        self._lengths: dict[str, np.ndarray] = {}
+        self._facets: dict[str, FacetValues] = {}
+        self._dates: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._cached = 0
+        if previous is not None and previous.size == self.size:
+            self._lengths = previous._lengths
+            self._facets = previous._facets
+            self._dates = previous._dates
+            self._postings = previous._postings
+            self._cached = previous._cached
+
+    # -- postings -------------------------------------------------------------------
+    def postings(self, fieldname: str, btext: bytes) -> Postings:
+        """The postings of a term (empty when the segment lacks it)."""
+        key = (fieldname, btext)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        found = self._read_postings(fieldname, btext)
+        self._postings[key] = found
+        self._cached += len(found.ids)
+        while self._cached > _POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
+            _, old = self._postings.popitem(last=False)
+            self._cached -= len(old.ids)
+        return found
+
+    def _read_postings(self, fieldname: str, btext: bytes) -> Postings:
+        reader = self.reader
+        if (fieldname, btext) not in reader:
+            return Postings(_EMPTY_IDS, _EMPTY_WEIGHTS)
+        fmt = reader.schema[fieldname].format
+        matcher = reader._terms.matcher(fieldname, btext, fmt)  # no deletion filter
+        if not isinstance(matcher, W3LeafMatcher):  # a ListMatcher: postings inlined
+            ids = np.asarray(matcher._ids, dtype=np.int64)
+            weights = np.asarray(
+                [matcher.weight() for matcher._i in range(len(ids))], dtype=np.float64
+            )
+            return Postings(ids, weights)
+        id_parts: list[list[int]] = []
+        weight_parts: list[Any] = []
+        while True:
+            matcher._read_data()
+            raw_ids, raw_weights, _values = matcher._data
+            count = matcher._blocklength
+            id_parts.append(list(accumulate(raw_ids)))  # ids are delta-coded per block
+            if raw_weights is None:
+                weight_parts.append(np.ones(count))
+            elif isinstance(raw_weights, float):
+                weight_parts.append(np.full(count, raw_weights))
+            else:
+                weight_parts.append(np.asarray(raw_weights, dtype=np.float64))
+            if matcher._lastblock:
+                break
+            matcher._goto(matcher._nextoffset)
+        ids = np.fromiter((i for part in id_parts for i in part), dtype=np.int64)
+        return Postings(ids, np.concatenate(weight_parts))
+
+    # -- per-document values ----------------------------------------------------------
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in `fieldname` (float64; 0 where it has none)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            raw = self._column_bytes(f"_{fieldname}_len", np.dtype("u1"))
+            found = _BYTE_TO_LENGTH[raw] if raw is not None else np.zeros(self.size)
+            self._lengths[fieldname] = found
+        return found
+
+    def dates(self, fieldname: str = "date") -> tuple[np.ndarray, np.ndarray]:
+        """Each document's `fieldname` in microseconds since year 1 (int64), and
+        which documents have one."""
+        found = self._dates.get(fieldname)
+        if found is None:
+            raw = self._column_bytes(fieldname, np.dtype(">u8"))
+            values = np.zeros(self.size, dtype=np.int64) if raw is None else raw.astype(np.int64)
+            found = self._dates[fieldname] = (values, values > 0)  # undated: 0
+        return found
+
+    def facet(self, fieldname: str) -> FacetValues:
+        """Every (document, value) pair of `fieldname` (empty values left out)."""
+        found = self._facets.get(fieldname)
+        if found is None:
+            found = self._read_facet(fieldname)
+            self._facets[fieldname] = found
+        return found
+
+    def _read_facet(self, fieldname: str) -> FacetValues:
+        reader = self.reader
+        field = reader.schema[fieldname]
+        values: list[str] = []
+        docs: list[np.ndarray] = []
+        ords: list[np.ndarray] = []
+        for btext in field.sortable_terms(reader, fieldname):
+            value = field.from_bytes(btext)
+            if value in (None, ""):
+                continue
+            ids = self.postings(fieldname, btext).ids
+            docs.append(ids)
+            ords.append(np.full(len(ids), len(values), dtype=np.int64))
+            values.append(str(value))
+        if not docs:
+            return FacetValues((), _EMPTY_IDS, _EMPTY_IDS)
+        return FacetValues(tuple(values), np.concatenate(docs), np.concatenate(ords))
+
+    def _column_bytes(self, column: str, dtype: np.dtype[Any]) -> np.ndarray | None:
+        """A numeric column of the segment as an array (None when it has none).
+
+        A W3 numeric column is its values packed one after another, up to the
+        last document that has one; later documents have the default (0).
+        """
+        perdoc = self.reader._perdoc
+        if not perdoc.has_column(column):
+            return None
+        colfile, offset, length = perdoc._get_column_file(column)
+        try:
+            data = colfile.get(offset, length)
+        finally:
+            colfile.close()
+        stored = np.frombuffer(data, dtype=dtype, count=length // dtype.itemsize)
+        out = np.zeros(self.size, dtype=dtype)
+        out[: len(stored)] = stored[: self.size]
+        return out
