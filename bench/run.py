@@ -810,6 +810,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where the corpus and the results go (default bench/out)")  # fmt: skip
     parser.add_argument("--work", type=Path, help="scratch folder (default OUT/work-SIZE)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--direct", action="store_true",
+                        help="write the archive straight into the database, as at 100000: "
+                        "no import, verify or export measures")  # fmt: skip
     parser.add_argument("--commit", metavar="REV",
                         help="measure xarchive as of this commit (a snapshot of its xarchive/ "
                         "and resources/), not the working tree others may be editing")  # fmt: skip
@@ -821,6 +824,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if only - set(PHASES):
         parser.error(f"unknown phases: {', '.join(sorted(only - set(PHASES)))}")
     plan = PLANS[size]
+    if args.direct:
+        plan = Plan(**{**asdict(plan), "direct": True})
     if args.runs:
         plan = Plan(**{**asdict(plan), "runs": args.runs, "cli_rounds": args.runs,
                        "app_runs": args.runs})  # fmt: skip
