@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication
 from .. import __version__
 from ..core.offline import forbid_network
 from ..core.paths import APP_NAME
+from . import fonts, theme
 from . import settings as cfg
-from . import theme
 from .dialogs.errors import UnexpectedErrorHandler
 from .main_window import MainWindow
 from .resources import app_icon
@@ -40,6 +40,7 @@ def create_app() -> QApplication:
     QApplication.setApplicationDisplayName("xarchive")
     QApplication.setDesktopFileName("org.xarchive.xarchive")  # resources/*.desktop
     app.setWindowIcon(app_icon())
+    fonts.use_for_urdu_lines(app.font())  # Urdu in every widget in a face Qt shapes right
     return app
 
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -22,13 +21,12 @@ from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
 from ...core.store.items import Item
 from ..bidi import is_rtl
 from ..filters import format_day
+from ..fonts import reading_family
 from ..theme import colors
 from .safe_browser import SafeTextBrowser
 
 log = logging.getLogger(__name__)
 
-#: Preferred faces for Urdu, in order; Qt falls back to any Arabic-script font.
-URDU_FONTS = ("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans Arabic")
 MAX_HTML_BYTES = 8 * 1024 * 1024
 
 
@@ -38,14 +36,10 @@ def text_to_html(text: str) -> str:
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
 
 
-def _urdu_family() -> str:
-    families = set(QFontDatabase.families())
-    return next((f for f in URDU_FONTS if f in families), "")
-
-
 def set_directions(document: QTextDocument, urdu_font: str = "") -> int:
     """Lay out each paragraph by its own script: right-to-left ones right-to-left,
-    right-aligned, in an Urdu face. Returns how many paragraphs are right-to-left."""
+    right-aligned, in `urdu_font` (fonts.reading_family()). Returns how many paragraphs
+    are right-to-left."""
     count = 0
     block = document.begin()
     cursor = QTextCursor(document)
@@ -63,7 +57,8 @@ def set_directions(document: QTextDocument, urdu_font: str = "") -> int:
                 # Leading alignment is the right edge in a right-to-left paragraph.
                 if not fmt.alignment() & Qt.AlignmentFlag.AlignHCenter:
                     fmt.setAlignment(Qt.AlignmentFlag.AlignLeading)
-                fmt.setLineHeight(170, 1)  # ProportionalHeight: Nastaliq needs room
+                # ProportionalHeight: Nastaliq's cascading words need more room than Naskh.
+                fmt.setLineHeight(170 if "Nastaliq" in urdu_font else 150, 1)
             cursor.setPosition(block.position())
             cursor.setBlockFormat(fmt)
             if rtl and urdu_font:
@@ -130,7 +125,7 @@ class TextViewer(QWidget):
             markup = self._header(item) + text_to_html(body)
         self.highlights = []
         self.browser.setHtml(markup)
-        self.rtl_paragraphs = set_directions(document, _urdu_family())
+        self.rtl_paragraphs = set_directions(document, reading_family())
         self.mark(words)
 
     def _header(self, item: Item) -> str:

@@ -36,13 +36,13 @@ from ...core.index.engine import Snippet
 from ...core.search import Hit
 from ..bidi import join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name
+from ..fonts import line_family
 from ..models.results import ResultsModel
 from ..resources import kind_icon
 from ..theme import colors
 
 PAD_X, PAD_Y, ICON = 12, 9, 30
 SNIPPET_LINES = 2
-NASKH_FONTS = ("Noto Naskh Arabic", "Noto Sans Arabic")
 _CACHE_SIZE = 400
 
 
@@ -203,10 +203,10 @@ class ResultDelegate(QStyledItemDelegate):
         doc.setDocumentMargin(0)
         line = QFontMetrics(font).lineSpacing()  # the card has room for two of these
         rtl = mostly_rtl(snippet.text)
-        if rtl:
+        if rtl and line_family():
             # Nastaliq is too tall for two lines of a card; Naskh reads well small.
             font = QFont(font)
-            font.setFamilies([*NASKH_FONTS, *font.families()])
+            font.setFamilies([line_family(), *font.families()])
         doc.setDefaultFont(font)
         doc.setDefaultStyleSheet(f"div {{ color: {color.name()}; }}")
         doc.setHtml(snippet_html(snippet, c.match_bg, c.match_fg, hit.snippet is not None))
