@@ -240,3 +240,18 @@ def test_a_phrase_marks_its_words_only_where_the_phrase_stands(demo_archive_path
             for h in loose if h.snippet is not None for text, matched in h.snippet.parts
         )  # fmt: skip
         searcher.close()
+
+
+def test_a_hit_deep_in_a_long_text_has_its_snippet(archive: Archive, tmp_path: Path) -> None:
+    """Issue 12.3: a word past the 32 768th character came back without a snippet."""
+    filler = "The hearing was adjourned again without a ruling on the petition. " * 800
+    text_file(tmp_path / "long" / "manual.txt", filler + "The regulator cited zanzibarite rules.")
+    run_import(archive, tmp_path / "long")
+    searcher = Searcher(archive)
+    try:
+        (hit,) = searcher.search("zanzibarite").hits
+    finally:
+        searcher.close()
+    assert hit.snippet is not None
+    assert "[zanzibarite]" in hit.snippet.marked()
+    assert hit.snippet.text.startswith("The") or hit.snippet.text[0].isalpha()

@@ -132,6 +132,29 @@ class SegmentArrays:
         ids = np.fromiter((i for part in id_parts for i in part), dtype=np.int64)
         return Postings(ids, np.concatenate(weight_parts))
 
+    def positions(self, fieldname: str, btext: bytes, docs: np.ndarray) -> list[list[int]]:
+        """The positions of a term in each of `docs` (which all hold it), decoded
+        from its postings; for checking phrases in the few documents that can
+        hold them."""
+        ids = self.postings(fieldname, btext).ids
+        where = np.searchsorted(ids, docs).tolist()
+        values = self._values(fieldname, btext)
+        decode = self.reader.schema[fieldname].format.decode_positions
+        return [decode(values[i]) for i in where]
+
+    def _values(self, fieldname: str, btext: bytes) -> list[bytes]:
+        matcher = self.reader._terms.matcher(fieldname, btext, self.reader.schema[fieldname].format)
+        if not isinstance(matcher, W3LeafMatcher):
+            return list(matcher._values)
+        values: list[bytes] = []
+        while True:
+            matcher._read_values()
+            values.extend(matcher._values)
+            if matcher._lastblock:
+                break
+            matcher._goto(matcher._nextoffset)
+        return values
+
     # -- per-document values ----------------------------------------------------------
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in `fieldname` (float64; 0 where it has none)."""

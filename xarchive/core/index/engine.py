@@ -20,6 +20,7 @@ from whoosh.qparser import QueryParser
 from whoosh.query import Phrase, Query, Term
 
 from ..errors import IndexUnavailable
+from .analysis import WORD_PATTERN
 from .arrays import SegmentArrays
 from .evaluate import Evaluator
 from .query import make_parser, parse_query
@@ -97,7 +98,9 @@ class SearchIndex:
     def __init__(self, directory: Path, ix: Index, searcher: Any = None) -> None:
         self.directory = directory
         self._ix = ix
-        self._parser: QueryParser = make_parser(ix.schema)
+        self._schema = ix.schema  # (Index.schema reads the table of contents again)
+        self._parser: QueryParser = make_parser(self._schema)
+        self._words: dict[str, str] = {}  # word -> as analysed, for snippets
         self._folder = _folder_identity(directory)
         self._searcher = searcher
         self._current: _View | None = None
@@ -173,6 +176,8 @@ class SearchIndex:
             self._release()
             self._ix.close()
             self._ix = index.open_dir(str(self.directory))
+            self._schema = self._ix.schema
+            self._words.clear()
             self._folder = folder
         if self._searcher is None:
             self._searcher = self._ix.searcher()
@@ -348,34 +353,47 @@ class SearchIndex:
         if not terms:
             return None
         joined = PAGE_BREAK.join(pages)
-        analyzer = self._ix.schema["content"].analyzer
+        regions = self._regions(joined, terms, max_chars)
+        if not regions:
+            return None
+        analyzer = self._schema["content"].analyzer
+
+        def tokens() -> Any:
+            # Only the text around the matched words is analysed: a long text's
+            # other words cannot be in its snippet.
+            for start, end in regions:
+                yield from analyzer(
+                    joined[start:end], chars=True, start_char=start, mode="index", removestops=False
+                )
 
         def marked() -> Any:
             # The analyzer reuses one token object and the fragmenter copies the
             # matched ones it keeps, so marking in place costs no copies.
-            for token in analyzer(joined, chars=True, mode="index", removestops=False):
+            for token in tokens():
                 token.matched = token.text in terms
                 yield token
 
         def marked_in_phrases(only: frozenset[str], phrases: Sequence[tuple[str, ...]]) -> Any:
-            tokens = [
-                t.copy() for t in analyzer(joined, chars=True, mode="index", removestops=False)
-            ]
-            words = [t.text for t in tokens]
-            for token in tokens:
+            copies = [t.copy() for t in tokens()]
+            words = [t.text for t in copies]
+            for token in copies:
                 token.matched = token.text in terms and token.text not in only
             for phrase in phrases:
                 size = len(phrase)
                 for i, word in enumerate(words):
                     if word == phrase[0] and tuple(words[i : i + size]) == phrase:
-                        for token in tokens[i : i + size]:
+                        for token in copies[i : i + size]:
                             token.matched = True
-            return iter(tokens)
+            return iter(copies)
 
         stream = marked()
         if marks is not None and marks.only & terms:
             stream = marked_in_phrases(marks.only, marks.phrases)
-        fragmenter = highlight.ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
+        # charlimit=None: Whoosh's default stops at the 32 768th character, which
+        # left hits deep in a long PDF without a snippet.
+        fragmenter = highlight.ContextFragmenter(
+            maxchars=max_chars, surround=max_chars // 3, charlimit=None
+        )
         fragments = list(fragmenter.fragment_tokens(joined, stream))
         if not fragments:
             return None
@@ -397,8 +415,56 @@ class SearchIndex:
             parts[-1] = (parts[-1][0].rstrip(), False)
         return Snippet(page, tuple(p for p in parts if p[0]))
 
+    def _regions(self, joined: str, terms: frozenset[str], reach: int) -> list[tuple[int, int]]:
+        """Where in `joined` its snippet can be: around the stretch of `reach`
+        characters that holds the most words analysed to one of `terms` (the
+        earliest of equals), widened by `reach` either side to whole words."""
+        wanted = [w for w in set(WORD_PATTERN.findall(joined)) if self._analysed(w) in terms]
+        if not wanted:
+            return []
+        wanted.sort(key=len, reverse=True)
+        pattern = re.compile(
+            rf"(?<!(?:{_WORD_CHAR}))(?:{'|'.join(map(re.escape, wanted))})(?!(?:{_WORD_CHAR}))"
+        )
+        starts = [m.start() for m in pattern.finditer(joined)]
+        if not starts:
+            return []
+        best, most, last = starts[0], 0, 0
+        for first, at in enumerate(starts):  # a sliding window over the matches
+            while last < len(starts) and starts[last] < at + reach:
+                last += 1
+            if last - first > most:
+                best, most = at, last - first
+        start, end = max(0, best - reach), min(len(joined), best + 2 * reach)
+        return [_whole_words(joined, start, end)]
+
+    def _analysed(self, word: str) -> str:
+        """What the content analyzer makes of one word ("" if nothing), remembered."""
+        found = self._words.get(word)
+        if found is None:
+            analyzer = self._schema["content"].analyzer
+            texts = [t.text for t in analyzer(word, mode="index", removestops=False)]
+            found = texts[0] if len(texts) == 1 else ""
+            if len(self._words) > 200_000:
+                self._words.clear()
+            self._words[word] = found
+        return found
+
 
 _WHITESPACE = re.compile(r"\s+")
+#: A character of a word, as the analyzer's tokenizer (WORD_PATTERN) sees it.
+_WORD_CHAR = WORD_PATTERN.pattern.removeprefix("(?:").removesuffix(")+")
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) moved outwards so that no word is cut in two."""
+    while start > 0 and WORD_PATTERN.match(text, start - 1, start):
+        start -= 1
+    while end < len(text) and WORD_PATTERN.match(text, end, end + 1):
+        end += 1
+    return start, end
+
+
 _MICROSECONDS_PER_DAY = 86_400 * 1_000_000
 
 

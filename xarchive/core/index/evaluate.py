@@ -212,22 +212,32 @@ class Evaluator:
         if not mask.any():
             return _none(seg)
         if len(q.words) > 2 or (len(q.words) == 2 and not by_pairs):
-            verified = np.zeros(seg.size, dtype=bool)
-            matcher = q.matcher(sub, sub.boolean_context())
-            for docnum in np.flatnonzero(mask).tolist():
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == docnum:
-                    verified[docnum] = True
-            mask = verified
+            mask = self._in_order(q, seg, mask)
         scores = np.zeros(seg.size)
         for found in words:
             scores += found.scores
         return _boosted(_masked(mask, scores), q.boost)
+
+    def _in_order(self, q: Phrase, seg: SegmentArrays, mask: np.ndarray) -> np.ndarray:
+        """Of the documents in `mask` (which hold every word), those in which the
+        words stand one after another (within the phrase's slop)."""
+        field = seg.reader.schema[q.fieldname]
+        docs = np.flatnonzero(mask)
+        btexts = [field.to_bytes(w) for w in q.words]
+        per_word = [seg.positions(q.fieldname, b, docs) for b in btexts]
+        slop = q.slop
+        verified = np.zeros(seg.size, dtype=bool)
+        for n, docnum in enumerate(docs.tolist()):
+            starts = per_word[0][n]
+            for later in per_word[1:]:
+                following = later[n]
+                # a word may follow the one before it by 1…slop positions
+                starts = [p for p in following if any(0 < p - s <= slop for s in starts)]
+                if not starts:
+                    break
+            else:
+                verified[docnum] = True
+        return verified
 
     def _by_whoosh(self, q: wq.Query, seg: SegmentArrays, sub: Any, scored: bool) -> Matches:
         context = sub.context(needs_current=False) if scored else sub.boolean_context()
