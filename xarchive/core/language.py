@@ -20,8 +20,10 @@ import re
 import unicodedata
 from collections import Counter
 from functools import cache
+from typing import TYPE_CHECKING
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+if TYPE_CHECKING:  # imported on first use: py3langid loads numpy and its model
+    from py3langid.langid import LanguageIdentifier
 
 #: Fewer letters than this and any answer would be a guess.
 MIN_LETTERS = 10
@@ -49,6 +51,8 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+\.\w+", re.UNICODE)
 @cache
 def _identifier(languages: tuple[str, ...] | None) -> LanguageIdentifier:
     # Loading the model takes about a second: once per process and language set.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     if languages:
         identifier.set_languages(list(languages))
