@@ -39,8 +39,6 @@ from ..annotate import Annotations, on_items_imported, w3c
 from ..annotate.service import clean_colour, clean_relation, clean_tag_name
 from ..archive import Archive, utc_now
 from ..errors import Cancelled, IndexUnavailable, InvalidAnnotation
-from ..importers import html as html_importer
-from ..importers import image as image_importer
 from ..importers.base import ExtractContext
 from ..index.engine import SearchIndex
 from ..indexing import catch_up, open_index
@@ -345,6 +343,11 @@ def _insert_post(conn: Any, item_id: int, item: BundledItem, ids: Mapping[str, i
 
 def _rebuild_caches(archive: Archive, item: BundledItem) -> None:
     """Thumbnails and readable copies are caches: made again from the original, without OCR."""
+    # Imported here, not with the module: they load trafilatura and Pillow, which an
+    # export or a bundle check (that import this package) never use.
+    from ..importers import html as html_importer
+    from ..importers import image as image_importer
+
     extra, kind = item.extra, item.fields["kind"]
     wanted = {"image": ("thumbnail", image_importer), "article": ("sanitized_html", html_importer)}
     if kind not in wanted:

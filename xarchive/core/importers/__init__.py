@@ -12,13 +12,16 @@ The small helpers at the top are shared by the importer modules.
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 import stat
 import tempfile
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFile, UnsupportedFile
 
@@ -94,7 +97,7 @@ def find_importer(head: bytes, path: Path) -> ModuleType:
     """
     if not head:
         raise UnsupportedFile(f"{quoted(path)} is empty (0 bytes).")
-    for importer in (*CONTAINER_IMPORTERS, *IMPORTERS):
+    for importer in (*_load(_CONTAINER_FORMATS), *_load(_ITEM_FORMATS)):
         if importer.detect(head, path):
             return importer
     raise UnsupportedFile(_unsupported_reason(head, path))
@@ -203,17 +206,36 @@ def _unsupported_reason(head: bytes, path: Path) -> str:
     return f"{name} is in no format xarchive can import: {looks}."
 
 
-# The format modules import the helpers above, so they are imported after them.
-# The order is the order of detection: exact magic bytes first (a PNG may quote
-# "%PDF-" in its metadata), the catch-all text importer last.
-from . import html, image, pdf, text, twarc, x_archive  # noqa: E402
+# -- the registry ------------------------------------------------------------------------
 
-IMPORTERS: list[ModuleType] = [image, pdf, html, text]
+#: The order of detection: exact magic bytes first (a PNG may quote "%PDF-" in its
+#: metadata), the catch-all text importer last.
+_ITEM_FORMATS = ("image", "pdf", "html", "text")
 
 #: Importers of containers: one file or folder that holds many items (posts and
 #: their pictures). Each has `detect`, `extract_many` (see posts/model.py) and, if
 #: it reads folders, `detect_folder`. They are tried before the others.
-CONTAINER_IMPORTERS: list[ModuleType] = [x_archive, twarc]
+_CONTAINER_FORMATS = ("x_archive", "twarc")
+
+if TYPE_CHECKING:
+    IMPORTERS: list[ModuleType]
+    CONTAINER_IMPORTERS: list[ModuleType]
+
+
+@cache
+def _load(names: tuple[str, ...]) -> list[ModuleType]:
+    # The format modules are imported on first use, not with this package: they
+    # pull in trafilatura, pypdf and Pillow (most of a second), which code that
+    # only needs the helpers above or `base` (a search, an export) never uses.
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+def __getattr__(name: str) -> list[ModuleType]:
+    if name == "IMPORTERS":
+        return _load(_ITEM_FORMATS)
+    if name == "CONTAINER_IMPORTERS":
+        return _load(_CONTAINER_FORMATS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_container(importer: ModuleType) -> bool:
@@ -223,7 +245,7 @@ def is_container(importer: ModuleType) -> bool:
 
 def folder_importer(path: Path) -> ModuleType | None:
     """The container importer that reads the folder at `path` as one unit, if any."""
-    for importer in CONTAINER_IMPORTERS:
+    for importer in _load(_CONTAINER_FORMATS):
         detect_folder = getattr(importer, "detect_folder", None)
         if detect_folder is not None and detect_folder(path):
             return importer
