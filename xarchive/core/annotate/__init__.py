@@ -17,21 +17,50 @@ The functions below are for the import pipeline and scripts that hold no
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..archive import Archive
-from ..index.engine import SearchIndex
-from ..store.annotations import Annotation, Attached, Box, ItemTag, Link, Tag, TagCount, TextSpan
-from .changes import Change, UndoStack
-from .deletion import POLICIES, DeletedItem, Policy, delete_item
-from .service import (
-    RELATIONS,
-    SYMMETRIC_RELATIONS,
-    Annotations,
-    CarryOver,
-    ItemAnnotations,
-    tag_key,
-)
+# The names below are loaded on first use (PEP 562), so that importing one light
+# submodule (`relations`, for the command line's help) does not load the service,
+# the index and the store with it.
+if TYPE_CHECKING:
+    from ..archive import Archive
+    from ..index.engine import SearchIndex
+    from ..store.annotations import (
+        Annotation,
+        Attached,
+        Box,
+        ItemTag,
+        Link,
+        Tag,
+        TagCount,
+        TextSpan,
+    )
+    from .changes import Change, UndoStack
+    from .deletion import POLICIES, DeletedItem, Policy, delete_item
+    from .relations import RELATIONS, SYMMETRIC_RELATIONS
+    from .service import Annotations, CarryOver, ItemAnnotations, tag_key
+
+_LAZY = {
+    **dict.fromkeys(
+        ("Annotation", "Attached", "Box", "ItemTag", "Link", "Tag", "TagCount", "TextSpan"),
+        "..store.annotations",
+    ),
+    **dict.fromkeys(("Change", "UndoStack"), ".changes"),
+    **dict.fromkeys(("POLICIES", "DeletedItem", "Policy", "delete_item"), ".deletion"),
+    **dict.fromkeys(("RELATIONS", "SYMMETRIC_RELATIONS"), ".relations"),
+    **dict.fromkeys(("Annotations", "CarryOver", "ItemAnnotations", "tag_key"), ".service"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def reanchor_item(
@@ -41,6 +70,8 @@ def reanchor_item(
 
     Those not found are kept and marked orphaned. See `Annotations.reanchor_item`.
     """
+    from .service import Annotations
+
     return Annotations(archive, index).reanchor_item(item_id)
 
 
@@ -48,6 +79,8 @@ def carry_over(
     archive: Archive, old_item_id: int, new_item_id: int, index: SearchIndex | None = None
 ) -> CarryOver:
     """Copy an earlier version's annotations, tags and links to its new version."""
+    from .service import Annotations
+
     return Annotations(archive, index).carry_over(old_item_id, new_item_id)
 
 
@@ -55,6 +88,8 @@ def on_items_imported(
     archive: Archive, item_ids: Sequence[int], index: SearchIndex | None = None
 ) -> list[CarryOver]:
     """Call after new items are committed: re-attach kept annotations, carry over versions."""
+    from .service import Annotations
+
     return Annotations(archive, index).attach_imported(item_ids)
 
 

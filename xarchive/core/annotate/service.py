@@ -34,15 +34,12 @@ from ..store.items import Item
 from . import w3c
 from .anchoring import Quote, find_quote, locate, quote_at
 from .changes import Change, Recorder, UndoStack
+from .relations import RELATIONS
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: The relations a link offers by name; any other text is kept as typed.
-RELATIONS = ("cites", "shows", "replies-to", "same-event", "contradicts", "duplicate-of")
-#: Relations that read the same both ways: a viewer may show their backlinks as links.
-SYMMETRIC_RELATIONS = frozenset({"same-event", "contradicts"})
 MAX_TAG_LENGTH = 100
 MAX_RELATION_LENGTH = 60
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})\Z")
