@@ -18,24 +18,22 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
-from .core import paths as user_paths
-from .core.annotate import Annotations, ItemTag, Link, Policy, delete_item
-from .core.annotate.service import RELATIONS, clean_relation
-from .core.annotate.w3c import annotation_jsonld, collection_jsonld, link_jsonld, tagging_jsonld
-from .core.archive import Archive
-from .core.demo import DEMO_QUERY, ensure_demo_archive
-from .core.errors import ItemHasAnnotations, XArchiveError
-from .core.importing import ImportOptions, ImportReport, import_paths
-from .core.indexing import index_state, open_index, reindex
-from .core.jobs import CancelToken, Progress
+from .core.errors import XArchiveError
 from .core.offline import forbid_network
-from .core.search import SORTS, Searcher, SearchResults
-from .core.store import items as item_store
-from .core.store import runs
-from .core.verify import verify
+
+# Each command imports what it needs when it runs: `xarchive search` must not pay
+# for the importers (trafilatura, pypdf, Pillow), language detection (py3langid,
+# numpy) or Qt. tests/core/test_cli_startup.py checks it.
+if TYPE_CHECKING:
+    from .core.annotate import Annotations, Policy
+    from .core.archive import Archive
+    from .core.importing import ImportReport
+    from .core.jobs import CancelToken, Progress
+    from .core.search import SearchResults
+    from .core.store.items import Item
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -80,6 +78,8 @@ class ProgressBar:
 
 def _cancel_on_interrupt() -> CancelToken:
     """Ctrl+C asks the running job to stop cleanly (a second Ctrl+C is ignored)."""
+    from .core.jobs import CancelToken
+
     token = CancelToken()
 
     def handler(signum: int, frame: FrameType | None) -> None:
@@ -99,16 +99,23 @@ def _archive_path(args: argparse.Namespace) -> Path:
     env = os.environ.get("XARCHIVE_ARCHIVE")
     if env:
         return Path(env)
-    return user_paths.demo_archive_dir()
+    from .core.paths import demo_archive_dir
+
+    return demo_archive_dir()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from .core.archive import Archive
+
     with Archive.create(Path(args.directory), name=args.name or "") as archive:
         print(f"Created an empty archive in {archive.root}")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .core.archive import Archive
+    from .core.importing import ImportOptions, import_paths
+
     root = _archive_path(args)
     if args.create and not (root / "archive.sqlite").exists():
         Archive.create(root).close()
@@ -184,6 +191,10 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from .core.archive import Archive
+    from .core.indexing import index_state
+    from .core.search import Searcher
+
     with Archive.open(_archive_path(args), readonly=True) as archive:
         state = index_state(archive)
         searcher = Searcher(archive)
@@ -258,6 +269,10 @@ def _print_results(results: SearchResults, sort: str) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from .core.archive import Archive
+    from .core.store import items as item_store
+    from .core.store import runs
+
     with Archive.open(_archive_path(args), readonly=True) as archive:
         item = item_store.find_item(archive.db, args.item)
         pages = item_store.pages(archive.db, item.id)
@@ -308,6 +323,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
+    from .core.archive import Archive
+    from .core.indexing import reindex
+
     bar = ProgressBar()
     cancel = _cancel_on_interrupt()
     with Archive.open(_archive_path(args)) as archive:
@@ -321,6 +339,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from .core.archive import Archive
+    from .core.verify import verify
+
     bar = ProgressBar()
     cancel = _cancel_on_interrupt()
     with Archive.open(_archive_path(args), readonly=True) as archive:
@@ -346,6 +367,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from .core.archive import Archive
+    from .core.indexing import index_state
+
     with Archive.open(_archive_path(args), readonly=True) as archive:
         state = index_state(archive)
         counts = archive.db.execute(
@@ -361,6 +385,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_properties(args: argparse.Namespace) -> int:
     """List the archive's properties, show one, or set one."""
     from .core import properties
+    from .core.archive import Archive
 
     if args.value is None:
         with Archive.open(_archive_path(args), readonly=True) as archive:
@@ -382,6 +407,8 @@ def cmd_properties(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from .core.demo import DEMO_QUERY, ensure_demo_archive
+
     bar = ProgressBar()
     try:
         root = ensure_demo_archive(progress=bar, rebuild=args.rebuild)
@@ -401,6 +428,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _annotating(args: argparse.Namespace) -> Iterator[tuple[Archive, Annotations]]:
     """The archive open for writing, with its index, so that a change is searchable at once."""
+    from .core.annotate import Annotations
+    from .core.archive import Archive
+    from .core.indexing import open_index
+
     with Archive.open(_archive_path(args)) as archive:
         index = None
         try:
@@ -424,7 +455,7 @@ def _short(uid: str) -> str:
     return uid.removeprefix("urn:uuid:")[:8]
 
 
-def _item_label(item: item_store.Item) -> str:
+def _item_label(item: Item) -> str:
     return f"#{item.id} ‘{item.title}’"
 
 
@@ -434,6 +465,9 @@ def _text_argument(words: Sequence[str]) -> str:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    from .core.annotate import ItemTag, Link
+    from .core.store import items as item_store
+
     with _annotating(args) as (archive, notes):
         if args.delete:
             if args.words:
@@ -470,6 +504,8 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_highlight(args: argparse.Namespace) -> int:
+    from .core.store import items as item_store
+
     with _annotating(args) as (archive, notes):
         item = item_store.find_item(archive.db, args.item)
         mark = notes.highlight_quote(
@@ -483,6 +519,8 @@ def cmd_highlight(args: argparse.Namespace) -> int:
 
 
 def cmd_region(args: argparse.Namespace) -> int:
+    from .core.store import items as item_store
+
     with _annotating(args) as (archive, notes):
         item = item_store.find_item(archive.db, args.item)
         region = notes.add_region(item.id, args.x, args.y, args.w, args.h, page=args.page,
@@ -492,6 +530,8 @@ def cmd_region(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
+    from .core.store import items as item_store
+
     words: list[str] = args.words
     with _annotating(args) as (archive, notes):
         if args.rename:
@@ -528,6 +568,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
+    from .core.annotate import Annotations
+    from .core.archive import Archive
+
     with Archive.open(_archive_path(args), readonly=True) as archive:
         counts = Annotations(archive).tags()
     if args.json:
@@ -543,6 +586,9 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
+    from .core.annotate.service import clean_relation
+    from .core.store import items as item_store
+
     with _annotating(args) as (archive, notes):
         source = item_store.find_item(archive.db, args.item)
         target = item_store.find_item(archive.db, args.other)
@@ -562,6 +608,11 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:
+    from .core.annotate import Annotations
+    from .core.annotate.w3c import collection_jsonld
+    from .core.archive import Archive
+    from .core.store import items as item_store
+
     with Archive.open(_archive_path(args), readonly=True) as archive:
         notes = Annotations(archive)
         if args.orphaned:
@@ -615,6 +666,8 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 
 
 def _print_orphaned(archive: Archive, notes: Annotations, as_json: bool) -> int:
+    from .core.annotate.w3c import annotation_jsonld, collection_jsonld, link_jsonld, tagging_jsonld
+
     orphans = notes.orphaned()
     tags, links = notes.detached()
     if as_json:
@@ -642,6 +695,11 @@ def _print_orphaned(archive: Archive, notes: Annotations, as_json: bool) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
+    from .core.annotate import delete_item
+    from .core.archive import Archive
+    from .core.errors import ItemHasAnnotations
+    from .core.store import items as item_store
+
     policies: dict[str | None, Policy | None] = {
         None: None, "delete": "delete", "keep": "keep-orphaned",
     }  # fmt: skip
@@ -669,6 +727,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # What the help texts list. core.search loads the engine, which every command but
+    # --help needs anyway.
+    from .core.annotate.relations import RELATIONS
+    from .core.demo import DEMO_QUERY
+    from .core.search import SORTS
+
     parser = argparse.ArgumentParser(
         prog="xarchive",
         description="An offline archive for documenting censorship and human-rights cases. "
@@ -912,7 +976,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"xarchive: error:{name} {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:
-        log_path = user_paths.log_exception(exc)
+        from .core.paths import log_exception
+
+        log_path = log_exception(exc)
         print(
             f"xarchive: unexpected error ({type(exc).__name__}: {exc}); details in {log_path}",
             file=sys.stderr,

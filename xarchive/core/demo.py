@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .archive import Archive
-from .demo_annotations import annotate_demo
 from .errors import XArchiveError
-from .importing import ImportOptions, ImportReport, import_paths
 from .jobs import CancelToken, ProgressCallback, no_progress
-from .paths import demo_archive_dir
+
+# The archive and the import pipeline are imported when the demo is built: the
+# command line's parser reads DEMO_QUERY, and must not load the importers for it.
+if TYPE_CHECKING:
+    from .archive import Archive
+    from .importing import ImportReport
 
 DEMO_QUERY = '"national security" OR پابندی'
 
@@ -42,6 +45,10 @@ def ensure_demo_archive(
     target: Path | None = None,
 ) -> Path:
     """Build the demo archive on first use; later calls only pick up changed samples."""
+    from .archive import Archive
+    from .demo_annotations import annotate_demo
+    from .paths import demo_archive_dir
+
     root = target or demo_archive_dir()
     if rebuild and root.exists():
         shutil.rmtree(root)
@@ -59,4 +66,6 @@ def ensure_demo_archive(
 def import_demo(
     archive: Archive, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None
 ) -> ImportReport:
+    from .importing import ImportOptions, import_paths
+
     return import_paths(archive, sample_folders(), ImportOptions(), progress, cancel)

@@ -1,0 +1,104 @@
+"""Each command imports what it needs, and no more: start-up is most of a quick command.
+
+A timed test would fail on a loaded machine; what a command leaves in `sys.modules`
+does not, and that is where its start-up time goes (`python -X importtime`). The
+importers (trafilatura, pypdf, Pillow, lxml), language detection (py3langid) and Qt
+cost over a second together; a search, a verify or an export needs none of them.
+numpy is not on the list: the search engine computes with it (core/index/arrays.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xarchive.cli import _subcommands, build_parser, main
+from xarchive.core.archive import Archive
+from xarchive.core.importing import import_paths
+
+NOT_NEEDED = (
+    "trafilatura",
+    "py3langid",
+    "pypdf",
+    "PIL",
+    "lxml",
+    "charset_normalizer",
+    "nh3",
+    "PySide6",
+    "xarchive.core.importing",
+    "xarchive.core.importers.html",
+    "xarchive.core.language",
+    "xarchive.gui",
+)
+
+# Runs the command in a fresh interpreter, then prints which of the modules it loaded.
+PROBE = """
+import contextlib, io, json, sys
+from xarchive.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[2:])
+loaded = [m for m in json.loads(sys.argv[1]) if m in sys.modules]
+print(json.dumps({"code": code, "loaded": loaded}))
+"""
+
+
+def loaded_by(*args: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(NOT_NEEDED), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.splitlines()[-1])
+    assert answer["code"] == 0, result.stderr
+    return list(answer["loaded"])
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("startup") / "case.xarchive"
+    folder = root.parent / "collected"
+    folder.mkdir()
+    (folder / "note.txt").write_text("The court heard the petition on the blocking of X.\n")
+    with Archive.create(root) as archive:
+        assert import_paths(archive, [folder]).failed == []
+    return root
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "court", "--json"],
+        ["status"],
+        ["show", "1"],
+        ["verify"],
+        ["tags"],
+    ],
+)
+def test_reading_commands_load_no_importer_language_model_or_qt(
+    small_archive: Path, command: list[str]
+) -> None:
+    assert loaded_by(*command, "--archive", str(small_archive)) == []
+
+
+def test_export_and_bundle_check_load_no_importer(small_archive: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "case.zip"
+    assert loaded_by("export", "*", "--out", str(bundle), "--archive", str(small_archive)) == []
+    assert loaded_by("verify-bundle", str(bundle)) == []
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = _subcommands(build_parser())
+    assert {"search", "verify", "export", "suggestions"} <= set(commands)
+    for command in [None, *commands]:
+        with pytest.raises(SystemExit) as stopped:
+            main([command, "--help"] if command else ["--help"])
+        assert stopped.value.code == 0
+        assert "usage: xarchive" in capsys.readouterr().out
