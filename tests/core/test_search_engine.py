@@ -14,10 +14,11 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from xarchive.core.archive import Archive
-from xarchive.core.index.engine import FACETS, SearchIndex
+from xarchive.core.index.engine import FACETS, SearchIndex, _top
 from xarchive.core.index.schema import IndexDocument
 
 QUERIES = [
@@ -188,3 +189,15 @@ def test_a_rebuilt_index_swapped_into_the_folder_is_reopened(tmp_path: Path) -> 
         assert index.search("court").total == 1
     finally:
         index.close()
+
+
+def test_the_first_page_is_the_head_of_the_whole_order() -> None:
+    """_top sorts only what can be on the page; it must agree with sorting everything."""
+    rng = np.random.default_rng(7)
+    for size in (1, 5, 100, 5000):
+        scores = -rng.integers(0, 3, size).astype(float)  # many ties
+        dates = -rng.integers(0, 4, size)
+        docs = np.arange(size)
+        whole = np.lexsort((docs, dates, scores))
+        for count in (1, 3, 20, size):
+            assert _top(count, scores, dates, docs).tolist() == whole[:count].tolist()

@@ -535,17 +535,27 @@ def _top(count: int, *keys: np.ndarray) -> np.ndarray:
     """Positions of the first `count` entries ordered by `keys` (the first key
     first, ascending). Only the entries that can be among them are sorted: a
     first page of 100 000 hits does not pay for sorting all of them."""
-    first = keys[0]
-    if not len(first) or count <= 0:
+    size = len(keys[0])
+    if not size or count <= 0:
         return np.zeros(0, dtype=np.int64)
-    if count < len(first) // 4:
-        threshold = np.partition(first, count - 1)[count - 1]
-        candidates = np.flatnonzero(first <= threshold)
-    else:
-        candidates = np.arange(len(first))
+    candidates = _candidates(count, keys, np.arange(size))
     order = np.lexsort(tuple(key[candidates] for key in reversed(keys)))
     result: np.ndarray = candidates[order[:count]]
     return result
+
+
+def _candidates(count: int, keys: tuple[np.ndarray, ...], among: np.ndarray) -> np.ndarray:
+    """A subset of `among` that holds its first `count` by `keys`: those before the
+    `count`-th by the first key, and of those tied with it, the first by the
+    next keys (every hit of `kind:post` scores the same: the date decides)."""
+    if count >= len(among) // 4 or not keys:
+        return among
+    first = keys[0][among]
+    threshold = np.partition(first, count - 1)[count - 1]
+    ahead = among[first < threshold]
+    tied = among[first == threshold]
+    rest = _candidates(count - len(ahead), keys[1:], tied)
+    return np.concatenate([ahead, rest])
 
 
 #: The fields whose matched words are marked in snippets and viewers.
