@@ -200,7 +200,10 @@ class SearchIndex:
         update: bool = True,
     ) -> int:
         """Add (or replace) documents and delete others in one commit; return how many added."""
-        writer = self._ix.writer(limitmb=128)
+        # compound=False: a reader opens a compound segment by copying its terms
+        # and postings out into memory (BufferFile over BytesIO) -- 333 MB and
+        # most of a search's time at 100 000 items; separate files are read in place.
+        writer = self._ix.writer(limitmb=128, compound=False)
         count = 0
         try:
             for item_id in delete_ids:
