@@ -201,3 +201,42 @@ def test_the_first_page_is_the_head_of_the_whole_order() -> None:
         whole = np.lexsort((docs, dates, scores))
         for count in (1, 3, 20, size):
             assert _top(count, scores, dates, docs).tolist() == whole[:count].tolist()
+
+
+def test_facets_kept_on_disk_answer_the_same_and_a_damaged_file_is_read_again(
+    tmp_path: Path,
+) -> None:
+    index = SearchIndex.create(tmp_path / "index")
+    try:
+        index.write([document(i, "court ruling", 1 + i % 5) for i in range(1, 30)])
+        first = index.search("court", limit=0).facets
+    finally:
+        index.close()
+    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.npz")
+    again = SearchIndex.open(tmp_path / "index")
+    try:
+        assert again.search("court", limit=0).facets == first  # read from the file
+    finally:
+        again.close()
+    kept.write_bytes(b"not a zip file")
+    damaged = SearchIndex.open(tmp_path / "index")
+    try:
+        assert damaged.search("court", limit=0).facets == first
+        assert damaged.search("tag:evidence", limit=0).facets["tag"] == (("evidence", 9),)
+    finally:
+        damaged.close()
+    assert kept.read_bytes().startswith(b"PK")  # written again
+
+
+def test_merged_segments_take_their_facet_files_with_them(tmp_path: Path) -> None:
+    index = SearchIndex.create(tmp_path / "index")
+    try:
+        for i in range(1, 14):  # one commit each: Whoosh merges the small segments
+            index.write([document(i, "court", 1 + i % 5)])
+            index.search("court", limit=1)
+        names = [p.name for p in (tmp_path / "index").glob("MAIN_*")]
+        segments = {n.split(".")[0] for n in names if n.endswith(".trm")}
+        kept = {n.split(".")[0] for n in names if n.endswith(".xarchive_facets.npz")}
+        assert len(segments) < 13 and kept <= segments
+    finally:
+        index.close()

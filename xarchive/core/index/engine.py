@@ -40,6 +40,7 @@ FACETS = {
     "hashtag": "hashtag",
     "mention": "mention",
 }
+_FACET_FIELDS = tuple(FACETS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +190,7 @@ class SearchIndex:
             self._searcher = self._ix.searcher()
             self._current = None
         if self._current is None:
-            self._current = _View(self._searcher, self._arrays)
+            self._current = _View(self._searcher, self._arrays, self.directory)
         return self._current
 
     # -- writing ------------------------------------------------------------------
@@ -276,12 +277,13 @@ class SearchIndex:
         )
         facet_counts: dict[str, tuple[tuple[str, int], ...]] = {}
         if facets:
-            for name, fieldname in FACETS.items():
-                counts: Counter[str] = Counter()
-                for seg, _, found in parts:
-                    values = seg.facet(fieldname)
-                    for ordinal in np.flatnonzero(per := values.counts(found.mask)).tolist():
-                        counts[values.values[ordinal]] += int(per[ordinal])
+            tallies: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+            for seg, _, found in parts:
+                for name, values in zip(FACETS, seg.facets(_FACET_FIELDS), strict=True):
+                    per = values.counts(found.mask)
+                    for ordinal in np.flatnonzero(per).tolist():
+                        tallies[name][values.values[ordinal]] += int(per[ordinal])
+            for name, counts in tallies.items():
                 facet_counts[name] = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return RawResults(len(docs), hits, facet_counts)
 
@@ -508,7 +510,9 @@ def _folder_identity(directory: Path) -> tuple[int, int] | None:
 class _View:
     """An open searcher with the arrays of its segments: what every search reads."""
 
-    def __init__(self, searcher: Any, arrays: dict[Any, SegmentArrays]) -> None:
+    def __init__(
+        self, searcher: Any, arrays: dict[Any, SegmentArrays], folder: Path | None
+    ) -> None:
         self.searcher = searcher
         self.evaluator = Evaluator(searcher)
         self.segments: list[tuple[SegmentArrays, Any, int]] = []
@@ -520,7 +524,7 @@ class _View:
             segment = reader.segment()
             key = segment.segment_id() if segment is not None else id(reader)
             # The segment's documents never change; its deletions may have.
-            seg = SegmentArrays(reader, previous=arrays.get(key))
+            seg = SegmentArrays(reader, previous=arrays.get(key), folder=folder)
             kept[key] = seg
             self.segments.append((seg, sub, start))
         arrays.clear()
