@@ -276,7 +276,7 @@ def _save_facets(path: Path, facets: dict[str, FacetValues]) -> None:
         # a name starting with "." is one Whoosh's clean-up leaves alone while it is written
         handle, temporary = tempfile.mkstemp(prefix=".facets-", suffix=".npz", dir=path.parent)
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, **arrays)  # type: ignore[arg-type]  (numpy stubs)
+            np.savez(out, **arrays)  # type: ignore[arg-type]  # numpy stubs take **kwds for allow_pickle
         os.replace(temporary, path)
     except OSError:  # a read-only folder: computed again next time
         with contextlib.suppress(OSError, UnboundLocalError):
