@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from pytestqt.qtbot import QtBot
 
-from xarchive.core.index.engine import Snippet
+from xarchive.core.index.api import Snippet
 from xarchive.core.search import Hit, SearchResults
 from xarchive.core.store.items import Item
 from xarchive.gui.models.results import ResultsModel

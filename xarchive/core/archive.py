@@ -22,8 +22,15 @@ from types import TracebackType
 from typing import IO, Any
 
 from .. import __version__
-from .errors import ArchiveCorrupt, ArchiveExists, ArchiveLocked, ArchiveNotFound
+from .errors import (
+    ArchiveCorrupt,
+    ArchiveExists,
+    ArchiveLocked,
+    ArchiveNotFound,
+    IndexUnavailable,
+)
 from .index.engine import SearchIndex
+from .store import items as item_store
 from .store import migrations, runs
 
 DB_NAME = "archive.sqlite"
@@ -65,6 +72,7 @@ class Archive:
         self._lock = lock
         # True for a sibling (see `sibling`) of a writable Archive in this process.
         self._borrowed = borrowed
+        self._index: SearchIndex | None = None
 
     # -- paths ---------------------------------------------------------------
     @property
@@ -159,6 +167,9 @@ class Archive:
         return cls(root, conn, lock)
 
     def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
         if self._lock is not None:
@@ -187,6 +198,33 @@ class Archive:
         """
         conn = connect(self.db_path, readonly=not self.writable)
         return Archive(self.root, conn, lock=None, borrowed=self.writable)
+
+    # -- the search index ------------------------------------------------------------
+    def search_index(self) -> SearchIndex:
+        """The archive's search index, opened on first use and kept until `close()`.
+
+        It is the one keeper of the archive's searcher: opened once, refreshed
+        when the index changed (an import's commit, here or in another process),
+        reopened when a rebuilt index is swapped in. An empty, writable archive
+        without an index gets a new one. Raises IndexUnavailable (missing,
+        outdated or damaged; its `state` says which) naming `reindex`.
+        """
+        if self._index is not None and self._index.moved:  # deleted or rebuilt: open anew
+            self._index.close()
+            self._index = None
+        if self._index is None:
+            try:
+                self._index = SearchIndex.open(self.index_dir)
+            except IndexUnavailable as exc:
+                if exc.state == "missing" and self.writable and not item_store.count_items(self.db):
+                    self._index = SearchIndex.create(self.index_dir)
+                else:
+                    error = IndexUnavailable(
+                        f"{exc}; run `xarchive reindex --archive {self.root}` to rebuild it"
+                    )
+                    error.state = exc.state
+                    raise error from None
+        return self._index
 
     # -- database ---------------------------------------------------------------
     def new_connection(self) -> sqlite3.Connection:

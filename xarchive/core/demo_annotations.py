@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from .annotate import Annotations
 from .archive import Archive
 from .errors import IndexUnavailable
-from .index.engine import SearchIndex
-from .indexing import open_index
+from .index.api import SearchEngine
 
 DEMO_CREATOR = "Demo researcher"
 
@@ -36,23 +35,18 @@ class DemoAnnotations:
     added: int
 
 
-def annotate_demo(archive: Archive, index: SearchIndex | None = None) -> DemoAnnotations:
+def annotate_demo(archive: Archive, index: SearchEngine | None = None) -> DemoAnnotations:
     """Add the demo's notes, highlight, region notes, tags and links (once).
 
     Opens the archive's index when none is given, so that they are searchable at
     once; without a usable index the items are left for the next catch-up.
     """
-    own_index = index is None
     if index is None:
         try:
-            index = open_index(archive)
+            index = archive.search_index()
         except IndexUnavailable:
             index = None
-    try:
-        return _annotate(Annotations(archive, index, creator=DEMO_CREATOR))
-    finally:
-        if own_index and index is not None:
-            index.close()
+    return _annotate(Annotations(archive, index, creator=DEMO_CREATOR))
 
 
 def _annotate(notes: Annotations) -> DemoAnnotations:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import Archive
-from .errors import Cancelled, IndexUnavailable
-from .index.engine import IndexHealth, SearchIndex
+from .errors import Cancelled
+from .index.api import IndexHealth, SearchEngine
+from .index.engine import SearchIndex
 from .index.schema import IndexDocument
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .store import annotations as annotation_store
@@ -61,22 +62,9 @@ def index_state(archive: Archive) -> ArchiveIndexState:
     return ArchiveIndexState(health, total, pending)
 
 
-def open_index(archive: Archive) -> SearchIndex:
-    """The archive's index, creating an empty one for an empty archive.
-
-    Raises IndexUnavailable when it is missing, outdated or damaged while the
-    archive holds items: the caller offers `reindex`.
-    """
-    try:
-        return SearchIndex.open(archive.index_dir)
-    except IndexUnavailable as exc:
-        if exc.state == "missing" and archive.writable and item_store.count_items(archive.db) == 0:
-            return SearchIndex.create(archive.index_dir)
-        error = IndexUnavailable(
-            f"{exc}; run `xarchive reindex --archive {archive.root}` to rebuild it"
-        )
-        error.state = exc.state
-        raise error from None
+def open_index(archive: Archive) -> SearchEngine:
+    """The archive's kept index (`Archive.search_index`): never close it yourself."""
+    return archive.search_index()
 
 
 def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocument]:
@@ -124,7 +112,7 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
 
 
 def index_items(
-    archive: Archive, index: SearchIndex, ids: Sequence[int], new: bool = False
+    archive: Archive, index: SearchEngine, ids: Sequence[int], new: bool = False
 ) -> None:
     """Write these items to the index, then mark them indexed in the database.
 
@@ -143,7 +131,7 @@ def index_items(
 
 def catch_up(
     archive: Archive,
-    index: SearchIndex,
+    index: SearchEngine,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> int:

@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .archive import Archive
-from .index.engine import FACETS, PhraseMarks, SearchIndex, Snippet
-from .indexing import open_index
+from .index.api import FACETS, SORTS, PhraseMarks, SearchEngine, Snippet
 from .store import items as item_store
 from .store.items import Item
-
-SORTS = ("relevance", "date", "date-asc")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +36,15 @@ class SearchResults:
 
 
 class Searcher:
-    """Searches one open archive. Not thread-safe: one per thread, like the archive's connection."""
+    """Searches one open archive. Not thread-safe: one per thread, like the archive's connection.
 
-    def __init__(self, archive: Archive, index: SearchIndex | None = None) -> None:
+    It reads the archive's kept index (`Archive.search_index`), so opening one
+    costs nothing once the archive has searched; raises IndexUnavailable.
+    """
+
+    def __init__(self, archive: Archive, index: SearchEngine | None = None) -> None:
         self.archive = archive
-        self.index = index or open_index(archive)
+        self.index = index or archive.search_index()
 
     def search(
         self,
@@ -83,7 +84,7 @@ class Searcher:
         return self.index.day_counts(query)
 
     def close(self) -> None:
-        self.index.close()
+        """Nothing to release: the index is the archive's (closed with it)."""
 
 
 def lead_text(title: str, text: str, chars: int = 240) -> str:

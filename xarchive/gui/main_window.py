@@ -38,7 +38,6 @@ from ..core.archive import Archive
 from ..core.demo import ensure_demo_archive
 from ..core.errors import Cancelled, IndexUnavailable, ItemNotFound, QueryError, XArchiveError
 from ..core.importing import ImportOptions, ImportReport, import_paths
-from ..core.index.engine import SearchIndex
 from ..core.indexing import catch_up, reindex
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.paths import demo_archive_dir
@@ -969,11 +968,7 @@ class MainWindow(QMainWindow):
 
         def run(archive: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> int:
             assert archive is not None
-            index = SearchIndex.open(archive.index_dir)
-            try:
-                return catch_up(archive, index, progress, cancel)
-            finally:
-                index.close()
+            return catch_up(archive, archive.search_index(), progress, cancel)
 
         def indexed(count: int) -> None:
             self._after_write()

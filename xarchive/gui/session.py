@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core import blobs
 from ..core.archive import Archive
 from ..core.errors import IndexUnavailable
-from ..core.index.engine import PhraseMarks, Snippet
+from ..core.index.api import PhraseMarks, Snippet
 from ..core.indexing import ArchiveIndexState, index_state
 from ..core.search import Searcher, SearchResults
 from ..core.store import items as item_store
@@ -101,7 +101,7 @@ class ArchiveSession:
         IndexUnavailable when there is no usable index."""
         if self.searcher is None:
             raise IndexUnavailable(self.index_problem or "the search index is not open")
-        self.searcher.index.parse(query)
+        self.searcher.index.check(query)
 
     def matching_pages(
         self, terms: frozenset[str], item_id: int, marks: PhraseMarks | None = None

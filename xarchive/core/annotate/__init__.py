@@ -4,7 +4,7 @@ Modelled on the W3C Web Annotation Data Model (w3c.py), stored in SQLite
 (store/annotations.py), found again when an item's text changes (anchoring.py),
 undoable (changes.py). Make every change through `Annotations`:
 
-    notes = Annotations(archive, index)          # index: an open SearchIndex, or None
+    notes = Annotations(archive, index)          # index: the archive's search index, or None
     notes.add_note(12, "Filed the same day as the PTA letter")
     notes.highlight_quote(12, "national security", page=2, note="the reasons given")
     notes.tag(12, "court", "evidence")
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 # the index and the store with it.
 if TYPE_CHECKING:
     from ..archive import Archive
-    from ..index.engine import SearchIndex
+    from ..index.api import SearchEngine
     from ..store.annotations import (
         Annotation,
         Attached,
@@ -64,7 +64,7 @@ def __getattr__(name: str) -> Any:
 
 
 def reanchor_item(
-    archive: Archive, item_id: int, index: SearchIndex | None = None
+    archive: Archive, item_id: int, index: SearchEngine | None = None
 ) -> list[Annotation]:
     """Find an item's highlights again after its text changed; return those that moved.
 
@@ -76,7 +76,7 @@ def reanchor_item(
 
 
 def carry_over(
-    archive: Archive, old_item_id: int, new_item_id: int, index: SearchIndex | None = None
+    archive: Archive, old_item_id: int, new_item_id: int, index: SearchEngine | None = None
 ) -> CarryOver:
     """Copy an earlier version's annotations, tags and links to its new version."""
     from .service import Annotations
@@ -85,7 +85,7 @@ def carry_over(
 
 
 def on_items_imported(
-    archive: Archive, item_ids: Sequence[int], index: SearchIndex | None = None
+    archive: Archive, item_ids: Sequence[int], index: SearchEngine | None = None
 ) -> list[CarryOver]:
     """Call after new items are committed: re-attach kept annotations, carry over versions."""
     from .service import Annotations

@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from whoosh.index import LockError
-
 from .. import blobs
 from ..archive import Archive, utc_now
 from ..errors import IndexBusy, IndexUnavailable, InvalidAnnotation, ItemHasAnnotations
-from ..index.engine import SearchIndex
-from ..indexing import index_items, open_index
+from ..index.api import SearchEngine
+from ..indexing import index_items
 from ..store import annotations as store
 from ..store import items as item_store
 from ..store.annotations import Attached
@@ -62,7 +60,7 @@ def delete_item(
     item_id: int,
     annotations: Policy | None = None,
     links: Policy | None = None,
-    index: SearchIndex | None = None,
+    index: SearchEngine | None = None,
 ) -> DeletedItem:
     """Delete an item, saying what becomes of its annotations and of the links to and from it.
 
@@ -87,23 +85,18 @@ def delete_item(
             f"{' and '.join(undecided)}: delete them, or keep them orphaned"
         )
 
-    own_index = index is None
     if index is None:
         try:
-            index = open_index(archive)
+            index = archive.search_index()
         except IndexUnavailable:
             index = None  # it will be rebuilt from the database, which is what counts
     provenance = [
         {"path": s.path, "root": s.root, "seen_at": s.seen_at, "run_id": s.run_id}
         for s in item_store.sources(conn, item.id)
     ]
-    try:
-        others = _delete(archive, item, what, annotations, links, index, provenance)
-        if index is not None and others:
-            index_items(archive, index, sorted(others))
-    finally:
-        if own_index and index is not None:
-            index.close()
+    others = _delete(archive, item, what, annotations, links, index, provenance)
+    if index is not None and others:
+        index_items(archive, index, sorted(others))
     trashed = _to_trash(archive, item, provenance)
     return DeletedItem(
         item,
@@ -120,7 +113,7 @@ def _delete(
     what: Attached,
     annotations: Policy | None,
     links: Policy | None,
-    index: SearchIndex | None,
+    index: SearchEngine | None,
     provenance: list[dict[str, Any]],
 ) -> set[int]:
     """Delete the rows; return the other items whose index entries changed (link ends)."""
@@ -133,7 +126,7 @@ def _delete(
     if index is not None:
         try:
             index.write([], delete_ids=[item.id])
-        except LockError as exc:
+        except IndexBusy as exc:
             raise IndexBusy(
                 "the search index is being written by another task (an import?); "
                 "delete the item when it has finished"

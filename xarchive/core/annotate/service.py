@@ -6,7 +6,7 @@ items it touched, so a note or a tag is found by search at once, and it goes on
 the undo stack. The GUI and the CLI both make changes only through this class,
 and get all of that for free.
 
-Without a `SearchIndex` the touched items are marked unindexed instead, and the
+Without a search index the touched items are marked unindexed instead, and the
 next catch-up (an import, `xarchive reindex`, the app's "update the index")
 adds them; the same happens when the index is busy with an import.
 """
@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from ..archive import Archive, utc_now
 from ..errors import AnnotationNotFound, InvalidAnnotation, UndoConflict
-from ..index.engine import SearchIndex
+from ..index.api import SearchEngine
 from ..indexing import index_items
 from ..store import annotations as store
 from ..store import items as item_store
@@ -146,7 +146,7 @@ class Annotations:
     def __init__(
         self,
         archive: Archive,
-        index: SearchIndex | None = None,
+        index: SearchEngine | None = None,
         undo_stack: UndoStack | None = None,
         creator: str | None = None,
     ) -> None:

@@ -40,8 +40,8 @@ from ..annotate.service import clean_colour, clean_relation, clean_tag_name
 from ..archive import Archive, utc_now
 from ..errors import Cancelled, IndexUnavailable, InvalidAnnotation
 from ..importers.base import ExtractContext
-from ..index.engine import SearchIndex
-from ..indexing import catch_up, open_index
+from ..index.api import SearchEngine
+from ..indexing import catch_up
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
 from ..posts.model import ExtractedPost, MediaRef
 from ..store import items as item_store
@@ -253,24 +253,20 @@ def _merge(
     # _index catches up on every item not yet indexed, the new ones included: indexing
     # them again here (as new, without the lookup) put each in the index twice.
     index = _index(archive)
-    try:
-        if index is None:
-            report.unindexed = True
-        notes = Annotations(archive, index)
-        report.annotations = notes.import_jsonld(checked.annotations)
-        on_items_imported(archive, report.added, index)
-    finally:
-        if index is not None:
-            index.close()
+    if index is None:
+        report.unindexed = True
+    notes = Annotations(archive, index)
+    report.annotations = notes.import_jsonld(checked.annotations)
+    on_items_imported(archive, report.added, index)
     progress(Progress("caches", 0, len(new)))
     for item in new:
         _rebuild_caches(archive, item)
     progress(Progress("importing", len(items), len(items)))
 
 
-def _index(archive: Archive) -> SearchIndex | None:
+def _index(archive: Archive) -> SearchEngine | None:
     try:
-        index = open_index(archive)
+        index = archive.search_index()
     except IndexUnavailable:
         log.warning("index unusable: the bundle's items are left for `xarchive reindex`")
         return None

@@ -1,4 +1,4 @@
-"""`SearchIndex`: the Whoosh index folder, writing documents and searching them."""
+"""`SearchIndex`: the Whoosh engine — the index folder, writing documents and searching them."""
 
 from __future__ import annotations
 
@@ -8,19 +8,19 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import highlight, index
-from whoosh.index import Index
+from whoosh.index import Index, LockError
 from whoosh.qparser import QueryParser
 from whoosh.query import Phrase, Query, Term
 
-from ..errors import IndexUnavailable
+from ..errors import IndexBusy, IndexUnavailable
 from .analysis import WORD_PATTERN
+from .api import FACETS, IndexHealth, PhraseMarks, RawHit, RawResults, Snippet
 from .arrays import SegmentArrays
 from .evaluate import Evaluator
 from .query import make_parser, parse_query
@@ -28,73 +28,16 @@ from .schema import INDEX_SCHEMA_VERSION, PAGE_BREAK, IndexDocument, build_schem
 
 META_NAME = "xarchive-index.json"
 
-#: Facets offered with every search: name -> index field.
-FACETS = {
-    "kind": "kind",
-    "tag": "tag",
-    "month": "ym",
-    "author": "author_facet",
-    "language": "lang",
-    "source": "source",
-    "account": "account",
-    "hashtag": "hashtag",
-    "mention": "mention",
-}
 _FACET_FIELDS = tuple(FACETS.values())
 
 
-@dataclass(frozen=True, slots=True)
-class Snippet:
-    """A piece of an item's text around a hit, with the matched words marked."""
-
-    page: int  # 1-based
-    parts: tuple[tuple[str, bool], ...]  # (text, is_match)
-
-    @property
-    def text(self) -> str:
-        return "".join(t for t, _ in self.parts)
-
-    def marked(self, before: str = "[", after: str = "]") -> str:
-        return "".join(f"{before}{t}{after}" if m else t for t, m in self.parts)
-
-
-@dataclass(frozen=True, slots=True)
-class PhraseMarks:
-    """The phrases of a query (analysed words) and the words marked only inside them."""
-
-    phrases: tuple[tuple[str, ...], ...]
-    only: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class RawHit:
-    item_id: int
-    score: float
-    rank: int  # 0-based position in the whole result list
-    #: The words of the item's text that matched (prefix and fuzzy terms expanded).
-    terms: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class RawResults:
-    total: int
-    hits: tuple[RawHit, ...]
-    facets: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class IndexHealth:
-    state: str  # "ok", "missing", "corrupt", "outdated"
-    reason: str = ""
-    doc_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.state == "ok"
-
-
 class SearchIndex:
-    """The index in `directory`. Open with `SearchIndex.open`, or `create` a new one."""
+    """The Whoosh engine (api.SearchEngine) over the index in `directory`.
+
+    Open with `SearchIndex.open`, or `create` a new one. It keeps one searcher,
+    refreshed when the index changed; `Archive.search_index` keeps one of these
+    per open archive.
+    """
 
     def __init__(self, directory: Path, ix: Index, searcher: Any = None) -> None:
         self.directory = directory
@@ -159,6 +102,12 @@ class SearchIndex:
         self._release()
         self._ix.close()
 
+    @property
+    def moved(self) -> bool:
+        """Whether the folder it opened is no longer at `directory` (deleted, or a
+        rebuilt index swapped in)."""
+        return _folder_identity(self.directory) != self._folder
+
     def _release(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
@@ -200,11 +149,17 @@ class SearchIndex:
         delete_ids: Iterable[int] = (),
         update: bool = True,
     ) -> int:
-        """Add (or replace) documents and delete others in one commit; return how many added."""
+        """Add (or replace) documents and delete others in one commit; return how many added.
+
+        Raises IndexBusy when another writer holds the index's lock.
+        """
         # compound=False: a reader opens a compound segment by copying its terms
         # and postings out into memory (BufferFile over BytesIO) -- 333 MB and
         # most of a search's time at 100 000 items; separate files are read in place.
-        writer = self._ix.writer(limitmb=128, compound=False)
+        try:
+            writer = self._ix.writer(limitmb=128, compound=False)
+        except LockError as exc:
+            raise IndexBusy("the search index is being written by another task") from exc
         count = 0
         try:
             for item_id in delete_ids:
@@ -228,6 +183,10 @@ class SearchIndex:
     def parse(self, text: str) -> Query:
         """The Whoosh query for `text`; raises QueryError with a reason."""
         return parse_query(text, self._parser)
+
+    def check(self, text: str) -> None:
+        """Raise QueryError if `text` does not parse."""
+        self.parse(text)
 
     def search(
         self,
@@ -584,3 +543,15 @@ def _text_terms(reader: Any, query: Query) -> set[tuple[str, bytes]]:
             if (fieldname, btext) in reader:
                 found.add((fieldname, btext))
     return found
+
+
+__all__ = [
+    "FACETS",
+    "META_NAME",
+    "IndexHealth",
+    "PhraseMarks",
+    "RawHit",
+    "RawResults",
+    "SearchIndex",
+    "Snippet",
+]

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import ItemNotFound
-from ...core.index.engine import PhraseMarks, Snippet
+from ...core.index.api import PhraseMarks, Snippet
 from ...core.store.items import Item
 from ..bidi import join_isolated
 from ..filters import KIND_TITLES, format_day

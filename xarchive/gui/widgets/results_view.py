@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.index.engine import Snippet
+from ...core.index.api import Snippet
 from ...core.search import Hit
 from ..bidi import join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name
