@@ -1,0 +1,202 @@
+"""What any search engine behind `core/index/api.SearchEngine` must do.
+
+Written against the interface alone, so that another engine (an OpenSearch one,
+docs/search-engine.md) is added to ENGINES and must pass the same tests. Only
+the Whoosh engine exists today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from xarchive.core.errors import IndexBusy, QueryError
+from xarchive.core.index.api import FACETS, SearchEngine
+from xarchive.core.index.engine import SearchIndex
+from xarchive.core.index.schema import IndexDocument
+
+#: name -> (create an empty index in a folder, open the index in a folder)
+ENGINES: dict[str, tuple[Callable[[Path], SearchEngine], Callable[[Path], SearchEngine]]] = {
+    "whoosh": (SearchIndex.create, SearchIndex.open),
+}
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def engine_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def engine(engine_kind: str, tmp_path: Path) -> Iterator[SearchEngine]:
+    create, _ = ENGINES[engine_kind]
+    opened = create(tmp_path / "index")
+    yield opened
+    opened.close()
+
+
+def doc(
+    item_id: int, text: str, when: str = "2024-02-17T10:00:00Z", **extra: object
+) -> IndexDocument:
+    fields: dict[str, object] = {
+        "item_id": item_id,
+        "kind": "text",
+        "title": f"Item {item_id}",
+        "pages": (text,),
+        "original_name": f"item-{item_id}.txt",
+        "author": "",
+        "language": "en",
+        "source_url": "",
+        "published_at": when,
+        "captured_at": "",
+        "imported_at": "2024-05-01T00:00:00Z",
+        "ocr_status": "none",
+    }
+    fields.update(extra)
+    return IndexDocument(**fields)  # type: ignore[arg-type]
+
+
+def ids(engine: SearchEngine, query: str, **kwargs: object) -> list[int]:
+    return [h.item_id for h in engine.search(query, limit=0, facets=False, **kwargs).hits]  # type: ignore[arg-type]
+
+
+def test_written_documents_are_found_replaced_and_deleted(engine: SearchEngine) -> None:
+    assert engine.write([doc(1, "The court blocked the platform"), doc(2, "A ruling on VPNs")]) == 2
+    assert engine.doc_count() == 2
+    assert ids(engine, "court") == [1]
+    assert ids(engine, "blocking") == [1]  # English words match their other forms
+    engine.write([doc(1, "The ministry replied")])  # replaces item 1
+    assert ids(engine, "court") == [] and ids(engine, "ministry") == [1]
+    engine.write([], delete_ids=[2])
+    assert ids(engine, "*") == [1] and engine.doc_count() == 1
+
+
+def test_words_phrases_booleans_fields_prefixes_and_urdu(engine: SearchEngine) -> None:
+    engine.write(
+        [
+            doc(1, "for national security, public order and decency", kind="document"),
+            doc(2, "security of the nation, public outcry"),
+            doc(3, "وزارت داخلہ نے پابندی لگائی", language="ur"),
+        ]
+    )
+    assert ids(engine, '"national security"') == [1]
+    assert ids(engine, '"security national"') == []
+    assert ids(engine, '"security, public order"') == [1]
+    assert sorted(ids(engine, "security OR پابندی")) == [1, 2, 3]
+    assert ids(engine, "security NOT decency") == [2]
+    assert ids(engine, "kind:document") == [1]
+    assert ids(engine, "lang:ur") == [3]
+    assert ids(engine, "outc*") == [2]
+    assert sorted(ids(engine, "pablic~")) == [1, 2]
+    assert ids(engine, "پابندي") == [3]  # Arabic yeh typed: the same letter to the search
+
+
+def test_pages_offsets_and_the_three_orders(engine: SearchEngine) -> None:
+    days = ["2024-02-03", "2024-02-09", "2024-02-09", "2024-02-01"]
+    engine.write([doc(i + 1, "court", f"{d}T12:00:00Z") for i, d in enumerate(days)])
+    # equal relevance: newest first, then the order they were written
+    assert ids(engine, "court") == [2, 3, 1, 4]
+    assert ids(engine, "court", sort="date") == [3, 2, 1, 4]
+    assert ids(engine, "court", sort="date-asc") == [4, 1, 2, 3]
+    page = engine.search("court", offset=1, limit=2, sort="date-asc")
+    assert page.total == 4
+    assert [(h.item_id, h.rank) for h in page.hits] == [(1, 1), (2, 2)]
+    assert engine.search("court", offset=10).hits == ()
+
+
+def test_facets_and_day_counts_cover_every_hit(engine: SearchEngine) -> None:
+    engine.write(
+        [
+            doc(1, "court", "2024-02-17T09:00:00Z", tags=("evidence",), author="Desk"),
+            doc(2, "court", "2024-02-17T23:00:00Z", tags=("evidence", "court file")),
+            doc(3, "court", "2024-03-02T12:00:00Z", kind="post", accounts=("demo_reporter",)),
+            doc(4, "ministry", "2024-03-02T12:00:00Z"),
+        ]
+    )
+    results = engine.search("court", limit=1)
+    assert results.total == 3 and len(results.hits) == 1
+    assert set(results.facets) == set(FACETS)
+    assert dict(results.facets["kind"]) == {"text": 2, "post": 1}
+    assert dict(results.facets["tag"]) == {"evidence": 2, "court file": 1}
+    assert dict(results.facets["month"]) == {"2024-02": 2, "2024-03": 1}
+    assert dict(results.facets["account"]) == {"demo_reporter": 1}
+    assert results.facets["tag"][0] == ("evidence", 2)  # most first
+    assert engine.day_counts("court") == {date(2024, 2, 17): 2, date(2024, 3, 2): 1}
+    assert sorted(ids(engine, "date:2024-03")) == [3, 4]
+    assert sorted(ids(engine, "date:2024-02-01..2024-02-29")) == [1, 2]
+
+
+def test_snippets_mark_the_matched_words_and_phrases(engine: SearchEngine) -> None:
+    text = "The integrity of the nation. Later the court cited national security at length."
+    engine.write([doc(1, text)])
+    (hit,) = engine.search('"national security" court').hits
+    marks = engine.phrase_marks('"national security" court')
+    snippet = engine.snippet(hit.terms, [text], marks=marks)
+    assert snippet is not None and snippet.page == 1
+    marked = snippet.marked()
+    assert "[national] [security]" in marked and "[court]" in marked
+    assert "[nation]" not in marked  # a phrase's word is marked only inside the phrase
+    assert engine.snippet(frozenset({"absent"}), [text]) is None
+
+
+def test_queries_that_do_not_parse_are_explained(engine: SearchEngine) -> None:
+    for bad in ['"never closed', "(court", "nosuchfield:x", "date:2024-13", "court AND"]:
+        with pytest.raises(QueryError):
+            engine.check(bad)
+        with pytest.raises(QueryError):
+            engine.search(bad)
+    engine.check("court")  # no error
+
+
+def test_a_commit_by_another_writer_is_seen(engine_kind: str, tmp_path: Path) -> None:
+    create, open_ = ENGINES[engine_kind]
+    first = create(tmp_path / "index")
+    try:
+        first.write([doc(1, "court")])
+        reader = open_(tmp_path / "index")
+        try:
+            assert ids(reader, "court") == [1]
+            first.write([doc(2, "court")])
+            assert sorted(ids(reader, "court")) == [1, 2]
+        finally:
+            reader.close()
+    finally:
+        first.close()
+
+
+def test_a_document_is_dated_by_its_publication_else_its_capture_else_its_import(
+    engine: SearchEngine,
+) -> None:
+    engine.write(
+        [
+            doc(1, "court", "2024-02-17T10:00:00Z"),
+            doc(2, "court", "", captured_at="2024-03-01T10:00:00Z"),
+            doc(3, "court", ""),
+        ]
+    )
+    assert engine.day_counts("court") == {
+        date(2024, 2, 17): 1,
+        date(2024, 3, 1): 1,
+        datetime(2024, 5, 1).date(): 1,
+    }
+    assert ids(engine, "published:2024-02") == [1] and ids(engine, "captured:2024-03") == [2]
+
+
+def test_a_second_writer_is_told_the_index_is_busy(engine_kind: str, tmp_path: Path) -> None:
+    create, open_ = ENGINES[engine_kind]
+    first = create(tmp_path / "index")
+    second = open_(tmp_path / "index")
+    try:
+        if not isinstance(first, SearchIndex):
+            pytest.skip("only the Whoosh engine has a writer lock to hold")
+        writer = first._ix.writer()  # hold the lock as an import's writer would
+        try:
+            with pytest.raises(IndexBusy):
+                second.write([doc(1, "court")])
+        finally:
+            writer.cancel()
+    finally:
+        second.close()
+        first.close()
