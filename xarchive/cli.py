@@ -726,12 +726,29 @@ def cmd_delete(args: argparse.Namespace) -> int:
 # -- parser and entry point --------------------------------------------------------
 
 
+class _SearchSorts:
+    """The orders of `search --sort`, read from core.search only when argparse checks a
+    value or prints the help: `xarchive verify` must not load the search engine (numpy,
+    Whoosh) to build its parser. Iterating is all argparse does with choices once a
+    metavar is given."""
+
+    @staticmethod
+    def _sorts() -> tuple[str, ...]:
+        from .core.search import SORTS
+
+        return tuple(SORTS)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._sorts()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sorts())
+
+
 def build_parser() -> argparse.ArgumentParser:
-    # What the help texts list. core.search loads the engine, which every command but
-    # --help needs anyway.
+    # What the help texts list, from modules that load nothing else.
     from .core.annotate.relations import RELATIONS
     from .core.demo import DEMO_QUERY
-    from .core.search import SORTS
 
     parser = argparse.ArgumentParser(
         prog="xarchive",
@@ -784,7 +801,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print results as JSON")
     p.add_argument("--limit", "-n", type=int, default=10, metavar="N", help="hits to show")
     p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N hits")
-    p.add_argument("--sort", choices=SORTS, default="relevance", help="order of the hits")
+    p.add_argument("--sort", choices=_SearchSorts(), default="relevance", metavar="ORDER",
+                   help="order of the hits: %(choices)s")  # fmt: skip
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("show", help="show an item's metadata, provenance and text")

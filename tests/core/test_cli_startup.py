@@ -94,6 +94,18 @@ def test_export_and_bundle_check_load_no_importer(small_archive: Path, tmp_path:
     assert loaded_by("verify-bundle", str(bundle)) == []
 
 
+def test_the_parser_loads_no_search_engine() -> None:
+    # Commands that never search (verify, show) must not pay for the engine to parse.
+    code = (
+        "import sys; from xarchive.cli import build_parser; "
+        "build_parser().parse_args(['verify']); "
+        "print([m for m in ('whoosh', 'numpy', 'xarchive.core.search') if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     commands = _subcommands(build_parser())
     assert {"search", "verify", "export", "suggestions"} <= set(commands)
