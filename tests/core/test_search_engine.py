@@ -240,3 +240,19 @@ def test_merged_segments_take_their_facet_files_with_them(tmp_path: Path) -> Non
         assert len(segments) < 13 and kept <= segments
     finally:
         index.close()
+
+
+def test_snippets_mark_words_whose_stem_differs_from_their_spelling(tmp_path: Path) -> None:
+    """Words are ruled out by their first letter and length before being analysed:
+    'dying' (die), 'skies' (sky), 'Happily' (happili) and 'Café' (cafe) must survive it."""
+    text = "Filler words here. The dying skies, Happily, at the Café were generously lit."
+    index = SearchIndex.create(tmp_path / "index")
+    try:
+        index.write([document(1, text, 3)])
+        (hit,) = index.search("die sky happily cafe generous").hits
+        snippet = index.snippet(hit.terms, [text])
+    finally:
+        index.close()
+    assert snippet is not None
+    marked = {t for t, m in snippet.parts if m}
+    assert marked == {"dying", "skies", "Happily", "Café", "generously"}

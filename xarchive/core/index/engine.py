@@ -383,7 +383,21 @@ class SearchIndex:
         """Where in `joined` its snippet can be: around the stretch of `reach`
         characters that holds the most words analysed to one of `terms` (the
         earliest of equals), widened by `reach` either side to whole words."""
-        wanted = [w for w in set(WORD_PATTERN.findall(joined)) if self._analysed(w) in terms]
+        # A Latin word keeps its first letter when stemmed, and its stem is never
+        # longer: most words are ruled out without being analysed.
+        latin = {t for t in terms if t.isascii()}
+        firsts = {t[0] for t in latin}
+        shortest = min((len(t) for t in latin), default=0)
+        wanted = [
+            w
+            for w in set(WORD_PATTERN.findall(joined))
+            if (
+                (w[0].lower() in firsts and len(w) >= shortest)
+                if w.isascii()
+                else True  # accents and ligatures fold to Latin letters
+            )
+            and self._analysed(w) in terms
+        ]
         if not wanted:
             return []
         wanted.sort(key=len, reverse=True)
