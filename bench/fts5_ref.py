@@ -31,7 +31,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -129,12 +129,23 @@ def read_pdf(path: Path) -> Doc:
     pages = [page.extract_text() or "" for page in reader.pages]
     info = reader.metadata or {}
     created = info.get("/CreationDate", "")
-    day = ""
-    if isinstance(created, str) and (m := re.match(r"D:(\d{4})(\d{2})(\d{2})", created)):
-        day = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"  # local date; the corpus writes +05:00
+    day = _pdf_day(created) if isinstance(created, str) else ""
     body = "\n\f\n".join(pages)
     title = str(info.get("/Title", "") or "")
     return Doc(str(path), "document", title, body, day or _mtime_day(path), _lang_of(body))
+
+
+def _pdf_day(value: str) -> str:
+    """The UTC day of a PDF date (D:20240301013000+05'00')."""
+    m = re.match(r"D:(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?([+-])?(\d{2})?'?(\d{2})?", value)
+    if not m:
+        return ""
+    y, mo, d, h, mi, sec, sign, zh, zm = m.groups()
+    when = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0))
+    if sign:
+        offset = timedelta(hours=int(zh or 0), minutes=int(zm or 0))
+        when = when - offset if sign == "+" else when + offset
+    return when.date().isoformat()
 
 
 def read_png(path: Path) -> Doc:
@@ -158,9 +169,11 @@ def read_x_archive(path: Path) -> Iterator[Doc]:
 
         account = data("data/account.js")[0]["account"]  # type: ignore[index]
         handle, name = account["username"], account.get("accountDisplayName", "")
+        days: dict[str, str] = {}
         for record in data("data/tweets.js"):  # type: ignore[attr-defined]
             tweet = record["tweet"]
             created = datetime.strptime(tweet["created_at"], "%a %b %d %H:%M:%S %z %Y")
+            days[tweet["id_str"]] = _day(created.isoformat())
             entities = tweet.get("entities", {})
             yield _post(
                 f"{path}#{tweet['id_str']}", tweet["full_text"], created.isoformat(),
@@ -170,10 +183,10 @@ def read_x_archive(path: Path) -> Iterator[Doc]:
             )  # fmt: skip
         for member in names:
             if member.startswith("data/tweets_media/") and not member.endswith("/"):
-                when = datetime(*zipped.getinfo(member).date_time, tzinfo=UTC)
-                yield Doc(f"{path}#{member}", "image", Path(member).stem, "", "", "", "", "",
-                          handle)  # fmt: skip
-                _ = when  # pictures take their post's date in xarchive; not compared
+                # A post's picture (<post id>-<name>) is dated by its post.
+                post_id = Path(member).name.split("-", 1)[0]
+                yield Doc(f"{path}#{member}", "image", Path(member).stem, "",
+                          days.get(post_id, ""), "", "", "", handle)  # fmt: skip
 
 
 def read_twarc(path: Path) -> Iterator[Doc]:
