@@ -9,7 +9,11 @@ The pipeline, for each file found:
 4. *extract* (worker): the importer chosen by content reads the staged copy;
 5. *commit* (main, the one writer): the staged copy is renamed to its content
    address, then the item, its pages and provenance are inserted, a batch per
-   transaction; then the batch is written to the index and marked indexed.
+   transaction;
+6. *index* (worker): a few batches at a time, the new items are written as a
+   segment of the index by a worker (index/writing.py); the writer commits the
+   segment into the index, then marks its items indexed. The writer holds the
+   index's lock for the whole import.
 
 A *container* — an X account archive (zip, or its unpacked folder, which the scan
 takes as one unit) or a twarc2 file — holds many items. Its importer
@@ -47,13 +51,15 @@ from typing import Any
 
 from .. import __version__
 from . import blobs
-from .annotate import on_items_imported
+from .annotate import Annotations
 from .archive import Archive, utc_now
 from .errors import Cancelled, ImportAborted, IndexUnavailable, UnreadableFile
 from .importers import folder_importer, image, is_container, sniff
 from .importers.base import ExtractContext, Extracted
+from .index import writing
 from .index.engine import SearchIndex
-from .indexing import catch_up, index_items, reindex
+from .index.writing import LockError
+from .indexing import catch_up, documents, reindex
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .offline import forbid_network
 from .posts.model import (
@@ -69,6 +75,7 @@ from .posts.threads import link_post
 from .store import items as item_store
 from .store import posts as post_store
 from .store import runs
+from .suggest import ScanFacts, file_facts
 from .suggest import after_import as suggest_after_import
 
 log = logging.getLogger(__name__)
@@ -77,6 +84,13 @@ log = logging.getLogger(__name__)
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
 BATCH_ITEMS = 200
 BATCH_SECONDS = 2.0
+#: Items written to the index by a worker as one segment: a segment is started
+#: when this many wait, or SEGMENT_CHARS of their text (a segment's postings
+#: then fit in the writer's memory, writing.LIMIT_MB, and both workers share
+#: the work), or after SEGMENT_SECONDS (new items show up in searches).
+SEGMENT_ITEMS = 2000
+SEGMENT_CHARS = 2_000_000
+SEGMENT_SECONDS = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,31 +222,43 @@ def _walk(
         yield Outcome(str(directory), "failed", f"the folder cannot be read: {_os_reason(exc)}")
         return
     for entry in entries:
-        path = Path(entry.path)
         if entry.name in IGNORED_NAMES or entry.name.startswith("._"):
             continue
         if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
             continue  # .git, .Trash and the like
-        problem = _unusable(path)
-        if problem:
-            yield Outcome(str(path), "failed", problem)
+        path = Path(entry.path)
+        # One stat per file (the entry's, which follows a link): a re-import of a
+        # large folder is mostly this loop.
+        try:
+            info = entry.stat()
+        except FileNotFoundError as exc:
+            vanished = not entry.is_symlink()
+            yield Outcome(
+                str(path), "failed", "does not exist" if vanished else _os_reason(exc, path)
+            )
             continue
-        if path.is_dir():
+        except OSError as exc:
+            yield Outcome(str(path), "failed", _os_reason(exc, path))
+            continue
+        if stat.S_ISDIR(info.st_mode):
             unit = folder_importer(path)
             if unit is not None:
                 yield _folder(path, root, unit.NAME)
             else:
                 yield from _walk(path, root, seen, exclude)
         else:
-            yield from _file(path, root)
+            yield from _file(path, root, info)
 
 
-def _file(path: Path, root: Path) -> Iterator[_Candidate | Outcome]:
-    try:
-        info = path.stat()
-    except OSError as exc:
-        yield Outcome(str(path), "failed", _os_reason(exc, path))
-        return
+def _file(
+    path: Path, root: Path, info: os.stat_result | None = None
+) -> Iterator[_Candidate | Outcome]:
+    if info is None:
+        try:
+            info = path.stat()
+        except OSError as exc:
+            yield Outcome(str(path), "failed", _os_reason(exc, path))
+            return
     if not stat.S_ISREG(info.st_mode):
         kind = (
             "a named pipe" if stat.S_ISFIFO(info.st_mode)
@@ -300,7 +326,7 @@ def _extract(
     blobs_dir: str,
     origin: str = "",
     pictures_only: bool = False,
-) -> Extracted | ExtractedContainer:
+) -> Extracted | ExtractedContainer | _Read:
     """Extract with the importer chosen by content, then store the original.
 
     The importer reads the staged copy under the file's original name. Only if it
@@ -308,6 +334,8 @@ def _extract(
     that the one writer never waits for the disk. A container importer also copies
     the container's pictures to the staging area (`origin` is the container's path).
     `pictures_only` is for those pictures: anything else in their place is refused.
+    A file that is one item comes back as a `_Read`, with what finding links
+    needs of it, computed here rather than in the one writer.
     """
     view_dir = staged.tmp_path.parent / f"{uuid.uuid4().hex}.view"
     view_dir.mkdir()
@@ -318,7 +346,7 @@ def _extract(
             with view.open("rb") as handle:
                 if not image.detect(handle.read(64), view):
                     raise UnreadableFile(f"‘{original_name}’ is not a picture.")
-            result: Extracted | ExtractedContainer = image.extract(view, ctx)
+            result: Extracted | ExtractedContainer | _Read = image.extract(view, ctx)
         else:
             importer = sniff(view)
             if is_container(importer):
@@ -327,12 +355,24 @@ def _extract(
                 )
                 result = importer.extract_many(view, container_ctx)
             else:
-                result = importer.extract(view, ctx)
+                found = importer.extract(view, ctx)
+                facts = file_facts(
+                    found.kind, found.source_url, found.media_type, found.pages or ("",), view
+                )
+                result = _Read(found, facts)
     finally:
         view.unlink(missing_ok=True)
         view_dir.rmdir()
     blobs.commit_blob(Path(blobs_dir), staged)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a worker read of a file that is one item."""
+
+    extracted: Extracted
+    facts: ScanFacts
 
 
 def _read_folder(
@@ -399,6 +439,7 @@ class _Pending:
     #: For a picture of a container: the container, and the picture's name in it.
     container: _Container | None = None
     member: str = ""
+    facts: ScanFacts | None = None
 
 
 @dataclass(slots=True)
@@ -424,6 +465,161 @@ class _Container:
 
 
 @dataclass(frozen=True, slots=True)
+class _Segment:
+    """Items being written to the index as one segment by a worker."""
+
+    fields: list[writing.Fields]
+    ids: list[int]
+    replace: frozenset[int]  # those whose older copies the index holds
+
+
+@dataclass(slots=True)
+class _IndexFeed:
+    """Items committed to the database on their way into the index (step 6).
+
+    Items wait here until there are enough for a segment, which a worker writes
+    while extraction goes on; each finished segment is committed into the index
+    (with the deletion of the older copies of the items it replaces) and only
+    then are its items marked indexed. When a tier of like-sized segments is
+    full, a worker merges it meanwhile; a segment that deletes older copies
+    waits for that merge, which would otherwise bring them back. Without
+    workers (a cancelled import, or workers=0) the writer writes what is left
+    itself.
+    """
+
+    archive: Archive
+    committer: writing.SegmentCommitter
+    staging: Path
+    workers: int
+    waiting: dict[int, writing.Fields] = field(default_factory=dict)
+    replace: set[int] = field(default_factory=set)
+    chars: int = 0
+    since: float = 0.0
+    in_flight: dict[cf.Future[Any], _Segment] = field(default_factory=dict)
+    #: written, waiting for the merge in flight to be committed first
+    deferred: list[tuple[writing.StagedSegment, _Segment]] = field(default_factory=list)
+    merging: cf.Future[Any] | None = None
+    lost: list[_Segment] = field(default_factory=list)
+
+    def add(self, ids: Sequence[int], replace: bool = False) -> None:
+        """Queue items committed to the database (`replace`: the index holds older copies)."""
+        if not ids:
+            return
+        conn = self.archive.db
+        if replace:
+            # A crash before their new copies are committed must leave them to the catch-up.
+            with self.archive.transaction():
+                item_store.mark_indexed(conn, ids, indexed=False)
+            self.replace.update(ids)
+            unsettled = [s.ids for s in self.in_flight.values()] + [s.ids for _, s in self.deferred]
+            if any(i in chunk for chunk in unsettled for i in ids):
+                self.settle()  # an older copy must be in the index before it is replaced
+        if not self.waiting:
+            self.since = time.monotonic()
+        for doc in documents(conn, ids):
+            fields = doc.fields()
+            self.waiting[doc.item_id] = fields  # a newer copy of a waiting item replaces it
+            self.chars += len(str(fields.get("content", "")))
+
+    def pump(self, executor: cf.Executor | None, final: bool = False) -> None:
+        """Commit the segments that are finished; start one if enough items wait,
+        and a merge if a tier of segments is full (not at the end: it would make
+        the import wait)."""
+        self.collect()
+        if executor is not None and self.merging is None and not final:
+            tier = self.committer.segments_to_merge()
+            if tier:
+                self.merging = executor.submit(
+                    writing.merge_segments, self.committer.directory, tier, self.staging
+                )
+        if not self.waiting:
+            return
+        due = (
+            final
+            or len(self.waiting) >= SEGMENT_ITEMS
+            or self.chars >= SEGMENT_CHARS
+            or time.monotonic() - self.since >= SEGMENT_SECONDS
+        )
+        if not due:
+            return
+        ids = list(self.waiting)
+        # At the end, one segment per worker, so that none waits for the other.
+        parts = max(1, min(self.workers, len(ids) // 20)) if final else 1
+        size = -(-len(ids) // parts)
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            segment = _Segment(
+                [self.waiting[i] for i in chunk], chunk, frozenset(self.replace.intersection(chunk))
+            )
+            if executor is None:
+                self.lost.append(segment)
+            else:
+                future = executor.submit(writing.write_segment, self.staging, segment.fields)
+                self.in_flight[future] = segment
+        self.waiting.clear()
+        self.replace.clear()
+        self.chars = 0
+
+    def collect(self) -> None:
+        """Commit what the workers have finished."""
+        if self.merging is not None and self.merging.done():
+            merging, self.merging = self.merging, None
+            try:
+                self.committer.commit([merging.result()])
+            except Exception:  # a worker that died or was stopped: the segments stay as they were
+                log.warning("segments of the index were not merged", exc_info=True)
+        for future in [f for f in self.in_flight if f.done()]:
+            segment = self.in_flight.pop(future)
+            try:
+                staged: writing.StagedSegment = future.result()
+            except Exception:  # a worker that died or was stopped: written here instead
+                log.warning("a segment of %s items was not written", len(segment.ids),
+                            exc_info=True)  # fmt: skip
+                self.lost.append(segment)
+                continue
+            self.deferred.append((staged, segment))
+        if self.merging is None:
+            for staged, segment in self.deferred:
+                self.committer.commit([staged], segment.replace)
+                self._indexed(segment.ids)
+            self.deferred.clear()
+        else:  # a merge in flight: only segments that delete nothing may pass it
+            for staged, segment in [d for d in self.deferred if not d[1].replace]:
+                self.committer.commit([staged])
+                self._indexed(segment.ids)
+            self.deferred = [d for d in self.deferred if d[1].replace]
+
+    def settle(self) -> None:
+        """Wait for the segments and the merge in flight, and commit them."""
+        cf.wait([*self.in_flight, *([self.merging] if self.merging is not None else [])])
+        self.collect()
+
+    def finish(self, executor: cf.Executor | None) -> None:
+        """Write everything still waiting or lost.
+
+        Without `executor` (its workers were stopped), segments not finished
+        are written here.
+        """
+        self.pump(executor, final=True)
+        if executor is None:
+            self.collect()
+            self.lost.extend(self.in_flight.values())
+            self.in_flight.clear()
+            self.merging = None  # never committed: its segments stay as they were
+            self.collect()
+        else:
+            self.settle()
+        while self.lost:
+            segment = self.lost.pop()
+            self.committer.write_here(segment.fields, segment.replace)
+            self._indexed(segment.ids)
+
+    def _indexed(self, ids: Sequence[int]) -> None:
+        with self.archive.transaction():
+            item_store.mark_indexed(self.archive.db, ids)
+
+
+@dataclass(frozen=True, slots=True)
 class _Committed:
     """What committing a container gave: its new posts and the items to index again."""
 
@@ -442,6 +638,8 @@ class _Importer:
     report: ImportReport
     index: SearchIndex | None
     staging: Path
+    feed: _IndexFeed | None = None
+    executor: cf.Executor | None = None  # while workers run
     batch: list[_Pending] = field(default_factory=list)
     dup_batch: list[tuple[_Candidate, str, int | None]] = field(default_factory=list)
     error_batch: list[Outcome] = field(default_factory=list)
@@ -524,7 +722,10 @@ class _Importer:
                     "this batch is safe. Free some space and import again."
                 ) from exc
             raise
+        facts = {}
         for pending, item_id in zip(self.batch, new_ids, strict=True):
+            if pending.facts is not None:
+                facts[item_id] = pending.facts
             self.in_flight_shas.pop(pending.staged.sha256, None)
             self.report.outcomes.append(
                 Outcome(
@@ -546,16 +747,20 @@ class _Importer:
         self.batch.clear()
         self.dup_batch = waiting
         self.error_batch.clear()
-        if self.index is not None and new_ids:
-            index_items(self.archive, self.index, new_ids, new=True)
-        changed -= set(new_ids)
-        if self.index is not None and changed:
-            index_items(self.archive, self.index, sorted(changed))
         if new_ids:
-            # re-attach annotations kept from a deleted item; carry them to new versions
-            on_items_imported(self.archive, new_ids, self.index)
+            # re-attach annotations kept from a deleted item; carry them to new versions.
+            # The index is written below, with the items whose entries that changed.
+            annotations = Annotations(self.archive, None)
+            annotations.attach_imported(new_ids)
+            changed |= annotations.unindexed
+        changed -= set(new_ids)
+        if self.feed is not None:
+            self.feed.add(new_ids)
+            self.feed.add(sorted(changed), replace=True)
+            self.feed.pump(self.executor)
+        if new_ids:
             # suggested links (screenshot shows post, cites, near-duplicates); never raises
-            suggest_after_import(self.archive, new_ids)
+            suggest_after_import(self.archive, new_ids, facts)
         self.last_flush = time.monotonic()
 
     def _insert(self, conn: sqlite3.Connection, pending: _Pending, now: str) -> int:
@@ -841,13 +1046,16 @@ def import_paths(
     job = _Importer(archive, options, progress, cancel, report, None, staging)
     aborted: ImportAborted | None = None
     try:
-        job.index = _ready_index(archive, progress, cancel)
         _run(job, paths)
         job.flush(force=True, final=True)
+        if job.feed is not None:
+            job.feed.finish(None)
         report.status = "completed"
     except (Cancelled, KeyboardInterrupt):
         report.status = "cancelled"
         job.flush(force=True)  # what was extracted before the cancel is kept
+        if job.feed is not None:
+            job.feed.finish(None)
     except ImportAborted as exc:
         aborted = exc
         report.status = "failed"
@@ -858,6 +1066,8 @@ def import_paths(
     finally:
         if report.status == "running":
             report.status = "failed"
+        if job.feed is not None:
+            job.feed.committer.close()
         blobs.clear_staging(staging)
         if job.index is not None:
             job.index.close()
@@ -903,6 +1113,21 @@ def _ready_index(
     return index
 
 
+def _index_feed(job: _Importer) -> _IndexFeed | None:
+    """The index's side of the import; None without an index, or when another task
+    holds it (the items then wait for the next catch-up)."""
+    if job.index is None:
+        return None
+    try:
+        committer = writing.SegmentCommitter(job.index.directory)
+    except LockError:
+        log.warning("the search index is busy: the imported items will be indexed later")
+        return None
+    workers = job.options.workers
+    count = (os.cpu_count() or 2) if workers is None else max(workers, 1)
+    return _IndexFeed(job.archive, committer, job.staging / "index", count)
+
+
 def _run(job: _Importer, paths: Sequence[Path]) -> None:
     archive, cancel, progress = job.archive, job.cancel, job.progress
     candidates: list[_Candidate] = []
@@ -935,6 +1160,15 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
         else:
             to_process.append((candidate, state.item_id if state else None))
     progress(Progress("importing", done, total))
+    # An unchanged folder needs no index: opening it (a searcher, to check its
+    # health) was most of a re-import's time at 100 000 items.
+    if (
+        to_process
+        or item_store.unindexed_ids(archive.db)
+        or not writing.looks_usable(archive.index_dir)
+    ):
+        job.index = _ready_index(archive, progress, cancel)
+        job.feed = _index_feed(job)
     if not to_process:
         return
 
@@ -945,7 +1179,7 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
         ocr_languages=job.options.ocr_languages,
     )
     job.staging.mkdir(parents=True, exist_ok=True)
-    executor = _make_executor(job.options.workers, len(to_process))
+    executor = job.executor = _make_executor(job.options.workers, len(to_process))
     queue = list(reversed(to_process))
     # Files that were being read when a worker process died (a crash in a
     # decoder, the kernel's out-of-memory killer): each is tried again alone, so
@@ -989,9 +1223,18 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
             if broken:
                 done += _recover(job, futures, suspects)
                 _stop_executor(executor)
-                executor = _make_executor(job.options.workers, len(queue) + len(suspects) + 1)
+                executor = job.executor = _make_executor(
+                    job.options.workers, len(queue) + len(suspects) + 1
+                )
             job.flush()
+            if job.feed is not None:
+                job.feed.pump(executor)
+        # The last batch, and the index's last segments, while the workers are there.
+        job.flush(force=True, final=True)
+        if job.feed is not None:
+            job.feed.finish(executor)
     finally:
+        job.executor = None
         _stop_executor(executor)
 
 
@@ -1093,7 +1336,7 @@ def _after_extract(
 ) -> int:
     candidate, staged = task.candidate, task.staged
     try:
-        extracted: Extracted | ExtractedContainer = future.result()
+        extracted: Extracted | ExtractedContainer | _Read = future.result()
     except UnreadableFile as exc:
         reason = str(exc)
     except Exception as exc:  # an importer's bug must not stop the import
@@ -1104,8 +1347,12 @@ def _after_extract(
         if isinstance(extracted, ExtractedContainer):
             _open_container(job, executor, futures, task, extracted, ctx)
         else:
-            assert staged is not None
-            job.batch.append(_Pending(candidate, staged, extracted, task.previous))
+            assert staged is not None and isinstance(extracted, _Read)
+            job.batch.append(
+                _Pending(
+                    candidate, staged, extracted.extracted, task.previous, facts=extracted.facts
+                )
+            )
         return 1
     if staged is not None:
         job.in_flight_shas.pop(staged.sha256, None)

@@ -15,7 +15,7 @@ fast on a large archive.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..annotate import Annotations
@@ -25,18 +25,20 @@ from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
 from ..store import suggestions as store
 from ..store.annotations import Link
 from ..store.suggestions import Found, Suggestion, SuggestionNotFound
-from .detect import DETECTORS, SCAN_VERSION, detect, scan_item
+from .detect import DETECTORS, SCAN_VERSION, ScanFacts, detect, file_facts, scan_item
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "DETECTORS",
     "Found",
+    "ScanFacts",
     "ScanReport",
     "Suggestion",
     "SuggestionNotFound",
     "Suggestions",
     "after_import",
+    "file_facts",
 ]
 
 _BATCH = 200
@@ -126,10 +128,13 @@ class Suggestions:
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         seen: set[tuple[int, int, str]] | None = None,
+        facts: Mapping[int, ScanFacts] | None = None,
     ) -> ScanReport:
         """Compare these items (default: every item not scanned yet) with the archive.
 
         `seen` collects (source, target, relation) of every suggestion found.
+        `facts`: what scanning would find of some items, found beforehand (an
+        import's workers compute it for the files they read).
         """
         conn = self.archive.db
         ids = list(item_ids) if item_ids is not None else store.unscanned(conn, SCAN_VERSION)
@@ -142,7 +147,8 @@ class Suggestions:
             now = utc_now()
             with self.archive.transaction():
                 for item_id in chunk:
-                    scan_item(conn, self.archive.blobs_dir, item_id, now)
+                    known = facts.get(item_id) if facts else None
+                    scan_item(conn, self.archive.blobs_dir, item_id, now, known)
             done += len(chunk)
             progress(Progress("finding links", done, total))
         new = 0
@@ -187,13 +193,17 @@ class Suggestions:
         return new
 
 
-def after_import(archive: Archive, item_ids: Sequence[int]) -> ScanReport | None:
-    """Compare items just imported with the archive. Never raises: an import must not fail
-    because a guess could not be made (the error is logged; `recompute` tries again)."""
+def after_import(
+    archive: Archive, item_ids: Sequence[int], facts: Mapping[int, ScanFacts] | None = None
+) -> ScanReport | None:
+    """Compare items just imported with the archive (`facts`: see `Suggestions.scan`).
+
+    Never raises: an import must not fail because a guess could not be made (the
+    error is logged; `recompute` tries again)."""
     if not item_ids or not archive.writable:
         return None
     try:
-        return Suggestions(archive).scan(item_ids)
+        return Suggestions(archive).scan(item_ids, facts=facts)
     except Exception:
         log.exception("could not compute suggestions for items %s", list(item_ids)[:20])
         return None

@@ -109,58 +109,104 @@ class _Cache:
 # -- scanning: what is remembered of each item ------------------------------------------------
 
 
-def scan_item(conn: sqlite3.Connection, blobs_dir: Path, item_id: int, now: str) -> None:
-    """Store what the detectors need of one item (replacing what was stored). In a transaction."""
-    store.forget_scans(conn, [item_id])
-    item = item_store.get_item(conn, item_id)
-    text = "\n".join(p.text for p in item_store.pages(conn, item_id))[: textsim.MAX_CHARS]
+@dataclass(frozen=True, slots=True)
+class ScanFacts:
+    """What scanning remembers of one item: its own addresses, those it mentions
+    (and handles read in a picture, "@name"), and its MinHash LSH buckets."""
+
+    own: frozenset[str]
+    mentions: frozenset[str]
+    buckets: tuple[int, ...] = ()
+
+
+def file_facts(
+    kind: str, source_url: str, media_type: str, pages: Sequence[str], original: Path | None
+) -> ScanFacts:
+    """ScanFacts of an item read from a file (not a post), from what its importer
+    found and its original at `original`: computed where the file is read (an
+    import's worker), so that the one writer only stores them."""
+    text = "\n".join(pages)[: textsim.MAX_CHARS]
     own: set[str] = set()
     mentions: set[str] = set()
-    is_retweet = False
-    if item.kind == "post":
-        try:
-            post = post_store.get_post(conn, item_id)
-        except ItemNotFound:  # a post item without its row: nothing post-like to remember
-            post = None
-        if post is not None:
-            is_retweet = post.is_retweet
-            own.add(urls.post_url(post.post_id))
-            if post.url:
-                own.add(urls.normalise_url(post.url))
-            mentions.update(urls.normalise_url(expanded) for _, expanded in post.links)
-            mentions.update(urls.urls_in_text(text))
-    elif item.kind == "article":
-        if item.source_url:
-            own.add(urls.normalise_url(item.source_url))
+    if kind == "article":
+        if source_url:
+            own.add(urls.normalise_url(source_url))
         mentions.update(u for u in urls.urls_in_text(text) if urls.is_post_url(u))
-        mentions.update(u for u in _html_urls(blobs_dir, item) if urls.is_post_url(u))
-    elif item.kind in ("text", "document"):
-        if item.source_url:
-            own.add(urls.normalise_url(item.source_url))
+        if original is not None and "html" in media_type:
+            found = _html_urls_in(original)
+            mentions.update(u for u in found if urls.is_post_url(u))
+    elif kind in ("text", "document"):
+        if source_url:
+            own.add(urls.normalise_url(source_url))
         mentions.update(urls.urls_in_text(text))
-    elif item.kind == "image":
+    elif kind == "image":
         mentions.update("@" + h for h in textsim.handles_in(text))
     mentions -= own
-    store.add_urls(conn, item_id, "self", own)
-    store.add_urls(conn, item_id, "mentions", mentions)
-    if item.kind in NEAR_DUP_KINDS and not is_retweet:
+    return ScanFacts(frozenset(own), frozenset(mentions), _buckets(kind, text))
+
+
+def _buckets(kind: str, text: str, is_retweet: bool = False) -> tuple[int, ...]:
+    if kind in NEAR_DUP_KINDS and not is_retweet:
         tokens = textsim.words(text)
         if len(tokens) >= NEAR_DUP_MIN_WORDS:
             sig = minhash.signature(textsim.shingles(tokens, SHINGLE))
-            store.add_bands(conn, item_id, minhash.buckets(sig))
+            return tuple(minhash.buckets(sig))
+    return ()
+
+
+def scan_item(
+    conn: sqlite3.Connection,
+    blobs_dir: Path,
+    item_id: int,
+    now: str,
+    facts: ScanFacts | None = None,
+) -> None:
+    """Store what the detectors need of one item (replacing what was stored). In a transaction.
+
+    `facts`: computed beforehand (file_facts); else computed here from the database.
+    """
+    store.forget_scans(conn, [item_id])
+    if facts is None:
+        facts = _facts(conn, blobs_dir, item_id)
+    store.add_urls(conn, item_id, "self", facts.own)
+    store.add_urls(conn, item_id, "mentions", facts.mentions)
+    if facts.buckets:
+        store.add_bands(conn, item_id, facts.buckets)
     store.mark_scanned(conn, item_id, SCAN_VERSION, now)
 
 
-def _html_urls(blobs_dir: Path, item: Item) -> list[str]:
+def _facts(conn: sqlite3.Connection, blobs_dir: Path, item_id: int) -> ScanFacts:
+    item = item_store.get_item(conn, item_id)
+    pages = [p.text for p in item_store.pages(conn, item_id)]
+    if item.kind != "post":
+        original = blobs.blob_path(blobs_dir, item.sha256) if "html" in item.media_type else None
+        return file_facts(item.kind, item.source_url, item.media_type, pages, original)
+    text = "\n".join(pages)[: textsim.MAX_CHARS]
+    own: set[str] = set()
+    mentions: set[str] = set()
+    is_retweet = False
+    try:
+        post = post_store.get_post(conn, item_id)
+    except ItemNotFound:  # a post item without its row: nothing post-like to remember
+        post = None
+    if post is not None:
+        is_retweet = post.is_retweet
+        own.add(urls.post_url(post.post_id))
+        if post.url:
+            own.add(urls.normalise_url(post.url))
+        mentions.update(urls.normalise_url(expanded) for _, expanded in post.links)
+        mentions.update(urls.urls_in_text(text))
+    mentions -= own
+    return ScanFacts(frozenset(own), frozenset(mentions), _buckets(item.kind, text, is_retweet))
+
+
+def _html_urls_in(path: Path) -> list[str]:
     """Addresses in the original HTML of an article (links, embedded posts)."""
-    if "html" not in item.media_type:
-        return []
-    path = blobs.blob_path(blobs_dir, item.sha256)
     try:
         with path.open("rb") as handle:
             raw = handle.read(_MAX_HTML)
     except OSError:
-        log.warning("could not read the original of item %s", item.id, exc_info=True)
+        log.warning("could not read the original %s", path, exc_info=True)
         return []
     return list(urls.urls_in_html(raw.decode("utf-8", errors="replace")))
 
