@@ -23,7 +23,7 @@ import os
 import tempfile
 import zipfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -93,12 +93,14 @@ class SegmentArrays:
         self._dates: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._cached = 0
+        self._expansions: dict[str, list[bytes]] = {}
         if previous is not None and previous.size == self.size:
             self._lengths = previous._lengths
             self._facets = previous._facets
             self._dates = previous._dates
             self._postings = previous._postings
             self._cached = previous._cached
+            self._expansions = previous._expansions
 
     # -- postings -------------------------------------------------------------------
     def postings(self, fieldname: str, btext: bytes) -> Postings:
@@ -146,6 +148,17 @@ class SegmentArrays:
             matcher._goto(matcher._nextoffset)
         ids = np.fromiter((i for part in id_parts for i in part), dtype=np.int64)
         return Postings(ids, np.concatenate(weight_parts))
+
+    def expansion(self, key: str, expand: Callable[[], list[bytes]]) -> list[bytes]:
+        """The words of the segment a prefix, fuzzy or range term stands for (`key`
+        names it), expanded once: a fuzzy term walks the whole term dictionary,
+        and a segment's dictionary never changes."""
+        found = self._expansions.get(key)
+        if found is None:
+            found = self._expansions[key] = expand()
+            if len(self._expansions) > 4096:
+                self._expansions.pop(next(iter(self._expansions)))
+        return found
 
     def positions(self, fieldname: str, btext: bytes, docs: np.ndarray) -> list[list[int]]:
         """The positions of a term in each of `docs` (which all hold it), decoded
