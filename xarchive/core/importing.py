@@ -608,6 +608,9 @@ class _IndexFeed:
             self.merging = None  # never committed: its segments stay as they were
             self.collect()
         else:
+            # A merge still running is left to be stopped with the workers: waiting for
+            # it would make the import wait; its segments stay as they are.
+            self.merging = None
             self.settle()
         while self.lost:
             segment = self.lost.pop()

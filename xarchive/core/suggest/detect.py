@@ -70,12 +70,16 @@ NEAR_DUP_KINDS = {
 #: Kinds that have an address of their own that others may cite.
 CITABLE = frozenset({"article", "post", "document"})
 _MAX_HTML = 5_000_000
+_GRAMS_KEPT = 256
 
 
 @dataclass(slots=True)
 class _Cache:
     conn: sqlite3.Connection
     texts: dict[int, str] = field(default_factory=dict)
+    #: word 3-grams of texts compared for near-duplicates (an item is the
+    #: candidate of many new items of a batch)
+    grams: dict[int, set[str]] = field(default_factory=dict)
     items: dict[int, Item] = field(default_factory=dict)
     accounts: list[str] | None = None
     handles: list[str] | None = None
@@ -84,6 +88,16 @@ class _Cache:
         if item_id not in self.items:
             self.items[item_id] = item_store.get_item(self.conn, item_id)
         return self.items[item_id]
+
+    def shingles(self, item_id: int) -> set[str]:
+        grams = self.grams.get(item_id)
+        if grams is None:
+            if len(self.grams) >= _GRAMS_KEPT:  # the oldest go: a set per text is large
+                del self.grams[next(iter(self.grams))]
+            grams = self.grams[item_id] = textsim.shingles(
+                textsim.words(self.text(item_id)), SHINGLE
+            )
+        return grams
 
     def text(self, item_id: int) -> str:
         if item_id not in self.texts:
@@ -348,7 +362,7 @@ def _near_duplicates(cache: _Cache, item: Item) -> Iterable[Found]:
     candidates = store.band_neighbours(cache.conn, item.id, MAX_CANDIDATES)
     if not candidates:
         return
-    mine = textsim.shingles(textsim.words(cache.text(item.id)), SHINGLE)
+    mine = cache.shingles(item.id)
     for other_id, _shared in candidates:
         try:
             other = cache.item(other_id)
@@ -356,7 +370,7 @@ def _near_duplicates(cache: _Cache, item: Item) -> Iterable[Found]:
             continue
         if other.kind not in partners:
             continue
-        theirs = textsim.shingles(textsim.words(cache.text(other_id)), SHINGLE)
+        theirs = cache.shingles(other_id)
         similarity = textsim.jaccard(mine, theirs)
         if similarity < SAME_EVENT_MIN:
             continue

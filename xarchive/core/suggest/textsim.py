@@ -17,7 +17,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
-from ..index.analysis import WORD_PATTERN, normalize_text
+from ..index.analysis import WORD_PATTERN, normalize_word
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|example|pk)/\S*", re.I)
 #: Characters OCR gives for the @ of a handle.
@@ -32,7 +32,15 @@ MAX_CHARS = 200_000
 def words(text: str) -> list[str]:
     """The words of `text`, normalised, without web addresses."""
     text = _URL.sub(" ", text[:MAX_CHARS])
-    return WORD_PATTERN.findall(normalize_text(text))
+    # The words of normalize_text(text), normalising only the words that need it
+    # (normalize_word leaves ASCII words alone): most words of most texts.
+    found: list[str] = []
+    for word in WORD_PATTERN.findall(text.lower()):
+        if word.isascii():
+            found.append(word)
+        else:
+            found.extend(WORD_PATTERN.findall(normalize_word(word)))
+    return found
 
 
 def shingles(tokens: Sequence[str], size: int = 3) -> set[str]:
