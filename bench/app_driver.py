@@ -1,6 +1,7 @@
 """The app on an archive, reporting when its results are shown: bench/run.py's hook into the GUI.
 
     .venv/bin/python bench/app_driver.py ARCHIVE --settings FILE [--scroll-seconds 120]
+                                         [--screenshot PNG]
     .venv/bin/python bench/app_driver.py --bare
 
 Starts xarchive the way `xarchive ARCHIVE` does (it imports `xarchive.cli`, then does
@@ -85,7 +86,18 @@ def bare() -> int:
     return int(app.exec())
 
 
-def app(archive: Path, settings_file: Path, scroll_seconds: float) -> int:
+def _give_up_on_dialog(qapp: object) -> None:
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        return
+    words = [dialog.windowTitle(), *(label.text() for label in dialog.findChildren(QLabel))]
+    say("failed", "a dialog asked:", " / ".join(w for w in words if w)[:300])
+    os._exit(3)
+
+
+def app(archive: Path, settings_file: Path, scroll_seconds: float, shot: Path | None) -> int:
     from PySide6.QtCore import QModelIndex, QTimer
 
     import xarchive.cli  # noqa: F401  (what the `xarchive` command imports first)
@@ -95,6 +107,11 @@ def app(archive: Path, settings_file: Path, scroll_seconds: float) -> int:
 
     forbid_network()
     qapp = gui_app.create_app()
+    # A dialog (an index to rebuild, a locked archive…) would wait for a person: say
+    # what it asks and stop, rather than hang. Its loop runs this timer too.
+    watch = QTimer()
+    watch.timeout.connect(lambda: _give_up_on_dialog(qapp))
+    watch.start(200)
     settings = cfg.UserSettings(settings_file)
     window = gui_app.start([str(archive)], settings)
     model = window.model
@@ -137,6 +154,8 @@ def app(archive: Path, settings_file: Path, scroll_seconds: float) -> int:
 
     def painted() -> None:
         say("shown", f"{since_start():.3f}", f"{rss_mb():.1f}")
+        if shot is not None:
+            window.grab().save(str(shot))
         state["stage"] = "scrolling"
         state["scroll_started"] = time.monotonic()
         scroll()
@@ -165,12 +184,13 @@ def main() -> int:
     parser.add_argument("--settings", type=Path, help="the user settings file (a fresh one)")
     parser.add_argument("--bare", action="store_true", help="a bare PySide6 window (the peer)")
     parser.add_argument("--scroll-seconds", type=float, default=120.0)
+    parser.add_argument("--screenshot", type=Path, help="save the window when results are shown")
     args = parser.parse_args()
     if args.bare:
         return bare()
     if args.archive is None or args.settings is None:
         parser.error("give ARCHIVE and --settings (or --bare)")
-    return app(args.archive.absolute(), args.settings, args.scroll_seconds)
+    return app(args.archive.absolute(), args.settings, args.scroll_seconds, args.screenshot)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ ROOT = BENCH.parent
 OUT = BENCH / "out"
 BIN = Path(sys.executable).parent
 XARCHIVE = str(BIN / "xarchive")
+#: Longest the app may take to show, scroll, open the timeline and quit.
+APP_SECONDS = 600
 PHASES = ("import", "ocr", "reimport", "search", "cli", "verify", "export", "reindex", "app",
           "changed")  # fmt: skip
 
@@ -623,6 +625,9 @@ class Bench:
             [sys.executable, BENCH / "app_driver.py", *map(str, args)], env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
+        # A hung app (a dialog nobody answers) must not hang the benchmark.
+        watchdog = threading.Timer(APP_SECONDS, child.kill)
+        watchdog.start()
         found: dict[str, float] = {}
         errors: list[str] = []
         drain = threading.Thread(target=lambda: errors.extend(child.stderr or []), daemon=True)
@@ -643,6 +648,7 @@ class Bench:
             elif words[0] == "failed":
                 errors.append(line)
         child.wait(60)
+        watchdog.cancel()
         drain.join(5)
         if "shown" not in found or "peak" not in found:
             raise BenchError("the app driver did not finish: " + " / ".join(errors[-5:]))
