@@ -25,9 +25,9 @@ from xarchive.core.bundles import (
     select_items,
     verify_bundle,
 )
-from xarchive.core.bundles.layout import item_file_name, manifest_text
+from xarchive.core.bundles.layout import item_file_name, manifest_text, report_page
 from xarchive.core.demo_annotations import annotate_demo
-from xarchive.core.errors import Cancelled
+from xarchive.core.errors import Cancelled, XArchiveError
 from xarchive.core.jobs import CancelToken, Progress
 from xarchive.core.search import Searcher
 
@@ -184,6 +184,49 @@ def test_export_refuses_an_existing_target(annotated_demo: Path, tmp_path: Path)
         export_bundle(archive, select_items(archive, query="*"), target)
     assert "already exists" in str(err.value)
     assert target.read_bytes() == b"mine" and len(list(tmp_path.iterdir())) == 1
+
+
+@pytest.mark.parametrize("damage", ["changed", "missing"])
+def test_a_damaged_original_stops_the_export_and_leaves_nothing(
+    annotated_demo: Path, tmp_path: Path, damage: str
+) -> None:
+    root = tmp_path / "damaged.xarchive"
+    shutil.copytree(annotated_demo, root)
+    (root / "archive.lock").unlink(missing_ok=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    with Archive.open(root, readonly=True) as archive:
+        selection = select_items(archive, query="*")
+        (sha, name) = archive.db.execute(
+            "SELECT sha256, original_name FROM items WHERE id = ?", (selection.selected[-1],)
+        ).fetchone()
+        blob = root / "blobs" / sha[:2] / sha[2:4] / sha
+        if damage == "missing":
+            blob.unlink()
+        else:
+            blob.chmod(0o644)
+            blob.write_bytes(blob.read_bytes() + b" ")
+        for target in (out / "case.zip", out / "case-folder"):
+            with pytest.raises(XArchiveError) as stopped:
+                export_bundle(archive, selection, target, ExportOptions(zipped=target.suffix != ""))
+            assert name in str(stopped.value)
+            assert ("has changed" if damage == "changed" else "is missing") in str(stopped.value)
+    assert list(out.iterdir()) == []
+
+
+def test_report_pages_show_links_both_ways(annotated_demo: Path, tmp_path: Path) -> None:
+    folder = _export_folder(annotated_demo, tmp_path / "linked", query="*")
+    items = json.loads((folder / "data/items.json").read_text("utf-8"))["items"]
+    page_of = {i["sha256"]: folder / "data/report" / report_page(i["id"]) for i in items}
+    with Archive.open(annotated_demo, readonly=True) as archive:
+        links = archive.db.execute(
+            "SELECT source_sha256, target_sha256, relation FROM links "
+            "WHERE source_id IS NOT NULL AND target_id IS NOT NULL"
+        ).fetchall()
+    assert links
+    for source, target, relation in links:
+        assert f"<li>→ <em>{relation}</em>" in page_of[source].read_text("utf-8")
+        assert f"<li>← <em>{relation}</em>" in page_of[target].read_text("utf-8")
 
 
 # -- verify ------------------------------------------------------------------------------

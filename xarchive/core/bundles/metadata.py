@@ -38,8 +38,17 @@ _ITEM_TEXT = (
 # -- writing -----------------------------------------------------------------------------
 
 
-def item_record(conn: sqlite3.Connection, item: Item, role: str, file: str) -> dict[str, Any]:
-    """One entry of items.json: the item's metadata, pages, provenance and (a post) its post."""
+def item_record(
+    conn: sqlite3.Connection,
+    item: Item,
+    role: str,
+    file: str,
+    run_cache: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One entry of items.json: the item's metadata, pages, provenance and (a post) its post.
+
+    Pass the same `run_cache` for every item of a bundle: items share a few import runs.
+    """
     record: dict[str, Any] = {
         "id": item.id,
         "sha256": item.sha256,
@@ -55,7 +64,8 @@ def item_record(conn: sqlite3.Connection, item: Item, role: str, file: str) -> d
         {"page": p.page_no, "text": p.text, "from_ocr": p.from_ocr}
         for p in item_store.pages(conn, item.id)
     ]
-    run_cache: dict[int, dict[str, Any]] = {}
+    if run_cache is None:
+        run_cache = {}
 
     def run(run_id: int) -> dict[str, Any]:
         if run_id not in run_cache:
@@ -149,7 +159,20 @@ def items_document(
 
 
 def dumps(document: Mapping[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+    """`document` as JSON: each of its fields on a line, and each element of a list field.
+
+    Not json.dumps(indent=…): json indents only with its pure-Python encoder, several
+    times slower than the C one it uses otherwise (seconds, for thousands of items).
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    fields = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            elements = ",\n  ".join(encode(element) for element in value)
+            fields.append(f"{encode(key)}: [\n  {elements}\n ]")
+        else:
+            fields.append(f"{encode(key)}: {encode(value)}")
+    return ("{" + ",\n ".join(fields) + "}\n").encode("utf-8")
 
 
 # -- reading ---------------------------------------------------------------------------------
