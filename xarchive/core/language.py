@@ -16,14 +16,20 @@ Arabic-script language it knows.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported on first use: py3langid loads numpy and its model
     from py3langid.langid import LanguageIdentifier
+
+log = logging.getLogger(__name__)
 
 #: Fewer letters than this and any answer would be a guess.
 MIN_LETTERS = 10
@@ -50,13 +56,71 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+\.\w+", re.UNICODE)
 
 @cache
 def _identifier(languages: tuple[str, ...] | None) -> LanguageIdentifier:
-    # Loading the model takes about a second: once per process and language set.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    # Once per process and language set.
+    from py3langid.langid import LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ptc, pc, classes, nextmove, row, output = _model()
+    identifier = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     if languages:
         identifier.set_languages(list(languages))
     return identifier
+
+
+def _model() -> tuple[Any, ...]:
+    """py3langid's model, from an uncompressed copy kept in the user's cache folder.
+
+    Decompressing the shipped model takes one to three seconds, in every import
+    worker: most of the time of an import of a few files. The copy (about 70 MB)
+    loads in a few hundredths of a second; without it, or if it cannot be
+    written or read, the shipped model is used.
+    """
+    import numpy as np
+    from py3langid import langid
+
+    source = Path(langid.MODEL_DIR) / langid.MODEL_FILE
+    try:
+        stamp = source.stat()
+        copy = _cache_dir() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}.npz"
+        if copy.exists():
+            with np.load(copy, allow_pickle=False) as data:
+                return (
+                    data["ptc"],
+                    data["pc"],
+                    data["classes"].tolist(),
+                    array(str(data["nextmove_type"]), data["nextmove"].tobytes()),
+                    array(str(data["row_type"]), data["row"].tobytes()),
+                    data["output"].tolist(),
+                )
+    except (OSError, ValueError, KeyError):
+        log.warning("could not read the cached language model", exc_info=True)
+        copy = None
+    ptc, pc, classes, nextmove, row, output = langid._load_model_file(source)
+    if copy is not None:
+        try:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            partial = copy.with_name(f".{copy.name}.{os.getpid()}.npz")
+            np.savez(
+                partial,
+                ptc=ptc,
+                pc=pc,
+                classes=np.array(classes),
+                nextmove=np.frombuffer(nextmove, dtype=np.uint8),
+                nextmove_type=np.array(nextmove.typecode),
+                row=np.frombuffer(row, dtype=np.uint8),
+                row_type=np.array(row.typecode),
+                output=np.array(output),
+            )
+            os.replace(partial, copy)
+        except (OSError, ValueError):
+            log.warning("could not keep a copy of the language model", exc_info=True)
+    return ptc, pc, classes, nextmove, row, output
+
+
+def _cache_dir() -> Path:
+    # Not under XARCHIVE_DATA_DIR, which tests set anew for each test: one copy serves all.
+    from platformdirs import user_cache_path
+
+    return user_cache_path("xarchive", appauthor=False)
 
 
 def _script(char: str) -> str:
