@@ -4,7 +4,8 @@ A timed test would fail on a loaded machine; what a command leaves in `sys.modul
 does not, and that is where its start-up time goes (`python -X importtime`). The
 importers (trafilatura, pypdf, Pillow, lxml), language detection (py3langid) and Qt
 cost over a second together; a search, a verify or an export needs none of them.
-numpy is not on the list: the search engine computes with it (core/index/arrays.py).
+numpy is not on the list: the search engine computes with it (core/index/arrays.py);
+commands that never search load no engine at all.
 """
 
 from __future__ import annotations
@@ -47,9 +48,13 @@ print(json.dumps({"code": code, "loaded": loaded}))
 """
 
 
-def loaded_by(*args: str) -> list[str]:
+#: What commands that never search (verify, show) need not load either.
+ENGINE = ("whoosh", "numpy", "xarchive.core.index.engine")
+
+
+def loaded_by(*args: str, unwanted: tuple[str, ...] = NOT_NEEDED) -> list[str]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(NOT_NEEDED), *args],
+        [sys.executable, "-c", PROBE, json.dumps(unwanted), *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -88,6 +93,14 @@ def test_reading_commands_load_no_importer_language_model_or_qt(
     assert loaded_by(*command, "--archive", str(small_archive)) == []
 
 
+@pytest.mark.parametrize("command", [["verify"], ["show", "1", "--text"]])
+def test_commands_that_never_search_load_no_search_engine(
+    small_archive: Path, command: list[str]
+) -> None:
+    unwanted = NOT_NEEDED + ENGINE
+    assert loaded_by(*command, "--archive", str(small_archive), unwanted=unwanted) == []
+
+
 def test_export_and_bundle_check_load_no_importer(small_archive: Path, tmp_path: Path) -> None:
     bundle = tmp_path / "case.zip"
     assert loaded_by("export", "*", "--out", str(bundle), "--archive", str(small_archive)) == []
@@ -99,7 +112,7 @@ def test_the_parser_loads_no_search_engine() -> None:
     code = (
         "import sys; from xarchive.cli import build_parser; "
         "build_parser().parse_args(['verify']); "
-        "print([m for m in ('whoosh', 'numpy', 'xarchive.core.search') if m in sys.modules])"
+        f"print([m for m in {ENGINE + ('xarchive.core.search',)!r} if m in sys.modules])"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
 from .errors import (
@@ -29,9 +29,13 @@ from .errors import (
     ArchiveNotFound,
     IndexUnavailable,
 )
-from .index.engine import SearchIndex
 from .store import items as item_store
 from .store import migrations, runs
+
+# The engine (Whoosh, numpy) is imported when the index is first used: verify,
+# show and the like open an archive without searching it.
+if TYPE_CHECKING:
+    from .index.engine import SearchIndex
 
 DB_NAME = "archive.sqlite"
 LOCK_NAME = "archive.lock"
@@ -111,6 +115,8 @@ class Archive:
         for sub in ("blobs", "derived", "index"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         connect(root / DB_NAME).close()
+        from .index.engine import SearchIndex
+
         SearchIndex.create(root / "index").close()
         archive = cls.open(root)
         with archive.transaction():
@@ -213,6 +219,8 @@ class Archive:
             self._index.close()
             self._index = None
         if self._index is None:
+            from .index.engine import SearchIndex
+
             try:
                 self._index = SearchIndex.open(self.index_dir)
             except IndexUnavailable as exc:
