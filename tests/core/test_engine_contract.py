@@ -73,6 +73,23 @@ def test_written_documents_are_found_replaced_and_deleted(engine: SearchEngine) 
     assert ids(engine, "*") == [1] and engine.doc_count() == 1
 
 
+def test_a_rebuild_written_in_parts_answers_like_one_write(
+    engine_kind: str, tmp_path: Path
+) -> None:
+    create, _ = ENGINES[engine_kind]
+    texts = ["court ruling", "ministry court", "national security", "court", "vpn users"]
+    whole, parts = create(tmp_path / "whole"), create(tmp_path / "parts")
+    try:
+        whole.write([doc(i, t) for i, t in enumerate(texts, 1)])
+        assert parts.write_new((doc(i, t) for i, t in enumerate(texts, 1)), segment_size=2) == 5
+        for query in ["court", "*", '"national security"', "court NOT ruling"]:
+            assert ids(parts, query) == ids(whole, query), query
+        assert parts.search("court").facets == whole.search("court").facets
+    finally:
+        whole.close()
+        parts.close()
+
+
 def test_words_phrases_booleans_fields_prefixes_and_urdu(engine: SearchEngine) -> None:
     engine.write(
         [

@@ -167,10 +167,7 @@ def reindex(
         progress(Progress("indexing", total, total, "writing the index"))
 
     try:
-        # One writer and one commit: a commit per batch made Whoosh merge its
-        # segments again and again (207 items/s at 100 000 items). The writer
-        # spills sorted runs to disk as it goes and merges them once at the end.
-        index.write(everything(), update=False)
+        index.write_new(everything())
     except BaseException:
         index.close()
         shutil.rmtree(building, ignore_errors=True)

@@ -106,6 +106,11 @@ class SearchEngine(Protocol):
         commit that readers see whole or not at all; return how many were added."""
         ...
 
+    def write_new(self, documents: Iterable[IndexDocument], segment_size: int = 10_000) -> int:
+        """Add documents never indexed before (a rebuild into an empty index), as
+        fast as the engine can; the same answers as `write` afterwards."""
+        ...
+
     def search(
         self,
         text: str,

@@ -176,6 +176,41 @@ class SearchIndex:
         writer.commit()
         return count
 
+    def write_new(self, documents: Iterable[IndexDocument], segment_size: int = 10_000) -> int:
+        """Add documents never indexed before (a rebuild), a segment of `segment_size`
+        at a time, each committed as it is written and none merged; return how many.
+
+        One writer for everything spilled its postings to disk in sorted runs and
+        merged them all at the end, and per-batch commits merged segments again
+        and again: both cost more than the analysis. A segment that fits in memory
+        is sorted once and written once. Raises IndexBusy like `write`.
+        """
+        count = 0
+        batch: list[IndexDocument] = []
+
+        def commit() -> None:
+            try:
+                writer = self._ix.writer(limitmb=768, compound=False)
+            except LockError as exc:
+                raise IndexBusy("the search index is being written by another task") from exc
+            try:
+                for doc in batch:
+                    writer.add_document(**doc.fields())
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(merge=False)
+            batch.clear()
+
+        for doc in documents:
+            batch.append(doc)
+            count += 1
+            if len(batch) >= segment_size:
+                commit()
+        if batch:
+            commit()
+        return count
+
     def doc_count(self) -> int:
         return int(self._view().searcher.doc_count())
 
