@@ -171,3 +171,23 @@ def test_a_late_answer_to_an_older_query_is_dropped(qtbot: QtBot) -> None:
     finally:
         release.set()
         service.close()
+
+
+def test_far_rows_let_go_of_their_snippets_and_get_them_back_when_shown(qtbot: QtBot) -> None:
+    """Memory stays bounded at 100 000 hits: rows far above the last keep only their
+    item; a row scrolled back into view fetches its page's snippets again."""
+    searcher = FakeSearcher()
+    model = ResultsModel(searcher.search, page_size=100)
+    model.full_rows = 1_000
+    model.run("platform")
+    while model.rowCount() < 3_000:
+        model.fetchMore()
+    first = model.hit(0)
+    assert first is not None and first.snippet is None and first.item.title == "Item number 0"
+    assert model.hit(2_500) is not None and model.hit(2_500).snippet is not None  # type: ignore[union-attr]
+    calls = len(searcher.calls)
+    with qtbot.waitSignal(model.dataChanged):
+        model.index(5, 0).data(ResultsModel.HitRole)  # the view paints row 5
+    assert searcher.calls[calls:] == [(0, 100)]
+    again = model.hit(5)
+    assert again is not None and again.snippet is not None and again.rank == 5
