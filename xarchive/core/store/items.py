@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -92,10 +93,19 @@ _COLUMNS = (
 )
 
 
+#: Columns whose few values repeat from item to item (kind, media type, language,
+#: source folder, OCR status): one string each, not one per item in memory.
+_REPEATED = (2, 7, 8, 15, 16)
+_NO_EXTRA = "{}"
+
+
 def _item(row: Sequence[Any]) -> Item:
     values = list(row)
-    values[18] = tuple(json.loads(values[18]))
-    values[19] = json.loads(values[19])
+    for column in _REPEATED:
+        if isinstance(values[column], str):
+            values[column] = sys.intern(values[column])
+    values[18] = tuple(json.loads(values[18])) if values[18] != "[]" else ()
+    values[19] = json.loads(values[19]) if values[19] != _NO_EXTRA else {}
     values[20] = bool(values[20])
     return Item(*values)
 
