@@ -153,13 +153,7 @@ class SearchIndex:
 
         Raises IndexBusy when another writer holds the index's lock.
         """
-        # compound=False: a reader opens a compound segment by copying its terms
-        # and postings out into memory (BufferFile over BytesIO) -- 333 MB and
-        # most of a search's time at 100 000 items; separate files are read in place.
-        try:
-            writer = self._ix.writer(limitmb=128, compound=False)
-        except LockError as exc:
-            raise IndexBusy("the search index is being written by another task") from exc
+        writer = self._writer(limitmb=128)
         count = 0
         try:
             for item_id in delete_ids:
@@ -189,10 +183,7 @@ class SearchIndex:
         batch: list[IndexDocument] = []
 
         def commit() -> None:
-            try:
-                writer = self._ix.writer(limitmb=768, compound=False)
-            except LockError as exc:
-                raise IndexBusy("the search index is being written by another task") from exc
+            writer = self._writer(limitmb=768)
             try:
                 for doc in batch:
                     writer.add_document(**doc.fields())
@@ -210,6 +201,16 @@ class SearchIndex:
         if batch:
             commit()
         return count
+
+    def _writer(self, limitmb: int) -> Any:
+        """A Whoosh writer (IndexBusy if another holds the lock), writing segments as
+        separate files: a reader opens a compound segment by copying its terms and
+        postings out into memory (BufferFile over BytesIO) -- 333 MB and most of a
+        search's time at 100 000 items; separate files are read in place."""
+        try:
+            return self._ix.writer(limitmb=limitmb, compound=False)
+        except LockError as exc:
+            raise IndexBusy("the search index is being written by another task") from exc
 
     def doc_count(self) -> int:
         return int(self._view().searcher.doc_count())

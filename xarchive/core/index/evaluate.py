@@ -59,9 +59,9 @@ class Evaluator:
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost, seg, scored)
         if isinstance(q, wq.And):
-            return self._and(q, seg, sub, scored)
+            return self._compound(q.subqueries, True, q.boost, seg, sub, scored)
         if isinstance(q, wq.Or) and not q.scale:
-            return self._or(q.subqueries, q.boost, seg, sub, scored)
+            return self._compound(q.subqueries, False, q.boost, seg, sub, scored)
         if isinstance(q, wq.AndNot):
             a = self._node(q.a, seg, sub, scored)
             b = self._node(q.b, seg, sub, scored=False)
@@ -131,32 +131,25 @@ class Evaluator:
         result: np.ndarray = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
         return result
 
-    def _and(self, q: wq.And, seg: SegmentArrays, sub: Any, scored: bool) -> Matches:
-        subs = q.subqueries
+    def _compound(
+        self, subs: Any, every: bool, boost: float, seg: SegmentArrays, sub: Any, scored: bool
+    ) -> Matches:
+        """And (`every`) or Or of `subs`: the documents matching all or any of them,
+        scored by the sum of the scores of those that match, as Whoosh does."""
         if not subs:
             return _none(seg)
         if len(subs) == 1:
             return self._node(subs[0], seg, sub, scored)
-        mask = np.ones(seg.size, dtype=bool)
+        mask = np.full(seg.size, every, dtype=bool)
         scores = np.zeros(seg.size)
         for child in subs:
             found = self._node(child, seg, sub, scored)
-            mask &= found.mask
+            if every:
+                mask &= found.mask
+            else:
+                mask |= found.mask
             scores += found.scores
-        return _boosted(_masked(mask, scores), q.boost)
-
-    def _or(self, subs: Any, boost: float, seg: SegmentArrays, sub: Any, scored: bool) -> Matches:
-        if not subs:
-            return _none(seg)
-        if len(subs) == 1:
-            return self._node(subs[0], seg, sub, scored)
-        mask = np.zeros(seg.size, dtype=bool)
-        scores = np.zeros(seg.size)
-        for child in subs:
-            found = self._node(child, seg, sub, scored)
-            mask |= found.mask
-            scores += found.scores
-        return _boosted(Matches(mask, scores), boost)
+        return _boosted(_masked(mask, scores) if every else Matches(mask, scores), boost)
 
     def _multiterm(self, q: MultiTerm, seg: SegmentArrays, sub: Any, scored: bool) -> Matches:
         fieldname = q.field()
