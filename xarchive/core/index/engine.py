@@ -45,6 +45,7 @@ class SearchIndex:
         self._schema = ix.schema  # (Index.schema reads the table of contents again)
         self._parser: QueryParser = make_parser(self._schema)
         self._words: dict[str, str] = {}  # word -> as analysed, for snippets
+        self._queries: dict[str, Query] = {}  # text -> parsed, for the last queries
         self._folder = _folder_identity(directory)
         self._searcher = searcher
         self._current: _View | None = None
@@ -127,7 +128,9 @@ class SearchIndex:
             self._ix.close()
             self._ix = index.open_dir(str(self.directory))
             self._schema = self._ix.schema
+            self._parser = make_parser(self._schema)
             self._words.clear()
+            self._queries.clear()
             self._folder = folder
         if self._searcher is None:
             self._searcher = self._ix.searcher()
@@ -217,8 +220,18 @@ class SearchIndex:
 
     # -- searching ----------------------------------------------------------------
     def parse(self, text: str) -> Query:
-        """The Whoosh query for `text`; raises QueryError with a reason."""
-        return parse_query(text, self._parser)
+        """The Whoosh query for `text`; raises QueryError with a reason.
+
+        Remembered for the last queries: a search parses its query again for its
+        phrase marks, its day counts and every page the results list fetches.
+        """
+        found = self._queries.get(text)
+        if found is None:
+            found = parse_query(text, self._parser)
+            self._queries[text] = found
+            if len(self._queries) > 64:
+                self._queries.pop(next(iter(self._queries)))
+        return found
 
     def check(self, text: str) -> None:
         """Raise QueryError if `text` does not parse."""
@@ -418,7 +431,7 @@ class SearchIndex:
     def _regions(self, joined: str, terms: frozenset[str], reach: int) -> list[tuple[int, int]]:
         """Where in `joined` its snippet can be: around the stretch of `reach`
         characters that holds the most words analysed to one of `terms` (the
-        earliest of equals), widened by `reach` either side to whole words."""
+        earliest of equals), widened to whole words."""
         # A Latin word keeps its first letter when stemmed, and its stem is never
         # longer: most words are ruled out without being analysed.
         latin = {t for t in terms if t.isascii()}
@@ -449,7 +462,9 @@ class SearchIndex:
                 last += 1
             if last - first > most:
                 best, most = at, last - first
-        start, end = max(0, best - reach), min(len(joined), best + 2 * reach)
+        # The fragmenter starts a third of `reach` before the first match it keeps
+        # and ends `reach` after its start: half of `reach` either side is room enough.
+        start, end = max(0, best - reach // 2), min(len(joined), best + reach + reach // 2)
         return [_whole_words(joined, start, end)]
 
     def _analysed(self, word: str) -> str:
