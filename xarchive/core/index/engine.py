@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import highlight, index
+from whoosh.analysis import Token
 from whoosh.index import Index, LockError
 from whoosh.qparser import QueryParser
 from whoosh.query import Phrase, Query, Term
@@ -285,14 +285,17 @@ class SearchIndex:
         )
         facet_counts: dict[str, tuple[tuple[str, int], ...]] = {}
         if facets:
-            tallies: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-            for seg, _, found in parts:
-                for name, values in zip(FACETS, seg.facets(_FACET_FIELDS), strict=True):
-                    per = values.counts(found.mask)
-                    for ordinal in np.flatnonzero(per).tolist():
-                        tallies[name][values.values[ordinal]] += int(per[ordinal])
-            for name, counts in tallies.items():
-                facet_counts[name] = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            per_segment = [(seg.facets(_FACET_FIELDS), found.mask) for seg, _, found in parts]
+            for n, (name, fieldname) in enumerate(FACETS.items()):
+                values, places = view.facet_values(fieldname)
+                counts = np.zeros(len(values), dtype=np.int64)
+                for (facet_arrays, mask), place in zip(per_segment, places, strict=True):
+                    counts[place] += facet_arrays[n].counts(mask)
+                held = np.flatnonzero(counts)
+                ranked = sorted(
+                    zip((-counts[held]).tolist(), [values[i] for i in held.tolist()], strict=True)
+                )
+                facet_counts[name] = tuple((value, -count) for count, value in ranked)
         return RawResults(len(docs), hits, facet_counts)
 
     def day_counts(self, text: str) -> dict[date, int]:
@@ -369,15 +372,19 @@ class SearchIndex:
         regions = self._regions(joined, terms, max_chars)
         if not regions:
             return None
-        analyzer = self._schema["content"].analyzer
 
         def tokens() -> Any:
-            # Only the text around the matched words is analysed: a long text's
-            # other words cannot be in its snippet.
+            # Only the text around the matched words is read: a long text's other
+            # words cannot be in its snippet. Each word is analysed as the content
+            # analyzer does it (its filters work word by word), and remembered.
+            token = Token(positions=False, chars=True, removestops=False, mode="index")
+            token.boost, token.stopped = 1.0, False
             for start, end in regions:
-                yield from analyzer(
-                    joined[start:end], chars=True, start_char=start, mode="index", removestops=False
-                )
+                for match in WORD_PATTERN.finditer(joined, start, end):
+                    text = self._analysed(match.group())
+                    if text:
+                        token.text, token.startchar, token.endchar = text, *match.span()
+                        yield token
 
         def marked() -> Any:
             # The analyzer reuses one token object and the fragmenter copies the
@@ -540,6 +547,7 @@ class _View:
         self.searcher = searcher
         self.evaluator = Evaluator(searcher)
         self.segments: list[tuple[SegmentArrays, Any, int]] = []
+        self._facet_values: dict[str, tuple[list[str], list[np.ndarray]]] = {}
         kept: dict[Any, SegmentArrays] = {}
         for sub, start in searcher.leaf_searchers():
             reader = sub.reader()
@@ -556,6 +564,24 @@ class _View:
 
     def __iter__(self) -> Iterator[tuple[SegmentArrays, Any, int]]:
         return iter(self.segments)
+
+    def facet_values(self, fieldname: str) -> tuple[list[str], list[np.ndarray]]:
+        """Every value of a facet in any segment, and for each segment where each
+        of its values stands in that list: counts add up in one array, not in a
+        dictionary lookup per value and segment."""
+        found = self._facet_values.get(fieldname)
+        if found is None:
+            where: dict[str, int] = {}
+            places = []
+            for seg, _, _ in self.segments:
+                (values,) = seg.facets((fieldname,))
+                places.append(
+                    np.asarray(
+                        [where.setdefault(v, len(where)) for v in values.values], dtype=np.int64
+                    )
+                )
+            found = self._facet_values[fieldname] = (list(where), places)
+        return found
 
 
 def _concat(parts: list[np.ndarray]) -> np.ndarray:
