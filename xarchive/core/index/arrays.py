@@ -94,6 +94,8 @@ class SegmentArrays:
         self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._cached = 0
         self._expansions: dict[str, list[bytes]] = {}
+        self._values_cache: dict[tuple[str, bytes], list[bytes]] = {}
+        self._values_count = 0
         if previous is not None and previous.size == self.size:
             self._lengths = previous._lengths
             self._facets = previous._facets
@@ -101,6 +103,8 @@ class SegmentArrays:
             self._postings = previous._postings
             self._cached = previous._cached
             self._expansions = previous._expansions
+            self._values_cache = previous._values_cache
+            self._values_count = previous._values_count
 
     # -- postings -------------------------------------------------------------------
     def postings(self, fieldname: str, btext: bytes) -> Postings:
@@ -171,6 +175,19 @@ class SegmentArrays:
         return [decode(values[i]) for i in where]
 
     def _values(self, fieldname: str, btext: bytes) -> list[bytes]:
+        """A term's encoded positions, one per posting; remembered like its postings
+        (a phrase in the titles reads the same few terms at every keystroke)."""
+        key = (fieldname, btext)
+        found = self._values_cache.get(key)
+        if found is None:
+            found = self._values_cache[key] = self._read_values(fieldname, btext)
+            self._values_count += len(found)
+            while self._values_count > _POSTINGS_CACHE_ENTRIES // 4 and len(self._values_cache) > 1:
+                oldest = next(iter(self._values_cache))
+                self._values_count -= len(self._values_cache.pop(oldest))
+        return found
+
+    def _read_values(self, fieldname: str, btext: bytes) -> list[bytes]:
         matcher = self.reader._terms.matcher(fieldname, btext, self.reader.schema[fieldname].format)
         if not isinstance(matcher, W3LeafMatcher):
             return list(matcher._values)
