@@ -17,16 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from ..core.archive import Archive
-from ..core.bundles import (
-    BundleCheck,
-    BundleImportReport,
-    BundleRejected,
-    ExportReport,
-    export_bundle,
-    import_bundle,
-    select_items,
-    verify_bundle,
-)
+from ..core.bundles.errors import BundleRejected
 from ..core.bundles.layout import SETTING_DESCRIPTION, SETTING_ORGANIZATION
 from ..core.errors import Cancelled
 from ..core.jobs import CancelToken, ProgressCallback
@@ -43,7 +34,9 @@ from .dialogs.bundle import (
 from .messages import Problem, job_problem
 from .workers import Job
 
+# The export, the import and the check load when a job starts, not with the window.
 if TYPE_CHECKING:
+    from ..core.bundles import BundleCheck, BundleImportReport, ExportReport
     from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -137,6 +130,8 @@ class BundleUi(QObject):
         session = window.session
         if session is None or self._busy():
             return None
+        from ..core.bundles.export import export_bundle
+        from ..core.bundles.selection import select_items
 
         def run(
             archive: Archive | None, progress: ProgressCallback, cancel: CancelToken
@@ -174,6 +169,7 @@ class BundleUi(QObject):
         """Check every checksum of the bundle at `path` as a job; show what was found."""
         if self._busy():
             return None
+        from ..core.bundles import verify_bundle
 
         def run(_: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> BundleCheck:
             return verify_bundle(path, progress, cancel)
@@ -204,6 +200,7 @@ class BundleUi(QObject):
         if not window._can_write("importing a bundle"):
             return None
         assert window.session is not None
+        from ..core.bundles.importing import import_bundle
 
         def run(
             archive: Archive | None, progress: ProgressCallback, cancel: CancelToken

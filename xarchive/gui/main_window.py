@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -37,7 +37,6 @@ from ..core import properties
 from ..core.archive import Archive
 from ..core.demo import ensure_demo_archive
 from ..core.errors import Cancelled, IndexUnavailable, ItemNotFound, QueryError, XArchiveError
-from ..core.importing import ImportOptions, ImportReport, import_paths
 from ..core.indexing import catch_up, reindex
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.paths import demo_archive_dir
@@ -80,6 +79,11 @@ from .widgets.results_view import ResultsView
 from .widgets.search_bar import SearchBar
 from .workers import Job, JobRunner
 
+# The import pipeline (and the importers, Pillow among them) loads when an import
+# starts, not with the window: most sessions only search.
+if TYPE_CHECKING:
+    from ..core.importing import ImportOptions, ImportReport
+
 log = logging.getLogger(__name__)
 
 OPEN_ERRORS = (XArchiveError, OSError, sqlite3.Error)
@@ -100,7 +104,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.settings = settings or cfg.UserSettings()
-        self.import_options = import_options or ImportOptions()
+        #: How `start_import` imports; None: the pipeline's defaults.
+        self.import_options = import_options
         self.session: ArchiveSession | None = None
         self.runner = JobRunner(self)
         self.current_job: Job | None = None
@@ -906,7 +911,9 @@ class MainWindow(QMainWindow):
         if not paths or not self._can_write("importing"):
             return None
         assert self.session is not None
-        options = self.import_options
+        from ..core.importing import ImportOptions, import_paths
+
+        options = self.import_options or ImportOptions()
         chosen = list(paths)
 
         def run(

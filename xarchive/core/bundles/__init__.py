@@ -11,15 +11,44 @@ The format is documented in docs/bundle-format.md; its names live in layout.py.
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ..jobs import CancelToken, ProgressCallback, no_progress
-from .check import Altered, BundleCheck, verify_bag
-from .errors import BundleRejected
-from .export import ExportOptions, ExportReport, default_zipped, export_bundle, export_ids
-from .importing import BundleImportReport, import_bundle
-from .reader import Bag, Limits, open_bag
-from .selection import Selection, related_items, select_items
+
+# The names below are loaded on first use (PEP 562), so that importing one light
+# submodule (`layout`, for the archive's properties and the app's first window) does
+# not load the export, the import and the search engine with it.
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .check import Altered, BundleCheck, verify_bag
+    from .errors import BundleRejected
+    from .export import ExportOptions, ExportReport, default_zipped, export_bundle, export_ids
+    from .importing import BundleImportReport, import_bundle
+    from .reader import Bag, Limits, open_bag
+    from .selection import Selection, related_items, select_items
+
+_LAZY = {
+    **dict.fromkeys(("Altered", "BundleCheck", "verify_bag"), ".check"),
+    "BundleRejected": ".errors",
+    **dict.fromkeys(
+        ("ExportOptions", "ExportReport", "default_zipped", "export_bundle", "export_ids"),
+        ".export",
+    ),
+    **dict.fromkeys(("BundleImportReport", "import_bundle"), ".importing"),
+    **dict.fromkeys(("Bag", "Limits", "open_bag"), ".reader"),
+    **dict.fromkeys(("Selection", "related_items", "select_items"), ".selection"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def verify_bundle(
@@ -29,6 +58,9 @@ def verify_bundle(
     limits: Limits | None = None,
 ) -> BundleCheck:
     """Open and verify the bundle at `path`. Raises BundleRejected if it cannot be read safely."""
+    from .check import verify_bag
+    from .reader import open_bag
+
     with open_bag(path, limits) as bag:
         return verify_bag(bag, progress, cancel)
 

@@ -28,7 +28,6 @@ from ..session import ArchiveSession
 from ..views.post import PostCard
 from .controller import AnnotationController
 from .docks import AnnotationsDock, LinksDock
-from .graph import LinkGraphDialog
 from .link_picker import ItemDropTarget, LinkPicker, ResultDragger
 from .regions import RegionLayer
 from .tag_editor import TagItemsDialog, TagsManagerDialog
@@ -37,6 +36,7 @@ from .textmap import find_in_pages
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
+    from .graph import LinkGraphDialog  # loaded when the graph is first opened
 
 log = logging.getLogger(__name__)
 
@@ -481,6 +481,8 @@ class AnnotateUi(QObject):
         if self.controller.notes is None:
             return None
         if self.graph is None:
+            from .graph import LinkGraphDialog
+
             self.graph = LinkGraphDialog(self.controller, self.window)
             self.graph.open_item.connect(self.open_item)
         if item_ids:

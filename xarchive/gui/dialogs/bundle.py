@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QGuiApplication
@@ -36,11 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.bundles import BundleCheck, BundleImportReport, BundleRejected, ExportOptions
 from ...core.bundles.check import UNREADABLE
-from ...core.bundles.export import ExportReport
 from ...core.bundles.layout import info_value, slug
 from ..messages import Problem
+
+# The export and the import load when a job starts, not with the window.
+if TYPE_CHECKING:
+    from ...core.bundles import BundleCheck, BundleImportReport, BundleRejected, ExportOptions
+    from ...core.bundles.export import ExportReport
 
 #: How many of a refused bundle's reasons the dialog's text lists (the details have all).
 REASONS_SHOWN = 8
@@ -238,6 +242,8 @@ class ExportBundleDialog(QDialog):
         return f"The current results ({items}): {shown}"
 
     def choice(self) -> ExportChoice:
+        from ...core.bundles.export import ExportOptions
+
         query = tag = ids = None
         if self.tag_radio.isChecked():
             tag = str(self.tag_combo.currentData())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,8 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.importing import ImportReport, Outcome
 from ..resources import icon
+
+if TYPE_CHECKING:  # the import pipeline loads when an import starts, not with the window
+    from ...core.importing import ImportReport, Outcome
 
 
 def summary(report: ImportReport) -> str:
