@@ -53,12 +53,11 @@ from .. import __version__
 from . import blobs
 from .annotate import Annotations
 from .archive import Archive, utc_now
-from .errors import Cancelled, ImportAborted, IndexUnavailable, UnreadableFile
+from .errors import Cancelled, ImportAborted, IndexBusy, IndexUnavailable, UnreadableFile
 from .importers import folder_importer, image, is_container, sniff
 from .importers.base import ExtractContext, Extracted
 from .index import writing
 from .index.engine import SearchIndex
-from .index.writing import LockError
 from .indexing import catch_up, documents, reindex
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .offline import forbid_network
@@ -1138,7 +1137,7 @@ def _index_feed(job: _Importer) -> _IndexFeed | None:
         return None
     try:
         committer = writing.SegmentCommitter(job.index.directory)
-    except LockError:
+    except IndexBusy:
         log.warning("the search index is busy: the imported items will be indexed later")
         return None
     workers = job.options.workers

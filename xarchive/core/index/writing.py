@@ -34,13 +34,11 @@ from typing import Any
 
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
-
-__all__ = ["LockError", "SegmentCommitter", "StagedSegment", "merge_segments", "write_segment"]
 from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
+from ..errors import IndexBusy
 from .engine import META_NAME
 from .schema import INDEX_SCHEMA_VERSION, build_schema
 
@@ -131,8 +129,8 @@ class SegmentCommitter:
     """Commits staged segments into the index in `directory`, holding its write lock.
 
     Other writers (the GUI writing an annotation into the index) meanwhile get
-    whoosh's LockError, which they already expect while an import runs.
-    Raises LockError when the lock cannot be had within `lock_timeout` seconds.
+    IndexBusy, which they already expect while an import runs. Raises IndexBusy
+    when the lock cannot be had within `lock_timeout` seconds.
     """
 
     def __init__(self, directory: Path, lock_timeout: float = 10.0) -> None:
@@ -141,7 +139,7 @@ class SegmentCommitter:
         self._lock = self._ix.lock("WRITELOCK")
         if not try_for(self._lock.acquire, timeout=lock_timeout, delay=0.1):
             self._ix.close()
-            raise LockError("the search index is being written by another task")
+            raise IndexBusy("the search index is being written by another task")
 
     def commit(self, staged: Sequence[StagedSegment], delete_ids: Iterable[int] = ()) -> None:
         """Make the staged segments part of the index, and delete the documents of
