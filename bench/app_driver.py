@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -42,16 +41,23 @@ def since_start() -> float:
     return uptime - started
 
 
-def rss_mb() -> float:
+def _status_mb(key: str) -> float:
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
     return 0.0
 
 
+def rss_mb() -> float:
+    return _status_mb("VmRSS:")
+
+
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The peak RSS of this program. Not getrusage's ru_maxrss: Linux carries that over
+    from the parent across fork and exec (a benchmark of 300 MB would be every child's
+    floor); VmHWM belongs to this process's own memory."""
+    return _status_mb("VmHWM:")
 
 
 def say(*words: object) -> None:
