@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -290,18 +291,11 @@ class Bench:
         log(f"  {row.measure}: {row.shown(row.ours)} vs {row.shown(row.peer)} = {ratio}")
 
     def pair_row(self, measure: str, peer_name: str, peer: list[float], ours: list[float],
-                 **kw: object) -> None:  # fmt: skip
-        self.add(
-            Row(
-                measure,
-                median(ours),
-                median(peer),
-                peer_name,
-                ours_samples=ours,
-                peer_samples=peer,
-                **kw,
-            )
-        )  # type: ignore[arg-type]
+                 **kw: Any) -> None:  # fmt: skip
+        """A row of the medians of interleaved samples."""
+        row = Row(measure, median(ours), median(peer), peer_name, **kw)
+        row.ours_samples, row.peer_samples = ours, peer
+        self.add(row)
 
     # -- xarchive, whole process ----------------------------------------------------------
     def xa(self, *args: str | Path, ok: Sequence[int] = (0,), capture: bool = False) -> float:
