@@ -1,12 +1,12 @@
 """An archive of a corpus written straight into the database (no import), for 100 000 items.
 
-    .venv/bin/python bench/direct.py CORPUS ARCHIVE
+    .venv/bin/python bench/direct.py REF.sqlite ARCHIVE
 
 Importing 100 000 files takes too long to repeat in a benchmark, so at that size
 bench/run.py builds the archive the way bench/bench_scale.py does: items, their pages
 and posts inserted in large transactions, then `xarchive.core.indexing.reindex`.
-The items are what bench/fts5_ref.py reads from the corpus's files (the same words
-its reference index holds), so hit counts still compare. There are no originals in
+The items are the documents of bench/fts5_ref.py's reference index of the corpus
+(what it read from the files, word for word), so hit counts still compare. There are no originals in
 `blobs/`: verify and export are not measured on such an archive.
 """
 
@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from fts5_ref import Doc, read_corpus
+from fts5_ref import Doc, read_index
 
 from xarchive.core.archive import Archive, utc_now
 
@@ -101,14 +101,14 @@ def build(archive: Archive, docs: Iterable[Doc]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path)
+    parser.add_argument("ref", type=Path, help="a reference index (fts5_ref.py index)")
     parser.add_argument("archive", type=Path)
     args = parser.parse_args()
     from xarchive.core.indexing import reindex
 
     started = time.perf_counter()
     with Archive.create(args.archive) as archive:
-        count = build(archive, read_corpus(args.corpus))
+        count = build(archive, read_index(args.ref))
         built = time.perf_counter()
         reindex(archive)
     indexed = time.perf_counter() - built

@@ -252,6 +252,24 @@ def read_archive_db(database: Path) -> Iterator[Doc]:
         conn.close()
 
 
+def read_index(index: Path) -> Iterator[Doc]:
+    """The documents a reference index holds, as they were read (for bench/direct.py)."""
+    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    try:
+        tags: dict[int, dict[str, list[str]]] = {}
+        for doc, facet, value in conn.execute("SELECT doc, facet, value FROM doc_tags"):
+            tags.setdefault(doc, {}).setdefault(facet, []).append(value)
+        rows = conn.execute(
+            "SELECT d.id, d.path, d.kind, d.title, f.body, d.day, d.lang, d.author, d.source, "
+            "d.account FROM docs d JOIN fts f ON f.rowid = d.id ORDER BY d.id"
+        )
+        for doc_id, *fields in rows:
+            found = tags.get(doc_id, {})
+            yield Doc(*fields, found.get("hashtag", []), found.get("mention", []))
+    finally:
+        conn.close()
+
+
 # -- the index -------------------------------------------------------------------------------
 
 SCHEMA = f"""

@@ -317,8 +317,9 @@ class Bench:
         if (self.archive / "archive.sqlite").exists():
             return
         if self.plan.direct:
+            self.ensure_ref()
             log(f"archive: writing {self.made.total_items} items straight into the database")
-            seconds, _ = run([sys.executable, BENCH / "direct.py", self.corpus, self.archive],
+            seconds, _ = run([sys.executable, BENCH / "direct.py", self.ref, self.archive],
                              env=self.env)  # fmt: skip
             self.notes.append(
                 f"The archive was written straight into the database by bench/direct.py "
