@@ -136,6 +136,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _print_import_report(report: ImportReport, verbose: bool, out: TextIO = sys.stderr) -> None:
+    from .core.names import shown  # a name with a newline cannot forge a line
+
     state = {"completed": "Import finished", "cancelled": "Import cancelled"}.get(
         report.status, f"Import {report.status}"
     )
@@ -146,18 +148,19 @@ def _print_import_report(report: ImportReport, verbose: bool, out: TextIO = sys.
     )
     if verbose:
         for o in report.imported:
-            print(f"  imported  #{o.item_id} {o.path}" + (f" ({o.reason})" if o.reason else ""),
+            print(f"  imported  #{o.item_id} {shown(o.path)}"
+                  + (f" ({shown(o.reason)})" if o.reason else ""),
                   file=out)  # fmt: skip
         for o in report.skipped:
-            print(f"  skipped   {o.path}: {o.reason}", file=out)
+            print(f"  skipped   {shown(o.path)}: {shown(o.reason)}", file=out)
     else:
         changed = [o for o in report.imported if o.reason]
         for o in changed:
-            print(f"  {o.path}: {o.reason}", file=out)
+            print(f"  {shown(o.path)}: {shown(o.reason)}", file=out)
     if report.failed:
         print("Failed:", file=out)
         for o in report.failed:
-            print(f"  {o.path}: {o.reason}", file=out)
+            print(f"  {shown(o.path)}: {shown(o.reason)}", file=out)
     by_warning: dict[str, list[str]] = {}
     for path, warning in report.warnings:
         by_warning.setdefault(warning, []).append(path)
@@ -165,11 +168,11 @@ def _print_import_report(report: ImportReport, verbose: bool, out: TextIO = sys.
         print("Warnings:", file=out)
     for warning, paths in by_warning.items():
         if len(paths) == 1:
-            print(f"  {paths[0]}: {warning}", file=out)
+            print(f"  {shown(paths[0])}: {shown(warning)}", file=out)
         else:
-            print(f"  {len(paths)} items: {warning}", file=out)
+            print(f"  {len(paths)} items: {shown(warning)}", file=out)
             for path in paths:
-                print(f"    {path}", file=out)
+                print(f"    {shown(path)}", file=out)
 
 
 def _report_json(report: ImportReport) -> dict[str, Any]:
@@ -308,13 +311,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("OCR", item.ocr_status),
         ("Import run", f"#{run.id} on {run.started_at} by {run.user_name or '—'}"),
     ]
+    from .core.names import shown  # a field with a newline cannot forge a line
+
     for label, value in rows:
-        print(f"{label + ':':<12} {value}")
+        print(f"{label + ':':<12} {shown(value)}")
     print("Provenance:")
     for s in sources:
-        print(f"  {s.seen_at}  run #{s.run_id}  {s.path}  (from {s.root})")
+        print(f"  {s.seen_at}  run #{s.run_id}  {shown(s.path)}  (from {shown(s.root)})")
     for warning in item.warnings:
-        print(f"Warning:     {warning}")
+        print(f"Warning:     {shown(warning)}")
     if args.text:
         for p in pages:
             marker = " (OCR)" if p.from_ocr else ""

@@ -60,6 +60,7 @@ from .index import writing
 from .index.engine import SearchIndex
 from .indexing import catch_up, documents, reindex
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
+from .names import file_name, raw_name_bytes, storable
 from .offline import forbid_network
 from .posts.model import (
     RECORD_MEDIA_TYPE,
@@ -113,6 +114,13 @@ class Outcome:
     item_id: int | None = None
     title: str = ""
     warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 is reported with its odd bytes as \xNN: the
+        # report, the database and the terminal all take it (names.py).
+        for name in ("path", "reason", "title"):
+            object.__setattr__(self, name, storable(getattr(self, name)))
+        object.__setattr__(self, "warnings", tuple(storable(w) for w in self.warnings))
 
 
 @dataclass(slots=True)
@@ -789,12 +797,14 @@ class _Importer:
             extra["captured_at_source"] = "file modification time"
         if pending.previous_item is not None:
             extra["previous_version"] = pending.previous_item
+        if raw_name_bytes(str(candidate.path)):  # not UTF-8: its exact bytes, for the record
+            extra["original_path_bytes"] = raw_name_bytes(str(candidate.path))
         new = item_store.NewItem(
             sha256=pending.staged.sha256,
             kind=extracted.kind,
-            title=extracted.title or candidate.path.stem,
-            original_name=candidate.path.name,
-            original_path=str(candidate.path),
+            title=storable(extracted.title or candidate.path.stem),
+            original_name=storable(candidate.path.name),
+            original_path=storable(str(candidate.path)),
             size=pending.staged.size,
             media_type=extracted.media_type,
             language=extracted.language,
@@ -1336,7 +1346,7 @@ def _after_stage(
     job.in_flight_shas[staged.sha256] = candidate
     task_ctx = replace(ctx, sha256=staged.sha256)
     next_future = executor.submit(
-        _extract, staged, candidate.path.name, task_ctx, str(job.archive.blobs_dir),
+        _extract, staged, file_name(candidate.path.name), task_ctx, str(job.archive.blobs_dir),
         str(candidate.path),
     )  # fmt: skip
     futures[next_future] = _Task("extract", candidate, previous, staged, task.solo)

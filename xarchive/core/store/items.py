@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ItemNotFound
+from ..names import storable
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +121,9 @@ def insert_item(conn: sqlite3.Connection, new: NewItem) -> int:
         (
             new.sha256,
             new.kind,
-            new.title,
-            new.original_name,
-            new.original_path,
+            storable(new.title),
+            storable(new.original_name),  # a name not UTF-8: the importer keeps its bytes
+            storable(new.original_path),
             new.size,
             new.media_type,
             new.language,
@@ -132,7 +133,7 @@ def insert_item(conn: sqlite3.Connection, new: NewItem) -> int:
             new.author,
             new.source_url,
             new.import_run_id,
-            new.source_root,
+            storable(new.source_root),
             new.ocr_status,
             len(new.pages),
             json.dumps(list(new.warnings), ensure_ascii=False),
@@ -155,7 +156,7 @@ def add_source(
     conn.execute(
         "INSERT OR IGNORE INTO item_sources (item_id, run_id, path, root, seen_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (item_id, run_id, path, root, seen_at),
+        (item_id, run_id, storable(path), storable(root), seen_at),
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ItemNotFound
+from ..names import storable
 from ..posts.model import ExtractedPost, MediaRef
 
 # -- containers --------------------------------------------------------------------------
@@ -97,8 +98,8 @@ def insert_container(conn: sqlite3.Connection, new: NewContainer) -> int:
         "title, captured_at, import_run_id, imported_at, extra) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            new.sha256, new.kind, new.name, new.size, new.media_type, new.parent_id, new.member,
-            new.title, new.captured_at, new.import_run_id, new.imported_at,
+            new.sha256, new.kind, storable(new.name), new.size, new.media_type, new.parent_id,
+            new.member, new.title, new.captured_at, new.import_run_id, new.imported_at,
             json.dumps(new.extra, ensure_ascii=False, sort_keys=True),
         ),
     )  # fmt: skip
@@ -112,7 +113,7 @@ def add_container_source(
     conn.execute(
         "INSERT OR IGNORE INTO container_sources (container_id, run_id, path, root, seen_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (container_id, run_id, path, root, seen_at),
+        (container_id, run_id, storable(path), storable(root), seen_at),
     )
 
 
@@ -132,7 +133,7 @@ def set_container_file_state(
         "INSERT INTO file_state (path, size, mtime_ns, sha256, item_id) VALUES (?, ?, ?, ?, NULL) "
         "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
         "sha256 = excluded.sha256, item_id = NULL",
-        (path, size, mtime_ns, sha256),
+        (storable(path), size, mtime_ns, sha256),
     )
 
 

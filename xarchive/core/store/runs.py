@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from ..names import storable
+
 
 @dataclass(frozen=True, slots=True)
 class ImportRun:
@@ -37,7 +39,12 @@ def start_run(
         cursor = conn.execute(
             "INSERT INTO import_runs (started_at, sources, user_name, tool_version) "
             "VALUES (?, ?, ?, ?)",
-            (started_at, json.dumps(sources, ensure_ascii=False), user, version),
+            (
+                started_at,
+                json.dumps([storable(s) for s in sources], ensure_ascii=False),
+                user,
+                version,
+            ),
         )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -82,7 +89,8 @@ def get_run(conn: sqlite3.Connection, run_id: int) -> ImportRun:
 
 def record_error(conn: sqlite3.Connection, run_id: int, path: str, reason: str) -> None:
     conn.execute(
-        "INSERT INTO import_errors (run_id, path, reason) VALUES (?, ?, ?)", (run_id, path, reason)
+        "INSERT INTO import_errors (run_id, path, reason) VALUES (?, ?, ?)",
+        (run_id, storable(path), storable(reason)),
     )
 
 
@@ -97,7 +105,7 @@ def run_errors(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, str]]:
 
 def file_state(conn: sqlite3.Connection, path: str) -> FileState | None:
     row = conn.execute(
-        "SELECT size, mtime_ns, sha256, item_id FROM file_state WHERE path = ?", (path,)
+        "SELECT size, mtime_ns, sha256, item_id FROM file_state WHERE path = ?", (storable(path),)
     ).fetchone()
     return None if row is None else FileState(*row)
 
@@ -109,7 +117,7 @@ def set_file_state(
         "INSERT INTO file_state (path, size, mtime_ns, sha256, item_id) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
         "sha256 = excluded.sha256, item_id = excluded.item_id",
-        (path, size, mtime_ns, sha256, item_id),
+        (storable(path), size, mtime_ns, sha256, item_id),
     )
 
 

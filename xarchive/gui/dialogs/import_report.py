@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.names import shown
 from ..resources import icon
 
 if TYPE_CHECKING:  # the import pipeline loads when an import starts, not with the window
@@ -60,7 +61,7 @@ class ImportReportDialog(QDialog):
             tree.setHeaderLabels(["File", "Warning"])
             tree.setRootIsDecorated(False)
             for path, warning in warnings:
-                entry = QTreeWidgetItem([Path(path).name, warning])
+                entry = QTreeWidgetItem([shown(Path(path).name), shown(warning)])
                 entry.setToolTip(0, path)
                 entry.setToolTip(1, warning)
                 tree.addTopLevelItem(entry)
@@ -86,8 +87,9 @@ class ImportReportDialog(QDialog):
             text = outcome.title if outcome.status == "imported" else outcome.reason
             if outcome.status == "imported" and outcome.reason:
                 text = f"{outcome.title} — {outcome.reason}"
-            entry = QTreeWidgetItem([Path(outcome.path).name, text])
-            entry.setToolTip(0, outcome.path)
+            text = shown(text)  # a newline in a name must not make it look like two
+            entry = QTreeWidgetItem([shown(Path(outcome.path).name), text])
+            entry.setToolTip(0, shown(outcome.path))
             entry.setToolTip(1, text)
             entry.setData(0, Qt.ItemDataRole.UserRole, outcome.item_id)
             tree.addTopLevelItem(entry)

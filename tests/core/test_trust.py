@@ -1,0 +1,115 @@
+"""Hostile inputs, tried as an adversary would (issue 11): names, links, full disks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_import
+from tests.makefiles import text_file
+from xarchive.core.archive import Archive
+from xarchive.core.names import shown, storable
+from xarchive.core.search import Searcher
+from xarchive.core.store import items as item_store
+from xarchive.core.store import runs
+from xarchive.core.verify import verify
+
+BAD = os.fsdecode(b"report-\xff\xfe.txt")  # Latin-1 bytes from an old USB stick
+
+
+def _xarchive(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xarchive", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+# -- 1. names that are not UTF-8 --------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_name_that_is_not_utf8_is_imported_with_its_bytes_kept(
+    archive: Archive, tmp_path: Path, workers: int
+) -> None:
+    folder = tmp_path / "usb"
+    text_file(folder / "good.txt", "The order was served on 17 February.")
+    text_file(folder / BAD, "Blocked since the election night.")
+    report = run_import(archive, folder, workers=workers)
+    assert report.status == "completed" and not report.failed, report.failed
+    assert len(report.imported) == 2
+    item = next(i for i in item_store.items(archive.db) if i.original_name != "good.txt")
+    assert item.original_name == "report-\\xff\\xfe.txt"  # shown, valid UTF-8
+    assert bytes.fromhex(item.extra["original_path_bytes"]) == os.fsencode(folder / BAD)
+    assert item_store.sources(archive.db, item.id)[0].path.endswith("report-\\xff\\xfe.txt")
+    assert "election" in item_store.pages(archive.db, item.id)[0].text
+    assert verify(archive).ok
+    again = run_import(archive, folder, workers=workers)  # and it is known the next time
+    assert len(again.skipped) == 2 and not again.imported
+
+
+def test_a_name_that_is_not_utf8_imports_from_the_command_line(tmp_path: Path) -> None:
+    folder = tmp_path / "usb"
+    text_file(folder / "good.txt", "good")
+    text_file(folder / BAD, "bad name, good text")
+    root = tmp_path / "a.xarchive"
+    done = _xarchive("import", str(folder), "--archive", str(root), "--create", "--no-ocr", "-v")
+    assert done.returncode == 0, done.stderr
+    assert "2 imported" in done.stderr and "report-\\xff\\xfe.txt" in done.stderr
+    done = _xarchive("import", str(folder), "--archive", str(root), "--no-ocr", "--json")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_failure_in_a_folder_with_such_a_name_is_recorded(
+    archive: Archive, tmp_path: Path
+) -> None:
+    folder = tmp_path / os.fsdecode(b"d\xe9p\xf4t")
+    (folder).mkdir()
+    (folder / "empty.pdf").write_bytes(b"%PDF-1.4\n")  # damaged: reported, not fatal
+    text_file(folder / "fine.txt", "fine")
+    report = run_import(archive, folder)
+    assert len(report.imported) == 1 and len(report.failed) == 1
+    (path, reason) = runs.run_errors(archive.db, report.run_id)[0]
+    assert "d\\xe9p\\xf4t" in path and reason
+
+
+def test_storable_and_shown() -> None:
+    assert storable("plain ناموں.txt") == "plain ناموں.txt"
+    assert storable(BAD) == "report-\\xff\\xfe.txt"
+    assert shown("a\nb\r\x1b[31mc\u202etxt.exe") == "a\\nb\\r\\x1b[31mc\\u202etxt.exe"
+    assert shown("می\u200cخواهم") == "می\u200cخواهم"  # the joiner Persian and Urdu need
+
+
+# -- 6. control characters in names -------------------------------------------------
+
+
+def test_a_newline_in_a_name_cannot_forge_a_line_of_the_report(tmp_path: Path) -> None:
+    folder = tmp_path / "drop"
+    text_file(folder / "real.txt", "real")
+    text_file(folder / "x.txt\n  imported  #99 forged.txt", "forged")
+    text_file(folder / "\x1b[2Jclear.txt", "escape")
+    root = tmp_path / "a.xarchive"
+    done = _xarchive("import", str(folder), "--archive", str(root), "--create", "--no-ocr", "-v")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("Import finished: 3 imported")
+    assert len(lines) == 4, lines  # the summary and one line per file
+    assert not any(line.lstrip().startswith("imported  #99") for line in lines)
+    assert "\x1b" not in done.stderr and "\\x1b[2Jclear.txt" in done.stderr
+    shows = "".join(_xarchive("show", n, "--archive", str(root)).stdout for n in "123")
+    assert "x.txt\\n  imported  #99" in shows and "\x1b" not in shows
+    with Archive.open(root, readonly=True) as archive:  # stored as it is, searchable
+        names = {i.original_name for i in item_store.items(archive.db)}
+        assert "x.txt\n  imported  #99 forged.txt" in names
+        searcher = Searcher(archive)
+        try:
+            assert searcher.search("forged").total == 1
+        finally:
+            searcher.close()
