@@ -121,7 +121,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         Archive.create(root).close()
     bar = ProgressBar()
     cancel = _cancel_on_interrupt()
-    options = ImportOptions(ocr=not args.no_ocr, workers=args.workers)
+    options = ImportOptions(
+        ocr=not args.no_ocr, workers=args.workers, follow_links=args.follow_links
+    )
     with Archive.open(root) as archive:
         try:
             report = import_paths(archive, [Path(p) for p in args.paths], options, bar, cancel)
@@ -156,6 +158,10 @@ def _print_import_report(report: ImportReport, verbose: bool, out: TextIO = sys.
     else:
         changed = [o for o in report.imported if o.reason]
         for o in changed:
+            print(f"  {shown(o.path)}: {shown(o.reason)}", file=out)
+        if report.links_not_followed:
+            print("Not followed:", file=out)
+        for o in report.links_not_followed:
             print(f"  {shown(o.path)}: {shown(o.reason)}", file=out)
     if report.failed:
         print("Failed:", file=out)
@@ -783,6 +789,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="worker processes for extraction (default: one per CPU)")  # fmt: skip
     p.add_argument("--verbose", "-v", action="store_true", help="list every file's outcome")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    p.add_argument("--follow-links", action="store_true",
+                   help="follow symbolic links that lead out of the folders given")  # fmt: skip
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(

@@ -113,3 +113,61 @@ def test_a_newline_in_a_name_cannot_forge_a_line_of_the_report(tmp_path: Path) -
             assert searcher.search("forged").total == 1
         finally:
             searcher.close()
+
+
+# -- 3. symbolic links out of the folder ----------------------------------------------
+
+
+def test_links_out_of_the_folder_are_not_followed_and_are_reported(
+    archive: Archive, tmp_path: Path
+) -> None:
+    private = text_file(tmp_path / "home" / "secret.txt", "the researcher's own password")
+    text_file(tmp_path / "home" / "keys" / "id.txt", "a private key")
+    folder = tmp_path / "unpacked"
+    text_file(folder / "post.txt", "A post about the ban.")
+    text_file(folder / "inner" / "kept.txt", "inside the folder")
+    (folder / "shadow.txt").symlink_to(private)
+    (folder / "keys").symlink_to(tmp_path / "home" / "keys")
+    (folder / "up").symlink_to("..")
+    (folder / "also-kept.txt").symlink_to("inner/kept.txt")  # stays inside: followed
+    report = run_import(archive, folder)
+    assert report.status == "completed" and not report.failed
+    names = {Path(o.path).name for o in report.links_not_followed}
+    assert names == {"shadow.txt", "keys", "up"}
+    shadow = next(o for o in report.links_not_followed if o.path.endswith("shadow.txt"))
+    assert str(private) in shadow.reason and "--follow-links" in shadow.reason
+    texts = [
+        p.text for i in item_store.items(archive.db) for p in item_store.pages(archive.db, i.id)
+    ]
+    assert not any("password" in t or "private key" in t for t in texts)
+    assert sum("inside the folder" in t for t in texts) == 1  # the link inside: one item
+
+    with Archive.create(tmp_path / "b.xarchive") as other:
+        from xarchive.core.importing import ImportOptions, import_paths
+
+        followed = import_paths(other, [folder], ImportOptions(workers=0, follow_links=True))
+        assert not followed.links_not_followed
+        texts = [
+            p.text for i in item_store.items(other.db) for p in item_store.pages(other.db, i.id)
+        ]
+        assert any("password" in t for t in texts)
+
+
+def test_a_link_given_itself_is_followed(archive: Archive, tmp_path: Path) -> None:
+    target = text_file(tmp_path / "elsewhere" / "order.txt", "The court's order.")
+    link = tmp_path / "order-link.txt"
+    link.symlink_to(target)
+    report = run_import(archive, link)
+    assert len(report.imported) == 1
+
+
+def test_the_command_line_lists_the_links_it_did_not_follow(tmp_path: Path) -> None:
+    folder = tmp_path / "unpacked"
+    text_file(folder / "post.txt", "A post.")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    done = _xarchive(
+        "import", str(folder), "--archive", str(tmp_path / "a.xarchive"), "--create", "--no-ocr"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 imported, 1 skipped" in done.stderr
+    assert "Not followed:" in done.stderr and "passwd.txt" in done.stderr

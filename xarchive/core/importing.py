@@ -99,6 +99,8 @@ class ImportOptions:
     ocr_languages: str = "eng+urd"
     #: Worker processes; None = one per CPU, 0 = extract in this process (tests, debugging).
     workers: int | None = None
+    #: Follow symbolic links that lead out of the folder being imported (--follow-links).
+    follow_links: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,10 @@ class ImportReport:
     def cancelled(self) -> bool:
         return self.status == "cancelled"
 
+    @property
+    def links_not_followed(self) -> list[Outcome]:
+        return [o for o in self.skipped if o.reason.startswith(LINK_NOT_FOLLOWED)]
+
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
@@ -172,11 +178,21 @@ class _Candidate:
 # -- scanning ------------------------------------------------------------------
 
 
-def scan(paths: Sequence[Path], exclude: Path | None = None) -> Iterator[_Candidate | Outcome]:
+#: The reason given for a symbolic link left alone, which the reports list apart.
+LINK_NOT_FOLLOWED = "is a symbolic link out of the imported folder"
+
+
+def scan(
+    paths: Sequence[Path], exclude: Path | None = None, follow_links: bool = False
+) -> Iterator[_Candidate | Outcome]:
     """Every file under `paths`, or an Outcome saying why a path cannot be imported.
 
-    Symbolic links are followed, but a folder is never visited twice, so link
-    loops end; a link to nowhere or a loop of links is reported.
+    Symbolic links inside a folder are followed only while they stay inside it
+    (`follow_links` follows them anywhere): a folder unpacked from an untrusted
+    source must not pull /etc/shadow or the user's keys into the archive. Each
+    link left alone is a skipped Outcome. A path given itself is followed. A
+    folder is never visited twice, so link loops end; a link to nowhere or a
+    loop of links is reported.
     """
     seen_dirs: set[tuple[int, int]] = set()
     for given in paths:
@@ -190,7 +206,8 @@ def scan(paths: Sequence[Path], exclude: Path | None = None) -> Iterator[_Candid
             if unit is not None:
                 yield _folder(path, path.parent, unit.NAME)
             else:
-                yield from _walk(path, path, seen_dirs, exclude)
+                inside = None if follow_links else Path(os.path.realpath(path))
+                yield from _walk(path, path, seen_dirs, exclude, inside)
         else:
             yield from _file(path, path.parent)
 
@@ -210,8 +227,13 @@ def _unusable(path: Path) -> str:
 
 
 def _walk(
-    directory: Path, root: Path, seen: set[tuple[int, int]], exclude: Path | None
+    directory: Path,
+    root: Path,
+    seen: set[tuple[int, int]],
+    exclude: Path | None,
+    inside: Path | None = None,
 ) -> Iterator[_Candidate | Outcome]:
+    """`inside`: the real path of the folder given, that links may not leave (None: they may)."""
     try:
         info = directory.stat()
     except OSError as exc:
@@ -234,6 +256,12 @@ def _walk(
         if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
             continue  # .git, .Trash and the like
         path = Path(entry.path)
+        if inside is not None and entry.is_symlink():
+            leaving = _link_outside(path, inside)
+            if leaving:
+                reason = f"{LINK_NOT_FOLLOWED} (to {leaving}); not followed: import it on its own"
+                yield Outcome(str(path), "skipped", reason + ", or with --follow-links")
+                continue
         # One stat per file (the entry's, which follows a link): a re-import of a
         # large folder is mostly this loop.
         try:
@@ -252,9 +280,17 @@ def _walk(
             if unit is not None:
                 yield _folder(path, root, unit.NAME)
             else:
-                yield from _walk(path, root, seen, exclude)
+                yield from _walk(path, root, seen, exclude, inside)
         else:
             yield from _file(path, root, info)
+
+
+def _link_outside(link: Path, inside: Path) -> str:
+    """Where `link` leads if that is outside the folder `inside` (a real path), else ""."""
+    target = os.path.realpath(link)
+    if target == str(inside) or target.startswith(str(inside).rstrip("/") + "/"):
+        return ""
+    return target
 
 
 def _file(
@@ -1158,7 +1194,7 @@ def _index_feed(job: _Importer) -> _IndexFeed | None:
 def _run(job: _Importer, paths: Sequence[Path]) -> None:
     archive, cancel, progress = job.archive, job.cancel, job.progress
     candidates: list[_Candidate] = []
-    for found in scan(paths, exclude=archive.root):
+    for found in scan(paths, exclude=archive.root, follow_links=job.options.follow_links):
         cancel.raise_if_cancelled()
         if isinstance(found, Outcome):
             job.record(found)
