@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import configparser
+import fnmatch
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -20,8 +26,7 @@ def data_files() -> dict[str, list[Path]]:
 
 def test_the_wheel_carries_every_resource() -> None:
     installed = data_files()
-    shipped = {p for target, paths in installed.items() if target.startswith("share/xarchive/")
-               for p in paths}  # fmt: skip
+    shipped = {p for paths in installed.values() for p in paths}
     every = {p for p in (REPO / "resources").rglob("*") if p.is_file()}
     assert every and every == shipped
     icons = installed["share/xarchive/resources/icons"]
@@ -29,11 +34,88 @@ def test_the_wheel_carries_every_resource() -> None:
 
 
 def test_the_desktop_entry_names_an_installed_icon_and_command() -> None:
-    entry = configparser.ConfigParser(interpolation=None)
-    entry.read(REPO / "resources" / "org.xarchive.xarchive.desktop", encoding="utf-8")
-    desktop = entry["Desktop Entry"]
+    desktop = _desktop_entry()
     icon = desktop["Icon"]
     installed = data_files()["share/icons/hicolor/scalable/apps"]
     assert [p.name for p in installed] == [f"{icon}.svg"]
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert desktop["Exec"].split()[0] in config["project"]["scripts"]
+
+
+ICON = "org.xarchive.xarchive"
+RESOURCES = REPO / "resources"
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def test_the_icon_comes_in_every_size_desktops_ask_for() -> None:
+    installed = data_files()
+    for size in (16, 22, 24, 32, 48, 64, 128, 256, 512):
+        [png] = installed[f"share/icons/hicolor/{size}x{size}/apps"]
+        assert png.name == f"{ICON}.png"
+        assert _png_size(png) == (size, size)
+
+
+def _desktop_entry() -> configparser.SectionProxy:
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read(RESOURCES / f"{ICON}.desktop", encoding="utf-8")
+    return entry["Desktop Entry"]
+
+
+def test_the_desktop_entry_opens_the_types_the_mime_package_declares() -> None:
+    tree = ElementTree.parse(RESOURCES / "mime" / f"{ICON}.xml")
+    declared = {e.get("type") for e in tree.getroot() if e.tag.endswith("mime-type")}
+    opened = {t for t in _desktop_entry()["MimeType"].split(";") if t}
+    assert declared == opened == {"application/x-xarchive-archive", "application/x-xarchive-bundle"}
+    [shipped] = data_files()["share/mime/packages"]
+    assert shipped.name == f"{ICON}.xml"  # the name update-mime-database expects
+
+
+def test_the_mime_package_names_bundles_and_archives(tmp_path: Path) -> None:
+    """update-mime-database accepts it, and the globs say what an export is called."""
+    if shutil.which("update-mime-database") is None:
+        pytest.skip("update-mime-database is not installed (Debian: shared-mime-info)")
+    packages = tmp_path / "mime" / "packages"
+    packages.mkdir(parents=True)
+    shutil.copy(RESOURCES / "mime" / f"{ICON}.xml", packages)
+    subprocess.run(["update-mime-database", str(tmp_path / "mime")], check=True)
+    globs = (tmp_path / "mime" / "globs2").read_text(encoding="utf-8")
+    assert "application/x-xarchive-bundle:*-bundle-*.zip" in globs
+    assert "application/x-xarchive-archive:*.xarchive" in globs
+    from xarchive.gui.dialogs.bundle import suggested_name
+
+    assert fnmatch.fnmatch(suggested_name("Pakistan X", zipped=True), "*-bundle-*.zip")
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "name"),
+    [
+        ("desktop-file-validate", [], f"{ICON}.desktop"),
+        # --no-net: the screenshots' addresses are where the project will publish them
+        ("appstreamcli", ["validate", "--no-net", "--pedantic"], f"{ICON}.metainfo.xml"),
+    ],
+)
+def test_the_desktop_files_pass_their_validators(tool: str, args: list[str], name: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed (scripts/setup installs it)")
+    result = subprocess.run([tool, *args, str(RESOURCES / name)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_metainfo_shows_committed_screenshots_and_this_release() -> None:
+    root = ElementTree.parse(RESOURCES / f"{ICON}.metainfo.xml").getroot()
+    images = [e.text or "" for e in root.iter("image")]
+    assert images
+    for url in images:
+        assert (REPO / "docs" / "screenshots" / url.rsplit("/", 1)[1]).is_file(), url
+    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    releases = [r.get("version") for r in root.iter("release")]
+    assert version in releases
+    for release in root.iter("release"):
+        assert release.find("description") is not None, f"release {release.get('version')}"
