@@ -43,7 +43,15 @@ class IndexUnavailable(XArchiveError):
 
 
 class QueryError(XArchiveError):
-    """A search query could not be understood; the message points at the problem."""
+    """A search query could not be understood; the message points at the problem.
+
+    `position` is where in the query (1-based, counting characters of the text
+    as typed) the problem is, for the search bar to put its cursor there.
+    """
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 class ItemNotFound(XArchiveError):
@@ -60,6 +68,9 @@ class Cancelled(XArchiveError):
 
 class ImportAborted(XArchiveError):
     """An import had to stop (e.g. the disk is full); what was committed stays."""
+
+    #: The import's report (an ImportReport) up to where it stopped, for the front end.
+    report: object = None
 
 
 class InvalidAnnotation(XArchiveError):

@@ -43,6 +43,19 @@ _DATE_TERM_RE = re.compile(
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
 _EXACT_FIELD_RE = re.compile(r"(?<![\w])(" + "|".join(EXACT_FIELDS) + r"):(\S+)")
 _RANGE_WORD = re.compile(r"\s+to\s+", re.IGNORECASE)
+_EXAMPLES = {
+    "kind": "kind:document",
+    "lang": "lang:ur",
+    "is": "is:reply",
+    "has": "has:media",
+    "account": "account:demo_reporter",
+    "hashtag": "hashtag:keepiton",
+    **{name: f"{name}:2024-02" for name in DATE_FIELDS},
+}
+_ANY_FIELD_RE = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(\S*)")
+_FLAG_FIELD_RE = re.compile(r"(?<![\w])(?=([A-Za-z_]+):(\S*))")
+# Whoosh fails on a comparison with nothing before it ("<=court").
+_LEADING_COMPARISON = re.compile(r"\s*(<=|>=|=<|=>|<|>)")
 
 DATE_HELP = "write dates as 2024-02-17, 2024-02 or 2024, and ranges as 2024-02-01..2024-04-30"
 
@@ -104,13 +117,13 @@ def _check_balance(text: str) -> None:
             open_at.append(i)
         elif ch == ")":
             if depth == 0:
-                raise QueryError(f"the ‘)’ at position {i + 1} closes nothing")
+                raise QueryError(f"the ‘)’ at position {i + 1} closes nothing", i + 1)
             depth -= 1
             open_at.pop()
     if in_quote:
-        raise QueryError(f"the quote at position {quote_at + 1} is never closed")
+        raise QueryError(f"the quote at position {quote_at + 1} is never closed", quote_at + 1)
     if depth:
-        raise QueryError(f"the ‘(’ at position {open_at[-1] + 1} is never closed")
+        raise QueryError(f"the ‘(’ at position {open_at[-1] + 1} is never closed", open_at[-1] + 1)
 
 
 def _check_fields(text: str) -> None:
@@ -121,23 +134,74 @@ def _check_fields(text: str) -> None:
             known = ", ".join(sorted(KNOWN_FIELDS - {"ym", "ocr"}))
             raise QueryError(
                 f"there is no field ‘{match.group(1)}’ (at position {match.start() + 1}); "
-                f"fields are {known}"
+                f"fields are {known}",
+                match.start() + 1,
             )
 
 
+def _outside_quotes(text: str) -> str:
+    """`text` with every quoted phrase blanked out (as "x…x"), positions kept."""
+    return re.sub(r'"[^"]*"', lambda m: '"' + "x" * (len(m.group(0)) - 2) + '"', text)
+
+
 def _check_operators(text: str) -> None:
-    outside_quotes = re.sub(r'"[^"]*"', " PHRASE ", text)
-    words = outside_quotes.split()
+    words = [(m.group(0), m.start() + 1) for m in re.finditer(r"\S+", _outside_quotes(text))]
     if not words:
         return
     operators = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-    if words[-1] in operators:
-        raise QueryError(f"the query ends with ‘{words[-1]}’; add what it should join")
-    if words[0] in operators - {"NOT"}:
-        raise QueryError(f"the query starts with ‘{words[0]}’; put a word before it")
-    for a, b in zip(words, words[1:], strict=False):
+    last, at = words[-1]
+    if last in operators:
+        raise QueryError(
+            f"the query ends with ‘{last}’ (at position {at}); add what it should join", at
+        )
+    first, at = words[0]
+    if first in operators - {"NOT"}:
+        raise QueryError(
+            f"the query starts with ‘{first}’ (at position {at}); put a word before it", at
+        )
+    for (a, _), (b, at) in zip(words, words[1:], strict=False):
         if a in operators - {"NOT"} and b in operators - {"NOT"}:
-            raise QueryError(f"‘{a} {b}’: two operators in a row")
+            raise QueryError(f"‘{a} {b}’ (at position {at}): two operators in a row", at)
+
+
+def _check_values(text: str) -> None:
+    """Dates and the values of `is:` and `has:`, checked where the person typed them."""
+    outside = _outside_quotes(text)
+    for match in _DATE_TERM_RE.finditer(outside):
+        try:
+            _rewrite_date(match)
+        except QueryError as error:
+            at = match.start() + 1
+            raise QueryError(f"{error} (at position {at})", at) from None
+    comparison = _LEADING_COMPARISON.match(outside)
+    if comparison:
+        at = comparison.start(1) + 1
+        raise QueryError(
+            f"‘{comparison.group(1)}’ (at position {at}) compares dates only: write it after "
+            "a date field, e.g. date:>=2024-04",
+            at,
+        )
+    for match in _ANY_FIELD_RE.finditer(outside):
+        field = FIELD_ALIASES.get(match.group(1).lower(), match.group(1).lower())
+        if not match.group(2).rstrip(")"):
+            at = match.start() + 1
+            raise QueryError(
+                f"‘{match.group(1)}:’ (at position {at}) has nothing after it; write what "
+                f"to look for, e.g. {_EXAMPLES.get(field, field + ':word')}",
+                at,
+            )
+    # `text:is:x` asks `is:` too, as the rewriting below reads it.
+    for match in _FLAG_FIELD_RE.finditer(outside):
+        field = FIELD_ALIASES.get(match.group(1).lower(), match.group(1).lower())
+        value = match.group(2).rstrip(")").lower()
+        known = FLAG_VALUES.get(field)
+        if known is not None and value not in known and not value.endswith("*"):
+            at = match.start() + 1
+            raise QueryError(
+                f"‘{match.group(1)}:{match.group(2)}’ (at position {at}): {field}: can be "
+                + ", ".join(f"{name} ({what})" for name, what in known.items()),
+                at,
+            )
 
 
 def _lowercase_field_names(text: str) -> str:
@@ -189,16 +253,21 @@ def parse_query(text: str, parser: qparser.QueryParser) -> Query:
     stripped = text.strip()
     if stripped in ("", "*"):
         return Every()
-    _check_balance(stripped)
-    _check_operators(stripped)
-    _check_fields(stripped)
+    # The checks read the text as typed, so that each error names its position.
+    _check_balance(text)
+    _check_operators(text)
+    _check_fields(text)
+    _check_values(text)
     rewritten = _lowercase_field_names(stripped)
-    rewritten = _DATE_TERM_RE.sub(_rewrite_date, rewritten)
+    rewritten = "".join(
+        part if part.startswith('"') else _DATE_TERM_RE.sub(_rewrite_date, part)
+        for part in re.split(r'("[^"]*")', rewritten)
+    )
     rewritten = _exact_values(rewritten)
     try:
         query = parser.parse(rewritten)
     except Exception as exc:  # Whoosh raises assorted errors on odd input
-        raise QueryError(f"the query could not be understood: {exc}") from exc
+        raise QueryError(f"the query (from position 1) could not be understood: {exc}", 1) from exc
     dropped: list[Phrase] = []
     if query is not None and parser.schema is not None:
         query = _without_impossible_phrases(query, parser.schema, dropped)
@@ -208,10 +277,13 @@ def parse_query(text: str, parser: qparser.QueryParser) -> Query:
             apart = " ".join(
                 f'{field}:"{w}"' if " " in w else f"{field}:{w}" for w in dropped[0].words
             )
+            at = text.lower().find(f'{field}:"') + 1 or 1
             raise QueryError(
-                f"‘{text}’: a value of {field}: never contains a comma; ask for each apart: {apart}"
+                f"‘{text}’: a value of {field}: never contains a comma; ask for each apart: "
+                f"{apart}",
+                at,
             )
-        raise QueryError(f"‘{text}’ contains no word that can be searched for")
+        raise QueryError(f"‘{text}’ contains no word that can be searched for", 1)
     return query
 
 
