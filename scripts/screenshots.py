@@ -1,6 +1,6 @@
 """Screenshots of the app's main views, taken under Xvfb, for review and documentation.
 
-    .venv/bin/python scripts/screenshots.py [--out screenshots/] [--data-dir DIR]
+    .venv/bin/python scripts/screenshots.py [--out screenshots/] [--data-dir DIR] [--size 1280x720]
 
 Starts itself again under `xvfb-run` when there is no display, builds the demo
 archive in the user's data folder if it is not there yet (or in --data-dir),
@@ -45,12 +45,18 @@ def _ensure_display(argv: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    global SCREEN
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--out", type=Path, default=REPO / "screenshots", help="folder for the PNGs"
     )
     parser.add_argument("--data-dir", type=Path, help="xarchive data folder (default: the user's)")
+    parser.add_argument(
+        "--size", default="x".join(map(str, SCREEN)), help="screen size, e.g. 1280x720"
+    )
     args = parser.parse_args(argv)
+    width, _, height = args.size.partition("x")
+    SCREEN = (int(width), int(height))
     _ensure_display(argv)
     if args.data_dir:
         os.environ["XARCHIVE_DATA_DIR"] = str(args.data_dir.absolute())

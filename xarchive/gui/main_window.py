@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
     QShowEvent,
 )
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +58,7 @@ from .docks.saved_searches import SavedSearchesDock
 from .docks.suggestions import SuggestionsDock
 from .docks.timeline import TimelineDock
 from .filters import Filter
+from .layout import RESULTS_MIN_WIDTH, WindowLayout
 from .messages import (
     CHOOSE_ANOTHER,
     OPEN_READ_ONLY,
@@ -115,7 +116,6 @@ class MainWindow(QMainWindow):
         self.search_service: SearchService | None = None
         self.properties_dialog: PropertiesDialog | None = None
         self.menu_actions: list[tuple[str, QAction]] = []
-        self._docks_sized = False
 
         self.setWindowTitle("xarchive")
         self.setWindowIcon(app_icon())
@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         )
         self._build_central()
         self._build_docks()
+        self.window_layout = WindowLayout(self)  # per screen size; reading mode
         self._build_actions()
         self.annotate = AnnotateUi(self)  # docks, Edit and Annotate menus, viewer overlays
         self.bundles = BundleUi(self)  # File ▸ Export, Verify and Import Bundle…
@@ -176,6 +177,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([430, 650])
         self.splitter.setChildrenCollapsible(False)
+        # However wide what the viewer shows, the titles of the results stay readable.
+        results_box.setMinimumWidth(RESULTS_MIN_WIDTH)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -471,6 +474,22 @@ class MainWindow(QMainWindow):
             view.addAction(action)
             self.menu_actions.append(("View", action))
         self.timeline.toggleViewAction().setIcon(icon("timeline"))
+        self.reading_action = add(
+            view,
+            "View",
+            "&Reading Mode",
+            lambda: self.window_layout.set_reading(self.reading_action.isChecked()),
+            "F11",
+            "reading-mode",
+            "Give the viewer the whole window (F11 or Escape to leave)",
+        )
+        self.reading_action.setCheckable(True)
+        self.window_layout.reading_changed.connect(self.reading_action.setChecked)
+        reading_button = QToolButton(self)
+        reading_button.setDefaultAction(self.reading_action)
+        reading_button.setAutoRaise(True)
+        reading_button.setAccessibleName("Reading mode")
+        self.search_bar.add_tool(reading_button)
         view.addSeparator()
         pdf = self.viewer.pdf
         add(view, "View", "Zoom &In", self._zoom_in, keys.ZoomIn, "zoom-in")
@@ -514,37 +533,14 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.get(cfg.WINDOW_GEOMETRY)
-        if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            screen = QGuiApplication.primaryScreen()
-            available = screen.availableGeometry() if screen else None
-            if available is not None and available.width() > 200:
-                self.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
-            else:
-                self.resize(1440, 900)
-        state = self.settings.get(cfg.WINDOW_STATE)
-        if not state.isEmpty():
-            self.restoreState(state)
-        splitter = self.settings.get(cfg.SPLITTER_STATE)
-        if not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
-        viewer_split = self.settings.get(cfg.VIEWER_SPLITTER_STATE)
-        if not viewer_split.isEmpty():
-            self.viewer.splitter.restoreState(viewer_split)
+        self.window_layout.restore()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._docks_sized and self.settings.get(cfg.WINDOW_STATE).isEmpty():
-            # First run: most of the left side for the facets, a little for saved searches.
-            self._docks_sized = True
-            self.resizeDocks([self.facets, self.saved], [self.height() - 260, 150],
-                             Qt.Orientation.Vertical)  # fmt: skip
+        self.window_layout.shown()
 
     def save_layout(self) -> None:
-        self.settings.set(cfg.WINDOW_GEOMETRY, self.saveGeometry())
-        self.settings.set(cfg.WINDOW_STATE, self.saveState())
-        self.settings.set(cfg.SPLITTER_STATE, self.splitter.saveState())
-        self.settings.set(cfg.VIEWER_SPLITTER_STATE, self.viewer.splitter.saveState())
+        self.window_layout.save()
         self.settings.set(cfg.SORT, self.search_bar.sort)
         self.settings.sync()
 

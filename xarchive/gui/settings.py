@@ -34,10 +34,13 @@ class Setting(Generic[T]):
 
 
 # -- user settings (QSettings) ------------------------------------------------------
-WINDOW_GEOMETRY = Setting("window/geometry", QByteArray(), "main window position and size")
-WINDOW_STATE = Setting("window/state", QByteArray(), "dock and toolbar layout")
-SPLITTER_STATE = Setting("window/splitter", QByteArray(), "results | viewer split")
-VIEWER_SPLITTER_STATE = Setting("window/viewer_splitter", QByteArray(), "viewer | details split")
+# The window's layout, per screen size ("1280x720"): what suits a laptop's screen is not
+# what suits a monitor's, and moving between them should not undo either (`for_screen`).
+WINDOW_GEOMETRY = Setting("layout/%s/geometry", QByteArray(), "main window position and size")
+WINDOW_STATE = Setting("layout/%s/state", QByteArray(), "which panels are shown, and where")
+SPLITTER_STATE = Setting("layout/%s/splitter", QByteArray(), "results | viewer split")
+VIEWER_SPLITTER_STATE = Setting("layout/%s/viewer_splitter", QByteArray(), "viewer | details")
+TOUR_SHOWN = Setting("help/tour_shown", False, "the first-run tour was shown (Help ▸ Tour)")
 LAST_ARCHIVE = Setting("archives/last", "", "the archive open when the app last closed")
 RECENT_ARCHIVES = Setting("archives/recent", "[]", "recently opened archives (JSON list)")
 DEMO_BUILT = Setting("archives/demo_built", False, "the demo archive was built completely")
@@ -47,6 +50,11 @@ SEARCH_DELAY_MS = Setting("search/delay_ms", 250, "pause after typing before sea
 TIMELINE_BUCKET = Setting("timeline/bucket", "week", "day, week or month")
 
 MAX_RECENT = 8
+
+
+def for_screen(setting: Setting[T], screen: str) -> Setting[T]:
+    """`setting` (one of the layout/%s/… ones) for a screen of size `screen`."""
+    return Setting(setting.key % screen, setting.default, setting.help)
 
 
 def settings_path() -> Path:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -22,6 +23,7 @@ from ..bidi import join_isolated
 from ..filters import KIND_TITLES, format_day
 from ..resources import app_icon, kind_icon
 from ..session import ArchiveSession, PageHit
+from ..widgets.elided_label import ElidedLabel
 from .image import ImageViewer
 from .metadata import MetadataPanel
 from .pdf import PdfViewer
@@ -73,7 +75,11 @@ class ItemViewer(QWidget):
         self.title_label.setObjectName("viewerTitle")
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.subtitle_label = QLabel(self.header)
+        # Neither a long title nor a long file name may widen the viewer and squeeze the
+        # results list beside it: the title wraps at the width it is given, the rest elides.
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title_label.setMinimumWidth(1)
+        self.subtitle_label = ElidedLabel("", self.header)
         self.subtitle_label.setObjectName("muted")
         titles = QVBoxLayout()
         titles.setSpacing(1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...core.store.items import Item, Source
@@ -115,6 +116,9 @@ class MetadataPanel(QWidget):
         self.browser = SafeTextBrowser(self)
         self.browser.document().setDocumentMargin(10)
         self.browser.setAccessibleName("Item details")
+        # A SHA-256, a path or a URL has no space to wrap at: break it anywhere rather
+        # than hide its end behind a scroll bar.
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)

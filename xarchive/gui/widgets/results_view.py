@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...core.index.api import Snippet
 from ...core.search import Hit
-from ..bidi import join_isolated, mostly_rtl
+from ..bidi import is_rtl, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name
 from ..fonts import line_family
 from ..models.results import ResultsModel
@@ -63,6 +64,23 @@ def snippet_html(snippet: Snippet, match_bg: str, match_fg: str, ellipses: bool 
     direction = "rtl" if mostly_rtl(snippet.text) else "ltr"
     dots = "…" if ellipses else ""
     return f'<div dir="{direction}">{dots}{"".join(parts)}{dots}</div>'
+
+
+def card_title(heading: str, metrics: QFontMetrics, width: int) -> tuple[str, QTextOption]:
+    """The title as it fits in `width`, and how to draw it: an Urdu title reads from the
+    right and loses its end at the left, where its reader's eye arrives last (drawn as
+    a left-to-right line, its ellipsis came first: at the right)."""
+    rtl = is_rtl(heading)
+    option = QTextOption(
+        (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
+        | Qt.AlignmentFlag.AlignVCenter
+        | Qt.AlignmentFlag.AlignAbsolute
+    )
+    option.setTextDirection(
+        Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+    )
+    option.setWrapMode(QTextOption.WrapMode.NoWrap)
+    return metrics.elidedText(heading, Qt.TextElideMode.ElideRight, width), option
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -141,11 +159,9 @@ class ResultDelegate(QStyledItemDelegate):
         heading = item.title
         if item.kind == "post" and heading.startswith("@") and ": " in heading:
             heading = heading.split(": ", 1)[0]  # the account; lines 3–4 show the words
-        title = title_metrics.elidedText(heading, Qt.TextElideMode.ElideRight, width - date_width)
-        title_rect = QRect(left, y, width - date_width, title_metrics.height())
-        painter.drawText(
-            title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
-        )
+        title, title_option = card_title(heading, title_metrics, width - date_width)
+        title_rect = QRectF(left, y, width - date_width, title_metrics.height())
+        painter.drawText(title_rect, title, title_option)
         painter.setFont(small_font)
         painter.setPen(muted)
         painter.drawText(

@@ -78,6 +78,7 @@ class SearchBar(QWidget):
         for key, label in SORTS:
             self.sort_box.addItem(icon("sort"), label, key)
         self.sort_box.setToolTip("Order of the results")
+        self.sort_box.setAccessibleName("Order of the results")
         self.sort_box.currentIndexChanged.connect(lambda _: self.search_now())
 
         self.count_label = QLabel(self)
@@ -103,6 +104,7 @@ class SearchBar(QWidget):
         top.addWidget(self.field, 1)
         top.addWidget(self.sort_box)
         top.addWidget(self.count_label)
+        self._tools = top
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
         layout.setSpacing(5)
@@ -162,6 +164,10 @@ class SearchBar(QWidget):
     def search_now(self) -> None:
         self._timer.stop()
         self.search_requested.emit()
+
+    def add_tool(self, widget: QWidget) -> None:
+        """Put `widget` (a tool button of the window's) at the end of the query row."""
+        self._tools.addWidget(widget)
 
     def focus(self) -> None:
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,158 @@
+"""Room to read: a results list that stays readable, reading mode, a layout per screen size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QTextLayout
+from PySide6.QtWidgets import QDockWidget, QToolButton
+from pytestqt.qtbot import QtBot
+
+from xarchive.core.importing import ImportOptions
+from xarchive.gui import settings as cfg
+from xarchive.gui.layout import RESULTS_MIN_WIDTH
+from xarchive.gui.main_window import MainWindow
+from xarchive.gui.widgets.results_view import card_title
+
+
+def open_row(qtbot: QtBot, window: MainWindow, row: int) -> None:
+    window.results.setCurrentIndex(window.model.index(row, 0))
+    item = window.model.hit(row).item  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: window.viewer.item is not None and window.viewer.item.id == item.id)
+
+
+def visible_docks(window: MainWindow) -> set[str]:
+    return {d.objectName() for d in window.findChildren(QDockWidget) if d.isVisible()}
+
+
+def test_long_file_names_never_squeeze_the_results_list(qtbot: QtBot, opened: MainWindow) -> None:
+    """Issue 12, item 4: opening an item with a long file name pushed the list to 140 px."""
+    opened.resize(1280, 720)
+    names = {
+        row: len(hit.item.original_name) + len(hit.item.title)
+        for row in range(opened.model.rowCount())
+        if (hit := opened.model.hit(row)) is not None
+    }
+    longest = sorted(names, key=names.__getitem__, reverse=True)[:4]
+    for row in longest:
+        open_row(qtbot, opened, row)
+        qtbot.wait(20)  # a layout pass
+        assert opened.splitter.sizes()[0] >= RESULTS_MIN_WIDTH
+        assert opened.results.width() >= RESULTS_MIN_WIDTH - 2
+    # The SHA-256 wraps in the details rather than hiding its end behind a scroll bar.
+    details = opened.viewer.details.browser
+    assert opened.viewer.item is not None
+    assert opened.viewer.item.sha256 in details.toPlainText().replace("\u2028", "")
+    assert details.horizontalScrollBar().maximum() == 0
+
+
+def test_dragging_the_splitter_stops_at_a_readable_results_list(opened: MainWindow) -> None:
+    opened.splitter.setSizes([40, 2000])
+    assert opened.splitter.sizes()[0] >= RESULTS_MIN_WIDTH
+
+
+def test_urdu_titles_lose_their_end_not_their_beginning() -> None:
+    """An elided Urdu title showed its ellipsis at the right: where an Urdu reader starts."""
+    metrics = QFontMetrics(QFont())
+    heading = "پاکستان میں ایکس پر پابندی: عدالت نے وزارت داخلہ سے جواب طلب کر لیا"
+    text, option = card_title(heading, metrics, 160)
+    assert text.endswith("…") and text != heading
+    layout = QTextLayout(text, QFont())
+    layout.setTextOption(option)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(400)
+    layout.endLayout()
+    ellipsis_x = line.cursorToX(len(text) - 1)[0]
+    first_x = line.cursorToX(0)[0]
+    assert ellipsis_x < first_x  # the ellipsis is at the left, the first word at the right
+    assert option.alignment() & Qt.AlignmentFlag.AlignRight
+    english, english_option = card_title("Interior Ministry confirms X ban " * 4, metrics, 160)
+    assert english.endswith("…")
+    assert english_option.alignment() & Qt.AlignmentFlag.AlignLeft
+
+
+def test_f11_gives_the_viewer_the_window_and_escape_gives_it_back(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    open_row(qtbot, opened, 0)
+    qtbot.waitUntil(lambda: opened.viewer.details.height() > 0)
+    before = visible_docks(opened)
+    assert before
+    qtbot.keyClick(opened, Qt.Key.Key_F11)
+    assert opened.window_layout.reading and opened.reading_action.isChecked()
+    assert visible_docks(opened) == set()
+    assert not opened.results.isVisible()
+    qtbot.waitUntil(lambda: opened.viewer.width() > opened.width() - 40)
+    # Another result (Alt+Down) keeps the details folded away.
+    qtbot.keyClick(opened, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: opened.viewer.item is not None)
+    assert opened.viewer.details.height() == 0 or not opened.viewer.details.isVisible()
+    qtbot.keyClick(opened.viewer, Qt.Key.Key_Escape)
+    assert not opened.window_layout.reading and not opened.reading_action.isChecked()
+    assert visible_docks(opened) == before
+    assert opened.results.isVisible() and opened.viewer.details.height() > 0
+
+
+def test_the_reading_mode_button_beside_the_search_field(qtbot: QtBot, opened: MainWindow) -> None:
+    buttons = [
+        b
+        for b in opened.search_bar.findChildren(QToolButton)
+        if b.defaultAction() is opened.reading_action
+    ]
+    assert len(buttons) == 1 and buttons[0].accessibleName()
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert opened.window_layout.reading
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert not opened.window_layout.reading
+
+
+def new_window(qtbot: QtBot, settings: cfg.UserSettings, width: int, height: int) -> MainWindow:
+    w = MainWindow(settings, ImportOptions(workers=0))
+    qtbot.addWidget(w)
+    w.resize(width, height)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(20)  # the first layout, made for the window's size
+    return w
+
+
+def test_a_laptop_screen_gets_a_layout_made_for_it(
+    qtbot: QtBot, user_settings: cfg.UserSettings, tmp_path: Path
+) -> None:
+    small = new_window(qtbot, user_settings, 1280, 720)
+    assert not small.timeline.isVisible()  # a quarter of a 720 px window
+    assert small.splitter.sizes()[0] >= RESULTS_MIN_WIDTH
+    assert small.viewer.width() >= 420
+    small.close()
+    large = new_window(qtbot, cfg.UserSettings(tmp_path / "other.ini"), 1920, 1080)
+    assert large.timeline.isVisible()
+    assert large.splitter.sizes()[0] >= RESULTS_MIN_WIDTH
+    large.close()
+
+
+def test_the_layout_is_remembered_per_screen_size(
+    qtbot: QtBot, user_settings: cfg.UserSettings
+) -> None:
+    window = new_window(qtbot, user_settings, 1440, 900)
+    layout = window.window_layout
+    laptop = layout.key
+    window.saved.hide()
+    window.splitter.setSizes([520, 700])
+    results_width = window.splitter.sizes()[0]
+    # Moved to a monitor of another size: a layout of its own, the laptop's kept.
+    layout.use_screen("1920x1080")
+    assert window.saved.isVisible()
+    window.timeline.hide()
+    layout.use_screen(laptop)
+    assert not window.saved.isVisible()
+    assert window.timeline.isVisible() == (window.height() >= 860)
+    assert window.splitter.sizes()[0] == results_width
+    window.close()  # saves
+    assert not user_settings.get(cfg.for_screen(cfg.WINDOW_STATE, laptop)).isEmpty()
+    assert not user_settings.get(cfg.for_screen(cfg.WINDOW_STATE, "1920x1080")).isEmpty()
+    again = new_window(qtbot, user_settings, 1440, 900)
+    assert not again.saved.isVisible()
+    assert abs(again.splitter.sizes()[0] - results_width) <= 2
+    again.close()

@@ -1,0 +1,196 @@
+"""Room to read: the window's layout for the screen it is on, and a reading mode.
+
+A researcher reads on a 1280×720 laptop as often as on a 1920×1080 monitor, and
+what suits one is wrong for the other. So:
+
+- the layout (window geometry, panels, splitters) is remembered per screen size,
+  and a screen size seen for the first time gets a layout made for it: narrower
+  side panels and no timeline when the screen is small;
+- the results list never gets narrower than `RESULTS_MIN_WIDTH` (its cards elide
+  what does not fit), however wide what the viewer shows;
+- reading mode (View ▸ Reading Mode, F11, or the button beside the search field)
+  gives the viewer the window: panels, results and details step aside until it
+  is left again (F11, Escape or the button).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from . import settings as cfg
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+#: Narrower than this, result titles read "Minist…".
+RESULTS_MIN_WIDTH = 300
+#: Windows narrower or lower than these get the laptop layout.
+COMPACT_WIDTH = 1500
+COMPACT_HEIGHT = 860
+
+
+def screen_key(screen: QScreen | None) -> str:
+    """'1280x720': the name a screen's layout is remembered under."""
+    if screen is None:
+        return "default"
+    size = screen.size()
+    return f"{size.width()}x{size.height()}"
+
+
+class WindowLayout(QObject):
+    """Restores, adapts and saves the main window's layout; owns reading mode."""
+
+    #: Reading mode was entered (True) or left (False).
+    reading_changed = Signal(bool)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = window.settings
+        self.reading = False
+        self._hidden_docks: list[QDockWidget] = []
+        self._viewer_sizes: list[int] = []
+        self._defaults_pending = False
+        self.key = screen_key(window.screen() or QGuiApplication.primaryScreen())
+        self._leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+        self._leave_shortcut.setEnabled(False)
+        self._leave_shortcut.activated.connect(lambda: self.set_reading(False))
+        window.viewer.item_shown.connect(lambda _item: self._keep_details_aside())
+
+    # -- per screen size ------------------------------------------------------------------
+    def _get(self, setting: cfg.Setting[cfg.T]) -> cfg.T:
+        return self.settings.get(cfg.for_screen(setting, self.key))
+
+    def restore(self) -> None:
+        """The layout last used on a screen of this size, or one made for it."""
+        window = self.window
+        geometry = self._get(cfg.WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not window.restoreGeometry(geometry):
+            screen = window.screen() or QGuiApplication.primaryScreen()
+            available = screen.availableGeometry() if screen else None
+            if available is not None and available.width() > 200:
+                window.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
+            else:
+                window.resize(1440, 900)
+        self._restore_panels()
+
+    def _restore_panels(self) -> None:
+        window = self.window
+        state = self._get(cfg.WINDOW_STATE)
+        self._defaults_pending = state.isEmpty() or not window.restoreState(state)
+        splitter = self._get(cfg.SPLITTER_STATE)
+        if not splitter.isEmpty():
+            window.splitter.restoreState(splitter)
+        viewer_split = self._get(cfg.VIEWER_SPLITTER_STATE)
+        if not viewer_split.isEmpty():
+            window.viewer.splitter.restoreState(viewer_split)
+        if self._defaults_pending and window.isVisible():
+            self.fit_to_window()
+
+    def shown(self) -> None:
+        """The window is on screen: lay it out for its size if nothing was remembered,
+        and follow it to other screens."""
+        handle = self.window.windowHandle()
+        if handle is not None and not handle.property("xarchiveFollowsScreen"):
+            handle.setProperty("xarchiveFollowsScreen", True)
+            handle.screenChanged.connect(self.screen_changed)
+        if self._defaults_pending:
+            # After the first layout pass: the docks' sizes are known then.
+            QTimer.singleShot(0, self.fit_to_window)
+
+    def screen_changed(self, screen: QScreen | None) -> None:
+        self.use_screen(screen_key(screen))
+
+    def use_screen(self, key: str) -> None:
+        """Moved to a screen of another size: keep this layout, take up that one's."""
+        if key == self.key:
+            return
+        self.save()
+        self.key = key
+        self._restore_panels()
+
+    def fit_to_window(self) -> None:
+        """A layout made for the window's size: on a laptop, narrower side panels and
+        no timeline (View ▸ Timeline brings it back); the results list readable."""
+        self._defaults_pending = False
+        window = self.window
+        width, height = window.width(), window.height()
+        compact = width < COMPACT_WIDTH
+        low = height < COMPACT_HEIGHT
+        left = 210 if compact else 250
+        right = 270 if compact else 330
+        for dock in (window.facets, window.saved, window.suggestions, window.annotate.links_dock):
+            dock.show()
+        window.annotate.annotations_dock.show()
+        window.annotate.links_dock.raise_()
+        window.timeline.setVisible(not low)
+        window.resizeDocks([window.facets], [left], Qt.Orientation.Horizontal)
+        window.resizeDocks([window.annotate.annotations_dock], [right], Qt.Orientation.Horizontal)
+        saved = 120 if low else 160
+        window.resizeDocks(
+            [window.facets, window.saved], [max(200, height - saved - 140), saved],
+            Qt.Orientation.Vertical,
+        )  # fmt: skip
+        if not low:
+            window.resizeDocks([window.timeline], [max(130, height // 6)], Qt.Orientation.Vertical)
+        centre = max(window.splitter.width(), width - left - right)
+        results = max(RESULTS_MIN_WIDTH, int(centre * 0.38))
+        window.splitter.setSizes([results, max(1, centre - results)])
+        viewer_height = max(window.viewer.splitter.height(), height - 200)
+        details = 150 if low else 220
+        window.viewer.splitter.setSizes([max(1, viewer_height - details), details])
+
+    def save(self) -> None:
+        """Remember the layout for this screen size (the one outside reading mode)."""
+        if self.reading:
+            self.set_reading(False)
+        window = self.window
+        for setting, value in (
+            (cfg.WINDOW_GEOMETRY, window.saveGeometry()),
+            (cfg.WINDOW_STATE, window.saveState()),
+            (cfg.SPLITTER_STATE, window.splitter.saveState()),
+            (cfg.VIEWER_SPLITTER_STATE, window.viewer.splitter.saveState()),
+        ):
+            self.settings.set(cfg.for_screen(setting, self.key), value)
+
+    # -- reading mode ---------------------------------------------------------------------
+    def set_reading(self, on: bool) -> None:
+        """Give the viewer the window (True), or bring the panels back (False)."""
+        if on == self.reading:
+            return
+        window = self.window
+        self.reading = on
+        results_box = window.splitter.widget(0)
+        if on:
+            self._hidden_docks = [
+                d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()
+            ]
+            self._viewer_sizes = window.viewer.splitter.sizes()
+            for dock in self._hidden_docks:
+                dock.hide()
+            results_box.hide()
+            self._keep_details_aside()
+            window.viewer.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            results_box.show()
+            for dock in self._hidden_docks:
+                dock.show()
+            self._hidden_docks = []
+            if sum(self._viewer_sizes) > 0:
+                window.viewer.splitter.setSizes(self._viewer_sizes)
+        self._leave_shortcut.setEnabled(on)
+        self.reading_changed.emit(on)
+
+    def _keep_details_aside(self) -> None:
+        # Showing an item shows its details again; in reading mode they stay folded away.
+        if self.reading:
+            splitter = self.window.viewer.splitter
+            splitter.setSizes([sum(splitter.sizes()) or 1, 0])
+
+    def visible_panels(self) -> list[QWidget]:
+        """The docks shown now (for tests and the tour)."""
+        return [d for d in self.window.findChildren(QDockWidget) if d.isVisible()]
