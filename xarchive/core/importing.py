@@ -54,7 +54,8 @@ from . import blobs
 from .annotate import Annotations
 from .archive import Archive, utc_now
 from .errors import Cancelled, ImportAborted, IndexBusy, IndexUnavailable, UnreadableFile
-from .importers import folder_importer, image, is_container, sniff
+from .importers import HEAD_SIZE, folder_importer, image, is_container, sniff
+from .importers import text as plain_text
 from .importers.base import ExtractContext, Extracted
 from .index import writing
 from .index.engine import SearchIndex
@@ -64,6 +65,7 @@ from .names import file_name, raw_name_bytes, storable
 from .offline import forbid_network
 from .posts.model import (
     RECORD_MEDIA_TYPE,
+    Contained,
     ContainerContext,
     ExtractedContainer,
     ExtractedPost,
@@ -71,7 +73,7 @@ from .posts.model import (
 )
 from .posts.sources import store_many
 from .posts.text import title_of
-from .posts.threads import link_post
+from .posts.threads import link_items, link_post
 from .store import items as item_store
 from .store import posts as post_store
 from .store import runs
@@ -369,6 +371,7 @@ def _extract(
     blobs_dir: str,
     origin: str = "",
     pictures_only: bool = False,
+    contained: bool = False,
 ) -> Extracted | ExtractedContainer | _Read:
     """Extract with the importer chosen by content, then store the original.
 
@@ -377,6 +380,8 @@ def _extract(
     that the one writer never waits for the disk. A container importer also copies
     the container's pictures to the staging area (`origin` is the container's path).
     `pictures_only` is for those pictures: anything else in their place is refused.
+    `contained` is for the other files of a container that are items of their own
+    (a captured page, an attachment): each is read as one item, never as a container.
     A file that is one item comes back as a `_Read`, with what finding links
     needs of it, computed here rather than in the one writer.
     """
@@ -392,6 +397,8 @@ def _extract(
             result: Extracted | ExtractedContainer | _Read = image.extract(view, ctx)
         else:
             importer = sniff(view)
+            if contained and is_container(importer):
+                importer = _one_item_importer(view, original_name)
             if is_container(importer):
                 container_ctx = ContainerContext(
                     ctx, staged.tmp_path.parent, Path(blobs_dir), origin or original_name
@@ -408,6 +415,18 @@ def _extract(
         view_dir.rmdir()
     blobs.commit_blob(Path(blobs_dir), staged)
     return result
+
+
+def _one_item_importer(view: Path, original_name: str) -> Any:
+    """The importer of a file in a container that looks like a container itself (a JSON
+    response captured in a WARC looks like twarc2 lines): text if it is text."""
+    with view.open("rb") as handle:
+        head = handle.read(HEAD_SIZE)
+    if plain_text.detect(head, view):
+        return plain_text
+    raise UnreadableFile(
+        f"‘{original_name}’ is itself an archive of many files; import it on its own."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,6 +485,8 @@ _WORKER_MODULES = [
     "xarchive.core.importers.pdf",
     "xarchive.core.importers.x_archive",
     "xarchive.core.importers.twarc",
+    "xarchive.core.importers.warc",
+    "xarchive.core.importers.mhtml",
 ]
 
 
@@ -519,6 +540,8 @@ class _Container:
     records_stored: bool = False
     #: member → (the first post showing the picture, its position there, pictures in that post)
     shown_by: dict[str, tuple[ExtractedPost, int, int]] = field(default_factory=dict)
+    #: member → what the container says of a file that is an item of its own
+    about: dict[str, Contained] = field(default_factory=dict)
     failed_posts: list[str] = field(default_factory=list)
 
 
@@ -1040,6 +1063,11 @@ class _Importer:
             )
         for item_id in new_ids:
             link_post(conn, item_id, now)
+        for member, about in box.about.items():  # a captured picture → its page, and the like
+            part = box.media_ids.get(member)
+            whole = box.media_ids.get(about.part_of) if about.part_of else None
+            if part is not None and whole is not None:
+                link_items(conn, part, about.relation, whole, now)
         outcomes.append(
             Outcome(
                 str(candidate.path),
@@ -1055,6 +1083,8 @@ class _Importer:
 
 def _container_summary(found: ExtractedContainer, new: int, already: int, box: _Container) -> str:
     """E.g. "52 posts: 50 new, 2 already in the archive; 7 pictures: 7 new"."""
+    if box.about and not found.posts:
+        return _contained_summary(found, box)
     posts = len(found.posts)
     text = f"{posts} post{'s' if posts != 1 else ''}: {new} new"
     if already:
@@ -1071,6 +1101,23 @@ def _container_summary(found: ExtractedContainer, new: int, already: int, box: _
     if found.problems:
         count = len(found.problems)
         text += f"; {count} part{'s' if count != 1 else ''} could not be read (see the failures)"
+    return text
+
+
+def _contained_summary(found: ExtractedContainer, box: _Container) -> str:
+    """E.g. "12 items: 10 new, 2 already in the archive" (pages of a capture, messages)."""
+    count = len(found.media)
+    old = len(box.existing_media)
+    failed = len(box.failed_media)
+    text = f"{count} item{'s' if count != 1 else ''}: {count - old - failed} new"
+    if old:
+        text += f", {old} already in the archive"
+    if failed:
+        text += f", {failed} could not be imported"
+    if found.problems:
+        problems = len(found.problems)
+        text += f"; {problems} part{'s' if problems != 1 else ''} could not be read"
+        text += " (see the failures)"
     return text
 
 
@@ -1464,10 +1511,21 @@ def _open_container(
             virtual=True,
         )  # fmt: skip
         job.in_flight_shas[picture_sha] = member_candidate
-        name = safe_file_name(Path(picture.member).name, "picture")
+        about = picture.about
+        if about is not None:
+            box.about[picture.member] = about
+            if about.extracted is not None:  # read already, by the container's importer
+                blobs.commit_blob(job.archive.blobs_dir, picture.staged)
+                item = _as_contained(about.extracted, about, box)
+                job.batch.append(
+                    _Pending(member_candidate, picture.staged, item, None, box, picture.member)
+                )
+                job.extra_total += 1
+                continue
+        name = safe_file_name(about.name if about else Path(picture.member).name, "picture")
         future = executor.submit(
             _extract, picture.staged, name, replace(ctx, sha256=picture_sha),
-            str(job.archive.blobs_dir), "", True,
+            str(job.archive.blobs_dir), "", about is None, about is not None,
         )  # fmt: skip
         futures[future] = _Task(
             "picture", member_candidate, None, picture.staged, task.solo, box, picture.member
@@ -1490,15 +1548,49 @@ def _after_picture(job: _Importer, future: cf.Future[Any], task: _Task) -> int:
             traceback.format_exception(exc)))  # fmt: skip
         reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
     else:
+        facts = None
+        if isinstance(extracted, _Read):  # a file of its own kind (a captured page)
+            extracted, facts = extracted.extracted, extracted.facts
         assert isinstance(extracted, Extracted)
-        picture = _as_post_picture(extracted, box, task.member)
-        job.batch.append(_Pending(task.candidate, staged, picture, None, box, task.member))
+        about = box.about.get(task.member)
+        if about is not None:
+            picture = _as_contained(extracted, about, box)
+        else:
+            picture = _as_post_picture(extracted, box, task.member)
+        job.batch.append(
+            _Pending(task.candidate, staged, picture, None, box, task.member, facts=facts)
+        )
         return 1
     job.in_flight_shas.pop(staged.sha256, None)
     staged.tmp_path.unlink(missing_ok=True)
     box.failed_media[task.member] = reason
     job.record(Outcome(str(task.candidate.path), "failed", reason))
     return 1
+
+
+def _as_contained(extracted: Extracted, about: Contained, box: _Container) -> Extracted:
+    """A file of a container that is an item of its own, as the container describes it:
+    a captured page has the address and time of its record, whatever the page says."""
+    extra = {
+        **extracted.extra,
+        **about.extra,
+        "container": box.found.title,
+        "locator": about.locator,
+    }
+    for name in ("source_url", "captured_at", "published_at"):
+        found = getattr(extracted, name)
+        if found and getattr(about, name) and found != getattr(about, name):
+            extra[f"{name}_in_file"] = found  # what the page itself says, kept beside
+    return replace(
+        extracted,
+        title=about.title or extracted.title,
+        source_url=about.source_url or extracted.source_url,
+        captured_at=about.captured_at or extracted.captured_at or box.found.captured_at,
+        published_at=about.published_at or extracted.published_at,
+        author=about.author or extracted.author,
+        warnings=(*extracted.warnings, *about.warnings),
+        extra=extra,
+    )
 
 
 def _as_post_picture(extracted: Extracted, box: _Container, member: str) -> Extracted:

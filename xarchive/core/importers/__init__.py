@@ -210,12 +210,12 @@ def _unsupported_reason(head: bytes, path: Path) -> str:
 
 #: The order of detection: exact magic bytes first (a PNG may quote "%PDF-" in its
 #: metadata), the catch-all text importer last.
-_ITEM_FORMATS = ("image", "pdf", "html", "text")
+_ITEM_FORMATS = ("image", "pdf", "mhtml", "html", "text")
 
 #: Importers of containers: one file or folder that holds many items (posts and
 #: their pictures). Each has `detect`, `extract_many` (see posts/model.py) and, if
 #: it reads folders, `detect_folder`. They are tried before the others.
-_CONTAINER_FORMATS = ("x_archive", "twarc")
+_CONTAINER_FORMATS = ("x_archive", "twarc", "warc")
 
 if TYPE_CHECKING:
     IMPORTERS: list[ModuleType]

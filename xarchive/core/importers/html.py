@@ -194,6 +194,12 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"{quoted(path)} cannot be read: {exc.strerror or exc}.") from exc
+    return extract_markup(data, path, ctx)
+
+
+def extract_markup(data: bytes, path: Path, ctx: ExtractContext) -> Extracted:
+    """`extract` for a page already in memory (the HTML part of an MHTML file); `path`
+    names it in titles and messages."""
     decoded = _decode(data)
     markup = _XML_DECLARATION.sub("", decoded.text, count=1)
     root = _parse(markup)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..blobs import StagedFile
 
 if TYPE_CHECKING:  # importers import this module
-    from ..importers.base import ExtractContext
+    from ..importers.base import ExtractContext, Extracted
 
 #: The media type of a post's blob.
 RECORD_MEDIA_TYPE = "application/json"
@@ -146,6 +146,36 @@ class StagedMedia:
     member: str  # its name in the container: "data/tweets_media/1758…-GLnotice01.jpg"
     location: str  # where a person finds it: "/…/archive.zip/data/tweets_media/…"
     staged: StagedFile
+    #: For a file that is an item in its own right rather than a post's picture (a
+    #: page of a web capture, a message or its attachment): what the container says
+    #: of it. Such a file is read by the importer its content calls for.
+    about: Contained | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contained:
+    """What a container says of a file in it that becomes an item of its own.
+
+    Non-empty values take the place of what the file's importer found: a page
+    captured in a WARC has its address and time of capture from the record, not
+    from the page.
+    """
+
+    name: str  # the item's original name: "index.html", "notice.pdf"
+    locator: str  # where in the container: "record 3 of capture.warc.gz"
+    title: str = ""
+    source_url: str = ""
+    captured_at: str = ""
+    published_at: str = ""
+    author: str = ""
+    #: The member of the item this one belongs to (a page, a message), and how.
+    part_of: str = ""
+    relation: str = "part-of"
+    #: What the container read of the file itself, when no importer should read it
+    #: again (an e-mail message: its importer is the container's own).
+    extracted: Extracted | None = None
+    warnings: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

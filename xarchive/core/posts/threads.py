@@ -121,6 +121,14 @@ def _pointing_at(conn: sqlite3.Connection, column: str, platform_id: str) -> lis
     return post_store.retweets_of(conn, platform_id)
 
 
+def link_items(
+    conn: sqlite3.Connection, source_id: int, relation: str, target_id: int, now: str
+) -> int:
+    """Link two items as the import does (a captured picture `part-of` its page); 1 if
+    a link was made, 0 if it was there already. The caller owns the transaction."""
+    return _link(conn, source_id, relation, target_id, now)
+
+
 def _link(conn: sqlite3.Connection, source_id: int, relation: str, target_id: int, now: str) -> int:
     if source_id == target_id or link_store.find_link(conn, source_id, relation, target_id):
         return 0

@@ -1,0 +1,141 @@
+"""Web captures and messages (issue 14): WARC, WACZ, MHTML, SingleFile and e-mail, made
+here as the tools write them and imported as a researcher does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tests.captures import (
+    CAPTURED,
+    IMAGE_URL,
+    OUTLET,
+    PAGE_URL,
+    PDF_URL,
+    REVISITED,
+    URDU_URL,
+    news_capture,
+    write_mhtml,
+    write_warc,
+)
+from tests.conftest import run_import
+from xarchive.core import blobs
+from xarchive.core.archive import Archive
+from xarchive.core.search import Searcher
+from xarchive.core.store import annotations as link_store
+from xarchive.core.store import items as item_store
+from xarchive.core.store import posts as post_store
+from xarchive.core.store.items import Item
+from xarchive.core.verify import verify
+
+
+def by_url(archive: Archive) -> dict[str, Item]:
+    return {i.source_url: i for i in item_store.items(archive.db)}
+
+
+def test_a_warc_becomes_one_item_per_page_document_and_picture(
+    archive: Archive, tmp_path: Path
+) -> None:
+    warc = write_warc(
+        tmp_path / "capture.warc.gz", news_capture(), revisits=[(PAGE_URL, REVISITED)]
+    )
+    report = run_import(archive, warc)
+    assert report.failed == [], report.failed
+    items = by_url(archive)
+    assert set(items) == {PAGE_URL, IMAGE_URL, PDF_URL, URDU_URL}  # not the stylesheet
+    page = items[PAGE_URL]
+    assert (page.kind, page.title) == ("article", "Ministry confirms the X block")
+    assert page.captured_at == "2024-04-17T15:10:00+00:00" == CAPTURED.replace("Z", "+00:00")
+    text = item_store.pages(archive.db, page.id)[0].text
+    assert "citing national security" in text and "tracked" not in text
+    assert (
+        page.extra["locator"].startswith("record ")
+        and "of capture.warc.gz" in page.extra["locator"]
+    )
+    assert page.extra["digest_check"] == "passed"
+    assert page.extra["captured_again"][0]["captured_at"] == "2024-04-20T09:00:00+00:00"
+    # the page's payload as the browser got it: gzip undone
+    stored = blobs.blob_path(archive.blobs_dir, page.sha256).read_bytes()
+    assert stored.startswith(b"<!DOCTYPE html>")
+    assert items[IMAGE_URL].kind == "image" and items[PDF_URL].kind == "document"
+    assert items[URDU_URL].language == "ur"
+    # the picture and the PDF belong to the page that shows and cites them
+    for part in (items[IMAGE_URL], items[PDF_URL]):
+        (link,) = link_store.links_from(archive.db, part.id)
+        assert (link.relation, link.target_id) == ("part-of", page.id)
+    # the WARC itself is kept byte for byte
+    (box,) = post_store.containers(archive.db)
+    assert box.kind == "warc" and box.name == "capture.warc.gz"
+    assert blobs.blob_path(archive.blobs_dir, box.sha256).read_bytes() == warc.read_bytes()
+    assert box.extra["digests"]["failed"] == 0
+    assert verify(archive).ok
+
+
+def test_an_uncompressed_warc_1_0_reads_the_same(archive: Archive, tmp_path: Path) -> None:
+    warc = write_warc(tmp_path / "capture.warc", news_capture()[:1], gzip=False, version="1.0")
+    report = run_import(archive, warc)
+    assert report.failed == []
+    assert by_url(archive)[PAGE_URL].kind == "article"
+
+
+def test_a_record_altered_after_capture_is_reported_by_number(
+    archive: Archive, tmp_path: Path
+) -> None:
+    page = replace(news_capture()[0], gzip_body=False)
+    warc = write_warc(tmp_path / "capture.warc", [page], gzip=False)
+    data = warc.read_bytes()
+    warc.write_bytes(data.replace(b"citing national security", b"citing national sekurity"))
+    report = run_import(archive, warc)
+    (failure,) = report.failed
+    assert (
+        "record 2 of capture.warc" in failure.reason and "digest does not match" in failure.reason
+    )
+    page = by_url(archive)[PAGE_URL]
+    assert page.extra["digest_check"] == "failed"
+    assert any("digest does not match" in w for w in page.warnings)
+
+
+def test_a_truncated_warc_keeps_the_records_before_the_damage(
+    archive: Archive, tmp_path: Path
+) -> None:
+    whole = write_warc(tmp_path / "whole.warc.gz", news_capture()).read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole[: len(whole) - 3000])
+    report = run_import(archive, cut)
+    assert PAGE_URL in by_url(archive)
+    assert any("cut.warc.gz" in o.reason for o in report.failed), report.outcomes
+
+
+# -- MHTML ----------------------------------------------------------------------------
+
+
+def test_a_chrome_mhtml_page_is_an_article_with_its_address_and_date(
+    archive: Archive, tmp_path: Path
+) -> None:
+    saved = write_mhtml(tmp_path / "Platform blocked nationwide.mhtml")
+    report = run_import(archive, saved)
+    assert report.failed == [], report.failed
+    (item,) = item_store.items(archive.db)
+    assert (item.kind, item.title) == ("article", "Platform blocked nationwide")
+    assert item.source_url == f"{OUTLET}/2024/04/17/platform-blocked"
+    assert item.captured_at == "2024-04-17T10:10:00+00:00"  # 15:10 at +05:00
+    text = item_store.pages(archive.db, item.id)[0].text
+    assert "the platform unreachable" in text  # the soft line break inside the word is undone
+    assert "=\r\n" not in text and "platfo=" not in text
+    urls = {r["url"]: r["media_type"] for r in item.extra["resources"]}
+    assert urls[IMAGE_URL] == "image/png"
+    # the original is the MHTML file, byte for byte
+    assert blobs.blob_path(archive.blobs_dir, item.sha256).read_bytes() == saved.read_bytes()
+    found = Searcher(archive).search("platform unreachable")
+    assert [h.item.id for h in found.hits] == [item.id]
+
+
+def test_an_mhtml_file_without_its_boundary_is_refused_with_one_message(
+    archive: Archive, tmp_path: Path
+) -> None:
+    saved = write_mhtml(tmp_path / "broken.mhtml")
+    data = saved.read_bytes().replace(b"----MultipartBoundary--demo1234----", b"----other----")
+    saved.write_bytes(data.replace(b'boundary="----other----"', b'boundary="----gone----"'))
+    report = run_import(archive, saved)
+    (failure,) = report.failed
+    assert "MHTML" in failure.reason and "boundary" in failure.reason
