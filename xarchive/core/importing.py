@@ -879,6 +879,7 @@ class _Importer:
             ocr_pages=extracted.ocr_pages,
             warnings=extracted.warnings,
             extra=extra,
+            ocr_words=extracted.ocr_words,
         )
         item_id = item_store.insert_item(conn, new)
         item_store.add_source(

@@ -50,6 +50,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from .words import Word
+
 log = logging.getLogger(__name__)
 
 #: Seconds one tesseract run may take before it is stopped.
@@ -99,6 +101,8 @@ class OcrResult:
     status: str
     #: One sentence for a person when something was missing or went wrong.
     warning: str = ""
+    #: The words read, each with its box in fractions of the picture (see core/words.py).
+    words: tuple[Word, ...] = ()
 
 
 def find_tesseract() -> str | None:
@@ -198,7 +202,7 @@ def ocr_image(image: Image.Image | Path, languages: str = "eng+urd") -> OcrResul
                 break
     except _OcrFailed as exc:
         return OcrResult("", "failed", str(exc))
-    return OcrResult(reading.text, status, warning)
+    return OcrResult(reading.text, status, warning, reading.words)
 
 
 def _mostly_arabic(text: str) -> bool:
@@ -212,6 +216,7 @@ class _Reading:
     text: str
     #: tesseract's mean word confidence (0–100), weighted by word length.
     confidence: float
+    words: tuple[Word, ...] = ()
 
 
 class _OcrFailed(Exception):
@@ -257,10 +262,39 @@ def _run(program: str, picture: Image.Image, languages: str, psm: str) -> _Readi
             with open(base + ".txt", encoding="utf-8", errors="replace") as txt:
                 text = txt.read()
             with open(base + ".tsv", encoding="utf-8", errors="replace", newline="") as tsv:
-                confidence = _mean_confidence(tsv.read())
+                table = tsv.read()
         except OSError as exc:
             raise _OcrFailed(f"OCR failed: tesseract wrote no result ({exc.strerror}).") from exc
-    return _Reading(clean_ocr_text(text), confidence)
+    return _Reading(clean_ocr_text(text), _mean_confidence(table), words_of(table))
+
+
+def words_of(tsv: str) -> tuple[Word, ...]:
+    """The words of tesseract's TSV output, boxes in fractions of the picture it read.
+
+    Lines are numbered in tesseract's reading order; rows that are not words, or
+    whose numbers do not parse, are left out.
+    """
+    width = height = 0.0
+    found: list[Word] = []
+    lines: dict[tuple[str, str, str, str], int] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        try:
+            level = int(row.get("level") or 0)
+            left, top = float(row["left"]), float(row["top"])
+            w, h = float(row["width"]), float(row["height"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if level == 1:
+            width, height = w, h
+            continue
+        text = (row.get("text") or "").translate(_DIRECTION_MARKS).strip()
+        if level != 5 or not text or width <= 0 or height <= 0:
+            continue
+        key = (row.get("page_num", ""), row.get("block_num", ""), row.get("par_num", ""),
+               row.get("line_num", ""))  # fmt: skip
+        line = lines.setdefault(key, len(lines))
+        found.append(Word(text, left / width, top / height, w / width, h / height, line))
+    return tuple(found)
 
 
 def _mean_confidence(tsv: str) -> float:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..words import Word
+
 #: Item kinds (DESIGN.md §2).
 KINDS = ("document", "image", "article", "post", "text")
 
@@ -61,3 +63,5 @@ class Extracted:
     warnings: tuple[str, ...] = ()
     #: Format-specific metadata (image size, PDF producer, …) kept as JSON.
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The words OCR read on each page (1-based) it read, with their boxes.
+    ocr_words: dict[int, tuple[Word, ...]] = field(default_factory=dict)

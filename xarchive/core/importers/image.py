@@ -24,6 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .. import ocr
 from ..errors import UnreadableFile
 from ..language import detect_language
+from ..words import Word
 from . import pretty_stem, quoted, write_atomically
 from .base import ExtractContext, Extracted
 
@@ -103,10 +104,13 @@ def _extract(picture: Image.Image, path: Path, ctx: ExtractContext) -> Extracted
     except OSError as exc:
         notes.append(f"The thumbnail could not be saved ({exc.strerror or exc}).")
     text, ocr_status, ocr_pages = "", "none", tuple[int, ...]()
+    ocr_words: dict[int, tuple[Word, ...]] = {}
     if ctx.ocr:
         result = ocr.ocr_image(upright, ctx.ocr_languages)
         text, ocr_status = result.text, result.status
         ocr_pages = (1,) if text else ()
+        if result.words:
+            ocr_words[1] = result.words  # boxes in fractions of the upright picture
         if result.warning:
             notes.append(result.warning)
     picture_format = picture.format or ""
@@ -121,6 +125,7 @@ def _extract(picture: Image.Image, path: Path, ctx: ExtractContext) -> Extracted
         ocr_pages=ocr_pages,
         warnings=tuple(notes),
         extra=extra,
+        ocr_words=ocr_words,
     )
 
 

@@ -25,6 +25,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 from .. import ocr
 from ..errors import UnreadableFile
 from ..language import detect_language
+from ..words import Word
 from . import pretty_stem, quoted
 from .base import ExtractContext, Extracted
 
@@ -87,6 +88,8 @@ class _OcrProgress:
     pages: list[int] = field(default_factory=list)
     statuses: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    #: page (1-based) → the words read on it, boxes in fractions of the page as shown
+    words: dict[int, tuple[Word, ...]] = field(default_factory=dict)
 
     def note(self, result: ocr.OcrResult) -> None:
         self.statuses.add(result.status)
@@ -200,6 +203,7 @@ def _read(path: Path, ctx: ExtractContext) -> Extracted:
         ocr_pages=tuple(progress.pages),
         warnings=tuple(notes),
         extra=extra,
+        ocr_words=progress.words,
     )
 
 
@@ -328,11 +332,16 @@ def _ocr_pages(
             undecodable.append(number)
             continue
         found: list[str] = []
-        for picture in pictures:
+        page_words: list[Word] = []
+        for picture, placement in pictures:
             result = ocr.ocr_image(picture, languages)
             progress.note(result)
             if result.text:
                 found.append(result.text)
+            first_line = page_words[-1].line + 1 if page_words else 0
+            page_words.extend(placement.place(word, first_line) for word in result.words)
+        if page_words:
+            progress.words[number] = tuple(page_words)
         if found:
             ocr_text = "\n\n".join(found)
             layer = texts[number - 1].strip()
@@ -348,37 +357,103 @@ def _ocr_pages(
     return texts
 
 
-def _page_pictures(page: PageObject) -> list[Image.Image] | None:
-    """The largest pictures drawn on `page`, upright; None if none could be decoded."""
-    decoded: list[Image.Image] = []
+@dataclass(frozen=True, slots=True)
+class _Placement:
+    """Where a picture stands on its page: from the picture as OCRed (upright) to the page
+    as shown, both in fractions (0..1, top left origin)."""
+
+    #: The matrix that draws the picture's unit square (PDF's `cm` at its `Do`).
+    matrix: tuple[float, float, float, float, float, float]
+    #: The page's crop box (x0, y0, x1, y1) in points.
+    box: tuple[float, float, float, float]
+    #: The page's /Rotate, clockwise: 0, 90, 180 or 270.
+    rotation: int
+
+    def point(self, u: float, v: float) -> tuple[float, float]:
+        # The picture was turned with the page: back to how it is stored.
+        u, v = {0: (u, v), 90: (v, 1 - u), 180: (1 - u, 1 - v), 270: (1 - v, u)}[self.rotation]
+        a, b, c, d, e, f = self.matrix
+        x, y = a * u + c * (1 - v) + e, b * u + d * (1 - v) + f  # image space is bottom-up
+        x0, y0, x1, y1 = self.box
+        fx = (x - x0) / ((x1 - x0) or 1)
+        fy = (y1 - y) / ((y1 - y0) or 1)
+        turned = {0: (fx, fy), 90: (1 - fy, fx), 180: (1 - fx, 1 - fy), 270: (fy, 1 - fx)}
+        return turned[self.rotation]
+
+    def place(self, word: Word, first_line: int) -> Word:
+        corners = [
+            self.point(u, v)
+            for u, v in ((word.x, word.y), (word.x + word.w, word.y + word.h),
+                         (word.x + word.w, word.y), (word.x, word.y + word.h))
+        ]  # fmt: skip
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        return Word(
+            word.text, min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys),
+            first_line + word.line,
+        )  # fmt: skip
+
+
+def _placements(page: PageObject) -> dict[str, tuple[float, float, float, float, float, float]]:
+    """The matrix each picture drawn directly by the page's content is drawn with, by name."""
+    found: dict[str, tuple[float, float, float, float, float, float]] = {}
+
+    def visit(operator: bytes, operands: list[Any], cm: list[float], _tm: list[float]) -> None:
+        if operator == b"Do" and operands:
+            found.setdefault(str(operands[0]), tuple(float(n) for n in cm[:6]))  # type: ignore[arg-type]
+
+    try:
+        page.extract_text(visitor_operand_before=visit)
+    except Exception:  # no placement known: the picture is taken to fill the page
+        logging.getLogger(__name__).info("no picture placement", exc_info=True)
+    return found
+
+
+def _page_pictures(page: PageObject) -> list[tuple[Image.Image, _Placement]] | None:
+    """The largest pictures drawn on `page`, upright, with where each stands on the page;
+    None if none could be decoded."""
+    decoded: list[tuple[Image.Image, str]] = []
     failures = 0
     try:
-        files = list(page.images)
+        names = list(page.images.keys())
     except Exception:
         return None
-    for file in files:
+    for name in names:
         try:
-            picture = file.image
+            picture = page.images[name].image
         except Exception:  # JBIG2 and other filters pypdf or Pillow cannot decode
             picture = None
         if picture is None:
             failures += 1
         elif min(picture.size) >= MIN_PICTURE_SIDE_PX:
-            decoded.append(picture)
+            # A picture inside a form XObject is named by the path to it: its place
+            # on the page is not read, it is taken to fill the page.
+            decoded.append((picture, name if isinstance(name, str) else ""))
     if not decoded:
         return None if failures else []
-    decoded.sort(key=lambda picture: picture.width * picture.height, reverse=True)
-    largest = decoded[0].width * decoded[0].height
+    decoded.sort(key=lambda found: found[0].width * found[0].height, reverse=True)
+    largest = decoded[0][0].width * decoded[0][0].height
     chosen = [
-        picture
-        for picture in decoded[:MAX_PICTURES_PER_PAGE]
-        if picture.width * picture.height >= MIN_PICTURE_SHARE * largest
+        found
+        for found in decoded[:MAX_PICTURES_PER_PAGE]
+        if found[0].width * found[0].height >= MIN_PICTURE_SHARE * largest
     ]
     rotation = int(getattr(page, "rotation", 0) or 0) % 360
-    if rotation:
-        # /Rotate turns the page clockwise when shown; the picture is stored unturned.
-        chosen = [picture.rotate(-rotation, expand=True) for picture in chosen]
-    return chosen
+    if rotation not in (0, 90, 180, 270):
+        rotation = 0
+    try:
+        crop = page.cropbox
+        box = (float(crop.left), float(crop.bottom), float(crop.right), float(crop.top))
+    except Exception:
+        box = (0.0, 0.0, 1.0, 1.0)
+    matrices = _placements(page)
+    whole_page = (box[2] - box[0], 0.0, 0.0, box[3] - box[1], box[0], box[1])
+    placed: list[tuple[Image.Image, _Placement]] = []
+    for picture, name in chosen:
+        if rotation:
+            # /Rotate turns the page clockwise when shown; the picture is stored unturned.
+            picture = picture.rotate(-rotation, expand=True)
+        placed.append((picture, _Placement(matrices.get(name, whole_page), box, rotation)))
+    return placed
 
 
 def _page_list(numbers: list[int]) -> str:

@@ -6,10 +6,12 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ItemNotFound
+from ..words import Word
+from . import ocr_words
 from ..names import storable
 
 
@@ -85,6 +87,8 @@ class NewItem:
     ocr_pages: tuple[int, ...]
     warnings: tuple[str, ...]
     extra: dict[str, Any]
+    #: The words OCR read on each page, with their boxes (core/words.py).
+    ocr_words: dict[int, tuple[Word, ...]] = field(default_factory=dict)
 
 
 _COLUMNS = (
@@ -147,6 +151,8 @@ def insert_item(conn: sqlite3.Connection, new: NewItem) -> int:
         "INSERT INTO pages (item_id, page_no, text, from_ocr) VALUES (?, ?, ?, ?)",
         [(item_id, no, text, int(no in ocr_pages)) for no, text in enumerate(new.pages, 1)],
     )
+    if new.ocr_words:
+        ocr_words.save(conn, item_id, new.ocr_words)
     return item_id
 
 

@@ -319,6 +319,17 @@ MIGRATIONS: dict[int, str] = {
     ) WITHOUT ROWID;
     CREATE INDEX suggest_bands_item ON suggest_bands(item_id);
     """,
+    # The words OCR read on a scanned page or a picture, with their boxes (core/words.py),
+    # one row a page: hits, Find in Document and highlights are marked on the picture.
+    # Archives imported before have none; their pages show the OCR text alone.
+    5: """
+    CREATE TABLE ocr_words (
+        item_id  INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        page_no  INTEGER NOT NULL,              -- 1-based
+        words    TEXT NOT NULL,                 -- JSON, core/words.py `dumps`
+        PRIMARY KEY (item_id, page_no)
+    ) WITHOUT ROWID;
+    """,
 }
 
 LATEST = max(MIGRATIONS)

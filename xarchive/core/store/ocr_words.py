@@ -1,0 +1,27 @@
+"""The words OCR read on each page, with their boxes: the `ocr_words` table."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from ..words import Word, dumps, loads
+
+
+def save(conn: sqlite3.Connection, item_id: int, pages: Mapping[int, Sequence[Word]]) -> None:
+    """Store (or replace) the words of the given pages of an item; the caller owns the
+    transaction."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO ocr_words (item_id, page_no, words) VALUES (?, ?, ?)",
+        [(item_id, page, dumps(words)) for page, words in sorted(pages.items()) if words],
+    )
+
+
+def page_words(conn: sqlite3.Connection, item_id: int) -> dict[int, tuple[Word, ...]]:
+    """Page (1-based) → the words OCR read on it; empty for items imported before boxes
+    were kept, and for pages with a text layer."""
+    rows = conn.execute(
+        "SELECT page_no, words FROM ocr_words WHERE item_id = ? ORDER BY page_no", (item_id,)
+    ).fetchall()
+    found = {int(page): loads(stored) for page, stored in rows}
+    return {page: words for page, words in found.items() if words}
