@@ -256,3 +256,72 @@ def test_snippets_mark_words_whose_stem_differs_from_their_spelling(tmp_path: Pa
     assert snippet is not None
     marked = {t for t, m in snippet.parts if m}
     assert marked == {"dying", "skies", "Happily", "Café", "generously"}
+
+
+def pair_tables(folder: Path) -> tuple[set[str], set[str]]:
+    """The index's segments, and those with a table of word pairs beside them."""
+    names = [p.name for p in folder.glob("MAIN_*")]
+    segments = {n.split(".")[0] for n in names if n.endswith(".trm")}
+    tabled = {n.split(".")[0] for n in names if n.endswith(".xarchive_pairkeys.npy")}
+    return segments, tabled
+
+
+PHRASES = [
+    '"national security"',
+    '"security national"',
+    '"court ruling"',
+    '"ban on the platform"',
+    '"national security court"',
+    '"ministry election ban"',
+    '"ruling court"',
+]
+
+
+def test_phrases_across_merges_deletions_and_replacements(tmp_path: Path) -> None:
+    """Each commit merges small segments (Whoosh's policy) and with them their pair
+    tables, renumbering documents past the deleted ones; phrases still find what
+    Whoosh's position check finds, and every segment keeps its table."""
+    rng = np.random.default_rng(7)
+    words = [f"word{chr(97 + n)}" for n in range(26)]  # pairs of them are rare
+    index = SearchIndex.create(tmp_path / "index")
+    try:
+        for commit in range(12):
+            batch = [
+                document(i, " ".join(rng.choice(words, size=10)), 1 + i % 20)
+                for i in range(commit * 10 + 1, commit * 10 + 11)
+            ]
+            replaced = [
+                document(i, "worda wordb wordc " + " ".join(rng.choice(words, size=5)), 3)
+                for i in range(1, commit * 10, 7)
+            ]
+            deleted = rng.choice(commit * 10, size=3).tolist() if commit else []
+            index.write(batch + replaced, delete_ids=deleted)
+            index.search('"worda wordb"', limit=1)  # a kept searcher across the merges
+        segments, tabled = pair_tables(tmp_path / "index")
+        assert 1 < len(segments) < 12 and tabled == segments
+        assert all(seg.pairs() is not None for seg, _, _ in index._view())  # none damaged
+        phrases = ['"worda wordb"', '"worda wordb wordc"', '"wordb worda"']
+        phrases += [f'"{a} {b}"' for a, b in rng.choice(words, size=(40, 2))]
+        found = 0
+        for text in phrases:
+            check_same(index, text)
+            found += index.search(text, limit=0).total
+        assert found > 40
+    finally:
+        index.close()
+
+
+def test_a_segment_without_its_pair_table_is_answered_from_positions(tmp_path: Path) -> None:
+    index = SearchIndex.create(tmp_path / "index")
+    texts = ["national security court", "security national court", "national court security"]
+    index.write([document(i, texts[i % 3], 1 + i % 9) for i in range(1, 31)], update=False)
+    index.close()
+    for table in (tmp_path / "index").glob("*.xarchive_pairkeys.npy"):
+        table.write_bytes(b"damaged")  # an unreadable table: not a wrong answer
+    damaged = SearchIndex.open(tmp_path / "index")
+    try:
+        assert damaged.search('"national security"', limit=0).total == 10
+        for text in PHRASES:
+            check_same(damaged, text)
+    finally:
+        damaged.close()

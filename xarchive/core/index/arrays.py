@@ -33,6 +33,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import _length_byte_cache
 
+from .pairs import PairTable, load_table
+
 #: Field length of each length byte (Whoosh stores lengths as a logarithmic byte).
 _BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -82,6 +84,8 @@ class SegmentArrays:
             if folder is not None and segment is not None
             else None
         )
+        self._segment_id = segment.segment_id() if segment is not None else None
+        self._folder = folder
         self.size = int(reader.doc_count_all())
         alive = np.ones(self.size, dtype=bool)
         deleted = list(reader.deleted_docs_set)
@@ -96,7 +100,9 @@ class SegmentArrays:
         self._expansions: dict[str, list[bytes]] = {}
         self._values_cache: dict[tuple[str, bytes], list[bytes]] = {}
         self._values_count = 0
+        self._pairs: PairTable | None | bool = False  # False: not looked for yet
         if previous is not None and previous.size == self.size:
+            self._pairs = previous._pairs
             self._lengths = previous._lengths
             self._facets = previous._facets
             self._dates = previous._dates
@@ -199,6 +205,16 @@ class SegmentArrays:
                 break
             matcher._goto(matcher._nextoffset)
         return values
+
+    def pairs(self) -> PairTable | None:
+        """The segment's table of word pairs (pairs.py); None if it has none."""
+        if self._pairs is False:
+            self._pairs = (
+                load_table(self._folder, self._segment_id, self.size)
+                if self._folder is not None and self._segment_id is not None
+                else None
+            )
+        return self._pairs if isinstance(self._pairs, PairTable) else None
 
     # -- per-document values ----------------------------------------------------------
     def lengths(self, fieldname: str) -> np.ndarray:

@@ -23,6 +23,7 @@ from .analysis import WORD_PATTERN
 from .api import FACETS, IndexHealth, PhraseMarks, RawHit, RawResults, Snippet
 from .arrays import SegmentArrays
 from .evaluate import Evaluator
+from .pairs import PairsWriter
 from .query import make_parser, parse_query
 from .schema import INDEX_SCHEMA_VERSION, PAGE_BREAK, IndexDocument, build_schema
 
@@ -211,7 +212,7 @@ class SearchIndex:
         postings out into memory (BufferFile over BytesIO) -- 333 MB and most of a
         search's time at 100 000 items; separate files are read in place."""
         try:
-            return self._ix.writer(limitmb=limitmb, compound=False)
+            return PairsWriter(self._ix, limitmb=limitmb, compound=False)
         except LockError as exc:
             raise IndexBusy("the search index is being written by another task") from exc
 

@@ -25,7 +25,7 @@ from whoosh.query.wrappers import ConstantScoreQuery, Not
 from whoosh.scoring import BM25F
 
 from .arrays import SegmentArrays
-from .pairs import SEPARATOR
+from .pairs import pair_key
 
 _BM25 = BM25F()
 
@@ -187,9 +187,9 @@ class Evaluator:
 
     def _phrase(self, q: Phrase, seg: SegmentArrays, sub: Any, scored: bool) -> Matches:
         """Documents with every word, narrowed to those with every adjacent pair
-        of them (the `pairs` field) — for two words that is the answer; for more,
-        Whoosh checks the positions in those documents only. Scored as Whoosh
-        does: the sum of the words' scores."""
+        of them (the segment's pair table, pairs.py) — for two words that is the
+        answer; for more, positions are checked in those documents only. Scored
+        as Whoosh does: the sum of the words' scores."""
         schema = seg.reader.schema
         if q.fieldname not in schema or not q.words:
             return _none(seg)
@@ -197,14 +197,15 @@ class Evaluator:
         mask = words[0].mask.copy()
         for found in words[1:]:
             mask &= found.mask
-        by_pairs = q.fieldname == "content" and "pairs" in schema and q.slop == 1
-        if by_pairs:
+        table = seg.pairs() if q.fieldname == "content" and q.slop == 1 else None
+        if table is not None and mask.any():
             for first, second in zip(q.words, q.words[1:], strict=False):
-                pair = self._term("pairs", f"{first}{SEPARATOR}{second}", 1.0, seg, False)
-                mask &= pair.mask
+                paired = np.zeros(seg.size, dtype=bool)
+                paired[table.docs_of(pair_key(first, second))] = True
+                mask &= paired
         if not mask.any():
             return _none(seg)
-        if len(q.words) > 2 or (len(q.words) == 2 and not by_pairs):
+        if len(q.words) > 2 or (len(q.words) == 2 and table is None):
             mask = self._in_order(q, seg, mask)
         scores = np.zeros(seg.size)
         for found in words:

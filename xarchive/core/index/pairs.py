@@ -1,42 +1,65 @@
-"""Word pairs: what makes a phrase a term lookup.
+"""Word pairs: what makes a phrase a lookup instead of a walk through positions.
 
 A phrase search in Whoosh checks the words' positions document by document, in
 Python: "national security", two words found in nine items of ten, took 3.3 s at
-100 000 items. The `pairs` field holds each pair of adjacent words of an item's
-text ("nation secur", as analysed), so a two-word phrase is one term's postings
-and a longer one the intersection of its pairs' postings, with positions checked
-only in the few documents that hold every pair.
+100 000 items. So each segment of the index has, beside Whoosh's own files, a
+table of every pair of adjacent words of each item's text ("nation secur", as
+analysed): a two-word phrase is one binary search in it, and a longer one the
+intersection of its pairs, with positions checked only in the few documents
+that hold every pair.
+
+The table is not a Whoosh field. As one it cost four times the CPU of the rest
+of the indexing, because every distinct pair is a term (1.5 million of them in
+1 200 files) and Whoosh writes terms one at a time in Python (a third of the
+import's time went on it). Here each pair is a 64-bit key — a hash of each word,
+combined in order — and a segment's table is two numpy arrays written when
+Whoosh writes the segment: the keys, sorted, and the document of each
+(`<segment>.xarchive_pairkeys.npy`, `….xarchive_pairdocs.npy`). They are read
+memory-mapped, so a search touches a few pages of them, not the whole table.
 
 The pairs come from the very tokens the content field was analysed into: the
-content analyzer remembers the last text it analysed and its words, and the
-pairs analyzer reads them back when it is given the same text (Whoosh analyses
-a document's fields in the order of their names, and "content" comes before
-"pairs"), so the text is not analysed twice.
+content analyzer remembers the last text it analysed and its words, and
+`PairsWriter` reads them back after Whoosh has added the document. When Whoosh
+merges segments (`add_reader`), the writer merges their tables too, numbering
+the documents as Whoosh does. A segment without a table (a damaged file, a
+merge of a segment that had none) is answered from positions: slower, never
+wrong.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
+from whoosh.writing import SegmentWriter
 
-#: Between the two words of a pair; never inside a word (words are \w runs).
-SEPARATOR = " "
+#: Multiplies the first word's hash (odd, so that it is a bijection modulo 2**64).
+_MIX = 0x9E3779B97F4A7C15
+_MASK = (1 << 64) - 1
+KEYS_SUFFIX = ".xarchive_pairkeys.npy"
+DOCS_SUFFIX = ".xarchive_pairdocs.npy"
 
 
 class _Memo(threading.local):
     text: str | None = None
-    words: list[tuple[int, str]] = []
+    positions: list[int] = []
+    words: list[str] = []
 
 
 _MEMO = _Memo()
 
 
 class RememberingAnalyzer(Analyzer):  # type: ignore[misc]
-    """Wraps the content analyzer and remembers the (position, word) tokens of the
+    """Wraps the content analyzer and remembers the positions and words of the
     last text it analysed for indexing."""
 
     def __init__(self, inner: Analyzer) -> None:
@@ -46,12 +69,15 @@ class RememberingAnalyzer(Analyzer):  # type: ignore[misc]
         if kwargs.get("mode") != "index" or not isinstance(value, str):
             yield from self.inner(value, **kwargs)
             return
-        words: list[tuple[int, str]] = []
+        positions: list[int] = []
+        words: list[str] = []
+        with_positions = bool(kwargs.get("positions"))
         for n, token in enumerate(self.inner(value, **kwargs)):
             if not token.stopped:
-                words.append((token.pos if kwargs.get("positions") else n, token.text))
+                positions.append(token.pos if with_positions else n)
+                words.append(token.text)
             yield token
-        _MEMO.text, _MEMO.words = value, words
+        _MEMO.text, _MEMO.positions, _MEMO.words = value, positions, words
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RememberingAnalyzer) and self.inner == other.inner
@@ -60,31 +86,148 @@ class RememberingAnalyzer(Analyzer):  # type: ignore[misc]
         return hash((type(self), id(self.inner)))
 
 
-class PairAnalyzer(Analyzer):  # type: ignore[misc]
-    """Adjacent word pairs of a text, each as "first second", as `words_of` analyses it."""
+# -- keys ----------------------------------------------------------------------------
+_WORD_HASHES: dict[str, int] = {}
 
-    def __init__(self, inner: Analyzer) -> None:
-        self.inner = inner  # the content analyzer, for a text it has not just seen
 
-    def __call__(self, value: Any, **kwargs: Any) -> Iterator[Token]:
-        if _MEMO.text is value:
-            words = _MEMO.words
-        else:
-            words = [
-                (t.pos, t.text)
-                for t in self.inner(value, positions=True, mode="index")
-                if not t.stopped
-            ]
-        token = Token(positions=False, chars=False, removestops=False, mode=kwargs.get("mode", ""))
-        token.boost = 1.0
-        token.stopped = False
-        for (pos_a, word_a), (pos_b, word_b) in zip(words, words[1:], strict=False):
-            if pos_b == pos_a + 1:
-                token.text = word_a + SEPARATOR + word_b
-                yield token
+def _word_hash(word: str) -> int:
+    found = _WORD_HASHES.get(word)
+    if found is None:
+        if len(_WORD_HASHES) > 2_000_000:  # a corpus of made-up words: start again
+            _WORD_HASHES.clear()
+        digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+        found = _WORD_HASHES[word] = int.from_bytes(digest, "little")
+    return found
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PairAnalyzer) and self.inner == other.inner
 
-    def __hash__(self) -> int:
-        return hash((type(self), id(self.inner)))
+def pair_key(first: str, second: str) -> int:
+    """The key of two analysed words standing one after the other."""
+    return (_word_hash(first) * _MIX + _word_hash(second)) & _MASK
+
+
+def text_pairs(positions: list[int], words: list[str]) -> np.ndarray:
+    """The distinct keys of the adjacent pairs among a text's words (uint64, sorted)."""
+    if len(words) < 2:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.array([_word_hash(w) for w in words], dtype=np.uint64)
+    at = np.array(positions, dtype=np.int64)
+    adjacent = at[1:] == at[:-1] + 1  # a stop word or a page break between: no pair
+    keys = hashes[:-1] * np.uint64(_MIX) + hashes[1:]  # wraps modulo 2**64
+    return np.unique(keys[adjacent])
+
+
+# -- a segment's table ----------------------------------------------------------------
+class PairTable:
+    """The pairs of one segment: which documents hold a given pair."""
+
+    def __init__(self, keys: np.ndarray, docs: np.ndarray) -> None:
+        self.keys = keys  # uint64, ascending
+        self.docs = docs  # uint32, the document of each key
+
+    def docs_of(self, key: int) -> np.ndarray:
+        keys = self.keys
+        probe = np.uint64(key)
+        start = int(np.searchsorted(keys, probe, side="left"))
+        end = int(np.searchsorted(keys, probe, side="right"))
+        return np.asarray(self.docs[start:end], dtype=np.int64)
+
+
+def table_paths(folder: Path, segment_id: str) -> tuple[Path, Path]:
+    return folder / f"{segment_id}{KEYS_SUFFIX}", folder / f"{segment_id}{DOCS_SUFFIX}"
+
+
+def load_table(folder: Path, segment_id: str, size: int) -> PairTable | None:
+    """The segment's table, memory-mapped; None when it has none (or a damaged one)."""
+    keys_path, docs_path = table_paths(folder, segment_id)
+    try:
+        keys = np.load(keys_path, mmap_mode="r", allow_pickle=False)
+        docs = np.load(docs_path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if (
+        keys.dtype != np.uint64
+        or docs.dtype != np.uint32
+        or keys.shape != docs.shape
+        or keys.ndim != 1
+        or (len(docs) and int(docs.max(initial=0)) >= size)
+    ):
+        return None
+    return PairTable(keys, docs)
+
+
+def save_table(folder: Path, segment_id: str, keys: np.ndarray, docs: np.ndarray) -> None:
+    """Write a segment's table (each file atomically)."""
+    order = np.argsort(keys, kind="stable")
+    arrays = (keys[order], docs[order])
+    for path, array in zip(table_paths(folder, segment_id), arrays, strict=True):
+        # a name starting with "." is one Whoosh's clean-up leaves alone while it is written
+        handle, temporary = tempfile.mkstemp(prefix=".pairs-", suffix=".npy", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                np.save(out, array, allow_pickle=False)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+class PairsWriter(SegmentWriter):  # type: ignore[misc]
+    """Whoosh's segment writer, writing the new segment's pair table beside it."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self._pair_keys: list[np.ndarray] = []
+        self._pair_docs: list[np.ndarray] = []
+        self._complete = True  # False once a merged segment had no table
+
+    def add_document(self, **fields: Any) -> None:
+        docnum = self.docnum
+        super().add_document(**fields)
+        content = fields.get("content")
+        if not isinstance(content, str) or not content:
+            return
+        if _MEMO.text is not content:  # not analysed by RememberingAnalyzer: do it now
+            analyzer = self.schema["content"].analyzer
+            for _ in analyzer(content, positions=True, mode="index"):
+                pass
+        self._add_pairs(docnum, text_pairs(_MEMO.positions, _MEMO.words))
+
+    def _add_pairs(self, docnum: int, keys: np.ndarray) -> None:
+        if len(keys):
+            self._pair_keys.append(keys)
+            self._pair_docs.append(np.full(len(keys), docnum, dtype=np.uint32))
+
+    def add_reader(self, reader: Any) -> None:
+        base = self.docnum
+        super().add_reader(reader)
+        segment = reader.segment()
+        folder = getattr(reader.storage(), "folder", None)
+        table = (
+            load_table(Path(folder), segment.segment_id(), reader.doc_count_all())
+            if folder is not None and segment is not None
+            else None
+        )
+        if table is None:
+            self._complete = False
+            return
+        # Whoosh numbers the live documents of the reader one after another from `base`
+        alive = np.ones(reader.doc_count_all(), dtype=bool)
+        deleted = list(reader.deleted_docs_set) if reader.has_deletions() else []
+        if deleted:
+            alive[np.asarray(deleted, dtype=np.int64)] = False
+        renumber = np.cumsum(alive, dtype=np.int64) - 1 + base
+        docs = np.asarray(table.docs, dtype=np.int64)
+        keep = alive[docs]
+        self._pair_keys.append(np.asarray(table.keys)[keep])
+        self._pair_docs.append(renumber[docs[keep]].astype(np.uint32))
+
+    def _finalize_segment(self) -> Any:
+        segment = super()._finalize_segment()
+        folder = getattr(self.storage, "folder", None)
+        if folder is not None and self._complete:
+            keys = np.concatenate(self._pair_keys) if self._pair_keys else np.zeros(0, np.uint64)
+            docs = np.concatenate(self._pair_docs) if self._pair_docs else np.zeros(0, np.uint32)
+            save_table(Path(folder), segment.segment_id(), keys, docs)
+        self._pair_keys, self._pair_docs = [], []
+        return segment

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, FieldType, Schema
-from whoosh.formats import Frequency
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
 from .analysis import name_analyzer, text_analyzer
-from .pairs import PairAnalyzer, RememberingAnalyzer
+from .pairs import RememberingAnalyzer
 
 #: Bump when the schema or the analysis changes: older indexes are then rebuilt.
 #: 3: the `pairs` field (phrases), and every date field sortable (date ranges).
-INDEX_SCHEMA_VERSION = 3
+#: 4: word pairs in a table beside each segment instead of the `pairs` field (pairs.py).
+INDEX_SCHEMA_VERSION = 4
 
 #: Separates pages in the indexed text (kept when mapping a snippet to its page).
 PAGE_BREAK = "\n\f\n"
@@ -72,8 +72,6 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         title=TEXT(analyzer=text, field_boost=2.0),
         content=TEXT(analyzer=RememberingAnalyzer(text), phrase=True),
-        # adjacent words of the content, for phrases (pairs.py); never typed in a query
-        pairs=FieldType(Frequency(), PairAnalyzer(text)),
         filename=TEXT(analyzer=names),
         author=TEXT(analyzer=names),
         author_facet=ID(sortable=True),
@@ -91,7 +89,7 @@ def build_schema() -> Schema:
     )
 
 
-KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id", "pairs"}
+KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +129,6 @@ class IndexDocument:
             "kind": self.kind,
             "title": self.title,
             "content": content,
-            "pairs": content,  # the same object: its words are not analysed twice
             "filename": self.original_name.replace("_", " ").replace("-", " "),
             "author": self.author,
             "author_facet": self.author or "",

@@ -40,6 +40,7 @@ from whoosh.writing import SegmentWriter
 
 from ..errors import IndexBusy
 from .engine import META_NAME
+from .pairs import PairsWriter
 from .schema import INDEX_SCHEMA_VERSION, build_schema
 
 #: Memory for one segment's postings before they are sorted on disk in runs
@@ -82,7 +83,7 @@ def write_segment(staging: Path, documents: Sequence[Fields]) -> StagedSegment:
     folder = staging / f"segment-{uuid.uuid4().hex}"
     folder.mkdir(parents=True)
     ix = index.create_in(str(folder), build_schema())
-    writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+    writer = PairsWriter(ix, limitmb=LIMIT_MB, compound=False)
     try:
         for fields in documents:
             writer.add_document(**fields)
@@ -106,7 +107,7 @@ def merge_segments(directory: Path, segments: Sequence[Any], staging: Path) -> S
     source = FileStorage(str(directory))
     schema = index.open_dir(str(directory)).schema
     ix = index.create_in(str(folder), schema)
-    writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+    writer = PairsWriter(ix, limitmb=LIMIT_MB, compound=False)
     count = 0
     try:
         for segment in segments:
@@ -165,7 +166,7 @@ class SegmentCommitter:
 
     def write_here(self, documents: Iterable[Fields], delete_ids: Iterable[int] = ()) -> int:
         """Write documents in this process (when there are no workers left to do it)."""
-        writer = SegmentWriter(self._ix, _lk=False, limitmb=LIMIT_MB, compound=False)
+        writer = PairsWriter(self._ix, _lk=False, limitmb=LIMIT_MB, compound=False)
         count = 0
         try:
             for item_id in delete_ids:
