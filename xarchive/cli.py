@@ -114,6 +114,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .core.archive import Archive
+    from .core.errors import ImportAborted
     from .core.importing import ImportOptions, import_paths
 
     root = _archive_path(args)
@@ -127,6 +128,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Archive.open(root) as archive:
         try:
             report = import_paths(archive, [Path(p) for p in args.paths], options, bar, cancel)
+        except ImportAborted as exc:  # a full disk: what was kept, then why it stopped
+            bar.finish()
+            if exc.report is not None:
+                _print_import_report(exc.report, verbose=args.verbose)
+            raise
         finally:
             bar.finish()
     _print_import_report(report, verbose=args.verbose)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,64 @@ def test_the_command_line_lists_the_links_it_did_not_follow(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "1 imported, 1 skipped" in done.stderr
     assert "Not followed:" in done.stderr and "passwd.txt" in done.stderr
+
+
+# -- 7. a full disk -------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 3 MB file system (tmpfs), to be filled: needs root, as the tests' machines run."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)],
+                             capture_output=True)  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr!r}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _words(seed: int, count: int) -> str:
+    import random
+
+    rng = random.Random(seed)  # a vocabulary of a few hundred words, as in real reports
+    return " ".join(f"block{rng.randrange(400)}" for _ in range(count))
+
+
+def test_a_full_disk_stops_the_import_clearly_and_leaves_no_stray_file(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "collected"
+    for n in range(24):
+        text_file(folder / f"report-{n:02d}.txt", f"report{n} " + _words(n, 16000))
+    root = small_disk / "case.xarchive"
+    done = _xarchive("import", str(folder), "--archive", str(root), "--create", "--no-ocr")
+    assert done.returncode == 1
+    message = done.stderr.strip().splitlines()[-1]
+    assert message.startswith("xarchive: error: The disk is full: the import stopped at ‘report-")
+    assert "free on the archive's disk" in message and "are safe (import run #1)" in message
+    assert "Free about" in message and "import again" in message
+    assert "Traceback" not in done.stderr and "No space left" not in done.stderr
+    assert not (root / "blobs" / ".tmp").exists()
+    with Archive.open(root) as archive:
+        kept = item_store.count_items(archive.db)
+        assert f"{kept} file{'s were' if kept != 1 else ' was'} imported" in message
+        check = verify(archive)
+        assert check.ok and not check.unreferenced  # every blob left is an item's
+        assert archive.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
+    with Archive.open(root) as archive:  # with room again, the rest goes in
+        report = run_import(archive, folder)
+        assert report.status == "completed" and not report.failed
+        assert item_store.count_items(archive.db) == 24
+        assert len(report.skipped) == kept
+        searcher = Searcher(archive)
+        try:
+            assert searcher.search("report23").total == 1
+        finally:
+            searcher.close()

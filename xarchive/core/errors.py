@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class XArchiveError(Exception):
     """Base of every error the core reports to a person."""
@@ -70,7 +72,7 @@ class ImportAborted(XArchiveError):
     """An import had to stop (e.g. the disk is full); what was committed stays."""
 
     #: The import's report (an ImportReport) up to where it stopped, for the front end.
-    report: object = None
+    report: Any = None
 
 
 class InvalidAnnotation(XArchiveError):

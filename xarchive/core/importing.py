@@ -32,10 +32,12 @@ extracted is committed, nothing half-written is visible.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import errno
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import sqlite3
 import stat
@@ -175,6 +177,14 @@ class _Candidate:
     folder_of: str = ""
     #: A file inside a container (a picture in a zip): no file state is kept for it.
     virtual: bool = False
+
+
+class DiskFull(ImportAborted):
+    """The disk holding the archive is full; `at` is the file the import was on, if known."""
+
+    def __init__(self, at: Path | None) -> None:
+        super().__init__("the disk is full")
+        self.at = at
 
 
 # -- scanning ------------------------------------------------------------------
@@ -732,6 +742,7 @@ class _Importer:
     containers: list[_Container] = field(default_factory=list)
     in_flight_containers: dict[str, _Candidate] = field(default_factory=dict)
     extra_total: int = 0  # pictures found in containers, counted in the progress
+    todo_bytes: int = 0  # of the files to read, for what a full disk needs freed
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
@@ -794,17 +805,11 @@ class _Importer:
                     runs.record_error(conn, self.report.run_id, outcome.path, outcome.reason)
         except sqlite3.OperationalError as exc:
             if "full" in str(exc).lower():
-                raise ImportAborted(
-                    "the disk is full: the import stopped; everything imported before "
-                    "this batch is safe. Free some space and import again."
-                ) from exc
+                raise DiskFull(self.batch[0].candidate.path if self.batch else None) from exc
             raise
         except OSError as exc:  # storing a post's record
             if exc.errno == errno.ENOSPC:
-                raise ImportAborted(
-                    "the disk is full: the import stopped; everything imported before "
-                    "this batch is safe. Free some space and import again."
-                ) from exc
+                raise DiskFull(None) from exc
             raise
         facts = {}
         for pending, item_id in zip(self.batch, new_ids, strict=True):
@@ -1167,25 +1172,106 @@ def import_paths(
         job.flush(force=True)  # what was extracted before the cancel is kept
         if job.feed is not None:
             job.feed.finish(None)
-    except ImportAborted as exc:
-        aborted = exc
-        report.status = "failed"
-        for pending in job.batch:  # rolled back with the batch that could not be written
-            report.outcomes.append(
-                Outcome(str(pending.candidate.path), "failed", "not stored: the disk is full")
-            )
+    except DiskFull as exc:
+        aborted = _stopped_by_full_disk(job, exc)
+    except (OSError, sqlite3.OperationalError) as exc:  # the index, a transaction of its own
+        if not _is_full_disk(exc):
+            raise
+        aborted = _stopped_by_full_disk(job, DiskFull(None))
     finally:
         if report.status == "running":
             report.status = "failed"
         if job.feed is not None:
             job.feed.committer.close()
         blobs.clear_staging(staging)
+        _drop_empty(blobs.staging_dir(archive.blobs_dir))
         if job.index is not None:
             job.index.close()
         _finish(archive, report)
     if aborted is not None:
+        aborted.report = report  # for the front end to show
         raise aborted
     return report
+
+
+def _is_full_disk(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+
+
+def _stopped_by_full_disk(job: _Importer, exc: DiskFull) -> ImportAborted:
+    """Keep what can be kept, leave no stray file, and say what to do.
+
+    The staging area is emptied first: its copies may be what filled the disk,
+    and SQLite needs a little room to commit what was extracted already. Blobs
+    that workers stored for items whose rows could not be committed are removed:
+    nothing the database does not name stays behind.
+    """
+    report, archive = job.report, job.archive
+    report.status = "failed"
+    blobs.clear_staging(job.staging)
+    # What was extracted goes in if it fits: all at once, else one file at a time.
+    waiting, job.batch = job.batch, []
+    step = len(waiting)
+    while waiting or job.error_batch or job.dup_batch:
+        job.batch, waiting = waiting[:step], waiting[step:]
+        try:
+            job.flush(force=True)
+        except (ImportAborted, OSError, sqlite3.OperationalError):
+            log.debug("a batch could not be committed on a full disk", exc_info=True)
+            waiting = job.batch + waiting
+            job.batch = []
+            if step == 1:
+                break
+            step = 1
+    job.batch = waiting
+    for pending in job.batch:  # rolled back with the batch that could not be written
+        report.outcomes.append(
+            Outcome(str(pending.candidate.path), "failed", "not stored: the disk is full")
+        )
+    orphans = {p.staged.sha256 for p in job.batch} | set(job.in_flight_shas)
+    for box in job.containers:
+        orphans.update(post.sha256 for post in box.found.posts)
+    for sha in orphans:
+        named = item_store.item_by_sha(archive.db, sha) or post_store.container_by_sha(
+            archive.db, sha
+        )
+        if named is None:
+            path = blobs.blob_path(archive.blobs_dir, sha)
+            path.unlink(missing_ok=True)
+            _drop_empty(path.parent)
+            _drop_empty(path.parent.parent)
+    imported = report.imported
+    done_bytes = sum(item_store.get_item(archive.db, o.item_id).size
+                     for o in imported if o.item_id is not None)  # fmt: skip
+    need = max(job.todo_bytes - done_bytes, 0) * 2 + (50 << 20)  # the text and index too
+    try:
+        free = shutil.disk_usage(archive.root).free
+    except OSError:
+        free = 0
+    where = f" at ‘{exc.at.name}’" if exc.at is not None else ""
+    message = (
+        f"The disk is full: the import stopped{where} ({_size(free)} free on the archive's disk). "
+        f"{len(imported)} file{' was' if len(imported) == 1 else 's were'} imported before it "
+        f"and are safe (import run #{report.run_id}); the others were not stored. Free about "
+        f"{_size(need)} on that disk, or move the archive to a larger one, and import again: "
+        "what was imported is skipped."
+    )
+    aborted = ImportAborted(message)
+    aborted.__cause__ = exc.__cause__ or exc
+    return aborted
+
+
+def _size(count: int) -> str:
+    if count >= 1 << 30:
+        return f"{count / (1 << 30):.1f} GB"
+    return f"{max(count, 0) / (1 << 20):.1f} MB"
+
+
+def _drop_empty(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        directory.rmdir()  # only if empty: another task's files stay
 
 
 def _finish(archive: Archive, report: ImportReport) -> None:
@@ -1282,6 +1368,7 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
         job.feed = _index_feed(job)
     if not to_process:
         return
+    job.todo_bytes = sum(candidate.size for candidate, _ in to_process)
 
     ctx = ExtractContext(
         sha256="",
@@ -1400,6 +1487,8 @@ def _after_stage(
     try:
         staged: blobs.StagedFile = future.result()
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:  # no file after this one could be stored either
+            raise DiskFull(candidate.path) from exc
         job.record(Outcome(str(candidate.path), "failed", _os_reason(exc, candidate.path)))
         return 1
     existing = item_store.item_by_sha(job.archive.db, staged.sha256)
@@ -1451,6 +1540,8 @@ def _after_extract(
     except UnreadableFile as exc:
         reason = str(exc)
     except Exception as exc:  # an importer's bug must not stop the import
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # nor a full disk
+            raise DiskFull(candidate.path) from exc
         log.error("importer failed on %s:\n%s", candidate.path, "".join(
             traceback.format_exception(exc)))  # fmt: skip
         reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
@@ -1545,6 +1636,8 @@ def _after_picture(job: _Importer, future: cf.Future[Any], task: _Task) -> int:
     except UnreadableFile as exc:
         reason = str(exc)
     except Exception as exc:  # an importer's bug must not stop the import
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # nor a full disk
+            raise DiskFull(task.candidate.path) from exc
         log.error("importer failed on %s:\n%s", task.candidate.path, "".join(
             traceback.format_exception(exc)))  # fmt: skip
         reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
