@@ -160,6 +160,12 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     settle(lambda: window.viewer.pdf.result_label.text() != "", timeout=5)
     shot("02-pdf-hit-page")
 
+    # 2b. The same page in reading mode (F11): the viewer has the window.
+    window.window_layout.set_reading(True)
+    settle()
+    shot("02b-reading-mode")
+    window.window_layout.set_reading(False)
+
     # 3. An Urdu article, right to left.
     search("پابندی", Filter("kind", "article"), Filter("language", "ur"))
     open_row(0)

@@ -84,6 +84,7 @@ from .workers import Job, JobRunner
 # starts, not with the window: most sessions only search.
 if TYPE_CHECKING:
     from ..core.importing import ImportOptions, ImportReport
+    from .dialogs.search_syntax import SearchSyntaxDialog
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.last_results: SearchResults | None = None
         self.search_service: SearchService | None = None
         self.properties_dialog: PropertiesDialog | None = None
+        self.syntax_dialog: SearchSyntaxDialog | None = None
         self.menu_actions: list[tuple[str, QAction]] = []
 
         self.setWindowTitle("xarchive")
@@ -523,7 +525,15 @@ class MainWindow(QMainWindow):
             ["Ctrl+/", "F1"],
             "keyboard",
         )
-        self._action(help_menu, "Help", "&Search Syntax", self.show_query_help, icon_name="info")
+        self._action(
+            help_menu,
+            "Help",
+            "&Search Syntax",
+            self.show_query_help,
+            "Shift+F1",
+            "search",
+            "Every part of the query language, with examples that run when clicked",
+        )
         self._action(help_menu, "Help", "&About xarchive", self.show_about, icon_name="info")
 
     def _build_status_bar(self) -> None:
@@ -1075,15 +1085,17 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         AboutDialog(self).exec()
 
-    def show_query_help(self) -> None:
-        self._tell(
-            Problem(
-                "Search syntax",
-                "Words find items containing all of them.",
-                self.search_bar.field.toolTip().split("\n\n", 1)[1],
-                severity="info",
-            )
-        )
+    def show_query_help(self) -> SearchSyntaxDialog:
+        """Help ▸ Search Syntax: beside the window, its examples run when clicked."""
+        from .dialogs.search_syntax import SearchSyntaxDialog
+
+        if self.syntax_dialog is None:
+            self.syntax_dialog = SearchSyntaxDialog(self)
+            self.syntax_dialog.example_chosen.connect(lambda q: self.search_bar.set_query(q, []))
+        self.syntax_dialog.show()
+        self.syntax_dialog.raise_()
+        self.syntax_dialog.activateWindow()
+        return self.syntax_dialog
 
     def _link_clicked(self, url: QUrl) -> None:
         # Links in archived pages are evidence, not navigation: show, never open.

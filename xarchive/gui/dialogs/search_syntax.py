@@ -1,0 +1,257 @@
+"""Help ▸ Search Syntax: the whole query language, with examples that run when clicked.
+
+The rows are written for people, but the field names, their aliases and the
+values of `is:` and `has:` come from the index schema itself, so that a field
+added there shows up here (a test checks that every field the parser knows is
+explained).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+# The schema is plain data; importing it loads Whoosh, which the search has loaded
+# anyway by the time someone opens this dialog.
+from ...core.index.schema import FIELD_ALIASES, FLAG_VALUES
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One row: what to type, and what it finds. `field` names the field it explains
+    (its aliases are added to the explanation)."""
+
+    query: str
+    finds: str
+    field: str = ""
+
+
+def _also(field: str) -> str:
+    aliases = sorted(alias for alias, target in FIELD_ALIASES.items() if target == field)
+    return f" (also {', '.join(a + ':' for a in aliases)})" if aliases else ""
+
+
+def sections() -> list[tuple[str, list[Example]]]:
+    """The language, section by section."""
+    flags = [
+        Example(f"{field}:{value}", f"{what[0].upper()}{what[1:]}", field)
+        for field, values in FLAG_VALUES.items()
+        for value, what in values.items()
+    ]
+    return [
+        (
+            "Words and phrases",
+            [
+                Example(
+                    "court blocking",
+                    "Items with both words. English words match their other forms: "
+                    "blocked finds block.",
+                ),
+                Example(
+                    '"national security"',
+                    "The exact phrase. Commas and other punctuation inside the quotes "
+                    'are fine: "security, public order".',
+                ),
+                Example(
+                    "پابندی",
+                    "Urdu words, whichever keyboard typed them: the Arabic and Urdu forms "
+                    "of yeh, kaf and heh are one letter to the search, and diacritics "
+                    "are ignored.",
+                ),
+                Example("censor*", "Words that begin so: censor, censored, censorship."),
+                Example(
+                    "ministery~",
+                    "Words spelt nearly so (one letter off: ministry); ministery~2 allows two.",
+                ),
+                Example("*", "Everything (so does an empty search field)."),
+            ],
+        ),
+        (
+            "Combining (the operators in capitals)",
+            [
+                Example("block OR ban", "Either word."),
+                Example("blocking AND court", "Both words: the same as a space between them."),
+                Example("(block OR ban) NOT tiktok", "Without a word; parentheses group."),
+            ],
+        ),
+        (
+            "What an item is, and where it came from",
+            [
+                Example(
+                    "kind:document",
+                    "Items of a kind: document (PDF), image, article, post, text" + _also("kind"),
+                    "kind",
+                ),
+                Example(
+                    "lang:ur",
+                    "Items in a language: ur (Urdu), en (English)" + _also("lang"),
+                    "lang",
+                ),
+                Example("author:desk", "Words in the author's name" + _also("author"), "author"),
+                Example("title:ministry", "Words in the title", "title"),
+                Example("content:petition", "Words in the text only" + _also("content"), "content"),
+                Example(
+                    "filename:reply",
+                    "Words in the original file name" + _also("filename"),
+                    "filename",
+                ),  # fmt: skip
+                Example(
+                    "source:margallatimes.example",
+                    "Items from a web site" + _also("source"),
+                    "source",
+                ),
+                Example("alt:chart", "Words in the descriptions of pictures", "alt"),
+                Example(
+                    "ocr:done",
+                    "Items whose text was recognised in a picture or a scan "
+                    "(ocr:missing-tesseract: those still waiting for it)",
+                    "ocr",
+                ),
+            ],
+        ),
+        (
+            "Your notes and tags",
+            [
+                Example("tag:evidence", "Items you tagged so" + _also("tag"), "tag"),
+                Example(
+                    "note:admission",
+                    "Words in your notes" + _also("note") + "; plain words find notes too",
+                    "note",
+                ),
+            ],
+        ),
+        (
+            "Posts",
+            [
+                Example(
+                    "account:demo_reporter",
+                    "Posts of an account, with or without its @" + _also("account"),
+                    "account",
+                ),
+                Example(
+                    "hashtag:keepiton",
+                    "Posts with a hashtag, with or without its #" + _also("hashtag"),
+                    "hashtag",
+                ),
+                Example(
+                    "mention:pk_digital_rights_demo",
+                    "Posts that mention an account" + _also("mention"),
+                    "mention",
+                ),
+                *flags,
+            ],
+        ),
+        (
+            "Dates",
+            [
+                Example(
+                    "date:2024-02-17",
+                    "On a day. date: is the published date, else the captured one",
+                    "date",
+                ),
+                Example("date:2024-02", "In a month (date:2024: in a year)", "date"),
+                Example("date:2024-02-01..2024-04-30", "From a day to a day, both included"),
+                Example("date:>=2024-04", "From a date on (so does date:2024-04..)"),
+                Example("date:<=2024-02-20", "Up to a date, included (so does date:..2024-02-20)"),
+                Example("published:2024-04", "By the date it was published", "published"),
+                Example("captured:2024", "By the date it was saved from the web", "captured"),
+                Example("imported:>=2024", "By the date it came into this archive", "imported"),
+            ],
+        ),
+    ]
+
+
+def explained_fields() -> set[str]:
+    """The field names (and aliases) the dialog explains."""
+    fields = {e.field for _, rows in sections() for e in rows if e.field}
+    return fields | {alias for alias, target in FIELD_ALIASES.items() if target in fields}
+
+
+class _Examples(QTreeWidget):
+    """Enter or Space on an example runs it, as a click does."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and self.currentItem() is not None:
+            self.itemActivated.emit(self.currentItem(), 0)
+            return
+        super().keyPressEvent(event)
+
+
+class SearchSyntaxDialog(QDialog):
+    """Every part of the query language, each with an example; clicking one runs it."""
+
+    #: An example was chosen: the query to run.
+    example_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Search syntax")
+        self.resize(820, 640)
+        intro = QLabel(
+            "Type in the search field (Ctrl+L): results follow as you type. Parts combine: "
+            "<code>kind:post lang:ur date:2024-02</code>. A search that cannot run says "
+            "where it goes wrong. <b>Click an example</b> (or press Enter on it) to run it.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.tree = _Examples(self)
+        self.tree.setAccessibleName("Search syntax examples")
+        self.tree.setHeaderLabels(["You type", "Finds"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for title, rows in sections():
+            group = QTreeWidgetItem([title, ""])
+            group.setFont(0, bold)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            group.setFirstColumnSpanned(True)
+            self.tree.addTopLevelItem(group)
+            for example in rows:
+                row = QTreeWidgetItem([example.query, example.finds])
+                row.setFont(0, mono)
+                row.setData(0, Qt.ItemDataRole.UserRole, example.query)
+                row.setToolTip(0, f"Run this search: {example.query}")
+                row.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"Example {example.query}")
+                group.addChild(row)
+        self.tree.expandAll()
+        self.tree.setColumnWidth(0, 300)
+        self.tree.itemClicked.connect(self._chosen)
+        self.tree.itemActivated.connect(self._chosen)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+
+    def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        query = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(query, str):
+            self.example_chosen.emit(query)
+
+    def examples(self) -> list[QTreeWidgetItem]:
+        """The example rows, in order."""
+        return [
+            self.tree.topLevelItem(i).child(j)
+            for i in range(self.tree.topLevelItemCount())
+            for j in range(self.tree.topLevelItem(i).childCount())
+        ]
