@@ -14,6 +14,7 @@ from tests.captures import (
     PDF_URL,
     REVISITED,
     URDU_URL,
+    court_notice_email,
     news_capture,
     write_mhtml,
     write_warc,
@@ -139,3 +140,69 @@ def test_an_mhtml_file_without_its_boundary_is_refused_with_one_message(
     report = run_import(archive, saved)
     (failure,) = report.failed
     assert "MHTML" in failure.reason and "boundary" in failure.reason
+
+
+# -- e-mail ---------------------------------------------------------------------------
+
+
+def test_an_email_is_a_message_with_its_attachment_linked(archive: Archive, tmp_path: Path) -> None:
+    eml = tmp_path / "notice.eml"
+    eml.write_bytes(court_notice_email().as_bytes())
+    report = run_import(archive, eml)
+    assert report.failed == [], report.failed
+    items = {i.kind: i for i in item_store.items(archive.db)}
+    assert set(items) == {"message", "document"}
+    message, notice = items["message"], items["document"]
+    assert message.title == "Notice of hearing: petition against the X block"
+    assert message.author == "Registrar <registrar@ihc.example>"
+    assert message.published_at == "2024-04-16T09:30:00+00:00"
+    assert message.extra["to"] == "Counsel <counsel@rights-group.example>"
+    assert message.extra["cc"].startswith("عدالت")  # the encoded word is decoded
+    assert message.extra["message_id"] == "notice-2024-04-16@ihc.example"
+    assert "fixed for hearing" in item_store.pages(archive.db, message.id)[0].text
+    assert blobs.blob_path(archive.blobs_dir, message.sha256).read_bytes() == eml.read_bytes()
+    assert notice.original_name == "moi-reply.pdf"
+    assert notice.extra["locator"] == "attachment 1 of notice.eml"
+    (link,) = link_store.links_from(archive.db, notice.id)
+    assert (link.relation, link.target_id) == ("attached-to", message.id)
+    assert verify(archive).ok
+    # imported again: nothing new
+    again = run_import(archive, eml)
+    assert again.imported == [] and again.failed == []
+
+
+def test_a_broken_attachment_is_named_and_the_message_imports(
+    archive: Archive, tmp_path: Path
+) -> None:
+    message = court_notice_email(with_pdf=False)
+    message.add_attachment(
+        b"%PDF-1.7\n" + bytes(range(256)) * 8,
+        maintype="application", subtype="pdf", filename="order.pdf",
+    )  # fmt: skip
+    eml = tmp_path / "order.eml"
+    eml.write_bytes(message.as_bytes())
+    report = run_import(archive, eml)
+    assert [i.kind for i in item_store.items(archive.db)] == ["message"]
+    (failure,) = report.failed
+    assert "order.pdf" in failure.path
+
+
+def test_an_mbox_gives_each_message_an_item(archive: Archive, tmp_path: Path) -> None:
+    import mailbox
+
+    path = tmp_path / "court.mbox"
+    box = mailbox.mbox(path)
+    first = court_notice_email()
+    second = court_notice_email(with_pdf=False)
+    del second["Subject"], second["Message-ID"]
+    second["Subject"] = "Re: Notice of hearing"
+    second["Message-ID"] = "<reply@rights-group.example>"
+    box.add(first)
+    box.add(second)
+    box.close()
+    report = run_import(archive, path)
+    assert report.failed == [], report.failed
+    titles = sorted(i.title for i in item_store.items(archive.db) if i.kind == "message")
+    assert titles == ["Notice of hearing: petition against the X block", "Re: Notice of hearing"]
+    (box_row,) = post_store.containers(archive.db)
+    assert box_row.kind == "mbox"

@@ -497,6 +497,7 @@ _WORKER_MODULES = [
     "xarchive.core.importers.twarc",
     "xarchive.core.importers.warc",
     "xarchive.core.importers.mhtml",
+    "xarchive.core.importers.eml",
 ]
 
 

@@ -54,6 +54,7 @@ KIND_TITLES = {
     "article": "Article",
     "post": "Post",
     "text": "Text",
+    "message": "Message",
 }
 
 

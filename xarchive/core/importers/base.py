@@ -22,7 +22,7 @@ from typing import Any
 from ..words import Word
 
 #: Item kinds (DESIGN.md §2).
-KINDS = ("document", "image", "article", "post", "text")
+KINDS = ("document", "image", "article", "post", "text", "message")
 
 
 @dataclass(frozen=True, slots=True)

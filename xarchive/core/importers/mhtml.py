@@ -74,7 +74,7 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
             + "): some of its parts may be missing."
         )
     address = str(message.get("Snapshot-Content-Location") or page.get("Content-Location") or "")
-    captured = _date(str(message.get("Date") or ""))
+    captured = mail_date(str(message.get("Date") or ""))
     resources: list[dict[str, Any]] = []
     for part in parts:
         if part is page:
@@ -140,7 +140,7 @@ def _markup(part: Message) -> bytes:
     return data
 
 
-def _date(value: str) -> str:
+def mail_date(value: str) -> str:
     """An RFC 5322 date as ISO 8601 in UTC; "" if unreadable."""
     if not value.strip():
         return ""

@@ -330,6 +330,21 @@ MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (item_id, page_no)
     ) WITHOUT ROWID;
     """,
+    # E-mail messages are items of a kind of their own (issue 14). SQLite cannot alter a
+    # CHECK constraint, and rebuilding `items` with foreign keys on would cascade-delete
+    # every page, source and annotation, so the constraint's text is rewritten in place:
+    # SQLite's documented way for a change that every stored row still satisfies. The
+    # table made and dropped after it changes the schema cookie, so that every other
+    # connection reads the new schema.
+    6: """
+    PRAGMA writable_schema = ON;
+    UPDATE sqlite_master
+       SET sql = replace(sql, '''post'', ''text'')', '''post'', ''text'', ''message'')')
+     WHERE type = 'table' AND name = 'items';
+    PRAGMA writable_schema = RESET;
+    CREATE TABLE schema_cookie_bump (x INTEGER);
+    DROP TABLE schema_cookie_bump;
+    """,
 }
 
 LATEST = max(MIGRATIONS)
