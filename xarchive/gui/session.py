@@ -18,7 +18,9 @@ from ..core.index.api import PhraseMarks, Snippet
 from ..core.indexing import ArchiveIndexState, index_state
 from ..core.search import Searcher, SearchResults
 from ..core.store import items as item_store
+from ..core.store import ocr_words as word_store
 from ..core.store.items import Item, Page, Source
+from ..core.words import Word
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,10 @@ class ArchiveSession:
 
     def pages(self, item_id: int) -> list[Page]:
         return item_store.pages(self.archive.db, item_id)
+
+    def ocr_words(self, item_id: int) -> dict[int, tuple[Word, ...]]:
+        """Page (1-based) → the words OCR read there, with their boxes; {} if none kept."""
+        return word_store.page_words(self.archive.db, item_id)
 
     def sources(self, item_id: int) -> list[Source]:
         return item_store.sources(self.archive.db, item_id)

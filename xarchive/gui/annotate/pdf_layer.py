@@ -7,6 +7,12 @@ with Shift (or in region mode) into a rectangle. Both are kept in the page's
 own points, the unit the core stores for regions, so they follow zoom and
 scrolling: `page_rect` places a page in the viewport the way QPdfView lays
 pages out (one under another, centred, `documentMargins`, `pageSpacing`).
+
+A scanned page has no text layer: its text is the words OCR read there, with
+their boxes (core/words.py), so searched words, Find in Document's matches,
+selections and highlights land on the picture's words as on a born-digital page.
+The layer also draws Find in Document's matches (QPdfView's own current match
+is an opaque box that hides the word): translucent, the current one outlined.
 """
 
 from __future__ import annotations
@@ -20,15 +26,19 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QWidget
 
+from ...core import words as word_boxes
 from ...core.annotate import Annotation, ItemAnnotations
 from ...core.annotate.anchoring import Quote
 from ..theme import colors
-from ..views.pdf import PdfViewer
+from ..views.pdf import PdfViewer, ocr_rects
 from .colours import REGION, REGION_SELECTED, highlight_colour
 from .textmap import find_span, from_utf16, quote_in, to_utf16
 
 HANDLE = 10  # screen pixels
 MIN_SIZE = 4
+#: Find in Document's current match: a translucent fill and an outline, the word readable.
+CURRENT_MATCH_FILL = QColor(240, 140, 0, 70)
+CURRENT_MATCH_LINE = QColor(217, 72, 15)
 
 
 @dataclass(slots=True)
@@ -83,6 +93,7 @@ class PdfLayer(QObject):
         self.view.horizontalScrollBar().valueChanged.connect(lambda _v: self.overlay.update())
         self.view.zoomFactorChanged.connect(lambda _z: self.overlay.update())
         self.document.statusChanged.connect(lambda _s: self._document_changed())
+        viewer.results_changed.connect(self.overlay.update)
 
     # -- where pages are ---------------------------------------------------------------
     def _resolution(self) -> float:
@@ -170,9 +181,24 @@ class PdfLayer(QObject):
             self._locate()
 
     def page_text(self, page: int) -> str:
+        """The text of `page` (0-based): its text layer, or on a scan the OCR words'."""
         if page not in self._page_text:
-            self._page_text[page] = self.document.getAllText(page).text()
+            if self.viewer.scanned(page):
+                self._page_text[page] = self.viewer.ocr_page_text(page)
+            else:
+                self._page_text[page] = self.document.getAllText(page).text()
         return self._page_text[page]
+
+    def bounds(self, page: int, start: int, end: int) -> list[QPolygonF]:
+        """Where characters `start`…`end` (code points) of `page_text(page)` are, in points."""
+        if self.viewer.scanned(page):
+            words = self.viewer.ocr_words[page + 1]
+            indices = word_boxes.words_between(words, start, end)
+            size = self.document.pagePointSize(page)
+            return [QPolygonF(rect) for rect in ocr_rects(words, indices, size)]
+        text = self.page_text(page)
+        a, b = to_utf16(text, start), to_utf16(text, end)
+        return list(self.document.getSelectionAtIndex(page, a, b - a).bounds())
 
     def word_marks(self, page: int) -> list[QPolygonF]:
         """Where the searched words (`PdfViewer.words`) are on `page` (0-based), in points."""
@@ -181,9 +207,7 @@ class PdfLayer(QObject):
             bounds: list[QPolygonF] = []
             for word in {w.strip() for w in getattr(self.viewer, "words", []) if w.strip()}:
                 for match in re.finditer(re.escape(word), text, re.IGNORECASE):
-                    start, end = to_utf16(text, match.start()), to_utf16(text, match.end())
-                    found = self.document.getSelectionAtIndex(page, start, end - start)
-                    bounds.extend(found.bounds())
+                    bounds.extend(self.bounds(page, match.start(), match.end()))
             self._word_marks[page] = bounds
         return self._word_marks[page]
 
@@ -209,11 +233,9 @@ class PdfLayer(QObject):
             where = find_span(shown, span)
             if where is None:
                 continue
-            start, end = to_utf16(shown, where[0]), to_utf16(shown, where[1])
-            bounds = self.document.getSelectionAtIndex(page, start, end - start).bounds()
             self.highlights[highlight.uid] = (
                 page,
-                list(bounds),
+                self.bounds(page, where[0], where[1]),
                 highlight_colour(highlight.colour, 110),
             )
         for region in found.regions:
@@ -238,6 +260,7 @@ class PdfLayer(QObject):
             for page in sorted(visible):
                 for polygon in self.word_marks(page):
                     painter.drawPolygon(QPolygonF([self.to_view(page, p) for p in polygon]))
+            self._paint_find_results(painter, visible)
         for uid, (page, polygons, colour) in self.highlights.items():
             if page not in visible:
                 continue
@@ -278,6 +301,27 @@ class PdfLayer(QObject):
             painter.drawRect(QRectF(self.to_view(page, a), self.to_view(page, b)).normalized())
         painter.end()
 
+    def _paint_find_results(self, painter: QPainter, visible: set[int]) -> None:
+        viewer = self.viewer
+        others = QColor(colors().match_bg)
+        others.setAlpha(90)
+        for row, result in enumerate(viewer.find_results):
+            if result.page not in visible:
+                continue
+            current = row == viewer.current_result
+            if current:
+                pen = QPen(CURRENT_MATCH_LINE, 2)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                painter.setBrush(CURRENT_MATCH_FILL)
+            else:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(others)
+            for rect in result.rects:
+                grown = rect.adjusted(-1, -1, 1, 1) if current else rect
+                painter.drawRect(self.view_rect(result.page, grown))
+        painter.setPen(Qt.PenStyle.NoPen)
+
     # -- the selection ------------------------------------------------------------------------
     def selection(self) -> tuple[int, Quote] | None:
         """The text selected: its page (1-based) and quote with context, if any."""
@@ -291,6 +335,8 @@ class PdfLayer(QObject):
 
     def select_text(self, page: int, start: QPointF, end: QPointF) -> str:
         """Select the text between two points of a page (0-based), as a drag does."""
+        if self.viewer.scanned(page):
+            return self._select_words(page, start, end)
         found = self.document.getSelection(page, start, end)
         if not found.isValid() or not found.text().strip():
             self.clear_selection()
@@ -299,6 +345,25 @@ class PdfLayer(QObject):
         self.selection_bounds = list(found.bounds())
         self.overlay.update()
         return found.text()
+
+    def _select_words(self, page: int, start: QPointF, end: QPointF) -> str:
+        """On a scan: the OCR words from the one nearest `start` to the one nearest `end`,
+        in reading order."""
+        words = self.viewer.ocr_words[page + 1]
+        size = self.document.pagePointSize(page)
+        first, last = sorted((_nearest(words, start, size), _nearest(words, end, size)))
+        if first < 0:
+            self.clear_selection()
+            return ""
+        text = self.page_text(page)
+        where = word_boxes.spans(words)
+        a, b = where[first][0], where[last][1]
+        self._selection = (page, to_utf16(text, a), to_utf16(text, b))
+        self.selection_bounds = [
+            QPolygonF(r) for r in ocr_rects(words, list(range(first, last + 1)), size)
+        ]
+        self.overlay.update()
+        return text[a:b]
 
     def clear_selection(self) -> None:
         self._selection = None
@@ -458,6 +523,21 @@ class PdfLayer(QObject):
             moved.setBottomLeft(before.bottomLeft() + QPointF(dx, dy))
         region.rect = moved.normalized().intersected(QRectF(QPointF(0, 0), size))
         self.overlay.update()
+
+
+def _nearest(words: tuple[word_boxes.Word, ...], point: QPointF, size: object) -> int:
+    """The index of the word under `point` (points on a page of `size`), else the closest."""
+    width, height = size.width(), size.height()  # type: ignore[attr-defined]
+    best, distance = -1, float("inf")
+    for i, word in enumerate(words):
+        rect = QRectF(word.x * width, word.y * height, word.w * width, word.h * height)
+        dx = max(rect.left() - point.x(), 0.0, point.x() - rect.right())
+        dy = max(rect.top() - point.y(), 0.0, point.y() - rect.bottom())
+        # a point beside a line is nearer its words than a point above or below it
+        here = dx + 3 * dy
+        if here < distance:
+            best, distance = i, here
+    return best
 
 
 def _corners(rect: QRectF) -> list[QPointF]:

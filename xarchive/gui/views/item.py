@@ -145,8 +145,9 @@ class ItemViewer(QWidget):
         if item.kind == "document":
             page = snippet.page if snippet is not None else (hits[0].page if hits else 1)
             self.pdf.show_document(
-                session.original_path(item), session.pages(item.id), page, hits, words
-            )
+                session.original_path(item), session.pages(item.id), page, hits, words,
+                session.ocr_words(item.id),
+            )  # fmt: skip
             self.stack.setCurrentWidget(self.pdf)
         elif item.kind == "image":
             thumbnail = session.derived_path(extra.get("thumbnail"))

@@ -8,9 +8,21 @@ says how to get the pages as printed.
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import words as word_boxes
 from ...core.store.items import Page
 from ..session import PageHit
 from ..theme import colors
@@ -43,12 +56,36 @@ except ImportError:  # PySide6-Pdf is not installed
     HAVE_QTPDF = False
 
 ZOOM_STEP = 1.2
+#: Milliseconds after which a find that found nothing on a page with a text layer says so
+#: (QPdfSearchModel reports its results a few pages at a time).
+SEARCH_SETTLES_MS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class FindResult:
+    """One match of Find in Document: its page (0-based) and where it is, in points."""
+
+    page: int
+    rects: tuple[QRectF, ...]
+
+
+def ocr_rects(words: tuple[word_boxes.Word, ...], indices: list[int], size: QSizeF) -> list[QRectF]:
+    """The boxes of `words[i]` for `indices` on a page of `size` points, a line one rectangle."""
+    width, height = size.width(), size.height()
+    lines: dict[int, QRectF] = {}
+    for i in indices:
+        word = words[i]
+        rect = QRectF(word.x * width, word.y * height, word.w * width, word.h * height)
+        lines[word.line] = lines[word.line].united(rect) if word.line in lines else rect
+    return list(lines.values())
 
 
 class PdfViewer(QWidget):
     """One PDF: the pages (QtPdf) or their text, with the matching pages listed."""
 
     page_changed = Signal(int)  # 1-based
+    #: Find in Document's matches or its current match changed (the layer draws them).
+    results_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +95,17 @@ class PdfViewer(QWidget):
         self._want_result_on_page = 0
         self._pending_jump = 0
         self.load_error = ""
+        #: Page (1-based) → the words OCR read on it with their boxes (scanned pages).
+        self.ocr_words: dict[int, tuple[word_boxes.Word, ...]] = {}
+        self._scanned: dict[int, bool] = {}  # page (0-based) → no text layer, OCR words
+        #: Find in Document's matches, in page order, and the one shown (-1: none).
+        self.find_results: list[FindResult] = []
+        self.current_result = -1
+        self._search_settled = True
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SEARCH_SETTLES_MS)
+        self._settle_timer.timeout.connect(self._settle_search)
 
         self._build_toolbar()
         self.hits_list = QListWidget(self)
@@ -78,9 +126,10 @@ class PdfViewer(QWidget):
             self.view.setPageMode(QPdfView.PageMode.MultiPage)
             self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
             self.view.setPageSpacing(12)
+            # Not given to the view: QPdfView draws the current match as an opaque box
+            # that hides the word; the annotation layer draws the matches instead.
             self.search_model = QPdfSearchModel(self)
             self.search_model.setDocument(self.document)
-            self.view.setSearchModel(self.search_model)
             self.search_model.rowsInserted.connect(self._results_arrived)
             self.search_model.modelReset.connect(self._results_arrived)
             self.view.pageNavigator().currentPageChanged.connect(self._navigator_moved)
@@ -171,14 +220,23 @@ class PdfViewer(QWidget):
 
     # -- showing a document -------------------------------------------------------------
     def show_document(
-        self, path: Path, pages: list[Page], page: int, hits: list[PageHit], words: list[str]
+        self,
+        path: Path,
+        pages: list[Page],
+        page: int,
+        hits: list[PageHit],
+        words: list[str],
+        ocr_words: dict[int, tuple[word_boxes.Word, ...]] | None = None,
     ) -> None:
         """Open the PDF at `path` on `page` (1-based), list `hits`, mark `words`.
 
-        A PDF that QtPdf cannot open (damaged, encrypted, missing) is shown as
-        its extracted text, with the reason.
+        `ocr_words` are the words OCR read on scanned pages, where hits, Find in
+        Document and highlights are marked. A PDF that QtPdf cannot open
+        (damaged, encrypted, missing) is shown as its extracted text, with the reason.
         """
         self._pages = pages
+        self.ocr_words = dict(ocr_words or {})
+        self._scanned.clear()
         self._page_count = max(1, len(pages))
         self._target_page = page
         #: Every searched word, marked on the pages by the overlay (gui/annotate/pdf_layer);
@@ -351,13 +409,54 @@ class PdfViewer(QWidget):
 
     # -- marking words ----------------------------------------------------------------------
     def set_search(self, text: str) -> None:
-        """Mark `text` on the pages (QPdfSearchModel) or in the page text."""
+        """Find `text` on the pages: in their text layer (QPdfSearchModel) and, on scanned
+        pages, in the words OCR read there; or in the page text when no PDF is shown."""
         self.find_field.setText(text)
+        self.find_results = []
+        self.current_result = -1
         if self._showing_pdf():
+            self._search_settled = not text
             self.search_model.setSearchString(text)
+            if text:
+                self._settle_timer.start()
             self._results_arrived()
         else:
             self._mark_text(text)
+
+    def ocr_page_text(self, page: int) -> str:
+        """The text the OCR words of `page` (0-based) spell, "" if OCR read none there."""
+        found = self.ocr_words.get(page + 1)
+        return word_boxes.page_text(found) if found else ""
+
+    def scanned(self, page: int) -> bool:
+        """Whether `page` (0-based) is shown by its OCR words: it has some and no text layer."""
+        if page + 1 not in self.ocr_words or not self._showing_pdf():
+            return False
+        if page not in self._scanned:
+            layer = self.document.getAllText(page).text()
+            self._scanned[page] = len(re.findall(r"\w+", layer)) < 3
+        return self._scanned[page]
+
+    def _ocr_results(self, text: str) -> list[FindResult]:
+        needle = " ".join(text.split())
+        if not needle or not self._showing_pdf():
+            return []
+        pattern = re.compile(r"\s+".join(map(re.escape, needle.split())), re.IGNORECASE)
+        found: list[FindResult] = []
+        for number in sorted(self.ocr_words):
+            page = number - 1
+            if not 0 <= page < self.document.pageCount() or not self.scanned(page):
+                continue
+            words = self.ocr_words[number]
+            size = self.document.pagePointSize(page)
+            for match in pattern.finditer(word_boxes.page_text(words)):
+                indices = word_boxes.words_between(words, match.start(), match.end())
+                found.append(FindResult(page, tuple(ocr_rects(words, indices, size))))
+        return found
+
+    def _settle_search(self) -> None:
+        self._search_settled = True
+        self._results_arrived()
 
     def _mark_text(self, text: str) -> None:
         from PySide6.QtGui import QColor, QTextCharFormat
@@ -372,30 +471,72 @@ class PdfViewer(QWidget):
             selection.format = fmt  # type: ignore[attr-defined]
             selections.append(selection)
         self.text_view.setExtraSelections(selections)
-        self.result_label.setText(f"{len(selections)} on this page" if text else "")
+        count = len(selections)
+        self.result_label.setText(
+            (f"{count} on this page" if count else "Not found on this page") if text else ""
+        )
 
     def _results_arrived(self, *_: object) -> None:
-        """Show the count; once the target page's first result is known, select it."""
+        """Gather the matches so far (text layer and OCR words), say how many, and once
+        the target page's first match is known, make it the current one."""
         if not self._showing_pdf():
             return
-        count = self.search_model.rowCount(QModelIndex())
-        self.result_label.setText(f"{count} match" + ("" if count == 1 else "es") if count else "")
-        if not self._want_result_on_page:
-            return
-        for row in range(count):
+        text = self.find_field.text()
+        current = (
+            self.find_results[self.current_result]
+            if 0 <= self.current_result < len(self.find_results)
+            else None
+        )
+        layer: list[FindResult] = []
+        for row in range(self.search_model.rowCount(QModelIndex())):
             link = self.search_model.resultAtIndex(row)
-            if link.page() == self._want_result_on_page - 1:
-                self._want_result_on_page = 0
-                self.view.setCurrentSearchResultIndex(row)
-                return
+            layer.append(FindResult(link.page(), tuple(QRectF(r) for r in link.rectangles())))
+        results = sorted(
+            layer + self._ocr_results(text),
+            key=lambda r: (r.page, r.rects[0].top() if r.rects else 0.0),
+        )
+        self.find_results = results
+        self.current_result = results.index(current) if current in results else -1
+        if self._want_result_on_page:
+            for row, result in enumerate(results):
+                if result.page == self._want_result_on_page - 1:
+                    self._want_result_on_page = 0
+                    self._make_current(row, scroll=False)
+                    break
+        self._show_count()
+        self.results_changed.emit()
+
+    def _show_count(self) -> None:
+        text, count = self.find_field.text(), len(self.find_results)
+        if not text:
+            self.result_label.setText("")
+        elif count:
+            at = f"{self.current_result + 1} of " if self.current_result >= 0 else ""
+            self.result_label.setText(f"{at}{count} match" + ("" if count == 1 else "es"))
+        else:
+            self.result_label.setText("Not found" if self._search_settled else "Searching…")
+
+    def _make_current(self, row: int, scroll: bool = True) -> None:
+        self.current_result = row
+        result = self.find_results[row]
+        if scroll:
+            top = min((r.top() for r in result.rects), default=0.0)
+            self._pending_jump = 0
+            navigator = self.view.pageNavigator()
+            navigator.jump(result.page, QPointF(0, max(0.0, top - 48)), navigator.currentZoom())
+        self._show_count()
+        self.results_changed.emit()
 
     def _step_result(self, step: int) -> None:
-        if not self._showing_pdf():
+        if not self._showing_pdf() or not self.find_results:
             return
-        count = self.search_model.rowCount(QModelIndex())
-        if count:
-            current = self.view.currentSearchResultIndex()
-            self.view.setCurrentSearchResultIndex((current + step) % count)
+        if self.current_result < 0:
+            page = self.current_page() - 1
+            after = [i for i, r in enumerate(self.find_results) if r.page >= page]
+            row = after[0] if step > 0 and after else (after[0] - 1 if after else -1)
+        else:
+            row = self.current_result + step
+        self._make_current(row % len(self.find_results))
 
     def shutdown(self) -> None:
         if HAVE_QTPDF:

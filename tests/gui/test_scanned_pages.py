@@ -1,0 +1,155 @@
+"""Scanned pages and screenshots searchable on the page (issue 12, items 6 and 7).
+
+The demo's scanned court order has no text layer: its words come from OCR with
+their boxes. Find in Document counts, marks and steps through them; searched
+words are marked there; words are selected with the mouse and highlighted as
+on a born-digital page. The current match is translucent, outlined, the word
+still readable under it.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtPdf import QPdfDocument
+from pytestqt.qtbot import QtBot
+
+from xarchive.core.annotate import Annotations
+from xarchive.core.demo_annotations import MOI_REPLY
+from xarchive.gui.main_window import MainWindow
+from xarchive.gui.views import pdf as pdf_view
+
+from .test_annotate_gui import open_named
+
+SCAN = "2024-04-17_sindh_high_court_order_scanned.pdf"
+
+pytestmark = [
+    pytest.mark.skipif(not pdf_view.HAVE_QTPDF, reason="QtPdf is not installed"),
+    pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract"),
+]
+
+
+def _open(qtbot: QtBot, app: MainWindow, name: str) -> pdf_view.PdfViewer:
+    open_named(qtbot, app, name, "document")
+    pdf = app.viewer.pdf
+    qtbot.waitUntil(lambda: pdf.document.status() == QPdfDocument.Status.Ready)
+    return pdf
+
+
+def _find(qtbot: QtBot, pdf: pdf_view.PdfViewer, text: str) -> None:
+    pdf.find_field.clear()
+    qtbot.keyClicks(pdf.find_field, text)
+    qtbot.keyClick(pdf.find_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: pdf.result_label.text() not in ("", "Searching…"), timeout=5000)
+
+
+def test_find_in_a_scanned_pdf_counts_marks_and_steps(qtbot: QtBot, annotated: MainWindow) -> None:
+    pdf = _open(qtbot, annotated, SCAN)
+    layer = annotated.annotate.pdf
+    assert layer is not None
+    assert pdf.scanned(0) and pdf.scanned(1)
+    _find(qtbot, pdf, "Telecommunication Authority")
+    count = len(pdf.find_results)
+    assert count >= 1
+    assert pdf.result_label.text().endswith(f"{count} match" + ("" if count == 1 else "es"))
+    pdf._step_result(1)
+    assert pdf.result_label.text().startswith("1 of ") or count == 1
+    result = pdf.find_results[pdf.current_result]
+    size = pdf.document.pagePointSize(result.page)
+    page_box = QRectF(0, 0, size.width(), size.height())
+    assert result.rects and all(page_box.contains(r) for r in result.rects)
+    # where the boxes are, the page's OCR text says those words
+    text = layer.page_text(result.page)
+    assert "Telecommunication Authority" in " ".join(text.split())
+
+    _find(qtbot, pdf, "no such words anywhere")
+    assert pdf.result_label.text() == "Not found"
+    assert pdf.find_results == []
+
+
+def test_searched_words_are_marked_on_a_scanned_page(qtbot: QtBot, annotated: MainWindow) -> None:
+    pdf = _open(qtbot, annotated, SCAN)
+    layer = annotated.annotate.pdf
+    assert layer is not None
+    pdf.words = ["Pakistan"]
+    layer._word_marks.clear()
+    text = layer.page_text(0)
+    assert text.count("Pakistan") >= 2
+    assert len(layer.word_marks(0)) == text.count("Pakistan")
+
+
+def test_words_on_a_scanned_page_are_selected_and_highlighted(
+    qtbot: QtBot, annotated: MainWindow
+) -> None:
+    pdf = _open(qtbot, annotated, SCAN)
+    layer = annotated.annotate.pdf
+    assert layer is not None
+    item = annotated.viewer.item
+    assert item is not None
+    page = 0
+    words = pdf.ocr_words[page + 1]
+    wanted = ["Pakistan", "Telecommunication", "Authority"]
+    first = next(
+        i
+        for i in range(len(words) - 2)
+        if [w.text.strip("().,") for w in words[i : i + 3]] == wanted
+    )
+    size = pdf.document.pagePointSize(page)
+
+    def centre(index: int, side: float) -> QPointF:
+        word = words[index]
+        return QPointF(
+            (word.x + side * word.w) * size.width(), (word.y + word.h / 2) * size.height()
+        )
+
+    viewport = pdf.view.viewport()
+    pdf.go_to_page(1)
+    a = layer.to_view(page, centre(first, 0.1)).toPoint()
+    b = layer.to_view(page, centre(first + 2, 0.9)).toPoint()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(viewport, b)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+    selected = layer.selection()
+    assert selected is not None and selected[0] == 1
+    assert selected[1].exact.strip("().,") == "Pakistan Telecommunication Authority"
+    assert len(layer.selection_bounds) == 1  # one line, one mark
+    before = {h.uid for h in Annotations(annotated.session.archive).of_item(item.id).highlights}  # type: ignore[union-attr]
+    annotated.annotate.highlight_action.trigger()
+    stored = Annotations(annotated.session.archive).of_item(item.id).highlights  # type: ignore[union-attr]
+    [made] = [h for h in stored if h.uid not in before]
+    assert made.span is not None and made.span.page == 1
+    assert "Pakistan Telecommunication Authority" in made.span.exact
+    assert made.uid in layer.highlights
+    _, polygons, _ = layer.highlights[made.uid]
+    box = polygons[0].boundingRect()
+    word = words[first]
+    assert abs(box.left() - word.x * size.width()) < 2
+    assert abs(box.top() - word.y * size.height()) < 4
+
+
+def test_the_current_match_leaves_the_word_readable(qtbot: QtBot, annotated: MainWindow) -> None:
+    pdf = _open(qtbot, annotated, MOI_REPLY)
+    layer = annotated.annotate.pdf
+    assert layer is not None
+    assert pdf.view.searchModel() is None  # QPdfView's opaque box is not drawn
+    _find(qtbot, pdf, "Ministry")
+    pdf._step_result(1)
+    result = pdf.find_results[pdf.current_result]
+    qtbot.waitUntil(lambda: pdf.current_page() == result.page + 1)
+    qtbot.wait(100)
+    picture = pdf.view.viewport().grab().toImage()
+    rect = layer.view_rect(result.page, result.rects[0]).toRect()
+    assert not rect.isEmpty() and picture.rect().contains(rect)
+    inside = [
+        QColor(picture.pixel(x, y))
+        for x in range(rect.left() + 3, rect.right() - 2)
+        for y in range(rect.top() + 3, rect.bottom() - 2)
+    ]
+    # The letters still show dark through the mark; the mark tints the paper around them.
+    assert min(c.lightness() for c in inside) < 90
+    assert any(c.lightness() > 150 and c.red() > c.blue() + 20 for c in inside)
+    border = QColor(picture.pixel(rect.left() - 1, rect.center().y()))
+    assert border.red() > 150 and border.blue() < 100  # the outline
