@@ -17,6 +17,7 @@ from tests.captures import (
     court_notice_email,
     news_capture,
     write_mhtml,
+    write_wacz,
     write_warc,
 )
 from tests.conftest import run_import
@@ -206,3 +207,81 @@ def test_an_mbox_gives_each_message_an_item(archive: Archive, tmp_path: Path) ->
     assert titles == ["Notice of hearing: petition against the X block", "Re: Notice of hearing"]
     (box_row,) = post_store.containers(archive.db)
     assert box_row.kind == "mbox"
+
+
+# -- WACZ -----------------------------------------------------------------------------
+
+PAGES = [
+    {"url": PAGE_URL, "ts": CAPTURED, "title": "Ministry confirms X block (Margalla News)"},
+    {"url": URDU_URL, "ts": CAPTURED, "title": "ایکس پر پابندی"},
+]
+
+
+def test_a_wacz_is_checked_then_its_pages_imported_with_their_titles(
+    archive: Archive, tmp_path: Path
+) -> None:
+    warc = write_warc(tmp_path / "data.warc.gz", news_capture())
+    wacz = write_wacz(tmp_path / "margalla.wacz", warc, PAGES)
+    report = run_import(archive, wacz)
+    assert report.failed == [], report.failed
+    items = by_url(archive)
+    page = items[PAGE_URL]
+    assert page.title == "Ministry confirms X block (Margalla News)"  # from pages.jsonl
+    assert page.extra["locator"].endswith("of archive/data.warc.gz in margalla.wacz")
+    assert page.extra["wacz_signature"] == "not signed"
+    (box,) = post_store.containers(archive.db)
+    assert box.kind == "wacz" and box.extra["wacz"]["parts_checked"] == 3
+    assert blobs.blob_path(archive.blobs_dir, box.sha256).read_bytes() == wacz.read_bytes()
+
+
+def test_a_wacz_with_a_part_that_differs_is_refused_naming_it(
+    archive: Archive, tmp_path: Path
+) -> None:
+    warc = write_warc(tmp_path / "data.warc.gz", news_capture())
+    wacz = write_wacz(tmp_path / "altered.wacz", warc, PAGES, tamper="pages/pages.jsonl")
+    report = run_import(archive, wacz)
+    (failure,) = report.failed
+    assert "‘pages/pages.jsonl’ does not match" in failure.reason
+    assert list(item_store.items(archive.db)) == []
+
+
+def test_a_signed_wacz_has_its_signature_checked_offline(archive: Archive, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    warc = write_warc(tmp_path / "data.warc.gz", news_capture()[:1])
+    key = ec.generate_private_key(ec.SECP384R1())
+    wacz = write_wacz(tmp_path / "signed.wacz", warc, PAGES[:1], signer=key)
+    run_import(archive, wacz)
+    page = by_url(archive)[PAGE_URL]
+    assert page.extra["wacz_signature"].startswith("signature valid, by an anonymous key")
+    (box,) = post_store.containers(archive.db)
+    assert box.extra["wacz"]["signature"]["status"] == "valid"
+
+
+def test_a_wacz_signed_by_another_key_is_shown_invalid(archive: Archive, tmp_path: Path) -> None:
+    import base64
+    import json
+    import zipfile
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    warc = write_warc(tmp_path / "data.warc.gz", news_capture()[:1])
+    signed = write_wacz(tmp_path / "signed.wacz", warc, PAGES[:1],
+                        signer=ec.generate_private_key(ec.SECP384R1()))  # fmt: skip
+    other = (
+        ec.generate_private_key(ec.SECP384R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    forged = tmp_path / "forged.wacz"
+    with zipfile.ZipFile(signed) as source, zipfile.ZipFile(forged, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "datapackage-digest.json":
+                digest = json.loads(data)
+                digest["signedData"]["publicKey"] = base64.b64encode(other).decode()
+                data = json.dumps(digest).encode()
+            out.writestr(info, data)
+    run_import(archive, forged)
+    assert by_url(archive)[PAGE_URL].extra["wacz_signature"].startswith("signature INVALID")

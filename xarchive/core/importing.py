@@ -498,6 +498,7 @@ _WORKER_MODULES = [
     "xarchive.core.importers.warc",
     "xarchive.core.importers.mhtml",
     "xarchive.core.importers.eml",
+    "xarchive.core.importers.wacz",
 ]
 
 

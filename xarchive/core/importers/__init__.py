@@ -215,7 +215,7 @@ _ITEM_FORMATS = ("image", "pdf", "mhtml", "html", "text")
 #: Importers of containers: one file or folder that holds many items (posts and
 #: their pictures). Each has `detect`, `extract_many` (see posts/model.py) and, if
 #: it reads folders, `detect_folder`. They are tried before the others.
-_CONTAINER_FORMATS = ("x_archive", "twarc", "warc", "eml")
+_CONTAINER_FORMATS = ("wacz", "x_archive", "twarc", "warc", "eml")
 
 if TYPE_CHECKING:
     IMPORTERS: list[ModuleType]

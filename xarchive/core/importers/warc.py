@@ -30,7 +30,7 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
@@ -210,8 +210,16 @@ class Capture:
         )
 
 
+class Readable(Protocol):
+    """What warcio reads a WARC from: a file, or a member of a WACZ's zip."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def tell(self) -> int: ...
+
+
 def read_records(
-    stream: IO[bytes], label: str, location: str, staging: Path, capture: Capture | None = None
+    stream: Readable, label: str, location: str, staging: Path, capture: Capture | None = None
 ) -> Capture:
     """Read the records of one WARC stream into `capture` (a new one if None).
 
