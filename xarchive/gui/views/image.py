@@ -1,25 +1,37 @@
-"""Images: the thumbnail at once, the full image loaded off the GUI thread; zoom and pan."""
+"""Images: the thumbnail at once, the full image loaded off the GUI thread; zoom and pan.
+
+A screenshot's words, read by OCR with their boxes (core/words.py), are where
+its hits and Find in Picture's matches are marked, on the picture itself.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader, QPainter, QPixmap, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGraphicsItem,
     QGraphicsPixmapItem,
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QSplitter,
+    QStyleOptionGraphicsItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ...core import words as word_boxes
 from ..resources import icon
+from ..theme import colors
+from .ocr_text import OcrTextPane, ocr_toggle
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
@@ -49,6 +61,80 @@ class _ImageLoad(QRunnable):
         error = "" if not image.isNull() else (reader.errorString() or "unreadable image")
         with contextlib.suppress(RuntimeError):  # the viewer is gone
             self._signals.loaded.emit(self._request, image, error)
+
+
+def _line_boxes(words: tuple[word_boxes.Word, ...], indices: list[int]) -> list[QRectF]:
+    """The boxes (fractions of the picture) of `words[i]`, one rectangle per line."""
+    lines: dict[int, QRectF] = {}
+    for i in indices:
+        word = words[i]
+        rect = QRectF(word.x, word.y, word.w, word.h)
+        lines[word.line] = lines[word.line].united(rect) if word.line in lines else rect
+    return list(lines.values())
+
+
+def matches(words: tuple[word_boxes.Word, ...], text: str) -> list[list[QRectF]]:
+    """Each place `text` (case and spacing aside) stands among `words`: its boxes."""
+    needle = text.split()
+    if not needle or not words:
+        return []
+    pattern = re.compile(r"\s+".join(map(re.escape, needle)), re.IGNORECASE)
+    found = []
+    for match in pattern.finditer(word_boxes.page_text(words)):
+        indices = word_boxes.words_between(words, match.start(), match.end())
+        found.append(_line_boxes(words, indices))
+    return found
+
+
+class WordMarks(QGraphicsItem):
+    """The searched words and Find in Picture's matches, drawn over the picture: boxes in
+    fractions of it, translucent; the current match outlined so the word stays readable."""
+
+    def __init__(self, picture: QGraphicsPixmapItem) -> None:
+        super().__init__()
+        self.picture = picture
+        self.setZValue(5)  # above the picture, below region notes
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.searched: list[QRectF] = []
+        self.found: list[list[QRectF]] = []
+        self.current = -1
+
+    def scene_rect(self, box: QRectF) -> QRectF:
+        area = self.picture.sceneBoundingRect()
+        return QRectF(
+            area.x() + box.x() * area.width(),
+            area.y() + box.y() * area.height(),
+            box.width() * area.width(),
+            box.height() * area.height(),
+        )
+
+    def changed(self) -> None:
+        self.prepareGeometryChange()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self.picture.sceneBoundingRect().adjusted(-4, -4, 4, 4)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        mark = QColor(colors().match_bg)
+        mark.setAlpha(110)
+        painter.setBrush(mark)
+        for box in self.searched:
+            painter.drawRect(self.scene_rect(box))
+        for row, boxes in enumerate(self.found):
+            if row == self.current:
+                pen = QPen(QColor(217, 72, 15), 2)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                painter.setBrush(QColor(240, 140, 0, 70))
+            else:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(mark)
+            for box in boxes:
+                painter.drawRect(self.scene_rect(box))
 
 
 class _Canvas(QGraphicsView):
@@ -109,6 +195,12 @@ class ImageViewer(QWidget):
         self._pixmap_item = QGraphicsPixmapItem()
         self._pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.canvas.scene().addItem(self._pixmap_item)
+        self.marks = WordMarks(self._pixmap_item)
+        self.canvas.scene().addItem(self.marks)
+        #: The words OCR read on the picture, with their boxes; its OCR text.
+        self.ocr_words: tuple[word_boxes.Word, ...] = ()
+        self.ocr_text = ""
+        self.words: list[str] = []
         self._signals = _LoadSignals(self)
         self._signals.loaded.connect(self._loaded)
         self._pool = QThreadPool(self)
@@ -141,13 +233,45 @@ class ImageViewer(QWidget):
         bar.addWidget(self.zoom_label)
         bar.addStretch(1)
         bar.addWidget(self.status_label)
+        bar.addSpacing(12)
+        self.ocr_button = ocr_toggle(self)
+        self.ocr_button.setToolTip("Show the text OCR read in the picture, as it was searched")
+        self.ocr_button.toggled.connect(self.show_ocr_text)
+        bar.addWidget(self.ocr_button)
+        self.find_field = QLineEdit(self)
+        self.find_field.setPlaceholderText("Find in picture")
+        self.find_field.setAccessibleName("Find in picture")
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.setMaximumWidth(200)
+        self.find_field.setToolTip("Words marked on the picture where OCR read them")
+        self.find_field.returnPressed.connect(lambda: self.set_search(self.find_field.text()))
+        bar.addWidget(self.find_field)
+        for name, tip, step in (("go-up", "Previous match", -1), ("go-down", "Next match", 1)):
+            button = QToolButton(self)
+            button.setIcon(icon(name))
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, s=step: self.step_result(s))
+            bar.addWidget(button)
+        self.result_label = QLabel(self)
+        self.result_label.setObjectName("muted")
+        bar.addWidget(self.result_label)
         self.canvas.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+
+        self.ocr_pane = OcrTextPane(self)
+        self.ocr_pane.hide()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.canvas)
+        self.splitter.addWidget(self.ocr_pane)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([600, 260])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(bar)
-        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.splitter, 1)
 
     def zoom_in(self) -> None:
         self.canvas.set_zoom(self.canvas.zoom * ZOOM_STEP)
@@ -169,6 +293,74 @@ class ImageViewer(QWidget):
             super().keyPressEvent(event)  # type: ignore[arg-type]
             return
         action()
+
+    def set_text(
+        self, ocr_text: str, ocr_words: tuple[word_boxes.Word, ...], searched: list[str]
+    ) -> None:
+        """The picture's OCR text and words; mark `searched` (the words the search matched)
+        where OCR read them. Pictures imported before boxes were kept have no words: the
+        OCR text pane still shows their text."""
+        self.ocr_text, self.ocr_words, self.words = ocr_text, ocr_words, list(searched)
+        self.marks.searched = [
+            box for word in {w for w in searched if w.strip()} for m in matches(ocr_words, word)
+            for box in m
+        ]  # fmt: skip
+        self.ocr_button.setEnabled(bool(ocr_text.strip()))
+        if not ocr_text.strip():
+            self.show_ocr_text(False)
+        self.find_field.clear()
+        self.set_search("")
+        self._fill_ocr_pane()
+
+    def set_search(self, text: str) -> None:
+        """Find `text` among the words OCR read in the picture; mark and count the matches."""
+        self.find_field.setText(text)
+        self.marks.found = matches(self.ocr_words, text)
+        self.marks.current = 0 if self.marks.found else -1
+        self.marks.changed()
+        self._show_count()
+        if self.marks.found:
+            self._reveal(self.marks.current)
+
+    def step_result(self, step: int) -> None:
+        if self.marks.found:
+            self.marks.current = (self.marks.current + step) % len(self.marks.found)
+            self.marks.changed()
+            self._show_count()
+            self._reveal(self.marks.current)
+
+    def _reveal(self, row: int) -> None:
+        area = QRectF()
+        for box in self.marks.found[row]:
+            area = area.united(self.marks.scene_rect(box))
+        self.canvas.ensureVisible(area, 40, 40)
+
+    def _show_count(self) -> None:
+        text, count = self.find_field.text(), len(self.marks.found)
+        if not text:
+            self.result_label.setText("")
+        elif count:
+            self.result_label.setText(f"{self.marks.current + 1} of {count}")
+        elif not self.ocr_words:
+            self.result_label.setText("No words read here" if not self.ocr_text else "Not marked")
+            self.result_label.setToolTip(
+                "OCR read no text in this picture"
+                if not self.ocr_text
+                else "This picture was imported before OCR kept where words are: import it "
+                "again to find words on it"
+            )
+        else:
+            self.result_label.setText("Not found")
+
+    def show_ocr_text(self, shown: bool) -> None:
+        """Show (or hide) the pane with the text OCR read in the picture."""
+        self.ocr_button.setChecked(shown)
+        self.ocr_pane.setVisible(shown)
+        self._fill_ocr_pane()
+
+    def _fill_ocr_pane(self) -> None:
+        if self.ocr_button.isChecked():
+            self.ocr_pane.show_text(self.ocr_text, None, self.words + [self.find_field.text()])
 
     def show_image(
         self, path: Path, thumbnail: Path | None, size_hint: tuple[int, int] | None
@@ -211,6 +403,7 @@ class ImageViewer(QWidget):
     def _set_scene_rect(self) -> None:
         rect = self._pixmap_item.sceneBoundingRect()
         self.canvas.setSceneRect(QRectF(rect))
+        self.marks.changed()
 
     def shutdown(self) -> None:
         self._request += 1

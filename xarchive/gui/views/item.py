@@ -152,6 +152,8 @@ class ItemViewer(QWidget):
         elif item.kind == "image":
             thumbnail = session.derived_path(extra.get("thumbnail"))
             self.image.show_image(session.original_path(item), thumbnail, _image_size(extra))
+            ocr_text = "\n\n".join(p.text for p in session.pages(item.id) if p.from_ocr)
+            self.image.set_text(ocr_text, session.ocr_words(item.id).get(1, ()), words)
             self.stack.setCurrentWidget(self.image)
         elif item.kind == "post" and self._show_post(session, item.id, words):
             self.stack.setCurrentWidget(self.post)

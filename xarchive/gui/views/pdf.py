@@ -42,6 +42,7 @@ from ...core import words as word_boxes
 from ...core.store.items import Page
 from ..session import PageHit
 from ..theme import colors
+from .ocr_text import OcrTextPane, ocr_toggle
 from .safe_browser import SafeTextBrowser
 from .text import find_all, set_directions, text_to_html
 
@@ -98,6 +99,7 @@ class PdfViewer(QWidget):
         #: Page (1-based) → the words OCR read on it with their boxes (scanned pages).
         self.ocr_words: dict[int, tuple[word_boxes.Word, ...]] = {}
         self._scanned: dict[int, bool] = {}  # page (0-based) → no text layer, OCR words
+        self.words: list[str] = []
         #: Find in Document's matches, in page order, and the one shown (-1: none).
         self.find_results: list[FindResult] = []
         self.current_result = -1
@@ -147,11 +149,15 @@ class PdfViewer(QWidget):
         hits_layout.addWidget(self.hits_list, 1)
         self.hits_panel = hits_panel
 
+        self.ocr_pane = OcrTextPane(self)
+        self.ocr_pane.hide()
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(hits_panel)
         self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.ocr_pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([170, 600])
+        self.splitter.setSizes([170, 600, 260])
         self.splitter.setChildrenCollapsible(True)
 
         self.notice = QLabel(self)
@@ -205,6 +211,9 @@ class PdfViewer(QWidget):
         button("fit-width", "Fit width", self.fit_width)
         button("fit-page", "Fit page", self.fit_page)
         bar.addStretch(1)
+        self.ocr_button = ocr_toggle(self.toolbar)
+        self.ocr_button.toggled.connect(self.show_ocr_text)
+        bar.addWidget(self.ocr_button)
         self.find_field = QLineEdit(self.toolbar)
         self.find_field.setPlaceholderText("Find in document")
         self.find_field.setClearButtonEnabled(True)
@@ -236,6 +245,15 @@ class PdfViewer(QWidget):
         """
         self._pages = pages
         self.ocr_words = dict(ocr_words or {})
+        has_ocr = any(p.from_ocr for p in pages)
+        self.ocr_button.setEnabled(has_ocr)
+        self.ocr_button.setToolTip(
+            "Show the text OCR read on this page, as it was searched"
+            if has_ocr
+            else "No page of this document was read by OCR: each has its own text"
+        )
+        if not has_ocr:
+            self.show_ocr_text(False)
         self._scanned.clear()
         self._page_count = max(1, len(pages))
         self._target_page = page
@@ -331,7 +349,22 @@ class PdfViewer(QWidget):
         else:
             self._show_text_page(page)
         self._sync_page_box(page)
+        self._fill_ocr_pane()
         self.page_changed.emit(page)
+
+    def show_ocr_text(self, shown: bool) -> None:
+        """Show (or hide) the pane with the text OCR read on the page shown."""
+        self.ocr_button.setChecked(shown)
+        self.ocr_pane.setVisible(shown)
+        self._fill_ocr_pane()
+
+    def _fill_ocr_pane(self) -> None:
+        if not self.ocr_button.isChecked():
+            return
+        page = self._target_page
+        found = self._pages[page - 1] if 0 < page <= len(self._pages) else None
+        text = found.text if found is not None and found.from_ocr else ""
+        self.ocr_pane.show_text(text, page, self.words + [self.find_field.text()])
 
     def _jump(self, page: int) -> None:
         navigator = self.view.pageNavigator()
@@ -364,6 +397,7 @@ class PdfViewer(QWidget):
     def _navigator_moved(self, page: int) -> None:
         self._target_page = page + 1
         self._sync_page_box(page + 1)
+        self._fill_ocr_pane()
         self.page_changed.emit(page + 1)
 
     def _sync_page_box(self, page: int) -> None:
