@@ -3,6 +3,7 @@ here as the tools write them and imported as a researcher does."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.captures import (
     URDU_URL,
     court_notice_email,
     news_capture,
+    png_bytes,
     write_mhtml,
     write_wacz,
     write_warc,
@@ -23,6 +25,7 @@ from tests.captures import (
 from tests.conftest import run_import
 from xarchive.core import blobs
 from xarchive.core.archive import Archive
+from xarchive.core.captures import archived_page
 from xarchive.core.search import Searcher
 from xarchive.core.store import annotations as link_store
 from xarchive.core.store import items as item_store
@@ -285,3 +288,63 @@ def test_a_wacz_signed_by_another_key_is_shown_invalid(archive: Archive, tmp_pat
             out.writestr(info, data)
     run_import(archive, forged)
     assert by_url(archive)[PAGE_URL].extra["wacz_signature"].startswith("signature INVALID")
+
+
+# -- the page as captured -------------------------------------------------------------
+
+
+def test_a_captured_page_comes_back_with_its_own_picture_and_style(
+    archive: Archive, tmp_path: Path
+) -> None:
+    warc = write_warc(tmp_path / "capture.warc.gz", news_capture())
+    run_import(archive, warc)
+    page = archived_page(archive, by_url(archive)[PAGE_URL])
+    assert page is not None
+    assert "<script" not in page.markup and "document.write" not in page.markup
+    assert "citing national security" in page.markup
+    (key,) = [k for k, address in page.addresses.items() if address == IMAGE_URL]
+    assert f'src="{key}"' in page.markup
+    assert page.resource(key) == png_bytes()
+    assert "font-family: serif" in page.style
+    assert page.missing == []
+    assert "captured 2024-04-17 15:10:00 UTC" in page.banner and PAGE_URL in page.banner
+
+
+def test_an_mhtml_page_comes_back_with_its_saved_picture(archive: Archive, tmp_path: Path) -> None:
+    run_import(archive, write_mhtml(tmp_path / "saved.mhtml"))
+    (item,) = item_store.items(archive.db)
+    page = archived_page(archive, item)
+    assert page is not None
+    (key,) = [k for k, address in page.addresses.items() if address == IMAGE_URL]
+    assert page.resource(key) == png_bytes()
+    assert "font-family: serif" in page.style
+
+
+SINGLEFILE = """<!DOCTYPE html> <html lang="en"><!--
+ Page saved with SingleFile
+ url: https://margalla-news.example/2024/04/18/court-hearing
+ saved date: Thu Apr 18 2024 11:20:00 GMT+0500 (Pakistan Standard Time)
+--><head><meta charset="utf-8"><title>Court hears the X block petition</title>
+<style>h1 { color: #802020; }</style></head><body><article>
+<h1>Court hears the X block petition</h1>
+<p>The high court heard the petition against the blocking of the platform and asked the
+ministry to explain the legal basis of the block within a week.</p>
+<img src="data:image/png;base64,{picture}" alt="court"></article></body></html>"""
+
+
+def test_a_singlefile_page_keeps_its_address_date_and_inlined_picture(
+    archive: Archive, tmp_path: Path
+) -> None:
+    import base64
+
+    saved = tmp_path / "Court hears the X block petition.html"
+    saved.write_text(SINGLEFILE.replace("{picture}", base64.b64encode(png_bytes()).decode()))
+    report = run_import(archive, saved)
+    assert report.failed == []
+    (item,) = item_store.items(archive.db)
+    assert item.source_url == "https://margalla-news.example/2024/04/18/court-hearing"
+    assert item.captured_at == "2024-04-18T06:20:00+00:00"
+    page = archived_page(archive, item)
+    assert page is not None
+    src = re.search(r'src="(data:image/png;base64,[^"]+)"', page.markup)
+    assert src is not None and page.resource(src.group(1)) == png_bytes()

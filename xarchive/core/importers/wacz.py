@@ -112,7 +112,7 @@ def _read(wacz: zipfile.ZipFile, name: str, ctx: ContainerContext) -> ExtractedC
         )
     signature = _signature(wacz, members, package_bytes, refused)
     titles, pages = _pages(wacz, members, warnings)
-    capture = Capture(name, ctx.origin, titles=titles)
+    capture = Capture(name, ctx.origin, ctx.extract.sha256, titles=titles)
     warcs = [
         r for r in sorted(listed) if PurePosixPath(r).name.lower().endswith((".warc", ".warc.gz"))
     ]
@@ -121,7 +121,7 @@ def _read(wacz: zipfile.ZipFile, name: str, ctx: ContainerContext) -> ExtractedC
     for member in warcs:
         with wacz.open(member) as stream:
             read_records(_Tellable(stream), f"{member} in {name}", f"{ctx.origin}/{member}",
-                         ctx.staging, capture)  # fmt: skip
+                         ctx.staging, capture, member)  # fmt: skip
     capture.warnings.extend(warnings)
     said = signature["summary"]
     read = capture.container(

@@ -88,7 +88,9 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
     name = Path(ctx.origin).name
     try:
         with path.open("rb") as handle:
-            capture = read_records(handle, name, ctx.origin, ctx.staging)
+            capture = read_records(
+                handle, name, ctx.origin, ctx.staging, Capture(name, ctx.origin, ctx.extract.sha256)
+            )
     except OSError as exc:
         raise UnreadableFile(f"{quoted(Path(ctx.origin))} cannot be read: {exc}.") from exc
     if capture.records == 0:
@@ -120,6 +122,9 @@ class Capture:
 
     label: str  # "capture.warc.gz", or "archive/data.warc.gz in capture.wacz"
     location: str  # its path as a person finds it
+    #: The SHA-256 of the file read (the WARC, the WACZ): where the viewer finds the
+    #: page's pictures and styles again.
+    container_sha256: str = ""
     resources: list[_Resource] = field(default_factory=list)
     problems: list[RecordProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -156,6 +161,7 @@ class Capture:
             extra: dict[str, Any] = {
                 "warc_record": resource.number,
                 "warc_file": self.label,
+                "capture_sha256": self.container_sha256,
                 "http_status": resource.status,
                 "payload_digest": resource.digest,
                 "digest_check": "failed" if resource.problems else (
@@ -219,12 +225,18 @@ class Readable(Protocol):
 
 
 def read_records(
-    stream: Readable, label: str, location: str, staging: Path, capture: Capture | None = None
+    stream: Readable,
+    label: str,
+    location: str,
+    staging: Path,
+    capture: Capture | None = None,
+    member: str = "",
 ) -> Capture:
     """Read the records of one WARC stream into `capture` (a new one if None).
 
     `label` names the WARC in messages ("record 3 of capture.warc.gz"), `location`
-    is its path. Payloads that become items are copied to `staging` while hashed.
+    is its path, `member` its name in the WACZ it is part of ("" for a WARC file).
+    Payloads that become items are copied to `staging` while hashed.
     Never raises for damage in the WARC: the records before it are kept and the
     damage is a problem.
     """
@@ -283,7 +295,8 @@ def read_records(
             if kind in ("response", "resource", "revisit"):
                 capture.index.append(
                     {
-                        "warc": label, "record": number, "type": kind, "uri": uri, "date": date,
+                        "warc": label, "member": member, "record": number, "type": kind,
+                        "uri": uri, "date": date,
                         "offset": iterator.get_record_offset(),
                         "length": iterator.get_record_length(),
                         "media_type": resource.media_type if resource else "",
