@@ -8,6 +8,8 @@ what suits one is wrong for the other. So:
   side panels and no timeline when the screen is small;
 - the results list never gets narrower than `RESULTS_MIN_WIDTH` (its cards elide
   what does not fit), however wide what the viewer shows;
+- in a window narrower than `NARROW_WIDTH` (half a screen) the side panels step
+  aside, and come back when it is widened again;
 - reading mode (View ▸ Reading Mode, F11, or the button beside the search field)
   gives the viewer the window: panels, results and details step aside until it
   is left again (F11, Escape or the button).
@@ -15,9 +17,10 @@ what suits one is wrong for the other. So:
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QDockWidget, QWidget
 
@@ -31,6 +34,11 @@ RESULTS_MIN_WIDTH = 300
 #: Windows narrower or lower than these get the laptop layout.
 COMPACT_WIDTH = 1500
 COMPACT_HEIGHT = 860
+#: Narrower than this, the side panels collapse: results and viewer need the room.
+NARROW_WIDTH = 1000
+#: Results and the viewer's tools (the PDF's page, zoom and find), side by side.
+MIN_WINDOW_WIDTH = RESULTS_MIN_WIDTH + 440
+_SIDES = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
 
 
 def screen_key(screen: QScreen | None) -> str:
@@ -54,12 +62,18 @@ class WindowLayout(QObject):
         self.reading = False
         self._hidden_docks: list[QDockWidget] = []
         self._viewer_sizes: list[int] = []
+        #: Side panels collapsed because the window is narrow (shown again when it widens).
+        self._collapsed: list[QDockWidget] = []
         self._defaults_pending = False
         self.key = screen_key(window.screen() or QGuiApplication.primaryScreen())
         self._leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
         self._leave_shortcut.setEnabled(False)
         self._leave_shortcut.activated.connect(lambda: self.set_reading(False))
         window.viewer.item_shown.connect(lambda _item: self._keep_details_aside())
+        window.installEventFilter(self)
+        # Set here, the window's minimum is not the one its layout would set (every panel
+        # beside the list and the viewer): a narrow window folds the panels away instead.
+        window.setMinimumSize(MIN_WINDOW_WIDTH, 480)
 
     # -- per screen size ------------------------------------------------------------------
     def _get(self, setting: cfg.Setting[cfg.T]) -> cfg.T:
@@ -88,6 +102,13 @@ class WindowLayout(QObject):
         viewer_split = self._get(cfg.VIEWER_SPLITTER_STATE)
         if not viewer_split.isEmpty():
             window.viewer.splitter.restoreState(viewer_split)
+        try:
+            names = json.loads(self._get(cfg.COLLAPSED_PANELS))
+        except ValueError:
+            names = []
+        by_name = {d.objectName(): d for d in window.findChildren(QDockWidget)}
+        self._collapsed = [by_name[n] for n in names if n in by_name]
+        self.fit_width()
         if self._defaults_pending and window.isVisible():
             self.fit_to_window()
 
@@ -123,6 +144,7 @@ class WindowLayout(QObject):
         low = height < COMPACT_HEIGHT
         left = 210 if compact else 250
         right = 270 if compact else 330
+        self._collapsed = []
         for dock in (window.facets, window.saved, window.suggestions, window.annotate.links_dock):
             dock.show()
         window.annotate.annotations_dock.show()
@@ -143,19 +165,47 @@ class WindowLayout(QObject):
         viewer_height = max(window.viewer.splitter.height(), height - 200)
         details = 150 if low else 220
         window.viewer.splitter.setSizes([max(1, viewer_height - details), details])
+        self.fit_width()
 
     def save(self) -> None:
         """Remember the layout for this screen size (the one outside reading mode)."""
         if self.reading:
             self.set_reading(False)
         window = self.window
+        collapsed = json.dumps([d.objectName() for d in self._collapsed])
         for setting, value in (
+            (cfg.COLLAPSED_PANELS, collapsed),
             (cfg.WINDOW_GEOMETRY, window.saveGeometry()),
             (cfg.WINDOW_STATE, window.saveState()),
             (cfg.SPLITTER_STATE, window.splitter.saveState()),
             (cfg.VIEWER_SPLITTER_STATE, window.viewer.splitter.saveState()),
         ):
             self.settings.set(cfg.for_screen(setting, self.key), value)
+
+    # -- narrow windows -------------------------------------------------------------------
+    def fit_width(self) -> None:
+        """Collapse the side panels in a narrow window; bring them back when it widens."""
+        if self.reading:
+            return
+        window = self.window
+        width = window.width()
+        if width < NARROW_WIDTH and not self._collapsed:
+            self._collapsed = [
+                d
+                for d in window.findChildren(QDockWidget)
+                if d.isVisible() and not d.isFloating() and window.dockWidgetArea(d) in _SIDES
+            ]
+            for dock in self._collapsed:
+                dock.hide()
+        elif width >= NARROW_WIDTH + 40 and self._collapsed:
+            docks, self._collapsed = self._collapsed, []
+            for dock in docks:
+                dock.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Resize:
+            self.fit_width()
+        return False
 
     # -- reading mode ---------------------------------------------------------------------
     def set_reading(self, on: bool) -> None:
@@ -182,6 +232,7 @@ class WindowLayout(QObject):
             self._hidden_docks = []
             if sum(self._viewer_sizes) > 0:
                 window.viewer.splitter.setSizes(self._viewer_sizes)
+            self.fit_width()
         self._leave_shortcut.setEnabled(on)
         self.reading_changed.emit(on)
 

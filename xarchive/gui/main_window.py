@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -74,6 +74,7 @@ from .models.results import ResultsModel
 from .resources import app_icon, icon
 from .search_service import SearchService, archive_searcher
 from .session import ArchiveSession, item_count
+from .tour import Tour
 from .views.item import ItemViewer
 from .widgets.info_bar import InfoBar
 from .widgets.results_view import ResultsView
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.deleting = DeleteUi(self)  # Edit ▸ Delete Item…
         self.viewer.item_shown.connect(lambda _item: self.deleting.update())
         self._build_status_bar()
+        self.tour = Tour(self)  # hints shown on the demo's first opening, and from Help
         self._restore_layout()
         self._update_actions()
 
@@ -487,11 +489,11 @@ class MainWindow(QMainWindow):
         )
         self.reading_action.setCheckable(True)
         self.window_layout.reading_changed.connect(self.reading_action.setChecked)
-        reading_button = QToolButton(self)
-        reading_button.setDefaultAction(self.reading_action)
-        reading_button.setAutoRaise(True)
-        reading_button.setAccessibleName("Reading mode")
-        self.search_bar.add_tool(reading_button)
+        self.reading_button = QToolButton(self)
+        self.reading_button.setDefaultAction(self.reading_action)
+        self.reading_button.setAutoRaise(True)
+        self.reading_button.setAccessibleName("Reading mode")
+        self.search_bar.add_tool(self.reading_button)
         view.addSeparator()
         pdf = self.viewer.pdf
         add(view, "View", "Zoom &In", self._zoom_in, keys.ZoomIn, "zoom-in")
@@ -533,6 +535,14 @@ class MainWindow(QMainWindow):
             "Shift+F1",
             "search",
             "Every part of the query language, with examples that run when clicked",
+        )
+        self._action(
+            help_menu,
+            "Help",
+            "Take the &Tour",
+            self.show_tour,
+            icon_name="help-tour",
+            tip="A few hints on searching, filters, the timeline, annotations and links",
         )
         self._action(help_menu, "Help", "&About xarchive", self.show_about, icon_name="info")
 
@@ -604,6 +614,8 @@ class MainWindow(QMainWindow):
             )
         self.search_bar.set_query("", [])
         self.archive_opened.emit(session.root)
+        if not self.settings.get(cfg.TOUR_SHOWN) and _same_folder(session.root, demo_archive_dir()):
+            QTimer.singleShot(0, self, self.show_tour)  # once the window has its layout
 
     def close_archive(self) -> None:
         if self.session is None:
@@ -1082,6 +1094,11 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.menu_actions, self).exec()
 
+    def show_tour(self) -> None:
+        """Help ▸ Take the Tour: the hints of the first run, again."""
+        if self.isVisible():
+            self.tour.start()
+
     def show_about(self) -> None:
         AboutDialog(self).exec()
 
@@ -1141,6 +1158,13 @@ class MainWindow(QMainWindow):
             self.progress_dialog.done(0)
         self.viewer.shutdown()
         self.close_archive()
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _local_paths(urls: list[QUrl]) -> list[Path]:

@@ -40,6 +40,7 @@ WINDOW_GEOMETRY = Setting("layout/%s/geometry", QByteArray(), "main window posit
 WINDOW_STATE = Setting("layout/%s/state", QByteArray(), "which panels are shown, and where")
 SPLITTER_STATE = Setting("layout/%s/splitter", QByteArray(), "results | viewer split")
 VIEWER_SPLITTER_STATE = Setting("layout/%s/viewer_splitter", QByteArray(), "viewer | details")
+COLLAPSED_PANELS = Setting("layout/%s/collapsed", "[]", "side panels a narrow window hid")
 TOUR_SHOWN = Setting("help/tour_shown", False, "the first-run tour was shown (Help ▸ Tour)")
 LAST_ARCHIVE = Setting("archives/last", "", "the archive open when the app last closed")
 RECENT_ARCHIVES = Setting("archives/recent", "[]", "recently opened archives (JSON list)")
