@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,11 +25,15 @@ from ..filters import KIND_TITLES, format_day
 from ..resources import app_icon, kind_icon
 from ..session import ArchiveSession, PageHit
 from ..widgets.elided_label import ElidedLabel
+from .archived_page import CaptureBar, CapturedPageView
 from .image import ImageViewer
 from .metadata import MetadataPanel
 from .pdf import PdfViewer
 from .post import PostViewer
 from .text import TextViewer
+
+if TYPE_CHECKING:
+    from ...core.captures import ArchivedPage
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +101,16 @@ class ItemViewer(QWidget):
         self.image = ImageViewer(self)
         self.text = TextViewer(self)
         self.post = PostViewer(self)  # posts as a card in their thread
+        # A page from a web capture is shown as it was captured, the bar above it
+        # stating where and when, with the switch to its extracted text.
+        self.captured = CapturedPageView(self)
+        self.capture_bar = CaptureBar(self)
+        self.capture_bar.hide()
+        self.capture_bar.mode_changed.connect(self._show_capture_mode)
         self.stack = QStackedWidget(self)
         for widget in (self.placeholder, self.pdf, self.image, self.text, self.post):
             self.stack.addWidget(widget)
+        self.stack.addWidget(self.captured)
         self.details = MetadataPanel(self)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -113,11 +125,13 @@ class ItemViewer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.capture_bar)
         layout.addWidget(self.splitter, 1)
 
     def clear(self, message: str = "Select a result to see it here.") -> None:
         self.item = None
         self.header.hide()
+        self.capture_bar.hide()
         self.details.hide()
         self.placeholder.label.setText(message)
         self.stack.setCurrentWidget(self.placeholder)
@@ -141,6 +155,7 @@ class ItemViewer(QWidget):
         hits = session.matching_pages(terms, item.id, marks)
         words = matched_words(hits, snippet)
         self._show_header(item)
+        self.capture_bar.hide()
         extra = item.extra if isinstance(item.extra, dict) else {}
         if item.kind == "document":
             page = snippet.page if snippet is not None else (hits[0].page if hits else 1)
@@ -162,9 +177,18 @@ class ItemViewer(QWidget):
             sanitized = session.derived_path(extra.get("sanitized_html"))
             self.text.show_item(item, body, sanitized, words)
             self.stack.setCurrentWidget(self.text)
+            page = _archived_page(session, item)
+            if page is not None:
+                self.captured.show_page(page)
+                self.capture_bar.show_page(page)
+                self._show_capture_mode(self.capture_bar.as_captured)
         self.details.show_item(item, session.sources(item.id))
         self.details.show()
         self.item_shown.emit(item)
+
+    def _show_capture_mode(self, as_captured: bool) -> None:
+        """The captured page, or its extracted text (where highlights are made)."""
+        self.stack.setCurrentWidget(self.captured if as_captured else self.text)
 
     def _show_post(self, session: ArchiveSession, item_id: int, words: list[str]) -> bool:
         """The post card; False (shown as text instead) if the post's row is missing."""
@@ -191,6 +215,16 @@ class ItemViewer(QWidget):
     def shutdown(self) -> None:
         self.image.shutdown()
         self.pdf.shutdown()
+
+
+def _archived_page(session: ArchiveSession, item: Item) -> ArchivedPage | None:
+    """The article as captured, if it came from a web capture; the reader of captures
+    (lxml, nh3, warcio) is loaded when the first article is shown, not with the window."""
+    if item.kind != "article":
+        return None
+    from ...core.captures import archived_page
+
+    return archived_page(session.archive, item)
 
 
 def _image_size(extra: dict[str, object]) -> tuple[int, int] | None:

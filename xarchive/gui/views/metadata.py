@@ -6,7 +6,9 @@ The source URL is shown as text, never as a link: evidence is not opened by a cl
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -82,6 +84,7 @@ def metadata_html(item: Item, sources: list[Source]) -> str:
         section("Origin"),
         row("Author / account", item.author),
         row("Source URL", item.source_url),
+        *_capture_rows(extra, row),
         row("Language", language_name(item.language) if item.language else ""),
         row("Kind", f"{KIND_TITLES.get(item.kind, item.kind)} ({item.media_type})"),
         section("File"),
@@ -108,6 +111,28 @@ def metadata_html(item: Item, sources: list[Source]) -> str:
         rows.append(section("Warnings"))
         rows.extend(row("", w) for w in item.warnings)
     return '<table cellspacing="0" cellpadding="2" width="100%">' + "".join(rows) + "</table>"
+
+
+#: What a web capture or a message says of an item: (key in extra, label).
+_CAPTURE_FIELDS = (
+    ("locator", "Found in"),
+    ("digest_check", "Record digest"),
+    ("wacz_signature", "WACZ signature"),
+    ("from", "From"),
+    ("to", "To"),
+    ("cc", "Cc"),
+    ("message_id", "Message-ID"),
+)
+
+
+def _capture_rows(extra: dict[str, Any], row: Callable[[str, str], str]) -> list[str]:
+    """Rows for what the capture or the message said, where it said anything."""
+    rows = [row(label, str(extra[key])) for key, label in _CAPTURE_FIELDS if extra.get(key)]
+    again = extra.get("captured_again")
+    if isinstance(again, list) and again:
+        dates = ", ".join(human_date(str(a.get("captured_at", ""))) for a in again[:5])
+        rows.append(row("Seen again unchanged", dates))
+    return rows
 
 
 class MetadataPanel(QWidget):

@@ -1,0 +1,102 @@
+"""An archived page as it was captured (core/captures.py), and the bar above it.
+
+The page is drawn by a SafeTextBrowser, so no script can run and nothing is
+fetched; the one thing it may load is what the capture itself holds: the
+`capture:N` pictures the core resolves from the WARC, WACZ or MHTML, and `data:`
+pictures (SingleFile). The bar states the address and the time of capture, and
+switches to the extracted text (the text viewer, where highlights are made).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...core.captures import SCHEME, ArchivedPage
+from .safe_browser import SafeTextBrowser
+
+
+class CaptureBrowser(SafeTextBrowser):
+    """A SafeTextBrowser that takes pictures from the capture of the page it shows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page: ArchivedPage | None = None
+        self.loaded: list[str] = []  # what came from the capture (tests, diagnostics)
+
+    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 (Qt's name)
+        address = name.toString()
+        wanted = address.startswith(f"{SCHEME}:") or address.startswith("data:image/")
+        if self.page is not None and wanted and type == QTextDocument.ResourceType.ImageResource:
+            data = self.page.resource(address)
+            if data is not None:
+                image = QImage.fromData(data)
+                if not image.isNull():
+                    self.loaded.append(address)
+                    return image
+        return super().loadResource(type, name)  # refused and recorded
+
+    def show_page(self, page: ArchivedPage) -> None:
+        self.page = page
+        self.loaded = []
+        self.refused = []
+        self.document().setDefaultStyleSheet(page.style)
+        self.setHtml(page.markup)
+
+
+class CaptureBar(QFrame):
+    """The address and time of capture, and the switch to the extracted text."""
+
+    #: True: show the page as captured; False: its extracted text.
+    mode_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("captureBar")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.switch = QPushButton("Show extracted text", self)
+        self.switch.setCheckable(True)
+        self.switch.setToolTip("Switch between the page as captured and the text taken from it")
+        self.switch.toggled.connect(self._toggled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 12, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.switch, 0, Qt.AlignmentFlag.AlignTop)
+
+    @property
+    def as_captured(self) -> bool:
+        return not self.switch.isChecked()
+
+    def show_page(self, page: ArchivedPage) -> None:
+        text = page.banner
+        if page.missing:
+            count = len(page.missing)
+            verb = "are" if count != 1 else "is"
+            text += f" {count} of the pictures and styles it names {verb} not in the capture."
+        self.label.setText(text)
+        self.show()
+
+    def _toggled(self, text_wanted: bool) -> None:
+        self.switch.setText("Show page as captured" if text_wanted else "Show extracted text")
+        self.mode_changed.emit(not text_wanted)
+
+
+class CapturedPageView(QWidget):
+    """The captured page, in its browser."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.browser = CaptureBrowser(self)
+        self.browser.document().setDocumentMargin(16)
+        self.browser.setAccessibleName("Archived page as captured")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+
+    def show_page(self, page: ArchivedPage) -> None:
+        self.browser.show_page(page)
