@@ -348,3 +348,38 @@ def test_a_singlefile_page_keeps_its_address_date_and_inlined_picture(
     assert page is not None
     src = re.search(r'src="(data:image/png;base64,[^"]+)"', page.markup)
     assert src is not None and page.resource(src.group(1)) == png_bytes()
+
+
+# -- bundles --------------------------------------------------------------------------
+
+
+def test_a_bundle_names_the_address_capture_date_and_signature_of_each_page(
+    archive: Archive, tmp_path: Path
+) -> None:
+    import json
+    import zipfile
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from xarchive.core.bundles import export_bundle
+    from xarchive.core.bundles.layout import report_page
+    from xarchive.core.bundles.selection import select_items
+
+    warc = write_warc(tmp_path / "data.warc.gz", news_capture()[:3])
+    key = ec.generate_private_key(ec.SECP384R1())
+    run_import(archive, write_wacz(tmp_path / "signed.wacz", warc, PAGES[:1], signer=key))
+    page = by_url(archive)[PAGE_URL]
+    out = tmp_path / "bundle.zip"
+    export_bundle(archive, select_items(archive, ids=[page.id]), out)
+    with zipfile.ZipFile(out) as bag:
+        name = next(n for n in bag.namelist() if n.endswith("items.json"))
+        records = json.loads(bag.read(name))
+        report = next(n for n in bag.namelist() if n.endswith(report_page(page.id)))
+        html = bag.read(report).decode()
+    items = records["items"] if isinstance(records, dict) else records
+    (record,) = [r for r in items if r["sha256"] == page.sha256]
+    assert record["source_url"] == PAGE_URL
+    assert record["captured_at"] == "2024-04-17T15:10:00+00:00"
+    assert record["extra"]["wacz_signature"].startswith("signature valid")
+    assert record["extra"]["locator"] == "record 2 of archive/data.warc.gz in signed.wacz"
+    assert PAGE_URL in html and "2024-04-17T15:10:00+00:00" in html
