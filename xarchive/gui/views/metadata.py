@@ -14,6 +14,7 @@ from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...core.store.items import Item, Source
+from ..bidi import isolate_runs
 from ..filters import KIND_TITLES, language_name
 from ..theme import colors
 from .safe_browser import SafeTextBrowser
@@ -59,7 +60,12 @@ def metadata_html(item: Item, sources: list[Source]) -> str:
     extra = item.extra if isinstance(item.extra, dict) else {}
 
     def row(label: str, value: str, mono: bool = False) -> str:
-        shown = html.escape(value) if value else f'<span style="color:{c.muted};">—</span>'
+        # Urdu among Latin (an author, a folder, a quoted name) keeps its own order.
+        shown = (
+            html.escape(isolate_runs(value, rtl=False))
+            if value
+            else f'<span style="color:{c.muted};">—</span>'
+        )
         if mono and value:
             shown = f'<span style="font-family: monospace;">{shown}</span>'
         return (

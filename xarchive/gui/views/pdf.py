@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from ...core import words as word_boxes
 from ...core.store.items import Page
+from ..bidi import isolate_runs, mostly_rtl
 from ..session import PageHit
 from ..theme import colors
 from .ocr_text import OcrTextPane, ocr_toggle
@@ -312,7 +313,8 @@ class PdfViewer(QWidget):
     def _fill_hits(self, hits: list[PageHit]) -> None:
         self.hits_list.clear()
         for hit in hits:
-            entry = QListWidgetItem(f"Page {hit.page}\n…{hit.snippet.text}…")
+            passage = isolate_runs(hit.snippet.text, mostly_rtl(hit.snippet.text))
+            entry = QListWidgetItem(f"Page {hit.page}\n…{passage}…")
             entry.setData(Qt.ItemDataRole.UserRole, hit.page)
             entry.setToolTip(hit.snippet.text)
             self.hits_list.addItem(entry)

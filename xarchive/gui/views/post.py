@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import ItemNotFound
 from ...core.posts.threads import Thread, thread
 from ...core.store.posts import Post
-from ..bidi import is_rtl
+from ..bidi import is_rtl, isolate
 from ..session import ArchiveSession
 from ..theme import colors
 from .safe_browser import SafeTextBrowser
@@ -258,11 +258,17 @@ class PostCard(QFrame):
         layout.addLayout(body, 1)
 
         self.name_label = QLabel(self)
-        name = html.escape(post.display_name or post.account or "unknown account")
-        handle = f"@{html.escape(post.account)}" if post.account else ""
-        when = html.escape(local_time(post.published_at)) if post.published_at else ""
+        # Each part isolated: beside an Urdu name, "@urdu_khabar_demo · 17 Feb 2024, 17:03
+        # UTC" was laid out right to left and read "urdu_khabar_demo · … UTC@" (issue 12).
+        name = html.escape(isolate(post.display_name or post.account or "unknown account"))
+        handle = html.escape(isolate(f"@{post.account}")) if post.account else ""
+        when = html.escape(isolate(local_time(post.published_at))) if post.published_at else ""
+        # Left to right as the window is, whatever script the name is in (Qt would take
+        # the paragraph's direction from the name's letters, isolated or not).
         self.name_label.setText(
-            f"<b>{name}</b> <span style='color:{c.muted}'>{handle} · {when}</span>"
+            f"<div dir='ltr'><b>{name}</b> <span style='color:{c.muted}'>"
+            + " · ".join(part for part in (handle, when) if part)
+            + "</span></div>"
         )
         self.name_label.setTextFormat(Qt.TextFormat.RichText)
         body.addWidget(self.name_label)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ...core.index.api import Snippet
 from ...core.search import Hit
-from ..bidi import is_rtl, join_isolated, mostly_rtl
+from ..bidi import is_rtl, isolation_marks, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name
 from ..fonts import line_family
 from ..models.results import ResultsModel
@@ -52,16 +52,28 @@ def snippet_html(snippet: Snippet, match_bg: str, match_fg: str, ellipses: bool 
 
     A passage from inside the text is shown between ellipses; a lead (`Hit.lead`)
     carries its own."""
+    rtl = mostly_rtl(snippet.text)
+    # Runs in the other direction isolated: "@demo_reporter" at the end of an Urdu
+    # snippet read "demo_reporter@" (issue 12). The marks go between parts as well.
+    marks = isolation_marks("".join(text for text, _ in snippet.parts), rtl)
     parts = []
+    at = 0
     for text, matched in snippet.parts:
-        escaped = html.escape(text)
+        pieces, previous = [], 0
+        for offset in sorted(o for o in marks if at <= o < at + len(text)):
+            pieces.append(html.escape(text[previous : offset - at]) + marks[offset])
+            previous = offset - at
+        pieces.append(html.escape(text[previous:]))
+        escaped = "".join(pieces)
+        at += len(text)
         if matched:
             parts.append(
                 f'<span style="background-color:{match_bg}; color:{match_fg};">{escaped}</span>'
             )
         else:
             parts.append(escaped)
-    direction = "rtl" if mostly_rtl(snippet.text) else "ltr"
+    parts.append(marks.get(at, ""))
+    direction = "rtl" if rtl else "ltr"
     dots = "…" if ellipses else ""
     return f'<div dir="{direction}">{dots}{"".join(parts)}{dots}</div>'
 
@@ -269,6 +281,9 @@ class ResultsView(QTableView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMouseTracking(True)
         self.setAccessibleName("Search results")
+        # Tab leaves the list for the item shown (a table would step through its cells:
+        # a keyboard user could never Tab out); Up and Down choose the result.
+        self.setTabKeyNavigation(False)
         self._fit_row_height()
 
     def _fit_row_height(self) -> None:

@@ -1,0 +1,83 @@
+"""Mixed Urdu and Latin text keeps its order (issue 12, item 9).
+
+"@demo_reporter" at the start of an Urdu snippet read "demo_reporter@", and beside
+an Urdu name "@urdu_khabar_demo · 17 Feb 2024, 17:03 UTC" read
+"urdu_khabar_demo · 17 Feb 2024, 17:03 UTC@". Checked where a reader looks: the
+place Qt lays each character out.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QTextDocument
+from pytestqt.qtbot import QtBot
+
+from xarchive.core.index.api import Snippet
+from xarchive.gui.bidi import LRI, PDI, RLI, isolate_runs
+from xarchive.gui.filters import Filter
+from xarchive.gui.main_window import MainWindow
+from xarchive.gui.widgets.results_view import snippet_html
+
+from .test_annotate_gui import search
+
+
+def _x_of(document: QTextDocument, index: int) -> float:
+    """Where character `index` of the document's text is drawn: the middle of its glyphs."""
+    block = document.findBlock(index)
+    runs = block.layout().glyphRuns(index - block.position(), 1)
+    assert runs, f"nothing drawn for {document.toPlainText()[index]!r}"
+    return float(runs[0].boundingRect().center().x())
+
+
+def _laid_out(html: str) -> QTextDocument:
+    document = QTextDocument()
+    document.setHtml(html)
+    document.setTextWidth(2000)
+    document.documentLayout().documentSize()  # lays it out
+    return document
+
+
+def _at_sign_before_handle(document: QTextDocument, handle: str) -> None:
+    text = document.toPlainText()
+    at = text.index("@" + handle)
+    # "@" is drawn at the left of the handle, which reads left to right
+    assert _x_of(document, at) < _x_of(document, at + 1) < _x_of(document, at + len(handle))
+
+
+def test_a_handle_in_an_urdu_snippet_keeps_its_at_sign(qtbot: QtBot) -> None:
+    snippet = Snippet(
+        1, (("@demo_reporter شکریہ، ", False), ("تصاویر", True), (" دیکھ لی ہیں۔", False))
+    )
+    _at_sign_before_handle(_laid_out(snippet_html(snippet, "#ff0", "#000")), "demo_reporter")
+    ending = Snippet(1, (("تصاویر", True), (" دیکھ لی ہیں @demo_reporter", False)))
+    _at_sign_before_handle(_laid_out(snippet_html(ending, "#ff0", "#000")), "demo_reporter")
+
+
+def test_an_urdu_posts_account_and_date_keep_their_order(
+    qtbot: QtBot, annotated: MainWindow
+) -> None:
+    search(qtbot, annotated, "account:urdu_khabar_demo", Filter("kind", "post"))
+    assert annotated.model.rowCount() >= 1
+    annotated.results.setCurrentIndex(annotated.model.index(0, 0))
+    qtbot.waitUntil(lambda: annotated.viewer.post.card is not None)
+    label = annotated.viewer.post.card.name_label
+    document = _laid_out(label.text())
+    _at_sign_before_handle(document, "urdu_khabar_demo")
+    text = document.toPlainText()
+    # the date reads left to right, after the handle
+    assert _x_of(document, text.index("@")) < _x_of(document, text.index("202"))
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl", "shown"),
+    [
+        ("یہ @demo_reporter نے کہا۔", True, f"یہ {LRI}@demo_reporter{PDI} نے کہا۔"),
+        ("خبر 17 Feb 2024, 17:03 UTC", True, f"خبر {LRI}17 Feb 2024, 17:03 UTC{PDI}"),
+        ("ایکس (X) پر", True, f"ایکس ({LRI}X{PDI}) پر"),
+        ("The word پابندی, said @x", False, f"The word {RLI}پابندی{PDI}, said @x"),
+        ("Only English, @x #y", False, "Only English, @x #y"),
+        ("اردو.html", False, "اردو.html"),  # a word of both directions is left alone
+    ],
+)
+def test_runs_of_the_other_direction_are_isolated(text: str, rtl: bool, shown: str) -> None:
+    assert isolate_runs(text, rtl) == shown
