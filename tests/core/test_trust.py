@@ -116,6 +116,62 @@ def test_a_newline_in_a_name_cannot_forge_a_line_of_the_report(tmp_path: Path) -
             searcher.close()
 
 
+# -- 2. workers die with the import ---------------------------------------------------
+
+
+def _session(sid: int) -> list[str]:
+    """The live processes of a session (a killed import's orphans keep its session id)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                found.append(f"{entry.name} {command[:100]}")
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
+    """SIGKILL at random moments of a real `xarchive import` with its worker pool."""
+    import random
+    import signal
+    import time
+
+    folder = tmp_path / "many"
+    for n in range(60):
+        html = f"<html><head><title>Article {n}</title></head><body><p>{'The ban. ' * 400}</p>"
+        text_file(folder / f"a-{n:03d}.html", html)
+    kills = int(os.environ.get("XARCHIVE_TEST_KILLS", "4"))  # the issue's 20 from one variable
+    rng = random.Random(11)
+    with_workers = 0
+    for n in range(kills):
+        archive = str(tmp_path / f"a{n}.xarchive")
+        command = [sys.executable, "-m", "xarchive", "import", str(folder), "--create",
+                   "--archive", archive, "--no-ocr", "--workers", "2"]  # fmt: skip
+        process = subprocess.Popen(
+            command, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + rng.uniform(0.5, 4.0)
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        with_workers += len(_session(process.pid)) > 2
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        until = time.monotonic() + 2.0
+        while _session(process.pid) and time.monotonic() < until:
+            time.sleep(0.05)
+        left = _session(process.pid)
+        for line in left:
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+        assert not left, f"kill {n}: {left}"
+    assert with_workers, "no kill came while the workers ran"
+
+
 # -- 3. symbolic links out of the folder ----------------------------------------------
 
 

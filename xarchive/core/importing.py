@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from . import blobs
+from . import blobs, lifeline
 from .annotate import Annotations
 from .archive import Archive, utc_now
 from .errors import Cancelled, ImportAborted, IndexBusy, IndexUnavailable, UnreadableFile
@@ -364,7 +364,8 @@ def _os_reason(exc: OSError, path: Path | None = None) -> str:
 # -- worker side ----------------------------------------------------------------
 
 
-def _worker_init() -> None:
+def _worker_init(main_pid: int) -> None:
+    lifeline.bind_worker(main_pid)  # a killed import must not leave its workers behind
     forbid_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
     logging.getLogger().setLevel(logging.ERROR)
@@ -483,11 +484,15 @@ def _make_executor(workers: int | None, files: int) -> cf.Executor:
         # or more of each worker's time, most of an import of a few files). No
         # effect once the server runs.
         context.set_forkserver_preload(_WORKER_MODULES)
-    return cf.ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_worker_init)
+        lifeline.start_fork_server()  # bound to die with this process
+    return cf.ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+    )
 
 
 #: What every worker needs: imported by the fork server before it forks them.
 _WORKER_MODULES = [
+    "xarchive.core.lifeline",  # first: binds the fork server to this process
     "xarchive.core.importing",
     "xarchive.core.importers.text",
     "xarchive.core.importers.html",

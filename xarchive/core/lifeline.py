@@ -1,0 +1,155 @@
+"""Worker processes die with the process that started them, however it dies.
+
+An import's workers are forked by multiprocessing's fork server, and each holds
+the pipe by which the fork server would notice its client is gone: when the
+import was killed (SIGKILL, the out-of-memory killer, a crash of the app), the
+fork server, its workers (up to 166 MB each) and the resource tracker ran on
+forever, waiting for work that would never come.
+
+So the fork server asks the kernel for SIGKILL when the import's process dies
+(``prctl(PR_SET_PDEATHSIG)``, requested as this module is imported by the fork
+server at its start: it is the first of its preload list), and each worker does
+the same for the fork server; a worker also watches the import's process itself
+(`bind_worker`, the workers' initializer: a thread waits on a pidfd of it) and
+ends the moment it is gone. The resource tracker then sees its pipe close and
+leaves by itself.
+
+The kernel sends that signal when the *thread* that started the fork server
+ends, not the process: an app's import runs on a pool thread that ends long
+before the app. So the fork server is started from a thread of ours that lives
+as long as the process (`start_fork_server`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import select
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+#: Set by the process that starts the fork server: its pid.
+ENV = "XARCHIVE_WORKERS_PARENT"
+#: How often a worker without pidfds looks whether the import's process is there.
+POLL_SECONDS = 0.5
+
+
+def _die_with_parent() -> bool:
+    """Ask the kernel for SIGKILL when our parent dies; False where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch(main_pid: int, pidfd: int | None) -> None:
+    if pidfd is not None:
+        select.select([pidfd], [], [])  # readable when the process has ended
+    else:
+        while _alive(main_pid):
+            time.sleep(POLL_SECONDS)
+    os._exit(1)  # no cleanup to do: the import that wanted the work is gone
+
+
+class _Keeper:
+    """The thread that starts the fork server and lives as long as this process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: list[tuple[threading.Event, list[BaseException]]] = []
+        self.wake = threading.Condition(self.lock)
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        from multiprocessing import forkserver
+
+        done = threading.Event()
+        errors: list[BaseException] = []
+        with self.lock:
+            os.environ[ENV] = str(os.getpid())
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._serve, args=(forkserver,), name="xarchive-fork-server-parent",
+                    daemon=True,
+                )  # fmt: skip
+                self.thread.start()
+            self.requests.append((done, errors))
+            self.wake.notify()
+        done.wait()
+        if errors:
+            raise errors[0]
+
+    def _serve(self, forkserver: Any) -> None:
+        while True:
+            with self.lock:
+                while not self.requests:
+                    self.wake.wait()
+                done, errors = self.requests.pop()
+            try:
+                forkserver.ensure_running()
+            except BaseException as exc:  # handed to the thread that asked
+                errors.append(exc)
+            done.set()
+
+
+_keeper = _Keeper()
+
+
+def start_fork_server() -> None:
+    """Start multiprocessing's fork server (if it is not running) from a thread that
+    lives as long as this process, bound to die with it. Set its preload first."""
+    _keeper.start()
+
+
+def _bind_fork_server() -> None:
+    """At the fork server's start: die with the process that started it."""
+    expected = os.environ.get(ENV, "")
+    in_fork_server = "multiprocessing.forkserver" in sys.modules and sys.argv[:1] == ["-c"]
+    if not (in_fork_server and expected.isdigit()):
+        return
+    if os.getppid() != int(expected):  # orphaned already, or started by another process
+        if not _alive(int(expected)):
+            os._exit(1)
+        return
+    _die_with_parent()
+    if os.getppid() != int(expected):  # the parent died before the request took hold
+        os._exit(1)
+
+
+def bind_worker(main_pid: int) -> None:
+    """In a worker: end this process as soon as the process `main_pid` ends (at once
+    if it has ended already)."""
+    _die_with_parent()
+    pidfd: int | None = None
+    try:
+        pidfd = os.pidfd_open(main_pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # not Linux, or an old kernel
+        pidfd = None
+    if pidfd is None and not _alive(main_pid):
+        os._exit(1)
+    threading.Thread(
+        target=_watch, args=(main_pid, pidfd), name="xarchive-lifeline", daemon=True
+    ).start()
+
+
+_bind_fork_server()
