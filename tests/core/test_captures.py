@@ -17,6 +17,7 @@ from tests.captures import (
     URDU_URL,
     court_notice_email,
     news_capture,
+    pdf_bytes,
     png_bytes,
     write_mhtml,
     write_wacz,
@@ -383,3 +384,21 @@ def test_a_bundle_names_the_address_capture_date_and_signature_of_each_page(
     assert record["extra"]["wacz_signature"].startswith("signature valid")
     assert record["extra"]["locator"] == "record 2 of archive/data.warc.gz in signed.wacz"
     assert PAGE_URL in html and "2024-04-17T15:10:00+00:00" in html
+
+
+def test_an_attachment_already_in_the_archive_is_linked_to_its_message(
+    archive: Archive, tmp_path: Path
+) -> None:
+    court = tmp_path / "moi-reply.pdf"
+    court.write_bytes(pdf_bytes())
+    run_import(archive, court)
+    eml = tmp_path / "notice.eml"
+    eml.write_bytes(court_notice_email().as_bytes())
+    report = run_import(archive, eml)
+    assert report.failed == []
+    items = {i.kind: i for i in item_store.items(archive.db)}
+    (link,) = link_store.links_from(archive.db, items["document"].id)
+    assert (link.relation, link.target_id) == ("attached-to", items["message"].id)
+    sources = [s.path for s in item_store.sources(archive.db, items["document"].id)]
+    assert any(p.endswith("notice.eml/attachment 1/moi-reply.pdf") for p in sources)
+    assert items["message"].captured_at == "2024-04-16T09:30:00+00:00"  # no Received: Date

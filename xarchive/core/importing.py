@@ -1596,6 +1596,8 @@ def _open_container(
         job.record(Outcome(str(candidate.path), "failed", problem.describe()))
     for picture in found.media:
         picture_sha = picture.staged.sha256
+        if picture.about is not None:  # its links are made even if it is there already
+            box.about[picture.member] = picture.about
         existing = item_store.item_by_sha(conn, picture_sha)
         if existing is not None or picture_sha in job.in_flight_shas:
             picture.staged.tmp_path.unlink(missing_ok=True)
@@ -1612,7 +1614,6 @@ def _open_container(
         job.in_flight_shas[picture_sha] = member_candidate
         about = picture.about
         if about is not None:
-            box.about[picture.member] = about
             if about.extracted is not None:  # read already, by the container's importer
                 blobs.commit_blob(job.archive.blobs_dir, picture.staged)
                 item = _as_contained(about.extracted, about, box)

@@ -173,8 +173,11 @@ class _Reader:
             "in_reply_to": fields["in_reply_to"], "body_type": body_type,
             "attachments": attachments,
         }  # fmt: skip
+        captured = fields["received"] or fields["date"]
         if fields["received"]:
             extra["captured_at_source"] = "the first Received header (when it arrived)"
+        elif captured:
+            extra["captured_at_source"] = "the Date header (the message has no Received header)"
         defects = sorted({type(d).__name__ for d in parsed.defects})
         if defects:
             warnings.append(
@@ -188,7 +191,7 @@ class _Reader:
             pages=(body,),
             language=detect_language(body),
             published_at=fields["date"],
-            captured_at=fields["received"],
+            captured_at=captured,
             author=fields["from"],
             warnings=tuple(warnings),
             extra=extra,
