@@ -44,6 +44,7 @@ from ..core.search import SearchResults
 from ..core.suggest import Suggestions
 from . import settings as cfg
 from . import theme
+from .accessibility import name_controls
 from .annotate.window import AnnotateUi
 from .bundles import BundleUi
 from .delete import DeleteUi
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.tour = Tour(self)  # hints shown on the demo's first opening, and from Help
         self._restore_layout()
         self._update_actions()
+        self._make_keyboard_and_reader_friendly()
 
     # == building ===========================================================================
     def _build_central(self) -> None:
@@ -409,7 +411,7 @@ class MainWindow(QMainWindow):
         self.reindex_action = add(
             file,
             "File",
-            "Rebuild Search &Index",
+            "Rebuild &Search Index",
             self.start_reindex,
             None,
             "rebuild",
@@ -462,7 +464,7 @@ class MainWindow(QMainWindow):
         search.addSeparator()
         for key, label, shortcut in (
             ("relevance", "Sort by &Relevance", "Ctrl+1"),
-            ("date", "Sort by Date, &Newest First", "Ctrl+2"),
+            ("date", "Sort by Date, Ne&west First", "Ctrl+2"),
             ("date-asc", "Sort by Date, &Oldest First", "Ctrl+3"),
         ):
             add(search, "Search", label, lambda k=key: self._set_sort(k), shortcut)
@@ -545,6 +547,31 @@ class MainWindow(QMainWindow):
             tip="A few hints on searching, filters, the timeline, annotations and links",
         )
         self._action(help_menu, "Help", "&About xarchive", self.show_about, icon_name="info")
+
+    def _make_keyboard_and_reader_friendly(self) -> None:
+        """Tab from the query to its tools, then to the results and the item; every menu
+        entry with a letter of its own (Alt+letter); a name on every control."""
+        for first, then in (
+            (self.search_bar.field, self.search_bar.sort_box),
+            (self.search_bar.sort_box, self.reading_button),
+            (self.reading_button, self.results),
+            (self.results, self.viewer),
+        ):
+            QWidget.setTabOrder(first, then)
+        for dock, text in (
+            (self.facets, "Fi&lters"),
+            (self.saved, "&Saved Searches"),
+            (self.timeline, "Ti&meline"),
+            (self.annotate.annotations_dock, "A&nnotations"),
+            (self.annotate.links_dock, "Lin&ks"),
+            (self.suggestions, "S&uggestions"),
+        ):
+            dock.toggleViewAction().setText(text)
+        name_controls(self)
+        # Views build controls as they show an item (a post's card): name those too.
+        self.viewer.item_shown.connect(
+            lambda _item: QTimer.singleShot(0, self, lambda: name_controls(self))
+        )
 
     def _build_status_bar(self) -> None:
         self.archive_label = QLabel(self)
