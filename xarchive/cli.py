@@ -317,6 +317,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("Author", item.author or "—"),
         ("Language", item.language or "—"),
         ("Source URL", item.source_url or "—"),
+        *_capture_rows(item.extra),
         ("Original", f"{item.original_name} ({item.size:,} bytes)"),
         ("SHA-256", item.sha256),
         ("Pages", str(item.page_count)),
@@ -337,6 +338,14 @@ def cmd_show(args: argparse.Namespace) -> int:
             marker = " (OCR)" if p.from_ocr else ""
             print(f"\n--- page {p.page_no}{marker} ---\n{p.text}")
     return EXIT_OK
+
+
+def _capture_rows(extra: object) -> list[tuple[str, str]]:
+    """Where in a web capture or e-mail the item was found, and what was checked there."""
+    if not isinstance(extra, dict):
+        return []
+    labels = (("locator", "Found in"), ("digest_check", "Digest"), ("wacz_signature", "Signature"))
+    return [(label, str(extra[key])) for key, label in labels if extra.get(key)]
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
