@@ -255,3 +255,55 @@ def test_a_hit_deep_in_a_long_text_has_its_snippet(archive: Archive, tmp_path: P
     assert hit.snippet is not None
     assert "[zanzibarite]" in hit.snippet.marked()
     assert hit.snippet.text.startswith("The") or hit.snippet.text[0].isalpha()
+
+
+def copy_of_demo(demo_archive_path: Path, tmp_path: Path) -> Archive:
+    root = tmp_path / "demo.xarchive"
+    shutil.copytree(demo_archive_path, root)
+    return Archive.open(root)
+
+
+def test_a_reindex_in_worker_processes_gives_the_same_results(
+    demo_archive_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large archive is rebuilt a segment at a time by two worker processes."""
+    from xarchive.core import indexing
+
+    queries = ["court", '"national security"', "پابندی", "kind:post", "date:2024-02", "*"]
+    with copy_of_demo(demo_archive_path, tmp_path) as archive:
+        before = {q: titles(archive, q) for q in queries}
+        monkeypatch.setattr(indexing, "REINDEX_SEGMENT", 9)  # several segments even here
+        monkeypatch.setattr(indexing, "REINDEX_WORKERS", 2)
+        seen: list[int] = []
+        total = reindex(archive, lambda p: seen.append(p.done))
+        segments = list(archive.index_dir.glob("*.trm"))
+        tables = list(archive.index_dir.glob("*.xarchive_pairkeys.npy"))
+        assert len(segments) == -(-total // 9) == len(tables) > 2
+        assert seen == sorted(seen) and seen[-1] == total
+        assert {q: titles(archive, q) for q in queries} == before
+        assert index_state(archive).up_to_date
+        assert not (archive.root / "index.staging").exists()
+
+
+def test_a_reindex_in_workers_cancelled_leaves_the_previous_index(
+    demo_archive_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xarchive.core import indexing
+    from xarchive.core.errors import Cancelled
+    from xarchive.core.jobs import CancelToken, Progress
+
+    with copy_of_demo(demo_archive_path, tmp_path) as archive:
+        before = titles(archive, "*")
+        monkeypatch.setattr(indexing, "REINDEX_SEGMENT", 9)
+        monkeypatch.setattr(indexing, "REINDEX_WORKERS", 2)
+        cancel = CancelToken()
+
+        def progress(report: Progress) -> None:
+            cancel.cancel()  # at the first segment committed
+
+        with pytest.raises(Cancelled, match="previous index is unchanged"):
+            reindex(archive, progress, cancel)
+        for leftover in ("index.building", "index.staging"):
+            assert not (archive.root / leftover).exists()
+        assert titles(archive, "*") == before
+        assert index_state(archive).up_to_date

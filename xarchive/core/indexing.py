@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures as cf
+import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +25,11 @@ from .store import posts as post_store
 from .store.posts import PostIndexFields
 
 BATCH = 500
+#: Items in each segment a rebuild writes: sorted in memory and written once.
+REINDEX_SEGMENT = 10_000
+#: Processes that write a rebuild's segments (None: one per core). With fewer
+#: than two segments to write, the rebuild is written in this process.
+REINDEX_WORKERS: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +163,33 @@ def reindex(
     so a cancelled or killed rebuild leaves the previous index in place.
     """
     building = archive.root / "index.building"
-    index = SearchIndex.create(building)
     all_ids = [int(r[0]) for r in archive.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
+    total = len(all_ids)
+    parts = [all_ids[s : s + REINDEX_SEGMENT] for s in range(0, total, REINDEX_SEGMENT)]
+    workers = min(REINDEX_WORKERS or os.cpu_count() or 1, len(parts))
+    try:
+        if workers > 1:
+            _rebuild_in_workers(archive, building, parts, workers, progress, cancel)
+        else:
+            _rebuild_here(archive, building, all_ids, progress, cancel)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _swap_in(building, archive.index_dir)
+    with archive.transaction():
+        item_store.mark_indexed(archive.db, all_ids)
+        archive.audit("reindex", items=total)
+    progress(Progress("indexing", total, total))
+    return total
+
+
+def _rebuild_here(
+    archive: Archive,
+    building: Path,
+    all_ids: list[int],
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> None:
     total = len(all_ids)
 
     def everything() -> Iterator[IndexDocument]:
@@ -166,19 +200,85 @@ def reindex(
             yield from documents(archive.db, all_ids[start : start + BATCH])
         progress(Progress("indexing", total, total, "writing the index"))
 
+    index = SearchIndex.create(building)
     try:
-        index.write_new(everything())
-    except BaseException:
+        index.write_new(everything(), segment_size=REINDEX_SEGMENT)
+    finally:
         index.close()
-        shutil.rmtree(building, ignore_errors=True)
+
+
+def _rebuild_in_workers(
+    archive: Archive,
+    building: Path,
+    parts: list[list[int]],
+    workers: int,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> None:
+    """Each part's segment written by a worker process while this one reads the
+    next part from the database; committed in order as they are done.
+
+    Analysis is nearly all of a rebuild's time, and one process used one core.
+    """
+    from .index.writing import SegmentCommitter, StagedSegment, write_segment
+
+    total = sum(len(p) for p in parts)
+    staging = building.with_name("index.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    SearchIndex.create(building).close()
+    committer = SegmentCommitter(building)
+    pool = _segment_pool(workers)
+    pending: collections.deque[cf.Future[StagedSegment]] = collections.deque()
+    done = 0
+
+    def commit_oldest() -> None:
+        nonlocal done
+        staged = pending.popleft().result()
+        committer.commit([staged])
+        done += staged.doc_count
+        progress(Progress("indexing", done, total, f"{done} of {total} items indexed"))
+
+    try:
+        for part in parts:
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled("reindex cancelled; the previous index is unchanged")
+            fields = [
+                doc.fields()
+                for start in range(0, len(part), BATCH)
+                for doc in documents(archive.db, part[start : start + BATCH])
+            ]
+            pending.append(pool.submit(write_segment, staging, fields))
+            del fields
+            while len(pending) > workers:  # one part read ahead while each worker writes
+                commit_oldest()
+        while pending:
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled("reindex cancelled; the previous index is unchanged")
+            commit_oldest()
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()  # a segment takes seconds to write: do not wait for it
         raise
-    index.close()
-    _swap_in(building, archive.index_dir)
-    with archive.transaction():
-        item_store.mark_indexed(archive.db, all_ids)
-        archive.audit("reindex", items=total)
-    progress(Progress("indexing", total, total))
-    return total
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        committer.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":  # no effect when an import has started the server already
+        context.set_forkserver_preload(["xarchive.core.index.writing"])
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+
+
+def _worker_init() -> None:
+    from .offline import forbid_network
+
+    forbid_network()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
 
 
 def _swap_in(new: Path, target: Path) -> None:
