@@ -119,3 +119,12 @@ def test_the_metainfo_shows_committed_screenshots_and_this_release() -> None:
     assert version in releases
     for release in root.iter("release"):
         assert release.find("description") is not None, f"release {release.get('version')}"
+
+
+def test_the_flatpak_manifest_grants_no_network() -> None:
+    manifest = (REPO / "packaging" / "flatpak" / f"{ICON}.yml").read_text(encoding="utf-8")
+    lines = [line.split("#", 1)[0].strip() for line in manifest.splitlines()]
+    args = [line.removeprefix("- ").strip() for line in lines if line.startswith("- --")]
+    assert "--socket=wayland" in args  # the finish-args were read
+    assert not [a for a in args if a.startswith("--share=network")]
+    assert f"id: {ICON}" in lines
