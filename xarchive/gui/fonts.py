@@ -11,14 +11,22 @@ letters goes wrong and the dots land on the wrong letters (نمائشی reads ہ
 تیار reads پیار). Made plain anchors (format 1), the same face is shaped by Qt
 to the unit as by HarfBuzz alone, and so is any face without such anchors;
 tests/gui/test_urdu_fonts.py checks that this check foretells Qt's shaping.
+
+So a face Qt misshapes can still be read in: `repaired_family` loads a copy of
+it whose anchors are plain (same coordinates, no outline point), under a name of
+its own, into this process only. The reader's face is a person's choice (View ▸
+Urdu Font: Naskh, Nastaliq or Sans; remembered), automatic by default: the
+first of READING_FACES that Qt shapes right, Naskh where Nastaliq is misshaped.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import math
 import struct
 
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
 log = logging.getLogger(__name__)
@@ -28,6 +36,15 @@ READING_FACES = ("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans Arabic")
 #: For lines among Latin ones (result cards, post cards, details, lists): Nastaliq's
 #: tall ascenders and descenders do not fit a line, Naskh reads well small.
 LINE_FACES = ("Noto Naskh Arabic", "Noto Sans Arabic")
+
+#: The reader's Urdu faces a person may choose (View ▸ Urdu Font): key → (name, family).
+URDU_FACES = {
+    "naskh": ("Naskh", "Noto Naskh Arabic"),
+    "nastaliq": ("Nastaliq", "Noto Nastaliq Urdu"),
+    "sans": ("Sans", "Noto Sans Arabic"),
+}
+#: The name a repaired copy of a face goes by (see `repaired_family`).
+REPAIRED_SUFFIX = " for xarchive"
 
 # GPOS lookup types that hold anchors, and the extension type that wraps others.
 _CURSIVE, _MARK_BASE, _MARK_LIGATURE, _MARK_MARK, _EXTENSION = 3, 4, 5, 6, 9
@@ -113,10 +130,142 @@ def shaped_right(family: str) -> bool:
     return True
 
 
-@functools.cache
+_chosen = ""  # a key of URDU_FACES, "" for automatic
+
+
+def choose_reading_face(key: str) -> None:
+    """Read Urdu in the face `key` of URDU_FACES ("" or an unknown key: automatic).
+
+    `reading_family()` then gives the face itself, a repaired copy of it when Qt
+    would misshape it, or the automatic choice when it is not installed.
+    """
+    global _chosen
+    _chosen = key if key in URDU_FACES else ""
+
+
+def chosen_reading_face() -> str:
+    """The key of URDU_FACES chosen, "" for automatic."""
+    return _chosen
+
+
 def reading_family() -> str:
-    """The face for Urdu paragraphs in the reader; "" if none of READING_FACES is usable."""
+    """The face for Urdu paragraphs in the reader; "" if no face for Urdu is usable."""
+    if _chosen:
+        family = usable_family(URDU_FACES[_chosen][1])
+        if family:
+            return family
+    return automatic_reading_family()
+
+
+@functools.cache
+def automatic_reading_family() -> str:
+    """The first of READING_FACES that Qt shapes right; "" if none is."""
     return next((f for f in READING_FACES if shaped_right(f)), "")
+
+
+@functools.cache
+def usable_family(family: str) -> str:
+    """`family` if Qt shapes it right, else its repaired copy; "" if neither can be had."""
+    if shaped_right(family):
+        return family
+    return repaired_family(family)
+
+
+@functools.cache
+def repaired_family(family: str) -> str:
+    """A copy of `family` with plain anchors, loaded into this process under the name
+    `family + REPAIRED_SUFFIX`, if Qt shapes the copy right; else "".
+
+    The copy is made from the tables Qt reads of the installed face (regular and
+    bold): each anchor on an outline point becomes a plain one with the same
+    coordinates, which is how HarfBuzz on its own places it anyway.
+    """
+    if family not in QFontDatabase.families():
+        return ""
+    name = family + REPAIRED_SUFFIX
+    for weight in (QFont.Weight.Normal, QFont.Weight.Bold):
+        raw = QRawFont.fromFont(QFont(family, -1, weight))
+        if not raw.isValid() or raw.familyName() != family:
+            continue
+        try:
+            data = _repaired_face(raw, family, name)
+        except (ValueError, struct.error, IndexError):
+            log.warning("%s: cannot be repaired", family, exc_info=True)
+            return ""
+        if QFontDatabase.addApplicationFontFromData(QByteArray(data)) < 0:
+            log.warning("%s: Qt did not load the repaired copy", family)
+            return ""
+    return name if shaped_right(name) else ""
+
+
+#: The tables a face may have (OpenType and TrueType); those it has are copied.
+_TABLES = (
+    "BASE CBDT CBLC CFF  CFF2 COLR CPAL EBDT EBLC EBSC GDEF GPOS GSUB HVAR JSTF LTSH MATH "
+    "MVAR OS/2 PCLT STAT SVG  VDMX VORG VVAR avar cmap cvar cvt  fpgm fvar gasp glyf gvar "
+    "hdmx head hhea hmtx kern loca maxp meta name post prep vhea vmtx"
+)
+
+
+def _repaired_face(raw: QRawFont, family: str, name: str) -> bytes:
+    tables: dict[str, bytes] = {}
+    for at in range(0, len(_TABLES), 5):
+        tag = _TABLES[at : at + 4]
+        data = bytes(raw.fontTable(tag).data())
+        if data:
+            tables[tag] = data
+    if "GPOS" not in tables or "name" not in tables:
+        raise ValueError("no GPOS or name table")
+    gpos = bytearray(tables["GPOS"])
+    for anchor in _contour_point_anchors(bytes(gpos)):
+        struct.pack_into(">H", gpos, anchor, 1)  # format 1: x, y; the point is ignored
+    tables["GPOS"] = bytes(gpos)
+    tables["name"] = _renamed(tables["name"], family, name)
+    if "head" in tables:  # its checksum of the whole file is not recomputed
+        head = bytearray(tables["head"])
+        struct.pack_into(">I", head, 8, 0)
+        tables["head"] = bytes(head)
+    return _sfnt(tables)
+
+
+def _renamed(table: bytes, family: str, name: str) -> bytes:
+    """The `name` table with `family` replaced by `name` in the names that name the face."""
+    _version, count, storage = struct.unpack_from(">HHH", table, 0)
+    postscript_old, postscript_new = family.replace(" ", ""), name.replace(" ", "")
+    records, strings = [], b""
+    for n in range(count):
+        platform, encoding, language, name_id, length, offset = struct.unpack_from(
+            ">HHHHHH", table, 6 + 12 * n
+        )
+        value = table[storage + offset : storage + offset + length]
+        if name_id in (1, 3, 4, 6, 16, 21):
+            codec = "utf-16-be" if platform in (0, 3) else "latin-1"
+            text = value.decode(codec, "replace")
+            text = text.replace(family, name).replace(postscript_old, postscript_new)
+            value = text.encode(codec, "replace")
+        records.append(struct.pack(">HHHHHH", platform, encoding, language, name_id,
+                                   len(value), len(strings)))  # fmt: skip
+        strings += value
+    header = struct.pack(">HHH", 0, len(records), 6 + 12 * len(records))
+    return header + b"".join(records) + strings
+
+
+def _sfnt(tables: dict[str, bytes]) -> bytes:
+    """A font file of `tables`."""
+    count = len(tables)
+    power = 2 ** int(math.log2(count))
+    version = 0x00010000 if "glyf" in tables else 0x4F54544F  # "OTTO": CFF outlines
+    header = struct.pack(">IHHHH", version, count, power * 16, int(math.log2(count)),
+                         count * 16 - power * 16)  # fmt: skip
+    offset = len(header) + 16 * count
+    directory, body = b"", b""
+    for tag in sorted(tables):
+        data = tables[tag]
+        padded = data + b"\0" * (-len(data) % 4)
+        checksum = sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+        directory += struct.pack(">4sIII", tag.encode("latin-1"), checksum, offset + len(body),
+                                 len(data))  # fmt: skip
+        body += padded
+    return header + directory + body
 
 
 @functools.cache

@@ -519,6 +519,10 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             theme_menu.addAction(action)
             self.theme_actions[key] = action
+        from .urdu_font import UrduFontMenu
+
+        self.urdu_font = UrduFontMenu(view, self.settings, self)
+        self.urdu_font.changed.connect(self.refresh_colors)  # lays the item shown out again
 
         help_menu = bar.addMenu("&Help")
         self._action(

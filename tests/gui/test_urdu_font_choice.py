@@ -1,0 +1,84 @@
+"""View ▸ Urdu Font: the reader's Urdu in Naskh, Nastaliq or Sans, remembered; Nastaliq
+set right even where Qt misshapes the installed face (issue 12, "Urdu reads right")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QFontDatabase
+from pytestqt.qtbot import QtBot
+
+from xarchive.core.importing import ImportOptions
+from xarchive.gui import fonts
+from xarchive.gui import settings as cfg
+from xarchive.gui.filters import Filter
+from xarchive.gui.main_window import MainWindow
+
+from .test_urdu_fonts import (
+    NASTALIQ,
+    PROBE,
+    arabic,
+    glyph_families,
+    harfbuzz_shaping,
+    qt_shaping,
+    same_shaping,
+)
+
+
+@pytest.fixture(autouse=True)
+def _automatic_afterwards() -> Iterator[None]:
+    yield
+    fonts.choose_reading_face("")  # the choice is the process's: leave it as found
+
+
+@pytest.fixture
+def needs_nastaliq(qtbot: QtBot) -> None:
+    if NASTALIQ not in QFontDatabase.families():
+        pytest.skip("Noto Nastaliq Urdu is not installed")
+
+
+@pytest.mark.usefixtures("needs_nastaliq")
+def test_nastaliq_is_set_as_harfbuzz_sets_it(qtbot: QtBot) -> None:
+    family = fonts.usable_family(NASTALIQ)
+    assert family, "Nastaliq can be read in, repaired or not"
+    installed, _ = qt_shaping(NASTALIQ, PROBE)
+    _, by_qt = qt_shaping(family, PROBE)
+    # the reference: HarfBuzz alone on the installed face (what Chromium shows)
+    assert same_shaping(by_qt, harfbuzz_shaping(installed, PROBE))
+
+
+def _reader_faces(qtbot: QtBot, window: MainWindow) -> set[str]:
+    with qtbot.waitSignal(window.search_finished, timeout=15_000):
+        window.search_bar.set_query("پابندی", [Filter("kind", "article")])
+    window.results.setCurrentIndex(window.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.viewer.item is not None)
+    return glyph_families(window.viewer.text.browser.document(), arabic)
+
+
+@pytest.mark.usefixtures("needs_nastaliq")
+def test_the_urdu_font_is_chosen_in_the_view_menu_and_remembered(
+    qtbot: QtBot, opened: MainWindow, user_settings: cfg.UserSettings
+) -> None:
+    menu = opened.urdu_font
+    assert menu.actions[""].isChecked()  # automatic at first
+    assert fonts.automatic_reading_family().casefold() in _reader_faces(qtbot, opened)
+
+    menu.actions["nastaliq"].trigger()
+    faces = glyph_families(opened.viewer.text.browser.document(), arabic)
+    assert fonts.usable_family(NASTALIQ).casefold() in faces
+    assert "noto naskh arabic" not in faces
+    assert user_settings.get(cfg.URDU_FONT) == "nastaliq"
+
+    # the next window starts with it
+    again = MainWindow(user_settings, ImportOptions(workers=0))
+    qtbot.addWidget(again)
+    assert again.urdu_font.actions["nastaliq"].isChecked()
+    assert fonts.reading_family() == fonts.usable_family(NASTALIQ)
+    again.shutdown()
+
+    menu.actions["naskh"].trigger()
+    faces = glyph_families(opened.viewer.text.browser.document(), arabic)
+    assert "noto naskh arabic" in faces and fonts.usable_family(NASTALIQ).casefold() not in faces
+    menu.actions[""].trigger()
+    assert user_settings.get(cfg.URDU_FONT) == ""
