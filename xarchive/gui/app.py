@@ -2,13 +2,16 @@
 
 xarchive            the archive open last time, else the demo archive (built
                     from sample_archive/ on first run, with a progress dialog)
-xarchive PATH       the archive at PATH
+xarchive PATH       the archive at PATH; a bundle (a file: the desktop opens
+                    exported bundles with xarchive) is verified and its report
+                    shown, over the archive that opens by default
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -65,11 +68,27 @@ def start(argv: list[str], settings: cfg.UserSettings | None = None) -> MainWind
         follow_system_theme(app, settings, window)
     window.show()
     paths = [a for a in argv if not a.startswith("-")]
-    if paths:
+    if paths and Path(paths[0]).is_file():
+        window.open_default()
+        _when_idle(window, lambda: window.bundles.start_verify(Path(paths[0]).absolute()))
+    elif paths:
         window.open_archive(Path(paths[0]))
     else:
         window.open_default()
     return window
+
+
+def _when_idle(window: MainWindow, then: Callable[[], object]) -> None:
+    """Run `then` now, or when the job running (the demo being built) has ended."""
+    if not window.runner.busy:
+        then()
+        return
+
+    def ended(_: object) -> None:
+        window.job_ended.disconnect(ended)
+        then()
+
+    window.job_ended.connect(ended)
 
 
 def main(argv: list[str]) -> int:
