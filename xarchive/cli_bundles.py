@@ -161,8 +161,11 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
         print(f"The bundle ‘{check.bundle}’ FAILED verification: {len(check.problems())} "
               "problem(s).", file=sys.stderr)  # fmt: skip
         return EXIT_REFUSED
+    sums = " and ".join(a.upper() for a in check.algorithms) or "checksum"
+    has_oxum = any(label.lower() == "payload-oxum" for label, _ in check.info)
+    oxum = " and the Payload-Oxum" if has_oxum else ""
     print(f"The bundle ‘{check.bundle}’ is intact: {check.files} files, {check.bytes} bytes, "
-          "every SHA-256 and the Payload-Oxum match.", file=sys.stderr)  # fmt: skip
+          f"every {sums}{oxum} match.", file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 

@@ -345,10 +345,11 @@ class BundleCheckDialog(QDialog):
         files = f"{check.files:,} file{'s' if check.files != 1 else ''}"
         if check.ok:
             self.heading = _heading(f"‘{check.bundle}’ is intact.", self)
+            sums = " and ".join(a.upper() for a in check.algorithms)
             text = (
-                f"All {files} ({size_text(check.bytes)}) match their SHA-256 checksums, "
-                "and so do the tag files and the Payload-Oxum. Nothing is missing, added "
-                "or altered."
+                f"All {files} ({size_text(check.bytes)}) match their {sums} checksums, "
+                "and so do the tag files and the Payload-Oxum, if any. Nothing is missing, "
+                "added or altered."
             )
         else:
             count = len(check.problems())
@@ -367,13 +368,15 @@ class BundleCheckDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         for path_ in check.missing:
             self._row("Missing", path_, "named in a manifest, not in the bundle")
+        for fetch in check.to_fetch:  # an incomplete bag: xarchive never fetches
+            self._row("Missing", fetch.path, f"listed in fetch.txt, to fetch from {fetch.url}")
         for path_ in check.added:
             self._row("Added", path_, "in the bundle, in no manifest")
         for altered in check.altered:
             detail = (
                 "its bytes fail the zip's own CRC-32 check"
                 if altered.actual == UNREADABLE
-                else f"SHA-256 {altered.actual}"
+                else f"{altered.algorithm.upper()} {altered.actual}"
             )
             self._row("Altered", altered.path, f"{detail}; expected {altered.expected}")
         for error in check.errors:
