@@ -128,3 +128,12 @@ def test_the_flatpak_manifest_grants_no_network() -> None:
     assert "--socket=wayland" in args  # the finish-args were read
     assert not [a for a in args if a.startswith("--share=network")]
     assert f"id: {ICON}" in lines
+
+
+def test_the_package_the_build_and_the_metainfo_carry_one_version() -> None:
+    import xarchive
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lock = tomllib.loads((REPO / "uv.lock").read_text(encoding="utf-8"))
+    [locked] = [p["version"] for p in lock["package"] if p["name"] == "xarchive"]
+    assert xarchive.__version__ == project["version"] == locked
