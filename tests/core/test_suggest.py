@@ -359,3 +359,24 @@ def test_the_command_line_lists_accepts_and_dismisses(
     with Archive.open(demo_copy, readonly=True) as archive:
         links = Annotations(archive).of_item(shows["source_id"]).links
         assert [(k.relation, k.target_id) for k in links] == [("shows", shows["target_id"])]
+
+
+def test_hashed_shingles_give_the_jaccard_of_the_word_trigrams_themselves() -> None:
+    """textsim keeps a text's 3-grams as 64-bit hashes; the similarity is the one of
+    the 3-grams as strings (short texts are one 'gram' of all their words)."""
+    import random
+
+    def as_strings(tokens: list[str]) -> set[str]:
+        if len(tokens) <= 3:
+            return {" ".join(tokens)} if tokens else set()
+        return {" ".join(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
+
+    rng = random.Random(5)
+    vocabulary = ["court", "ban", "x", "پابندی", "order", "pta", "the"]
+    for _ in range(300):
+        a = rng.choices(vocabulary, k=rng.randrange(0, 40))
+        b = rng.choices(vocabulary, k=rng.randrange(0, 40))
+        sa, sb = as_strings(a), as_strings(b)
+        expected = len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+        got = textsim.jaccard(textsim.shingles(a), textsim.shingles(b))
+        assert got == pytest.approx(expected, abs=1e-12), (a, b)

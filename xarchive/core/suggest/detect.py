@@ -25,6 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from .. import blobs
 from ..errors import ItemNotFound
 from ..store import items as item_store
@@ -37,7 +40,8 @@ from . import minhash, textsim, urls
 log = logging.getLogger(__name__)
 
 #: Raise when what is stored per item changes: older scans are then redone.
-SCAN_VERSION = 1
+#: 2: shingles hashed by textsim.shingles (the MinHash buckets changed with them).
+SCAN_VERSION = 2
 
 SCREENSHOT = "screenshot"
 CITES = "cites"
@@ -70,7 +74,7 @@ NEAR_DUP_KINDS = {
 #: Kinds that have an address of their own that others may cite.
 CITABLE = frozenset({"article", "post", "document"})
 _MAX_HTML = 5_000_000
-_GRAMS_KEPT = 256
+_GRAMS_KEPT = 2048  # 8 bytes a 3-gram: a few MB
 
 
 @dataclass(slots=True)
@@ -79,7 +83,7 @@ class _Cache:
     texts: dict[int, str] = field(default_factory=dict)
     #: word 3-grams of texts compared for near-duplicates (an item is the
     #: candidate of many new items of a batch)
-    grams: dict[int, set[str]] = field(default_factory=dict)
+    grams: dict[int, npt.NDArray[np.uint64]] = field(default_factory=dict)
     items: dict[int, Item] = field(default_factory=dict)
     accounts: list[str] | None = None
     handles: list[str] | None = None
@@ -89,10 +93,10 @@ class _Cache:
             self.items[item_id] = item_store.get_item(self.conn, item_id)
         return self.items[item_id]
 
-    def shingles(self, item_id: int) -> set[str]:
+    def shingles(self, item_id: int) -> npt.NDArray[np.uint64]:
         grams = self.grams.get(item_id)
         if grams is None:
-            if len(self.grams) >= _GRAMS_KEPT:  # the oldest go: a set per text is large
+            if len(self.grams) >= _GRAMS_KEPT:  # the oldest go
                 del self.grams[next(iter(self.grams))]
             grams = self.grams[item_id] = textsim.shingles(
                 textsim.words(self.text(item_id)), SHINGLE

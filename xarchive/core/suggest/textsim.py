@@ -3,7 +3,10 @@
 - `words`: Unicode words, lower-cased, Arabic-script variants and diacritics
   unified (the same normalisation as the search index, index/analysis.py), web
   addresses left out (a screenshot shows them shortened, a post expanded).
-- `shingles` / `jaccard`: overlap of word n-grams, for near-duplicate texts.
+- `shingles` / `jaccard`: overlap of word n-grams, for near-duplicate texts:
+  each n-gram a 64-bit hash, a text's n-grams a sorted numpy array. As Python
+  sets of strings, building and intersecting them was four fifths of an
+  import's near-duplicate detection (the main process's busiest work).
 - `containment`: how much of a short text (a post) is found, in order, inside a
   longer and noisier one (the OCR of its screenshot), by characters, so that a
   misread letter costs a letter, not a word.
@@ -14,8 +17,13 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 from ..index.analysis import WORD_PATTERN, normalize_word
 
@@ -39,23 +47,53 @@ def words(text: str) -> list[str]:
         if word.isascii():
             found.append(word)
         else:
-            found.extend(WORD_PATTERN.findall(normalize_word(word)))
+            found.extend(_normalized_words(word))
     return found
 
 
-def shingles(tokens: Sequence[str], size: int = 3) -> set[str]:
-    """The word n-grams of `tokens` (the whole text if it is shorter than `size`)."""
+@lru_cache(maxsize=100_000)
+def _normalized_words(word: str) -> tuple[str, ...]:
+    # an Urdu text repeats its words: normalising each (NFKC, letters unified) once
+    return tuple(WORD_PATTERN.findall(normalize_word(word)))
+
+
+_WORD_HASHES: dict[str, int] = {}
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection modulo 2**64
+
+
+def _word_hash(word: str) -> int:
+    found = _WORD_HASHES.get(word)
+    if found is None:
+        if len(_WORD_HASHES) > 1_000_000:
+            _WORD_HASHES.clear()
+        digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+        found = _WORD_HASHES[word] = int.from_bytes(digest, "little")
+    return found
+
+
+def shingles(tokens: Sequence[str], size: int = 3) -> npt.NDArray[np.uint64]:
+    """The word n-grams of `tokens` (the whole text if it is shorter than `size`), each
+    as a 64-bit hash (the same in every process), sorted, without repeats."""
     if not tokens:
-        return set()
-    if len(tokens) <= size:
-        return {" ".join(tokens)}
-    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.array([_word_hash(t) for t in tokens], dtype=np.uint64)
+    width = min(size, len(hashes))
+    grams = hashes[: len(hashes) - width + 1].copy()
+    for offset in range(1, width):  # ((h0 * M + h1) * M + h2), wrapping modulo 2**64
+        grams *= _MIX
+        grams += hashes[offset : len(hashes) - width + 1 + offset]
+    return np.unique(grams)
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
+def jaccard(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:
+    """|a ∩ b| / |a ∪ b| of two sets of `shingles`."""
+    if not len(a) or not len(b):
         return 0.0
-    return len(a & b) / len(a | b)
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    at = np.searchsorted(large, small)  # both sorted: no sort of the two together
+    at[at == len(large)] = 0
+    common = int(np.count_nonzero(large[at] == small))
+    return common / (len(a) + len(b) - common)
 
 
 def containment(needle: str, haystack: str, min_block: int = 3) -> float:
