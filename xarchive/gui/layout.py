@@ -215,6 +215,7 @@ class WindowLayout(QObject):
         window = self.window
         self.reading = on
         results_box = window.splitter.widget(0)
+        assert results_box is not None
         if on:
             self._hidden_docks = [
                 d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()

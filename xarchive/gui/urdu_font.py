@@ -35,7 +35,15 @@ class UrduFontMenu(QObject):
         chosen = fonts.chosen_reading_face()
         installed = set(QFontDatabase.families())
         choices = [("", "&Automatic (Nastaliq where Qt sets it right, else Naskh)")]
-        choices += [(key, f"&{name}") for key, (name, _family) in fonts.URDU_FACES.items()]
+        # Each entry its own letter (Naskh and Nastaliq share their first): the shortest
+        # names choose first, each its first letter not taken.
+        used, labels = {"a"}, {}
+        for key, (name, _family) in sorted(fonts.URDU_FACES.items(), key=lambda f: len(f[1][0])):
+            free = [i for i, ch in enumerate(name) if ch.isalpha() and ch.lower() not in used]
+            at = free[0] if free else 0
+            used.add(name[at].lower())
+            labels[key] = f"{name[:at]}&{name[at:]}"
+        choices += [(key, labels[key]) for key in fonts.URDU_FACES]
         for key, label in choices:
             action = QAction(label, self, checkable=True)
             family = fonts.URDU_FACES[key][1] if key else ""

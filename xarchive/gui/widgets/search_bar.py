@@ -65,7 +65,8 @@ class SearchBar(QWidget):
             "AND, OR, NOT, ( ):   (block OR ban) NOT tiktok\n"
             "fields:   kind:document  lang:ur  author:khan  tag:evidence  source:dawn.com\n"
             "dates:   date:2024-02-17  date:2024-02  date:2024-02-01..2024-04-30\n"
-            "prefix and fuzzy:   censor*  judgement~"
+            "prefix and fuzzy:   censor*  judgement~\n\n"
+            "Help ▸ Search Syntax (Shift+F1): the whole language, with examples"
         )
         self.field.setAccessibleName("Search query")
         self.field.textEdited.connect(self._typed)
