@@ -66,3 +66,10 @@ def test_an_mhtml_page_shows_its_saved_picture(
     viewer = _viewer(qtbot)
     viewer.show_item(ArchiveSession(archive), item.id)
     _shown_from_capture(viewer)
+
+
+def test_the_view_names_the_scheme_of_captures_as_the_core_does() -> None:
+    from xarchive.core import captures
+    from xarchive.gui.views import archived_page as view
+
+    assert view.SCHEME == captures.SCHEME  # named there without loading the reader

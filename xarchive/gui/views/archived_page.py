@@ -9,14 +9,19 @@ switches to the extracted text (the text viewer, where highlights are made).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...core.captures import SCHEME, ArchivedPage
 from .safe_browser import SafeTextBrowser
+
+if TYPE_CHECKING:  # the reader of captures (lxml, nh3) loads with the first captured page
+    from ...core.captures import ArchivedPage
+
+#: core.captures.SCHEME, named here so that the window does not load the reader of captures.
+SCHEME = "capture"
 
 
 class CaptureBrowser(SafeTextBrowser):
@@ -63,6 +68,8 @@ class CaptureBar(QFrame):
         self.switch.setCheckable(True)
         self.switch.setToolTip("Switch between the page as captured and the text taken from it")
         self.switch.toggled.connect(self._toggled)
+        self.label.setAccessibleName("Where and when the page was captured")
+        self.switch.setAccessibleName("Show extracted text or the page as captured")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 4, 12, 4)
         layout.addWidget(self.label, 1)
@@ -94,6 +101,7 @@ class CapturedPageView(QWidget):
         self.browser = CaptureBrowser(self)
         self.browser.document().setDocumentMargin(16)
         self.browser.setAccessibleName("Archived page as captured")
+        self.setAccessibleName("Archived page")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
