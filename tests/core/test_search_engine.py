@@ -325,3 +325,18 @@ def test_a_segment_without_its_pair_table_is_answered_from_positions(tmp_path: P
             check_same(damaged, text)
     finally:
         damaged.close()
+
+
+def test_an_index_of_an_older_version_is_outdated_even_if_it_cannot_be_read(
+    tmp_path: Path,
+) -> None:
+    """Whoosh's table of contents holds the schema pickled, and an older one may name a
+    class this version no longer has (schema 3's PairAnalyzer): the version decides
+    first, so the app rebuilds it as outdated instead of calling it damaged."""
+    folder = tmp_path / "index"
+    SearchIndex.create(folder).close()
+    (folder / "xarchive-index.json").write_text('{"schema_version": 3}')
+    for toc in folder.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"a schema naming xarchive.core.index.pairs.PairAnalyzer")
+    health = SearchIndex.health(folder)
+    assert health.state == "outdated", health.reason

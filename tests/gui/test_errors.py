@@ -104,3 +104,18 @@ def test_unexpected_errors_are_logged_and_told_briefly(
     problem = dialogs.shown[-1]
     assert str(log_path()) in problem.advice
     assert "Traceback" not in problem.text + problem.advice
+
+
+def test_an_index_from_an_older_version_is_rebuilt_without_asking(
+    qtbot: QtBot, window: MainWindow, dialogs: Dialogs, archive_copy: Path
+) -> None:
+    """An update that changes what the index holds is nobody's fault: the app rebuilds
+    the index on opening (with progress and Cancel), asking nothing."""
+    (archive_copy / "index" / "xarchive-index.json").write_text('{"schema_version": 3}')
+    with qtbot.waitSignal(window.job_ended, timeout=30_000) as ended:
+        assert window.open_archive(archive_copy)
+        assert "rebuilding the search index" in window.info_bar.text_label.text()
+    assert dialogs.shown == []
+    assert ended.args[0] == ("Rebuilding the search index", 99)
+    qtbot.waitUntil(lambda: window.model.total == 99, timeout=15_000)
+    assert window.session is not None and not window.session.index_problem

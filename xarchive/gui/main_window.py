@@ -93,6 +93,10 @@ log = logging.getLogger(__name__)
 OPEN_ERRORS = (XArchiveError, OSError, sqlite3.Error)
 
 
+#: The title of the job that rebuilds the index.
+REBUILDING_INDEX = "Rebuilding the search index"
+
+
 class MainWindow(QMainWindow):
     #: A search ran: its SearchResults, or None when the query did not parse.
     search_finished = Signal(object)
@@ -669,6 +673,24 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
+        rebuilding = (
+            self.current_job is not None
+            and not self.current_job.done
+            and self.current_job.title == REBUILDING_INDEX
+        )
+        if session.index_outdated and session.writable and (ask or rebuilding):
+            # an update of xarchive changed what the index holds: nothing is wrong and
+            # nothing to decide. Rebuilding shows its progress and can be cancelled
+            # (then the bar below offers it again)
+            self.info_bar.show_message(
+                "This version of xarchive indexes differently: rebuilding the search index.",
+                "",
+                None,
+                "info",
+            )
+            if not rebuilding:
+                self.start_reindex()
+            return
         if session.index_problem:
             problem = index_problem(session.index_problem)
             self.info_bar.show_message(
@@ -1006,7 +1028,7 @@ class MainWindow(QMainWindow):
             assert archive is not None
             return reindex(archive, progress, cancel)
 
-        job = Job("Rebuilding the search index", run, self.session.archive)
+        job = Job(REBUILDING_INDEX, run, self.session.archive)
         return self._start_job(
             job, lambda count: self._reindexed(count, job), lambda e: self._job_failed(job, e)
         )

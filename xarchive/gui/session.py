@@ -40,6 +40,8 @@ class ArchiveSession:
         self.archive = archive
         self.searcher: Searcher | None = None
         self.index_problem = ""
+        #: the index was built by another version of xarchive (rebuilt without asking)
+        self.index_outdated = False
         self.open_searcher()
 
     @classmethod
@@ -71,8 +73,10 @@ class ArchiveSession:
         try:
             self.searcher = Searcher(self.archive)
             self.index_problem = ""
+            self.index_outdated = False
         except IndexUnavailable as exc:
             self.index_problem = str(exc)
+            self.index_outdated = exc.state == "outdated"
 
     def index_state(self) -> ArchiveIndexState:
         return index_state(self.archive)

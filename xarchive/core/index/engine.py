@@ -508,20 +508,25 @@ _MICROSECONDS_PER_DAY = 86_400 * 1_000_000
 def _check_folder(directory: Path) -> IndexHealth | None:
     """What is wrong with the folder (missing, outdated, a damaged table of
     contents) that shows without opening the index; None if nothing."""
+    meta = directory / META_NAME
+    try:
+        version = int(json.loads(meta.read_text(encoding="utf-8")).get("schema_version", 0))
+    except FileNotFoundError:
+        version = None
+    except (OSError, ValueError, AttributeError):
+        version = 0
+    outdated = IndexHealth("outdated", "the search index was built by another version of xarchive")
+    # before Whoosh reads the table of contents: it holds the schema pickled, and an
+    # older schema may name classes this version no longer has
+    if version is not None and version != INDEX_SCHEMA_VERSION:
+        return outdated
     try:
         exists = directory.is_dir() and index.exists_in(str(directory))
     except Exception as exc:  # a damaged table of contents
         return IndexHealth("corrupt", f"the search index is damaged ({exc})")
     if not exists:
         return IndexHealth("missing", "the search index is missing")
-    try:
-        meta = json.loads((directory / META_NAME).read_text(encoding="utf-8"))
-        version = int(meta.get("schema_version", 0))
-    except (OSError, ValueError, AttributeError):
-        version = 0
-    if version != INDEX_SCHEMA_VERSION:
-        return IndexHealth("outdated", "the search index was built by another version of xarchive")
-    return None
+    return outdated if version is None else None
 
 
 def _unavailable(health: IndexHealth) -> IndexUnavailable:
