@@ -93,6 +93,12 @@ def test_reading_commands_load_no_importer_language_model_or_qt(
     assert loaded_by(*command, "--archive", str(small_archive)) == []
 
 
+def test_a_search_loads_no_worker_pool_nor_what_only_indexing_reads(small_archive: Path) -> None:
+    # a rebuild's worker processes, and the stores documents() reads to index an item
+    unwanted = ("concurrent.futures", "multiprocessing", "xarchive.core.store.annotations")
+    assert loaded_by("search", "court", "--archive", str(small_archive), unwanted=unwanted) == []
+
+
 @pytest.mark.parametrize("command", [["verify"], ["show", "1", "--text"]])
 def test_commands_that_never_search_load_no_search_engine(
     small_archive: Path, command: list[str]

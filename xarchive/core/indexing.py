@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import collections
-import concurrent.futures as cf
-import multiprocessing
 import os
 import shutil
-import signal
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .archive import Archive
 from .errors import Cancelled
@@ -19,10 +17,10 @@ from .index.api import IndexHealth, SearchEngine
 from .index.engine import SearchIndex
 from .index.schema import IndexDocument
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
-from .store import annotations as annotation_store
 from .store import items as item_store
-from .store import posts as post_store
-from .store.posts import PostIndexFields
+
+if TYPE_CHECKING:  # a search needs none of them (`xarchive search` imports this module)
+    import concurrent.futures as cf
 
 BATCH = 500
 #: Items in each segment a rebuild writes: sorted in memory and written once.
@@ -85,6 +83,10 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
     descriptions of its pictures, and for a picture in a post, that account and
     its description.
     """
+    from .store import annotations as annotation_store
+    from .store import posts as post_store
+    from .store.posts import PostIndexFields
+
     ids = list(ids)
     tags = annotation_store.tag_names_for(conn, ids)
     notes = annotation_store.note_texts_for(conn, ids)
@@ -267,6 +269,9 @@ def _rebuild_in_workers(
 
 
 def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
+    import concurrent.futures as cf
+    import multiprocessing
+
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":  # no effect when an import has started the server already
@@ -275,6 +280,8 @@ def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
 
 
 def _worker_init() -> None:
+    import signal
+
     from .offline import forbid_network
 
     forbid_network()
