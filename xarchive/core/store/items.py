@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ItemNotFound
+from ..names import storable
 from ..words import Word
 from . import ocr_words
-from ..names import storable
 
 
 @dataclass(frozen=True, slots=True)
