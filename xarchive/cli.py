@@ -366,6 +366,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from .core.archive import Archive
+    from .core.names import shown
     from .core.verify import verify
 
     bar = ProgressBar()
@@ -385,10 +386,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"{what}  {holder} {p.original_name} ({p.sha256}){detail}")
     for sha in report.unreferenced:
         print(f"note: blob {sha} belongs to no item (left by an interrupted import)")
+    custody = report.custody
+    for problem in custody.problems if custody is not None else []:
+        print(f"TAMPERED  {shown(problem)}")
     if report.problems:
         print(f"{len(report.problems)} of {report.total} originals failed verification.")
+    if custody is not None and not custody.ok:
+        print(f"The chain of custody is broken: {len(custody.problems)} problem(s) in "
+              f"archive.sqlite (audit log of {custody.entries} entries).")  # fmt: skip
+    if not report.ok:
         return EXIT_FAILED
     print(f"All {report.checked} originals verified: every SHA-256 matches.")
+    if custody is not None:
+        print(f"The chain of custody holds: {custody.entries} audit entries; {custody.rows} "
+              "items, annotations, tags and links as sealed "
+              f"(since {custody.started_at}).")  # fmt: skip
     return EXIT_OK
 
 

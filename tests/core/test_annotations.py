@@ -102,7 +102,8 @@ def found(archive: Archive, query: str) -> set[str]:
 
 
 def audit_actions(archive: Archive) -> list[str]:
-    return [r[0] for r in archive.db.execute("SELECT action FROM audit_log ORDER BY id")]
+    return [r[0] for r in archive.db.execute(
+        "SELECT action FROM audit_log WHERE action NOT LIKE 'custody.%' ORDER BY id")]  # fmt: skip
 
 
 # -- each kind ----------------------------------------------------------------------

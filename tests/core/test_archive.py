@@ -119,5 +119,7 @@ def test_settings_and_audit_log_persist(tmp_path: Path) -> None:
         archive.audit("test", detail="x")
     with Archive.open(root) as archive:
         assert archive.user_name == "Researcher A"
-        row = archive.db.execute("SELECT user_name, action FROM audit_log").fetchone()
+        row = archive.db.execute(
+            "SELECT user_name, action FROM audit_log WHERE action = 'test'"
+        ).fetchone()
         assert row == ("Researcher A", "test")

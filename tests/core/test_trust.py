@@ -289,3 +289,126 @@ def test_a_full_disk_stops_the_import_clearly_and_leaves_no_stray_file(
             assert searcher.search("report23").total == 1
         finally:
             searcher.close()
+
+
+# -- 8. the chain of custody ------------------------------------------------------------
+
+
+@pytest.fixture
+def sealed(tmp_path: Path) -> Path:
+    """An archive with items and a note, closed: what a forger finds on the disk."""
+    from xarchive.core.annotate import Annotations
+
+    folder = tmp_path / "collected"
+    text_file(folder / "order.txt", "The ministry ordered the block on national security grounds.")
+    text_file(folder / "ruling.txt", "The court found no order in writing.")
+    root = tmp_path / "case.xarchive"
+    with Archive.create(root) as archive:
+        run_import(archive, folder)
+        Annotations(archive).add_note(1, "an admission")
+        assert verify(archive).ok
+    return root
+
+
+def _forge(root: Path, *statements: str) -> None:
+    """Change archive.sqlite as another program would: the sqlite3 module, no xarchive."""
+    import sqlite3
+
+    conn = sqlite3.connect(root / "archive.sqlite")
+    with conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+
+
+def _custody_problems(root: Path) -> list[str]:
+    with Archive.open(root, readonly=True) as archive:
+        report = verify(archive)
+        assert report.custody is not None
+        assert not report.ok
+        return report.custody.problems
+
+
+def test_the_chain_holds_for_what_xarchive_did(sealed: Path) -> None:
+    done = _xarchive("verify", "--archive", str(sealed))
+    assert done.returncode == 0, done.stdout
+    assert "The chain of custody holds" in done.stdout
+    with Archive.open(sealed, readonly=True) as archive:
+        rows = archive.db.execute("SELECT prev_hash, hash FROM audit_log ORDER BY id").fetchall()
+        assert rows[0][0] == "" and all(h for _, h in rows)
+        assert all(rows[n][0] == rows[n - 1][1] for n in range(1, len(rows)))
+
+
+def test_a_word_changed_in_an_items_text_is_named_even_after_a_reindex(sealed: Path) -> None:
+    _forge(sealed, "UPDATE pages SET text = replace(text, 'national security', 'public "
+           "order') WHERE text LIKE '%national security%'")  # fmt: skip
+    (problem,) = _custody_problems(sealed)
+    assert problem.startswith("item #") and "(‘The ministry ordered" in problem
+    assert "): its text changed outside xarchive since it was sealed (audit entry #" in problem
+    assert _xarchive("reindex", "--archive", str(sealed)).returncode == 0
+    done = _xarchive("verify", "--archive", str(sealed))
+    assert done.returncode == 1
+    assert "TAMPERED  item #" in done.stdout and "its text changed" in done.stdout
+
+
+def test_changed_metadata_and_notes_are_named(sealed: Path) -> None:
+    _forge(sealed, "UPDATE items SET published_at = '2023-01-01' WHERE id = 2",
+           "UPDATE annotations SET note = 'no admission' WHERE id = 1")  # fmt: skip
+    problems = _custody_problems(sealed)
+    assert any(p.startswith("item #2 (") and "): its metadata changed" in p for p in problems)
+    assert any(p.startswith("annotation #1: it was changed outside xarchive") for p in problems)
+
+
+def test_rows_added_or_deleted_behind_xarchives_back_are_named(sealed: Path) -> None:
+    _forge(sealed, "DELETE FROM annotations WHERE id = 1",
+           "INSERT INTO tags (name, key, creator, created_at, modified_at) "
+           "VALUES ('forged', 'forged', 'x', 'now', 'now')")  # fmt: skip
+    problems = _custody_problems(sealed)
+    assert any("annotation #1 (sealed in audit entry" in p and "deleted outside" in p
+               for p in problems)  # fmt: skip
+    assert any(p.startswith("tag #1 is in the database but was never recorded") for p in problems)
+
+
+def test_a_rewritten_or_deleted_audit_entry_is_named(sealed: Path) -> None:
+    _forge(sealed, "UPDATE audit_log SET user_name = 'someone else', at = '2020-01-01' "
+           "WHERE id = 2")  # fmt: skip
+    assert any("audit entry #2" in p and "was rewritten" in p for p in _custody_problems(sealed))
+    _forge(sealed, "DELETE FROM audit_log WHERE id = 2")
+    assert any("audit entry #3" in p and "not chained" in p for p in _custody_problems(sealed))
+
+
+def test_a_consistently_rewritten_chain_is_caught_by_its_head(sealed: Path) -> None:
+    """A forger who edits a text and appends a seal that matches it, chained properly."""
+    import json
+    import sqlite3
+
+    from xarchive.core.store import custody
+
+    _forge(sealed, "UPDATE pages SET text = 'nothing was ordered' WHERE item_id = 1")
+    conn = sqlite3.connect(sealed / "archive.sqlite", isolation_level=None)
+    seal = dict(custody.row_seals(conn, "items", [1]))[1]
+    conn.execute("BEGIN")
+    custody.append(conn, "2026-01-01T00:00:00+00:00", "root", "custody.seal",
+                   json.dumps({"v": 1, "rows": {"items": {"1": seal}}}))  # fmt: skip
+    conn.execute("COMMIT")
+    conn.close()
+    (problem,) = _custody_problems(sealed)
+    assert "goes on after the head recorded in custody-head.txt" in problem
+    (sealed / "custody-head.txt").unlink()
+    assert any("custody-head.txt" in p and "missing" in p for p in _custody_problems(sealed))
+
+
+def test_an_archive_of_an_earlier_version_gets_its_chain_started(sealed: Path) -> None:
+    _forge(sealed, "DELETE FROM audit_log WHERE action LIKE 'custody.%'",
+           "ALTER TABLE audit_log DROP COLUMN hash", "ALTER TABLE audit_log DROP COLUMN prev_hash",
+           "DELETE FROM schema_migrations WHERE version = 7",
+           "PRAGMA user_version = 6")  # fmt: skip
+    (sealed / "custody-head.txt").unlink()
+    with Archive.open(sealed) as archive:  # the migration
+        (note,) = archive.db.execute(
+            "SELECT detail FROM audit_log WHERE action = 'custody.start'"
+        ).fetchone()
+        assert "earlier version of xarchive" in note and "cannot be checked" in note
+        assert verify(archive).ok
+    _forge(sealed, "UPDATE pages SET text = 'forged' WHERE item_id = 2")
+    assert any(p.startswith("item #2") for p in _custody_problems(sealed))

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
+from . import custody
 from .errors import (
     ArchiveCorrupt,
     ArchiveExists,
@@ -29,6 +30,7 @@ from .errors import (
     ArchiveNotFound,
     IndexUnavailable,
 )
+from .store import custody as store_custody
 from .store import items as item_store
 from .store import migrations, runs
 
@@ -77,6 +79,9 @@ class Archive:
         # True for a sibling (see `sibling`) of a writable Archive in this process.
         self._borrowed = borrowed
         self._index: SearchIndex | None = None
+        if self.writable:  # every change xarchive makes to a sealed row is sealed
+            store_custody.watch(conn)
+            self._heads = custody.HeadKeeper(root)
 
     # -- paths ---------------------------------------------------------------
     @property
@@ -140,6 +145,7 @@ class Archive:
                 raise ArchiveNotFound(f"{root} is empty; create an archive with `xarchive init`")
             raise ArchiveNotFound(f"{root} is not an xarchive archive (no {DB_NAME})")
         lock = None if readonly else _acquire_lock(root / LOCK_NAME)
+        older = False  # an archive made by an earlier version, migrated now
         try:
             try:
                 conn = connect(db_path, readonly=readonly)
@@ -158,6 +164,7 @@ class Archive:
                         _upgrade(root, db_path)
                         conn = connect(db_path, readonly=True)
                 else:
+                    older = migrations.schema_version(conn) > 0
                     migrations.migrate(conn)
                     runs.mark_interrupted_runs(conn)
             except sqlite3.DatabaseError as exc:
@@ -170,9 +177,22 @@ class Archive:
         for sub in ("blobs", "derived", "index"):
             if not readonly:
                 (root / sub).mkdir(exist_ok=True)
-        return cls(root, conn, lock)
+        archive = cls(root, conn, lock)
+        if not readonly:
+            try:
+                archive._start_custody(migrated=older)
+            except BaseException:
+                archive.close()
+                raise
+        return archive
 
     def close(self) -> None:
+        if self.writable and not self._borrowed:
+            # Rows changed outside a transaction are sealed before the archive closes.
+            with contextlib.suppress(sqlite3.Error):
+                if store_custody.has_unsealed(self.db):
+                    with self.transaction():
+                        pass
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -243,14 +263,43 @@ class Archive:
     def transaction(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
         conn = conn or self.db
+        if self.writable and conn is not self.db:
+            store_custody.watch(conn)
         conn.execute("BEGIN IMMEDIATE")
+        head: tuple[int, str] | None = None
+        locked = committed = False
         try:
             yield conn
+            if self.writable:
+                # The rows changed are sealed in the same transaction; the chain's new
+                # head is written beside the database around the commit (custody.py).
+                custody.seal_changes(conn, self._auditor(conn))
+                self._heads.lock.acquire()
+                locked = True
+                head = self._heads.before_commit(conn)
             conn.execute("COMMIT")
+            committed = True
         except BaseException:
             if conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            if locked:
+                try:
+                    self._heads.after_commit(head, committed)
+                finally:
+                    self._heads.lock.release()
+
+    def _auditor(self, conn: sqlite3.Connection) -> custody.Audit:
+        user = self.user_name
+        return lambda action, detail: runs.audit(conn, utc_now(), user, action, detail)
+
+    def _start_custody(self, migrated: bool) -> None:
+        """Start the chain of custody if it has not started (a new or a migrated archive)."""
+        if store_custody.chain_started(self.db):
+            return
+        with self.transaction():
+            custody.start(self.db, self._auditor(self.db), __version__, migrated)
 
     # -- settings (archive-level, kept in the database) ---------------------------
     def setting(self, key: str, default: str = "") -> str:
@@ -297,7 +346,9 @@ def _upgrade(root: Path, db_path: Path) -> None:
     try:
         conn = connect(db_path)
         try:
+            older = migrations.schema_version(conn) > 0
             migrations.migrate(conn)
+            Archive(root, conn, lock)._start_custody(migrated=older)
         finally:
             conn.close()
     finally:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from threading import local
 
 from .archive import Archive
+from .custody import CustodyReport
+from .custody import check as check_custody
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .store import items as item_store
 from .store import posts as post_store
@@ -51,10 +53,13 @@ class VerifyReport:
     problems: list[BlobProblem] = field(default_factory=list)
     unreferenced: list[str] = field(default_factory=list)  # blobs no item names
     cancelled: bool = False
+    #: The audit log's chain, its head beside the database, and every sealed row.
+    custody: CustodyReport | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.cancelled
+        custody_ok = self.custody is None or self.custody.ok
+        return not self.problems and not self.cancelled and custody_ok
 
 
 #: One original to check: (item or container id, sha256, size, name, holder).
@@ -67,7 +72,9 @@ def verify(
     cancel: CancelToken | None = None,
     workers: int = WORKERS,
 ) -> VerifyReport:
-    """Re-hash every blob; report those missing, changed or unreadable.
+    """Re-hash every blob; report those missing, changed or unreadable; check the chain
+    of custody (core/custody.py): the audit log, its head, every item's text and metadata,
+    annotation, tag and link against their seals.
 
     Blobs on disk that no item names (left by an import killed between storing
     a file and committing its row) are listed as unreferenced: harmless, and
@@ -100,6 +107,7 @@ def verify(
     progress(Progress("verifying", len(refs), len(refs)))
     known = {ref[1] for ref in refs}
     report.unreferenced = [name for name in on_disk.result() if name not in known]
+    report.custody = check_custody(archive.db, archive.root)
     return report
 
 

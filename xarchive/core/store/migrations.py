@@ -345,6 +345,14 @@ MIGRATIONS: dict[int, str] = {
     CREATE TABLE schema_cookie_bump (x INTEGER);
     DROP TABLE schema_cookie_bump;
     """,
+    # The chain of custody (core/custody.py, issue 11): each audit entry carries the
+    # hash of the one before it and its own. The entries already there are chained,
+    # and every row sealed, by the first writable open after this step (hashing is
+    # not SQL); that entry, `custody.start`, says the chain started on an older archive.
+    7: """
+    ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+    """,
 }
 
 LATEST = max(MIGRATIONS)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..names import storable
+from . import custody
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +125,6 @@ def set_file_state(
 def audit(
     conn: sqlite3.Connection, at: str, user: str, action: str, detail: dict[str, Any]
 ) -> None:
-    """Append to the audit log; the caller owns the transaction."""
-    conn.execute(
-        "INSERT INTO audit_log (at, user_name, action, detail) VALUES (?, ?, ?, ?)",
-        (at, user, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)),
-    )
+    """Append to the audit log, chained to the entry before (store/custody.py); the caller
+    owns the transaction."""
+    custody.append(conn, at, user, action, json.dumps(detail, ensure_ascii=False, sort_keys=True))

@@ -1,0 +1,286 @@
+"""The chain of custody: a tamper-evident audit log, checked against the archive.
+
+Every entry of the audit log carries the hash of the one before it and of
+itself (store/custody.py), so that rewriting, removing or inserting an entry
+breaks the chain. Every change xarchive makes to an item's metadata or text, an
+annotation, a tag or a link is *sealed* in the same transaction: an entry
+``custody.seal`` gives the digest of each row as it now is. `check` recomputes
+every row's digest and compares it with its last seal, so an edit made to
+archive.sqlite by anything but xarchive — a word of an item's text, a date, a
+note — is named, as is a row added or deleted behind its back.
+
+A database rewritten as a whole, chain and all, would still pass; so the
+chain's head (its last entry's number and hash) is also kept beside the
+database, in ``custody-head.txt``, and in every bundle's bag-info.txt. While a
+transaction commits, the file names both the head before and the head to be:
+a process killed at any instant leaves the database at one of the two.
+
+An archive made before the chain existed gets it started by the migration that
+brought the chain (entry ``custody.start``, with what was sealed then): what
+was changed before that cannot be checked, and the entry says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .store import custody as store
+
+HEAD_FILE = "custody-head.txt"
+#: Seals per audit entry when many rows are sealed at once (the chain's start).
+_SEALS_PER_ENTRY = 5000
+_head_locks: dict[str, threading.Lock] = {}
+_head_locks_lock = threading.Lock()
+
+Audit = Callable[[str, dict[str, Any]], None]
+
+
+def seal_changes(conn: sqlite3.Connection, audit: Audit) -> bool:
+    """Seal the rows changed on `conn` since its last seal (inside its transaction)."""
+    changed = store.take_unsealed(conn)
+    if not changed:
+        return False
+    seals: dict[str, dict[str, Any]] = {}
+    for table, ids in changed.items():
+        found = dict(store.row_seals(conn, table, ids))
+        seals[table] = {str(i): found.get(i, "deleted") for i in ids}
+    _write_seals(seals, "custody.seal", audit, {})
+    return True
+
+
+def _write_seals(
+    seals: dict[str, dict[str, Any]], action: str, audit: Audit, extra: dict[str, Any]
+) -> None:
+    pairs = [(table, row, seal) for table, rows in seals.items() for row, seal in rows.items()]
+    if not pairs:
+        audit(action, {"v": store.SEAL_VERSION, **extra})
+        return
+    for start in range(0, len(pairs), _SEALS_PER_ENTRY):
+        chunk: dict[str, dict[str, Any]] = {}
+        for table, row, seal in pairs[start : start + _SEALS_PER_ENTRY]:
+            chunk.setdefault(table, {})[row] = seal
+        audit(action, {"v": store.SEAL_VERSION, **(extra if start == 0 else {}), "rows": chunk})
+        action = "custody.seal"
+
+
+def start(conn: sqlite3.Connection, audit: Audit, version: str, migrated: bool) -> None:
+    """Start the chain (inside the caller's transaction): chain the entries written
+    before it, and seal every row as it is now."""
+    earlier = store.chain_unchained(conn)
+    seals = {table: {str(i): s for i, s in store.row_seals(conn, table)} for table in store.SEALED}
+    rows = sum(len(s) for s in seals.values())
+    note = (
+        "the chain of custody starts here, in an archive made by an earlier version of "
+        "xarchive: changes made before this entry cannot be checked"
+        if migrated and (earlier or rows)
+        else "the chain of custody starts with the archive"
+    )
+    extra = {"note": note, "by_version": version, "earlier_entries": earlier, "sealed_rows": rows}
+    _write_seals(seals, "custody.start", audit, extra)
+
+
+# -- the head beside the database -----------------------------------------------------
+
+
+def _lock(root: Path) -> threading.Lock:
+    with _head_locks_lock:
+        return _head_locks.setdefault(str(root), threading.Lock())
+
+
+def read_head(root: Path) -> dict[str, Any] | None:
+    try:
+        text = (root / HEAD_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    fields: dict[str, Any] = {}
+    for line in text.splitlines():
+        label, _, value = line.partition(":")
+        fields[label.strip()] = value.strip()
+    return fields
+
+
+def _write_head(
+    root: Path, confirmed: tuple[int, str] | None, pending: tuple[int, str] | None
+) -> None:
+    lines = ["xarchive chain of custody: the last entry of archive.sqlite's audit log"]
+    if confirmed is not None:
+        lines.append(f"entry: {confirmed[0]} {confirmed[1]}")
+    if pending is not None:  # being committed: the database holds one of the two
+        lines.append(f"committing: {pending[0]} {pending[1]}")
+    tmp = root / f".{HEAD_FILE}.{os.getpid()}.{threading.get_ident()}"
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, root / HEAD_FILE)
+
+
+def _parse(value: str | None) -> tuple[int, str] | None:
+    if not value:
+        return None
+    number, _, hashed = value.partition(" ")
+    return (int(number), hashed) if number.isdigit() else None
+
+
+class HeadKeeper:
+    """Writes custody-head.txt around each commit that added entries to the chain."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.lock = _lock(root)
+
+    def before_commit(self, conn: sqlite3.Connection) -> tuple[int, str] | None:
+        """Call inside the transaction, just before COMMIT; hold `lock` until `after_commit`."""
+        new = store.head(conn)
+        head = read_head(self.root) or {}
+        confirmed = _parse(head.get("entry"))
+        if new is None or new == confirmed:
+            return None
+        _write_head(self.root, confirmed, new)
+        return new
+
+    def after_commit(self, new: tuple[int, str] | None, committed: bool) -> None:
+        if new is None:
+            return
+        head = read_head(self.root) or {}
+        confirmed = _parse(head.get("entry"))
+        _write_head(self.root, new if committed else confirmed, None)
+
+
+# -- checking -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CustodyReport:
+    entries: int = 0
+    rows: int = 0  # sealed rows checked
+    started_at: str = ""  # when the chain started
+    started_note: str = ""
+    #: One sentence per problem: the chain broken, the head not matching, a row changed.
+    problems: list[str] = field(default_factory=list)
+    #: Items whose text or metadata changed outside xarchive, by id.
+    changed_items: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(conn: sqlite3.Connection, root: Path) -> CustodyReport:
+    """Check the chain, its head beside the database, and every sealed row against it."""
+    report = CustodyReport()
+    if not store.has_chain(conn):
+        report.problems.append("the archive has no chain of custody (open it once to migrate)")
+        return report
+    prev = ""
+    latest: dict[str, dict[str, tuple[Any, int, str]]] = {t: {} for t in store.SEALED}
+    last: tuple[int, str] | None = None
+    for entry_id, at, user, action, detail, prev_hash, hashed in store.entries(conn):
+        report.entries += 1
+        what = f"audit entry #{entry_id} ({action}, {at}, {user})"
+        if not hashed:
+            report.problems.append(f"{what} is not in the chain: it was added outside xarchive")
+        elif prev_hash != prev:
+            report.problems.append(
+                f"{what} is not chained to the entry before it: an entry before it was "
+                "deleted, inserted or rewritten"
+            )
+        if hashed and store.entry_hash(entry_id, prev_hash, at, user, action, detail) != hashed:
+            report.problems.append(f"{what} was rewritten: it no longer matches its hash")
+        prev = hashed
+        last = (entry_id, hashed)
+        if action in ("custody.seal", "custody.start"):
+            try:
+                data = json.loads(detail)
+            except json.JSONDecodeError:
+                continue
+            if action == "custody.start" and not report.started_at:
+                report.started_at, report.started_note = at, str(data.get("note", ""))
+            rows_by_table = data.get("rows")
+            for table, rows in (rows_by_table if isinstance(rows_by_table, dict) else {}).items():
+                if table in latest and isinstance(rows, dict):
+                    for row, seal in rows.items():
+                        latest[table][row] = (seal, entry_id, at)
+    _check_head(root, last, report)
+    if not report.started_at:
+        report.problems.append("the audit log has no custody.start entry: its start was removed")
+    for table in store.SEALED:
+        current = {str(i): s for i, s in store.row_seals(conn, table)}
+        sealed = latest[table]
+        for row, seal in current.items():
+            report.rows += 1
+            name = _row_name(conn, table, row)
+            if row not in sealed or sealed[row][0] == "deleted":
+                report.problems.append(
+                    f"{name} is in the database but was never recorded in the audit log: "
+                    "added outside xarchive"
+                )
+                continue
+            expected, entry_id, at = sealed[row]
+            if expected == seal:
+                continue
+            what = "it was changed"
+            if table == "items" and isinstance(expected, list) and len(expected) == 2:
+                parts = [p for p, a, b in zip(("metadata", "text"), expected, seal, strict=True)
+                         if a != b]  # fmt: skip
+                what = f"its {' and '.join(parts)} changed"
+                report.changed_items.append(int(row))
+            report.problems.append(
+                f"{name}: {what} outside xarchive since it was sealed (audit entry "
+                f"#{entry_id}, {at})"
+            )
+        for row, (seal, entry_id, at) in sealed.items():
+            if seal != "deleted" and row not in current:
+                report.problems.append(
+                    f"{_TABLE_NAMES[table]} #{row} (sealed in audit entry #{entry_id}, {at}) is "
+                    "gone from the database, with no record of its deletion: deleted outside "
+                    "xarchive"
+                )
+    return report
+
+
+_TABLE_NAMES = {
+    "items": "item", "annotations": "annotation", "tags": "tag", "item_tags": "tag on an item",
+    "links": "link",
+}  # fmt: skip
+
+
+def _row_name(conn: sqlite3.Connection, table: str, row: str) -> str:
+    if table == "items":
+        found = conn.execute("SELECT title FROM items WHERE id = ?", (int(row),)).fetchone()
+        return f"item #{row} (‘{found[0]}’)" if found else f"item #{row}"
+    return f"{_TABLE_NAMES[table]} #{row}"
+
+
+def _check_head(root: Path, last: tuple[int, str] | None, report: CustodyReport) -> None:
+    head = read_head(root)
+    if head is None:
+        report.problems.append(
+            f"{HEAD_FILE}, the copy of the chain's head kept beside the database, is missing"
+        )
+        return
+    allowed = [h for h in (_parse(head.get("entry")), _parse(head.get("committing"))) if h]
+    if last in allowed:
+        return
+    known = allowed[0] if allowed else None
+    if last is None or known is None:
+        report.problems.append(f"the audit log does not match {HEAD_FILE}")
+    elif last[0] > known[0]:
+        report.problems.append(
+            f"the audit log goes on after the head recorded in {HEAD_FILE} (entry #{known[0]}): "
+            f"entries #{known[0] + 1} to #{last[0]} were added outside xarchive"
+        )
+    elif last[0] < known[0]:
+        report.problems.append(
+            f"the audit log ends at entry #{last[0]}, but {HEAD_FILE} records entry "
+            f"#{known[0]}: entries were deleted, or the database was replaced by an older copy"
+        )
+    else:
+        report.problems.append(
+            f"the audit log's last entry #{last[0]} is not the one {HEAD_FILE} records: "
+            "the audit log was rewritten"
+        )
