@@ -7,7 +7,8 @@ archive in the user's data folder if it is not there yet (or in --data-dir),
 works on a temporary copy of it (the import shot changes the archive), and
 writes one PNG per view: search results, a PDF on its hit page, an Urdu article,
 an image, the timeline, the import report, a query error, a post card in its
-thread, a PDF with marks and annotations, the link graph and the dark theme.
+thread, a PDF with marks and annotations, the link graph, reading mode, the
+search syntax, the tour and the dark theme.
 Your own settings are not touched: the window uses a throw-away settings file.
 """
 
@@ -247,6 +248,19 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
         settle()
         shot("11-link-graph")
         graph.close()
+
+    # 12. Help ▸ Search Syntax, beside the window; an example clicked runs.
+    syntax = window.show_query_help()
+    center(syntax)
+    settle()
+    shot("12-search-syntax")
+    syntax.close()
+
+    # 13. The first-run tour: its hint on the filters.
+    window.tour.start()
+    window.tour.go(1)
+    shot("13-tour")
+    window.tour.close()
 
     # 8. The dark theme.
     window.set_theme("dark")

@@ -179,3 +179,23 @@ def test_a_narrow_window_folds_the_side_panels_away_and_back(
     again.resize(1280, 760)  # …and they come back when there is room
     qtbot.waitUntil(lambda: sides <= visible_docks(again))
     again.close()
+
+
+def test_reading_mode_keeps_the_page_being_read(qtbot: QtBot, opened: MainWindow) -> None:
+    rows = [
+        r
+        for r in range(opened.model.rowCount())
+        if (h := opened.model.hit(r)) is not None and h.item.kind == "document"
+    ]
+    open_row(qtbot, opened, rows[0])
+    pdf = opened.viewer.pdf
+    qtbot.waitUntil(lambda: pdf.page_count() > 1)
+    qtbot.wait(50)
+    pdf.go_to_page(2)
+    qtbot.waitUntil(lambda: pdf.current_page() == 2, timeout=2000)
+    qtbot.keyClick(opened, Qt.Key.Key_F11)
+    qtbot.wait(50)  # the view is laid out again at its new width
+    assert pdf.current_page() == 2
+    qtbot.keyClick(opened.viewer, Qt.Key.Key_Escape)
+    qtbot.wait(50)
+    assert pdf.current_page() == 2

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QWidget
 
 from . import settings as cfg
 
@@ -216,6 +216,7 @@ class WindowLayout(QObject):
         self.reading = on
         results_box = window.splitter.widget(0)
         assert results_box is not None
+        self._keep_place()
         if on:
             self._hidden_docks = [
                 d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()
@@ -236,6 +237,22 @@ class WindowLayout(QObject):
             self.fit_width()
         self._leave_shortcut.setEnabled(on)
         self.reading_changed.emit(on)
+
+    def _keep_place(self) -> None:
+        """Keep the reader's place while the viewer changes width: a PDF fit to the width
+        grows taller, and the same scroll offset would show an earlier page."""
+        shown = self.window.viewer.stack.currentWidget()
+        areas = [a for a in shown.findChildren(QAbstractScrollArea) if a.isVisible()]
+        if not areas:
+            return
+        bar = max(areas, key=lambda a: a.width() * a.height()).verticalScrollBar()
+        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+
+        def restore(_minimum: int, maximum: int) -> None:
+            bar.setValue(round(fraction * maximum))
+
+        bar.rangeChanged.connect(restore)
+        QTimer.singleShot(600, bar, lambda: bar.rangeChanged.disconnect(restore))
 
     def _keep_details_aside(self) -> None:
         # Showing an item shows its details again; in reading mode they stay folded away.

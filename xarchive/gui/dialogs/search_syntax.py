@@ -8,24 +8,22 @@ explained).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 # The schema is plain data; importing it loads Whoosh, which the search has loaded
 # anyway by the time someone opens this dialog.
 from ...core.index.schema import FIELD_ALIASES, FLAG_VALUES
+from ..bidi import mostly_rtl
+from ..theme import colors
+from ..views.safe_browser import SafeTextBrowser
+
+#: Links to examples: run:<the query, percent-encoded>.
+RUN = "run"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +177,33 @@ def explained_fields() -> set[str]:
     return fields | {alias for alias, target in FIELD_ALIASES.items() if target in fields}
 
 
-class _Examples(QTreeWidget):
-    """Enter or Space on an example runs it, as a click does."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and self.currentItem() is not None:
-            self.itemActivated.emit(self.currentItem(), 0)
-            return
-        super().keyPressEvent(event)
+def page_html() -> str:
+    """The language as one page: a table per section, each example a link."""
+    c = colors()
+    parts = [
+        "<p>Type in the search field (Ctrl+L): results follow as you type. Parts combine: "
+        "<code>kind:post lang:ur date:2024-02</code>. A search that cannot run says where "
+        "it goes wrong. <b>Click an example</b> (or Tab to it and press Enter) to run it.</p>"
+    ]
+    for title, rows in sections():
+        parts.append(f"<h3>{html.escape(title)}</h3>")
+        parts.append('<table cellspacing="0" cellpadding="3" width="100%">')
+        for example in rows:
+            rtl = mostly_rtl(example.query)
+            # Arabic letters set in a monospaced face come apart; Urdu keeps the text face.
+            face = "" if rtl else "font-family: monospace;"
+            shown = html.escape(example.query)
+            link = (
+                f'<a href="{RUN}:{quote(example.query, safe="")}" '
+                f'style="{face} color: {c.link}; text-decoration: none;">'
+                f"{shown}</a>"
+            )
+            parts.append(
+                f'<tr><td width="34%" style="white-space: nowrap; padding-right: 14px;">'
+                f"{link}</td><td>{html.escape(example.finds)}</td></tr>"
+            )
+        parts.append("</table>")
+    return "".join(parts)
 
 
 class SearchSyntaxDialog(QDialog):
@@ -198,60 +215,22 @@ class SearchSyntaxDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Search syntax")
-        self.resize(820, 640)
-        intro = QLabel(
-            "Type in the search field (Ctrl+L): results follow as you type. Parts combine: "
-            "<code>kind:post lang:ur date:2024-02</code>. A search that cannot run says "
-            "where it goes wrong. <b>Click an example</b> (or press Enter on it) to run it.",
-            self,
-        )
-        intro.setWordWrap(True)
-        self.tree = _Examples(self)
-        self.tree.setAccessibleName("Search syntax examples")
-        self.tree.setHeaderLabels(["You type", "Finds"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setWordWrap(True)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setAlternatingRowColors(True)
-        header = self.tree.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for title, rows in sections():
-            group = QTreeWidgetItem([title, ""])
-            group.setFont(0, bold)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            group.setFirstColumnSpanned(True)
-            self.tree.addTopLevelItem(group)
-            for example in rows:
-                row = QTreeWidgetItem([example.query, example.finds])
-                row.setFont(0, mono)
-                row.setData(0, Qt.ItemDataRole.UserRole, example.query)
-                row.setToolTip(0, f"Run this search: {example.query}")
-                row.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"Example {example.query}")
-                group.addChild(row)
-        self.tree.expandAll()
-        self.tree.setColumnWidth(0, 300)
-        self.tree.itemClicked.connect(self._chosen)
-        self.tree.itemActivated.connect(self._chosen)
+        self.resize(860, 680)
+        self.page = SafeTextBrowser(self)
+        self.page.setAccessibleName("Search syntax, with examples to run")
+        self.page.document().setDocumentMargin(14)
+        self.page.setHtml(page_html())
+        self.page.link_clicked.connect(self._link_clicked)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.page, 1)
         layout.addWidget(buttons)
 
-    def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        query = item.data(0, Qt.ItemDataRole.UserRole)
-        if isinstance(query, str):
-            self.example_chosen.emit(query)
+    def _link_clicked(self, url: QUrl) -> None:
+        if url.scheme() == RUN:
+            self.example_chosen.emit(unquote(url.toString()[len(RUN) + 1 :]))
 
-    def examples(self) -> list[QTreeWidgetItem]:
-        """The example rows, in order."""
-        return [
-            self.tree.topLevelItem(i).child(j)
-            for i in range(self.tree.topLevelItemCount())
-            for j in range(self.tree.topLevelItem(i).childCount())
-        ]
+    def examples(self) -> list[str]:
+        """The queries of the examples, in order."""
+        return [e.query for _, rows in sections() for e in rows]
