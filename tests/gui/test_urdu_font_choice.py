@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontDatabase, QTextCursor
 from pytestqt.qtbot import QtBot
 
+from xarchive.core.annotate import Annotations
 from xarchive.core.importing import ImportOptions
 from xarchive.gui import fonts
 from xarchive.gui import settings as cfg
@@ -82,3 +84,53 @@ def test_the_urdu_font_is_chosen_in_the_view_menu_and_remembered(
     assert "noto naskh arabic" in faces and fonts.usable_family(NASTALIQ).casefold() not in faces
     menu.actions[""].trigger()
     assert user_settings.get(cfg.URDU_FONT) == ""
+
+
+def test_a_word_selected_in_an_urdu_paragraph_is_the_word_highlighted(
+    qtbot: QtBot, annotated: MainWindow
+) -> None:
+    _reader_faces(qtbot, annotated)
+    browser = annotated.viewer.text.browser
+    document = browser.document()
+    word = "پابندی"
+    found = document.find(word)
+    assert not found.isNull()
+    assert found.block().layout().textOption().textDirection() == Qt.LayoutDirection.RightToLeft
+    first, last = found.selectionStart(), found.selectionEnd()
+    browser.setTextCursor(found)
+    browser.ensureCursorVisible()
+    found.clearSelection()
+    browser.setTextCursor(found)  # a press on a selection would drag it away
+
+    def caret(position: int) -> QPoint:
+        cursor = QTextCursor(document)
+        cursor.setPosition(position)
+        return browser.cursorRect(cursor).center()
+
+    def inside(edge: int, other: int) -> QPoint:
+        """A point in the letter between carets `edge` and `other`, nearer `edge`."""
+        a, b = caret(edge), caret(other)
+        return QPoint(round(a.x() + (b.x() - a.x()) / 4), a.y())
+
+    # drag from the first letter (at the right) to the last (at the left), as a hand does
+    a = inside(first, first + 1)
+    b = inside(last, last - 1)
+    assert a.x() > b.x()
+    viewport = browser.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(viewport, b)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+    selected = browser.textCursor()
+    # the letters under the drag (Qt rounds a press near a letter's edge either way)
+    assert selected.selectedText() in word and len(selected.selectedText()) >= len(word) - 1
+    item = annotated.viewer.item
+    assert item is not None and annotated.session is not None
+    annotated.annotate.highlight_action.trigger()
+    stored = Annotations(annotated.session.archive).of_item(item.id).highlights
+    [made] = [h for h in stored if h.span is not None and h.span.exact == selected.selectedText()]
+    # drawn on those very characters of the right-to-left paragraph
+    drawn = [
+        (s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in browser.extraSelections()
+    ]
+    assert (selected.selectionStart(), selected.selectionEnd()) in drawn
+    assert made.uid
