@@ -158,12 +158,12 @@ class WindowLayout(QObject):
             Qt.Orientation.Vertical,
         )  # fmt: skip
         if not low:
-            window.resizeDocks([window.timeline], [max(130, height // 6)], Qt.Orientation.Vertical)
+            window.resizeDocks([window.timeline], [140], Qt.Orientation.Vertical)
         centre = max(window.splitter.width(), width - left - right)
-        results = max(RESULTS_MIN_WIDTH, int(centre * 0.38))
+        results = max(RESULTS_MIN_WIDTH, min(460, int(centre * 0.36)))
         window.splitter.setSizes([results, max(1, centre - results)])
         viewer_height = max(window.viewer.splitter.height(), height - 200)
-        details = 150 if low else 220
+        details = 150 if low else 190
         window.viewer.splitter.setSizes([max(1, viewer_height - details), details])
         self.fit_width()
 

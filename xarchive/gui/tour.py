@@ -142,12 +142,13 @@ class Hint(QFrame):
         area = parent.rect()
         size = self.sizeHint().expandedTo(self.size())
         gap = 10
-        candidates = [
-            QPoint(target.left() + 16, target.bottom() + gap),  # below
-            QPoint(target.right() + gap, target.top() + 16),  # right
-            QPoint(target.left() - size.width() - gap, target.top() + 16),  # left
-            QPoint(target.left() + 16, target.top() - size.height() - gap),  # above
-        ]
+        below = QPoint(target.left() + 16, target.bottom() + gap)
+        above = QPoint(target.left() + 16, target.top() - size.height() - gap)
+        right = QPoint(target.right() + gap, target.top() + 40)
+        left = QPoint(target.left() - size.width() - gap, target.top() + 40)
+        # A side panel is told of beside it; a field or a bar below or above it.
+        tall = target.height() > area.height() // 3
+        candidates = [right, left, below, above] if tall else [below, above, right, left]
         for point in candidates:
             if area.contains(QRect(point, size)):
                 break

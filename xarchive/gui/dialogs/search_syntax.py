@@ -191,7 +191,7 @@ def page_html() -> str:
         for example in rows:
             rtl = mostly_rtl(example.query)
             # Arabic letters set in a monospaced face come apart; Urdu keeps the text face.
-            face = "" if rtl else "font-family: monospace;"
+            face = "font-size: large;" if rtl else "font-family: monospace;"
             shown = html.escape(example.query)
             link = (
                 f'<a href="{RUN}:{quote(example.query, safe="")}" '
@@ -199,7 +199,8 @@ def page_html() -> str:
                 f"{shown}</a>"
             )
             parts.append(
-                f'<tr><td width="34%" style="white-space: nowrap; padding-right: 14px;">'
+                '<tr><td width="34%" align="left" style="white-space: nowrap; '
+                f'padding-right: 14px;">'
                 f"{link}</td><td>{html.escape(example.finds)}</td></tr>"
             )
         parts.append("</table>")
