@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import REPO, run_import
 from tests.makefiles import text_file
 from xarchive.core.archive import Archive
+from xarchive.core.importing import ImportOptions, import_paths
 from xarchive.core.names import shown, storable
 from xarchive.core.search import Searcher
 from xarchive.core.store import items as item_store
@@ -172,6 +173,33 @@ def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
     assert with_workers, "no kill came while the workers ran"
 
 
+# -- 10. item numbers follow the paths ---------------------------------------------------
+
+
+def test_item_numbers_follow_the_sorted_paths_whatever_the_workers_do(tmp_path: Path) -> None:
+    from tests.makefiles import html_article, png
+
+    folder = tmp_path / "collected"
+    for n in range(24):  # slow and fast files mixed, so that workers finish out of order
+        if n % 3 == 0:
+            html_article(folder / f"{n:02d}-article.html", f"Article {n}", "The ban. " * 3000)
+        elif n % 3 == 1:
+            png(folder / "shots" / f"{n:02d}.png", size=(640 + n, 200))
+        else:
+            text_file(folder / f"{n:02d}-note.txt", f"note {n}")
+    numbers = []
+    for attempt in range(2):
+        with Archive.create(tmp_path / f"a{attempt}.xarchive") as archive:
+            import_paths(archive, [folder], ImportOptions(workers=2, ocr=False))
+            rows = archive.db.execute("SELECT id, original_path FROM items ORDER BY id")
+            numbers.append([(int(i), str(p)) for i, p in rows])
+    assert numbers[0] == numbers[1]
+    from xarchive.core.importing import scan
+
+    scanned = [str(c.path) for c in scan([folder])]
+    assert [p for _, p in numbers[0]] == scanned and len(scanned) == 24
+
+
 # -- 3. symbolic links out of the folder ----------------------------------------------
 
 
@@ -200,8 +228,6 @@ def test_links_out_of_the_folder_are_not_followed_and_are_reported(
     assert sum("inside the folder" in t for t in texts) == 1  # the link inside: one item
 
     with Archive.create(tmp_path / "b.xarchive") as other:
-        from xarchive.core.importing import ImportOptions, import_paths
-
         followed = import_paths(other, [folder], ImportOptions(workers=0, follow_links=True))
         assert not followed.links_not_followed
         texts = [

@@ -87,6 +87,8 @@ log = logging.getLogger(__name__)
 #: Files that are never evidence: operating-system litter.
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
 BATCH_ITEMS = 200
+#: Items read that may wait for a slower file before them, to be committed in order.
+HOLD_ITEMS = 2000
 BATCH_SECONDS = 2.0
 #: Items written to the index by a worker as one segment: a segment is started
 #: when this many wait, or SEGMENT_CHARS of their text (a segment's postings
@@ -750,15 +752,46 @@ class _Importer:
     in_flight_containers: dict[str, _Candidate] = field(default_factory=dict)
     extra_total: int = 0  # pictures found in containers, counted in the progress
     todo_bytes: int = 0  # of the files to read, for what a full disk needs freed
+    #: Each file's place in the sorted scan: items are committed in that order, so
+    #: that their numbers do not depend on which worker finished first.
+    ranks: dict[Path, int] = field(default_factory=dict)
+    #: What is still being read (set by `_run`): the files, and containers' pictures.
+    unfinished: Callable[[], Iterator[_Candidate]] = lambda: iter(())
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
         if outcome.status == "failed":
             self.error_batch.append(outcome)
 
+    def _rank(self, candidate: _Candidate, container: _Container | None = None) -> int:
+        if container is not None:  # a picture of a container: it goes with its container
+            candidate = container.candidate
+        return self.ranks.get(candidate.path, -1)
+
     def flush(self, force: bool = False, final: bool = False) -> None:
-        """Commit what is waiting. `final`: the import is complete, every container goes."""
-        ready = [c for c in self.containers if c.waiting == 0]
+        """Commit what is waiting, in the order of the scan: what was read before a file
+        that is still being read waits for it (unless `force`, or too much waits).
+        `final`: the import is complete, every container goes."""
+        open_ranks = [self._rank(c) for c in self.unfinished()]
+        first_open = min(open_ranks) if open_ranks and not force else None
+        held: list[_Pending] = []
+        if first_open is not None:
+            held = [p for p in self.batch if self._rank(p.candidate, p.container) >= first_open]
+            if len(held) > HOLD_ITEMS:  # memory first: a slow file must not hold everything
+                held, first_open = [], None
+        kept = {id(p) for p in held}
+        self.batch = sorted((p for p in self.batch if id(p) not in kept),
+                            key=lambda p: self._rank(p.candidate, p.container))  # fmt: skip
+        try:
+            self._flush(force, final, first_open)
+        finally:
+            self.batch += held
+
+    def _flush(self, force: bool, final: bool, first_open: int | None) -> None:
+        ready = [
+            c for c in self.containers
+            if c.waiting == 0 and (first_open is None or self._rank(c.candidate) < first_open)
+        ]  # fmt: skip
         due = (
             len(self.batch) >= BATCH_ITEMS
             or time.monotonic() - self.last_flush >= BATCH_SECONDS
@@ -1386,12 +1419,22 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
     job.staging.mkdir(parents=True, exist_ok=True)
     executor = job.executor = _make_executor(job.options.workers, len(to_process))
     queue = list(reversed(to_process))
+    job.ranks = {candidate.path: rank for rank, (candidate, _) in enumerate(to_process)}
     # Files that were being read when a worker process died (a crash in a
     # decoder, the kernel's out-of-memory killer): each is tried again alone, so
     # that only a file that kills its reader by itself is reported as failed.
     suspects: list[tuple[_Candidate, int | None]] = []
     futures: dict[cf.Future[Any], _Task] = {}
     limit = 2 * getattr(executor, "_max_workers", 1)
+
+    def unfinished() -> Iterator[_Candidate]:
+        yield from (candidate for candidate, _ in queue)
+        yield from (candidate for candidate, _ in suspects)
+        for task in futures.values():
+            yield task.container.candidate if task.container is not None else task.candidate
+        yield from (box.candidate for box in job.containers if box.waiting)
+
+    job.unfinished = unfinished
     try:
         while queue or suspects or futures:
             solo = bool(suspects)
