@@ -64,6 +64,7 @@ def test_a_warc_becomes_one_item_per_page_document_and_picture(
     stored = blobs.blob_path(archive.blobs_dir, page.sha256).read_bytes()
     assert stored.startswith(b"<!DOCTYPE html>")
     assert items[IMAGE_URL].kind == "image" and items[PDF_URL].kind == "document"
+    assert items[IMAGE_URL].title == "The ministry's letter"  # the page's alt text for it
     assert items[URDU_URL].language == "ur"
     # the picture and the PDF belong to the page that shows and cites them
     for part in (items[IMAGE_URL], items[PDF_URL]):

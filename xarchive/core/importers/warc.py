@@ -114,6 +114,7 @@ class _Resource:
     problems: list[str]
     revisits: list[dict[str, str]] = field(default_factory=list)
     shows: set[str] = field(default_factory=set)  # addresses a page refers to
+    alts: dict[str, str] = field(default_factory=dict)  # a page's pictures: address → alt text
 
 
 @dataclass(slots=True)
@@ -152,12 +153,14 @@ class Capture:
         for resource in self.resources:
             member = members[id(resource)]
             part_of = ""
+            title = self.titles.get(resource.uri, "")
             if resource.media_type not in _HTML_TYPES:
                 page = next(
                     (p for p in pages.values() if resource.uri in p.shows), None
                 ) or pages.get(self.referers.get(resource.uri, ""))
                 if page is not None:
                     part_of = members[id(page)]
+                    title = title or page.alts.get(resource.uri, "")  # the page's words for it
             extra: dict[str, Any] = {
                 "warc_record": resource.number,
                 "warc_file": self.label,
@@ -184,7 +187,7 @@ class Capture:
                     Contained(
                         name=resource.name,
                         locator=locator,
-                        title=self.titles.get(resource.uri, ""),
+                        title=title,
                         source_url=resource.uri,
                         captured_at=resource.date,
                         part_of=part_of,
@@ -313,7 +316,7 @@ def read_records(
             resource.problems = [_problem_text(p) for p in problems]
             capture.resources.append(resource)
             if resource.media_type in _HTML_TYPES:
-                resource.shows = _references(resource)
+                resource.shows, resource.alts = _references(resource)
     except Exception as exc:  # damage: warcio, gzip and the reader raise many kinds
         capture.problems.append(
             RecordProblem(
@@ -429,15 +432,16 @@ def _name(uri: str, media_type: str) -> str:
     return safe_file_name(f"{PurePosixPath(stem).stem or stem}{extension}", "page")
 
 
-def _references(page: _Resource) -> set[str]:
-    """Every address the page's markup refers to, absolute."""
+def _references(page: _Resource) -> tuple[set[str], dict[str, str]]:
+    """Every address the page's markup refers to, absolute; its pictures' alt texts."""
     if page.staged.size > _MAX_MARKUP:
-        return set()
+        return set(), {}
     try:
         root = lxml.html.fromstring(page.staged.tmp_path.read_bytes())
     except (ValueError, lxml.etree.ParserError, OSError):
-        return set()
+        return set(), {}
     found: set[str] = set()
+    alts: dict[str, str] = {}
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -445,10 +449,13 @@ def _references(page: _Resource) -> set[str]:
             value = element.get(name)
             if value and not value.startswith(("data:", "javascript:", "#")):
                 found.add(urljoin(page.uri, value.strip()))
+        alt = " ".join((element.get("alt") or "").split())
+        if element.tag == "img" and element.get("src") and alt:
+            alts.setdefault(urljoin(page.uri, str(element.get("src")).strip()), alt[:200])
         srcset = element.get("srcset")
         if srcset:
             found.update(urljoin(page.uri, p.split()[0]) for p in srcset.split(",") if p.split())
-    return found
+    return found, alts
 
 
 _SOFTWARE = re.compile(rb"^software:\s*(.+?)\s*$", re.MULTILINE | re.IGNORECASE)
