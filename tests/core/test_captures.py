@@ -3,6 +3,7 @@ here as the tools write them and imported as a researcher does."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -403,3 +404,14 @@ def test_an_attachment_already_in_the_archive_is_linked_to_its_message(
     sources = [s.path for s in item_store.sources(archive.db, items["document"].id)]
     assert any(p.endswith("notice.eml/attachment 1/moi-reply.pdf") for p in sources)
     assert items["message"].captured_at == "2024-04-16T09:30:00+00:00"  # no Received: Date
+
+
+def test_a_warc_gzipped_as_one_whole_reads_like_any_other(archive: Archive, tmp_path: Path) -> None:
+    plain = write_warc(tmp_path / "plain.warc", news_capture(), gzip=False).read_bytes()
+    whole = tmp_path / "whole.warc.gz"  # `gzip plain.warc`, not one gzip member a record
+    whole.write_bytes(gzip.compress(plain))
+    report = run_import(archive, whole)
+    assert report.failed == [], report.failed
+    assert set(by_url(archive)) == {PAGE_URL, IMAGE_URL, PDF_URL, URDU_URL}
+    page = archived_page(archive, by_url(archive)[PAGE_URL])
+    assert page is not None and page.missing == []

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import gzip
 import logging
 import re
 import zipfile
@@ -140,14 +142,16 @@ def _from_warc(archive: Archive, item: Item, extra: dict[str, Any]) -> ArchivedP
             return None
         # The capture nearest in time to the page's: a page captured twice shows its own.
         entry = min(found, key=lambda e: abs(_seconds(str(e.get("date", ""))) - _seconds(captured)))
-        return _record_payload(path, str(entry.get("member", "")), int(entry["offset"]))
+        member, whole = str(entry.get("member", "")), bool(entry.get("whole_gzip"))
+        return _record_payload(path, member, int(entry["offset"]), whole)
 
     source = str(extra.get("locator") or extra.get("warc_file") or "a web capture")
     return _page(page_bytes.read_bytes(), item, source, lookup)
 
 
-def _record_payload(path: Path, member: str, offset: int) -> bytes | None:
-    """The payload of the WARC record at `offset` (in the WACZ member `member`, if any)."""
+def _record_payload(path: Path, member: str, offset: int, whole_gzip: bool) -> bytes | None:
+    """The payload of the WARC record at `offset` (in the WACZ member `member`, if any;
+    `whole_gzip`: an offset in the decompressed WARC, which was gzipped as one)."""
     from warcio.archiveiterator import ArchiveIterator
 
     def first(stream: Any) -> bytes | None:
@@ -156,13 +160,16 @@ def _record_payload(path: Path, member: str, offset: int) -> bytes | None:
             return data
         return None
 
-    if member:
-        with zipfile.ZipFile(path) as wacz, wacz.open(member) as stream:
-            stream.seek(offset)
-            return first(stream)
-    with path.open("rb") as handle:
-        handle.seek(offset)
-        return first(handle)
+    with contextlib.ExitStack() as stack:
+        if member:
+            wacz = stack.enter_context(zipfile.ZipFile(path))
+            stream: Any = stack.enter_context(wacz.open(member))
+        else:
+            stream = stack.enter_context(path.open("rb"))
+        if whole_gzip:
+            stream = stack.enter_context(gzip.GzipFile(fileobj=stream))
+        stream.seek(offset)
+        return first(stream)
 
 
 def _from_mhtml(archive: Archive, item: Item) -> ArchivedPage | None:

@@ -20,17 +20,18 @@ WARCs inside are read as warc.py reads a WARC file.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import zipfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import Any
 
 from ..errors import UnreadableFile
 from ..posts.model import ContainerContext, ExtractedContainer
 from . import iso_datetime, quoted
-from .warc import Capture, read_records
+from .warc import Capture, Readable, is_whole_file_gzip, read_records
 
 NAME = "wacz"
 MEDIA_TYPE = "application/wacz"
@@ -119,9 +120,11 @@ def _read(wacz: zipfile.ZipFile, name: str, ctx: ContainerContext) -> ExtractedC
     if not warcs:
         raise UnreadableFile(f"{refused}: it holds no WARC (nothing under archive/).")
     for member in warcs:
-        with wacz.open(member) as stream:
+        with wacz.open(member) as probe:
+            whole = is_whole_file_gzip(probe.read(1 << 20))
+        with wacz.open(member) as raw, gzip.GzipFile(fileobj=raw) if whole else raw as stream:
             read_records(_Tellable(stream), f"{member} in {name}", f"{ctx.origin}/{member}",
-                         ctx.staging, capture, member)  # fmt: skip
+                         ctx.staging, capture, member, whole)  # fmt: skip
     capture.warnings.extend(warnings)
     said = signature["summary"]
     read = capture.container(
@@ -283,7 +286,7 @@ class _Tellable:
     """A zip member's stream with the position warcio asks for (zipfile's streams of
     stored members can seek, of deflated ones only slowly: count instead)."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: Readable) -> None:
         self.stream, self.position = stream, 0
 
     def read(self, size: int = -1) -> bytes:

@@ -23,6 +23,7 @@ read the same way (wacz.py).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
@@ -67,6 +68,8 @@ _EXTENSIONS = {
 #: The largest page whose markup is read to find the pictures and PDFs it shows.
 _MAX_MARKUP = 8 * 1024 * 1024
 _REFERENCES = ("src", "href", "data-src", "poster")
+#: How much of a gzipped WARC is read to tell how it was gzipped.
+_PROBE = 1 << 20
 
 
 def detect(head: bytes, path: Path) -> bool:
@@ -88,9 +91,12 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
     name = Path(ctx.origin).name
     try:
         with path.open("rb") as handle:
+            whole = is_whole_file_gzip(handle.read(_PROBE))
+        with gzip.open(path, "rb") if whole else path.open("rb") as handle:
             capture = read_records(
-                handle, name, ctx.origin, ctx.staging, Capture(name, ctx.origin, ctx.extract.sha256)
-            )
+                handle, name, ctx.origin, ctx.staging,
+                Capture(name, ctx.origin, ctx.extract.sha256), whole_gzip=whole,
+            )  # fmt: skip
     except OSError as exc:
         raise UnreadableFile(f"{quoted(Path(ctx.origin))} cannot be read: {exc}.") from exc
     if capture.records == 0:
@@ -234,11 +240,14 @@ def read_records(
     staging: Path,
     capture: Capture | None = None,
     member: str = "",
+    whole_gzip: bool = False,
 ) -> Capture:
     """Read the records of one WARC stream into `capture` (a new one if None).
 
     `label` names the WARC in messages ("record 3 of capture.warc.gz"), `location`
     is its path, `member` its name in the WACZ it is part of ("" for a WARC file).
+    `whole_gzip`: `stream` is the decompressed content of a WARC gzipped as one
+    whole (see is_whole_file_gzip), which warcio cannot read as it is.
     Payloads that become items are copied to `staging` while hashed.
     Never raises for damage in the WARC: the records before it are kept and the
     damage is a problem.
@@ -298,7 +307,8 @@ def read_records(
             if kind in ("response", "resource", "revisit"):
                 capture.index.append(
                     {
-                        "warc": label, "member": member, "record": number, "type": kind,
+                        "warc": label, "member": member, "whole_gzip": whole_gzip,
+                        "record": number, "type": kind,
                         "uri": uri, "date": date,
                         "offset": iterator.get_record_offset(),
                         "length": iterator.get_record_length(),
@@ -325,6 +335,23 @@ def read_records(
             )
         )
     return capture
+
+
+def is_whole_file_gzip(head: bytes) -> bool:
+    """Whether a gzipped WARC is one gzip stream for all its records (`gzip file.warc`)
+    rather than one per record, as WARC tools write them: warcio reads only the latter.
+
+    `head` is the file's first bytes (_PROBE of them): a second record header before
+    the end of the first gzip member gives it away.
+    """
+    if head[:2] != b"\x1f\x8b":
+        return False
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        plain = inflater.decompress(head, 16 * _PROBE)
+    except zlib.error:
+        return False
+    return b"\r\nWARC/1." in plain[8:]  # the first member ends where its record does
 
 
 def _response(record: Any, number: int, uri: str, date: str, staging: Path) -> _Resource | None:
