@@ -415,3 +415,50 @@ def test_a_warc_gzipped_as_one_whole_reads_like_any_other(archive: Archive, tmp_
     assert set(by_url(archive)) == {PAGE_URL, IMAGE_URL, PDF_URL, URDU_URL}
     page = archived_page(archive, by_url(archive)[PAGE_URL])
     assert page is not None and page.missing == []
+
+
+def test_a_domain_signed_wacz_names_its_domain_and_says_the_chain_was_not_checked(
+    archive: Archive, tmp_path: Path
+) -> None:
+    import base64
+    import datetime as dt
+    import json
+    import zipfile
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    warc = write_warc(tmp_path / "data.warc.gz", news_capture()[:1])
+    unsigned = write_wacz(tmp_path / "unsigned.wacz", warc, PAGES[:1])
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "archive.rights-group.example")])
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(7)
+        .not_valid_before(start).not_valid_after(start + dt.timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    signed = tmp_path / "domain.wacz"
+    with zipfile.ZipFile(unsigned) as source, zipfile.ZipFile(signed, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "datapackage-digest.json":
+                digest = json.loads(data)
+                signature = key.sign(digest["hash"].encode(), ec.ECDSA(hashes.SHA256()))
+                digest["signedData"] = {
+                    "hash": digest["hash"],
+                    "signature": base64.b64encode(signature).decode(),
+                    "domain": "archive.rights-group.example",
+                    "domainCert": cert.public_bytes(serialization.Encoding.PEM).decode(),
+                    "created": "2024-04-17T15:12:01Z",
+                    "software": "authsign 0.5",
+                }
+                data = json.dumps(digest).encode()
+            out.writestr(info, data)
+    run_import(archive, signed)
+    said = by_url(archive)[PAGE_URL].extra["wacz_signature"]
+    assert said.startswith("signature valid, by archive.rights-group.example")
+    assert "not checked against a trusted authority" in said
