@@ -80,6 +80,8 @@ def test_f11_gives_the_viewer_the_window_and_escape_gives_it_back(
     qtbot.waitUntil(lambda: opened.viewer.details.height() > 0)
     before = visible_docks(opened)
     assert before
+    widths = {d.objectName(): d.width() for d in opened.findChildren(QDockWidget)}
+    results_width = opened.results.width()
     qtbot.keyClick(opened, Qt.Key.Key_F11)
     assert opened.window_layout.reading and opened.reading_action.isChecked()
     assert visible_docks(opened) == set()
@@ -93,6 +95,10 @@ def test_f11_gives_the_viewer_the_window_and_escape_gives_it_back(
     assert not opened.window_layout.reading and not opened.reading_action.isChecked()
     assert visible_docks(opened) == before
     assert opened.results.isVisible() and opened.viewer.details.height() > 0
+    # Each panel is back at its width, the results list too.
+    qtbot.waitUntil(lambda: opened.results.width() == results_width)
+    for dock in (opened.facets, opened.saved, opened.annotate.annotations_dock):
+        assert abs(dock.width() - widths[dock.objectName()]) <= 2, dock.objectName()
 
 
 def test_the_reading_mode_button_beside_the_search_field(qtbot: QtBot, opened: MainWindow) -> None:
@@ -114,7 +120,8 @@ def new_window(qtbot: QtBot, settings: cfg.UserSettings, width: int, height: int
     w.resize(width, height)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.wait(20)  # the first layout, made for the window's size
+    qtbot.waitUntil(lambda: not w.window_layout.defaults_pending)  # made for the window's size
+    qtbot.wait(20)
     return w
 
 
@@ -140,6 +147,7 @@ def test_the_layout_is_remembered_per_screen_size(
     laptop = layout.key
     window.saved.hide()
     window.splitter.setSizes([520, 700])
+    qtbot.wait(20)
     results_width = window.splitter.sizes()[0]
     # Moved to a monitor of another size: a layout of its own, the laptop's kept.
     layout.use_screen("1920x1080")
@@ -148,13 +156,13 @@ def test_the_layout_is_remembered_per_screen_size(
     layout.use_screen(laptop)
     assert not window.saved.isVisible()
     assert window.timeline.isVisible() == (window.height() >= 860)
-    assert abs(window.splitter.sizes()[0] - results_width) <= 30  # the docks settle after
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == results_width)
     window.close()  # saves
     assert not user_settings.get(cfg.for_screen(cfg.WINDOW_STATE, laptop)).isEmpty()
     assert not user_settings.get(cfg.for_screen(cfg.WINDOW_STATE, "1920x1080")).isEmpty()
     again = new_window(qtbot, user_settings, 1440, 900)
     assert not again.saved.isVisible()
-    assert abs(again.splitter.sizes()[0] - results_width) <= 30
+    qtbot.waitUntil(lambda: again.splitter.sizes()[0] == results_width)
     again.close()
 
 
@@ -199,3 +207,29 @@ def test_reading_mode_keeps_the_page_being_read(qtbot: QtBot, opened: MainWindow
     qtbot.keyClick(opened.viewer, Qt.Key.Key_Escape)
     qtbot.wait(50)
     assert pdf.current_page() == 2
+
+
+def test_opening_a_pdf_leaves_the_panels_where_they_were(qtbot: QtBot, opened: MainWindow) -> None:
+    """The PDF's tools are the viewer's widest: were they its minimum, opening a PDF
+    squeezed the panels beside it and moved the page it had just opened on."""
+    opened.resize(1280, 720)
+    kinds = {}
+    for row in range(opened.model.rowCount()):
+        hit = opened.model.hit(row)
+        if hit is not None:
+            kinds.setdefault(hit.item.kind, row)
+    open_row(qtbot, opened, kinds["post"])
+    qtbot.wait(50)
+    before = (
+        opened.facets.width(),
+        opened.annotate.annotations_dock.width(),
+        opened.results.width(),
+    )
+    open_row(qtbot, opened, kinds["document"])
+    qtbot.wait(50)
+    after = (
+        opened.facets.width(),
+        opened.annotate.annotations_dock.width(),
+        opened.results.width(),
+    )
+    assert after == before

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QWidget
 
@@ -36,8 +36,11 @@ COMPACT_WIDTH = 1500
 COMPACT_HEIGHT = 860
 #: Narrower than this, the side panels collapse: results and viewer need the room.
 NARROW_WIDTH = 1000
-#: Results and the viewer's tools (the PDF's page, zoom and find), side by side.
-MIN_WINDOW_WIDTH = RESULTS_MIN_WIDTH + 440
+#: The viewer's, whatever it shows: were it the widest view's (a PDF's tools), opening
+#: a PDF would lay the window out again, squeeze the panels and move the page shown.
+VIEWER_MIN_WIDTH = 440
+#: Results and viewer side by side.
+MIN_WINDOW_WIDTH = RESULTS_MIN_WIDTH + VIEWER_MIN_WIDTH
 _SIDES = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
 
 
@@ -62,9 +65,13 @@ class WindowLayout(QObject):
         self.reading = False
         self._hidden_docks: list[QDockWidget] = []
         self._viewer_sizes: list[int] = []
+        self._panels_before = QByteArray()
+        self._splitter_before = QByteArray()
         #: Side panels collapsed because the window is narrow (shown again when it widens).
         self._collapsed: list[QDockWidget] = []
-        self._defaults_pending = False
+        #: A layout is to be made for the window's size once it is shown (nothing was
+        #: remembered for this screen size).
+        self.defaults_pending = False
         self.key = screen_key(window.screen() or QGuiApplication.primaryScreen())
         self._leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
         self._leave_shortcut.setEnabled(False)
@@ -95,13 +102,10 @@ class WindowLayout(QObject):
     def _restore_panels(self) -> None:
         window = self.window
         state = self._get(cfg.WINDOW_STATE)
-        self._defaults_pending = state.isEmpty() or not window.restoreState(state)
-        splitter = self._get(cfg.SPLITTER_STATE)
-        if not splitter.isEmpty():
-            window.splitter.restoreState(splitter)
-        viewer_split = self._get(cfg.VIEWER_SPLITTER_STATE)
-        if not viewer_split.isEmpty():
-            window.viewer.splitter.restoreState(viewer_split)
+        self.defaults_pending = state.isEmpty() or not window.restoreState(state)
+        self._restore_splitters()
+        # Again once the panels have taken their room: the split shifts as they settle.
+        QTimer.singleShot(0, self, self._restore_splitters)
         try:
             names = json.loads(self._get(cfg.COLLAPSED_PANELS))
         except ValueError:
@@ -109,8 +113,17 @@ class WindowLayout(QObject):
         by_name = {d.objectName(): d for d in window.findChildren(QDockWidget)}
         self._collapsed = [by_name[n] for n in names if n in by_name]
         self.fit_width()
-        if self._defaults_pending and window.isVisible():
+        if self.defaults_pending and window.isVisible():
             self.fit_to_window()
+
+    def _restore_splitters(self) -> None:
+        window = self.window
+        splitter = self._get(cfg.SPLITTER_STATE)
+        if not splitter.isEmpty():
+            window.splitter.restoreState(splitter)
+        viewer_split = self._get(cfg.VIEWER_SPLITTER_STATE)
+        if not viewer_split.isEmpty():
+            window.viewer.splitter.restoreState(viewer_split)
 
     def shown(self) -> None:
         """The window is on screen: lay it out for its size if nothing was remembered,
@@ -119,7 +132,7 @@ class WindowLayout(QObject):
         if handle is not None and not handle.property("xarchiveFollowsScreen"):
             handle.setProperty("xarchiveFollowsScreen", True)
             handle.screenChanged.connect(self.screen_changed)
-        if self._defaults_pending:
+        if self.defaults_pending:
             # After the first layout pass: the docks' sizes are known then.
             QTimer.singleShot(0, self.fit_to_window)
 
@@ -137,13 +150,13 @@ class WindowLayout(QObject):
     def fit_to_window(self) -> None:
         """A layout made for the window's size: on a laptop, narrower side panels and
         no timeline (View ▸ Timeline brings it back); the results list readable."""
-        self._defaults_pending = False
+        self.defaults_pending = False
         window = self.window
         width, height = window.width(), window.height()
         compact = width < COMPACT_WIDTH
         low = height < COMPACT_HEIGHT
-        left = 210 if compact else 250
-        right = 270 if compact else 330
+        left = 200 if compact else 250
+        right = 250 if compact else 330
         self._collapsed = []
         for dock in (window.facets, window.saved, window.suggestions, window.annotate.links_dock):
             dock.show()
@@ -222,6 +235,10 @@ class WindowLayout(QObject):
                 d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()
             ]
             self._viewer_sizes = window.viewer.splitter.sizes()
+            # The panels come back at the sizes they had (shown again one by one, Qt would
+            # give each a size of its own choosing).
+            self._panels_before = window.saveState()
+            self._splitter_before = window.splitter.saveState()
             for dock in self._hidden_docks:
                 dock.hide()
             results_box.hide()
@@ -232,6 +249,8 @@ class WindowLayout(QObject):
             for dock in self._hidden_docks:
                 dock.show()
             self._hidden_docks = []
+            window.restoreState(self._panels_before)
+            window.splitter.restoreState(self._splitter_before)
             if sum(self._viewer_sizes) > 0:
                 window.viewer.splitter.setSizes(self._viewer_sizes)
             self.fit_width()

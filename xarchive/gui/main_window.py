@@ -59,7 +59,7 @@ from .docks.saved_searches import SavedSearchesDock
 from .docks.suggestions import SuggestionsDock
 from .docks.timeline import TimelineDock
 from .filters import Filter
-from .layout import RESULTS_MIN_WIDTH, WindowLayout
+from .layout import RESULTS_MIN_WIDTH, VIEWER_MIN_WIDTH, WindowLayout
 from .messages import (
     CHOOSE_ANOTHER,
     OPEN_READ_ONLY,
@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         # However wide what the viewer shows, the titles of the results stay readable.
         results_box.setMinimumWidth(RESULTS_MIN_WIDTH)
+        self.viewer.setMinimumWidth(VIEWER_MIN_WIDTH)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
