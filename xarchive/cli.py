@@ -437,6 +437,13 @@ def cmd_properties(args: argparse.Namespace) -> int:
             shown = values[prop.key] or "—"
             print(f"{prop.key:<{width}}  {shown}")
             print(f"{'':<{width}}  {prop.help}")
+        from .core.signing import load_key
+
+        key = load_key(create=False)
+        mark = key.fingerprint if key else "— (made on the first export)"
+        print(f"{'signing key':<{width}}  {mark}")
+        print(f"{'':<{width}}  the fingerprint of your Ed25519 key, which signs your bundles: "
+              "give it to whoever checks them")  # fmt: skip
         return EXIT_OK
     with Archive.open(_archive_path(args)) as archive:
         changed = properties.write(archive, {args.key: args.value})

@@ -157,6 +157,7 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
     else:
         for line in check.problems():
             print(line)
+        print(f"Signature: {check.signature.describe()}")
     if not check.ok:
         print(f"The bundle ‘{check.bundle}’ FAILED verification: {len(check.problems())} "
               "problem(s).", file=sys.stderr)  # fmt: skip
@@ -196,6 +197,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
         f"{len(report.added)} new items, {len(report.merged)} already here (provenance added), "
         f"{report.annotations} new annotations, tags and links, in {report.seconds:.1f} s."
     )
+    print(f"The bundle is {report.signature}.")
     if report.unindexed:
         print("xarchive: warning: the search index could not be updated; run "
               "`xarchive reindex`", file=sys.stderr)  # fmt: skip

@@ -429,6 +429,8 @@ def _rebag(folder: Path) -> None:
         for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
     }
     (folder / "tagmanifest-sha256.txt").write_text(manifest_text(tags.items()), "utf-8")
+    # A bag made again is no longer the one its maker signed: it goes unsigned.
+    (folder / "signature-ed25519.txt").unlink(missing_ok=True)
 
 
 def _zip_folder(folder: Path, out: Path, extra: Callable[[zipfile.ZipFile], None]) -> Path:

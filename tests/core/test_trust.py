@@ -438,3 +438,70 @@ def test_an_archive_of_an_earlier_version_gets_its_chain_started(sealed: Path) -
         assert verify(archive).ok
     _forge(sealed, "UPDATE pages SET text = 'forged' WHERE item_id = 2")
     assert any(p.startswith("item #2") for p in _custody_problems(sealed))
+
+
+# -- signed bundles, the chain's head in them, and a bundle imported twice ------------
+
+
+@pytest.fixture
+def bundle(sealed: Path, tmp_path: Path) -> Path:
+    from xarchive.core.bundles import ExportOptions, export_bundle, select_items
+
+    out = tmp_path / "out" / "bundle"
+    out.parent.mkdir()
+    with Archive.open(sealed) as archive:
+        archive.set_setting("user_name", "Researcher A")
+        export_bundle(archive, select_items(archive, query="*"), out, ExportOptions(zipped=False))
+    return out
+
+
+def test_a_bundle_is_signed_and_carries_the_chains_head(bundle: Path, sealed: Path) -> None:
+    import bagit
+
+    from xarchive.core.bundles import verify_bundle
+    from xarchive.core.signing import load_key
+
+    assert bagit.Bag(str(bundle)).is_valid()  # the signature is one more tag file
+    check = verify_bundle(bundle)
+    assert check.ok and check.signature.status == "valid"
+    key = load_key(create=False)
+    assert key is not None and check.signature.fingerprint == key.fingerprint
+    info = dict(check.info)
+    assert info["X-Xarchive-Signer-Key"] == key.fingerprint
+    number, hashed = info["X-Xarchive-Custody-Head"].split()
+    with Archive.open(sealed, readonly=True) as archive:
+        row = archive.db.execute("SELECT hash FROM audit_log WHERE id = ?", (int(number),))
+        assert row.fetchone()[0] == hashed
+    done = _xarchive("verify-bundle", str(bundle))
+    assert "Signature: signed by Researcher A (key SHA256:" in done.stdout
+    assert "the signature holds" in done.stdout
+
+
+def test_a_bag_altered_and_its_manifests_made_again_is_named(bundle: Path) -> None:
+    import bagit
+
+    from xarchive.core.bundles import verify_bundle
+
+    items = sorted((bundle / "data" / "items").iterdir())
+    items[0].write_bytes(items[0].read_bytes().replace(b"order", b"ORDER"))
+    bagit.Bag(str(bundle)).save(manifests=True)  # a forger's tool makes every manifest again
+    check = verify_bundle(bundle)
+    assert check.signature.status == "invalid" and not check.ok
+    assert any("signature does not hold" in p and "was changed after the bag was signed" in p
+               for p in check.problems())  # fmt: skip
+
+
+def test_importing_a_bundle_twice_adds_no_provenance_twice(bundle: Path, tmp_path: Path) -> None:
+    from xarchive.core.bundles import import_bundle
+
+    with Archive.create(tmp_path / "other.xarchive") as other:
+        first = import_bundle(other, bundle)
+        assert "signed by Researcher A" in first.signature
+        count = other.db.execute("SELECT count(*) FROM item_sources").fetchone()[0]
+        import_bundle(other, bundle)
+        assert other.db.execute("SELECT count(*) FROM item_sources").fetchone()[0] == count
+        (detail,) = other.db.execute(
+            "SELECT detail FROM audit_log WHERE action = 'bundle.import' LIMIT 1"
+        ).fetchone()
+        assert "Researcher A" in detail and "SHA256:" in detail
+        assert verify(other).ok

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
+from ..signing import SIGNATURE_FILE, SIGNED_FILE, Signature, check_signature
 from .layout import BAG_INFO, BAGIT_TXT, decode_path, info_value, parse_bag_info
 from .reader import Bag
 
@@ -83,6 +84,8 @@ class BundleCheck:
     errors: list[str] = field(default_factory=list)
     #: SHA-256 of every payload file that could be read whole, by path.
     sha256: dict[str, str] = field(default_factory=dict)
+    #: Who signed the bag and whether the signature holds (core/signing.py).
+    signature: Signature = field(default_factory=lambda: Signature("unsigned"))
 
     @property
     def ok(self) -> bool:
@@ -133,7 +136,11 @@ class BundleCheck:
                 for a in self.altered
             ],  # fmt: skip
             "errors": self.errors,
-        }
+            "signature": {
+                "status": self.signature.status, "signer": self.signature.signer,
+                "fingerprint": self.signature.fingerprint, "problem": self.signature.problem,
+            },
+        }  # fmt: skip
 
 
 def digests_of(
@@ -391,5 +398,11 @@ def verify_bag(
             f"the Payload-Oxum is {oxum}, but data/ holds {check.bytes} bytes in "
             f"{check.files} files ({check.bytes}.{check.files})"
         )
+    if SIGNATURE_FILE in files:
+        text = bag.read(SIGNATURE_FILE, _TAG_LIMIT).decode("utf-8", "replace")
+        signed = bag.read(SIGNED_FILE, _TAG_LIMIT) if SIGNED_FILE in files else None
+        check.signature = check_signature(text, signed)
+        if check.signature.status == "invalid":
+            check.errors.append(f"the bag's signature does not hold: {check.signature.problem}")
     progress(Progress("verifying", total, total))
     return check

@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from ... import __version__
-from .. import blobs
+from .. import blobs, signing
 from ..annotate import w3c
 from ..archive import Archive, utc_now
 from ..errors import XArchiveError
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
 from ..store import annotations as annotation_store
+from ..store import custody as store_custody
 from ..store import items as item_store
 from ..store.annotations import Annotation, Link
 from . import layout, metadata, report
@@ -53,6 +54,8 @@ class ExportOptions:
     notes: bool = True
     organization: str | None = None  # None: the archive's setting
     description: str | None = None
+    #: Sign the bag with the user's key (core/signing.py), made on the first export.
+    sign: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,8 @@ def export_bundle(
         background.write(layout.ANNOTATIONS_JSONLD, metadata.dumps(collection))
         cancel.raise_if_cancelled()
         progress(Progress("exporting", len(items) + 1, total, "report"))
+        key = signing.load_key() if options.sign else None
+        head = store_custody.head(conn)
         fields = [
             ("Source-Organization", organization),
             ("External-Description", description),
@@ -180,6 +185,10 @@ def export_bundle(
                 f"{len(items) - len(selection.selected)} context",
             ),  # fmt: skip
             ("X-Xarchive-Notes", "included" if options.notes else "left out"),
+            # The chain of custody's head when the bundle was made: a later copy of the
+            # archive whose audit log does not contain this entry was rewritten.
+            ("X-Xarchive-Custody-Head", f"{head[0]} {head[1]}" if head else ""),
+            ("X-Xarchive-Signer-Key", key.fingerprint if key is not None else ""),
         ]
         backlinks: dict[int, list[Link]] = {}
         for item in items:
@@ -213,6 +222,9 @@ def export_bundle(
         writer.write(layout.MANIFEST, manifest.encode("utf-8"))
         tag_manifest = layout.manifest_text((p, sha) for p, (sha, _) in writer.tags.items())
         writer.write(layout.TAG_MANIFEST, tag_manifest.encode("utf-8"))
+        if key is not None:  # a detached signature over the tag manifest
+            signature = signing.signature_text(key, tag_manifest.encode("utf-8"), archive.user_name)
+            writer.write(signing.SIGNATURE_FILE, signature.encode("utf-8"))
         writer.close()
         cancel.raise_if_cancelled()
         if out.exists():

@@ -68,6 +68,8 @@ class BundleImportReport:
     exported_at: str = ""
     source_archive: str = ""
     unindexed: bool = False  # the index could not be written: `xarchive reindex`
+    #: "signed by … (key …); the signature holds", or "unsigned (…)"
+    signature: str = ""
     seconds: float = 0.0
 
 
@@ -171,6 +173,7 @@ def import_bundle(
             exported_by=str(info.get("exported_by", "")),
             exported_at=str(info.get("exported_at", "")),
             source_archive=str(info.get("archive", "")),
+            signature=checked.check.signature.describe(),
         )
         if not report.exported_at:
             report.exported_at = info_value(checked.check.info, "Bagging-Date")
@@ -191,7 +194,8 @@ def import_bundle(
                 archive.audit(
                     "bundle.import", run_id=run_id, status=status, bundle=str(path),
                     exported_by=report.exported_by, exported_at=report.exported_at,
-                    source_archive=report.source_archive, added=len(report.added),
+                    source_archive=report.source_archive, signature=report.signature,
+                    signer_key=checked.check.signature.fingerprint, added=len(report.added),
                     merged=len(report.merged), annotations=report.annotations,
                 )  # fmt: skip
             runs.finish_run(conn, run_id, utc_now(), status, len(report.added),
@@ -237,13 +241,19 @@ def _merge(
             ids[item.sha256] = _insert(conn, item, report.run_id)
         for item in items:
             item_id = ids[item.sha256]
-            item_store.add_source(conn, item_id, report.run_id, f"{bundle_path}!/{item.file}",
-                                  bundle_path, now)  # fmt: skip
+            # What the archive knows already is not recorded again (the same bundle
+            # imported twice, or a bundle made from this archive).
+            known = {(s.path, s.root, s.seen_at) for s in item_store.sources(conn, item_id)}
+            entry = f"{bundle_path}!/{item.file}"
+            if not any(path == entry for path, _, _ in known):
+                item_store.add_source(conn, item_id, report.run_id, entry, bundle_path, now)
             for source in item.provenance.get("sources") or []:
                 if isinstance(source, dict) and source.get("path"):
-                    item_store.add_source(conn, item_id, report.run_id, str(source["path"]),
-                                          str(source.get("root", "")),
-                                          str(source.get("seen_at") or now))  # fmt: skip
+                    row = (str(source["path"]), str(source.get("root", "")),
+                           str(source.get("seen_at") or now))  # fmt: skip
+                    if row not in known:
+                        item_store.add_source(conn, item_id, report.run_id, *row)
+                        known.add(row)
         for item in new:
             if item.post is not None:
                 _insert_post(conn, ids[item.sha256], item, ids)
