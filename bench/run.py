@@ -278,7 +278,12 @@ class Bench:
             XARCHIVE_DATA_DIR=str(self.work / "userdata"),
             XDG_CONFIG_HOME=str(self.work / "config"),
             XDG_CACHE_HOME=str(self.work / "cache"),
+            # xarchive's modules compiled once, as an installed app's are, not at every
+            # start as PYTHONDONTWRITEBYTECODE (set in some development shells) has it:
+            # a start-up figure is then mostly the compiler's
+            PYTHONPYCACHEPREFIX=str(self.work / "pycache"),
         )
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.made = corpus_module.ensure(self.corpus, size, seed)
         self.files = sum(self.made.files.values())
 
