@@ -155,8 +155,8 @@ class WindowLayout(QObject):
         width, height = window.width(), window.height()
         compact = width < COMPACT_WIDTH
         low = height < COMPACT_HEIGHT
-        left = 200 if compact else 250
-        right = 250 if compact else 330
+        left = 190 if compact else 250
+        right = 240 if compact else 330
         self._collapsed = []
         for dock in (window.facets, window.saved, window.suggestions, window.annotate.links_dock):
             dock.show()
