@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -505,3 +506,42 @@ def test_importing_a_bundle_twice_adds_no_provenance_twice(bundle: Path, tmp_pat
         ).fetchone()
         assert "Researcher A" in detail and "SHA256:" in detail
         assert verify(other).ok
+
+
+# -- 9. offline from the first line -----------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_no_process_makes_an_internet_socket(tmp_path: Path) -> None:
+    """Every process of the import, search, bundle and app paths, under strace -f."""
+    from tests.makefiles import html_article
+
+    folder = tmp_path / "collected"
+    html_article(folder / "ban.html", "Ministry confirms the ban", "National security.")
+    text_file(folder / "note.txt", "A note on the block.")
+    root, bundle = str(tmp_path / "a.xarchive"), str(tmp_path / "b.zip")
+    app = (
+        "import sys; from PySide6.QtCore import QTimer; from xarchive.gui import app; "
+        "a = app.create_app(); w = app.start([sys.argv[1]]); QTimer.singleShot(1500, a.quit); "
+        "a.exec()"
+    )
+    runs = [
+        ["-m", "xarchive", "import", str(folder), "--archive", root, "--create", "--workers", "2"],
+        ["-m", "xarchive", "search", "ban", "--archive", root],
+        ["-m", "xarchive", "export", "*", "--out", bundle, "--archive", root],
+        ["-m", "xarchive", "verify-bundle", bundle],
+        ["-m", "xarchive", "import-bundle", bundle, "--archive", str(tmp_path / "c.xarchive")],
+        ["-c", app, root],
+    ]
+    Archive.create(tmp_path / "c.xarchive").close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for n, args in enumerate(runs):
+        log = tmp_path / f"strace-{n}.log"
+        done = subprocess.run(
+            ["strace", "-f", "-qq", "-e", "trace=socket", "-o", str(log), sys.executable, *args],
+            cwd=REPO, capture_output=True, text=True, timeout=240, env=env,
+        )  # fmt: skip
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        made = [line for line in log.read_text().splitlines() if "AF_INET" in line]
+        assert not made, (args, made)
