@@ -29,15 +29,16 @@ from PySide6.QtWidgets import QWidget
 from ...core import words as word_boxes
 from ...core.annotate import Annotation, ItemAnnotations
 from ...core.annotate.anchoring import Quote
-from ..theme import colors
-from ..views.pdf import PdfViewer, ocr_rects
+from ..views.pdf import FindResult, PdfViewer, ocr_rects
 from .colours import REGION, REGION_SELECTED, highlight_colour
 from .textmap import find_span, from_utf16, quote_in, to_utf16
 
 HANDLE = 10  # screen pixels
 MIN_SIZE = 4
-#: Find in Document's current match: a translucent fill and an outline, the word readable.
-CURRENT_MATCH_FILL = QColor(240, 140, 0, 70)
+#: The inks of searched words and Find in Document's matches, multiplied into the page
+#: (the word stays black on them); the current match's, outlined in CURRENT_MATCH_LINE.
+MATCH_INK = "#ffe27a"
+CURRENT_MATCH_INK = "#ffb45e"
 CURRENT_MATCH_LINE = QColor(217, 72, 15)
 
 
@@ -94,6 +95,7 @@ class PdfLayer(QObject):
         self.view.zoomFactorChanged.connect(lambda _z: self.overlay.update())
         self.document.statusChanged.connect(lambda _s: self._document_changed())
         viewer.results_changed.connect(self.overlay.update)
+        viewer.reveal_requested.connect(self.reveal_current)
 
     # -- where pages are ---------------------------------------------------------------
     def _resolution(self) -> float:
@@ -254,13 +256,15 @@ class PdfLayer(QObject):
         visible = set(self._visible_pages())
         painter.setPen(Qt.PenStyle.NoPen)
         if self.document.status() == QPdfDocument.Status.Ready:
-            mark = QColor(colors().match_bg)
-            mark.setAlpha(120)
-            painter.setBrush(mark)
+            # Multiplied into the page as a highlighter's ink: the paper takes the colour,
+            # the letters stay black (laid over them, the colour paled them).
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+            painter.setBrush(QColor(MATCH_INK))
             for page in sorted(visible):
                 for polygon in self.word_marks(page):
                     painter.drawPolygon(QPolygonF([self.to_view(page, p) for p in polygon]))
             self._paint_find_results(painter, visible)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         for uid, (page, polygons, colour) in self.highlights.items():
             if page not in visible:
                 continue
@@ -301,25 +305,51 @@ class PdfLayer(QObject):
             painter.drawRect(QRectF(self.to_view(page, a), self.to_view(page, b)).normalized())
         painter.end()
 
-    def _paint_find_results(self, painter: QPainter, visible: set[int]) -> None:
+    def reveal_current(self) -> None:
+        """Scroll so that Find in Document's current match is in view, with room around it."""
         viewer = self.viewer
-        others = QColor(colors().match_bg)
-        others.setAlpha(90)
+        if not 0 <= viewer.current_result < len(viewer.find_results):
+            return
+        result = viewer.find_results[viewer.current_result]
+        area = QRectF()
+        for rect in result.rects:
+            area = area.united(self.view_rect(result.page, rect))
+        if area.isEmpty():
+            return
+        room = QRectF(self.view.viewport().rect()).adjusted(40, 40, -40, -40)
+        for bar, low, high, start, end in (
+            (self.view.horizontalScrollBar(), area.left(), area.right(), room.left(), room.right()),
+            (self.view.verticalScrollBar(), area.top(), area.bottom(), room.top(), room.bottom()),
+        ):
+            if low < start:
+                bar.setValue(bar.value() - round(start - low))
+            elif high > end:
+                bar.setValue(bar.value() + round(min(high - end, low - start)))
+        self.overlay.update()
+
+    def _paint_find_results(self, painter: QPainter, visible: set[int]) -> None:
+        """Find in Document's matches, multiplied into the page; the current one in a
+        stronger ink with an outline around it (drawn over, not multiplied)."""
+        viewer = self.viewer
+        painter.setPen(Qt.PenStyle.NoPen)
+        current: FindResult | None = None
         for row, result in enumerate(viewer.find_results):
             if result.page not in visible:
                 continue
-            current = row == viewer.current_result
-            if current:
-                pen = QPen(CURRENT_MATCH_LINE, 2)
-                pen.setCosmetic(True)
-                painter.setPen(pen)
-                painter.setBrush(CURRENT_MATCH_FILL)
-            else:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(others)
+            if row == viewer.current_result:
+                current = result
+            painter.setBrush(QColor(CURRENT_MATCH_INK if result is current else MATCH_INK))
             for rect in result.rects:
-                grown = rect.adjusted(-1, -1, 1, 1) if current else rect
-                painter.drawRect(self.view_rect(result.page, grown))
+                painter.drawRect(self.view_rect(result.page, rect))
+        if current is not None:
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            pen = QPen(CURRENT_MATCH_LINE, 2)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in current.rects:
+                painter.drawRect(self.view_rect(current.page, rect.adjusted(-1.5, -1.5, 1.5, 1.5)))
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
         painter.setPen(Qt.PenStyle.NoPen)
 
     # -- the selection ------------------------------------------------------------------------

@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from ...core import words as word_boxes
 from ..resources import icon
-from ..theme import colors
 from .ocr_text import OcrTextPane, ocr_toggle
 
 ZOOM_STEP = 1.25
+#: The inks of marked words, multiplied into the picture, and the current match's outline.
+MATCH_INK, CURRENT_MATCH_INK, CURRENT_MATCH_LINE = "#ffe27a", "#ffb45e", "#d9480f"
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
 #: Larger images are decoded scaled down: enough to read a screenshot, not 1 GB of pixels.
 MAX_PIXELS = 80_000_000
@@ -118,23 +119,25 @@ class WordMarks(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        # Multiplied into the picture as a highlighter's ink: light backgrounds take the
+        # colour and the letters keep theirs; the current match is outlined as well.
         painter.setPen(Qt.PenStyle.NoPen)
-        mark = QColor(colors().match_bg)
-        mark.setAlpha(110)
-        painter.setBrush(mark)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+        painter.setBrush(QColor(MATCH_INK))
         for box in self.searched:
             painter.drawRect(self.scene_rect(box))
         for row, boxes in enumerate(self.found):
-            if row == self.current:
-                pen = QPen(QColor(217, 72, 15), 2)
-                pen.setCosmetic(True)
-                painter.setPen(pen)
-                painter.setBrush(QColor(240, 140, 0, 70))
-            else:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(mark)
+            painter.setBrush(QColor(CURRENT_MATCH_INK if row == self.current else MATCH_INK))
             for box in boxes:
                 painter.drawRect(self.scene_rect(box))
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        if 0 <= self.current < len(self.found):
+            pen = QPen(QColor(CURRENT_MATCH_LINE), 2)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for box in self.found[self.current]:
+                painter.drawRect(self.scene_rect(box).adjusted(-2, -2, 2, 2))
 
 
 class _Canvas(QGraphicsView):

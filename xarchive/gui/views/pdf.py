@@ -88,6 +88,8 @@ class PdfViewer(QWidget):
     page_changed = Signal(int)  # 1-based
     #: Find in Document's matches or its current match changed (the layer draws them).
     results_changed = Signal()
+    #: The current match should be scrolled into view (the layer knows where it is drawn).
+    reveal_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -560,6 +562,7 @@ class PdfViewer(QWidget):
             self._pending_jump = 0
             navigator = self.view.pageNavigator()
             navigator.jump(result.page, QPointF(0, max(0.0, top - 48)), navigator.currentZoom())
+            self.reveal_requested.emit()
         self._show_count()
         self.results_changed.emit()
 
