@@ -286,3 +286,22 @@ def test_a_worker_killed_midway_costs_no_file(archive: Archive, tmp_path: Path) 
     assert not report.failed, report.failed
     assert len(report.imported) == 80
     assert verify(archive).ok
+
+
+def test_the_state_of_many_files_is_read_as_file_by_file(archive: Archive, tmp_path: Path) -> None:
+    """A re-import reads what it knows of every file a few hundred paths a query
+    (runs.file_states); it must know what runs.file_state knows of each."""
+    from xarchive.core.store import runs
+
+    item_id = run_import(archive, small_folder(tmp_path / "collected")).imported[0].item_id
+    assert item_id is not None
+
+    odd = os.fsdecode(b"\xff")  # a name that is not UTF-8, kept with surrogateescape
+    paths = [f"/collected/{n:04d}-{'é' if n % 7 else odd}.txt" for n in range(1203)]
+    with archive.transaction():
+        for n, path in enumerate(paths[:1100]):
+            runs.set_file_state(archive.db, path, n, n * 1000, f"{n:064x}", item_id)
+    asked = [*paths, "/collected/never-seen.txt"]
+    states = runs.file_states(archive.db, asked)
+    assert len(states) == 1100
+    assert states == {p: s for p in asked if (s := runs.file_state(archive.db, p)) is not None}

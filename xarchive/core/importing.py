@@ -1380,8 +1380,9 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
     done = len(job.report.outcomes)
 
     to_process: list[tuple[_Candidate, int | None]] = []
+    states = runs.file_states(archive.db, [str(c.path) for c in candidates])
     for candidate in candidates:
-        state = runs.file_state(archive.db, str(candidate.path))
+        state = states.get(str(candidate.path))
         if (
             state is not None
             and state.size == candidate.size

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +112,24 @@ def file_state(conn: sqlite3.Connection, path: str) -> FileState | None:
     return None if row is None else FileState(*row)
 
 
+def file_states(conn: sqlite3.Connection, paths: Sequence[str]) -> dict[str, FileState]:
+    """`file_state` of many paths at once (those without one left out): a query per
+    few hundred paths, not one per file, for a re-import of a large folder."""
+    stored = {storable(p): p for p in paths}
+    found: dict[str, FileState] = {}
+    keys = list(stored)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = conn.execute(
+            "SELECT path, size, mtime_ns, sha256, item_id FROM file_state "
+            f"WHERE path IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        for path, *state in rows:
+            found[stored[path]] = FileState(*state)
+    return found
+
+
 def set_file_state(
     conn: sqlite3.Connection, path: str, size: int, mtime_ns: int, sha256: str, item_id: int
 ) -> None:
@@ -128,3 +147,25 @@ def audit(
     """Append to the audit log, chained to the entry before (store/custody.py); the caller
     owns the transaction."""
     custody.append(conn, at, user, action, json.dumps(detail, ensure_ascii=False, sort_keys=True))
+
+
+def relocate_run(conn: sqlite3.Connection, run_id: int, old: str, new: str) -> None:
+    """Name `new` instead of the folder `old` in what run `run_id` recorded: its sources,
+    items, provenance and errors (files imported from a staging copy of a bag). The file
+    state kept for re-imports is dropped: the staging copy is gone."""
+    like = old.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    swap = "? || substr({0}, ?)"
+    start = len(old) + 1
+    conn.execute("UPDATE import_runs SET sources = ? WHERE id = ?", (json.dumps([new]), run_id))
+    for table, column, key in (
+        ("item_sources", "path", "run_id"), ("item_sources", "root", "run_id"),
+        ("items", "original_path", "import_run_id"), ("items", "source_root", "import_run_id"),
+        ("import_errors", "path", "run_id"), ("container_sources", "path", "run_id"),
+        ("container_sources", "root", "run_id"),
+    ):  # fmt: skip
+        conn.execute(
+            f"UPDATE {table} SET {column} = {swap.format(column)} "
+            f"WHERE {key} = ? AND {column} LIKE ? ESCAPE '\\'",
+            (new, start, run_id, like),
+        )
+    conn.execute("DELETE FROM file_state WHERE path LIKE ? ESCAPE '\\'", (like,))
