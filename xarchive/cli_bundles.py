@@ -189,6 +189,15 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
                                  ensure_ascii=False, indent=2))  # fmt: skip
             _print_refusal(exc, imported=True)
             return EXIT_REFUSED
+    if report.foreign:
+        print(f"Imported the files of the bag ‘{report.bundle}’ (a bag of another tool, with "
+              f"no xarchive metadata; run #{report.run_id}): {len(report.added)} new items, "
+              f"{len(report.merged)} already here, {len(report.failed)} could not be "
+              "imported.")  # fmt: skip
+        for line in report.failed:
+            print(f"  {line}", file=sys.stderr)
+        print(f"The bag is {report.signature}.")
+        return EXIT_OK
     by = f", exported by {report.exported_by}" if report.exported_by else ""
     on = f" on {report.exported_at}" if report.exported_at else ""
     where = f" from ‘{report.source_archive}’" if report.source_archive else ""

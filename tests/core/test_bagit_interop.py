@@ -294,3 +294,35 @@ def test_each_invalid_bag_fails_with_the_rule_it_breaks(
             problems = check.problems()
         assert any(INVALID[breakage] in p for p in problems), problems
     shutil.rmtree(root)
+
+
+# -- import-bundle takes bags of other tools: their payload, as files ---------------------
+
+
+def test_a_bag_of_another_tool_imports_its_files_with_the_bag_as_provenance(
+    tmp_path: Path,
+) -> None:
+    from xarchive.core.archive import Archive
+    from xarchive.core.bundles import import_bundle
+    from xarchive.core.store import items as item_store
+    from xarchive.core.verify import verify
+
+    root = _bag(tmp_path, ["sha512"])
+    bundle = _zip(root)
+    with Archive.create(tmp_path / "case.xarchive") as archive:
+        report = import_bundle(archive, bundle)
+        assert report.foreign and "unsigned" in report.signature
+        assert len(report.added) == 2 and len(report.failed) == 2  # empty, and binary data
+        assert any(f.startswith("data/shot.bin: ") for f in report.failed)
+        for item in item_store.items(archive.db):
+            assert item.original_path.startswith(f"{bundle}!/data/"), item.original_path
+            (source,) = item_store.sources(archive.db, item.id)
+            assert source.path == item.original_path and source.root == f"{bundle}!/data"
+        names = {i.original_name for i in item_store.items(archive.db)}
+        assert names == {"order 17-02.txt", "پابندی.txt"}
+        assert verify(archive).ok
+        again = import_bundle(archive, bundle)
+        assert not again.added and len(again.merged) == 2
+    done = xarchive("import-bundle", str(root), "--archive", str(tmp_path / "case.xarchive"))
+    assert done.returncode == 0, done.stderr
+    assert "a bag of another tool" in done.stdout

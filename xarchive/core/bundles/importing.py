@@ -70,6 +70,9 @@ class BundleImportReport:
     unindexed: bool = False  # the index could not be written: `xarchive reindex`
     #: "signed by … (key …); the signature holds", or "unsigned (…)"
     signature: str = ""
+    #: A bag of another tool (no items.json): its payload was imported as files.
+    foreign: bool = False
+    failed: list[str] = field(default_factory=list)  # its files that could not be imported
     seconds: float = 0.0
 
 
@@ -166,6 +169,17 @@ def import_bundle(
     cancel = cancel or CancelToken()
     path = Path(os.path.abspath(path))
     with open_bag(path, limits) as bag:
+        if ITEMS_JSON not in bag.files:  # a bag of another tool: its payload, as files
+            from .foreign import import_foreign_bag
+
+            done = import_foreign_bag(archive, bag, path, progress, cancel)
+            return BundleImportReport(
+                path.name, done.run_id, done.added, done.merged,
+                exported_by=info_value(done.check.info, "Source-Organization"),
+                exported_at=info_value(done.check.info, "Bagging-Date"),
+                signature=done.check.signature.describe(), foreign=True, failed=done.failed,
+                seconds=time.monotonic() - started,
+            )  # fmt: skip
         checked = check_bundle(bag, limits, progress, cancel)
         info = checked.items.bundle
         report = BundleImportReport(
