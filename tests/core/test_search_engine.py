@@ -340,3 +340,15 @@ def test_an_index_of_an_older_version_is_outdated_even_if_it_cannot_be_read(
         toc.write_bytes(b"a schema naming xarchive.core.index.pairs.PairAnalyzer")
     health = SearchIndex.health(folder)
     assert health.state == "outdated", health.reason
+
+
+def test_a_snippet_keeps_the_at_sign_and_the_full_stop_at_its_edges(tmp_path: Path) -> None:
+    # "@demo_reporter شکریہ، تصاویر دیکھ لی ہیں۔" came back as "demo_reporter … ہیں"
+    text = "@demo_reporter شکریہ، تصاویر دیکھ لی ہیں۔"
+    index = SearchIndex.create(tmp_path / "index")
+    index.write([document(1, text, 1)])
+    [hit] = index.search("تصاویر").hits
+    snippet = index.snippet(hit.terms, [text])
+    index.close()
+    assert snippet is not None
+    assert "".join(t for t, _ in snippet.parts) == text

@@ -420,16 +420,23 @@ class SearchIndex:
             return None
         scorer = highlight.BasicFragmentScorer()
         best = max(fragments, key=lambda f: (scorer(f), -f.startchar))
-        page = joined.count("\f", 0, best.startchar) + 1
+        # The fragment runs from a word's first letter to a word's last: the "@" of a
+        # handle or the "۔" ending a sentence at its edges belong to the passage.
+        first, end = best.startchar, best.endchar
+        while first > 0 and not joined[first - 1].isspace():
+            first -= 1
+        while end < len(joined) and not joined[end].isspace():
+            end += 1
+        page = joined.count("\f", 0, first) + 1
         parts: list[tuple[str, bool]] = []
-        pos = best.startchar
+        pos = first
         for tok in sorted(best.matches, key=lambda t: t.startchar):
             if tok.startchar < pos:
                 continue
             parts.append((_WHITESPACE.sub(" ", joined[pos : tok.startchar]), False))
             parts.append((joined[tok.startchar : tok.endchar], True))
             pos = tok.endchar
-        parts.append((_WHITESPACE.sub(" ", joined[pos : best.endchar]), False))
+        parts.append((_WHITESPACE.sub(" ", joined[pos:end]), False))
         if parts and not parts[0][1]:
             parts[0] = (parts[0][0].lstrip(), False)
         if parts and not parts[-1][1]:
