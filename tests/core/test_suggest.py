@@ -381,3 +381,23 @@ def test_hashed_shingles_give_the_jaccard_of_the_word_trigrams_themselves() -> N
         expected = len(sa & sb) / len(sa | sb) if sa and sb else 0.0
         got = textsim.jaccard(textsim.shingles(a), textsim.shingles(b))
         assert got == pytest.approx(expected, abs=1e-12), (a, b)
+
+
+def test_items_scanned_by_older_detectors_are_counted_and_scanned_again(demo_copy: Path) -> None:
+    """After an update changes what scanning stores (SCAN_VERSION), the app offers to
+    scan the archive again; it counts what is left with one query at every opening."""
+    from xarchive.core.store import suggestions as store
+    from xarchive.core.suggest.detect import SCAN_VERSION
+
+    with Archive.open(demo_copy) as archive:
+        suggestions = Suggestions(archive)
+        assert suggestions.unscanned() == 0
+        with archive.transaction():
+            archive.db.execute(
+                "UPDATE suggest_scanned SET version = ? WHERE item_id IN "
+                "(SELECT id FROM items ORDER BY id LIMIT 5)",
+                (SCAN_VERSION - 1,),
+            )
+        assert suggestions.unscanned() == 5 == len(store.unscanned(archive.db, SCAN_VERSION))
+        suggestions.scan()
+        assert suggestions.unscanned() == 0

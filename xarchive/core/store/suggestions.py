@@ -215,6 +215,16 @@ def unscanned(conn: sqlite3.Connection, version: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def count_unscanned(conn: sqlite3.Connection, version: int) -> int:
+    """len(unscanned(conn, version)), counted by SQLite (the app asks at every opening)."""
+    row = conn.execute(
+        "SELECT count(*) FROM items i LEFT JOIN suggest_scanned s ON s.item_id = i.id "
+        "WHERE s.item_id IS NULL OR s.version < ?",
+        (version,),
+    ).fetchone()
+    return int(row[0])
+
+
 def forget_scans(conn: sqlite3.Connection, item_ids: Sequence[int] | None = None) -> None:
     tables = ("suggest_scanned", "suggest_urls", "suggest_bands")
     if item_ids is None:

@@ -75,7 +75,7 @@ class Suggestions:
 
     def unscanned(self) -> int:
         """How many items the detectors have not seen (e.g. imported before suggestions existed)."""
-        return len(store.unscanned(self.archive.db, SCAN_VERSION))
+        return store.count_unscanned(self.archive.db, SCAN_VERSION)
 
     # -- deciding ---------------------------------------------------------------------------
     def accept(self, suggestion_id: int, note: str = "") -> Link:
