@@ -81,3 +81,18 @@ def test_an_urdu_posts_account_and_date_keep_their_order(
 )
 def test_runs_of_the_other_direction_are_isolated(text: str, rtl: bool, shown: str) -> None:
     assert isolate_runs(text, rtl) == shown
+
+
+def test_an_urdu_posts_title_reads_right_to_left_with_its_handle_whole(
+    qtbot: QtBot, annotated: MainWindow
+) -> None:
+    search(qtbot, annotated, "account:urdu_khabar_demo", Filter("kind", "post"))
+    annotated.results.setCurrentIndex(annotated.model.index(0, 0))
+    qtbot.waitUntil(lambda: annotated.viewer.post.card is not None)
+    title = annotated.viewer.title_label.text()
+    document = _laid_out(title.replace("&", "&amp;").replace("<", "&lt;"))
+    text = document.toPlainText()
+    _at_sign_before_handle(document, "urdu_khabar_demo")
+    urdu = next(i for i, ch in enumerate(text) if "\u0600" <= ch <= "\u06ff")
+    # the handle comes first in reading order: at the right of the Urdu words
+    assert _x_of(document, text.index("@")) > _x_of(document, urdu)

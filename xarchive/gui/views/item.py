@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import ItemNotFound
 from ...core.index.api import PhraseMarks, Snippet
 from ...core.store.items import Item
-from ..bidi import join_isolated
+from ..bidi import isolate_runs, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day
 from ..resources import app_icon, kind_icon
 from ..session import ArchiveSession, PageHit
@@ -202,7 +202,10 @@ class ItemViewer(QWidget):
     def _show_header(self, item: Item) -> None:
         self.kind_label.setPixmap(kind_icon(item.kind).pixmap(32, 32))
         self.kind_label.setToolTip(KIND_TITLES.get(item.kind, item.kind))
-        self.title_label.setText(item.title)
+        # A post's title starts with its @handle: an Urdu post's reads right to left, the
+        # handle isolated, not as an English line with the Urdu run turned round in it.
+        rtl = mostly_rtl(item.title)
+        self.title_label.setText(("\u200f" if rtl else "") + isolate_runs(item.title, rtl))
         bits = [KIND_TITLES.get(item.kind, item.kind)]
         if item.author:
             bits.append(item.author)
