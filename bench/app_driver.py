@@ -104,12 +104,14 @@ def _give_up_on_dialog(qapp: object) -> None:
 
 
 def app(archive: Path, settings_file: Path, scroll_seconds: float, shot: Path | None) -> int:
-    from PySide6.QtCore import QModelIndex, QTimer
-
-    import xarchive.cli  # noqa: F401  (what the `xarchive` command imports first)
+    # in the order the `xarchive` command imports them: the order matters (gui/app.py)
+    import xarchive.cli  # noqa: F401
     from xarchive.core.offline import forbid_network
     from xarchive.gui import app as gui_app
     from xarchive.gui import settings as cfg
+
+    # isort: split
+    from PySide6.QtCore import QModelIndex, QTimer
 
     forbid_network()
     qapp = gui_app.create_app()

@@ -14,6 +14,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+# The core the first window needs, imported before PySide6: once QtCore is loaded,
+# PySide6's import hook (for `from __feature__ import ...`) reads the source of every
+# module imported after it, with inspect.getsource -- numpy alone has a hundred of
+# them. py-spy put that at 5 % of the start at 100 000 items.
+from ..core import annotate, indexing, posts, properties, search, suggest  # noqa: F401
+
+# isort: split
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
