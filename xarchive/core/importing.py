@@ -1657,15 +1657,14 @@ def _open_container(
         )  # fmt: skip
         job.in_flight_shas[picture_sha] = member_candidate
         about = picture.about
-        if about is not None:
-            if about.extracted is not None:  # read already, by the container's importer
-                blobs.commit_blob(job.archive.blobs_dir, picture.staged)
-                item = _as_contained(about.extracted, about, box)
-                job.batch.append(
-                    _Pending(member_candidate, picture.staged, item, None, box, picture.member)
-                )
-                job.extra_total += 1
-                continue
+        if about is not None and about.extracted is not None:  # read by the container's importer
+            blobs.commit_blob(job.archive.blobs_dir, picture.staged)
+            item = _as_contained(about.extracted, about, box)
+            job.batch.append(
+                _Pending(member_candidate, picture.staged, item, None, box, picture.member)
+            )
+            job.extra_total += 1
+            continue
         name = safe_file_name(about.name if about else Path(picture.member).name, "picture")
         future = executor.submit(
             _extract, picture.staged, name, replace(ctx, sha256=picture_sha),
