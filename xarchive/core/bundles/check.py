@@ -149,17 +149,18 @@ def digests_of(
     """The checksums of a file in the bag, in one reading; UNREADABLE each for a zip
     entry damaged after it was made."""
     hashes = {name: hashlib.new(name) for name in algorithms}
-    with bag.open(path) as stream:
-        try:
+    try:
+        with bag.open(path) as stream:
             while chunk := stream.read(CHUNK):
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 for digest in hashes.values():
                     digest.update(chunk)
-        except _DAMAGED_ENTRY:
-            # zipfile checks each entry's CRC-32 as it reads: a changed byte stops
-            # the read before a hash can be had; the file is altered all the same.
-            return dict.fromkeys(algorithms, UNREADABLE)
+    except _DAMAGED_ENTRY:
+        # zipfile checks each entry's CRC-32 as it reads: a changed byte stops the
+        # read (or its header the opening) before a hash can be had; the file is
+        # altered all the same.
+        return dict.fromkeys(algorithms, UNREADABLE)
     return {name: digest.hexdigest() for name, digest in hashes.items()}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -54,8 +55,11 @@ class Bag:
         """The whole of a (small) file; BundleRejected if it is bigger than `limit`."""
         if self.files[path] > limit:
             raise BundleRejected(self.name, [f"{path} is larger than {limit // MiB} MiB"])
-        with self.open(path) as stream:
-            return stream.read(limit + 1)[:limit]
+        try:
+            with self.open(path) as stream:
+                return stream.read(limit + 1)[:limit]
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # bytes changed in the zip
+            raise BundleRejected(self.name, [f"{path} is damaged in the zip ({exc})"]) from exc
 
     def close(self) -> None:
         """Release the bundle's file."""

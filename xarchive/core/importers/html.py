@@ -76,6 +76,7 @@ _WEAK_START = re.compile(
 )
 _PLAIN_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
@@ -202,6 +203,8 @@ def extract_markup(data: bytes, path: Path, ctx: ExtractContext) -> Extracted:
     names it in titles and messages."""
     decoded = _decode(data)
     markup = _XML_DECLARATION.sub("", decoded.text, count=1)
+    # Control characters no browser shows would stop lxml ("not XML compatible").
+    markup = _NOT_XML.sub("", markup)
     root = _parse(markup)
     warnings: list[str] = []
     if decoded.replaced:

@@ -18,6 +18,7 @@ import os
 import stat
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -187,7 +188,7 @@ class ZipSource:
                     if total > limit:
                         raise MemberProblem(f"{name} is larger than {_mib(limit)}; not read")
                     parts.append(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise MemberProblem(f"{name} is damaged in the archive ({exc})") from exc
         return b"".join(parts)
 
@@ -195,7 +196,7 @@ class ZipSource:
         try:
             with self._open(name, limit) as member:
                 return _copy(member, staging, limit, name)
-        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
             raise MemberProblem(f"{name} is damaged in the archive ({exc})") from exc
 
     def close(self) -> None:
