@@ -1110,10 +1110,10 @@ class _Importer:
         for item_id in new_ids:
             link_post(conn, item_id, now)
         for member, about in box.about.items():  # a captured picture → its page, and the like
-            part = box.media_ids.get(member)
+            piece = box.media_ids.get(member)
             whole = box.media_ids.get(about.part_of) if about.part_of else None
-            if part is not None and whole is not None:
-                link_items(conn, part, about.relation, whole, now)
+            if piece is not None and whole is not None:
+                link_items(conn, piece, about.relation, whole, now)
         outcomes.append(
             Outcome(
                 str(candidate.path),
@@ -1693,9 +1693,10 @@ def _after_picture(job: _Importer, future: cf.Future[Any], task: _Task) -> int:
             traceback.format_exception(exc)))  # fmt: skip
         reason = f"unexpected error while reading it ({type(exc).__name__}: {exc})"
     else:
-        facts = None
+        facts: ScanFacts | None = None
         if isinstance(extracted, _Read):  # a file of its own kind (a captured page)
-            extracted, facts = extracted.extracted, extracted.facts
+            facts = extracted.facts
+            extracted = extracted.extracted
         assert isinstance(extracted, Extracted)
         about = box.about.get(task.member)
         if about is not None:
