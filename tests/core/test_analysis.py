@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from xarchive.core.index.analysis import name_analyzer, normalize_word, text_analyzer
 
 
@@ -37,3 +41,48 @@ def test_mixed_text_keeps_each_script() -> None:
 
 def test_names_are_not_stemmed_but_accents_are_folded() -> None:
     assert [t.text for t in name_analyzer()("Démo Reporting")] == ["demo", "reporting"]
+
+
+INDEXED_TEXTS = [
+    "",
+    "   ",
+    "The Court's order: X (formerly Twitter) was BLOCKED on 17 Feb 2024, 17:03 UTC.",
+    "پاکستان میں ایکس پر پابندی کو دو ماہ سے زیادہ ہو گئے ہیں۔ صارفین VPN استعمال کر رہے ہیں",
+    "عدالتِ عالیہ نے حکم دیا کہ ٹوئٹر بحال کیا جائے",  # zer, a diacritic inside a word
+    "كتاب يكتب ههه ة",  # Arabic letters that normalise to Urdu ones
+    "Café naïve résumé façade — İstanbul ǅemal ﬁnal",  # accents, dotted I, a ligature
+    "snake_case_words and CamelCase and 3.14 and ٣٤٥ and ۱۲۳",
+    "\u200cلفظ\u200d and \u0640\u0640تطویل and \u064b\u064c alone",  # joiners, tatweel, marks
+    "page one\n\f\npage two of the manual, national security national security",
+]
+
+
+@pytest.mark.parametrize("text", INDEXED_TEXTS)
+def test_postings_built_a_word_at_a_time_are_whooshs_own(text: str) -> None:
+    """formats.WordPositions gives the postings Whoosh's Positions builds from the
+    analyzer's chain: words, positions, frequencies, weights, encoded values."""
+    from whoosh.formats import Positions
+
+    from xarchive.core.index.formats import WordPositions
+    from xarchive.core.index.pairs import _MEMO, RememberingAnalyzer
+
+    for analyzer in (text_analyzer(), RememberingAnalyzer(text_analyzer())):
+        for boost in (1.0, 2.0):
+            theirs = list(Positions(field_boost=boost).word_values(text, analyzer, mode="index"))
+            remembered = (list(_MEMO.positions), list(_MEMO.words))
+            ours = list(WordPositions(field_boost=boost).word_values(text, analyzer, mode="index"))
+            assert sorted(ours) == sorted(theirs)
+            if isinstance(analyzer, RememberingAnalyzer):  # what the pair table is made from
+                assert (_MEMO.positions, _MEMO.words) == remembered
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZé_İ1٣ پکیہۂ\u064b\u200c\u0640 \n.-ﬁ"), max_size=60))
+def test_any_text_gets_whooshs_own_postings(text: str) -> None:
+    from whoosh.formats import Positions
+
+    from xarchive.core.index.formats import WordPositions
+
+    analyzer = text_analyzer()
+    theirs = sorted(Positions().word_values(text, analyzer, mode="index"))
+    assert sorted(WordPositions().word_values(text, analyzer, mode="index")) == theirs

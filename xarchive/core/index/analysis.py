@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 from whoosh.analysis.analyzers import Analyzer
@@ -103,14 +104,64 @@ class LatinStemFilter(Filter):  # type: ignore[misc]
             yield t
 
 
+class TextAnalyzer(Analyzer):  # type: ignore[misc]
+    """For running text (content, title, notes): words, normalised, Latin stemmed.
+
+    Whoosh's chain of filters, and for indexing `index_words`, which gives the same
+    words without a generator per filter and per token: each distinct spelling is
+    analysed once (analysis was most of the time an import spent writing its index).
+    """
+
+    def __init__(self) -> None:
+        self.chain = (
+            RegexTokenizer(WORD_PATTERN)
+            | LowercaseFilter()
+            | ScriptNormalizeFilter()
+            | LatinStemFilter()
+        )
+
+    def __call__(self, value: Any, **kwargs: Any) -> Iterator[Token]:
+        return self.chain(value, **kwargs)  # type: ignore[no-any-return]
+
+    def index_words(self, text: str) -> tuple[list[int], list[str]]:
+        """The position and analysed word of each token of `text`, as the chain
+        gives them to the index (a token normalised away leaves its position unused)."""
+        positions: list[int] = []
+        words: list[str] = []
+        known = _ANALYSED.get
+        for position, token in enumerate(WORD_PATTERN.findall(text)):
+            word = known(token)
+            if word is None:
+                word = _analysed(token)
+            if word:
+                positions.append(position)
+                words.append(word)
+        return positions, words
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(TextAnalyzer)
+
+
+#: token as written -> its analysed word ("" when normalising leaves nothing)
+_ANALYSED: dict[str, str] = {}
+
+
+def _analysed(token: str) -> str:
+    word = normalize_word(token.lower())
+    if word and _LATIN_WORD.match(word):
+        word = _stem(word)
+    if len(_ANALYSED) >= 500_000:  # a corpus of made-up words: start again
+        _ANALYSED.clear()
+    _ANALYSED[token] = word
+    return word
+
+
 def text_analyzer() -> Analyzer:
     """For running text (content, title, notes): words, normalised, Latin stemmed."""
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | LowercaseFilter()
-        | ScriptNormalizeFilter()
-        | LatinStemFilter()
-    )
+    return TextAnalyzer()
 
 
 def name_analyzer() -> Analyzer:

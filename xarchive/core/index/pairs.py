@@ -79,6 +79,12 @@ class RememberingAnalyzer(Analyzer):  # type: ignore[misc]
             yield token
         _MEMO.text, _MEMO.positions, _MEMO.words = value, positions, words
 
+    def index_words(self, text: str) -> tuple[list[int], list[str]]:
+        """The inner analyzer's `index_words` (formats.WordPositions), remembered."""
+        positions, words = self.inner.index_words(text)
+        _MEMO.text, _MEMO.positions, _MEMO.words = text, positions, words
+        return positions, words
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RememberingAnalyzer) and self.inner == other.inner
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
 from .analysis import name_analyzer, text_analyzer
+from .formats import WordPositions
 from .pairs import RememberingAnalyzer
 
 #: Bump when the schema or the analysis changes: older indexes are then rebuilt.
@@ -64,21 +66,21 @@ def build_schema() -> Schema:
         "mention": KEYWORD(commas=True, lowercase=True, scorable=True),
         "is": KEYWORD(commas=True, lowercase=True),
         "has": KEYWORD(commas=True, lowercase=True),
-        "alt": TEXT(analyzer=text),
+        "alt": _text(text),
     }
     return Schema(
         **post_fields,
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        title=TEXT(analyzer=text, field_boost=2.0),
-        content=TEXT(analyzer=RememberingAnalyzer(text), phrase=True),
+        title=_text(text, field_boost=2.0),
+        content=_text(RememberingAnalyzer(text)),
         filename=TEXT(analyzer=names),
         author=TEXT(analyzer=names),
         author_facet=ID(sortable=True),
         lang=ID(sortable=True),
         source=ID(sortable=True),
         tag=KEYWORD(commas=True, lowercase=True, scorable=True),
-        note=TEXT(analyzer=text),
+        note=_text(text),
         ocr=ID,
         ym=ID(sortable=True),
         # sortable: a column of each date serves sorting, ranges and day counts
@@ -87,6 +89,13 @@ def build_schema() -> Schema:
         captured=DATETIME(sortable=True),
         imported=DATETIME(sortable=True),
     )
+
+
+def _text(analyzer: Any, field_boost: float = 1.0) -> TEXT:
+    """A TEXT field (positions, for phrases) whose postings are built a word at a time."""
+    field = TEXT(analyzer=analyzer, phrase=True, field_boost=field_boost)
+    field.format = WordPositions(field_boost=field_boost)
+    return field
 
 
 KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id"}
