@@ -133,3 +133,16 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
             main([command, "--help"] if command else ["--help"])
         assert stopped.value.code == 0
         assert "usage: xarchive" in capsys.readouterr().out
+
+
+def test_an_unchanged_folder_imported_again_loads_no_html_reader(
+    small_archive: Path,
+) -> None:
+    """Nothing is read when nothing changed: no importer of web pages or e-mail (their
+    trafilatura is a fifth of a second of every such re-import)."""
+    folder = small_archive.parent / "collected"
+    loaded = loaded_by(
+        "import", str(folder), "--no-ocr", "--archive", str(small_archive),
+        unwanted=("trafilatura", "xarchive.core.importers.html", "xarchive.core.importers.eml"),
+    )  # fmt: skip
+    assert loaded == []

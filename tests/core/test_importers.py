@@ -726,3 +726,18 @@ def test_a_plain_text_note_dated_in_its_header(tmp_path: Path) -> None:
     assert text_importer.extract(note, ctx).published_at.startswith("2024-04-20")
     note.write_text("Nothing dated here.\nDate: soon\n")
     assert text_importer.extract(note, ctx).published_at == ""
+
+
+def test_only_the_importers_of_folders_are_asked_about_folders() -> None:
+    """folder_importer loads the container importers that read folders and no other:
+    a scan of an unchanged folder then needs no trafilatura."""
+    import importlib
+
+    from xarchive.core import importers
+
+    readers = {
+        name
+        for name in importers._CONTAINER_FORMATS
+        if hasattr(importlib.import_module(f"xarchive.core.importers.{name}"), "detect_folder")
+    }
+    assert set(importers._FOLDER_FORMATS) == readers
