@@ -126,6 +126,13 @@ class Outcome:
     def __post_init__(self) -> None:
         # A file name that is not UTF-8 is reported with its odd bytes as \xNN: the
         # report, the database and the terminal all take it (names.py).
+        if (
+            self.path.isascii()
+            and self.reason.isascii()
+            and self.title.isascii()
+            and not self.warnings
+        ):
+            return  # most outcomes (a re-import of 100 000 files is as many)
         for name in ("path", "reason", "title"):
             object.__setattr__(self, name, storable(getattr(self, name)))
         object.__setattr__(self, "warnings", tuple(storable(w) for w in self.warnings))
@@ -269,7 +276,7 @@ def _walk(
             continue
         if entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
             continue  # .git, .Trash and the like
-        path = Path(entry.path)
+        path = directory / entry.name  # a ninth of Path(entry.path)'s cost (3.11)
         if inside is not None and entry.is_symlink():
             leaving = _link_outside(path, inside)
             if leaving:
