@@ -80,6 +80,9 @@ def add_commands(
     p = sub.add_parser("verify-bundle", help="check every checksum of a bundle")
     p.add_argument("bundle", metavar="FILE", help="a bundle: a .zip or a folder")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument("--against", metavar="ARCHIVE",
+                   help="also check that this archive's audit log still holds the entry the "
+                   "bundle recorded as its chain's head (it was not rewritten since)")  # fmt: skip
     p.set_defaults(func=cmd_verify_bundle)
 
     p = sub.add_parser("import-bundle", help="verify a bundle and merge it into the archive")
@@ -158,6 +161,24 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
         for line in check.problems():
             print(line)
         print(f"Signature: {check.signature.describe()}")
+    if args.against:
+        from .core.archive import Archive
+        from .core.bundles.layout import info_value
+        from .core.custody import holds_head
+
+        head = info_value(check.info, "X-Xarchive-Custody-Head")
+        with Archive.open(Path(args.against), readonly=True) as archive:
+            held = holds_head(archive.db, head) if head else None
+        if held is None:
+            print("Custody: the bundle records no head of an archive's chain of custody.")
+        elif held:
+            print(f"Custody: {args.against} still holds the entry #{head.split()[0]} the bundle "
+                  "recorded: its audit log was not rewritten up to the export.")  # fmt: skip
+        else:
+            print(f"Custody: {args.against} does NOT hold the entry #{head.split()[0]} the "
+                  "bundle recorded: its audit log was rewritten since the export (or the "
+                  "bundle comes from another archive).")  # fmt: skip
+            return EXIT_REFUSED
     if not check.ok:
         print(f"The bundle ‘{check.bundle}’ FAILED verification: {len(check.problems())} "
               "problem(s).", file=sys.stderr)  # fmt: skip

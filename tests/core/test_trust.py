@@ -545,3 +545,18 @@ def test_no_process_makes_an_internet_socket(tmp_path: Path) -> None:
         assert done.returncode == 0, (args, done.stderr[-2000:])
         made = [line for line in log.read_text().splitlines() if "AF_INET" in line]
         assert not made, (args, made)
+
+
+def test_a_bundle_vouches_for_the_archives_chain_up_to_its_export(
+    bundle: Path, sealed: Path
+) -> None:
+    done = _xarchive("verify-bundle", str(bundle), "--against", str(sealed))
+    assert done.returncode == 0 and "its audit log was not rewritten" in done.stdout
+    info = dict(
+        line.split(": ", 1) for line in (bundle / "bag-info.txt").read_text().splitlines()
+    )
+    number = int(info["X-Xarchive-Custody-Head"].split()[0])
+    # A forger rewrites the chain from that entry on, consistently, head file and all.
+    _forge(sealed, f"UPDATE audit_log SET at = '2020-01-01T00:00:00+00:00' WHERE id = {number}")
+    done = _xarchive("verify-bundle", str(bundle), "--against", str(sealed))
+    assert done.returncode != 0 and "does NOT hold the entry" in done.stdout

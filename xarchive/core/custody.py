@@ -154,6 +154,15 @@ class HeadKeeper:
 # -- checking -------------------------------------------------------------------------
 
 
+def holds_head(conn: sqlite3.Connection, head: str) -> bool:
+    """Whether the audit log holds the entry `head` ("<id> <hash>", as a bundle records
+    it) unchanged: a bundle made earlier then vouches for the log up to that entry."""
+    number, _, hashed = head.partition(" ")
+    if not number.isdigit():
+        return False
+    return store.hash_of(conn, int(number)) == hashed
+
+
 @dataclass(slots=True)
 class CustodyReport:
     entries: int = 0

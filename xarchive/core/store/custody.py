@@ -159,6 +159,18 @@ def head(conn: sqlite3.Connection) -> tuple[int, str] | None:
     return None if row is None else (int(row[0]), str(row[1]))
 
 
+def hash_of(conn: sqlite3.Connection, entry_id: int) -> str | None:
+    """The hash of an entry as it is now (recomputed, whatever its `hash` column says)."""
+    row = conn.execute(
+        "SELECT at, user_name, action, detail, prev_hash FROM audit_log WHERE id = ?",
+        (entry_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    at, user, action, detail, prev = (str(v) for v in row)
+    return entry_hash(entry_id, prev, at, user, action, detail)
+
+
 def entries(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str, str, str, str, str]]:
     """(id, at, user, action, detail, prev_hash, hash) of every entry, in order."""
     for row in conn.execute(
