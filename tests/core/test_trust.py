@@ -174,6 +174,40 @@ def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
     assert with_workers, "no kill came while the workers ran"
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_no_process_of_a_killed_reindex_survives(tmp_path: Path) -> None:
+    """A rebuild of the index writes segments in workers of its own: killed, they go too."""
+    import signal
+    import time
+
+    folder = tmp_path / "notes"
+    for n in range(300):
+        text_file(folder / f"{n:03d}.txt", f"note {n} " + "the block went on " * 400)
+    root = tmp_path / "a.xarchive"
+    with Archive.create(root) as archive:
+        run_import(archive, folder)
+    rebuild = (
+        "import sys; import xarchive.core.indexing as i; from xarchive.core.archive import "
+        "Archive; i.REINDEX_SEGMENT = 10; i.REINDEX_WORKERS = 2; "
+        "i.reindex(Archive.open(sys.argv[1]))"
+    )
+    process = subprocess.Popen([sys.executable, "-c", rebuild, str(root)], cwd=REPO,
+                               start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(_session(process.pid)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the fork server and its workers are up
+    assert len(_session(process.pid)) >= 4, "the rebuild ended before its workers were seen"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    until = time.monotonic() + 2.0
+    while _session(process.pid) and time.monotonic() < until:
+        time.sleep(0.05)
+    left = _session(process.pid)
+    for line in left:
+        os.kill(int(line.split()[0]), signal.SIGKILL)
+    assert not left
+
+
 # -- 10. item numbers follow the paths ---------------------------------------------------
 
 
@@ -552,9 +586,7 @@ def test_a_bundle_vouches_for_the_archives_chain_up_to_its_export(
 ) -> None:
     done = _xarchive("verify-bundle", str(bundle), "--against", str(sealed))
     assert done.returncode == 0 and "its audit log was not rewritten" in done.stdout
-    info = dict(
-        line.split(": ", 1) for line in (bundle / "bag-info.txt").read_text().splitlines()
-    )
+    info = dict(line.split(": ", 1) for line in (bundle / "bag-info.txt").read_text().splitlines())
     number = int(info["X-Xarchive-Custody-Head"].split()[0])
     # A forger rewrites the chain from that entry on, consistently, head file and all.
     _forge(sealed, f"UPDATE audit_log SET at = '2020-01-01T00:00:00+00:00' WHERE id = {number}")

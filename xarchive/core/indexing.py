@@ -275,15 +275,23 @@ def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":  # no effect when an import has started the server already
-        context.set_forkserver_preload(["xarchive.core.index.writing"])
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+        from . import lifeline
+
+        # lifeline first: the fork server, and then each worker, die with this process.
+        context.set_forkserver_preload(["xarchive.core.lifeline", "xarchive.core.index.writing"])
+        lifeline.start_fork_server()
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+    )
 
 
-def _worker_init() -> None:
+def _worker_init(main_pid: int) -> None:
     import signal
 
+    from .lifeline import bind_worker
     from .offline import forbid_network
 
+    bind_worker(main_pid)  # a killed reindex must not leave its workers behind
     forbid_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
 
