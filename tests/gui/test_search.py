@@ -66,8 +66,9 @@ def test_a_query_that_does_not_parse_says_where(qtbot: QtBot, opened: MainWindow
     type_query(qtbot, opened, '  court AND "blocking')
     error = opened.search_bar.error_label
     assert error.isVisible()
-    assert "quote at position 11 is never closed" in error.text()
-    assert opened.search_bar.error_position() == 12  # in the field, leading spaces counted
+    assert "quote at position 13 is never closed" in error.text()  # leading spaces counted
+    assert opened.search_bar.error_position() == 12
+    assert '⟦"⟧blocking' in error.text()  # the quote itself is marked
     assert opened.search_bar.count_label.text() == "—"
     assert shown and titles(opened) == []  # the last good results would pass for this one's
 

@@ -197,10 +197,9 @@ class SearchBar(QWidget):
             return
         text = message[0].upper() + message[1:]
         match = _POSITION.search(message)
-        # The core counts positions in the query without its leading spaces.
-        lead = len(self.text) - len(self.text.lstrip())
-        if match and int(match.group(1)) + lead <= len(self.text):
-            at = int(match.group(1)) - 1 + lead
+        # The core counts positions in the query as typed, leading spaces included.
+        if match and int(match.group(1)) <= len(self.text):
+            at = int(match.group(1)) - 1
             # Point at the problem: the query with the character in question marked.
             shown = self.text
             marked = shown[:at] + "⟦" + shown[at : at + 1] + "⟧" + shown[at + 1 :]
@@ -211,8 +210,7 @@ class SearchBar(QWidget):
     def error_position(self) -> int | None:
         """The 0-based position in the field that the current error points at, if any."""
         match = _POSITION.search(self.error_label.text())
-        lead = len(self.text) - len(self.text.lstrip())
-        return int(match.group(1)) - 1 + lead if match else None
+        return int(match.group(1)) - 1 if match else None
 
     # -- internals ------------------------------------------------------------------------
     def _typed(self, *_: object) -> None:
