@@ -7,20 +7,23 @@ traceback of an unexpected failure goes to the log file, whose path is shown.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import shutil
-import signal
 import sys
 import textwrap
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__
+from . import __version__, cli_bundles, cli_suggest
+from .cli_shared import (
+    EXIT_FAILED,
+    EXIT_OK,
+    ProgressBar,
+    annotating,
+    archive_path,
+    cancel_on_interrupt,
+)
 from .core.errors import XArchiveError
 from .core.offline import forbid_network
 
@@ -31,77 +34,10 @@ if TYPE_CHECKING:
     from .core.annotate import Annotations, Policy
     from .core.archive import Archive
     from .core.importing import ImportReport
-    from .core.jobs import CancelToken, Progress
     from .core.search import SearchResults
     from .core.store.items import Item
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-# -- progress on a terminal ------------------------------------------------------
-
-
-class ProgressBar:
-    """Draws job progress on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, stream: TextIO = sys.stderr, enabled: bool | None = None) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty() if enabled is None else enabled
-        self._last = 0.0
-        self._shown = False
-
-    def __call__(self, p: Progress) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self._last < 0.1 and p.done != p.total:
-            return
-        self._last = now
-        width = max(20, min(shutil.get_terminal_size((80, 20)).columns, 120))
-        if p.total:
-            bar_width = 24
-            filled = int(bar_width * p.done / p.total)
-            head = f"{p.phase:<9} [{'#' * filled}{'.' * (bar_width - filled)}] {p.done}/{p.total} "
-        else:
-            head = f"{p.phase:<9} {p.done} "
-        line = (head + p.current)[: width - 1]
-        self.stream.write("\r" + line.ljust(width - 1))
-        self.stream.flush()
-        self._shown = True
-
-    def finish(self) -> None:
-        if self._shown:
-            self.stream.write("\r" + " " * (shutil.get_terminal_size((80, 20)).columns - 1) + "\r")
-            self.stream.flush()
-            self._shown = False
-
-
-def _cancel_on_interrupt() -> CancelToken:
-    """Ctrl+C asks the running job to stop cleanly (a second Ctrl+C is ignored)."""
-    from .core.jobs import CancelToken
-
-    token = CancelToken()
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        token.cancel()
-
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
-    return token
-
-
 # -- commands --------------------------------------------------------------------
-
-
-def _archive_path(args: argparse.Namespace) -> Path:
-    if args.archive:
-        return Path(args.archive)
-    env = os.environ.get("XARCHIVE_ARCHIVE")
-    if env:
-        return Path(env)
-    from .core.paths import demo_archive_dir
-
-    return demo_archive_dir()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -117,11 +53,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .core.errors import ImportAborted
     from .core.importing import ImportOptions, import_paths
 
-    root = _archive_path(args)
+    root = archive_path(args)
     if args.create and not (root / "archive.sqlite").exists():
         Archive.create(root).close()
     bar = ProgressBar()
-    cancel = _cancel_on_interrupt()
+    cancel = cancel_on_interrupt()
     options = ImportOptions(
         ocr=not args.no_ocr, workers=args.workers, follow_links=args.follow_links
     )
@@ -210,7 +146,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from .core.indexing import index_state
     from .core.search import Searcher
 
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    with Archive.open(archive_path(args), readonly=True) as archive:
         state = index_state(archive)
         searcher = Searcher(archive)
         try:
@@ -288,7 +224,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from .core.store import items as item_store
     from .core.store import runs
 
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    with Archive.open(archive_path(args), readonly=True) as archive:
         item = item_store.find_item(archive.db, args.item)
         pages = item_store.pages(archive.db, item.id)
         sources = item_store.sources(archive.db, item.id)
@@ -353,8 +289,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from .core.indexing import reindex
 
     bar = ProgressBar()
-    cancel = _cancel_on_interrupt()
-    with Archive.open(_archive_path(args)) as archive:
+    cancel = cancel_on_interrupt()
+    with Archive.open(archive_path(args)) as archive:
         started = time.monotonic()
         try:
             count = reindex(archive, bar, cancel)
@@ -370,8 +306,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from .core.verify import verify
 
     bar = ProgressBar()
-    cancel = _cancel_on_interrupt()
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    cancel = cancel_on_interrupt()
+    with Archive.open(archive_path(args), readonly=True) as archive:
         try:
             report = verify(archive, bar, cancel)
         finally:
@@ -408,7 +344,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .core.archive import Archive
     from .core.indexing import index_state
 
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    with Archive.open(archive_path(args), readonly=True) as archive:
         state = index_state(archive)
         counts = archive.db.execute(
             "SELECT kind, count(*) FROM items GROUP BY kind ORDER BY kind"
@@ -426,7 +362,7 @@ def cmd_properties(args: argparse.Namespace) -> int:
     from .core.archive import Archive
 
     if args.value is None:
-        with Archive.open(_archive_path(args), readonly=True) as archive:
+        with Archive.open(archive_path(args), readonly=True) as archive:
             values = properties.read(archive)
         if args.key is not None:
             properties.clean(args.key, "x")  # an unknown key says which ones there are
@@ -445,7 +381,7 @@ def cmd_properties(args: argparse.Namespace) -> int:
         print(f"{'':<{width}}  the fingerprint of your Ed25519 key, which signs your bundles: "
               "give it to whoever checks them")  # fmt: skip
         return EXIT_OK
-    with Archive.open(_archive_path(args)) as archive:
+    with Archive.open(archive_path(args)) as archive:
         changed = properties.write(archive, {args.key: args.value})
     print(f"{args.key}: {'changed' if changed else 'unchanged'}")
     return EXIT_OK
@@ -470,32 +406,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # -- annotations, tags and links ---------------------------------------------------
 
 
-@contextlib.contextmanager
-def _annotating(args: argparse.Namespace) -> Iterator[tuple[Archive, Annotations]]:
-    """The archive open for writing, with its index, so that a change is searchable at once."""
-    from .core.annotate import Annotations
-    from .core.archive import Archive
-    from .core.indexing import open_index
-
-    with Archive.open(_archive_path(args)) as archive:
-        index = None
-        try:
-            index = open_index(archive)
-        except XArchiveError as exc:
-            print(f"xarchive: warning: {exc}; the change is saved and will be found by search "
-                  "once the index is rebuilt", file=sys.stderr)  # fmt: skip
-        notes = Annotations(archive, index)
-        try:
-            yield archive, notes
-        finally:
-            if index is not None:
-                index.close()
-        if notes.unindexed and index is not None:
-            print("xarchive: warning: the search index is busy; the change is saved and will "
-                  "be found by search after the next import or `xarchive reindex`",
-                  file=sys.stderr)  # fmt: skip
-
-
 def _short(uid: str) -> str:
     return uid.removeprefix("urn:uuid:")[:8]
 
@@ -513,7 +423,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     from .core.annotate import ItemTag, Link
     from .core.store import items as item_store
 
-    with _annotating(args) as (archive, notes):
+    with annotating(args) as (archive, notes):
         if args.delete:
             if args.words:
                 raise XArchiveError("--delete takes only the annotation's id")
@@ -551,7 +461,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 def cmd_highlight(args: argparse.Namespace) -> int:
     from .core.store import items as item_store
 
-    with _annotating(args) as (archive, notes):
+    with annotating(args) as (archive, notes):
         item = item_store.find_item(archive.db, args.item)
         mark = notes.highlight_quote(
             item.id, args.quote, page=args.page, note=args.note or "", colour=args.colour or "",
@@ -566,7 +476,7 @@ def cmd_highlight(args: argparse.Namespace) -> int:
 def cmd_region(args: argparse.Namespace) -> int:
     from .core.store import items as item_store
 
-    with _annotating(args) as (archive, notes):
+    with annotating(args) as (archive, notes):
         item = item_store.find_item(archive.db, args.item)
         region = notes.add_region(item.id, args.x, args.y, args.w, args.h, page=args.page,
                                   note=args.note or "")  # fmt: skip
@@ -578,7 +488,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     from .core.store import items as item_store
 
     words: list[str] = args.words
-    with _annotating(args) as (archive, notes):
+    with annotating(args) as (archive, notes):
         if args.rename:
             if len(words) != 2:
                 raise XArchiveError("give the tag and its new name: xarchive tag --rename OLD NEW")
@@ -616,7 +526,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     from .core.annotate import Annotations
     from .core.archive import Archive
 
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    with Archive.open(archive_path(args), readonly=True) as archive:
         counts = Annotations(archive).tags()
     if args.json:
         print(json.dumps([{"tag": c.name, "items": c.count} for c in counts],
@@ -634,7 +544,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     from .core.annotate.service import clean_relation
     from .core.store import items as item_store
 
-    with _annotating(args) as (archive, notes):
+    with annotating(args) as (archive, notes):
         source = item_store.find_item(archive.db, args.item)
         target = item_store.find_item(archive.db, args.other)
         if args.remove:
@@ -658,7 +568,7 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     from .core.archive import Archive
     from .core.store import items as item_store
 
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    with Archive.open(archive_path(args), readonly=True) as archive:
         notes = Annotations(archive)
         if args.orphaned:
             return _print_orphaned(archive, notes, args.json)
@@ -748,7 +658,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     policies: dict[str | None, Policy | None] = {
         None: None, "delete": "delete", "keep": "keep-orphaned",
     }  # fmt: skip
-    with Archive.open(_archive_path(args)) as archive:
+    with Archive.open(archive_path(args)) as archive:
         item = item_store.find_item(archive.db, args.item)
         try:
             done = delete_item(archive, item.id, policies[args.annotations], policies[args.links])
@@ -979,9 +889,7 @@ def build_parser() -> argparse.ArgumentParser:
     archive_option(p)
     p.set_defaults(func=cmd_delete)
 
-    # Commands kept in their own modules (imported here: they import from this one).
-    from . import cli_bundles, cli_suggest
-
+    # commands kept in their own modules
     cli_bundles.add_commands(sub, archive_option)
     cli_suggest.add_commands(sub, archive_option)
     return parser

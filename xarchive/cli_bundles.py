@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .cli_shared import EXIT_OK, EXIT_USAGE, ProgressBar, archive_path, cancel_on_interrupt
+
 EXIT_REFUSED = 1
 
 
@@ -93,7 +95,6 @@ def add_commands(
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, EXIT_USAGE, ProgressBar, _archive_path, _cancel_on_interrupt
     from .core.archive import Archive
     from .core.bundles import (
         ExportOptions,
@@ -120,8 +121,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         description=args.description,
     )
     bar = ProgressBar()
-    cancel = _cancel_on_interrupt()
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    cancel = cancel_on_interrupt()
+    with Archive.open(archive_path(args), readonly=True) as archive:
         selection = select_items(
             archive, query=args.query, tag=args.tag, ids=ids, context=not args.no_context
         )
@@ -139,11 +140,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_bundle(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, ProgressBar, _cancel_on_interrupt
     from .core.bundles import BundleRejected, verify_bundle
 
     bar = ProgressBar()
-    cancel = _cancel_on_interrupt()
+    cancel = cancel_on_interrupt()
     try:
         try:
             check = verify_bundle(Path(args.bundle), bar, cancel)
@@ -192,13 +192,12 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
 
 
 def cmd_import_bundle(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, ProgressBar, _archive_path, _cancel_on_interrupt
     from .core.archive import Archive
     from .core.bundles import BundleRejected, import_bundle
 
     bar = ProgressBar()
-    cancel = _cancel_on_interrupt()
-    with Archive.open(_archive_path(args)) as archive:
+    cancel = cancel_on_interrupt()
+    with Archive.open(archive_path(args)) as archive:
         try:
             try:
                 report = import_bundle(archive, Path(args.bundle), bar, cancel)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from .cli_shared import EXIT_OK, ProgressBar, annotating, archive_path, cancel_on_interrupt
+
 ACTIONS = ("accept", "dismiss", "recompute")
 
 
@@ -90,12 +92,11 @@ def _label(conn: Any, item_id: int) -> str:
 
 
 def _list(args: argparse.Namespace, ref: str | None) -> int:
-    from .cli import EXIT_OK, _archive_path
     from .core.archive import Archive
     from .core.store import items as item_store
     from .core.suggest import Suggestions
 
-    with Archive.open(_archive_path(args), readonly=True) as archive:
+    with Archive.open(archive_path(args), readonly=True) as archive:
         item_id = item_store.find_item(archive.db, ref).id if ref else None
         suggestions = Suggestions(archive)
         found = suggestions.all(item_id) if args.all else suggestions.pending(item_id)
@@ -131,10 +132,9 @@ def _list(args: argparse.Namespace, ref: str | None) -> int:
 
 
 def _decide(args: argparse.Namespace, action: str, numbers: Sequence[int]) -> int:
-    from .cli import EXIT_OK, _annotating
     from .core.suggest import Suggestions
 
-    with _annotating(args) as (archive, notes):
+    with annotating(args) as (archive, notes):
         suggestions = Suggestions(archive, notes)
         for number in numbers:
             s = suggestions.get(number)
@@ -152,14 +152,13 @@ def _decide(args: argparse.Namespace, action: str, numbers: Sequence[int]) -> in
 
 
 def _recompute(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, ProgressBar, _archive_path, _cancel_on_interrupt
     from .core.archive import Archive
     from .core.suggest import Suggestions
 
     bar = ProgressBar()
-    with Archive.open(_archive_path(args)) as archive:
+    with Archive.open(archive_path(args)) as archive:
         try:
-            report = Suggestions(archive).recompute(bar, _cancel_on_interrupt())
+            report = Suggestions(archive).recompute(bar, cancel_on_interrupt())
         finally:
             bar.finish()
     print(f"Compared {report.scanned} items: {report.new} new suggestions, "
