@@ -306,8 +306,8 @@ def _load_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues
                         data[f"{name}.docs"],
                         data[f"{name}.ords"],
                     )
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        return {}  # a damaged cache is read again from the index
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return {}  # a damaged cache (EOFError: no bytes at all) is read again from the index
     return found
 
 

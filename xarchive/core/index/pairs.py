@@ -148,7 +148,7 @@ def load_table(folder: Path, segment_id: str, size: int) -> PairTable | None:
     try:
         keys = np.load(keys_path, mmap_mode="r", allow_pickle=False)
         docs = np.load(docs_path, mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError):  # EOFError: a file of no bytes (a crash)
         return None
     if (
         keys.dtype != np.uint64
