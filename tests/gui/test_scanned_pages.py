@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
@@ -221,3 +221,54 @@ def test_the_ocr_text_of_a_scanned_page_shows_on_demand(
     assert "page 2" in pdf.ocr_pane.title.text()
     moi = _open(qtbot, annotated, MOI_REPLY)  # born digital: nothing was OCRed
     assert not moi.ocr_button.isEnabled() and not moi.ocr_pane.isVisible()
+
+
+def test_words_on_a_screenshot_are_selected_and_highlighted(
+    qtbot: QtBot, annotated: MainWindow
+) -> None:
+    search(qtbot, annotated, "", Filter("kind", "image"))
+    wanted = item_id(annotated, URDU_SHOT)
+    annotated.results.setCurrentIndex(annotated.model.index(annotated.model.row_of_item(wanted), 0))
+    qtbot.waitUntil(
+        lambda: annotated.viewer.item is not None and annotated.viewer.item.id == wanted
+    )
+    image = annotated.viewer.image
+    qtbot.waitUntil(lambda: image.full_loaded)
+    words = image.ocr_words
+    first = next(
+        i
+        for i in range(len(words) - 2)
+        if words[i].line == words[i + 2].line and len(words[i].text) > 2
+        and "\u0600" <= words[i].text[0] <= "\u06ff"
+    )  # fmt: skip
+    area = image._pixmap_item.sceneBoundingRect()
+
+    def point(index: int) -> QPoint:
+        word = words[index]
+        scene = QPointF(
+            area.x() + (word.x + word.w / 2) * area.width(),
+            area.y() + (word.y + word.h / 2) * area.height(),
+        )
+        return image.canvas.mapFromScene(scene)
+
+    viewport = image.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=point(first))
+    qtbot.mouseMove(viewport, point(first + 2))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=point(first + 2))
+    assert image.selected == (first, first + 2)
+    expected = " ".join(w.text for w in words[first : first + 3])
+    text, start, end = image.selected_span()  # type: ignore[misc]
+    assert text[start:end] == expected
+    assert annotated.session is not None
+    before = {h.uid for h in Annotations(annotated.session.archive).of_item(wanted).highlights}
+    annotated.annotate.highlight_action.trigger()
+    stored = Annotations(annotated.session.archive).of_item(wanted).highlights
+    [made] = [h for h in stored if h.uid not in before]
+    assert made.span is not None and " ".join(made.span.exact.split()) == expected
+    annotated.annotate.refresh_viewer()
+    [(boxes, _colour)] = image.marks.highlights
+    line = QRectF()
+    for i in range(first, first + 3):
+        line = line.united(QRectF(words[i].x, words[i].y, words[i].w, words[i].h))
+    assert boxes == [line]  # drawn on those words, on the picture
+    assert image.selected is None

@@ -86,3 +86,22 @@ def loads(stored: str) -> tuple[Word, ...]:
         )
     except (ValueError, TypeError, KeyError, AttributeError):
         return ()
+
+
+def nearest(
+    words: Sequence[Word], x: float, y: float, width: float = 1.0, height: float = 1.0
+) -> int:
+    """The index of the word under the point (`x`, `y`) of a page `width` × `height` (in any
+    unit, words' boxes being fractions of it), else of the closest word; -1 if none.
+
+    A point beside a line is nearer its words than a point as far above or below it.
+    """
+    best, distance = -1, float("inf")
+    for i, word in enumerate(words):
+        left, top = word.x * width, word.y * height
+        right, bottom = left + word.w * width, top + word.h * height
+        dx = max(left - x, 0.0, x - right)
+        dy = max(top - y, 0.0, y - bottom)
+        if dx + 3 * dy < distance:
+            best, distance = i, dx + 3 * dy
+    return best

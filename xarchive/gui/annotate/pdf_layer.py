@@ -381,7 +381,10 @@ class PdfLayer(QObject):
         in reading order."""
         words = self.viewer.ocr_words[page + 1]
         size = self.document.pagePointSize(page)
-        first, last = sorted((_nearest(words, start, size), _nearest(words, end, size)))
+        first, last = sorted(
+            word_boxes.nearest(words, p.x(), p.y(), size.width(), size.height())
+            for p in (start, end)
+        )
         if first < 0:
             self.clear_selection()
             return ""
@@ -553,21 +556,6 @@ class PdfLayer(QObject):
             moved.setBottomLeft(before.bottomLeft() + QPointF(dx, dy))
         region.rect = moved.normalized().intersected(QRectF(QPointF(0, 0), size))
         self.overlay.update()
-
-
-def _nearest(words: tuple[word_boxes.Word, ...], point: QPointF, size: object) -> int:
-    """The index of the word under `point` (points on a page of `size`), else the closest."""
-    width, height = size.width(), size.height()  # type: ignore[attr-defined]
-    best, distance = -1, float("inf")
-    for i, word in enumerate(words):
-        rect = QRectF(word.x * width, word.y * height, word.w * width, word.h * height)
-        dx = max(rect.left() - point.x(), 0.0, point.x() - rect.right())
-        dy = max(rect.top() - point.y(), 0.0, point.y() - rect.bottom())
-        # a point beside a line is nearer its words than a point above or below it
-        here = dx + 3 * dy
-        if here < distance:
-            best, distance = i, here
-    return best
 
 
 def _corners(rect: QRectF) -> list[QPointF]:

@@ -9,7 +9,7 @@ window's and the viewer's signals.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QRectF, Qt
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu
 from ...core.annotate import Annotation, Change
 from ...core.errors import ItemNotFound
 from ...core.store.items import Item
+from ...core.words import page_text
 from ..dialogs import errors
 from ..filters import Filter
 from ..messages import Problem
@@ -26,13 +27,14 @@ from ..models.results import ResultsModel
 from ..resources import icon
 from ..session import ArchiveSession
 from ..views.post import PostCard
+from .colours import highlight_colour
 from .controller import AnnotationController
 from .docks import AnnotationsDock, LinksDock
 from .link_picker import ItemDropTarget, LinkPicker, ResultDragger
 from .regions import RegionLayer
 from .tag_editor import TagItemsDialog, TagsManagerDialog
 from .text_highlights import TextHighlights
-from .textmap import find_in_pages
+from .textmap import find_in_pages, find_span, quote_in
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -214,7 +216,9 @@ class AnnotateUi(QObject):
         has_item = self.item is not None
         kind = self.item.kind if self.item is not None else ""
         for action in (self.highlight_action, self.highlight_note_action):
-            action.setEnabled(writable and kind in ("document", "article", "post", "text"))
+            action.setEnabled(
+                writable and kind in ("document", "article", "post", "text", "image")
+            )  # a picture's words as OCR read them
         self.region_action.setEnabled(writable and kind in ("image", "document"))
         self.note_action.setEnabled(writable and has_item)
         self.link_action.setEnabled(writable and has_item)
@@ -284,6 +288,7 @@ class AnnotateUi(QObject):
         if self.regions.enabled and item is not None:
             self.regions.scale = _picture_scale(item, self.viewer.image.canvas.sceneRect())
             self.regions.set_regions(found.regions if found else (), selected)
+            self._draw_picture_highlights(found.highlights if found else (), selected)
         if self.pdf is not None:
             self.pdf.set_annotations(
                 found
@@ -291,6 +296,23 @@ class AnnotateUi(QObject):
                 else None,
                 selected,
             )
+
+    def _draw_picture_highlights(
+        self, highlights: Sequence[Annotation], selected: str | None
+    ) -> None:
+        """A screenshot's highlights, on the words OCR read where they stand."""
+        image = self.viewer.image
+        text = page_text(image.ocr_words)
+        drawn = []
+        for highlight in highlights:
+            span = highlight.span
+            where = find_span(text, span) if span is not None and text else None
+            if where is not None:
+                colour = highlight_colour(highlight.colour, 255)
+                if highlight.uid == selected:
+                    colour = colour.darker(115)
+                drawn.append((image.boxes(*where), colour))
+        image.set_highlights(drawn)
 
     def open_item(self, item_id: int) -> None:
         """Show another item (a link's other end, a node of the graph), selecting its result."""
@@ -345,6 +367,10 @@ class AnnotateUi(QObject):
             selected = self.pdf.selection()
             if selected is not None:
                 near, quote = selected
+        elif current is self.viewer.image:
+            words = self.viewer.image.selected_span()  # words OCR read on the picture
+            if words is not None:
+                quote = quote_in(*words)
         if quote is None:
             self._failed(
                 "Nothing is selected",
@@ -375,6 +401,8 @@ class AnnotateUi(QObject):
             cursor = text.browser.textCursor()
             cursor.clearSelection()
             text.browser.setTextCursor(cursor)
+        elif current is self.viewer.image:
+            self.viewer.image.clear_selection()
         elif self.pdf is not None:
             self.pdf.clear_selection()
         self.annotations_dock.select(made.uid)

@@ -1,7 +1,9 @@
 """Images: the thumbnail at once, the full image loaded off the GUI thread; zoom and pan.
 
 A screenshot's words, read by OCR with their boxes (core/words.py), are where
-its hits and Find in Picture's matches are marked, on the picture itself.
+its hits and Find in Picture's matches are marked, on the picture itself; a
+drag that starts on a word selects words (to highlight them, as on a page), a
+drag anywhere else pans.
 """
 
 from __future__ import annotations
@@ -10,8 +12,27 @@ import contextlib
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QPointF,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QImageReader,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
@@ -35,6 +56,7 @@ from .ocr_text import OcrTextPane, ocr_toggle
 ZOOM_STEP = 1.25
 #: The inks of marked words, multiplied into the picture, and the current match's outline.
 MATCH_INK, CURRENT_MATCH_INK, CURRENT_MATCH_LINE = "#ffe27a", "#ffb45e", "#d9480f"
+SELECTION_INK = "#9cc3ef"
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0
 #: Larger images are decoded scaled down: enough to read a screenshot, not 1 GB of pixels.
 MAX_PIXELS = 80_000_000
@@ -99,6 +121,9 @@ class WordMarks(QGraphicsItem):
         self.searched: list[QRectF] = []
         self.found: list[list[QRectF]] = []
         self.current = -1
+        #: The words selected, and the highlights (boxes and colour), in fractions.
+        self.selection: list[QRectF] = []
+        self.highlights: list[tuple[list[QRectF], QColor]] = []
 
     def scene_rect(self, box: QRectF) -> QRectF:
         area = self.picture.sceneBoundingRect()
@@ -123,6 +148,15 @@ class WordMarks(QGraphicsItem):
         # colour and the letters keep theirs; the current match is outlined as well.
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+        for boxes, colour in self.highlights:
+            ink = QColor(colour)
+            ink.setAlpha(255)
+            painter.setBrush(ink)
+            for box in boxes:
+                painter.drawRect(self.scene_rect(box))
+        painter.setBrush(QColor(SELECTION_INK))
+        for box in self.selection:
+            painter.drawRect(self.scene_rect(box))
         painter.setBrush(QColor(MATCH_INK))
         for box in self.searched:
             painter.drawRect(self.scene_rect(box))
@@ -191,6 +225,8 @@ class ImageViewer(QWidget):
 
     #: The full image replaced the thumbnail (the scene may have changed size).
     loaded = Signal()
+    #: The words selected on the picture changed.
+    selection_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -204,6 +240,10 @@ class ImageViewer(QWidget):
         self.ocr_words: tuple[word_boxes.Word, ...] = ()
         self.ocr_text = ""
         self.words: list[str] = []
+        #: The words selected (first and last index), and the word a drag started on.
+        self.selected: tuple[int, int] | None = None
+        self._anchor = -1
+        self.canvas.viewport().installEventFilter(self)
         self._signals = _LoadSignals(self)
         self._signals.loaded.connect(self._loaded)
         self._pool = QThreadPool(self)
@@ -304,6 +344,8 @@ class ImageViewer(QWidget):
         where OCR read them. Pictures imported before boxes were kept have no words: the
         OCR text pane still shows their text."""
         self.ocr_text, self.ocr_words, self.words = ocr_text, ocr_words, list(searched)
+        self.selected, self._anchor = None, -1
+        self.marks.selection, self.marks.highlights = [], []
         self.marks.searched = [
             box for word in {w for w in searched if w.strip()} for m in matches(ocr_words, word)
             for box in m
@@ -314,6 +356,98 @@ class ImageViewer(QWidget):
         self.find_field.clear()
         self.set_search("")
         self._fill_ocr_pane()
+
+    # -- selecting words ------------------------------------------------------------------
+    def _fraction(self, point: QPointF) -> QPointF:
+        area = self._pixmap_item.sceneBoundingRect()
+        at = self.canvas.mapToScene(point.toPoint())
+        return QPointF(
+            (at.x() - area.x()) / max(1.0, area.width()),
+            (at.y() - area.y()) / max(1.0, area.height()),
+        )
+
+    def word_at(self, point: QPointF) -> int:
+        """The index of the OCR word under a viewport point, -1 if none is there."""
+        at = self._fraction(point)
+        margin = 0.004
+        for i, word in enumerate(self.ocr_words):
+            if (
+                QRectF(word.x, word.y, word.w, word.h)
+                .adjusted(-margin, -margin, margin, margin)
+                .contains(at)
+            ):
+                return i
+        return -1
+
+    def select_words(self, first: int, last: int) -> None:
+        """Select the words `first` to `last` (indices of `ocr_words`, in reading order)."""
+        first, last = sorted((first, last))
+        self.selected = (first, last)
+        self.marks.selection = _line_boxes(self.ocr_words, list(range(first, last + 1)))
+        self.marks.changed()
+        self.selection_changed.emit()
+
+    def clear_selection(self) -> None:
+        if self.selected is not None:
+            self.selected = None
+            self.marks.selection = []
+            self.marks.changed()
+            self.selection_changed.emit()
+
+    def selected_span(self) -> tuple[str, int, int] | None:
+        """The picture's word text and where the selection is in it, if words are selected."""
+        if self.selected is None:
+            return None
+        where = word_boxes.spans(self.ocr_words)
+        first, last = self.selected
+        return word_boxes.page_text(self.ocr_words), where[first][0], where[last][1]
+
+    def boxes(self, start: int, end: int) -> list[QRectF]:
+        """Where characters `start`…`end` of the word text are, in fractions of the picture."""
+        return _line_boxes(self.ocr_words, word_boxes.words_between(self.ocr_words, start, end))
+
+    def set_highlights(self, highlights: list[tuple[list[QRectF], QColor]]) -> None:
+        """Draw highlights: the boxes of their words (fractions of the picture), in colour."""
+        self.marks.highlights = highlights
+        self.marks.changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self.canvas.viewport() or not self.ocr_words:
+            return False
+        kind = event.type()
+        if not isinstance(event, QMouseEvent):
+            return False
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            if event.modifiers() != Qt.KeyboardModifier.NoModifier:
+                return False  # Shift+drag draws a region
+            on_top = [
+                item
+                for item in self.canvas.items(event.position().toPoint())
+                if item is not self._pixmap_item and item is not self.marks
+            ]
+            if on_top:
+                return False  # a region note: it is moved, not the words under it
+            word = self.word_at(event.position())
+            if word < 0:
+                self.clear_selection()
+                return False  # a drag off the words pans
+            self._anchor = word
+            self.select_words(word, word)
+            return True
+        if kind == QEvent.Type.MouseMove and self._anchor >= 0:
+            at = self._fraction(event.position())
+            area = self._pixmap_item.sceneBoundingRect()
+            word = word_boxes.nearest(
+                self.ocr_words, at.x() * area.width(), at.y() * area.height(),
+                area.width(), area.height(),
+            )  # fmt: skip
+            if word >= 0:
+                self.select_words(self._anchor, word)
+            return True
+        if kind == QEvent.Type.MouseButtonRelease and self._anchor >= 0:
+            self._anchor = -1
+            return True
+        return False
 
     def set_search(self, text: str) -> None:
         """Find `text` among the words OCR read in the picture; mark and count the matches."""
