@@ -401,3 +401,18 @@ def test_items_scanned_by_older_detectors_are_counted_and_scanned_again(demo_cop
         assert suggestions.unscanned() == 5 == len(store.unscanned(archive.db, SCAN_VERSION))
         suggestions.scan()
         assert suggestions.unscanned() == 0
+
+
+def test_minhash_buckets_stay_those_archives_were_scanned_with() -> None:
+    """The buckets are stored; new items find their near-duplicates among old ones
+    only while both were bucketed alike (these are the values of the first version)."""
+    from xarchive.core.suggest.detect import _buckets
+
+    text = (
+        "The Interior Ministry told the Sindh High Court that X was blocked on 17 February "
+        "2024 on the advice of the agencies, for reasons of national security and public order."
+    )
+    assert list(_buckets("article", text))[:6] == [
+        -5570365756757689299, 3029540405059611188, 5636178587241153053,
+        -8811837935323669104, 8662740499050167438, -6649718658160920372,
+    ]  # fmt: skip

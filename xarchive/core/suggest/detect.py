@@ -39,9 +39,9 @@ from . import minhash, textsim, urls
 
 log = logging.getLogger(__name__)
 
-#: Raise when what is stored per item changes: older scans are then redone.
-#: 2: shingles hashed by textsim.shingles (the MinHash buckets changed with them).
-SCAN_VERSION = 2
+#: Raise when what is stored per item changes: older scans are then redone (and
+#: until then, new items are not compared with them for near-duplicates).
+SCAN_VERSION = 1
 
 SCREENSHOT = "screenshot"
 CITES = "cites"
@@ -167,7 +167,7 @@ def _buckets(kind: str, text: str, is_retweet: bool = False) -> tuple[int, ...]:
     if kind in NEAR_DUP_KINDS and not is_retweet:
         tokens = textsim.words(text)
         if len(tokens) >= NEAR_DUP_MIN_WORDS:
-            sig = minhash.signature(textsim.shingles(tokens, SHINGLE))
+            sig = minhash.signature(textsim.shingle_strings(tokens, SHINGLE))
             return tuple(minhash.buckets(sig))
     return ()
 

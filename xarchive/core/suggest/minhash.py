@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -47,10 +48,19 @@ _B = _constants("b")
 _CHUNK = 4096
 
 
-def signature(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """The MinHash signature (NUM_PERM values) of a set of shingles (textsim.shingles:
-    64-bit hashes, of which the top 32 bits are used); all-max if empty."""
-    hashes = np.unique(np.asarray(shingles, dtype=np.uint64) >> np.uint64(32))
+def _hash32(shingle: str) -> int:
+    digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=4).digest()
+    return int(struct.unpack("<I", digest)[0])
+
+
+def signature(shingles: Iterable[str]) -> npt.NDArray[np.uint64]:
+    """The MinHash signature (NUM_PERM values) of a set of shingles; all-max if empty.
+
+    The shingles are hashed as strings, as when the first archives were scanned:
+    their stored buckets must stay comparable with those of new items (a new hash
+    would leave every new item blind to the old ones until the archive was scanned
+    again)."""
+    hashes = np.fromiter((_hash32(s) for s in set(shingles)), dtype=np.uint64)
     out = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(hashes), _CHUNK):
         chunk = hashes[start : start + _CHUNK, None]

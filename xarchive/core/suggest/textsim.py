@@ -71,6 +71,15 @@ def _word_hash(word: str) -> int:
     return found
 
 
+def shingle_strings(tokens: Sequence[str], size: int = 3) -> set[str]:
+    """The word n-grams of `tokens` as strings (what MinHash signatures are made of)."""
+    if not tokens:
+        return set()
+    if len(tokens) <= size:
+        return {" ".join(tokens)}
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
 def shingles(tokens: Sequence[str], size: int = 3) -> npt.NDArray[np.uint64]:
     """The word n-grams of `tokens` (the whole text if it is shorter than `size`), each
     as a 64-bit hash (the same in every process), sorted, without repeats."""
