@@ -230,7 +230,11 @@ def _rebuild_in_workers(
     staging.mkdir()
     SearchIndex.create(building).close()
     committer = SegmentCommitter(building)
-    pool = _segment_pool(workers)
+    try:
+        pool = _segment_pool(workers)
+    except BaseException:  # no processes to be had: the lock must not stay held
+        committer.close()
+        raise
     pending: collections.deque[cf.Future[StagedSegment]] = collections.deque()
     done = 0
 
