@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import configparser
 import fnmatch
+import re
 import shutil
 import subprocess
+import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -112,9 +115,9 @@ def test_the_metainfo_shows_committed_screenshots_and_this_release() -> None:
     assert images
     for url in images:
         assert (REPO / "docs" / "screenshots" / url.rsplit("/", 1)[1]).is_file(), url
-    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "version"
-    ]
+    import xarchive
+
+    version = xarchive.__version__
     releases = [r.get("version") for r in root.iter("release")]
     assert version in releases
     for release in root.iter("release"):
@@ -130,10 +133,28 @@ def test_the_flatpak_manifest_grants_no_network() -> None:
     assert f"id: {ICON}" in lines
 
 
-def test_the_package_the_build_and_the_metainfo_carry_one_version() -> None:
+def test_the_version_is_written_once() -> None:
+    """xarchive/__init__.py holds it; pyproject.toml reads it from there, uv.lock has none."""
     import xarchive
 
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in config["project"] and "version" in config["project"]["dynamic"]
+    assert config["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "xarchive.__version__"}
     lock = tomllib.loads((REPO / "uv.lock").read_text(encoding="utf-8"))
-    [locked] = [p["version"] for p in lock["package"] if p["name"] == "xarchive"]
-    assert xarchive.__version__ == project["version"] == locked
+    [project] = [p for p in lock["package"] if p["name"] == "xarchive"]
+    assert "version" not in project  # a version in the lock would have to be kept in step
+    # what setuptools made of it when it installed .venv (`uv sync` if this fails after a bump)
+    assert metadata.version("xarchive") == xarchive.__version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+", xarchive.__version__)
+
+
+def test_the_command_says_its_version() -> None:
+    """The installed `xarchive` command, as a user types it."""
+    import xarchive
+
+    command = Path(sys.prefix) / "bin" / "xarchive"
+    result = subprocess.run(
+        [str(command), "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"xarchive {xarchive.__version__}"

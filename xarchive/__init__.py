@@ -1,5 +1,6 @@
 """xarchive: an offline desktop archive for documenting censorship and human-rights cases."""
 
+# The one place the version is written: pyproject.toml, the build and bundles read it here.
 __version__ = "0.1.0"
 
 # Offline from the first line: before any library is imported (core/offline.py).
