@@ -115,6 +115,33 @@ def tesseract_available() -> bool:
     return find_tesseract() is not None
 
 
+@cache
+def tesseract_version() -> str | None:
+    """The version of the tesseract program ("5.3.0"), None if it is not installed or
+    does not answer. It runs `tesseract --version` once per process (up to 30 s when
+    the machine is busy): call it off the GUI thread."""
+    program = find_tesseract()
+    if program is None:
+        return None
+    try:
+        done = subprocess.run(
+            [program, "--version"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+            env=_environment(),
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("tesseract --version failed: %s", exc)
+        return None
+    # "tesseract 5.3.0" first, then its libraries; 3.x printed it all on stderr.
+    for line in (done.stdout + done.stderr).decode("utf-8", "replace").splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0].lower() == "tesseract":
+            return words[1].removeprefix("v")
+    return None
+
+
 def available_languages() -> frozenset[str]:
     """The language codes tesseract has data for ("eng", "urd", …); empty without tesseract."""
     program = find_tesseract()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import whoosh
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
 from .analysis import name_analyzer, text_analyzer
@@ -17,6 +18,12 @@ from .pairs import RememberingAnalyzer
 #: 3: the `pairs` field (phrases), and every date field sortable (date ranges).
 #: 4: word pairs in a table beside each segment instead of the `pairs` field (pairs.py).
 INDEX_SCHEMA_VERSION = 4
+
+
+def engine_version() -> str:
+    """The version of the Whoosh library that writes and reads the index ("3.54.0")."""
+    return str(whoosh.versionstring())
+
 
 #: Separates pages in the indexed text (kept when mapping a snippet to its page).
 PAGE_BREAK = "\n\f\n"

@@ -1,4 +1,5 @@
-"""Help ▸ About: version, licence, and the libraries xarchive stands on with theirs."""
+"""Help ▸ About: version, licence, the formats it writes, and the libraries xarchive stands
+on with their versions and licences (what a bug report should quote)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ... import __version__
+from ...core import ocr
+from ...core.index.schema import INDEX_SCHEMA_VERSION, engine_version
+from ...core.store.migrations import LATEST as ARCHIVE_SCHEMA_VERSION
 from ..resources import app_icon
 from ..views.safe_browser import SafeTextBrowser
+from ..workers import Job, JobRunner
 
 LIBRARIES = (
     ("Qt and Qt for Python (PySide6), QtPdf with PDFium", "LGPL-3.0; PDFium: BSD-3-Clause"),
@@ -28,11 +33,28 @@ LIBRARIES = (
 )
 
 
-def about_html() -> str:
+#: What the tesseract line says until `tesseract --version` has answered.
+CHECKING = "checking…"
+
+
+def about_html(tesseract: str | None = CHECKING) -> str:
+    """The dialog's text; `tesseract` is its version, None when it is not installed."""
     rows = "".join(
         f"<tr><td>{html.escape(name)}</td>"
         f"<td style='padding-left:14px;'>{html.escape(lic)}</td></tr>"
         for name, lic in LIBRARIES
+    )
+    versions = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        f"<td style='padding-left:14px;'>{html.escape(version)}</td></tr>"
+        for name, version in (
+            ("Archive format", f"schema {ARCHIVE_SCHEMA_VERSION}"),
+            ("Search index format", f"schema {INDEX_SCHEMA_VERSION}"),
+            ("Qt", qVersion()),
+            ("PySide6", PySide6.__version__),
+            ("Whoosh", engine_version()),
+            ("Tesseract OCR", "not installed" if tesseract is None else tesseract),
+        )
     )
     return (
         f"<h2>xarchive {html.escape(__version__)}</h2>"
@@ -41,7 +63,7 @@ def about_html() -> str:
         "<p>xarchive never connects to the network. Originals are stored unchanged and can "
         "be verified by their SHA-256.</p>"
         "<p>Licence: GNU General Public License, version 3 or later (GPL-3.0-or-later).</p>"
-        f"<p>Qt {html.escape(qVersion())}, PySide6 {html.escape(PySide6.__version__)}.</p>"
+        f"<h3>Versions</h3><table>{versions}</table>"
         f"<h3>Built with</h3><table>{rows}</table>"
     )
 
@@ -56,6 +78,12 @@ class AboutDialog(QDialog):
         logo.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text = SafeTextBrowser(self)
         self.text.setHtml(about_html())
+        # `tesseract --version` starts a program (seconds on a busy machine): asked on a
+        # thread of the dialog's own, so that neither the window nor its jobs wait.
+        self.tesseract_job = Job("tesseract --version", lambda *_: ocr.tesseract_version(), None)
+        self.tesseract_job.finished.connect(self._show_tesseract)
+        self._runner = JobRunner(self)
+        self._runner.start(self.tesseract_job)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -64,3 +92,6 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row, 1)
         layout.addWidget(buttons)
+
+    def _show_tesseract(self, version: str | None) -> None:
+        self.text.setHtml(about_html(version))
