@@ -107,6 +107,27 @@ def test_exported_zip_and_folder_are_valid_bags(
     assert motivations == {"commenting", "highlighting", "tagging", "linking"}
 
 
+def test_a_bundle_names_the_xarchive_that_made_it(
+    annotated_demo: Path, demo_zip: Path, tmp_path: Path
+) -> None:
+    """In bag-info.txt for any BagIt tool, in items.json for xarchive, and in the import
+    run of the archive that takes it in: a reader can tell which version wrote what."""
+    import xarchive
+
+    with zipfile.ZipFile(demo_zip) as z:
+        [bag_info] = [n for n in z.namelist() if n.endswith("/bag-info.txt")]
+        [items_json] = [n for n in z.namelist() if n.endswith("/data/items.json")]
+        info = z.read(bag_info).decode("utf-8").splitlines()
+        items = json.loads(z.read(items_json).decode("utf-8"))
+    assert f"Bag-Software-Agent: xarchive {xarchive.__version__}" in info
+    assert items["bundle"]["xarchive_version"] == xarchive.__version__
+    target = tmp_path / "colleague.xarchive"
+    with Archive.create(target) as archive:
+        import_bundle(archive, demo_zip)
+        last = "SELECT tool_version FROM import_runs ORDER BY id DESC LIMIT 1"
+        assert archive.db.execute(last).fetchone()[0] == xarchive.__version__
+
+
 def test_settings_and_options_fill_bag_info(annotated_demo: Path, tmp_path: Path) -> None:
     root = tmp_path / "case.xarchive"
     shutil.copytree(annotated_demo, root)
