@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ... import __version__
-from ...core import ocr
 from ...core.index.schema import INDEX_SCHEMA_VERSION, engine_version
 from ...core.store.migrations import LATEST as ARCHIVE_SCHEMA_VERSION
 from ..resources import app_icon
@@ -80,7 +79,7 @@ class AboutDialog(QDialog):
         self.text.setHtml(about_html())
         # `tesseract --version` starts a program (seconds on a busy machine): asked on a
         # thread of the dialog's own, so that neither the window nor its jobs wait.
-        self.tesseract_job = Job("tesseract --version", lambda *_: ocr.tesseract_version(), None)
+        self.tesseract_job = Job("tesseract --version", lambda *_: _tesseract_version(), None)
         self.tesseract_job.finished.connect(self._show_tesseract)
         self._runner = JobRunner(self)
         self._runner.start(self.tesseract_job)
@@ -95,3 +94,10 @@ class AboutDialog(QDialog):
 
     def _show_tesseract(self, version: str | None) -> None:
         self.text.setHtml(about_html(version))
+
+
+def _tesseract_version() -> str | None:
+    # core.ocr loads Pillow: not at the app's start, only when About asks
+    from ...core import ocr
+
+    return ocr.tesseract_version()
