@@ -26,11 +26,11 @@ BAD = os.fsdecode(b"report-\xff\xfe.txt")  # Latin-1 bytes from an old USB stick
 
 def _xarchive(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "xarchive", *args],
+        [sys.executable, "-X", "faulthandler", "-m", "xarchive", *args],
         capture_output=True,
         text=True,
         cwd=REPO,
-        timeout=120,
+        timeout=int(os.environ.get("XARCHIVE_TEST_TIMEOUT", "120")),
         **kwargs,  # type: ignore[call-overload]
     )
 
@@ -321,18 +321,33 @@ def _words(seed: int, count: int) -> str:
 def test_a_full_disk_stops_the_import_clearly_and_leaves_no_stray_file(
     small_disk: Path, tmp_path: Path
 ) -> None:
+    import time
+
     folder = tmp_path / "collected"
     for n in range(24):
         text_file(folder / f"report-{n:02d}.txt", f"report{n} " + _words(n, 16000))
     root = small_disk / "case.xarchive"
-    done = _xarchive("import", str(folder), "--archive", str(root), "--create", "--no-ocr")
-    assert done.returncode == 1
+    # Its output to a file, in a session of its own: what is left of it can be counted.
+    with (tmp_path / "stderr.txt").open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "xarchive", "import", str(folder), "--archive", str(root),
+             "--create", "--no-ocr"],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+        )  # fmt: skip
+        assert process.wait(timeout=120) == 1
+    done = subprocess.CompletedProcess([], 1, "", (tmp_path / "stderr.txt").read_text())
     message = done.stderr.strip().splitlines()[-1]
     assert message.startswith("xarchive: error: The disk is full: the import stopped at ‘report-")
-    assert "free on the archive's disk" in message and "are safe (import run #1)" in message
+    assert "free on the archive's disk" in message and "safe (import run #1)" in message
     assert "Free about" in message and "import again" in message
     assert "Traceback" not in done.stderr and "No space left" not in done.stderr
     assert not (root / "blobs" / ".tmp").exists()
+    until = time.monotonic() + 2.0  # its workers go with it
+    while _session(process.pid) and time.monotonic() < until:
+        time.sleep(0.05)
+    left = [f"{line} {Path(f'/proc/{line.split()[0]}/status').read_text()[:200]!r}"
+            for line in _session(process.pid)]  # fmt: skip
+    assert not left, f"processes of the stopped import still run: {left}"
     with Archive.open(root) as archive:
         kept = item_store.count_items(archive.db)
         assert f"{kept} file{'s were' if kept != 1 else ' was'} imported" in message

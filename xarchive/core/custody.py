@@ -23,6 +23,7 @@ was changed before that cannot be checked, and the entry says so.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -33,6 +34,7 @@ from typing import Any
 
 from .store import custody as store
 
+log = logging.getLogger(__name__)
 HEAD_FILE = "custody-head.txt"
 #: Seals per audit entry when many rows are sealed at once (the chain's start).
 _SEALS_PER_ENTRY = 5000
@@ -148,7 +150,10 @@ class HeadKeeper:
             return
         head = read_head(self.root) or {}
         confirmed = _parse(head.get("entry"))
-        _write_head(self.root, new if committed else confirmed, None)
+        try:
+            _write_head(self.root, new if committed else confirmed, None)
+        except OSError:  # a full disk: the file still names both heads, which is true
+            log.debug("could not update %s", HEAD_FILE, exc_info=True)
 
 
 # -- checking -------------------------------------------------------------------------

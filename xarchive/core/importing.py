@@ -41,6 +41,7 @@ import shutil
 import signal
 import sqlite3
 import stat
+import sys
 import time
 import traceback
 import uuid
@@ -516,8 +517,12 @@ _WORKER_MODULES = [
 ]
 
 
-def _stop_executor(executor: cf.Executor) -> None:
-    """Stop at once: drop queued tasks and terminate workers still busy (OCR can be long)."""
+def _stop_executor(executor: cf.Executor, gently: bool = False) -> None:
+    """Stop at once: drop queued tasks and terminate workers still busy (OCR can be long);
+    `gently`: let the busy ones finish."""
+    if gently:
+        executor.shutdown(wait=True, cancel_futures=True)
+        return
     if isinstance(executor, cf.ProcessPoolExecutor):
         processes = list((executor._processes or {}).values())  # no public API for this
         executor.shutdown(wait=False, cancel_futures=True)
@@ -1301,7 +1306,8 @@ def _stopped_by_full_disk(job: _Importer, exc: DiskFull) -> ImportAborted:
     message = (
         f"The disk is full: the import stopped{where} ({_size(free)} free on the archive's disk). "
         f"{len(imported)} file{' was' if len(imported) == 1 else 's were'} imported before it "
-        f"and are safe (import run #{report.run_id}); the others were not stored. Free about "
+        f"and {'is' if len(imported) == 1 else 'are'} safe (import run #{report.run_id}); "
+        "the others were not stored. Free about "
         f"{_size(need)} on that disk, or move the archive to a larger one, and import again: "
         "what was imported is skipped."
     )
@@ -1491,7 +1497,9 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
             job.feed.finish(executor)
     finally:
         job.executor = None
-        _stop_executor(executor)
+        # On a full disk the workers are let finish (they fail at once): a worker
+        # stopped while it sends a result leaves the pool's thread waiting forever.
+        _stop_executor(executor, gently=isinstance(sys.exc_info()[1], DiskFull))
 
 
 @dataclass(frozen=True, slots=True)
