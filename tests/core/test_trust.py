@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -169,7 +170,8 @@ def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
             time.sleep(0.05)
         left = _session(process.pid)
         for line in left:
-            os.kill(int(line.split()[0]), signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(line.split()[0]), signal.SIGKILL)
         assert not left, f"kill {n}: {left}"
     assert with_workers, "no kill came while the workers ran"
 
@@ -204,7 +206,8 @@ def test_no_process_of_a_killed_reindex_survives(tmp_path: Path) -> None:
         time.sleep(0.05)
     left = _session(process.pid)
     for line in left:
-        os.kill(int(line.split()[0]), signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
     assert not left
 
 
