@@ -153,7 +153,7 @@ def _analysed(token: str) -> str:
     word = normalize_word(token.lower())
     if word and _LATIN_WORD.match(word):
         word = _stem(word)
-    if len(_ANALYSED) >= 500_000:  # a corpus of made-up words: start again
+    if len(_ANALYSED) >= 300_000:  # a corpus of made-up words: start again (~40 MB)
         _ANALYSED.clear()
     _ANALYSED[token] = word
     return word

@@ -99,7 +99,7 @@ _WORD_HASHES: dict[str, int] = {}
 def _word_hash(word: str) -> int:
     found = _WORD_HASHES.get(word)
     if found is None:
-        if len(_WORD_HASHES) > 2_000_000:  # a corpus of made-up words: start again
+        if len(_WORD_HASHES) > 300_000:  # a corpus of made-up words: start again (~40 MB)
             _WORD_HASHES.clear()
         digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
         found = _WORD_HASHES[word] = int.from_bytes(digest, "little")

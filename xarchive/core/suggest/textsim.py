@@ -64,7 +64,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection mo
 def _word_hash(word: str) -> int:
     found = _WORD_HASHES.get(word)
     if found is None:
-        if len(_WORD_HASHES) > 1_000_000:
+        if len(_WORD_HASHES) > 300_000:  # bounded: ~40 MB
             _WORD_HASHES.clear()
         digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
         found = _WORD_HASHES[word] = int.from_bytes(digest, "little")
