@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -279,6 +280,9 @@ def test_a_worker_killed_midway_costs_no_file(archive: Archive, tmp_path: Path) 
             if workers:
                 os.kill(workers[0], signal.SIGKILL)
                 killed.append(workers[0])
+                # The pool knows at once; the import only when it next looks: every
+                # task it starts meanwhile must be retried too (a submit then raised)
+                time.sleep(1.0)
 
     report = import_paths(archive, [folder], ImportOptions(workers=2), progress)
     assert killed, "no worker process was found to kill"

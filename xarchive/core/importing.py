@@ -482,6 +482,19 @@ class _InlineExecutor(cf.Executor):
         return future
 
 
+def _submit(executor: cf.Executor, fn: Callable[..., Any], /, *args: Any) -> cf.Future[Any]:
+    """`executor.submit`, or when a worker has died since the pool was last looked at
+    (the out-of-memory killer, a crashing decoder), a future failed with
+    BrokenProcessPool: handled as those of the tasks that worker took with it, when
+    their futures are collected (their files retried alone, a segment written here)."""
+    try:
+        return executor.submit(fn, *args)
+    except BrokenProcessPool as exc:
+        failed: cf.Future[Any] = cf.Future()
+        failed.set_exception(exc)
+        return failed
+
+
 def _make_executor(workers: int | None, files: int) -> cf.Executor:
     if workers == 0 or files == 0:
         return _InlineExecutor()
@@ -641,8 +654,8 @@ class _IndexFeed:
         if executor is not None and self.merging is None and not final:
             tier = self.committer.segments_to_merge()
             if tier:
-                self.merging = executor.submit(
-                    writing.merge_segments, self.committer.directory, tier, self.staging
+                self.merging = _submit(
+                    executor, writing.merge_segments, self.committer.directory, tier, self.staging
                 )
         if not self.waiting:
             return
@@ -666,7 +679,7 @@ class _IndexFeed:
             if executor is None:
                 self.lost.append(segment)
             else:
-                future = executor.submit(writing.write_segment, self.staging, segment.fields)
+                future = _submit(executor, writing.write_segment, self.staging, segment.fields)
                 self.in_flight[future] = segment
         self.waiting.clear()
         self.replace.clear()
@@ -1456,13 +1469,13 @@ def _run(job: _Importer, paths: Sequence[Path]) -> None:
                 candidate, previous = suspects.pop() if solo else queue.pop()
                 future: cf.Future[Any]
                 if candidate.folder_of:  # a folder read as one container: nothing to stage
-                    future = executor.submit(
-                        _read_folder, str(candidate.path), candidate.folder_of, ctx,
+                    future = _submit(
+                        executor, _read_folder, str(candidate.path), candidate.folder_of, ctx,
                         str(job.staging), str(archive.blobs_dir),
                     )  # fmt: skip
                     futures[future] = _Task("extract", candidate, previous, None, solo)
                     continue
-                future = executor.submit(_stage, str(candidate.path), str(job.staging))
+                future = _submit(executor, _stage, str(candidate.path), str(job.staging))
                 futures[future] = _Task("stage", candidate, previous, None, solo)
             finished, _ = cf.wait(futures, timeout=0.1, return_when=cf.FIRST_COMPLETED)
             cancel.raise_if_cancelled()
@@ -1584,9 +1597,9 @@ def _after_stage(
         return 1
     job.in_flight_shas[staged.sha256] = candidate
     task_ctx = replace(ctx, sha256=staged.sha256)
-    next_future = executor.submit(
-        _extract, staged, file_name(candidate.path.name), task_ctx, str(job.archive.blobs_dir),
-        str(candidate.path),
+    next_future = _submit(
+        executor, _extract, staged, file_name(candidate.path.name), task_ctx,
+        str(job.archive.blobs_dir), str(candidate.path),
     )  # fmt: skip
     futures[next_future] = _Task("extract", candidate, previous, staged, task.solo)
     return 0
@@ -1681,8 +1694,8 @@ def _open_container(
             job.extra_total += 1
             continue
         name = safe_file_name(about.name if about else Path(picture.member).name, "picture")
-        future = executor.submit(
-            _extract, picture.staged, name, replace(ctx, sha256=picture_sha),
+        future = _submit(
+            executor, _extract, picture.staged, name, replace(ctx, sha256=picture_sha),
             str(job.archive.blobs_dir), "", about is None, about is not None,
         )  # fmt: skip
         futures[future] = _Task(
