@@ -396,3 +396,28 @@ def test_a_snippet_keeps_the_at_sign_and_the_full_stop_at_its_edges(tmp_path: Pa
     index.close()
     assert snippet is not None
     assert "".join(t for t, _ in snippet.parts) == text
+
+
+def test_a_search_caught_in_a_rebuild_swap_is_told_the_index_is_missing(tmp_path: Path) -> None:
+    """A rebuild swaps the folder in two renames; a search in between (the app's
+    search thread) gets IndexUnavailable, which the app explains, not Whoosh's own
+    error, and searches again once the new index is in place."""
+    from xarchive.core.errors import IndexUnavailable
+
+    folder = tmp_path / "index"
+    kept = SearchIndex.create(folder)
+    try:
+        kept.write([document(1, "court ruling", 3)], update=False)
+        assert kept.search("court", limit=1).total == 1
+        folder.rename(tmp_path / "index.old")
+        folder.mkdir()  # a folder there, and no index in it yet
+        with pytest.raises(IndexUnavailable) as caught:
+            kept.search("court", limit=1)
+        assert caught.value.state == "missing"
+        folder.rmdir()
+        rebuilt = SearchIndex.create(folder)
+        rebuilt.write([document(1, "court ruling", 3), document(2, "court", 4)], update=False)
+        rebuilt.close()
+        assert kept.search("court", limit=1).total == 2
+    finally:
+        kept.close()

@@ -127,7 +127,13 @@ class SearchIndex:
                 raise IndexUnavailable("the search index is missing")
             self._release()
             self._ix.close()
-            self._ix = index.open_dir(str(self.directory))
+            try:
+                self._ix = index.open_dir(str(self.directory))
+            except Exception as exc:  # caught between a rebuild's two renames, or damaged
+                raise _unavailable(
+                    _check_folder(self.directory)
+                    or IndexHealth("corrupt", f"the search index is damaged ({exc})")
+                ) from exc
             self._schema = self._ix.schema
             self._parser = make_parser(self._schema)
             self._words.clear()
