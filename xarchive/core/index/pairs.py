@@ -42,8 +42,8 @@ from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.writing import SegmentWriter
 
-#: Multiplies the first word's hash (odd, so that it is a bijection modulo 2**64).
-_MIX = 0x9E3779B97F4A7C15
+#: Multiplies a word's hash before the next is added (odd: a bijection modulo 2**64).
+MIX = 0x9E3779B97F4A7C15
 _MASK = (1 << 64) - 1
 KEYS_SUFFIX = ".xarchive_pairkeys.npy"
 DOCS_SUFFIX = ".xarchive_pairdocs.npy"
@@ -96,7 +96,8 @@ class RememberingAnalyzer(Analyzer):  # type: ignore[misc]
 _WORD_HASHES: dict[str, int] = {}
 
 
-def _word_hash(word: str) -> int:
+def word_hash(word: str) -> int:
+    """A stable 64-bit hash of a word (the same in every process), remembered."""
     found = _WORD_HASHES.get(word)
     if found is None:
         if len(_WORD_HASHES) > 300_000:  # a corpus of made-up words: start again (~40 MB)
@@ -108,17 +109,17 @@ def _word_hash(word: str) -> int:
 
 def pair_key(first: str, second: str) -> int:
     """The key of two analysed words standing one after the other."""
-    return (_word_hash(first) * _MIX + _word_hash(second)) & _MASK
+    return (word_hash(first) * MIX + word_hash(second)) & _MASK
 
 
 def text_pairs(positions: list[int], words: list[str]) -> np.ndarray:
     """The distinct keys of the adjacent pairs among a text's words (uint64, sorted)."""
     if len(words) < 2:
         return np.zeros(0, dtype=np.uint64)
-    hashes = np.array([_word_hash(w) for w in words], dtype=np.uint64)
+    hashes = np.array([word_hash(w) for w in words], dtype=np.uint64)
     at = np.array(positions, dtype=np.int64)
     adjacent = at[1:] == at[:-1] + 1  # a stop word or a page break between: no pair
-    keys = hashes[:-1] * np.uint64(_MIX) + hashes[1:]  # wraps modulo 2**64
+    keys = hashes[:-1] * np.uint64(MIX) + hashes[1:]  # wraps modulo 2**64
     return np.unique(keys[adjacent])
 
 

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -26,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..index.analysis import WORD_PATTERN, normalize_word
+from ..index.pairs import MIX, word_hash
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|example|pk)/\S*", re.I)
 #: Characters OCR gives for the @ of a handle.
@@ -57,18 +57,7 @@ def _normalized_words(word: str) -> tuple[str, ...]:
     return tuple(WORD_PATTERN.findall(normalize_word(word)))
 
 
-_WORD_HASHES: dict[str, int] = {}
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection modulo 2**64
-
-
-def _word_hash(word: str) -> int:
-    found = _WORD_HASHES.get(word)
-    if found is None:
-        if len(_WORD_HASHES) > 300_000:  # bounded: ~40 MB
-            _WORD_HASHES.clear()
-        digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-        found = _WORD_HASHES[word] = int.from_bytes(digest, "little")
-    return found
+_MIX = np.uint64(MIX)
 
 
 def shingle_strings(tokens: Sequence[str], size: int = 3) -> set[str]:
@@ -85,7 +74,7 @@ def shingles(tokens: Sequence[str], size: int = 3) -> npt.NDArray[np.uint64]:
     as a 64-bit hash (the same in every process), sorted, without repeats."""
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
-    hashes = np.array([_word_hash(t) for t in tokens], dtype=np.uint64)
+    hashes = np.array([word_hash(t) for t in tokens], dtype=np.uint64)
     width = min(size, len(hashes))
     grams = hashes[: len(hashes) - width + 1].copy()
     for offset in range(1, width):  # ((h0 * M + h1) * M + h2), wrapping modulo 2**64
