@@ -119,3 +119,4 @@ def test_an_index_from_an_older_version_is_rebuilt_without_asking(
     assert ended.args[0] == ("Rebuilding the search index", 99)
     qtbot.waitUntil(lambda: window.model.total == 99, timeout=15_000)
     assert window.session is not None and not window.session.index_problem
+    assert window.info_bar.isHidden()  # it said 'rebuilding'

@@ -95,6 +95,8 @@ OPEN_ERRORS = (XArchiveError, OSError, sqlite3.Error)
 
 #: The title of the job that rebuilds the index.
 REBUILDING_INDEX = "Rebuilding the search index"
+#: What the bar says while an index of an older version is rebuilt.
+OUTDATED_INDEX = "This version of xarchive indexes differently: rebuilding the search index."
 
 
 class MainWindow(QMainWindow):
@@ -683,12 +685,7 @@ class MainWindow(QMainWindow):
             # an update of xarchive changed what the index holds: nothing is wrong and
             # nothing to decide. Rebuilding shows its progress and can be cancelled
             # (then the bar below offers it again)
-            self.info_bar.show_message(
-                "This version of xarchive indexes differently: rebuilding the search index.",
-                "",
-                None,
-                "info",
-            )
+            self.info_bar.show_message(OUTDATED_INDEX, "", None, "info")
             if not rebuilding:
                 self.start_reindex()
             return
@@ -1035,6 +1032,8 @@ class MainWindow(QMainWindow):
         )
 
     def _reindexed(self, count: int, job: Job) -> None:
+        if self.info_bar.text_label.text() == OUTDATED_INDEX:
+            self.info_bar.hide()  # done: what the bar says would be stale
         self._after_write()
         self.statusBar().showMessage(f"The search index was rebuilt: {count:,} items.", 10_000)
         self.job_ended.emit((job.title, count))
