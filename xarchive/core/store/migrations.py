@@ -354,6 +354,17 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
     ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
     """,
+    # Videos and animated GIFs (X archives' media, issue 13) are items of a kind of
+    # their own; the CHECK constraint is rewritten in place as in step 6.
+    8: """
+    PRAGMA writable_schema = ON;
+    UPDATE sqlite_master
+       SET sql = replace(sql, '''text'', ''message'')', '''text'', ''message'', ''video'')')
+     WHERE type = 'table' AND name = 'items' AND sql NOT LIKE '%''video''%';
+    PRAGMA writable_schema = RESET;
+    CREATE TABLE schema_cookie_bump (x INTEGER);
+    DROP TABLE schema_cookie_bump;
+    """,
 }
 
 LATEST = max(MIGRATIONS)
