@@ -181,7 +181,8 @@ def test_the_importer_is_chosen_by_content(
 
 
 def test_every_importer_has_the_interface() -> None:
-    assert [module.NAME for module in IMPORTERS] == ["image", "pdf", "mhtml", "html", "text"]
+    names = [module.NAME for module in IMPORTERS]
+    assert names == ["image", "video", "pdf", "mhtml", "html", "text"]
     for module in IMPORTERS:
         assert callable(module.detect) and callable(module.extract)
 

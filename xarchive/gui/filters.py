@@ -55,6 +55,7 @@ KIND_TITLES = {
     "post": "Post",
     "text": "Text",
     "message": "Message",
+    "video": "Video",
 }
 
 

@@ -367,9 +367,14 @@ def _rebuild_caches(archive: Archive, item: BundledItem) -> None:
     # export or a bundle check (that import this package) never use.
     from ..importers import html as html_importer
     from ..importers import image as image_importer
+    from ..importers import video as video_importer
 
     extra, kind = item.extra, item.fields["kind"]
-    wanted = {"image": ("thumbnail", image_importer), "article": ("sanitized_html", html_importer)}
+    wanted = {
+        "image": ("thumbnail", image_importer),
+        "video": ("poster", video_importer),  # and its thumbnail, made with it
+        "article": ("sanitized_html", html_importer),
+    }
     if kind not in wanted:
         return
     key, importer = wanted[kind]

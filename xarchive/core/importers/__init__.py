@@ -210,7 +210,7 @@ def _unsupported_reason(head: bytes, path: Path) -> str:
 
 #: The order of detection: exact magic bytes first (a PNG may quote "%PDF-" in its
 #: metadata), the catch-all text importer last.
-_ITEM_FORMATS = ("image", "pdf", "mhtml", "html", "text")
+_ITEM_FORMATS = ("image", "video", "pdf", "mhtml", "html", "text")
 
 #: Importers of containers: one file or folder that holds many items (posts and
 #: their pictures). Each has `detect`, `extract_many` (see posts/model.py) and, if

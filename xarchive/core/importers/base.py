@@ -22,7 +22,7 @@ from typing import Any
 from ..words import Word
 
 #: Item kinds (DESIGN.md §2).
-KINDS = ("document", "image", "article", "post", "text", "message")
+KINDS = ("document", "image", "article", "post", "text", "message", "video")
 
 
 @dataclass(frozen=True, slots=True)
