@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ...core.annotate import Annotations, Change, ItemAnnotations, UndoStack
 from ...core.errors import XArchiveError
+from ...core.wording import READ_ONLY_TITLE, READ_ONLY_WHY, sentence
 from ..session import ArchiveSession
 
 log = logging.getLogger(__name__)
@@ -63,9 +64,8 @@ class AnnotationController(QObject):
             return None
         if not self.session.writable:
             self.failed.emit(
-                "This archive is read-only here",
-                "Another xarchive window or program is changing it; close it there and "
-                "open the archive again here to annotate.",
+                READ_ONLY_TITLE,
+                f"{READ_ONLY_WHY} Close it there and open the archive again here to annotate.",
             )
             return None
         # The session reopens its index after every import or rebuild: use the open one.
@@ -81,7 +81,7 @@ class AnnotationController(QObject):
         try:
             return edit(notes)
         except XArchiveError as exc:
-            self.failed.emit(title, _sentence(str(exc)))
+            self.failed.emit(title, sentence(str(exc)))
         except sqlite3.Error as exc:
             log.warning("%s failed", title, exc_info=True)
             self.failed.emit(title, f"The archive refused the change ({exc}).")
@@ -133,10 +133,3 @@ class AnnotationController(QObject):
         self.notes.index = searcher.index if searcher is not None else None
         if self.notes.index is not None and self.notes.unindexed:
             self.notes.reindex_pending()
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if text and not text.endswith((".", "!", "?")):
-        text += "."
-    return text[:1].upper() + text[1:]

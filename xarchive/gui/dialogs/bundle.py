@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ...core.bundles.check import UNREADABLE
 from ...core.bundles.layout import info_value, slug
+from ...core.wording import bundle_imported
 from ..messages import Problem
 
 # The export and the import load when a job starts, not with the window.
@@ -424,25 +425,13 @@ def made_text(check: BundleCheck) -> str:
     return f"{text} ({selection})".strip() if selection else text
 
 
-def import_summary(report: BundleImportReport) -> str:
-    where = f" from the archive ‘{report.source_archive}’" if report.source_archive else ""
-    by = f", exported by {report.exported_by}" if report.exported_by else ""
-    on = f" on {report.exported_at[:10]}" if report.exported_at else ""
-    return (
-        f"The bundle ‘{report.bundle}’{where}{by}{on} passed every check and was imported: "
-        f"{len(report.added):,} new items, {len(report.merged):,} already here (their "
-        f"provenance now names the bundle), {report.annotations:,} new annotations, tags "
-        "and links."
-    )
-
-
 class BundleImportedDialog(QDialog):
     def __init__(self, report: BundleImportReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Bundle imported")
         self.setMinimumWidth(520)
         self.heading = _heading("The bundle is imported.", self)
-        self.summary_label = _text(import_summary(report), self)
+        self.summary_label = _text(bundle_imported(report), self)
         self.warning_label = _text(
             "The search index could not be updated: rebuild it with File ▸ Rebuild Search "
             "Index to find the new items.",

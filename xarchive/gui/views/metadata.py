@@ -14,6 +14,7 @@ from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...core.store.items import Item, Source
+from ...core.wording import human_size
 from ..bidi import isolate_runs
 from ..filters import KIND_TITLES, language_name
 from ..theme import colors
@@ -43,15 +44,6 @@ def human_date(iso: str) -> str:
     zone = "UTC" if zone in ("UTC", "UTC+00:00") else zone
     readable = moment.strftime("%-d %b %Y, %H:%M") + (f" {zone}" if zone else "")
     return f"{readable}   ({iso})"
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
 
 
 def metadata_html(item: Item, sources: list[Source]) -> str:

@@ -1,0 +1,61 @@
+"""The words both front ends and the core use for a person: sentences, sizes, summaries.
+
+What only one front end says stays with it (the CLI's lines in cli/, the dialogs'
+titles and buttons in gui/messages.py); what two places say, or what the core
+writes for a person to read (a bundle's Bag-Size), is written here once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .bundles.importing import BundleImportReport
+
+#: Why an archive is open read-only (a second window, or another program, writes it).
+READ_ONLY_TITLE = "This archive is read-only here"
+READ_ONLY_WHY = "Another xarchive window or program is changing it."
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: its first letter a capital, a full stop at its end."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def human_size(size: int) -> str:
+    """A size in bytes as a person reads it: ``532 bytes``, ``1.4 MB``, ``2.1 GB``.
+
+    In powers of 1000 (SI), as the file managers of GNOME and macOS count, so that
+    the size shown is the one the person's file manager shows for the same file,
+    and as a bundle's Bag-Size always said. (Windows counts in 1024s but calls them
+    KB; a number in 1024s is honestly written KiB, which few people read.)
+    """
+    if size < 1000:
+        return f"{size} bytes"
+    value = size / 1000
+    for unit in ("kB", "MB"):
+        if round(value, 1) < 1000:  # 999 999 bytes are 1.0 MB, not 1000.0 kB
+            return f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+def bundle_counts(report: BundleImportReport) -> str:
+    """What a bundle's import added: ``3 new items, 2 already here``."""
+    return f"{len(report.added):,} new items, {len(report.merged):,} already here"
+
+
+def bundle_imported(report: BundleImportReport) -> str:
+    """The sentence that says what a bundle's import did, with where the bundle came from."""
+    where = f" from the archive ‘{report.source_archive}’" if report.source_archive else ""
+    by = f", exported by {report.exported_by}" if report.exported_by else ""
+    on = f" on {report.exported_at[:10]}" if report.exported_at else ""
+    return (
+        f"The bundle ‘{report.bundle}’{where}{by}{on} passed every check and was imported: "
+        f"{bundle_counts(report)} (their provenance now names the bundle), "
+        f"{report.annotations:,} new annotations, tags and links."
+    )
