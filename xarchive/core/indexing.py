@@ -83,6 +83,7 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
     descriptions of its pictures, and for a picture in a post, that account and
     its description.
     """
+    from .posts.evidence import EvidenceFields, evidence_fields
     from .store import annotations as annotation_store
     from .store import posts as post_store
     from .store.posts import PostIndexFields
@@ -91,10 +92,13 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
     tags = annotation_store.tag_names_for(conn, ids)
     notes = annotation_store.note_texts_for(conn, ids)
     post_fields = post_store.index_fields_for(conn, ids)
+    evidence = evidence_fields(conn, ids)
+    no_evidence = EvidenceFields((), (), ())
     docs = []
     for item in item_store.items(conn, ids):
         page_texts = tuple(p.text for p in item_store.pages(conn, item.id))
         post = post_fields.get(item.id, PostIndexFields())
+        proof = evidence.get(item.id, no_evidence)
         docs.append(
             IndexDocument(
                 item_id=item.id,
@@ -114,9 +118,12 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
                 accounts=post.accounts,
                 hashtags=post.hashtags,
                 mentions=post.mentions,
-                flags=post.flags,
+                flags=tuple(dict.fromkeys(post.flags + proof.flags)),
                 has=post.has,
                 alt_texts=post.alt_texts,
+                withheld_in=proof.withheld_in,
+                withheld_copyright=bool(proof.withheld and proof.withheld.copyright),
+                changed=proof.changed,
             )
         )
     return docs

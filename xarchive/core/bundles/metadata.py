@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..importers.base import KINDS
+from ..posts.evidence import evidence_record
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
@@ -147,6 +148,8 @@ def _post_record(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
             }
             for s in post_store.post_sources(conn, item.id)
         ],
+        # withheld, versions, deletion, events, captures compared, the account (issue 13)
+        "evidence": evidence_record(conn, item.id),
     }
 
 

@@ -258,6 +258,7 @@ def _post(post: Mapping[str, Any], by_sha: Mapping[str, ReportItem]) -> str:
             ("Replies to", post.get("reply_to_id", "")), ("Quotes", post.get("quote_of_id", "")),
             ("Counts", ", ".join(f"{k} {v}" for k, v in (post.get("counts") or {}).items()))
     ]  # fmt: skip
+    rows += _evidence_rows(post.get("evidence") or {})
     parts = ["<h2>Post</h2>\n<table>\n"]
     for label, value in rows:
         if value:
@@ -269,6 +270,44 @@ def _post(post: Mapping[str, Any], by_sha: Mapping[str, ReportItem]) -> str:
             parts.append(f"<p>Picture {m.get('position')}: <a href=\"{shown.id:04d}.html\">"
                          f"#{shown.id} {_e(shown.record['title'])}</a></p>\n")  # fmt: skip
     return "".join(parts)
+
+
+def _evidence_rows(found: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the platform said and did to the post (posts/evidence.py), as table rows."""
+    rows = []
+    held = found.get("withheld")
+    if held:
+        codes = ", ".join(held.get("country_codes") or []) or "some countries"
+        text = f"in {codes}" + (" (copyright)" if held.get("copyright") else "")
+        if held.get("via") == "account":
+            text = f"the whole account, in {codes}"
+        if held.get("first_seen_at"):
+            text += f"; seen so on {held['first_seen_at'][:10]}"
+        rows.append(("Withheld", text))
+    versions = found.get("versions") or []
+    if versions:
+        listed = "; ".join(
+            f"{v.get('number')}. {v.get('platform_id')}"
+            + ("" if v.get("in_archive") else " (not in the archive)")
+            for v in versions
+        )
+        rows.append(("Versions", f"edited, {len(versions)} versions: {listed}"))
+    if found.get("deleted"):
+        rows.append(("Deleted", (found.get("deleted_at") or "")[:10] or "yes (date unknown)"))
+    events = found.get("events") or []
+    if events:
+        rows.append(("Events", "; ".join(f"{e.get('label')} ({e.get('source')})" for e in events)))
+    captures = found.get("captures") or []
+    if len(captures) > 1:
+        rows.append(
+            ("Captures", "; ".join(f"{c.get('number')}. {(c.get('captured_at') or '?')[:10]} "
+                                   f"{c.get('source')}" for c in captures))
+        )  # fmt: skip
+    for change in found.get("changes") or []:
+        to = change.get("to")
+        label = f"Changed {change.get('from')}→{to}" if to else "Disappeared"
+        rows.append((label, "; ".join(str(c.get("summary")) for c in change.get("changed") or [])))
+    return rows
 
 
 def _text(record: Mapping[str, Any], highlights: Sequence[Annotation]) -> str:

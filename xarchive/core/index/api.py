@@ -30,6 +30,7 @@ FACETS = {
     "account": "account",
     "hashtag": "hashtag",
     "mention": "mention",
+    "withheld": "withheld_in",  # "Withheld in": country codes
 }
 
 #: How hits can be ordered: by relevance (ties newest first), newest or oldest first.

@@ -6,6 +6,8 @@
     posts                              account:demo_reporter (or from:)  hashtag:KeepItOn
                                        mention:@sample_rights_watch  is:reply  is:retweet
                                        is:quote  is:deleted  is:long  has:media  has:links
+    posts as evidence                  withheld:PK  withheld:any  is:withheld  is:edited
+                                       is:suspended  changed:text  changed:counts
     dates and ranges                   date:2024-02-17  date:2024-02  date:2024-02-01..2024-04-30
                                        date:>=2024-04-01  published:..2024-03  captured:2024
     prefix and fuzzy terms             censor*  judgement~  judgement~2
@@ -34,6 +36,7 @@ from .schema import (
     FIELD_ALIASES,
     FLAG_VALUES,
     KNOWN_FIELDS,
+    WITHHELD_WORDS,
 )
 
 _FIELD_RE = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?!//)")
@@ -50,6 +53,8 @@ _EXAMPLES = {
     "has": "has:media",
     "account": "account:demo_reporter",
     "hashtag": "hashtag:keepiton",
+    "withheld": "withheld:PK",
+    "changed": "changed:text",
     **{name: f"{name}:2024-02" for name in DATE_FIELDS},
 }
 _ANY_FIELD_RE = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(\S*)")
@@ -194,6 +199,14 @@ def _check_values(text: str) -> None:
     for match in _FLAG_FIELD_RE.finditer(outside):
         field = FIELD_ALIASES.get(match.group(1).lower(), match.group(1).lower())
         value = match.group(2).rstrip(")").lower()
+        if field == "withheld" and not _withheld_value(value):
+            at = match.start() + 1
+            raise QueryError(
+                f"‘{match.group(1)}:{match.group(2)}’ (at position {at}): withheld: takes a "
+                "two-letter country code (PK, IN; XX: every country) or "
+                + ", ".join(f"{name} ({what})" for name, what in WITHHELD_WORDS.items()),
+                at,
+            )
         known = FLAG_VALUES.get(field)
         if known is not None and value not in known and not value.endswith("*"):
             at = match.start() + 1
@@ -202,6 +215,10 @@ def _check_values(text: str) -> None:
                 + ", ".join(f"{name} ({what})" for name, what in known.items()),
                 at,
             )
+
+
+def _withheld_value(value: str) -> bool:
+    return bool(re.fullmatch(r"[a-z]{2}", value)) or value in WITHHELD_WORDS or value.endswith("*")
 
 
 def _lowercase_field_names(text: str) -> str:

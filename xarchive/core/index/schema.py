@@ -17,7 +17,8 @@ from .pairs import RememberingAnalyzer
 #: Bump when the schema or the analysis changes: older indexes are then rebuilt.
 #: 3: the `pairs` field (phrases), and every date field sortable (date ranges).
 #: 4: word pairs in a table beside each segment instead of the `pairs` field (pairs.py).
-INDEX_SCHEMA_VERSION = 4
+#: 5: posts as evidence: `withheld`, `changed`, the facet `withheld_in` (issue 13).
+INDEX_SCHEMA_VERSION = 5
 
 
 def engine_version() -> str:
@@ -46,9 +47,13 @@ FIELD_ALIASES = {
     "handle": "account",
     "hashtags": "hashtag",
     "mentions": "mention",
+    "withheld_in": "withheld",
 }
 #: Fields whose values are matched whole, in any case (``kind:Post`` = ``kind:post``).
-EXACT_FIELDS = ("kind", "lang", "source", "ocr", "account", "hashtag", "mention", "is", "has")
+EXACT_FIELDS = (
+    "kind", "lang", "source", "ocr", "account", "hashtag", "mention", "is", "has", "withheld",
+    "changed",
+)  # fmt: skip
 #: The values `is:` and `has:` know, with what each finds.
 FLAG_VALUES = {
     "is": {
@@ -57,9 +62,25 @@ FLAG_VALUES = {
         "quote": "posts quoting another post",
         "deleted": "posts the account deleted",
         "long": "posts longer than 280 characters",
+        "withheld": "posts withheld in some country (or whose account is)",
+        "edited": "posts that were edited (every version)",
+        "suspended": "posts of accounts that were suspended",
     },
     "has": {"media": "posts with pictures or videos", "links": "posts with links"},
+    "changed": {
+        "text": "posts whose text differs between captures",
+        "counts": "posts whose likes, reposts, replies … differ between captures",
+        "media": "posts whose pictures or videos differ between captures",
+        "withheld": "posts whose withheld state differs between captures",
+        "reply": "posts whose reply target differs between captures",
+        "quote": "posts whose quoted post differs between captures",
+        "deleted": "posts deleted between captures",
+        "disappeared": "posts missing from a later archive of their account",
+        "account": "posts whose account's handle or name differs between captures",
+    },
 }
+#: `withheld:` takes a country code (ISO 3166-1 alpha-2: PK, IN; XX: every country) or these.
+WITHHELD_WORDS = {"any": "withheld anywhere", "copyright": "withheld for copyright (DMCA)"}
 DATE_FIELDS = ("date", "published", "captured", "imported")
 
 
@@ -74,6 +95,10 @@ def build_schema() -> Schema:
         "is": KEYWORD(commas=True, lowercase=True),
         "has": KEYWORD(commas=True, lowercase=True),
         "alt": _text(text),
+        # withheld:pk, withheld:any; the facet "Withheld in" counts the codes alone
+        "withheld": KEYWORD(commas=True, lowercase=True),
+        "withheld_in": KEYWORD(commas=True),
+        "changed": KEYWORD(commas=True, lowercase=True),
     }
     return Schema(
         **post_fields,
@@ -105,7 +130,7 @@ def _text(analyzer: Any, field_boost: float = 1.0) -> TEXT:
     return field
 
 
-KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id"}
+KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id", "withheld_in"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +158,10 @@ class IndexDocument:
     flags: tuple[str, ...] = ()  # is: reply, retweet, quote, deleted, long
     has: tuple[str, ...] = ()  # has: media, links
     alt_texts: tuple[str, ...] = ()  # descriptions of pictures
+    #: Country codes where a post (or its account) was seen withheld ("PK"; "XX": all).
+    withheld_in: tuple[str, ...] = ()
+    withheld_copyright: bool = False
+    changed: tuple[str, ...] = ()  # changed: text, counts … (between captures)
 
     def fields(self) -> dict[str, object]:
         published = parse_iso(self.published_at)
@@ -159,7 +188,12 @@ class IndexDocument:
             "is": _keywords(self.flags),
             "has": _keywords(self.has),
             "alt": "\n\n".join(self.alt_texts),
+            "changed": _keywords(self.changed),
         }
+        if self.withheld_in or self.withheld_copyright:
+            words = [*self.withheld_in, "any"] + (["copyright"] if self.withheld_copyright else [])
+            doc["withheld"] = _keywords(tuple(words))
+            doc["withheld_in"] = _keywords(self.withheld_in)
         for name, value in (
             ("date", date),
             ("published", published),

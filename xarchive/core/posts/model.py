@@ -33,6 +33,12 @@ if TYPE_CHECKING:  # importers import this module
 RECORD_MEDIA_TYPE = "application/json"
 #: Values of the `is:` search field, and what each means.
 POST_FLAGS = ("reply", "retweet", "quote", "deleted", "long")
+#: Actions of compliance events, by what they act on (posts/evidence.py explains each).
+POST_ACTIONS = ("delete", "scrub_geo", "withheld", "drop", "undrop", "edit")
+ACCOUNT_ACTIONS = (
+    "suspend", "unsuspend", "delete", "undelete", "protect", "unprotect", "withheld",
+    "deactivate", "scrub_geo",
+)  # fmt: skip
 #: Values of the `has:` search field.
 POST_HAS = ("media", "links")
 
@@ -67,6 +73,118 @@ def safe_file_name(name: str, fallback: str = "file") -> str:
     """A name that is safe as one path component: no separators, no ``..``, not empty."""
     cleaned = _SAFE_NAME.sub("_", name.replace("\x00", "")).strip("._")
     return cleaned[:200] or fallback
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """What a platform said of where a post or an account is withheld, as one capture saw it.
+
+    API v2: ``"withheld": {"country_codes": ["IN", "PK"], "scope": "tweet", "copyright":
+    false}``; v1.1 and some archives: ``withheld_in_countries`` (``"XX"``: every country,
+    ``"XY"``: a DMCA takedown), ``withheld_scope`` and ``withheld_copyright``.
+    """
+
+    country_codes: tuple[str, ...]  # upper case, as given ("XX" kept: every country)
+    scope: str = ""  # "tweet", "user" (the whole account), "" unsaid
+    copyright: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "country_codes": list(self.country_codes),
+            "scope": self.scope,
+            "copyright": self.copyright,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> Withheld | None:
+        """The value `as_json` made (or a source's v2 object); None for anything else."""
+        if not isinstance(value, dict):
+            return None
+        codes = value.get("country_codes")
+        codes = codes if isinstance(codes, list) else []
+        return cls(
+            tuple(_codes(codes)),
+            str(value.get("scope") or ""),
+            value.get("copyright") is True,
+        )
+
+    @classmethod
+    def from_source(cls, obj: Any) -> Withheld | None:
+        """The withheld state a tweet or user object carries, in either shape; None if none."""
+        if not isinstance(obj, dict):
+            return None
+        found = cls.from_json(obj.get("withheld"))
+        old = obj.get("withheld_in_countries")
+        if isinstance(old, str):
+            old = [c for c in re.split(r"[,\s]+", old) if c]
+        codes = list(found.country_codes) if found else []
+        codes += _codes(old if isinstance(old, list) else [])
+        scope = (found.scope if found else "") or str(obj.get("withheld_scope") or "")
+        copyright = bool(found and found.copyright) or obj.get("withheld_copyright") is True
+        if "XY" in codes:
+            copyright = True
+        if not codes and not copyright and found is None:
+            return None
+        return cls(tuple(dict.fromkeys(codes)), scope, copyright)
+
+
+def _codes(values: list[Any]) -> list[str]:
+    return [str(v).strip().upper() for v in values if isinstance(v, str) and v.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedAccount:
+    """An account as one source described it (a twarc2 user object, an X archive's account)."""
+
+    platform_id: str  # "x:1456…": the platform's account id
+    account_id: str
+    handle: str  # without "@"
+    record: bytes  # the source's object(s), canonical JSON
+    member: str = ""  # the file in the container ("" for a single file)
+    locator: str = ""  # "line 3, includes.users[0]"
+    display_name: str = ""
+    bio: str = ""
+    location: str = ""
+    url: str = ""
+    created_at: str = ""  # ISO 8601, UTC
+    counts: dict[str, int] = field(default_factory=dict)  # followers, following, posts, listed
+    protected: bool | None = None  # None: the source does not say
+    verified: bool | None = None
+    verified_type: str = ""
+    withheld: Withheld | None = None
+    suspended: bool | None = None
+    captured_at: str = ""
+
+    def state(self) -> dict[str, Any]:
+        """What this capture said of the account: stored with it, compared between captures."""
+        return {
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "bio": self.bio,
+            "location": self.location,
+            "url": self.url,
+            "created_at": self.created_at,
+            "counts": dict(self.counts),
+            "protected": self.protected,
+            "verified": self.verified,
+            "verified_type": self.verified_type,
+            "withheld": self.withheld.as_json() if self.withheld else None,
+            "suspended": self.suspended,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedEvent:
+    """A dated thing the platform did to a post or an account (compliance, deletion)."""
+
+    subject: str  # "post" or "account"
+    platform_id: str  # "x:1758…" (a post id or an account id)
+    action: str  # one of POST_ACTIONS or ACCOUNT_ACTIONS
+    at: str  # when it happened (ISO 8601, UTC), "" unknown
+    member: str = ""
+    locator: str = ""  # "line 4"
+    #: What else the source said: reason, redacted_at, country_codes, the raw object.
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +239,32 @@ class ExtractedPost:
     media: tuple[MediaRef, ...] = ()
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Where the platform withheld it, as this source saw it (None: it says nothing).
+    withheld: Withheld | None = None
+    #: Platform ids of every version of the post, oldest first, when it was edited
+    #: (twarc2 `edit_history_tweet_ids`, X archive `edit_info.initial.editTweetIds`).
+    edit_ids: tuple[str, ...] = ()
+    #: The platform id of the first version when only that is known (X archive
+    #: `edit_info.edit.initialTweetId` on a later version).
+    initial_id: str = ""
+
+    def state(self) -> dict[str, Any]:
+        """What this capture of the post said: kept with the capture, compared between
+        captures (posts/evidence.py `changes`)."""
+        return {
+            "text": self.text,
+            "counts": dict(self.counts),
+            "media": [[m.type, m.key or m.url] for m in self.media],
+            "withheld": self.withheld.as_json() if self.withheld else None,
+            "reply_to_id": self.reply_to_id,
+            "quote_of_id": self.quote_of_id,
+            "retweet_of_id": self.retweet_of_id,
+            "deleted": self.is_deleted,
+            "deleted_at": self.deleted_at,
+            "edit_ids": list(self.edit_ids),
+            "account": self.account,
+            "display_name": self.display_name,
+        }
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -218,6 +362,13 @@ class ExtractedContainer:
     problems: tuple[RecordProblem, ...] = ()
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The accounts it describes (users lookups, `includes.users`, account.js).
+    accounts: tuple[ExtractedAccount, ...] = ()
+    #: Compliance events and deletions it records.
+    events: tuple[ExtractedEvent, ...] = ()
+    #: What it holds besides posts, for the import's report when that is all it holds:
+    #: "holds tweet counts, not posts (30 days, 1 234 tweets)".
+    holds: str = ""
 
 
 @dataclass(frozen=True, slots=True)

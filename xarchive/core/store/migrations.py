@@ -365,6 +365,61 @@ MIGRATIONS: dict[int, str] = {
     CREATE TABLE schema_cookie_bump (x INTEGER);
     DROP TABLE schema_cookie_bump;
     """,
+    # Posts as evidence (issue 13, store/evidence.py, posts/evidence.py). Every capture
+    # of a post (a `post_sources` row) keeps when the source took it from the platform
+    # and what it said then (its `state`: text, counts, media, withheld, targets), so
+    # that captures can be compared; rows from before have no state ('') and compare
+    # as unknown. Versions of an edited post share the platform id of the first;
+    # accounts are records of their own, with each capture; compliance events and
+    # deletions are dated events on a post or account by platform id, kept even when
+    # the post or account is not (yet) in the archive.
+    9: """
+    ALTER TABLE post_sources ADD COLUMN captured_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE post_sources ADD COLUMN state TEXT NOT NULL DEFAULT '';
+    CREATE TABLE post_versions (
+        platform_id  TEXT PRIMARY KEY,          -- a version: 'x:1758…'
+        initial_id   TEXT NOT NULL              -- the first version of the post
+    ) WITHOUT ROWID;
+    CREATE INDEX post_versions_initial ON post_versions(initial_id);
+    CREATE TABLE accounts (
+        platform_id  TEXT PRIMARY KEY,          -- 'x:1456…', the platform's account id
+        account_id   TEXT NOT NULL,             -- '1456…', as posts.account_id has it
+        handle       TEXT NOT NULL DEFAULT '',
+        state        TEXT NOT NULL DEFAULT '{}',  -- the latest capture's state (JSON)
+        seen_at      TEXT NOT NULL DEFAULT ''   -- when that capture was taken
+    ) WITHOUT ROWID;
+    CREATE INDEX accounts_handle ON accounts(handle COLLATE NOCASE);
+    CREATE INDEX accounts_account_id ON accounts(account_id);
+    CREATE TABLE account_captures (
+        id            INTEGER PRIMARY KEY,
+        platform_id   TEXT NOT NULL,
+        container_id  INTEGER NOT NULL REFERENCES containers(id),
+        member        TEXT NOT NULL DEFAULT '',
+        locator       TEXT NOT NULL DEFAULT '',
+        record        TEXT NOT NULL,            -- the source's object(s), canonical JSON
+        state         TEXT NOT NULL,
+        captured_at   TEXT NOT NULL DEFAULT '',
+        run_id        INTEGER NOT NULL REFERENCES import_runs(id),
+        seen_at       TEXT NOT NULL,
+        UNIQUE (platform_id, container_id, member, locator)
+    );
+    CREATE INDEX account_captures_account ON account_captures(platform_id);
+    CREATE TABLE platform_events (
+        id            INTEGER PRIMARY KEY,
+        subject       TEXT NOT NULL CHECK (subject IN ('post', 'account')),
+        platform_id   TEXT NOT NULL,            -- of the post or account, in the archive or not
+        action        TEXT NOT NULL,            -- 'delete', 'withheld', 'suspend' …
+        at            TEXT NOT NULL DEFAULT '', -- when it happened, '' unknown
+        details       TEXT NOT NULL DEFAULT '{}',
+        container_id  INTEGER NOT NULL REFERENCES containers(id),
+        member        TEXT NOT NULL DEFAULT '',
+        locator       TEXT NOT NULL DEFAULT '',
+        run_id        INTEGER NOT NULL REFERENCES import_runs(id),
+        seen_at       TEXT NOT NULL,
+        UNIQUE (subject, platform_id, action, at, container_id)
+    );
+    CREATE INDEX platform_events_subject ON platform_events(platform_id, subject);
+    """,
 }
 
 LATEST = max(MIGRATIONS)

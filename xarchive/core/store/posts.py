@@ -379,14 +379,28 @@ def add_post_source(
     post: ExtractedPost,
     run_id: int,
     seen_at: str,
+    captured_at: str = "",
 ) -> bool:
-    """Record that `post` was read from this container; False if that was known."""
+    """Record that `post` was read from this container (a capture of it, taken from the
+    platform at `captured_at`, with what it said then); False if that was known."""
     cursor = conn.execute(
         "INSERT OR IGNORE INTO post_sources (item_id, container_id, member, locator, "
-        "record_sha256, counts, run_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "record_sha256, counts, run_id, seen_at, captured_at, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (item_id, container_id, post.member, post.locator, post.sha256, _json(post.counts),
-         run_id, seen_at),
+         run_id, seen_at, captured_at, _json(post.state())),
     )  # fmt: skip
+    return cursor.rowcount > 0
+
+
+def mark_deleted(conn: sqlite3.Connection, item_id: int, deleted_at: str) -> bool:
+    """A post known to be deleted (an event, a later capture); the earliest date is kept.
+    Returns whether that changed what the post says."""
+    cursor = conn.execute(
+        "UPDATE posts SET is_deleted = 1, deleted_at = ? WHERE item_id = ? AND (is_deleted = 0 "
+        "OR (? != '' AND (deleted_at = '' OR deleted_at > ?)))",
+        (deleted_at, item_id, deleted_at, deleted_at),
+    )
     return cursor.rowcount > 0
 
 

@@ -1,0 +1,455 @@
+"""What posts say as evidence: captures' states, versions, accounts, events (migration 9).
+
+The rows behind posts/evidence.py, which explains what each means. Posts are named
+by platform id (``x:1758…``) here, not by item id: an event or a version may be
+known before its post is in the archive, and is found by it when it arrives.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..posts.model import ExtractedAccount, ExtractedEvent
+
+# -- captures of a post --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRow:
+    """One place and time a post was read: a `post_sources` row with what it said."""
+
+    source_id: int  # the row's id
+    item_id: int
+    container_id: int
+    container_name: str
+    container_kind: str
+    container_title: str
+    member: str
+    locator: str
+    record_sha256: str
+    captured_at: str  # when the source took it from the platform ("" unknown)
+    imported_at: str  # when it entered the archive
+    run_id: int
+    state: dict[str, Any] | None  # None: imported before captures kept their state
+
+
+def captures_of(conn: sqlite3.Connection, item_id: int) -> list[CaptureRow]:
+    """Every capture of post `item_id`, oldest capture first (then in import order)."""
+    rows = conn.execute(
+        "SELECT s.id, s.item_id, s.container_id, c.name, c.kind, c.title, s.member, s.locator, "
+        "s.record_sha256, CASE WHEN s.captured_at != '' THEN s.captured_at ELSE c.captured_at "
+        "END, s.seen_at, s.run_id, s.state FROM post_sources s "
+        "JOIN containers c ON c.id = s.container_id WHERE s.item_id = ?",
+        (item_id,),
+    ).fetchall()
+    found = [
+        CaptureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
+                   json.loads(r[12]) if r[12] else None)
+        for r in rows
+    ]  # fmt: skip
+    return sorted(found, key=lambda c: (c.captured_at or c.imported_at, c.source_id))
+
+
+def capture_states(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, list[tuple[str, dict[str, Any]]]]:
+    """(captured at, state) of each capture with a state, per post, oldest first."""
+    found: dict[int, list[tuple[str, int, dict[str, Any]]]] = {}
+    for chunk in _chunks(list(item_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT s.item_id, s.id, CASE WHEN s.captured_at != '' THEN s.captured_at "
+            "ELSE c.captured_at END, s.state FROM post_sources s "
+            f"JOIN containers c ON c.id = s.container_id WHERE s.item_id IN ({marks}) "
+            "AND s.state != ''",
+            chunk,
+        ).fetchall()
+        for item_id, source_id, at, state in rows:
+            found.setdefault(int(item_id), []).append((at or "", int(source_id), json.loads(state)))
+    return {
+        item_id: [(at, state) for at, _, state in sorted(states, key=lambda s: (s[0], s[1]))]
+        for item_id, states in found.items()
+    }
+
+
+def capture_counts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, int]:
+    """How many captures the archive holds of each of these posts."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(list(item_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id, count(*) FROM post_sources WHERE item_id IN ({marks}) "
+            "GROUP BY item_id",
+            chunk,
+        )
+        found.update({int(a): int(b) for a, b in rows})
+    return found
+
+
+def top_containers_of_post(conn: sqlite3.Connection, item_id: int) -> set[int]:
+    """The containers a post was read from, a folder's data file counted as its folder."""
+    rows = conn.execute(
+        "SELECT coalesce(c.parent_id, c.id) FROM post_sources s "
+        "JOIN containers c ON c.id = s.container_id WHERE s.item_id = ?",
+        (item_id,),
+    )
+    return {int(r[0]) for r in rows}
+
+
+def archives_of_account(conn: sqlite3.Connection, account_id: str) -> list[tuple[int, str, str]]:
+    """(id, title, captured at) of the X archives of this account ("1456…"), oldest first.
+
+    An X archive holds every post of its account (deleted ones in deleted-tweets.js), so a
+    post missing from a later one had gone from the platform by then.
+    """
+    rows = conn.execute(
+        "SELECT id, title, captured_at FROM containers WHERE kind IN ('x-archive', "
+        "'x-archive-folder') AND json_extract(extra, '$.account_id') = ? "
+        "ORDER BY captured_at, id",
+        (account_id,),
+    )
+    return [(int(a), str(b), str(c)) for a, b, c in rows]
+
+
+# -- versions --------------------------------------------------------------------------------
+
+
+def add_versions(conn: sqlite3.Connection, platform_ids: Sequence[str], initial_id: str) -> bool:
+    """Record `platform_ids` as versions of one post whose first version is `initial_id`.
+
+    Lists from different sources may overlap (a later version lists more): the
+    groups they name become one, under the oldest first version. Returns whether
+    anything changed. The caller owns the transaction.
+    """
+    ids = [*dict.fromkeys(p for p in (initial_id, *platform_ids) if p)]
+    if len(ids) < 2:
+        return False
+    known = {
+        str(r[0])
+        for r in conn.execute(
+            f"SELECT initial_id FROM post_versions WHERE platform_id IN "
+            f"({', '.join('?' * len(ids))})",
+            ids,
+        )
+    }
+    members = set(ids)
+    for other in known:
+        members.update(versions_in(conn, other))
+    first = min(members | known, key=_id_order)
+    before = conn.total_changes
+    for platform_id in members:
+        conn.execute(
+            "INSERT INTO post_versions (platform_id, initial_id) VALUES (?, ?) "
+            "ON CONFLICT (platform_id) DO UPDATE SET initial_id = excluded.initial_id "
+            "WHERE post_versions.initial_id != excluded.initial_id",
+            (platform_id, first),
+        )
+    return conn.total_changes != before
+
+
+def versions_in(conn: sqlite3.Connection, initial_id: str) -> list[str]:
+    """Platform ids of every version of the post first posted as `initial_id`, oldest first."""
+    rows = conn.execute(
+        "SELECT platform_id FROM post_versions WHERE initial_id = ?", (initial_id,)
+    ).fetchall()
+    return sorted((str(r[0]) for r in rows), key=_id_order)
+
+
+def initial_ids(conn: sqlite3.Connection, platform_ids: Sequence[str]) -> dict[str, str]:
+    """The first version of each of these posts that has versions."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(platform_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT platform_id, initial_id FROM post_versions WHERE platform_id IN ({marks})",
+            chunk,
+        )
+        found.update({str(a): str(b) for a, b in rows})
+    return found
+
+
+def version_counts(conn: sqlite3.Connection, initials: Iterable[str]) -> dict[str, int]:
+    """How many versions are known of each post (by its first version)."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(list(set(initials))):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT initial_id, count(*) FROM post_versions WHERE initial_id IN ({marks}) "
+            "GROUP BY initial_id",
+            chunk,
+        )
+        found.update({str(a): int(b) for a, b in rows})
+    return found
+
+
+def _id_order(platform_id: str) -> tuple[int, str]:
+    """Post ids are snowflakes: their order is the order in time."""
+    number = platform_id.partition(":")[2]
+    return (int(number) if number.isdigit() else 0, platform_id)
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    platform_id: str
+    account_id: str
+    handle: str
+    state: dict[str, Any]
+    seen_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCaptureRow:
+    id: int
+    platform_id: str
+    container_id: int
+    container_name: str
+    member: str
+    locator: str
+    record: str
+    state: dict[str, Any]
+    captured_at: str
+    run_id: int
+    imported_at: str
+
+
+def add_account(
+    conn: sqlite3.Connection, account: ExtractedAccount, container_id: int, run_id: int, now: str
+) -> bool:
+    """Record a capture of an account; the account's record takes the newest capture's
+    state. False if this capture was known (the same container and place)."""
+    state = account.state()
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO account_captures (platform_id, container_id, member, locator, "
+        "record, state, captured_at, run_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (account.platform_id, container_id, account.member, account.locator,
+         account.record.decode("utf-8"), _json(state), account.captured_at, run_id, now),
+    )  # fmt: skip
+    if cursor.rowcount == 0:
+        return False
+    row = conn.execute(
+        "SELECT seen_at, state FROM accounts WHERE platform_id = ?", (account.platform_id,)
+    ).fetchone()
+    if row is None:
+        conn.execute(
+            "INSERT INTO accounts (platform_id, account_id, handle, state, seen_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (account.platform_id, account.account_id, account.handle, _json(state),
+             account.captured_at),
+        )  # fmt: skip
+    elif not row[0] or account.captured_at >= row[0]:
+        # What the newer capture does not say, the older one still does.
+        merged = json.loads(row[1])
+        merged.update({k: v for k, v in state.items() if v not in (None, "", {})})
+        conn.execute(
+            "UPDATE accounts SET handle = ?, state = ?, seen_at = ? WHERE platform_id = ?",
+            (account.handle or merged.get("handle", ""), _json(merged),
+             account.captured_at or row[0], account.platform_id),
+        )  # fmt: skip
+    return True
+
+
+_ACCOUNT_COLUMNS = "platform_id, account_id, handle, state, seen_at"
+
+
+def _account(row: Sequence[Any]) -> AccountRow:
+    return AccountRow(str(row[0]), str(row[1]), str(row[2]), json.loads(row[3]), str(row[4]))
+
+
+def get_account(conn: sqlite3.Connection, platform_id: str) -> AccountRow | None:
+    row = conn.execute(
+        f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE platform_id = ?", (platform_id,)
+    ).fetchone()
+    return None if row is None else _account(row)
+
+
+def account_by_handle(conn: sqlite3.Connection, handle: str) -> AccountRow | None:
+    """The account with this handle (any case); the most recently seen if several had it."""
+    row = conn.execute(
+        f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE handle = ? COLLATE NOCASE "
+        "ORDER BY seen_at DESC LIMIT 1",
+        (handle.removeprefix("@"),),
+    ).fetchone()
+    return None if row is None else _account(row)
+
+
+def accounts(conn: sqlite3.Connection) -> list[AccountRow]:
+    rows = conn.execute(
+        f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY handle COLLATE NOCASE, platform_id"
+    )
+    return [_account(r) for r in rows]
+
+
+def accounts_by_id(conn: sqlite3.Connection, account_ids: Iterable[str]) -> dict[str, AccountRow]:
+    """The accounts with these platform account ids ("1456…", as posts have them)."""
+    found: dict[str, AccountRow] = {}
+    for chunk in _chunks([a for a in set(account_ids) if a]):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE account_id IN ({marks})", chunk
+        )
+        for row in rows:
+            account = _account(row)
+            found[account.account_id] = account
+    return found
+
+
+def account_captures(conn: sqlite3.Connection, platform_id: str) -> list[AccountCaptureRow]:
+    rows = conn.execute(
+        "SELECT a.id, a.platform_id, a.container_id, c.name, a.member, a.locator, a.record, "
+        "a.state, CASE WHEN a.captured_at != '' THEN a.captured_at ELSE c.captured_at END, "
+        "a.run_id, a.seen_at FROM account_captures a JOIN containers c ON c.id = a.container_id "
+        "WHERE a.platform_id = ? ORDER BY 9, a.id",
+        (platform_id,),
+    ).fetchall()
+    return [
+        AccountCaptureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], r[9],
+                          r[10])
+        for r in rows
+    ]  # fmt: skip
+
+
+def post_ids_of_account(conn: sqlite3.Connection, account_id: str, handle: str) -> list[int]:
+    """Item ids of the posts of an account (by its id, or by handle where a post has no id),
+    oldest first."""
+    rows = conn.execute(
+        "SELECT p.item_id FROM posts p JOIN items i ON i.id = p.item_id "
+        "WHERE (p.account_id = ? AND p.account_id != '') "
+        "OR (p.account_id = '' AND ? != '' AND p.account = ? COLLATE NOCASE) "
+        "ORDER BY i.published_at, p.item_id",
+        (account_id, handle, handle),
+    )
+    return [int(r[0]) for r in rows]
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: int
+    subject: str  # "post", "account"
+    platform_id: str
+    action: str
+    at: str
+    details: dict[str, Any]
+    container_id: int
+    container_name: str
+    member: str
+    locator: str
+    run_id: int
+    imported_at: str
+
+
+def add_event(
+    conn: sqlite3.Connection, event: ExtractedEvent, container_id: int, run_id: int, now: str
+) -> bool:
+    """Record an event; False if this container recorded it already."""
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO platform_events (subject, platform_id, action, at, details, "
+        "container_id, member, locator, run_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (event.subject, event.platform_id, event.action, event.at, _json(event.details),
+         container_id, event.member, event.locator, run_id, now),
+    )  # fmt: skip
+    return cursor.rowcount > 0
+
+
+def events_of(
+    conn: sqlite3.Connection, subject: str, platform_ids: Sequence[str]
+) -> dict[str, list[EventRow]]:
+    """The events of these posts or accounts, each one's oldest first."""
+    found: dict[str, list[EventRow]] = {}
+    for chunk in _chunks(list(dict.fromkeys(platform_ids))):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT e.id, e.subject, e.platform_id, e.action, e.at, e.details, e.container_id, "
+            "c.name, e.member, e.locator, e.run_id, e.seen_at FROM platform_events e "
+            "JOIN containers c ON c.id = e.container_id "
+            f"WHERE e.subject = ? AND e.platform_id IN ({marks}) ORDER BY e.at, e.id",
+            [subject, *chunk],
+        )
+        for r in rows:
+            row = EventRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8],
+                           r[9], r[10], r[11])  # fmt: skip
+            found.setdefault(row.platform_id, []).append(row)
+    return found
+
+
+def event_dates(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(date, action) of every dated event, once per subject, action and date."""
+    rows = conn.execute(
+        "SELECT DISTINCT subject, platform_id, action, at FROM platform_events WHERE at != ''"
+    )
+    return [(str(r[3]), str(r[2])) for r in rows]
+
+
+def events_without_post(conn: sqlite3.Connection) -> list[EventRow]:
+    """Events of posts the archive does not hold (yet)."""
+    rows = conn.execute(
+        "SELECT e.platform_id FROM platform_events e WHERE e.subject = 'post' AND NOT EXISTS "
+        "(SELECT 1 FROM posts p WHERE p.platform_id = e.platform_id)"
+    ).fetchall()
+    ids = [str(r[0]) for r in rows]
+    return [event for events in events_of(conn, "post", ids).values() for event in events]
+
+
+@dataclass(frozen=True, slots=True)
+class PostKey:
+    """What the evidence of a post is looked up by."""
+
+    item_id: int
+    platform_id: str
+    account_id: str
+    is_deleted: bool
+    deleted_at: str
+
+
+def post_keys(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[PostKey]:
+    """The posts among these items, in no particular order."""
+    found: list[PostKey] = []
+    for chunk in _chunks(list(item_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT item_id, platform_id, account_id, is_deleted, deleted_at FROM posts "
+            f"WHERE item_id IN ({marks})",
+            chunk,
+        )
+        found.extend(PostKey(int(a), str(b), str(c), bool(d), str(e)) for a, b, c, d, e in rows)
+    return found
+
+
+def post_item_ids(conn: sqlite3.Connection, platform_ids: Iterable[str]) -> dict[str, int]:
+    """The item id of each of these posts the archive holds."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(list(set(platform_ids))):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT platform_id, item_id FROM posts WHERE platform_id IN ({marks})", chunk
+        )
+        found.update({str(a): int(b) for a, b in rows})
+    return found
+
+
+def post_ids_of_accounts(conn: sqlite3.Connection, account_ids: Iterable[str]) -> list[int]:
+    """Item ids of every post of these accounts ("1456…")."""
+    found: list[int] = []
+    for chunk in _chunks([a for a in set(account_ids) if a]):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT item_id FROM posts WHERE account_id IN ({marks})", chunk)
+        found.extend(int(r[0]) for r in rows)
+    return found
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _chunks(values: Sequence[Any], size: int = 400) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
