@@ -46,6 +46,9 @@ LAST_ARCHIVE = Setting("archives/last", "", "the archive open when the app last 
 RECENT_ARCHIVES = Setting("archives/recent", "[]", "recently opened archives (JSON list)")
 DEMO_BUILT = Setting("archives/demo_built", False, "the demo archive was built completely")
 THEME = Setting("appearance/theme", "system", "system, light or dark")
+BLUR_SENSITIVE = Setting(
+    "appearance/blur_sensitive", True, "sensitive media blurred until clicked (View menu)"
+)
 URDU_FONT = Setting("appearance/urdu_font", "", "the reader's Urdu face: naskh, nastaliq, sans")
 SORT = Setting("search/sort", "relevance", "relevance, date or date-asc")
 SEARCH_DELAY_MS = Setting("search/delay_ms", 250, "pause after typing before searching")

@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,10 +20,12 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import ItemNotFound
 from ...core.index.api import PhraseMarks, Snippet
+from ...core.sensitive import VISUAL_KINDS
 from ...core.store.items import Item
 from ..bidi import isolate_runs, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day
 from ..resources import app_icon, kind_icon
+from ..sensitive import SensitiveCover, sensitive_media, why_sensitive
 from ..session import ArchiveSession, PageHit
 from ..widgets.elided_label import ElidedLabel
 from .archived_page import CaptureBar, CapturedPageView
@@ -31,6 +34,7 @@ from .metadata import MetadataPanel
 from .pdf import PdfViewer
 from .post import PostViewer
 from .text import TextViewer
+from .video import VideoViewer, video_facts
 
 if TYPE_CHECKING:
     from ...core.captures import ArchivedPage
@@ -101,6 +105,13 @@ class ItemViewer(QWidget):
         self.image = ImageViewer(self)
         self.text = TextViewer(self)
         self.post = PostViewer(self)  # posts as a card in their thread
+        self.video = VideoViewer(self)
+        # A sensitive picture or video is covered, blurred, until the person asks to see it.
+        self.cover = SensitiveCover(self)
+        self.cover.reveal_requested.connect(self._reveal)
+        sensitive_media().changed.connect(self._sensitive_changed)
+        self._session: ArchiveSession | None = None
+        self._behind: QWidget | None = None  # what the cover hides
         # A page from a web capture is shown as it was captured, the bar above it
         # stating where and when, with the switch to its extracted text.
         self.captured = CapturedPageView(self)
@@ -108,8 +119,9 @@ class ItemViewer(QWidget):
         self.capture_bar.hide()
         self.capture_bar.mode_changed.connect(self._show_capture_mode)
         self.stack = QStackedWidget(self)
-        for widget in (self.placeholder, self.pdf, self.image, self.text, self.post):
+        for widget in (self.placeholder, self.pdf, self.image, self.text, self.post, self.video):
             self.stack.addWidget(widget)
+        self.stack.addWidget(self.cover)
         self.stack.addWidget(self.captured)
         self.details = MetadataPanel(self)
 
@@ -130,6 +142,7 @@ class ItemViewer(QWidget):
 
     def clear(self, message: str = "Select a result to see it here.") -> None:
         self.item = None
+        self.video.stop()
         self.header.hide()
         self.capture_bar.hide()
         self.details.hide()
@@ -152,6 +165,8 @@ class ItemViewer(QWidget):
         """
         item = session.item(item_id)
         self.item = item
+        self._session = session
+        self.video.stop()
         hits = session.matching_pages(terms, item.id, marks)
         words = matched_words(hits, snippet)
         self._show_header(item)
@@ -172,6 +187,14 @@ class ItemViewer(QWidget):
             self.stack.setCurrentWidget(self.image)
         elif item.kind == "post" and self._show_post(session, item.id, words):
             self.stack.setCurrentWidget(self.post)
+        elif item.kind == "video":
+            self.video.show_video(
+                session.original_path(item),
+                session.derived_path(extra.get("poster") or extra.get("thumbnail")),
+                float(extra.get("duration") or 0),
+                video_facts(extra),
+            )
+            self.stack.setCurrentWidget(self.video)
         else:
             body = "\n\n".join(p.text for p in session.pages(item.id))
             sanitized = session.derived_path(extra.get("sanitized_html"))
@@ -182,9 +205,41 @@ class ItemViewer(QWidget):
                 self.captured.show_page(page)
                 self.capture_bar.show_page(page)
                 self._show_capture_mode(self.capture_bar.as_captured)
+        self._behind = self.stack.currentWidget()
+        self._cover_if_sensitive()
         self.details.show_item(item, session.sources(item.id))
         self.details.show()
         self.item_shown.emit(item)
+
+    @property
+    def covered(self) -> bool:
+        """Whether the item shown is a sensitive picture or video, blurred."""
+        return self.stack.currentWidget() is self.cover
+
+    def _cover_if_sensitive(self) -> None:
+        item, session = self.item, self._session
+        if item is None or session is None or item.kind not in VISUAL_KINDS:
+            return
+        why = why_sensitive(session, item)
+        if not sensitive_media().hidden(item.id, bool(why)):
+            if self.covered and self._behind is not None:
+                self.stack.setCurrentWidget(self._behind)
+            return
+        extra = item.extra if isinstance(item.extra, dict) else {}
+        picture = session.derived_path(extra.get("poster") or extra.get("thumbnail"))
+        pixmap = QPixmap(str(picture)) if picture is not None and picture.is_file() else None
+        self.video.stop()
+        self.cover.show_cover(pixmap, "video" if item.kind == "video" else "picture", why)
+        self.stack.setCurrentWidget(self.cover)
+
+    def _reveal(self) -> None:
+        if self.item is not None:
+            sensitive_media().reveal(self.item.id)
+
+    def _sensitive_changed(self) -> None:
+        """Blurring was switched, an item revealed or (un)marked: cover or uncover."""
+        if self.item is not None and self._behind is not None:
+            self._cover_if_sensitive()
 
     def _show_capture_mode(self, as_captured: bool) -> None:
         """The captured page, or its extracted text (where highlights are made)."""
@@ -216,6 +271,7 @@ class ItemViewer(QWidget):
         self.header.show()
 
     def shutdown(self) -> None:
+        self.video.shutdown()
         self.image.shutdown()
         self.pdf.shutdown()
 

@@ -10,14 +10,16 @@ marked on every card; the post's own text can be selected and shows its highligh
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import math
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from PySide6.QtCore import QMimeData, QSize, QSizeF, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -25,6 +27,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPixmap,
+    QPolygon,
     QTextCharFormat,
     QTextCursor,
 )
@@ -41,9 +44,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import ItemNotFound
+from ...core.importers.video import clock
+from ...core.posts.media import VIDEO_TYPES, media_noun
 from ...core.posts.threads import Thread, thread
-from ...core.store.posts import Post
+from ...core.store.posts import Post, PostMedia
 from ..bidi import is_rtl, isolate
+from ..sensitive import blurred, item_why_sensitive, sensitive_media
 from ..session import ArchiveSession
 from ..theme import colors
 from .safe_browser import SafeTextBrowser
@@ -288,26 +294,13 @@ class PostCard(QFrame):
         self.text_view.mark(words)
         body.addWidget(self.text_view)
 
-        self.media_buttons: list[QToolButton] = []
+        self.media_buttons: list[MediaButton] = []
         if not compact and post.media:
             row = QHBoxLayout()
+            facts = _media_facts(session, post.item_id)
             for media in post.media:
-                button = QToolButton(self)
-                button.setObjectName("postMedia")
-                button.setIconSize(QSize(150, 110))
-                thumb = _thumbnail(session, media.item_id)
-                if thumb is not None:
-                    button.setIcon(QIcon(thumb))
-                else:
-                    button.setText(media.type if media.item_id is None else "picture")
-                button.setToolTip(
-                    (media.alt_text or "A picture of the post")
-                    + ("" if media.item_id is not None else " (not in the archive)")
-                )
-                button.setEnabled(media.item_id is not None)
-                if media.item_id is not None:
-                    target = media.item_id
-                    button.clicked.connect(lambda _=False, t=target: self.open_item.emit(t))
+                button = MediaButton(session, media, facts.get(media.key, {}), self)
+                button.open_item.connect(self.open_item)
                 row.addWidget(button)
                 self.media_buttons.append(button)
             row.addStretch(1)
@@ -341,6 +334,116 @@ class PostCard(QFrame):
             event.accept()
             return
         super().mousePressEvent(event)
+
+
+class MediaButton(QToolButton):
+    """A picture or video of a post: its thumbnail (a video's with ▶ and its duration),
+    blurred while it is sensitive and not revealed — then a click reveals it, the next
+    opens it."""
+
+    open_item = Signal(int)
+
+    def __init__(
+        self,
+        session: ArchiveSession,
+        media: PostMedia,
+        facts: dict[str, Any],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("postMedia")
+        self.setIconSize(QSize(150, 110))
+        self.media = media
+        self.why = item_why_sensitive(session, media.item_id)
+        self._thumb = _thumbnail(session, media.item_id)
+        video = media.type in VIDEO_TYPES
+        duration = facts.get("duration")
+        if media.item_id is not None and video:
+            with contextlib.suppress(ItemNotFound):
+                duration = session.item(media.item_id).extra.get("duration", duration)
+        self.duration = clock(float(duration)) if isinstance(duration, int | float) else ""
+        what = media_noun(media.type)
+        if self._thumb is not None and video:
+            self._thumb = _with_play_badge(self._thumb, self.duration)
+        if self._thumb is None:
+            self.setText(" ".join(b for b in (what, self.duration) if b))
+        self._tip = (
+            (media.alt_text or f"A {what} of the post")
+            + (f" ({self.duration})" if self.duration else "")
+            + ("" if media.item_id is not None else " (not in the archive)")
+        )
+        self.setEnabled(media.item_id is not None)
+        self.clicked.connect(self._clicked)
+        sensitive_media().changed.connect(self.refresh)
+        self.refresh()
+
+    @property
+    def hidden(self) -> bool:
+        """Whether it is shown blurred now."""
+        item_id = self.media.item_id
+        return item_id is not None and sensitive_media().hidden(item_id, bool(self.why))
+
+    def refresh(self) -> None:
+        if self._thumb is not None:
+            shown = blurred(self._thumb, "Sensitive") if self.hidden else self._thumb
+            self.setIcon(QIcon(shown))
+        if self.hidden:
+            self.setToolTip(f"Sensitive media ({self.why}): click to show it")
+            self.setAccessibleName("Sensitive media, blurred: press to show it")
+        else:
+            self.setToolTip(self._tip)
+            self.setAccessibleName(self._tip)
+
+    def _clicked(self) -> None:
+        item_id = self.media.item_id
+        if item_id is None:
+            return
+        if self.hidden:
+            sensitive_media().reveal(item_id)
+        else:
+            self.open_item.emit(item_id)
+
+
+def _media_facts(session: ArchiveSession, post_item_id: int) -> dict[str, dict[str, Any]]:
+    """What the post's data says of its videos (duration…), by media key."""
+    try:
+        extra = session.item(post_item_id).extra
+    except ItemNotFound:
+        return {}
+    infos = extra.get("media_info") if isinstance(extra, dict) else None
+    if not isinstance(infos, list):
+        return {}
+    return {str(i.get("key")): i for i in infos if isinstance(i, dict) and i.get("key")}
+
+
+def _with_play_badge(thumb: QPixmap, duration: str) -> QPixmap:
+    """The thumbnail with a ▶ in a circle at its centre and the duration at a corner."""
+    badged = QPixmap(thumb)
+    painter = QPainter(badged)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    side = max(14, min(badged.width(), badged.height()) // 3)
+    centre = badged.rect().center()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(0, 0, 0, 150))
+    painter.drawEllipse(centre, side // 2, side // 2)
+    painter.setBrush(QColor("white"))
+    third = side // 5
+    painter.drawPolygon(
+        QPolygon([centre + QPoint(-third, -third - 2), centre + QPoint(-third, third + 2),
+                  centre + QPoint(third + 4, 0)])
+    )  # fmt: skip
+    if duration:
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(9, badged.height() // 9))
+        painter.setFont(font)
+        box = painter.fontMetrics().boundingRect(duration).adjusted(-4, -2, 4, 2)
+        box.moveBottomRight(badged.rect().bottomRight() - QPoint(4, 4))
+        painter.fillRect(box, QColor(0, 0, 0, 170))
+        painter.setPen(QColor("white"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, duration)
+    painter.end()
+    return badged
 
 
 def _thumbnail(session: ArchiveSession, item_id: int | None) -> QPixmap | None:

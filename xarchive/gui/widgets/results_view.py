@@ -10,14 +10,25 @@ from __future__ import annotations
 import html
 from collections import OrderedDict
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QFontMetrics,
+    QMouseEvent,
     QPainter,
     QPalette,
+    QPixmap,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
@@ -35,11 +46,13 @@ from PySide6.QtWidgets import (
 
 from ...core.index.api import Snippet
 from ...core.search import Hit
+from ...core.store.items import Item
 from ..bidi import is_rtl, isolation_marks, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name
 from ..fonts import line_family
 from ..models.results import ResultsModel
 from ..resources import kind_icon
+from ..sensitive import MediaThumbnails, blurred, sensitive_media
 from ..theme import colors
 
 PAD_X, PAD_Y, ICON = 12, 9, 30
@@ -99,6 +112,62 @@ class ResultDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._docs: OrderedDict[tuple[int, int, int, bool], QTextDocument] = OrderedDict()
+        #: Thumbnails of pictures and videos, at the card's right (set per archive).
+        self.media: MediaThumbnails | None = None
+        self._blurred: OrderedDict[int, QPixmap] = OrderedDict()
+
+    def thumbnail_state(self, item: Item) -> str:
+        """What the card shows of the item's picture: "none", "blurred" or "shown"."""
+        if self.media is None or self.media.pixmap(item) is None:
+            return "none"
+        return "blurred" if self._hidden(item) else "shown"
+
+    def _hidden(self, item: Item) -> bool:
+        assert self.media is not None
+        return sensitive_media().hidden(item.id, bool(self.media.why(item)))
+
+    def _thumb_rect(self, rect: QRect) -> QRect:
+        side = rect.height() - 2 * PAD_Y
+        return QRect(rect.right() - PAD_X - side * 4 // 3, rect.top() + PAD_Y, side * 4 // 3, side)
+
+    def _draw_thumbnail(self, painter: QPainter, item: Item, rect: QRect) -> int:
+        """Draw the picture's thumbnail (blurred if sensitive); the width it took."""
+        pixmap = self.media.pixmap(item) if self.media is not None else None
+        if pixmap is None:
+            return 0
+        box = self._thumb_rect(rect)
+        if self._hidden(item):
+            shown = self._blurred.get(item.id)
+            if shown is None:
+                shown = blurred(pixmap, "Sensitive")
+                self._blurred[item.id] = shown
+                if len(self._blurred) > _CACHE_SIZE:
+                    self._blurred.popitem(last=False)
+            pixmap = shown
+        scaled = pixmap.scaled(
+            box.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+        )
+        x = box.right() - scaled.width() + 1
+        painter.drawPixmap(x, box.top() + (box.height() - scaled.height()) // 2, scaled)
+        return box.width() + 8
+
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: QAbstractItemModel,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        """A click on a blurred thumbnail reveals it (the row is chosen as by any click)."""
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            hit = index.data(ResultsModel.HitRole)
+            if (
+                isinstance(hit, Hit)
+                and self.thumbnail_state(hit.item) == "blurred"
+                and self._thumb_rect(option.rect).contains(event.position().toPoint())
+            ):
+                sensitive_media().reveal(hit.item.id)
+        return super().editorEvent(event, model, option, index)
 
     def clear_cache(self) -> None:
         self._docs.clear()
@@ -158,7 +227,7 @@ class ResultDelegate(QStyledItemDelegate):
             painter, QRect(rect.left() + PAD_X, rect.top() + PAD_Y, ICON, ICON)
         )
         left = rect.left() + PAD_X + ICON + 10
-        width = rect.right() - PAD_X - left
+        width = rect.right() - PAD_X - left - self._draw_thumbnail(painter, item, rect)
         y = rect.top() + PAD_Y
 
         # Line 1: title, and the date at the right.
