@@ -20,8 +20,16 @@ an item that is no post):
     account(archive, who)           an account record (by handle or platform id)
     account_of(archive, item_id)    the account of a post
     account_posts(archive, acct)    item ids of an account's posts, oldest first
+    accounts(archive)               every account record, by handle
     version_groups(archive, ids)    which of these posts are versions of one another
+                                    (to group a page of hits)
     pending_events(archive)         events of posts the archive does not hold yet
+    event_day_counts(archive)       events per day, for a timeline beside the items'
+    evidence_record(archive, id)    all of it as JSON values (bundles, `show --json`)
+    text_diff(a, b), marked(parts)  word differences, and them as [-old-]{+new+} text
+
+The import calls `record_container` for each container it commits; `evidence_fields`
+is what the search index holds (`is:withheld`, `withheld:PK`, `changed:text` …).
 
 Where the facts come from:
 
@@ -38,9 +46,18 @@ Where the facts come from:
   X archive and a twarc file), a `post_sources` row keeps when the source took it
   from the platform, which file and record, the record's hash and what it said.
 - **Events**: compliance files (tweet ``delete``, ``scrub_geo``, ``withheld``,
-  ``drop``; user ``suspend``, ``delete``, ``protect``, ``withheld``) and the X
-  archive's ``deleted-tweets.js`` (``deleted_at``), by platform id: an event for a
-  post not in the archive is kept, and a later import of the post shows it.
+  ``drop``; user ``suspend``, ``delete``, ``protect``, ``withheld``), a lookup's
+  "Not Found" answer for a post (``not_found``), the X archive's
+  ``deleted-tweets.js`` (``deleted_at``) and ``account-suspension.js``, by platform
+  id: an event for a post not in the archive is kept, and a later import of the
+  post shows it. A ``delete`` marks the post deleted (`Post.is_deleted`, `deleted_at`).
+- **Disappeared**: an X archive holds every post of its account, so a post missing
+  from a later archive of the same account had gone by then (`changes`, and
+  ``changed:disappeared``). A twarc2 run that misses a post says nothing of it.
+- **Accounts**: user objects (twarc2 users lookups, ``includes.users``, list
+  members) and the X archive's account.js/profile.js; the newest capture's values
+  stand, with each capture kept; suspension, deletion and protection follow the
+  account's events in date order.
 """
 
 from __future__ import annotations
@@ -89,6 +106,7 @@ _ACTION_LABELS = {
     ("post", "drop"): "Removed from public view",
     ("post", "undrop"): "Shown again",
     ("post", "edit"): "Edited",
+    ("post", "not_found"): "Not found by the API",
     ("account", "suspend"): "Account suspended",
     ("account", "unsuspend"): "Account unsuspended",
     ("account", "delete"): "Account deleted",
@@ -932,7 +950,8 @@ def summary(found: ExtractedContainer) -> list[str]:
     if found.events:
         kinds: dict[str, int] = {}
         for event in found.events:
-            label = _ACTION_LABELS.get((event.subject, event.action), event.action).lower()
+            label = _ACTION_LABELS.get((event.subject, event.action), event.action)
+            label = label[:1].lower() + label[1:]
             kinds[label] = kinds.get(label, 0) + 1
         count = len(found.events)
         listed = ", ".join(f"{n} {label}" for label, n in sorted(kinds.items()))

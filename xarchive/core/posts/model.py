@@ -34,7 +34,7 @@ RECORD_MEDIA_TYPE = "application/json"
 #: Values of the `is:` search field, and what each means.
 POST_FLAGS = ("reply", "retweet", "quote", "deleted", "long")
 #: Actions of compliance events, by what they act on (posts/evidence.py explains each).
-POST_ACTIONS = ("delete", "scrub_geo", "withheld", "drop", "undrop", "edit")
+POST_ACTIONS = ("delete", "scrub_geo", "withheld", "drop", "undrop", "edit", "not_found")
 ACCOUNT_ACTIONS = (
     "suspend", "unsuspend", "delete", "undelete", "protect", "unprotect", "withheld",
     "deactivate", "scrub_geo",
