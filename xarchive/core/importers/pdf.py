@@ -1,6 +1,10 @@
 """PDF documents: petitions, court orders, replies, reports, born digital or scanned.
 
-Text is read page by page with pypdf. A page without a text layer (a scan) is
+The file is opened with pypdf (its metadata, encryption and pictures); each page's
+text is read with PDFium (pypdfium2), the engine the viewer draws pages with: it
+is 20 times quicker than pypdf's extractor, and it gives Urdu in reading order
+where pypdf gives shaped glyphs one per line, back to front. A file PDFium cannot
+open is read by pypdf alone. A page without a text layer (a scan) is
 read by OCR from the largest pictures on it, so scanned court orders are
 searchable too. Encrypted, damaged and incomplete files are refused with a
 sentence saying what is wrong and what to do; pypdf's complaints about small
@@ -18,6 +22,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 from PIL import Image
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
@@ -146,7 +151,7 @@ def _read(path: Path, ctx: ExtractContext) -> Extracted:
             )
         page_count = len(reader.pages)
         info = _metadata(reader)
-        texts, unreadable = _page_texts(reader)
+        texts, unreadable = _page_texts(path, reader, page_count)
     except UnreadableFile:
         raise
     except FileNotDecryptedError as exc:
@@ -299,7 +304,46 @@ def pdf_date(value: str) -> str:
     return aware.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _page_texts(reader: PdfReader) -> tuple[list[str], list[int]]:
+#: What PDFium puts in a page's text besides the text: a line break as CR LF, and
+#: control characters for glyphs it has no character for.
+_LINE_BREAK = re.compile(r"\r\n?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _page_texts(path: Path, reader: PdfReader, page_count: int) -> tuple[list[str], list[int]]:
+    """Each page's text, and the pages whose text could not be read."""
+    try:
+        document = pdfium.PdfDocument(path)
+    except Exception:  # a file PDFium cannot open (pypdf is more forgiving of some damage)
+        logging.getLogger(__name__).info("PDFium cannot read %s", path, exc_info=True)
+        return _pypdf_page_texts(reader)
+    try:
+        if len(document) != page_count:  # read differently: keep to pypdf's pages
+            return _pypdf_page_texts(reader)
+        texts: list[str] = []
+        unreadable: list[int] = []
+        for number in range(1, page_count + 1):
+            try:
+                page = document[number - 1]
+                try:
+                    textpage = page.get_textpage()
+                    try:
+                        text = textpage.get_text_range()
+                    finally:
+                        textpage.close()
+                finally:
+                    page.close()
+            except Exception:  # one broken page must not cost the others
+                logging.getLogger(__name__).info("page %d unreadable", number, exc_info=True)
+                text = ""
+                unreadable.append(number)
+            texts.append(_CONTROLS.sub("", _LINE_BREAK.sub("\n", text)))
+        return texts, unreadable
+    finally:
+        document.close()
+
+
+def _pypdf_page_texts(reader: PdfReader) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     unreadable: list[int] = []
     for number, page in enumerate(reader.pages, 1):
