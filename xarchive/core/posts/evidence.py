@@ -14,6 +14,7 @@ an item that is no post):
     versions(archive, item_id)      the versions of an edited post, oldest first,
                                     each with its text's differences from the one before
     captures(archive, item_id)      every capture, oldest first, with what each said
+    picture_captures(archive, id)   screenshots linked to it as `shows`
     changes(archive, item_id)       what changed from each capture to the next, and
                                     whether it disappeared from a later archive
     events(archive, item_id)        dated events of the post and of its account
@@ -72,7 +73,9 @@ from typing import Any
 
 from ..archive import Archive
 from ..errors import ItemNotFound
+from ..store import annotations as link_store
 from ..store import evidence as store
+from ..store import items as item_store
 from ..store import posts as post_store
 from ..store.posts import Post
 from .model import ExtractedContainer, Withheld
@@ -382,6 +385,31 @@ def captures(archive: Archive | sqlite3.Connection, item_id: int) -> list[Captur
             )
         )  # fmt: skip
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PictureCapture:
+    """A screenshot (or photo) linked to the post as showing it: a capture of another kind,
+    often the only one left once a post is gone."""
+
+    item_id: int
+    title: str
+    captured_at: str  # when the picture was taken, as its file says ("" unknown)
+    link_note: str
+
+
+def picture_captures(archive: Archive | sqlite3.Connection, item_id: int) -> list[PictureCapture]:
+    """The items linked to post `item_id` as `shows` (a screenshot matched to it), by the
+    date they were taken."""
+    conn = _conn(archive)
+    post_store.get_post(conn, item_id)
+    found = []
+    for link in link_store.links_to(conn, item_id):
+        if link.relation != "shows" or link.source_id is None:
+            continue
+        picture = item_store.get_item(conn, link.source_id)
+        found.append(PictureCapture(picture.id, picture.title, picture.captured_at, link.note))
+    return sorted(found, key=lambda c: (c.captured_at == "", c.captured_at, c.item_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -944,16 +972,19 @@ def summary(found: ExtractedContainer) -> list[str]:
     """What an import's report says of a container's accounts and events:
     ["3 accounts", "7 compliance events: 3 deletions, 1 suspension, …"]."""
     out = []
-    if found.accounts:
+    if found.accounts and not found.posts:  # the authors of posts go without saying
         count = len({a.platform_id for a in found.accounts})
         out.append(f"{count} account{'s' if count != 1 else ''}")
-    if found.events:
+    own = {p.platform_id for p in found.posts}
+    # A deletion the file shows on its own post (deleted-tweets.js) goes without saying too.
+    told = [e for e in found.events if e.subject != "post" or e.platform_id not in own]
+    if told:
         kinds: dict[str, int] = {}
-        for event in found.events:
+        for event in told:
             label = _ACTION_LABELS.get((event.subject, event.action), event.action)
             label = label[:1].lower() + label[1:]
             kinds[label] = kinds.get(label, 0) + 1
-        count = len(found.events)
+        count = len(told)
         listed = ", ".join(f"{n} {label}" for label, n in sorted(kinds.items()))
         out.append(f"{count} event{'s' if count != 1 else ''} ({listed})")
     return out
