@@ -128,6 +128,9 @@ class Withheld:
         return cls(tuple(dict.fromkeys(codes)), scope, copyright)
 
 
+_MEDIA_KEY_TYPE = re.compile(r"^\d+_(?=\d+$)")
+
+
 def _codes(values: list[Any]) -> list[str]:
     return [str(v).strip().upper() for v in values if isinstance(v, str) and v.strip()]
 
@@ -254,7 +257,8 @@ class ExtractedPost:
         return {
             "text": self.text,
             "counts": dict(self.counts),
-            "media": [[m.type, m.key or m.url] for m in self.media],
+            # API v2 media keys are "<type>_<media id>"; X archives give the media id alone
+            "media": [[m.type, _MEDIA_KEY_TYPE.sub("", m.key) or m.url] for m in self.media],
             "withheld": self.withheld.as_json() if self.withheld else None,
             "reply_to_id": self.reply_to_id,
             "quote_of_id": self.quote_of_id,
