@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -205,7 +206,7 @@ def _check_whole(
     short_by_time = duration > 1 and end < duration * 0.9
     if short_by_count or short_by_time:
         raise UnreadableFile(
-            f"{quoted(path)} is cut short: it ends after {clock(end)} of {clock(duration)}"
+            f"{quoted(path)} is cut short: it ends after {clock(end)} of {clock(duration, True)}"
             + (f" ({count} of {stream.frames} frames)" if stream.frames else "")
             + ". Import a complete copy."
         )
@@ -227,9 +228,10 @@ def _display_size(stream: VideoStream, poster: Image) -> tuple[int, int]:
     return width, height
 
 
-def clock(seconds: float) -> str:
-    """A duration as a player shows it: '0:04', '1:02:09'."""
-    whole = int(round(seconds))
+def clock(seconds: float, total: bool = False) -> str:
+    """A time as a player shows it: '0:04', '1:02:09'. The time into a video counts whole
+    seconds gone; a `total` length counts the last one begun (half a second is 0:01)."""
+    whole = max(0, math.ceil(seconds - 0.001)) if total else int(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

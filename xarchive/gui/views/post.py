@@ -356,12 +356,20 @@ class MediaButton(QToolButton):
         self.media = media
         self.why = item_why_sensitive(session, media.item_id)
         self._thumb = _thumbnail(session, media.item_id)
+        if self._thumb is not None:  # at the size shown: a small video's frame too
+            self._thumb = self._thumb.scaled(
+                self.iconSize(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
         video = media.type in VIDEO_TYPES
         duration = facts.get("duration")
         if media.item_id is not None and video:
             with contextlib.suppress(ItemNotFound):
                 duration = session.item(media.item_id).extra.get("duration", duration)
-        self.duration = clock(float(duration)) if isinstance(duration, int | float) else ""
+        self.duration = (
+            clock(float(duration), total=True) if isinstance(duration, int | float) else ""
+        )
         what = media_noun(media.type)
         if self._thumb is not None and video:
             self._thumb = _with_play_badge(self._thumb, self.duration)

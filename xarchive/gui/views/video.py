@@ -96,9 +96,13 @@ class VideoViewer(QWidget):
         self.poster = _Poster(self)
         self.poster.setAccessibleName("Poster frame")
         self.poster.clicked.connect(self.toggle)
+        # The frames are drawn where the poster was (a QVideoSink's images, not a
+        # QVideoWidget's native surface): the same on every platform, offscreen included,
+        # and what a screenshot or a test sees is what the person sees.
         self.screen = QStackedWidget(self)
         self.screen.addWidget(self.poster)
-        self.video_widget: QWidget | None = None  # made with the player, on first Play
+        #: Frames drawn since the last video was shown.
+        self.frames_shown = 0
 
         self.play_button = QToolButton(self)
         self.play_button.setAccessibleName("Play")
@@ -136,6 +140,7 @@ class VideoViewer(QWidget):
         self.duration_ms = 0
         self._player: object | None = None
         self._audio: object | None = None
+        self._sink: object | None = None
         self._file: QFile | None = None
         self._loaded = False
 
@@ -144,6 +149,7 @@ class VideoViewer(QWidget):
         """Show the video at `path` (not yet decoded): its poster, its duration and facts."""
         self.stop()
         self.path = path
+        self.frames_shown = 0
         self.duration_ms = int(round(duration * 1000))
         pixmap = QPixmap(str(poster)) if poster is not None and poster.is_file() else QPixmap()
         self.poster.set_source(pixmap)
@@ -196,8 +202,6 @@ class VideoViewer(QWidget):
                 return
             player.setSourceDevice(self._file, QUrl())
             self._loaded = True
-        if self.video_widget is not None:
-            self.screen.setCurrentWidget(self.video_widget)
         player.play()
 
     def pause(self) -> None:
@@ -215,7 +219,6 @@ class VideoViewer(QWidget):
             self._file.close()
             self._file = None
         self._loaded = False
-        self.screen.setCurrentWidget(self.poster)
         self._set_play_icon(False)
 
     def _seek(self, position: int) -> None:
@@ -230,17 +233,15 @@ class VideoViewer(QWidget):
         self._seek(position)
 
     def _ensure_player(self) -> object:
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-        from PySide6.QtMultimediaWidgets import QVideoWidget
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 
         if self._player is None:
             player = QMediaPlayer(self)
             self._audio = QAudioOutput(self)
             player.setAudioOutput(self._audio)  # type: ignore[arg-type]
-            self.video_widget = QVideoWidget(self)
-            self.video_widget.setAccessibleName("Video picture")
-            self.screen.addWidget(self.video_widget)
-            player.setVideoOutput(self.video_widget)
+            self._sink = QVideoSink(self)
+            self._sink.videoFrameChanged.connect(self._show_frame)
+            player.setVideoSink(self._sink)
             player.positionChanged.connect(self._position_changed)
             player.durationChanged.connect(self._duration_changed)
             player.playbackStateChanged.connect(
@@ -249,6 +250,13 @@ class VideoViewer(QWidget):
             player.errorOccurred.connect(lambda _error, text: self._fail(text))
             self._player = player
         return self._player
+
+    def _show_frame(self, frame: object) -> None:
+        image = frame.toImage()  # type: ignore[attr-defined]
+        if image.isNull():
+            return
+        self.frames_shown += 1
+        self.poster.set_source(QPixmap.fromImage(image))
 
     def _position_changed(self, position: int) -> None:
         if not self.slider.isSliderDown():
@@ -262,7 +270,8 @@ class VideoViewer(QWidget):
             self._show_time(self.slider.value())
 
     def _show_time(self, position: int) -> None:
-        self.time_label.setText(f"{clock(position / 1000)} / {clock(self.duration_ms / 1000)}")
+        total = clock(self.duration_ms / 1000, total=True)
+        self.time_label.setText(f"{clock(position / 1000)} / {total}")
 
     def _set_play_icon(self, playing: bool) -> None:
         pixmap = (
@@ -307,7 +316,7 @@ def video_facts(extra: dict[str, object]) -> str:
     bits = []
     duration = extra.get("duration")
     if isinstance(duration, int | float):
-        bits.append(clock(float(duration)))
+        bits.append(clock(float(duration), total=True))
     width, height = extra.get("width"), extra.get("height")
     if isinstance(width, int) and isinstance(height, int):
         bits.append(f"{width} × {height}")

@@ -112,9 +112,18 @@ class ResultDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._docs: OrderedDict[tuple[int, int, int, bool], QTextDocument] = OrderedDict()
-        #: Thumbnails of pictures and videos, at the card's right (set per archive).
-        self.media: MediaThumbnails | None = None
-        self._blurred: OrderedDict[int, QPixmap] = OrderedDict()
+        self._media: MediaThumbnails | None = None
+        self._thumbs: OrderedDict[tuple[int, int, int, bool], QPixmap] = OrderedDict()
+
+    @property
+    def media(self) -> MediaThumbnails | None:
+        """Thumbnails of pictures and videos, at the card's right (one source per archive)."""
+        return self._media
+
+    @media.setter
+    def media(self, source: MediaThumbnails | None) -> None:
+        self._media = source
+        self._thumbs.clear()  # another archive's item #5 is another picture
 
     def thumbnail_state(self, item: Item) -> str:
         """What the card shows of the item's picture: "none", "blurred" or "shown"."""
@@ -136,17 +145,20 @@ class ResultDelegate(QStyledItemDelegate):
         if pixmap is None:
             return 0
         box = self._thumb_rect(rect)
-        if self._hidden(item):
-            shown = self._blurred.get(item.id)
-            if shown is None:
-                shown = blurred(pixmap, "Sensitive")
-                self._blurred[item.id] = shown
-                if len(self._blurred) > _CACHE_SIZE:
-                    self._blurred.popitem(last=False)
-            pixmap = shown
-        scaled = pixmap.scaled(
-            box.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
-        )
+        hidden = self._hidden(item)
+        key = (item.id, box.width(), box.height(), hidden)
+        scaled = self._thumbs.get(key)
+        if scaled is None:
+            scaled = pixmap.scaled(
+                box.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            if hidden:  # blurred at the size shown, so that its word can be read
+                scaled = blurred(scaled, "Sensitive")
+            self._thumbs[key] = scaled
+            if len(self._thumbs) > _CACHE_SIZE:
+                self._thumbs.popitem(last=False)
         x = box.right() - scaled.width() + 1
         painter.drawPixmap(x, box.top() + (box.height() - scaled.height()) // 2, scaled)
         return box.width() + 8
