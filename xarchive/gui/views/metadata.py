@@ -19,6 +19,7 @@ from ..bidi import isolate_runs
 from ..filters import KIND_TITLES, language_name
 from ..theme import colors
 from .safe_browser import SafeTextBrowser
+from .video import video_facts
 
 OCR_STATUS = {
     "none": "not needed (the file has a text layer)",
@@ -93,6 +94,7 @@ def metadata_html(item: Item, sources: list[Source]) -> str:
         row("SHA-256", item.sha256, mono=True),
         row("OCR", OCR_STATUS.get(item.ocr_status, item.ocr_status)),
         row("Item", f"#{item.id}"),
+        *_video_rows(item, extra, section, row),
         section("Provenance"),
     ]
     if sources:
@@ -121,6 +123,25 @@ _CAPTURE_FIELDS = (
     ("cc", "Cc"),
     ("message_id", "Message-ID"),
 )
+
+
+def _video_rows(
+    item: Item,
+    extra: dict[str, Any],
+    section: Callable[[str], str],
+    row: Callable[[str, str], str],
+) -> list[str]:
+    """What the import read of a video: length, size, codec, frame rate, sound, poster."""
+    if item.kind != "video":
+        return []
+    rows = [section("Video"), row("Read as", video_facts(extra))]
+    if isinstance(extra.get("frames"), int):
+        rows.append(row("Frames", f"{extra['frames']:,}"))
+    if isinstance(extra.get("poster_at"), int | float):
+        rows.append(row("Poster frame", f"at {extra['poster_at']:g} s"))
+    if extra.get("possibly_sensitive"):
+        rows.append(row("Sensitive", "marked possibly sensitive by the platform"))
+    return rows
 
 
 def _capture_rows(extra: dict[str, Any], row: Callable[[str, str], str]) -> list[str]:
