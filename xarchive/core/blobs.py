@@ -7,11 +7,14 @@ place (then the folder is fsynced), so a blob is either absent or whole.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 CHUNK = 1 << 20
 
@@ -34,22 +37,37 @@ def staging_dir(blobs_dir: Path) -> Path:
 
 
 def stage_copy(source: Path, staging: Path) -> StagedFile:
-    """Copy `source` into `staging` while hashing it, in one read; fsync the copy.
+    """Copy the file `source` into `staging` while hashing it: `stage_stream` for a file.
+
+    Raises OSError as the file system reports it.
+    """
+    with source.open("rb") as src:
+        return stage_stream(src, staging)
+
+
+def stage_stream(
+    src: IO[bytes], staging: Path, check: Callable[[int], None] | None = None
+) -> StagedFile:
+    """Copy `src` into `staging` while hashing it, in one read; fsync the copy.
 
     Hashing the bytes we copy (not the file a second time) means the hash always
-    describes the stored bytes, even if the source changes meanwhile. Raises
-    OSError as the file system reports it.
+    describes the stored bytes, even if the source changes meanwhile. `check` is
+    called with the bytes read so far before each chunk is written, and stops the
+    copy by raising (a size limit, a cancel). Whatever stops it, the partial copy
+    is removed. Raises OSError as the file system reports it.
     """
     staging.mkdir(parents=True, exist_ok=True)
     tmp = staging / f"{uuid.uuid4().hex}.part"
     digest = hashlib.sha256()
     size = 0
     try:
-        with source.open("rb") as src, tmp.open("wb") as dst:
+        with tmp.open("wb") as dst:
             while chunk := src.read(CHUNK):
+                size += len(chunk)
+                if check is not None:
+                    check(size)
                 digest.update(chunk)
                 dst.write(chunk)
-                size += len(chunk)
             dst.flush()
             os.fsync(dst.fileno())
     except BaseException:
@@ -59,18 +77,8 @@ def stage_copy(source: Path, staging: Path) -> StagedFile:
 
 
 def stage_bytes(data: bytes, staging: Path) -> StagedFile:
-    """Write `data` into `staging` and fsync it: `stage_copy` for bytes in memory."""
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f"{uuid.uuid4().hex}.part"
-    try:
-        with tmp.open("wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return StagedFile(tmp, hashlib.sha256(data).hexdigest(), len(data))
+    """Write `data` into `staging` and fsync it: `stage_stream` for bytes in memory."""
+    return stage_stream(io.BytesIO(data), staging)
 
 
 def commit_blob(blobs_dir: Path, staged: StagedFile, sync_folder: bool = True) -> Path:

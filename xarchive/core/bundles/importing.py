@@ -21,13 +21,11 @@ its annotations. Then, in one import run:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
 import os
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +52,6 @@ from .metadata import BundledItem, BundledItems, parse_items
 from .reader import Bag, Limits, open_bag
 
 log = logging.getLogger(__name__)
-CHUNK = 1 << 20
 
 
 @dataclass(slots=True)
@@ -299,22 +296,12 @@ def _index(archive: Archive) -> SearchEngine | None:
 
 
 def _stage(bag: Bag, item: BundledItem, staging: Path, cancel: CancelToken) -> blobs.StagedFile:
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f"{uuid.uuid4().hex}.part"
-    digest = hashlib.sha256()
-    size = 0
-    with bag.open(item.file) as src, tmp.open("wb") as dst:
-        while chunk := src.read(CHUNK):
-            cancel.raise_if_cancelled()
-            digest.update(chunk)
-            dst.write(chunk)
-            size += len(chunk)
-        dst.flush()
-        os.fsync(dst.fileno())
-    if digest.hexdigest() != item.sha256:  # the bundle changed since it was verified
-        tmp.unlink(missing_ok=True)
+    with bag.open(item.file) as src:
+        staged = blobs.stage_stream(src, staging, lambda _: cancel.raise_if_cancelled())
+    if staged.sha256 != item.sha256:  # the bundle changed since it was verified
+        staged.tmp_path.unlink(missing_ok=True)
         raise BundleRejected(bag.name, [f"{item.file} changed while it was being imported"])
-    return blobs.StagedFile(tmp, item.sha256, size)
+    return staged
 
 
 def _insert(conn: Any, item: BundledItem, run_id: int) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import uuid
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -93,24 +92,12 @@ class _Budget:
 
 def _copy(src: IO[bytes], staging: Path, limit: int, name: str) -> StagedFile:
     """Copy `src` to a new file in `staging` while hashing it; fsync it. At most `limit` bytes."""
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f"{uuid.uuid4().hex}.part"
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with tmp.open("wb") as dst:
-            while chunk := src.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise MemberProblem(f"{name} is larger than {_mib(limit)}; it was not read")
-                digest.update(chunk)
-                dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return StagedFile(tmp, digest.hexdigest(), size)
+
+    def within_limit(size: int) -> None:
+        if size > limit:
+            raise MemberProblem(f"{name} is larger than {_mib(limit)}; it was not read")
+
+    return blobs.stage_stream(src, staging, within_limit)
 
 
 class ZipSource:
