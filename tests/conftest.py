@@ -15,6 +15,7 @@ from xarchive.core.archive import Archive  # noqa: E402
 from xarchive.core.demo import sample_dir, sample_folders  # noqa: E402
 from xarchive.core.importing import ImportOptions, ImportReport, import_paths  # noqa: E402
 from xarchive.core.offline import forbid_network  # noqa: E402
+from xarchive.core.store import items as item_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HAS_TESSERACT = shutil.which("tesseract") is not None
@@ -61,3 +62,10 @@ def samples() -> Path:
 
 def run_import(archive: Archive, *paths: Path, workers: int | None = 0) -> ImportReport:
     return import_paths(archive, list(paths), ImportOptions(workers=workers))
+
+
+def item_named(archive: Archive, name: str) -> int:
+    """The id of the newest item whose original was called `name` (the test expects one)."""
+    found = item_store.latest_named(archive.db, name)
+    assert found is not None, f"no item named {name}"
+    return found

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_import
+from tests.conftest import item_named, run_import
 from tests.makefiles import html_article, png, text_file
 from xarchive.core.annotate import (
     Annotations,
@@ -85,14 +85,6 @@ def notes(case: Archive, index: SearchIndex) -> Annotations:
     return Annotations(case, index)
 
 
-def item_id(archive: Archive, name: str) -> int:
-    row = archive.db.execute(
-        "SELECT max(id) FROM items WHERE original_name = ?", (name,)
-    ).fetchone()
-    assert row[0] is not None, name
-    return int(row[0])
-
-
 def found(archive: Archive, query: str) -> set[str]:
     searcher = Searcher(archive)
     try:
@@ -114,7 +106,7 @@ def test_a_note_a_highlight_and_a_region_each_keep_what_the_model_needs(
 ) -> None:
     with case.transaction():
         case.set_setting("user_name", "Researcher A")
-    reply, shot = item_id(case, "reply.txt"), item_id(case, "shot.png")
+    reply, shot = item_named(case, "reply.txt"), item_named(case, "shot.png")
     note = notes.add_note(reply, "  Filed the same day as the PTA letter. ")
     assert note.kind == "note" and note.note == "Filed the same day as the PTA letter."
     assert note.uid.startswith("urn:uuid:") and len(note.uid) == len("urn:uuid:") + 36
@@ -160,7 +152,7 @@ def test_highlight_by_quote_ignores_line_breaks_and_typed_quote_marks(
               "It said the block protects the “integrity of the\nnation” and\n"
               "public order. Public order again.")  # fmt: skip
     run_import(case, tmp_path / "more")
-    wrapped = item_id(case, "wrapped.txt")
+    wrapped = item_named(case, "wrapped.txt")
     mark = notes.highlight_quote(wrapped, '"integrity of the nation"')
     assert mark.span is not None and mark.span.exact == "“integrity of the\nnation”"
     second = notes.highlight_quote(wrapped, "public order", occurrence=2)
@@ -174,7 +166,7 @@ def test_highlight_by_quote_ignores_line_breaks_and_typed_quote_marks(
 def test_regions_are_checked_against_the_picture_and_the_pages(
     case: Archive, notes: Annotations
 ) -> None:
-    shot, article = item_id(case, "shot.png"), item_id(case, "ban.html")
+    shot, article = item_named(case, "shot.png"), item_named(case, "ban.html")
     with pytest.raises(InvalidAnnotation, match="outside the picture, which is 640×200"):
         notes.add_region(shot, 600, 10, 100, 50)
     with pytest.raises(InvalidAnnotation, match="width and height above 0"):
@@ -186,7 +178,7 @@ def test_regions_are_checked_against_the_picture_and_the_pages(
 
 def test_a_region_on_a_pdf_page_names_its_page(demo_copy: Archive) -> None:
     notes = Annotations(demo_copy)
-    moi = item_id(demo_copy, MOI_REPLY)
+    moi = item_named(demo_copy, MOI_REPLY)
     with pytest.raises(InvalidAnnotation, match="which page"):
         notes.add_region(moi, 72, 100, 200, 40)
     with pytest.raises(InvalidAnnotation, match="1–4"):
@@ -199,7 +191,7 @@ def test_a_region_on_a_pdf_page_names_its_page(demo_copy: Archive) -> None:
 
 
 def test_tags_create_rename_merge_delete_with_counts(case: Archive, notes: Annotations) -> None:
-    reply, article, shot = (item_id(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
+    reply, article, shot = (item_named(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
     notes.tag(reply, "Evidence", "court")
     notes.tag(article, "evidence", "proof")  # the same tag, typed in another case
     notes.tag(shot, "proof", "Proof ")
@@ -232,7 +224,7 @@ def test_tags_create_rename_merge_delete_with_counts(case: Archive, notes: Annot
 
 
 def test_links_and_backlinks(case: Archive, notes: Annotations) -> None:
-    reply, article, shot = (item_id(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
+    reply, article, shot = (item_named(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
     cites = notes.link(article, "Cites", reply, note="quotes para 6")
     shows = notes.link(shot, "shows", reply)
     free = notes.link(article, "was written before", shot)
@@ -259,7 +251,7 @@ def test_links_and_backlinks(case: Archive, notes: Annotations) -> None:
 
 
 def test_notes_and_tags_are_searchable_at_once(case: Archive, notes: Annotations) -> None:
-    reply, shot = item_id(case, "reply.txt"), item_id(case, "shot.png")
+    reply, shot = item_named(case, "reply.txt"), item_named(case, "shot.png")
     assert found(case, "zeppelin") == set()
     note = notes.add_note(reply, "A zeppelin was seen over the ministry")
     assert found(case, "zeppelin") == {"reply.txt"}  # a plain word, found via the note
@@ -289,14 +281,14 @@ def test_notes_and_tags_are_searchable_at_once(case: Archive, notes: Annotations
 
 
 def test_link_notes_are_searched_with_both_items(case: Archive, notes: Annotations) -> None:
-    reply, article = item_id(case, "reply.txt"), item_id(case, "ban.html")
+    reply, article = item_named(case, "reply.txt"), item_named(case, "ban.html")
     notes.link(article, "cites", reply, note="misquotes paragraph six")
     assert found(case, "note:misquotes") == {"reply.txt", "ban.html"}
 
 
 def test_without_an_index_changes_wait_for_the_next_catch_up(case: Archive) -> None:
     notes = Annotations(case)  # no index: as when it is missing or busy
-    reply = item_id(case, "reply.txt")
+    reply = item_named(case, "reply.txt")
     notes.add_note(reply, "zeppelin")
     assert notes.unindexed == {reply}
     assert found(case, "zeppelin") == set()
@@ -311,7 +303,7 @@ def test_without_an_index_changes_wait_for_the_next_catch_up(case: Archive) -> N
 def test_a_busy_index_delays_indexing_but_not_the_change(
     case: Archive, notes: Annotations, index: SearchIndex
 ) -> None:
-    reply = item_id(case, "reply.txt")
+    reply = item_named(case, "reply.txt")
     import_writing = index._ix.writer()  # as an import holds it in another thread
     try:
         notes.add_note(reply, "zeppelin")
@@ -328,7 +320,7 @@ def test_a_busy_index_delays_indexing_but_not_the_change(
 
 
 def test_undo_and_redo_every_kind_of_change(case: Archive, notes: Annotations) -> None:
-    reply, article = item_id(case, "reply.txt"), item_id(case, "ban.html")
+    reply, article = item_named(case, "reply.txt"), item_named(case, "ban.html")
 
     def state() -> tuple[object, ...]:
         a, b = notes.of_item(reply), notes.of_item(article)
@@ -383,7 +375,7 @@ def test_a_qt_undo_stack_can_drive_revert_and_reapply(case: Archive, notes: Anno
     notes.add_listener(lambda change: seen.append(change.action))
     stack_changes: list[int] = []
     notes.undo_stack.add_listener(lambda: stack_changes.append(len(notes.undo_stack)))
-    notes.tag(item_id(case, "reply.txt"), "evidence")
+    notes.tag(item_named(case, "reply.txt"), "evidence")
     change = notes.undo_stack.next_undo()
     assert change is not None and change.text.startswith("Tag #")
     notes.revert(change)  # what a QUndoCommand's undo() calls
@@ -395,7 +387,7 @@ def test_a_qt_undo_stack_can_drive_revert_and_reapply(case: Archive, notes: Anno
 
 def test_undo_refuses_to_overwrite_a_newer_change(case: Archive, index: SearchIndex) -> None:
     window, terminal = Annotations(case, index), Annotations(case, index)
-    note = window.add_note(item_id(case, "reply.txt"), "first")
+    note = window.add_note(item_named(case, "reply.txt"), "first")
     terminal.edit(note.uid, note="changed elsewhere")
     with pytest.raises(UndoConflict, match="changed again"):
         window.undo()
@@ -404,7 +396,7 @@ def test_undo_refuses_to_overwrite_a_newer_change(case: Archive, index: SearchIn
 
 
 def test_every_change_is_saved_at_once(case: Archive, index: SearchIndex) -> None:
-    reply = item_id(case, "reply.txt")
+    reply = item_named(case, "reply.txt")
     Annotations(case, index).add_note(reply, "saved without a save button")
     # Another connection (another process after a crash) sees it committed.
     other = sqlite3.connect(case.db_path)
@@ -453,11 +445,11 @@ def test_a_highlight_is_carried_to_the_new_version_of_an_edited_file(
     case: Archive, notes: Annotations, tmp_path: Path
 ) -> None:
     source = tmp_path / "collected" / "reply.txt"
-    old = item_id(case, "reply.txt")
+    old = item_named(case, "reply.txt")
     mark = notes.highlight_quote(old, PHRASE, note="the reasons")
     notes.add_note(old, "check the date")
     notes.tag(old, "evidence")
-    article = item_id(case, "ban.html")
+    article = item_named(case, "ban.html")
     notes.link(article, "cites", old)
 
     # The researcher edits the file: a paragraph before the phrase, words after it.
@@ -499,18 +491,18 @@ def test_a_highlight_is_carried_to_the_new_version_of_an_edited_file(
 
 
 def test_carry_over_as_a_function(case: Archive, tmp_path: Path) -> None:
-    old = item_id(case, "reply.txt")
+    old = item_named(case, "reply.txt")
     Annotations(case).highlight_quote(old, PHRASE)
     text_file(
         tmp_path / "v2" / "reply-v2.txt", REPLY.replace("The Ministry", "The Interior Ministry")
     )
     run_import(case, tmp_path / "v2")
-    report = carry_over(case, old, item_id(case, "reply-v2.txt"))
+    report = carry_over(case, old, item_named(case, "reply-v2.txt"))
     assert [a.anchor for a in report.annotations] == ["moved"]
 
 
 def test_new_ocr_text_re_anchors_highlights(case: Archive, notes: Annotations) -> None:
-    reply = item_id(case, "reply.txt")
+    reply = item_named(case, "reply.txt")
     mark = notes.highlight_quote(reply, PHRASE)
     with case.transaction():  # what a new OCR of the page does
         case.db.execute("UPDATE pages SET text = ? WHERE item_id = ?",
@@ -530,7 +522,7 @@ def test_new_ocr_text_re_anchors_highlights(case: Archive, notes: Annotations) -
 def test_deleting_an_item_asks_first_then_keeps_or_deletes_what_was_attached(
     case: Archive, notes: Annotations, tmp_path: Path
 ) -> None:
-    reply, article, shot = (item_id(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
+    reply, article, shot = (item_named(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
     notes.add_note(reply, "zeppelin")
     notes.highlight_quote(reply, PHRASE)
     notes.tag(reply, "evidence")
@@ -591,7 +583,7 @@ def test_deleting_an_item_asks_first_then_keeps_or_deletes_what_was_attached(
 def test_json_ld_has_the_shape_of_the_w3c_model(demo_copy: Archive) -> None:
     annotate_demo(demo_copy)
     notes = Annotations(demo_copy)
-    moi = item_id(demo_copy, MOI_REPLY)
+    moi = item_named(demo_copy, MOI_REPLY)
     sha = item_store.get_item(demo_copy.db, moi).sha256
     everything = notes.jsonld(moi, backlinks=True)
     by_motivation: dict[str, list[dict[str, Any]]] = {}
@@ -623,7 +615,7 @@ def test_json_ld_has_the_shape_of_the_w3c_model(demo_copy: Archive) -> None:
         assert str(bodies["linking"]["source"]).startswith("urn:sha256:")
     assert relations == {"replies-to", "cites", "shows"}
 
-    shot = item_id(demo_copy, REPLY_PHOTOS)
+    shot = item_named(demo_copy, REPLY_PHOTOS)
     regions = [a for a in notes.jsonld(shot) if a["motivation"] == "commenting"]
     assert len(regions) == 3
     (selector,) = regions[0]["target"]["selector"]
@@ -639,7 +631,7 @@ def test_json_ld_has_the_shape_of_the_w3c_model(demo_copy: Archive) -> None:
 def test_export_then_import_into_a_fresh_archive_gives_back_the_same(
     case: Archive, notes: Annotations, tmp_path: Path
 ) -> None:
-    reply, article, shot = (item_id(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
+    reply, article, shot = (item_named(case, n) for n in ("reply.txt", "ban.html", "shot.png"))
     notes.add_note(reply, "Filed the same day")
     notes.highlight_quote(reply, PHRASE, note="the reasons", colour="#ffd54f")
     notes.add_region(shot, 10.5, 20, 100, 50, note="the padlock")
@@ -701,14 +693,14 @@ def test_demo_annotations_show_every_feature_and_are_added_once(demo_copy: Archi
     assert first.added >= 15
     assert annotate_demo(demo_copy).added == 0
     notes = Annotations(demo_copy)
-    moi = notes.of_item(item_id(demo_copy, MOI_REPLY))
+    moi = notes.of_item(item_named(demo_copy, MOI_REPLY))
     assert {t.name for t in moi.tags} == {"court", "evidence"}
     assert len(moi.notes) == 1 and len(moi.highlights) == 1 and moi.highlights[0].note
     assert {b.relation for b in moi.backlinks} == {"cites", "shows"}
     assert [link.relation for link in moi.links] == ["replies-to"]
-    assert len(notes.of_item(item_id(demo_copy, REPLY_PHOTOS)).regions) == 3
-    (dup,) = notes.of_item(item_id(demo_copy, KARAKORAM_APRIL)).links
-    assert dup.relation == "duplicate-of" and dup.target_id == item_id(demo_copy, LEDGER_APRIL)
+    assert len(notes.of_item(item_named(demo_copy, REPLY_PHOTOS)).regions) == 3
+    (dup,) = notes.of_item(item_named(demo_copy, KARAKORAM_APRIL)).links
+    assert dup.relation == "duplicate-of" and dup.target_id == item_named(demo_copy, LEDGER_APRIL)
     relations = {r[0] for r in demo_copy.db.execute("SELECT relation FROM links")}
     assert relations >= {"cites", "shows", "same-event", "duplicate-of"}
     assert {c.name for c in notes.tags()} >= {"court", "evidence", "timeline"}

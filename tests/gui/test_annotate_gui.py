@@ -11,6 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import item_named
 from xarchive.core.annotate import Annotations
 from xarchive.core.demo_annotations import (
     LEDGER_APRIL,
@@ -34,11 +35,7 @@ def app(annotated: MainWindow) -> MainWindow:
 
 def item_id(window: MainWindow, name: str) -> int:
     assert window.session is not None
-    row = window.session.archive.db.execute(
-        "SELECT max(id) FROM items WHERE original_name = ?", (name,)
-    ).fetchone()
-    assert row[0] is not None, name
-    return int(row[0])
+    return item_named(window.session.archive, name)
 
 
 def core(window: MainWindow) -> Annotations:

@@ -194,6 +194,14 @@ def item_by_sha(conn: sqlite3.Connection, sha256: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def latest_named(conn: sqlite3.Connection, original_name: str) -> int | None:
+    """The newest item (the last version imported) whose original had this file name."""
+    row = conn.execute(
+        "SELECT max(id) FROM items WHERE original_name = ?", (original_name,)
+    ).fetchone()
+    return None if row[0] is None else int(row[0])
+
+
 def items(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> Iterator[Item]:
     """Every item (in id order), or the given ones."""
     if ids is None:
@@ -207,6 +215,12 @@ def items(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> Iterato
 
 def count_items(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+
+
+def kind_counts(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """(kind, how many items are of it) for every kind the archive holds, by kind."""
+    rows = conn.execute("SELECT kind, count(*) FROM items GROUP BY kind ORDER BY kind")
+    return [(str(kind), int(count)) for kind, count in rows]
 
 
 def pages(conn: sqlite3.Connection, item_id: int) -> list[Page]:
