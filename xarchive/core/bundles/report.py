@@ -18,7 +18,7 @@ from ..store.annotations import Annotation, ItemTag, Link
 from .layout import report_page
 
 CSP = (
-    "default-src 'none'; img-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self' 'unsafe-inline'; "
     "base-uri 'none'; form-action 'none'"
 )
 STYLESHEET = "style.css"
@@ -37,7 +37,7 @@ code, .sha { font-family: "DejaVu Sans Mono", monospace; font-size: .85em; word-
 .text { white-space: pre-wrap; border: 1px solid #ddd; padding: 1em; background: #fafafa; }
 mark { background: #ffe97a; } mark sup, .region span { font-size: .75em; font-weight: 700; }
 .figure { position: relative; display: inline-block; max-width: 100%; }
-.figure img { display: block; max-width: 100%; height: auto; }
+.figure img, .figure video { display: block; max-width: 100%; height: auto; }
 .region { position: absolute; border: 3px solid #e53935; box-sizing: border-box; }
 .region span { background: #e53935; color: #fff; padding: 0 .3em; position: absolute; top: 0;
                left: 0; }
@@ -184,6 +184,8 @@ def _item_page(item: ReportItem, by_sha: Mapping[str, ReportItem], info: ReportI
     regions = [a for a in item.annotations if a.kind == "region" and a.box is not None]
     if r["kind"] == "image":
         parts.append(_figure(r, original, regions))
+    elif r["kind"] == "video":
+        parts.append(_video(r, original))
     elif regions:
         parts.append("<h2>Marked regions</h2>\n<ol>\n")
         for a in regions:
@@ -220,6 +222,25 @@ def _links(item: ReportItem, by_sha: Mapping[str, ReportItem]) -> str:
         parts.append(f"<li>{arrow} <em>{_e(link.relation)}</em> {target}{note}</li>\n")
     parts.append("</ul>\n")
     return "".join(parts)
+
+
+def _video(record: Mapping[str, Any], original: str) -> str:
+    """The original, played by the browser; nothing is shown of it until Play (a reviewer
+    of violent footage chooses when to see it)."""
+    extra = record.get("extra") or {}
+    facts = []
+    if isinstance(extra.get("duration"), int | float):
+        facts.append(f"{extra['duration']:g} s")
+    if isinstance(extra.get("width"), int) and isinstance(extra.get("height"), int):
+        facts.append(f"{extra['width']}×{extra['height']}")
+    if extra.get("possibly_sensitive"):
+        facts.append("marked possibly sensitive by the platform")
+    return (
+        '<h2>Video</h2>\n<div class="figure">'
+        f'<video controls preload="none" src="{_e(original)}" '
+        f'title="{_e(record["title"])}"></video></div>\n'
+        + (f"<p><small>{_e(', '.join(facts))}</small></p>\n" if facts else "")
+    )
 
 
 def _figure(record: Mapping[str, Any], original: str, regions: Sequence[Annotation]) -> str:
