@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .annotate.service import tag_key
 from .store import annotations as store
+from .store import items as item_store
 from .store import posts as post_store
 from .store.items import Item
 
@@ -57,14 +58,22 @@ def why_sensitive(conn: sqlite3.Connection, item: Item) -> str:
         return "marked sensitive in this archive"
     if flagged_by_platform(item):
         return "marked possibly sensitive by the platform"
-    if item.kind in VISUAL_KINDS and _shown_by_marked_post(conn, item.id):
-        return "shown by a post marked sensitive"
+    if item.kind in VISUAL_KINDS:
+        return _shown_by_sensitive_post(conn, item.id)
     return ""
 
 
-def _shown_by_marked_post(conn: sqlite3.Connection, item_id: int) -> bool:
+def _shown_by_sensitive_post(conn: sqlite3.Connection, item_id: int) -> str:
+    """A picture a sensitive post shows is sensitive too, even one imported before with
+    another post (its own flag came with the first)."""
     posts = post_store.posts_showing(conn, item_id)
-    return bool(posts) and bool(marked_ids(conn, posts))
+    if not posts:
+        return ""
+    if marked_ids(conn, posts):
+        return "shown by a post marked sensitive"
+    if any(flagged_by_platform(item_store.get_item(conn, post)) for post in posts):
+        return "shown by a post the platform marked possibly sensitive"
+    return ""
 
 
 def mark(annotations: Annotations, item_id: int, sensitive: bool) -> None:
