@@ -67,7 +67,7 @@ import difflib
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -553,6 +553,21 @@ class Event:
     details: dict[str, Any]
     source: str  # the file that recorded it
     where: str
+    #: Other files that recorded the same event (the same action on the same date).
+    also_in: tuple[str, ...] = ()
+
+
+def _once(events: Iterable[Event]) -> list[Event]:
+    """The events, each recorded by several files once (with the others in `also_in`)."""
+    kept: dict[tuple[str, str, str, str], Event] = {}
+    for event in events:
+        key = (event.subject, event.platform_id, event.action, event.at)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = event
+        elif event.source != first.source and event.source not in first.also_in:
+            kept[key] = replace(first, also_in=(*first.also_in, event.source))
+    return list(kept.values())
 
 
 def _event(row: store.EventRow) -> Event:
@@ -580,12 +595,12 @@ def _events(conn: sqlite3.Connection, post: Post) -> list[Event]:
         account_id = f"{post.platform_id.partition(':')[0]}:{post.account_id}"
         rows += store.events_of(conn, "account", [account_id]).get(account_id, [])
     rows.sort(key=lambda r: (r.at == "", r.at, r.id))
-    return [_event(r) for r in rows]
+    return _once(_event(r) for r in rows)
 
 
 def pending_events(archive: Archive | sqlite3.Connection) -> list[Event]:
     """Events of posts the archive does not hold (yet): a later import of one shows them."""
-    return [_event(r) for r in store.events_without_post(_conn(archive))]
+    return _once(_event(r) for r in store.events_without_post(_conn(archive)))
 
 
 # -- accounts ------------------------------------------------------------------------------
@@ -651,7 +666,7 @@ def account_posts(archive: Archive | sqlite3.Connection, who: Account) -> list[i
 def _account(conn: sqlite3.Connection, row: store.AccountRow) -> Account:
     state = row.state
     rows = store.events_of(conn, "account", [row.platform_id]).get(row.platform_id, [])
-    happened = [_event(r) for r in rows]
+    happened = _once(_event(r) for r in rows)
     suspended = bool(state.get("suspended"))
     deleted = False
     protected = state.get("protected")
