@@ -2,12 +2,11 @@
 """Draw the demo archive's one video: a short clip of a post in the demo X archive.
 
 A *reconstruction for demonstration*, drawn here frame by frame with Pillow and
-encoded with PyAV (H.264 in MP4, moov first as X serves it): a crowd of plain
-figures holding a "Restore X" banner outside a press club, a police line coming
-in from the right, the crowd breaking up. No footage, no real person, nothing
-taken from elsewhere; a banner across the top says it is a reconstruction. The
-post that shows it is marked possibly sensitive, as a platform would mark such
-footage, so that the demo shows media blurred until clicked.
+encoded with PyAV (H.264 in MP4, moov first, as X serves videos): a screen
+recording of a browser asking for x.com on the evening of 17 February 2024, when X
+became unreachable in Pakistan (the demo's case) — the page keeps loading, then
+gives up with a time-out. No footage, nothing taken from elsewhere; a banner
+across the top says it is a reconstruction.
 
 Four seconds at 10 frames a second, 320 × 180, under 20 kB; the same PyAV (and so
 the same x264) gives the same bytes: the encoder runs on one thread with fixed
@@ -37,48 +36,41 @@ FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 SIZE = (320, 180)
 FPS = 10
 SECONDS = 4
-#: The figures of the crowd: (x, y, shirt colour), spread before the club's front.
-CROWD = [
-    (40 + (i * 37) % 170, 112 + (i * 23) % 40, ("#c0483d", "#3a8f5c", "#2f6fb3", "#b58a2f")[i % 4])
-    for i in range(18)
-]
+#: The frame at which the browser gives up.
+GIVES_UP = 27
 
 
 def _frame(number: int, fonts: tuple[ImageFont.FreeTypeFont, ...]) -> Image.Image:
     small, bold = fonts
-    t = number / (FPS * SECONDS)  # 0 → 1 across the clip
-    image = Image.new("RGB", SIZE, "#9fb4c7")
+    image = Image.new("RGB", SIZE, "#f4f5f7")
     pen = ImageDraw.Draw(image)
-    # The press club's front, the street.
-    pen.rectangle((0, 40, 320, 118), fill="#d8cfc0")
-    for x in range(12, 320, 44):
-        pen.rectangle((x, 58, x + 22, 96), fill="#7d8a96")
-    pen.rectangle((0, 118, 320, 180), fill="#6f6f6f")
-    pen.text((96, 44), "PRESS CLUB", fill="#4a3f30", font=bold)
-    # The crowd, scattering to the left once the line comes close.
-    scatter = max(0.0, t - 0.45) * 2.2
-    for index, (x, y, colour) in enumerate(CROWD):
-        dx = -scatter * (40 + (index * 13) % 50)
-        dy = math.sin(number * 0.9 + index) * 1.5
-        cx, cy = x + dx, y + dy
-        pen.ellipse((cx - 4, cy - 16, cx + 4, cy - 8), fill="#e0b48f")
-        pen.rectangle((cx - 5, cy - 8, cx + 5, cy + 6), fill=colour)
-    # The banner, held up until the crowd runs.
-    bx = 60 - scatter * 45
-    pen.rectangle((bx, 88, bx + 110, 104), fill="white", outline="#333")
-    pen.text((bx + 8, 89), "RESTORE X", fill="#c0483d", font=bold)
-    # The police line, coming in from the right.
-    front = 330 - min(t, 0.6) / 0.6 * 110
-    for row in range(2):
-        for k in range(6):
-            px = front + row * 14 + (k % 2) * 6
-            py = 110 + k * 11 - row * 4
-            pen.rectangle((px - 5, py - 14, px + 5, py + 6), fill="#1f3a68")
-            pen.rectangle((px - 7, py - 12, px - 5, py + 4), fill="#c9d1db")  # a shield
+    # The browser: its tab, its address bar.
+    pen.rectangle((0, 18, 320, 52), fill="#dfe3e8")
+    pen.rounded_rectangle((6, 21, 130, 35), 4, fill="#f4f5f7")
+    pen.text((12, 22), "x.com" if number < GIVES_UP else "x.com — error", fill="#333", font=small)
+    pen.rounded_rectangle((6, 38, 314, 50), 5, fill="white", outline="#c5cbd3")
+    pen.text((14, 38), "https://x.com/home", fill="#222", font=small)
+    seconds = 10 + number // FPS  # 23:10:10 onwards
+    pen.text((6, 163), f"17 Feb 2024, 23:10:{seconds:02d} PKT", fill="#555", font=small)
+    if number < GIVES_UP:
+        # Loading: a spinner turning, the progress bar creeping and stalling.
+        centre = (160, 105)
+        for k in range(8):
+            angle = (k + number) * math.pi / 4
+            x = centre[0] + 16 * math.cos(angle)
+            y = centre[1] + 16 * math.sin(angle)
+            shade = 90 + 20 * k
+            pen.ellipse((x - 3, y - 3, x + 3, y + 3), fill=(shade, shade, shade))
+        width = int(300 * (1 - 0.6 ** (number / 6 + 1)))
+        pen.rectangle((6, 53, 6 + width, 55), fill="#2f6fb3")
+        pen.text((118, 132), "Waiting for x.com…", fill="#666", font=small)
+    else:
+        pen.text((40, 78), "This site can’t be reached", fill="#202124", font=bold)
+        pen.text((40, 98), "x.com took too long to respond.", fill="#444", font=small)
+        pen.text((40, 120), "ERR_CONNECTION_TIMED_OUT", fill="#777", font=small)
     # What it is, on every frame.
     pen.rectangle((0, 0, 320, 18), fill="#fff4d6")
     pen.text((6, 3), "Reconstruction for demonstration", fill="#6b4e00", font=small)
-    pen.text((6, 162), f"Lahore, 24 Feb 2024  00:0{number // FPS}", fill="white", font=small)
     return image
 
 
