@@ -66,6 +66,7 @@ from .indexing import catch_up, documents, reindex
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .names import file_name, raw_name_bytes, storable
 from .offline import forbid_network
+from .posts import evidence
 from .posts.model import (
     RECORD_MEDIA_TYPE,
     Contained,
@@ -966,16 +967,12 @@ class _Importer:
 
     # -- containers ----------------------------------------------------------------------
     def _store_records(self, container: _Container) -> None:
-        """Store the record of each post not yet in the archive as its blob."""
+        """Store the record of each post as its blob: a new post's original, or a later
+        capture of one already in the archive (kept to compare, posts/evidence.py)."""
         if container.records_stored:
             return
-        conn = self.archive.db
-        new = [
-            post.record
-            for post in container.found.posts
-            if post_store.post_item_id(conn, post.platform_id) is None
-        ]
-        store_many(new, self.staging, self.archive.blobs_dir)
+        records = [post.record for post in container.found.posts]
+        store_many(records, self.staging, self.archive.blobs_dir)
         container.records_stored = True
 
     def _commit_safely(
@@ -1081,7 +1078,7 @@ class _Importer:
                 continue
             if existing is not None:
                 already += 1
-                post_store.add_post_source(conn, existing, source_id, post, run, now)
+                post_store.add_post_source(conn, existing, source_id, post, run, now, seen_at)
                 if post_store.merge_seen_again(conn, existing, post, seen_at):
                     changed.add(existing)
                 if post_store.set_media(conn, existing, media):
@@ -1122,7 +1119,7 @@ class _Importer:
                 ),
             )  # fmt: skip
             post_store.insert_post(conn, item_id, post, seen_at)
-            post_store.add_post_source(conn, item_id, source_id, post, run, now)
+            post_store.add_post_source(conn, item_id, source_id, post, run, now, seen_at)
             post_store.set_media(conn, item_id, media)
             item_store.add_source(conn, item_id, run, location, root, now)
             new_ids.append(item_id)
@@ -1134,6 +1131,8 @@ class _Importer:
             )
         for item_id in new_ids:
             link_post(conn, item_id, now)
+        # versions, accounts, compliance events (posts/evidence.py)
+        changed |= evidence.record_container(conn, found, container_id, part_ids, run, now)
         for member, about in box.about.items():  # a captured picture → its page, and the like
             piece = box.media_ids.get(member)
             whole = box.media_ids.get(about.part_of) if about.part_of else None
@@ -1157,9 +1156,13 @@ def _container_summary(found: ExtractedContainer, new: int, already: int, box: _
     if box.about and not found.posts:
         return _contained_summary(found, box)
     posts = len(found.posts)
-    text = f"{posts} post{'s' if posts != 1 else ''}: {new} new"
-    if already:
-        text += f", {already} already in the archive"
+    if posts or not (found.holds or found.accounts or found.events):
+        text = f"{posts} post{'s' if posts != 1 else ''}: {new} new"
+        if already:
+            text += f", {already} already in the archive"
+    else:
+        text = found.holds or ""
+    text = "; ".join(t for t in (text, *evidence.summary(found)) if t)
     pictures = len(found.media)
     if pictures:
         old = len(box.existing_media)

@@ -8,7 +8,19 @@ A container importer (see posts/model.py). Each line is one of:
   posts in ``includes.tweets`` (the ones replied to, quoted or retweeted) are
   imported too, marked as referenced;
 - a flattened post (``twarc2 flatten``): a tweet with ``author``,
-  ``attachments.media`` and its referenced posts inlined.
+  ``attachments.media`` and its referenced posts inlined;
+- a page of other objects: users (``twarc2 users``, followers) and lists, whose
+  accounts become account records; tweet counts (``twarc2 counts``), reported as
+  such and kept only as the file; an unknown kind is reported by its line;
+- a compliance event, as a batch compliance job writes it (``{"id", "action":
+  "delete", "created_at", "redacted_at", "reason"}``) or as the compliance stream
+  does (``{"data": {"user_suspend": {"user": {"id"}, "event_at"}}}``): a dated event
+  on the post or account (posts/evidence.py), kept even if the archive does not
+  hold it. A batch job checks posts or accounts, not both; lines that do not say
+  which (``delete``) go with those of the file that do.
+
+Each tweet's and user's ``withheld`` state, and each tweet's
+``edit_history_tweet_ids`` (its versions), are kept with it.
 
 Times are ISO 8601 (``2024-02-17T18:05:11.000Z``). The files hold no pictures,
 only their addresses and descriptions (alt text), which are kept with the post.
@@ -28,10 +40,13 @@ from typing import IO, Any
 from ..errors import UnreadableFile
 from ..posts.model import (
     ContainerContext,
+    ExtractedAccount,
     ExtractedContainer,
+    ExtractedEvent,
     ExtractedPost,
     MediaRef,
     RecordProblem,
+    Withheld,
     canonical_json,
     platform_id,
     sha256_of,
@@ -54,6 +69,54 @@ PLATFORM = "x"
 MEDIA_TYPE = "application/x-ndjson"
 
 _KEYS = re.compile(rb'"(?:author_id|edit_history_tweet_ids|conversation_id|__twarc)"\s*:')
+#: Responses that hold no tweets: users, lists, counts, compliance events.
+_OTHER_KEYS = re.compile(
+    rb'"(?:username|tweet_count|member_count|follower_count)"\s*:'
+    rb'|"action"\s*:\s*"[a-z_]+"'
+    rb'|"(?:user_[a-z_]+|delete|scrub_geo|withheld|drop|undrop|tweet_edit)"\s*:\s*\{\s*'
+    rb'"(?:tweet|user|event_at)"'
+)
+_DATA_START = re.compile(rb'^\{\s*"(?:data|id|includes|meta|errors)"\s*:')
+#: Compliance actions: (batch or stream name) → (subject, our action). None: it depends.
+_BATCH_ACTIONS: dict[str, tuple[str | None, str]] = {
+    "delete": (None, "delete"),
+    "withheld": (None, "withheld"),
+    "scrub_geo": ("post", "scrub_geo"),
+    "drop": ("post", "drop"),
+    "undrop": ("post", "undrop"),
+    "suspend": ("account", "suspend"),
+    "unsuspend": ("account", "unsuspend"),
+    "protect": ("account", "protect"),
+    "unprotect": ("account", "unprotect"),
+    "undelete": ("account", "undelete"),
+    "deactivate": ("account", "deactivate"),
+}
+_STREAM_ACTIONS = {
+    "delete": ("post", "delete"),
+    "withheld": ("post", "withheld"),
+    "status_withheld": ("post", "withheld"),
+    "drop": ("post", "drop"),
+    "undrop": ("post", "undrop"),
+    "scrub_geo": ("account", "scrub_geo"),
+    "tweet_edit": ("post", "edit"),
+    "user_delete": ("account", "delete"),
+    "user_undelete": ("account", "undelete"),
+    "user_suspend": ("account", "suspend"),
+    "user_unsuspend": ("account", "unsuspend"),
+    "user_protect": ("account", "protect"),
+    "user_unprotect": ("account", "unprotect"),
+    "user_withheld": ("account", "withheld"),
+}
+#: A batch job's `reason` for an account: the action it stands for.
+_USER_REASONS = {"suspended": "suspend", "protected": "protect", "deactivated": "deactivate"}
+_USER_COUNTS = {
+    "followers_count": "followers",
+    "following_count": "following",
+    "tweet_count": "posts",
+    "listed_count": "listed",
+    "like_count": "likes",
+    "media_count": "media",
+}
 _COUNTS = {
     "like_count": "likes",
     "retweet_count": "reposts",
@@ -65,9 +128,15 @@ _COUNTS = {
 
 
 def detect(head: bytes, path: Path) -> bool:
-    """Text whose first line is a JSON object with the keys of an X API v2 post."""
+    """Text whose first line is a JSON object with the keys of an X API v2 post, or an
+    API response of users, lists or counts, or a compliance event."""
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return start.startswith(b"{") and _KEYS.search(head) is not None
+    if not start.startswith(b"{"):
+        return False
+    if _KEYS.search(head) is not None:
+        return True
+    first = start.split(b"\n", 1)[0]
+    return _DATA_START.match(first) is not None and _OTHER_KEYS.search(first) is not None
 
 
 def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
@@ -76,7 +145,7 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
     Raises UnreadableFile when the file cannot be read or none of its lines is
     an API page or a post; smaller trouble is a problem or warning in the result.
     """
-    reader = _Reader()
+    reader = _Reader(users_file="user" in Path(ctx.origin).name.lower())
     try:
         with path.open("rb") as handle:
             for number, line in _lines(handle, reader):
@@ -85,6 +154,7 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
         raise UnreadableFile(
             f"{quoted(Path(ctx.origin))} cannot be read: {exc.strerror or exc}."
         ) from exc
+    reader.finish()
     if not reader.posts and reader.problems and reader.good_lines == 0:
         raise UnreadableFile(
             f"{quoted(Path(ctx.origin))} is not twarc2 JSON lines: none of its "
@@ -98,20 +168,31 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
     title = "X posts collected with twarc2"
     if len(accounts) == 1:
         title += f" from @{accounts[0]}"
+    if not posts:
+        title = reader.title()
+    retrieved += reader.retrieved
+    extra: dict[str, Any] = {
+        "lines": reader.lines,
+        "collected": len(collected),
+        "referenced": len(posts) - len(collected),
+        "queries": sorted(reader.queries),
+    }
+    if reader.lists:
+        extra["lists"] = reader.lists
+    if reader.tweet_counts:
+        extra["tweet_counts"] = reader.tweet_counts
     return ExtractedContainer(
         kind="twarc2",
         media_type=MEDIA_TYPE,
         title=title,
         posts=posts,
-        captured_at=retrieved[0] if retrieved else "",
+        captured_at=min(retrieved) if retrieved else "",
         problems=tuple(reader.problems),
         warnings=tuple(reader.warnings),
-        extra={
-            "lines": reader.lines,
-            "collected": len(collected),
-            "referenced": len(posts) - len(collected),
-            "queries": sorted(reader.queries),
-        },
+        extra=extra,
+        accounts=tuple(reader.accounts.values()),
+        events=tuple(reader.events),
+        holds=reader.holds(),
     )
 
 
@@ -140,6 +221,55 @@ class _Reader:
     queries: set[str] = field(default_factory=set)
     lines: int = 0
     good_lines: int = 0
+    #: The file's name says it holds accounts (a users compliance job's output).
+    users_file: bool = False
+    accounts: dict[str, ExtractedAccount] = field(default_factory=dict)
+    events: list[ExtractedEvent] = field(default_factory=list)
+    #: Batch compliance lines that do not say whether they are of posts or accounts.
+    undecided: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    lists: list[dict[str, Any]] = field(default_factory=list)
+    tweet_counts: list[dict[str, Any]] = field(default_factory=list)
+    retrieved: list[str] = field(default_factory=list)
+    user_pages: int = 0
+
+    def title(self) -> str:
+        """The file's title when it holds no posts."""
+        if self.tweet_counts:
+            return "X tweet counts collected with twarc2"
+        if self.events:
+            return "X compliance events"
+        if self.lists:
+            return "X lists collected with twarc2"
+        if self.accounts:
+            return "X accounts collected with twarc2"
+        return "X posts collected with twarc2"
+
+    def holds(self) -> str:
+        """What the import says of a file that holds no posts."""
+        if self.posts:
+            return ""
+        if self.tweet_counts:
+            total = sum(c.get("tweet_count", 0) for c in self.tweet_counts)
+            periods = len(self.tweet_counts)
+            return (
+                f"holds tweet counts, not posts ({periods} period{'s' if periods != 1 else ''}, "
+                f"{total:,} tweets); kept as the file"
+            )
+        if self.lists:
+            count = len(self.lists)
+            return f"holds {count} list{'s' if count != 1 else ''}, not posts"
+        if self.events:
+            return "holds compliance events, not posts"
+        if self.accounts:
+            return "holds accounts, not posts"
+        return ""
+
+    def finish(self) -> None:
+        """Decide the subject of the batch compliance lines that did not say it."""
+        users = self.users_file or any(e.subject == "account" for e in self.events)
+        for where, value in self.undecided:
+            self._batch_event(value, where, "account" if users else "post")
+        self.undecided.clear()
 
     def line(self, number: int, raw: bytes) -> None:
         self.lines = number
@@ -158,6 +288,15 @@ class _Reader:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
+            if not raw.endswith(b"\n") and not text.rstrip().endswith("}"):
+                self.problems.append(
+                    RecordProblem(
+                        where,
+                        "is cut short: the file ends inside it (was the download or the copy "
+                        "interrupted?); the lines before it were imported",
+                    )
+                )
+                return
             self.problems.append(
                 RecordProblem(
                     where,
@@ -177,9 +316,17 @@ class _Reader:
         url = as_text(meta.get("url"))
         if url:
             self.queries.add(url)
-        if "data" in value:
+        if retrieved:
+            self.retrieved.append(retrieved)
+        if "data" in value and _compliance_stream(value.get("data")):
+            self.good_lines += 1
+            self._stream_event(_dict(value.get("data")), where)
+        elif "data" in value:
             self.good_lines += 1
             self._page(value, where, retrieved)
+        elif "action" in value and "id" in value and "text" not in value:
+            self.good_lines += 1
+            self._batch_line(value, where)
         elif "id" in value and ("text" in value or "note_tweet" in value):
             self.good_lines += 1
             self._flat(value, where, retrieved)
@@ -200,21 +347,154 @@ class _Reader:
     # -- an API response page ------------------------------------------------------------
     def _page(self, page: Mapping[str, Any], where: str, retrieved: str) -> None:
         data = page.get("data")
-        tweets = _list(data) if isinstance(data, list) else _list([data])
+        objects = _list(data) if isinstance(data, list) else _list([data])
         includes = _dict(page.get("includes"))
+        for index, user in enumerate(_list(includes.get("users"))):
+            self._account(user, f"{where}, includes.users[{index}]", retrieved)
+        tweets: list[tuple[int, dict[str, Any]]] = []
+        unknown: list[str] = []
+        for index, obj in enumerate(objects):
+            found = _kind_of(obj)
+            if found == "tweet":
+                tweets.append((index, obj))
+            elif found == "user":
+                self._account(obj, f"{where}, data[{index}]", retrieved)
+            elif found == "list":
+                self.lists.append({**obj, "__where": f"{where}, data[{index}]"})
+            elif found == "count":
+                self.tweet_counts.append(
+                    {
+                        "start": iso_time(obj.get("start")),
+                        "end": iso_time(obj.get("end")),
+                        "tweet_count": _int(obj.get("tweet_count")),
+                    }
+                )
+            else:
+                unknown.append(", ".join(sorted(obj)[:6]) or "nothing")
+        if unknown:
+            self.problems.append(
+                RecordProblem(
+                    where,
+                    f"is an X API response of a kind xarchive does not know: its data holds "
+                    f"{len(unknown)} object{'s' if len(unknown) != 1 else ''} with the keys "
+                    f"‘{unknown[0]}’, neither posts, users, lists nor counts; skipped",
+                )
+            )
+        if not objects and data is not None and not isinstance(data, (list, dict)):
+            self.problems.append(
+                RecordProblem(where, "is an X API response whose data is neither a list nor an "
+                              "object; skipped")
+            )  # fmt: skip
+        for error in _list(page.get("errors")):
+            self._not_found(error, where, retrieved)
         users = {as_text(u.get("id")): u for u in _list(includes.get("users"))}
         media = {as_text(m.get("media_key")): m for m in _list(includes.get("media"))}
         referenced = {as_text(t.get("id")): t for t in _list(includes.get("tweets"))}
-        for index, tweet in enumerate(tweets):
+        for index, tweet in tweets:
             self._add(tweet, users, media, referenced, f"{where}, data[{index}]", retrieved,
                       referenced_only=False)  # fmt: skip
         for index, tweet in enumerate(_list(includes.get("tweets"))):
             self._add(tweet, users, media, referenced, f"{where}, includes.tweets[{index}]",
                       retrieved, referenced_only=True)  # fmt: skip
 
+    # -- accounts and compliance events -------------------------------------------------
+    def _account(self, user: Mapping[str, Any], where: str, retrieved: str) -> None:
+        found = _user_account(user, where, retrieved)
+        if found is None:
+            return
+        earlier = self.accounts.get(found.platform_id)
+        if earlier is None or (found.captured_at or "") > (earlier.captured_at or ""):
+            self.accounts[found.platform_id] = found
+
+    def _not_found(self, error: Mapping[str, Any], where: str, retrieved: str) -> None:
+        """A lookup's "Not Found Error" for a post: by then it was gone from the platform."""
+        target = as_text(error.get("resource_id") or error.get("value"))
+        if as_text(error.get("resource_type")) != "tweet" or not target.isdigit():
+            return
+        if "not-found" not in as_text(error.get("type")) and "Not Found" not in as_text(
+            error.get("title")
+        ):
+            return
+        details = {"detail": as_text(error.get("detail")), "source": dict(error)}
+        self.events.append(
+            ExtractedEvent("post", platform_id(PLATFORM, target), "not_found", retrieved, "",
+                           where, details)
+        )  # fmt: skip
+
+    def _batch_line(self, value: dict[str, Any], where: str) -> None:
+        action = as_text(value.get("action")).lower()
+        post_id = as_text(value.get("id"))
+        if not post_id.isdigit():
+            self.problems.append(RecordProblem(where, "is a compliance event without an id; "
+                                               "skipped"))  # fmt: skip
+            return
+        if action not in _BATCH_ACTIONS:
+            self.problems.append(
+                RecordProblem(where, f"is a compliance event of an unknown action ‘{action}’; "
+                              "skipped")
+            )  # fmt: skip
+            return
+        subject, _ = _BATCH_ACTIONS[action]
+        if as_text(value.get("reason")).lower() in _USER_REASONS:
+            subject = "account"
+        if subject is None:
+            self.undecided.append((where, value))
+            return
+        self._batch_event(value, where, subject)
+
+    def _batch_event(self, value: Mapping[str, Any], where: str, subject: str) -> None:
+        action = _BATCH_ACTIONS[as_text(value.get("action")).lower()][1]
+        reason = as_text(value.get("reason")).lower()
+        if subject == "account" and action == "delete" and reason in _USER_REASONS:
+            action = _USER_REASONS[reason]
+        details: dict[str, Any] = {"source": dict(value)}
+        for key in ("reason", "created_at", "redacted_at"):
+            if value.get(key):
+                details[key] = as_text(value.get(key))
+        codes = value.get("withheld_in_countries") or _dict(value.get("withheld")).get(
+            "country_codes"
+        )
+        if isinstance(codes, list):
+            details["country_codes"] = [as_text(c).upper() for c in codes if c]
+        at = iso_time(value.get("redacted_at")) or iso_time(value.get("created_at"))
+        self.events.append(
+            ExtractedEvent(subject, platform_id(PLATFORM, as_text(value.get("id"))), action, at,
+                           "", where, details)
+        )  # fmt: skip
+
+    def _stream_event(self, data: Mapping[str, Any], where: str) -> None:
+        ((name, body),) = data.items()
+        subject, action = _STREAM_ACTIONS[name]
+        body = _dict(body)
+        target = _dict(body.get("tweet") if subject == "post" else body.get("user"))
+        target_id = as_text(target.get("id"))
+        if not target_id.isdigit():
+            self.problems.append(
+                RecordProblem(where, f"is a compliance event ‘{name}’ without an id; skipped")
+            )
+            return
+        details: dict[str, Any] = {"source": dict(data)}
+        codes = body.get("withheld_in_countries")
+        if isinstance(codes, list):
+            details["country_codes"] = [as_text(c).upper() for c in codes if c]
+        if target.get("author_id"):
+            details["author_id"] = as_text(target.get("author_id"))
+        if action == "edit":
+            ids = [as_text(i) for i in body.get("edit_tweet_ids") or [] if as_text(i).isdigit()]
+            details["edit_ids"] = [platform_id(PLATFORM, i) for i in ids]
+            initial = as_text(body.get("initial_tweet_id"))
+            if initial.isdigit():
+                details["initial_id"] = platform_id(PLATFORM, initial)
+        self.events.append(
+            ExtractedEvent(subject, platform_id(PLATFORM, target_id), action,
+                           iso_time(body.get("event_at")), "", where, details)
+        )  # fmt: skip
+
     # -- a flattened post ------------------------------------------------------------------
     def _flat(self, tweet: Mapping[str, Any], where: str, retrieved: str) -> None:
         author = _dict(tweet.get("author"))
+        if author:
+            self._account(author, f"{where}, author", retrieved)
         users = {as_text(author.get("id")): author} if author else {}
         media = {
             as_text(m.get("media_key")): m
@@ -334,7 +614,7 @@ def _post(
     metrics = _dict(tweet.get("public_metrics"))
     conversation = as_text(tweet.get("conversation_id"))
     extra: dict[str, Any] = {}
-    edits = [as_text(e) for e in tweet.get("edit_history_tweet_ids") or [] if e]
+    edits = [as_text(e) for e in _list_any(tweet.get("edit_history_tweet_ids")) if e]
     if len(edits) > 1:
         extra["edit_ids"] = edits
     if as_text(tweet.get("source")):
@@ -371,7 +651,70 @@ def _post(
         media=tuple(media),
         warnings=tuple(notes),
         extra=extra,
+        withheld=Withheld.from_source(tweet),
+        edit_ids=tuple(platform_id(PLATFORM, e) for e in edits if e.isdigit())
+        if len(edits) > 1
+        else (),
     )
+
+
+def _kind_of(obj: Mapping[str, Any]) -> str:
+    """What an object of a response's `data` is: "tweet", "user", "list", "count", ""."""
+    if "text" in obj or "edit_history_tweet_ids" in obj or "note_tweet" in obj:
+        return "tweet"
+    if "username" in obj:
+        return "user"
+    if "tweet_count" in obj and ("start" in obj or "end" in obj):
+        return "count"
+    if "name" in obj and ({"owner_id", "member_count", "follower_count", "private"} & obj.keys()):
+        return "list"
+    if "author_id" in obj or "conversation_id" in obj:
+        return "tweet"
+    return ""
+
+
+def _compliance_stream(data: Any) -> bool:
+    """Whether a response's data is one compliance stream event ({"user_suspend": {…}})."""
+    return isinstance(data, dict) and len(data) == 1 and next(iter(data)) in _STREAM_ACTIONS
+
+
+def _user_account(user: Mapping[str, Any], where: str, retrieved: str) -> ExtractedAccount | None:
+    """An account record from an API v2 user object; None without an id and a handle."""
+    account_id = as_text(user.get("id"))
+    handle = as_text(user.get("username"))
+    if not account_id.isdigit() or not handle:
+        return None
+    verified = user.get("verified")
+    protected = user.get("protected")
+    return ExtractedAccount(
+        platform_id=platform_id(PLATFORM, account_id),
+        account_id=account_id,
+        handle=handle,
+        record=canonical_json({"source": "twarc2", "user": dict(user)}),
+        locator=where,
+        display_name=as_text(user.get("name")),
+        bio=as_text(user.get("description")),
+        location=as_text(user.get("location")),
+        url=as_text(user.get("url")),
+        created_at=iso_time(user.get("created_at")),
+        counts=counts_from(_dict(user.get("public_metrics")), _USER_COUNTS),
+        protected=protected if isinstance(protected, bool) else None,
+        verified=verified if isinstance(verified, bool) else None,
+        verified_type=as_text(user.get("verified_type")),
+        withheld=Withheld.from_source(user),
+        captured_at=retrieved,
+    )
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _list_any(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _author_of(tweet: Any, users: Mapping[str, Any]) -> str:

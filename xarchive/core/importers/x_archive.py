@@ -8,6 +8,8 @@ pictures they show. What it reads::
     data/tweets.js …        window.YTD.tweets.part0 = [{"tweet": {…}}, …] (older: tweet.js)
     data/note-tweet.js      the whole text of long posts
     data/deleted-tweets.js  posts the account deleted, when the archive has them
+    data/profile.js         the account's bio, website and location
+    data/account-suspension.js  when the account was suspended or unsuspended
     data/tweets_media/      <post id>-<file name of the media URL>
 
 The manifest's list of parts is trusted over guessing names. Every number in the
@@ -21,6 +23,12 @@ A part that is missing or is not valid JSON is reported with the file and the
 line, and the other parts are imported; so are posts whose pictures are absent
 (with a warning on the post) and files with bytes that are not UTF-8 (replaced,
 with a warning). A post id that appears twice is imported once.
+
+As evidence (posts/evidence.py): the account becomes an account record (account.js,
+profile.js, as of the archive's generation date); each post in deleted-tweets.js is
+also a dated ``delete`` event (its ``deleted_at``), and each suspension an account
+event; a post's ``edit_info`` names its versions, and ``withheld_in_countries`` /
+``withheld`` where it was withheld.
 """
 
 from __future__ import annotations
@@ -38,11 +46,14 @@ from ..errors import UnreadableFile
 from ..posts.model import (
     ContainerContext,
     ContainerPart,
+    ExtractedAccount,
     ExtractedContainer,
+    ExtractedEvent,
     ExtractedPost,
     MediaRef,
     RecordProblem,
     StagedMedia,
+    Withheld,
     canonical_json,
     platform_id,
     sha256_of,
@@ -180,6 +191,9 @@ class _Reader:
     warnings: list[str] = field(default_factory=list)
     parts: list[ContainerPart] = field(default_factory=list)
     listing: list[dict[str, Any]] = field(default_factory=list)
+    #: account.js's and profile.js's objects, for the account record.
+    profile: dict[str, Any] = field(default_factory=dict)
+    events: list[ExtractedEvent] = field(default_factory=list)
 
     # -- files ------------------------------------------------------------------------
     def _name(self, member: str) -> str:
@@ -290,6 +304,9 @@ class _Reader:
         generated = iso_time(_get(manifest, "archiveInfo", "generationDate"))
         handle = account.get("username", "")
         title = f"X archive of @{handle}" if handle else "X archive"
+        if "data/account-suspension.js" in members:
+            self._suspensions(account)
+        found_account = self._account_record(account, generated)
         return ExtractedContainer(
             kind="x-archive-folder" if self.folder else "x-archive",
             media_type="inode/directory" if self.folder else "application/zip",
@@ -310,7 +327,55 @@ class _Reader:
                 "parts": tweet_parts + deleted_parts + note_parts,
                 **({"bio": account["bio"]} if account.get("bio") else {}),
             },
+            accounts=(found_account,) if found_account else (),
+            events=tuple(self.events),
         )
+
+    def _account_record(
+        self, account: Mapping[str, str], generated: str
+    ) -> ExtractedAccount | None:
+        """The archive's account as an account record, as of the archive's generation."""
+        account_id = account.get("accountId", "")
+        if not account_id.isdigit() or not account.get("username"):
+            return None
+        found = _dict(self.profile.get("account"))
+        profile = _dict(self.profile.get("profile"))
+        description = _dict(profile.get("description"))
+        source = "data/account.js" if found else "data/manifest.js"
+        created = as_text(found.get("createdAt"))
+        return ExtractedAccount(
+            platform_id=platform_id(PLATFORM, account_id),
+            account_id=account_id,
+            handle=account["username"],
+            record=canonical_json({"source": "x-archive", **self.profile}),
+            member=source,
+            locator="record 1",
+            display_name=account.get("displayName", ""),
+            bio=as_text(description.get("bio")),
+            location=as_text(description.get("location")),
+            url=as_text(description.get("website")),
+            created_at=iso_time(created) or x_time(created),
+            withheld=Withheld.from_source(found),
+            captured_at=generated,
+        )
+
+    def _suspensions(self, account: Mapping[str, str]) -> None:
+        """data/account-suspension.js: each suspension and its lifting, as account events."""
+        records = self._data("data/account-suspension.js")
+        account_id = account.get("accountId", "")
+        if not isinstance(records, list) or not account_id.isdigit():
+            return
+        for number, record in enumerate(records, 1):
+            body = _dict(_dict(record).get("accountSuspension"))
+            action = as_text(body.get("action")).lower()
+            if action not in ("suspend", "unsuspend"):
+                continue
+            at = as_text(body.get("timeStamp"))
+            self.events.append(
+                ExtractedEvent("account", platform_id(PLATFORM, account_id), action,
+                               iso_time(at) or x_time(at), "data/account-suspension.js",
+                               f"record {number}", {"source": body})
+            )  # fmt: skip
 
     def _account(self, manifest: Mapping[str, Any], members: list[str]) -> dict[str, str]:
         info = manifest.get("userInfo") if isinstance(manifest.get("userInfo"), dict) else {}
@@ -323,6 +388,7 @@ class _Reader:
         if "data/account.js" in members:
             found = _first(self._data("data/account.js"), "account")
             if found:
+                self.profile["account"] = found
                 account["username"] = as_text(found.get("username")) or account["username"]
                 account["accountId"] = as_text(found.get("accountId")) or account["accountId"]
                 account["displayName"] = (
@@ -330,6 +396,8 @@ class _Reader:
                 )
         if "data/profile.js" in members:
             profile = _first(self._data("data/profile.js"), "profile")
+            if profile:
+                self.profile["profile"] = profile
             description = profile.get("description") if profile else None
             if isinstance(description, dict):
                 account["bio"] = as_text(description.get("bio"))
@@ -411,6 +479,7 @@ class _Reader:
                     posts[post.platform_id] = replace(
                         earlier, is_deleted=True, deleted_at=post.deleted_at
                     )
+                    self._deletion(post, part, number)
                     continue
                 self.warnings.append(
                     f"{where}: post {post.post_id} appears again (first in "
@@ -419,6 +488,15 @@ class _Reader:
                 continue
             posts[post.platform_id] = post
             first_seen[post.platform_id] = where
+            if deleted:
+                self._deletion(post, part, number)
+
+    def _deletion(self, post: ExtractedPost, part: str, number: int) -> None:
+        """A post of deleted-tweets.js is also a dated event: deleted at `deleted_at`."""
+        self.events.append(
+            ExtractedEvent("post", post.platform_id, "delete", post.deleted_at, part,
+                           f"record {number}", {"source": "deleted-tweets.js"})
+        )  # fmt: skip
 
     def _post(
         self,
@@ -467,7 +545,9 @@ class _Reader:
             "tweet": tweet,
         }
         data = canonical_json(record)
-        edit = _dict(_dict(tweet.get("edit_info")).get("initial"))
+        edit_info = _dict(tweet.get("edit_info"))
+        edit = _dict(edit_info.get("initial"))
+        initial = as_text(_dict(edit_info.get("edit")).get("initialTweetId"))
         extra: dict[str, Any] = {}
         edits = [as_text(e) for e in _list_any(edit.get("editTweetIds"))]
         if len(edits) > 1:
@@ -506,6 +586,11 @@ class _Reader:
             media=media,
             warnings=tuple(notes),
             extra=extra,
+            withheld=Withheld.from_source(tweet),
+            edit_ids=tuple(platform_id(PLATFORM, e) for e in edits if e.isdigit())
+            if len(edits) > 1
+            else (),
+            initial_id=platform_id(PLATFORM, initial) if initial.isdigit() else "",
         )
 
     def _media(
