@@ -20,6 +20,13 @@ post, and no real person is quoted.
   ``__twarc``), with posts by several invented accounts. Some answer, quote or
   repeat posts of the archive above, so threads run across the two files; the
   posts of the other screenshots are among them.
+* ``twarc2-lookup-2024-05-02-followup.jsonl`` — a later ``twarc2 tweets`` lookup of
+  some of those posts, as evidence (issue 13): one is now withheld in Pakistan (its
+  ``withheld`` object, and other counts: a second capture of the same post), one
+  is gone (the API's "Not Found" error), and a post by another invented account
+  is there in the two versions of its edit (``edit_history_tweet_ids``).
+* ``twarc2-compliance-2024-05-03-tweets.jsonl`` — what a batch compliance job of
+  those ids returns: the deletion and the withholding, dated.
 
 Output is deterministic: fixed post ids (derived from their times), fixed zip
 timestamps, no random numbers; the same Pillow and zlib give the same bytes.
@@ -52,6 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_archive" / "posts"
 ZIP_NAME = "twitter-2024-04-20-demo_reporter.zip"
 JSONL_NAME = "twarc2-search-pakistan-x-block.jsonl"
+LOOKUP_NAME = "twarc2-lookup-2024-05-02-followup.jsonl"
+COMPLIANCE_NAME = "twarc2-compliance-2024-05-03-tweets.jsonl"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -83,6 +92,7 @@ USERS = {
     "karachi_demo_voice": ("1456001234567890204", "کراچی ڈیمو آواز"),
     "pk_digital_rights_demo": ("1456001234567890205", "PK Digital Rights (demo)"),
     "islamabad_court_watch_demo": ("1456001234567890206", "Islamabad Court Watch (demo)"),
+    "sindh_court_notes_demo": ("1456001234567890207", "Sindh Court Notes (demo)"),
 }
 BIO = (
     "Reconstruction for demonstration: an invented reporter of the xarchive demo, not a real "
@@ -989,6 +999,88 @@ def build_jsonl() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+# -- the follow-up: a later lookup and a compliance job (posts as evidence) ----------------------
+
+#: When the follow-up lookup and the compliance job ran (UTC).
+LOOKED_UP = datetime(2024, 5, 2, 7, 30, 0, tzinfo=UTC)
+COMPLIED = datetime(2024, 5, 3, 9, 0, 0, tzinfo=UTC)
+#: The post the lookup finds withheld in Pakistan, and the one it no longer finds.
+WITHHELD_KEY = "blanket"
+DELETED_KEY = "karachi_vpn"
+WITHHELD_SINCE = datetime(2024, 4, 26, 11, 0, 0, tzinfo=UTC)
+DELETED_AT = datetime(2024, 4, 28, 16, 20, 0, tzinfo=UTC)
+#: An edited post: the first version gave the wrong date of the next hearing.
+EDITED = (
+    ("2024-04-18 12:40", "The Sindh High Court has adjourned the hearing on the X shutdown "
+     "to 8 May. The ministry must withdraw its 17 February letter within a week."),
+    ("2024-04-18 12:46", "The Sindh High Court has adjourned the hearing on the X shutdown "
+     "to 9 May. The ministry must withdraw its 17 February letter within a week. "
+     "(Edited: the first version said 8 May.)"),
+)  # fmt: skip
+
+
+def edited_ids() -> list[str]:
+    return [snowflake(at, 1) for at, _ in EDITED]
+
+
+def edited_tweet(number: int) -> dict[str, object]:
+    at, text = EDITED[number]
+    ids = edited_ids()
+    tweet_id = ids[number]
+    return {
+        "edit_history_tweet_ids": ids, "author_id": USERS["sindh_court_notes_demo"][0],
+        "lang": "en", "created_at": api_date(moment(at)), "possibly_sensitive": False,
+        "text": text, "id": tweet_id, "conversation_id": tweet_id, "reply_settings": "everyone",
+        "edit_controls": {"edits_remaining": 4 - number, "is_edit_eligible": True,
+                          "editable_until": api_date(moment(EDITED[0][0]) + timedelta(hours=1))},
+        "public_metrics": {"retweet_count": 40 + number, "reply_count": 3, "like_count": 120,
+                           "quote_count": 1, "bookmark_count": 2, "impression_count": 4100},
+    }  # fmt: skip
+
+
+def build_lookup() -> bytes:
+    """`twarc2 tweets` of three ids on 2 May 2024: one withheld now, one gone, one edited."""
+    ids = other_ids()
+    blanket = next(o for o in OTHERS if o.key == WITHHELD_KEY)
+    withheld = api_tweet(blanket, ids)
+    withheld["conversation_id"] = conversation_root(blanket, ids)
+    metrics = dict(withheld["public_metrics"])  # type: ignore[call-overload]
+    metrics.update(retweet_count=3480, reply_count=236, like_count=8950, quote_count=251)
+    withheld["public_metrics"] = metrics
+    withheld["withheld"] = {"copyright": False, "country_codes": ["PK"], "scope": "tweet"}
+    gone = ids[DELETED_KEY]
+    response = {
+        "data": [withheld, edited_tweet(0), edited_tweet(1)],
+        "includes": {"users": [user_object(blanket.account),
+                               user_object("sindh_court_notes_demo")]},
+        "errors": [{"value": gone, "detail": f"Could not find tweet with ids: [{gone}].",
+                    "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+                    "resource_id": gone,
+                    "type": "https://api.twitter.com/2/problems/resource-not-found"}],
+        "__twarc": {
+            "url": "https://api.twitter.com/2/tweets?expansions=author_id&ids="
+            + "%2C".join([ids[WITHHELD_KEY], gone, *edited_ids()]),
+            "version": "2.14.0",
+            "retrieved_at": LOOKED_UP.isoformat(),
+        },
+    }  # fmt: skip
+    return (json.dumps(response, ensure_ascii=False) + "\n").encode()
+
+
+def build_compliance() -> bytes:
+    """A batch compliance job of the same ids on 3 May 2024 (one line per id with news)."""
+    ids = other_ids()
+    gone = next(o for o in OTHERS if o.key == DELETED_KEY)
+    held = next(o for o in OTHERS if o.key == WITHHELD_KEY)
+    lines = [
+        {"id": ids[gone.key], "action": "delete", "created_at": api_date(moment(gone.at)),
+         "redacted_at": api_date(DELETED_AT), "reason": "deleted"},
+        {"id": ids[held.key], "action": "withheld", "created_at": api_date(moment(held.at)),
+         "redacted_at": api_date(WITHHELD_SINCE), "withheld_in_countries": ["PK"]},
+    ]  # fmt: skip
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT)
@@ -996,10 +1088,13 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / ZIP_NAME).write_bytes(build_zip())
     (args.out / JSONL_NAME).write_bytes(build_jsonl())
+    (args.out / LOOKUP_NAME).write_bytes(build_lookup())
+    (args.out / COMPLIANCE_NAME).write_bytes(build_compliance())
     own = len(OWN)
     print(f"wrote {args.out / ZIP_NAME} ({own} posts, "
           f"{sum(len(p.pictures) for p in OWN)} pictures)")  # fmt: skip
     print(f"wrote {args.out / JSONL_NAME} ({len(OTHERS)} posts)")
+    print(f"wrote {args.out / LOOKUP_NAME} and {args.out / COMPLIANCE_NAME}")
     return 0
 
 

@@ -1,0 +1,452 @@
+"""Posts as evidence (issue 13): withheld, edited, deleted, suspended — and every capture of
+a post compared. What a researcher imports (twarc2 runs, compliance jobs, users and list
+lookups, X archives) and what she then asks of the archive."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests import evidence_files as files
+from tests.conftest import run_import
+from tests.makefiles import png
+from xarchive.core.annotate import Annotations
+from xarchive.core.archive import Archive
+from xarchive.core.bundles import ExportOptions, export_bundle, select_items
+from xarchive.core.errors import QueryError
+from xarchive.core.posts import evidence
+from xarchive.core.search import Searcher
+from xarchive.core.store import annotations as link_store
+from xarchive.core.store import items as item_store
+from xarchive.core.store import posts as post_store
+
+
+def item_of(archive: Archive, post_id: str) -> int:
+    found = post_store.post_item_id(archive.db, f"x:{post_id}")
+    assert found is not None, f"post {post_id} is not in the archive"
+    return found
+
+
+def total(archive: Archive, query: str) -> int:
+    return Searcher(archive).search(query, limit=1).total
+
+
+def ids(archive: Archive, query: str) -> set[int]:
+    return {h.item.id for h in Searcher(archive).search(query, limit=0, snippets=False).hits}
+
+
+# -- withheld -------------------------------------------------------------------------------
+
+
+def test_withheld_posts_and_accounts_are_kept_and_found(archive: Archive, tmp_path: Path) -> None:
+    report = run_import(archive, files.withheld_search(tmp_path / "search.jsonl"))
+    assert not report.failed
+    held = item_of(archive, files.WITHHELD_ID)
+    state = evidence.withheld(archive, held)
+    assert state is not None
+    assert (state.country_codes, state.scope, state.copyright) == (("PK", "IN"), "tweet", False)
+    assert state.first_seen_at == "2024-04-21T06:15:02+00:00"  # the capture that saw it
+    assert state.describe() == "Withheld in PK, IN (seen 21 Apr 2024)"
+    assert evidence.withheld(archive, item_of(archive, files.PLAIN_ID)) is None
+    # The other account is withheld in PK as a whole: its post is too.
+    behind = evidence.withheld(archive, item_of(archive, "1759300000000000003"))
+    assert behind is not None and (behind.via, behind.country_codes) == ("account", ("PK",))
+
+    assert ids(archive, "withheld:PK") == {held, item_of(archive, "1759300000000000003")}
+    assert ids(archive, "withheld:in") == {held}  # any case, like every exact field
+    assert total(archive, "withheld:any") == 2 and total(archive, "is:withheld") == 2
+    assert total(archive, "withheld:any NOT withheld:IN") == 1
+    facets = Searcher(archive).search("*", limit=1).facets
+    assert facets["withheld"] == (("PK", 2), ("IN", 1))
+    with pytest.raises(QueryError, match="withheld: takes a two-letter country code"):
+        Searcher(archive).search("withheld:Pakistan")
+
+    account = evidence.account(archive, files.OTHER)
+    assert account is not None and account.withheld is not None
+    assert account.withheld.country_codes == ("PK",) and account.withheld.scope == "user"
+    assert evidence.evidence(archive, held).badges() == ("Withheld in PK, IN",)
+
+
+def test_withheld_is_in_the_bundle_and_its_report(archive: Archive, tmp_path: Path) -> None:
+    run_import(archive, files.withheld_search(tmp_path / "search.jsonl"))
+    out = tmp_path / "bundle"
+    export_bundle(
+        archive, select_items(archive, query="withheld:PK"), out, ExportOptions(zipped=False)
+    )
+    items = json.loads((out / "data" / "items.json").read_text("utf-8"))["items"]
+    by_id = {i["post"]["platform_id"]: i for i in items}
+    held = by_id[f"x:{files.WITHHELD_ID}"]["post"]["evidence"]["withheld"]
+    assert held["country_codes"] == ["PK", "IN"] and held["scope"] == "tweet"
+    assert held["first_seen_at"] == "2024-04-21T06:15:02+00:00"
+    page = next(
+        p.read_text("utf-8")
+        for p in (out / "data" / "report").rglob("*.html")
+        if files.WITHHELD_ID in p.read_text("utf-8")
+    )
+    assert "<th>Withheld</th>" in page and "in PK, IN; seen so on 2024-04-21" in page
+
+
+# -- versions -------------------------------------------------------------------------------
+
+
+def test_an_edit_chain_of_three_versions_is_linked_and_compared(
+    archive: Archive, tmp_path: Path
+) -> None:
+    report = run_import(archive, files.edit_chain(tmp_path / "edits.jsonl"))
+    assert not report.failed
+    first, second, third = (item_of(archive, i) for i in files.EDIT_IDS)
+    chain = evidence.versions(archive, second)
+    assert chain.edited and chain.missing == 0
+    assert [v.item_id for v in chain.versions] == [first, second, third]
+    assert chain.describe() == "Edited — 3 versions"
+    assert chain.versions[0].diff == ()
+    assert evidence.marked(chain.versions[1].diff) == (
+        "The ministry's letter to the {+telecom +}regulator is dated 17 [-February.-]"
+        "{+February 2024.+}"
+    )
+    assert chain.versions[2].diff[:2] == (
+        evidence.TextPart("The", "removed"),
+        evidence.TextPart("Correction: the interior", "added"),
+    )
+    # Each later version is an edit of the one before, made by the import.
+    assert {(link.source_id, link.target_id) for link in link_store.links_to(archive.db, second)
+            if link.relation == "edit-of"} == {(third, second)}  # fmt: skip
+    assert [link.target_id for link in link_store.links_from(archive.db, second)
+            if link.relation == "edit-of"] == [first]  # fmt: skip
+    # A search finds every version, and the hits group as one post.
+    assert ids(archive, "is:edited") == {first, second, third}
+    assert ids(archive, "regulator") == {first, second, third}
+    hits = [h.item.id for h in Searcher(archive).search("dated", limit=0).hits]
+    assert evidence.version_groups(archive, hits) == [hits]
+    assert evidence.evidence(archive, first).badges() == ("Edited — 3 versions",)
+    assert evidence.evidence(archive, third).version == 3
+    again = run_import(archive, files.edit_chain(tmp_path / "edits.jsonl"))
+    assert [o.status for o in again.outcomes] == ["skipped"]
+
+
+def test_a_version_not_yet_in_the_archive_is_named(archive: Archive, tmp_path: Path) -> None:
+    last = files.api_tweet(files.EDIT_IDS[2], files.EDIT_TEXTS[2], edits=files.EDIT_IDS)
+    run_import(
+        archive, files.jsonl(tmp_path / "last.jsonl", [files.page([last], "2024-04-21T06:00:00Z")])
+    )
+    chain = evidence.versions(archive, item_of(archive, files.EDIT_IDS[2]))
+    assert [v.item_id is None for v in chain.versions] == [True, True, False]
+    assert chain.describe() == "Edited — 3 versions, 2 not in the archive"
+    run_import(archive, files.edit_chain(tmp_path / "edits.jsonl"))  # the others arrive
+    chain = evidence.versions(archive, item_of(archive, files.EDIT_IDS[2]))
+    assert chain.missing == 0 and total(archive, "is:edited") == 3
+
+
+# -- captures -------------------------------------------------------------------------------
+
+
+def test_every_capture_of_a_post_is_kept_and_compared(archive: Archive, tmp_path: Path) -> None:
+    before = files.api_tweet(files.PLAIN_ID, "Access to X is disrupted. #XBlocked", likes=3)
+    after = files.api_tweet(
+        files.PLAIN_ID,
+        "Access to X is disrupted. #XBlocked",
+        likes=40,
+        withheld={"copyright": False, "country_codes": ["PK"], "scope": "tweet"},
+    )
+    run_import(
+        archive, files.jsonl(tmp_path / "feb.jsonl", [files.page([before], "2024-02-19T00:00:00Z")])
+    )
+    run_import(
+        archive, files.jsonl(tmp_path / "apr.jsonl", [files.page([after], "2024-04-21T00:00:00Z")])
+    )
+    assert item_store.count_items(archive.db) == 1  # one post, two captures
+    post = item_of(archive, files.PLAIN_ID)
+    first, second = evidence.captures(archive, post)
+    assert (first.captured_at, first.container_name, first.where) == (
+        "2024-02-19T00:00:00+00:00",
+        "feb.jsonl",
+        "line 1, data[0]",
+    )
+    assert (second.captured_at, second.counts["likes"]) == ("2024-04-21T00:00:00+00:00", 40)
+    assert first.record_sha256 != second.record_sha256
+    (change,) = evidence.changes(archive, post)
+    assert [(c.name, c.summary) for c in change.changes] == [
+        ("counts", "likes 3 → 40"),
+        ("withheld", "withheld in PK"),
+    ]
+    assert ids(archive, "changed:counts") == {post} == ids(archive, "changed:withheld")
+    assert total(archive, "changed:text") == 0
+    held = evidence.withheld(archive, post)
+    assert held is not None and held.first_seen_at == "2024-04-21T00:00:00+00:00"
+    assert "Captured 2 times" in evidence.evidence(archive, post).badges()
+    with pytest.raises(QueryError, match="changed: can be text"):
+        Searcher(archive).search("changed:colour")
+
+
+def test_a_screenshot_linked_as_showing_a_post_is_one_of_its_captures(
+    archive: Archive, tmp_path: Path
+) -> None:
+    run_import(archive, files.withheld_search(tmp_path / "search.jsonl"))
+    shot = run_import(archive, png(tmp_path / "shot.png")).imported[0].item_id
+    assert shot is not None
+    post = item_of(archive, files.WITHHELD_ID)
+    Annotations(archive).link(shot, "shows", post, note="taken before it was withheld")
+    (picture,) = evidence.picture_captures(archive, post)
+    assert (picture.item_id, picture.link_note) == (shot, "taken before it was withheld")
+
+
+def test_a_post_missing_from_a_later_archive_has_disappeared(
+    archive: Archive, tmp_path: Path
+) -> None:
+    kept = files.x_tweet("1759800000000000001", "Still there in April.")
+    gone = files.x_tweet("1759800000000000002", "Gone by April.")
+    run_import(
+        archive,
+        files.x_archive(tmp_path / "feb.zip", [kept, gone], generated="2024-02-25T00:00:00.000Z"),
+    )
+    run_import(
+        archive, files.x_archive(tmp_path / "apr.zip", [kept], generated="2024-04-20T00:00:00.000Z")
+    )
+    post = item_of(archive, "1759800000000000002")
+    (change,) = evidence.changes(archive, post)
+    assert change.after is None and change.missing_at == "2024-04-20T00:00:00+00:00"
+    assert change.changes[0].summary == (
+        "not in X archive of @evidence_reporter (2024-04-20) (20 Apr 2024)"
+    )
+    assert ids(archive, "changed:disappeared") == {post}
+
+
+# -- compliance events ---------------------------------------------------------------------
+
+
+def test_compliance_events_are_dated_events_kept_before_their_post(
+    archive: Archive, tmp_path: Path
+) -> None:
+    report = run_import(
+        archive,
+        files.tweet_compliance(tmp_path / "compliance-tweets.json"),
+        files.user_compliance(tmp_path / "compliance-users.json"),
+        files.stream_compliance(tmp_path / "compliance-stream.jsonl"),
+    )
+    assert not report.failed
+    assert item_store.count_items(archive.db) == 0  # no post yet, and no text item of JSON
+    reasons = {Path(o.path).name: o.reason for o in report.containers}
+    assert reasons["compliance-tweets.json"] == (
+        "holds compliance events, not posts; 4 events (1 deleted, 1 location removed, "
+        "1 removed from public view, 1 withheld)"
+    )
+    assert "1 account suspended" in reasons["compliance-users.json"]
+    pending = {(e.platform_id, e.action) for e in evidence.pending_events(archive)}
+    assert (f"x:{files.GONE_ID}", "delete") in pending
+    # The posts arrive later: each shows what happened to it.
+    gone = files.api_tweet(files.GONE_ID, "A post deleted in March.", "2024-02-20T08:00:00.000Z")
+    run_import(
+        archive,
+        files.withheld_search(tmp_path / "search.jsonl"),
+        files.edit_chain(tmp_path / "edits.jsonl"),
+        files.jsonl(tmp_path / "gone.jsonl", [files.page([gone], "2024-02-21T00:00:00Z")]),
+    )
+    deleted = item_of(archive, files.GONE_ID)
+    event, of_account = evidence.events(archive, deleted)  # of the post, then of its account
+    assert of_account.label == "Account withheld in PK 13 Mar 2024"
+    assert (event.action, event.at, event.label) == (
+        "delete",
+        "2024-03-03T14:00:00+00:00",
+        "Deleted 3 Mar 2024",
+    )
+    assert event.source == "compliance-tweets.json" and event.where == "line 1"
+    assert post_store.get_post(archive.db, deleted).deleted_at == "2024-03-03T14:00:00+00:00"
+    assert ids(archive, "is:deleted") == {deleted}
+    assert "Deleted 3 Mar 2024" in evidence.evidence(archive, deleted).badges()
+    geo = evidence.events(archive, item_of(archive, files.PLAIN_ID))
+    assert [e.label for e in geo] == [
+        "Location removed 4 Mar 2024",
+        "Account withheld in PK 13 Mar 2024",
+    ]
+    assert [e.action for e in evidence.events(archive, item_of(archive, files.EDIT_IDS[0]))][
+        0
+    ] == "drop"
+    # A withheld event adds to what the captures saw, and dates it earlier.
+    held = evidence.withheld(archive, item_of(archive, files.WITHHELD_ID))
+    assert held is not None and held.first_seen_at == "2024-02-25T00:00:00+00:00"
+    suspended = evidence.account(archive, files.OTHER)
+    assert suspended is not None and suspended.suspended
+    assert total(archive, "is:suspended") == 1  # the suspended account's post
+    assert evidence.event_day_counts(archive, ["delete"])[date(2024, 3, 3)] == 1
+    # The same job's answer saved twice, under another name: one event, known to both files.
+    again = tmp_path / "later" / "compliance-tweets-again.json"
+    again.parent.mkdir()
+    again.write_text(
+        (tmp_path / "compliance-tweets.json").read_text("utf-8") + "\n", encoding="utf-8"
+    )
+    run_import(archive, again)
+    (event, _) = evidence.events(archive, deleted)
+    assert (event.source, event.also_in) == ("compliance-tweets.json", (again.name,))
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+
+def test_a_users_file_and_a_list_file_become_accounts(archive: Archive, tmp_path: Path) -> None:
+    report = run_import(
+        archive,
+        files.users_lookup(tmp_path / "users.jsonl"),
+        files.list_lookup(tmp_path / "list.jsonl"),
+    )
+    assert not report.failed
+    assert item_store.count_items(archive.db) == 0  # never a text item titled with raw JSON
+    reasons = {Path(o.path).name: o.reason for o in report.containers}
+    assert reasons == {
+        "users.jsonl": "holds accounts, not posts; 3 accounts",
+        "list.jsonl": "holds 1 list, not posts; 3 accounts",
+    }
+    quiet = evidence.account(archive, "@Quiet_Demo_Desk")
+    assert quiet is not None
+    assert (quiet.protected, quiet.verified, quiet.verified_type) == (True, True, "business")
+    me = evidence.account(archive, f"x:{files.ACCOUNT_ID}")
+    assert me is not None and me.handle == files.HANDLE and me.location == "Islamabad"
+    assert me.created_at == "2019-05-02T08:00:00+00:00" and me.counts["followers"] == 1200
+    assert me.captures == 2 and me.seen_at == "2024-04-22T08:05:00+00:00"
+    # Its posts, imported later, are listed by the account.
+    run_import(archive, files.withheld_search(tmp_path / "search.jsonl"))
+    posts = evidence.account_posts(archive, me)
+    assert posts == [item_of(archive, files.WITHHELD_ID), item_of(archive, files.PLAIN_ID)]
+    assert evidence.account_of(archive, posts[0]) == evidence.account(archive, files.HANDLE)
+
+
+def test_a_counts_file_holds_counts_not_posts(archive: Archive, tmp_path: Path) -> None:
+    report = run_import(archive, files.counts(tmp_path / "counts.jsonl"))
+    assert not report.failed and item_store.count_items(archive.db) == 0
+    (box,) = report.containers
+    assert box.reason == "holds tweet counts, not posts (3 periods, 9,700 tweets); kept as the file"
+    (container,) = post_store.containers(archive.db)
+    assert container.title == "X tweet counts collected with twarc2"
+    assert container.extra["tweet_counts"][1] == {
+        "start": "2024-02-17T00:00:00+00:00", "end": "2024-02-18T00:00:00+00:00",
+        "tweet_count": 5400,
+    }  # fmt: skip
+
+
+# -- X archives ----------------------------------------------------------------------------
+
+
+def test_an_x_archive_gives_its_deletions_edits_and_account(
+    archive: Archive, tmp_path: Path
+) -> None:
+    report = run_import(archive, files.x_archive_with_edit_and_deletion(tmp_path / "x.zip"))
+    assert not report.failed
+    gone = item_of(archive, files.X_DELETED_ID)
+    (event,) = evidence.events(archive, gone)
+    assert (event.action, event.at, event.where) == (
+        "delete",
+        "2024-03-03T14:00:00+00:00",
+        "data/deleted-tweets.js, record 1",
+    )
+    assert ids(archive, "is:deleted") == {gone}
+    first, second = (item_of(archive, i) for i in files.X_EDIT_IDS)
+    chain = evidence.versions(archive, first)
+    assert [v.item_id for v in chain.versions] == [first, second]
+    assert evidence.marked(chain.versions[1].diff) == "The hearing is on [-8-]{+9+} May."
+    assert ids(archive, "is:edited") == {first, second}
+    me = evidence.account(archive, files.HANDLE)
+    assert me is not None
+    assert (me.bio, me.location, me.created_at, me.seen_at) == (
+        "An invented account of xarchive's tests.",
+        "Islamabad",
+        "2019-05-02T08:00:00+00:00",
+        "2024-04-20T09:41:07+00:00",
+    )
+    assert len(evidence.account_posts(archive, me)) == 4
+
+
+def test_an_x_archive_says_where_a_post_is_withheld_and_when_the_account_was_suspended(
+    archive: Archive, tmp_path: Path
+) -> None:
+    held = files.x_tweet(
+        "1759900000000000001",
+        "Withheld here.",
+        withheld_in_countries=["PK"],
+        withheld_scope="status",
+    )
+    dmca = files.x_tweet("1759900000000000002", "A copyright claim.", withheld_in_countries=["XY"])
+    suspensions = files.suspension_js(
+        ("2024-03-01T10:00:00.000Z", "Suspend"), ("2024-03-20T10:00:00.000Z", "Unsuspend")
+    )
+    run_import(
+        archive,
+        files.x_archive(
+            tmp_path / "x.zip", [held, dmca], more={"data/account-suspension.js": suspensions}
+        ),
+    )
+    state = evidence.withheld(archive, item_of(archive, "1759900000000000001"))
+    assert state is not None and state.country_codes == ("PK",)
+    claim = evidence.withheld(archive, item_of(archive, "1759900000000000002"))
+    assert claim is not None and claim.copyright
+    assert ids(archive, "withheld:copyright") == {item_of(archive, "1759900000000000002")}
+    me = evidence.account(archive, files.HANDLE)
+    assert me is not None and not me.suspended  # suspended, then unsuspended
+    assert [e.label for e in me.events] == [
+        "Account suspended 1 Mar 2024", "Account unsuspended 20 Mar 2024",
+    ]  # fmt: skip
+    assert total(archive, "is:suspended") == 0
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+def test_bad_lines_are_named_and_the_rest_imports_once(archive: Archive, tmp_path: Path) -> None:
+    good = files.page([files.api_tweet(files.PLAIN_ID, "A good line.")], "2024-04-21T00:00:00Z")
+    strange = {
+        "data": [{"id": "1", "flavour": "unknown", "score": 3}],
+        "__twarc": files.twarc_meta("2024-04-21T00:00:00Z"),
+    }
+    path = files.jsonl(
+        tmp_path / "mixed.jsonl",
+        [good, "{not json at all", strange, json.dumps(good)[:120]],
+        end="",  # the last line is cut short: the copy was interrupted
+    )
+    report = run_import(archive, path)
+    assert [f.reason for f in report.failed] == [
+        "line 2: is not valid JSON (Expecting property name enclosed in double quotes: column "
+        "2); skipped, the other lines were imported",
+        "line 3: is an X API response of a kind xarchive does not know: its data holds 1 object "
+        "with the keys ‘flavour, id, score’, neither posts, users, lists nor counts; skipped",
+        "line 4: is cut short: the file ends inside it (was the download or the copy "
+        "interrupted?); the lines before it were imported",
+    ]
+    assert all(Path(f.path).name == "mixed.jsonl" for f in report.failed)
+    assert item_store.count_items(archive.db) == 1
+    again = tmp_path / "copy" / "mixed.jsonl"
+    again.parent.mkdir()
+    shutil.copy(path, again)
+    run_import(archive, path, again)
+    assert item_store.count_items(archive.db) == 1
+    assert len(evidence.captures(archive, item_of(archive, files.PLAIN_ID))) == 1
+
+
+# -- the demo -------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_withheld_an_edited_and_a_deleted_post(demo: Archive) -> None:
+    searcher = Searcher(demo)
+    (held,) = searcher.search("withheld:PK", limit=5).hits
+    assert held.item.author == "Sample Rights Watch"
+    state = evidence.withheld(demo, held.item.id)
+    assert state is not None and state.first_seen_at == "2024-04-26T11:00:00+00:00"
+    (change,) = evidence.changes(demo, held.item.id)  # the search, then the follow-up lookup
+    assert [c.name for c in change.changes] == ["counts", "withheld"]
+    edited = [h.item.id for h in searcher.search("is:edited", limit=5, sort="date-asc").hits]
+    chain = evidence.versions(demo, edited[0])
+    assert [v.item_id for v in chain.versions] == edited
+    assert evidence.marked(chain.versions[1].diff).startswith(
+        "The Sindh High Court has adjourned the hearing on the X shutdown to [-8-]{+9+} May."
+    )
+    deleted = {h.item.author: h.item.id for h in searcher.search("is:deleted", limit=5).hits}
+    assert set(deleted) == {"Demo Reporter", "کراچی ڈیمو آواز"}
+    labels = [e.label for e in evidence.events(demo, deleted["کراچی ڈیمو آواز"])]
+    assert labels == ["Deleted 28 Apr 2024", "Not found by the API 2 May 2024"]
+    assert evidence.account(demo, "sindh_court_notes_demo") is not None
+    assert len(evidence.accounts(demo)) == 8
+    # The posts in both the X archive and the search: other counts, the same pictures (the
+    # API's media keys are "3_<id>", the archive's the id alone) and the same text.
+    assert total(demo, "changed:counts") == 3
+    assert total(demo, "changed:media") == total(demo, "changed:text") == 0
