@@ -268,6 +268,12 @@ def test_compliance_events_are_dated_events_kept_before_their_post(
     # A withheld event adds to what the captures saw, and dates it earlier.
     held = evidence.withheld(archive, item_of(archive, files.WITHHELD_ID))
     assert held is not None and held.first_seen_at == "2024-02-25T00:00:00+00:00"
+    # The user job withheld @evidence_reporter in PK: each of its posts is withheld there.
+    mine = evidence.withheld(archive, item_of(archive, files.PLAIN_ID))
+    assert mine is not None and (mine.via, mine.first_seen_at) == (
+        "account",
+        "2024-03-13T12:00:00+00:00",
+    )
     suspended = evidence.account(archive, files.OTHER)
     assert suspended is not None and suspended.suspended
     assert total(archive, "is:suspended") == 1  # the suspended account's post

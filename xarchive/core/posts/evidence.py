@@ -224,7 +224,9 @@ def withheld(archive: Archive | sqlite3.Connection, item_id: int) -> WithheldSta
     states = store.capture_states(conn, [item_id]).get(item_id, [])
     events = store.events_of(conn, "post", [post.platform_id]).get(post.platform_id, [])
     account = store.accounts_by_id(conn, [post.account_id]).get(post.account_id)
-    return _withheld(states, events, account)
+    key = f"{post.platform_id.partition(':')[0]}:{post.account_id}"
+    held_events = store.events_of(conn, "account", [key]).get(key, []) if post.account_id else []
+    return _withheld(states, events, account, held_events)
 
 
 # -- versions ------------------------------------------------------------------------------
@@ -792,7 +794,10 @@ def evidence_fields(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[i
     for post in posts:
         own_states = states.get(post.item_id, [])
         own_events = post_events.get(post.platform_id, [])
-        held = _withheld(own_states, own_events, accounts.get(post.account_id))
+        held = _withheld(
+            own_states, own_events, accounts.get(post.account_id),
+            account_events.get(account_keys.get(post.item_id, ""), []),
+        )  # fmt: skip
         flags: list[str] = []
         changed: set[str] = set()
         for (_, a), (_, b) in zip(own_states, own_states[1:], strict=False):
@@ -852,8 +857,10 @@ def _withheld(
     states: list[tuple[str, dict[str, Any]]],
     events: Sequence[store.EventRow],
     account: store.AccountRow | None,
+    account_events: Sequence[store.EventRow] = (),
 ) -> WithheldState | None:
-    """Where the post's captures, its withheld events or its account say it is withheld."""
+    """Where the post's captures, its withheld events or its account (as last captured, and
+    its withheld events) say it is withheld."""
     codes: list[str] = []
     scope = ""
     copyright = False
@@ -876,13 +883,20 @@ def _withheld(
             tuple(dict.fromkeys(codes)), scope, copyright, dated[0] if dated else "",
             dated[-1] if dated else "", "post", current,
         )  # fmt: skip
-    if account is not None:
-        held = Withheld.from_json(account.state.get("withheld"))
-        if held is not None and (held.country_codes or held.copyright):
-            return WithheldState(
-                held.country_codes, held.scope or "user", held.copyright, account.seen_at,
-                account.seen_at, "account",
-            )  # fmt: skip
+    held = Withheld.from_json(account.state.get("withheld")) if account is not None else None
+    codes = list(held.country_codes) if held else []
+    seen = [account.seen_at] if held and account is not None and account.seen_at else []
+    for event in account_events:
+        if event.action == "withheld":
+            codes += [str(c).upper() for c in event.details.get("country_codes") or []]
+            seen.append(event.at)
+    if codes or (held is not None and held.copyright):
+        dated = sorted(s for s in seen if s)
+        return WithheldState(
+            tuple(dict.fromkeys(codes)), (held.scope if held else "") or "user",
+            bool(held and held.copyright), dated[0] if dated else "",
+            dated[-1] if dated else "", "account",
+        )  # fmt: skip
     return None
 
 
