@@ -57,7 +57,7 @@ from . import blobs, lifeline
 from .annotate import Annotations
 from .archive import Archive, utc_now
 from .errors import Cancelled, ImportAborted, IndexBusy, IndexUnavailable, UnreadableFile
-from .importers import HEAD_SIZE, folder_importer, image, is_container, sniff
+from .importers import HEAD_SIZE, folder_importer, image, is_container, sniff, video
 from .importers import text as plain_text
 from .importers.base import ExtractContext, Extracted
 from .index import writing
@@ -67,6 +67,7 @@ from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .names import file_name, raw_name_bytes, storable
 from .offline import forbid_network
 from .posts import evidence
+from .posts.media import media_noun
 from .posts.model import (
     RECORD_MEDIA_TYPE,
     Contained,
@@ -412,11 +413,15 @@ def _extract(
     view = view_dir / original_name
     try:
         view.symlink_to(staged.tmp_path)
-        if pictures_only:
+        if pictures_only:  # a post's picture, video or animated GIF
             with view.open("rb") as handle:
-                if not image.detect(handle.read(64), view):
-                    raise UnreadableFile(f"‘{original_name}’ is not a picture.")
-            result: Extracted | ExtractedContainer | _Read = image.extract(view, ctx)
+                head = handle.read(64)
+            if image.detect(head, view):
+                result: Extracted | ExtractedContainer | _Read = image.extract(view, ctx)
+            elif video.detect(head, view):
+                result = video.extract(view, ctx)
+            else:
+                raise UnreadableFile(f"‘{original_name}’ is neither a picture nor a video.")
         else:
             importer = sniff(view)
             if contained and is_container(importer):
@@ -521,6 +526,7 @@ _WORKER_MODULES = [
     "xarchive.core.importers.text",
     "xarchive.core.importers.html",
     "xarchive.core.importers.image",
+    "xarchive.core.importers.video",
     "xarchive.core.importers.pdf",
     "xarchive.core.importers.x_archive",
     "xarchive.core.importers.twarc",
@@ -1061,7 +1067,7 @@ class _Importer:
             media = [(ref, box.media_ids.get(ref.member) if ref.member else None)
                      for ref in post.media]  # fmt: skip
             notes = list(post.warnings) + [
-                f"its picture ‘{Path(ref.member).name}’ could not be imported: "
+                f"its {media_noun(ref.type)} ‘{Path(ref.member).name}’ could not be imported: "
                 f"{box.failed_media[ref.member]}"
                 for ref in post.media
                 if ref.member in box.failed_media
@@ -1777,10 +1783,14 @@ def _as_post_picture(extracted: Extracted, box: _Container, member: str) -> Extr
     post, position, count = box.shown_by[member]
     found = box.found
     who = f"@{post.account}" if post.account else "an account"
-    title = f"Picture from {who}’s post of {post.published_at[:10] or 'unknown date'}"
+    what = media_noun(post.media[position - 1].type if position <= len(post.media) else "")
+    title = f"{what[0].upper()}{what[1:]} from {who}’s post of "
+    title += post.published_at[:10] or "unknown date"
     if count > 1:
         title += f" ({position} of {count})"
     extra = {**extracted.extra, "in_post": post.platform_id}
+    if post.extra.get("possibly_sensitive"):  # blurred until revealed (posts/media.py)
+        extra["possibly_sensitive"] = True
     captured = extracted.captured_at or post.captured_at or found.captured_at
     return replace(
         extracted,

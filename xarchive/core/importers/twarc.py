@@ -22,8 +22,11 @@ A container importer (see posts/model.py). Each line is one of:
 Each tweet's and user's ``withheld`` state, and each tweet's
 ``edit_history_tweet_ids`` (its versions), are kept with it.
 
-Times are ISO 8601 (``2024-02-17T18:05:11.000Z``). The files hold no pictures,
-only their addresses and descriptions (alt text), which are kept with the post.
+Times are ISO 8601 (``2024-02-17T18:05:11.000Z``). The files hold no pictures or
+videos, only their addresses, descriptions (alt text) and, for videos, duration,
+size and variants, which are kept with the post; a copy fetched beside the file
+(same folder or ``media/``, named as its address or ``<media key>.mp4``, see
+posts/media.py) is imported and shown by the post.
 A line that is not JSON is reported by its number and the other lines are
 imported; bytes that are not UTF-8 are replaced, with a warning.
 """
@@ -38,6 +41,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import UnreadableFile
+from ..posts.media import media_beside, post_is_sensitive, video_info
 from ..posts.model import (
     ContainerContext,
     ExtractedAccount,
@@ -161,7 +165,9 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
             f"{reader.lines} lines is an API response or a post "
             f"({reader.problems[0].describe()})."
         )
-    posts = tuple(reader.posts.values())
+    # The file holds only the media's addresses; a copy fetched beside it is imported.
+    media, found, beside = media_beside(tuple(reader.posts.values()), ctx.origin, ctx.staging)
+    posts = tuple(found)
     retrieved = sorted(p.captured_at for p in posts if p.captured_at)
     collected = [p for p in posts if not p.referenced]
     accounts = unique(p.account for p in collected)
@@ -186,9 +192,10 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
         media_type=MEDIA_TYPE,
         title=title,
         posts=posts,
+        media=tuple(media),
         captured_at=min(retrieved) if retrieved else "",
         problems=tuple(reader.problems),
-        warnings=tuple(reader.warnings),
+        warnings=(*reader.warnings, *beside),
         extra=extra,
         accounts=tuple(reader.accounts.values()),
         events=tuple(reader.events),
@@ -619,6 +626,11 @@ def _post(
         extra["edit_ids"] = edits
     if as_text(tweet.get("source")):
         extra["client"] = as_text(tweet.get("source"))
+    if post_is_sensitive(tweet, found_media):
+        extra["possibly_sensitive"] = True
+    videos = [info for info in map(video_info, found_media) if info is not None]
+    if videos:
+        extra["media_info"] = videos
     return ExtractedPost(
         platform_id=platform_id(PLATFORM, post_id),
         post_id=post_id,

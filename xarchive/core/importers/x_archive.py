@@ -43,6 +43,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import UnreadableFile
+from ..posts.media import media_limit, media_noun, post_is_sensitive, video_info
 from ..posts.model import (
     ContainerContext,
     ContainerPart,
@@ -87,7 +88,6 @@ _MARKER = re.compile(r"^((?:[^/]+/)?)data/(?:manifest|account|tweets?(?:-part\d+
 _TWEET_PARTS = re.compile(r"^data/(tweets?)(?:-part(\d+))?\.js$")
 _DELETED_PARTS = re.compile(r"^data/deleted-tweets?(?:-part(\d+))?\.js$")
 _NOTE_PARTS = re.compile(r"^data/note-tweets?(?:-part(\d+))?\.js$")
-_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 _COUNTS = {
     "favorite_count": "likes",
     "retweet_count": "reposts",
@@ -555,6 +555,11 @@ class _Reader:
         source_app = re.sub(r"<[^>]+>", "", as_text(tweet.get("source")))
         if source_app:
             extra["client"] = source_app
+        if post_is_sensitive(tweet, media_specs):
+            extra["possibly_sensitive"] = True
+        videos = [info for info in map(video_info, media_specs) if info is not None]
+        if videos:
+            extra["media_info"] = videos
         return ExtractedPost(
             platform_id=platform_id(PLATFORM, post_id),
             post_id=post_id,
@@ -613,17 +618,10 @@ class _Reader:
                 break
         expected = f"{post_id}-{names[0]}" if names and names[0] else f"{post_id}-…"
         if not member:
-            what = "picture" if kind == "photo" else "video"
             notes.append(
-                f"its {what} ‘{expected}’ is not in the archive "
+                f"its {media_noun(kind)} ‘{expected}’ is not in the archive "
                 f"({' or '.join(media_dirs[:2])}); only its description was imported"
             )
-        elif kind != "photo" or not member.lower().endswith(_IMAGE_SUFFIXES):
-            notes.append(
-                f"its {kind.replace('_', ' ')} ‘{PurePosixPath(member).name}’ was not imported: "
-                "xarchive cannot import videos yet"
-            )
-            member = ""
         return MediaRef(
             key=as_text(spec.get("id_str") or spec.get("id")),
             type=kind,
@@ -644,7 +642,9 @@ class _Reader:
             for ref in post.media:
                 if ref.member and ref.member not in staged and ref.member not in failed:
                     try:
-                        copy = self.source.stage(self._name(ref.member), self.ctx.staging)
+                        copy = self.source.stage(
+                            self._name(ref.member), self.ctx.staging, media_limit(ref.type)
+                        )
                         staged[ref.member] = StagedMedia(
                             ref.member, self.source.location_of(self._name(ref.member)), copy
                         )
@@ -652,7 +652,8 @@ class _Reader:
                         failed[ref.member] = str(exc).removeprefix(self._name(ref.member)).strip()
                 if ref.member in failed:
                     notes.append(
-                        f"its picture ‘{PurePosixPath(ref.member).name}’ could not be read: "
+                        f"its {media_noun(ref.type)} ‘{PurePosixPath(ref.member).name}’ could not "
+                        "be read: "
                         f"{failed[ref.member]}"
                     )
                     ref = replace(ref, member="")

@@ -44,7 +44,7 @@ def is_flagged(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def post_is_sensitive(tweet: Mapping[str, Any], media: list[Mapping[str, Any]]) -> bool:
+def post_is_sensitive(tweet: Mapping[str, Any], media: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the post or any of its media is marked possibly sensitive."""
     if is_flagged(tweet.get("possibly_sensitive")):
         return True
