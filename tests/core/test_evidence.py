@@ -450,6 +450,11 @@ def test_the_demo_shows_a_withheld_an_edited_and_a_deleted_post(demo: Archive) -
     assert set(deleted) == {"Demo Reporter", "کراچی ڈیمو آواز"}
     labels = [e.label for e in evidence.events(demo, deleted["کراچی ڈیمو آواز"])]
     assert labels == ["Deleted 28 Apr 2024", "Not found by the API 2 May 2024"]
+    (gone,) = evidence.changes(demo, deleted["کراچی ڈیمو آواز"])
+    assert gone.after is None and gone.changes[0].summary == (
+        "not found by the API on 2 May 2024 (twarc2-lookup-2024-05-02-followup.jsonl)"
+    )
+    assert ids(demo, "changed:disappeared") == {deleted["کراچی ڈیمو آواز"]}
     assert evidence.account(demo, "sindh_court_notes_demo") is not None
     assert len(evidence.accounts(demo)) == 8
     # The posts in both the X archive and the search: other counts, the same pictures (the

@@ -502,7 +502,8 @@ def _compare(a: dict[str, Any], b: dict[str, Any]) -> list[FieldChange]:
 
 def changes(archive: Archive | sqlite3.Connection, item_id: int) -> list[CaptureChange]:
     """What changed from each capture of post `item_id` to the next (only the steps where
-    something did), and, last, whether a later X archive of its account no longer holds it."""
+    something did), and, last, whether it had disappeared since: a later X archive of its
+    account no longer holds it, or a later lookup of the API did not find it."""
     conn = _conn(archive)
     held = captures(conn, item_id)
     out = []
@@ -512,13 +513,32 @@ def changes(archive: Archive | sqlite3.Connection, item_id: int) -> list[Capture
             out.append(CaptureChange(before, after, found))
     if held:
         gone = _disappeared(conn, item_id, held)
+        summary = ""
+        if gone is not None:
+            summary = f"not in {gone[0]}" + (f" ({day_label(gone[1])})" if gone[1] else "")
+        else:
+            gone = _not_found(conn, item_id, held)
+            if gone is not None:
+                when = f" on {day_label(gone[1])}" if gone[1] else ""
+                summary = f"not found by the API{when} ({gone[0]})"
         if gone is not None:
             title, at = gone
-            summary = f"not in {title}" + (f" ({day_label(at)})" if at else "")
             out.append(
                 CaptureChange(held[-1], None, (FieldChange("disappeared", summary),), title, at)
             )
     return out
+
+
+def _not_found(
+    conn: sqlite3.Connection, item_id: int, held: Sequence[Capture]
+) -> tuple[str, str] | None:
+    """The first lookup, after the post's last capture, that did not find it."""
+    post = post_store.get_post(conn, item_id)
+    latest = max((c.captured_at for c in held if c.captured_at), default="")
+    for row in store.events_of(conn, "post", [post.platform_id]).get(post.platform_id, []):
+        if row.action == "not_found" and (not row.at or row.at > latest):
+            return row.container_name, row.at
+    return None
 
 
 def _disappeared(
@@ -809,10 +829,13 @@ def evidence_fields(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[i
                 changed.add("disappeared")
         deleted_at = ""
         deleted = post.is_deleted
+        latest = max((at for at, _ in own_states if at), default="")
         for event in own_events:
             if event.action == "delete":
                 deleted = True
                 deleted_at = deleted_at or event.at
+            elif event.action == "not_found" and (not event.at or event.at > latest):
+                changed.add("disappeared")
         account = accounts.get(post.account_id)
         suspended = bool(account and account.state.get("suspended"))
         for event in account_events.get(account_keys.get(post.item_id, ""), []):
