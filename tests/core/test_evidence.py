@@ -14,6 +14,7 @@ import pytest
 from tests import evidence_files as files
 from tests.conftest import run_import
 from tests.makefiles import png
+from xarchive.core import blobs
 from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
 from xarchive.core.bundles import ExportOptions, export_bundle, select_items
@@ -23,6 +24,7 @@ from xarchive.core.search import Searcher
 from xarchive.core.store import annotations as link_store
 from xarchive.core.store import items as item_store
 from xarchive.core.store import posts as post_store
+from xarchive.core.verify import verify
 
 
 def item_of(archive: Archive, post_id: str) -> int:
@@ -173,6 +175,15 @@ def test_every_capture_of_a_post_is_kept_and_compared(archive: Archive, tmp_path
         ("counts", "likes 3 → 40"),
         ("withheld", "withheld in PK"),
     ]
+    # The later capture's record is an original too: verify re-hashes it.
+    checked = verify(archive)
+    assert checked.ok and not checked.unreferenced and checked.total == 4  # 2 files, 2 records
+    blob = blobs.blob_path(archive.blobs_dir, second.record_sha256)
+    blob.chmod(0o644)
+    blob.write_bytes(b"{}")
+    (problem,) = verify(archive).problems
+    assert (problem.holder, problem.problem) == ("capture", "changed")
+    assert problem.original_name == f"post x:{files.PLAIN_ID} as read in apr.jsonl, line 1, data[0]"
     assert ids(archive, "changed:counts") == {post} == ids(archive, "changed:withheld")
     assert total(archive, "changed:text") == 0
     held = evidence.withheld(archive, post)

@@ -23,6 +23,7 @@ from .archive import Archive
 from .custody import CustodyReport
 from .custody import check as check_custody
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
+from .store import evidence as evidence_store
 from .store import items as item_store
 from .store import posts as post_store
 
@@ -42,7 +43,8 @@ class BlobProblem:
     original_name: str
     problem: str  # "missing", "changed", "unreadable"
     detail: str = ""
-    #: "item", or "container" for an imported archive file (an X archive zip, a JSONL file)
+    #: "item", "container" for an imported archive file (an X archive zip, a JSONL file),
+    #: or "capture" for the record a later capture of a post read
     holder: str = "item"
 
 
@@ -84,6 +86,13 @@ def verify(
     report = VerifyReport()
     refs: list[_Ref] = [(*ref, "item") for ref in item_store.blob_refs(archive.db)]
     refs += [(*ref, "container") for ref in post_store.container_blob_refs(archive.db)]
+    # Each capture of a post keeps the record it read (posts/evidence.py); the first is
+    # the post's own original, checked above.
+    known_shas = {ref[1] for ref in refs}
+    for ref in evidence_store.capture_blob_refs(archive.db):
+        if ref[1] not in known_shas:
+            known_shas.add(ref[1])
+            refs.append((*ref, "capture"))
     report.total = len(refs)
     blobs_dir = str(archive.blobs_dir)
     progress(Progress("verifying", 0, len(refs), refs[0][3] if refs else ""))
@@ -157,7 +166,7 @@ def _check_batch(
         found.checked += 1
         if actual != sha:
             detail = f"now hashes to {actual}"
-            if actual_size != size:
+            if actual_size != size and size > 0:  # a capture's record keeps no size
                 detail += f"; size {actual_size} instead of {size} bytes"
             found.problems.append(BlobProblem(item_id, sha, name, "changed", detail, holder))
     return batch, found
