@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 #: Multiplies a word's hash before the next is added (odd: a bijection modulo 2**64).
@@ -229,6 +230,26 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         self._pair_keys.append(np.asarray(table.keys)[keep])
         self._pair_docs.append(renumber[docs[keep]].astype(np.uint32))
 
+    def _flush_segment(self) -> None:
+        """Whoosh's flush, with each document's field lengths read once per field.
+
+        Whoosh's writer looks up the length of the posting's document in the
+        lengths column for every posting it writes (a seventh of a segment's
+        writing); here each field's column is read whole into a list first.
+        The same lengths, so the same segment, byte for byte.
+        """
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        try:
+            postings = self.pool.iter_postings()
+            self.fieldwriter.add_postings(
+                self.schema, None if lengths is None else _Lengths(lengths), postings
+            )
+            self.fieldwriter.close()
+        finally:
+            if lengths is not None:
+                lengths.close()
+
     def _finalize_segment(self) -> Any:
         segment = super()._finalize_segment()
         folder = getattr(self.storage, "folder", None)
@@ -238,3 +259,31 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
             save_table(Path(folder), segment.segment_id(), keys, docs)
         self._pair_keys, self._pair_docs = [], []
         return segment
+
+
+class _Lengths:
+    """Field lengths for `FieldWriter.add_postings`, each field's column read whole:
+    what W3PerDocReader.doc_field_length_reader gives, a list lookup per posting."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+
+    def doc_field_length_reader(self, fieldname: str, default: int = 0) -> Any:
+        reader = self.reader
+        column = f"_{fieldname}_len"  # whoosh.codec.whoosh3._lenfield
+        if not reader.has_column(column):
+            return lambda docnum, _default=default: _default
+        # A length byte per document up to the last that has one (0: none), packed.
+        colfile, offset, length = reader._get_column_file(column)
+        try:
+            stored = colfile.get(offset, length)
+        finally:
+            colfile.close()
+        count = reader.doc_count_all()
+        stored = stored[:count].ljust(count, b"\0")
+        decoded = [_BYTE_TO_LENGTH[b] if b else None for b in stored]
+        return decoded.__getitem__
+
+
+#: byte_to_length of each length byte
+_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
