@@ -13,8 +13,9 @@ post, and no real person is quoted.
   ``tweets_media/``. Posts from February to April 2024: threads, replies to other
   invented accounts, retweets, a quote, a long post (note tweet), a deleted post,
   hashtags, mentions, t.co links that expand to the demo articles' canonical
-  addresses, and pictures with text (drawn here) and alt text. Two posts have the
-  texts of the @demo_reporter screenshots in ``sample_archive/screenshots``.
+  addresses, pictures with text (drawn here) and alt text, and one short video (a
+  screen recording of x.com timing out, drawn by scripts/make_sample_video.py). Two
+  posts have the texts of the @demo_reporter screenshots in ``sample_archive/screenshots``.
 * ``twarc2-search-pakistan-x-block.jsonl`` — what ``twarc2 search`` writes: X API
   v2 response pages (``data``, ``includes.users/tweets/media``, ``meta``,
   ``__twarc``), with posts by several invented accounts. Some answer, quote or
@@ -54,6 +55,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_sample_video import demo_video  # noqa: E402  (beside this script)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_archive" / "posts"
@@ -189,6 +193,7 @@ class Own:
     long_text: str = ""  # the whole text of a long post (note tweet)
     deleted_at: str = ""  # Pakistan time it was deleted
     sequence: int = 0
+    video: str = ""  # the base name of its one video (scripts/make_sample_video.py)
 
 
 BROWSER_ERROR = Picture(
@@ -280,6 +285,9 @@ OWN: list[Own] = [
     Own("targeted", "2024-02-17 21:31",
         "Other sites and apps work normally. This looks aimed at X alone, not a general "
         "internet shutdown. #KeepItOn", reply_to="tested", likes=1322, reposts=407),
+    Own("recording", "2024-02-17 23:14",
+        "A screen recording from 23:10 tonight: x.com keeps loading, then times out. Same on "
+        "the second network. #XBlocked", video="XTdemo07", likes=2260, reposts=801),
     Own("wrongday", "2024-02-17 21:40",
         "Hearing that the block may have started on 16 February in some cities. Checking.",
         likes=35, deleted_at="2024-02-17 22:05"),
@@ -645,6 +653,28 @@ def build_tweet(
             item["ext_alt_text"] = picture.alt
         media.append(item)
         files.append((f"{tweet_id}-{picture.name}", draw(picture)))
+    if post.video:  # as X writes a video: a thumbnail's address, variants, its duration
+        media_id = str(int(tweet_id) + 1)
+        short = tco(f"{tweet_id}-media")
+        video_base = f"https://video.twimg.com/ext_tw_video/{media_id}/pu"
+        thumb = f"https://pbs.twimg.com/ext_tw_video_thumb/{media_id}/pu/img/{post.video}.jpg"
+        media.append({
+            "expanded_url": f"https://x.com/demo_reporter/status/{tweet_id}/video/1",
+            "source_status_id": tweet_id, "indices": ["0", "0"], "url": short,
+            "media_url": thumb.replace("https", "http"), "media_url_https": thumb,
+            "id_str": media_id, "id": media_id,
+            "display_url": "pic.twitter.com/" + short.rsplit("/", 1)[1], "type": "video",
+            "ext_alt_text": "Screen recording: a browser asks for x.com, keeps loading, then "
+                            "shows ‘This site can’t be reached: ERR_CONNECTION_TIMED_OUT’",
+            "sizes": {"large": {"w": "320", "h": "180", "resize": "fit"}},
+            "video_info": {"aspect_ratio": ["16", "9"], "duration_millis": "4000", "variants": [
+                {"content_type": "application/x-mpegURL",
+                 "url": f"{video_base}/pl/{post.video}.m3u8?tag=12"},
+                {"bitrate": "256000", "content_type": "video/mp4",
+                 "url": f"{video_base}/vid/320x180/{post.video}.mp4?tag=12"},
+            ]},
+        })  # fmt: skip
+        files.append((f"{tweet_id}-{post.video}.mp4", demo_video()))
     if media:
         text = f"{text} {media[0]['url']}"
     full_text = html.escape(text, quote=False)
@@ -786,7 +816,7 @@ def build_zip() -> bytes:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = (
-                zipfile.ZIP_STORED if name.endswith(".png") else (zipfile.ZIP_DEFLATED)
+                zipfile.ZIP_STORED if name.endswith((".png", ".mp4")) else (zipfile.ZIP_DEFLATED)
             )
             info.create_system = 3
             info.external_attr = 0o644 << 16
@@ -1092,7 +1122,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / COMPLIANCE_NAME).write_bytes(build_compliance())
     own = len(OWN)
     print(f"wrote {args.out / ZIP_NAME} ({own} posts, "
-          f"{sum(len(p.pictures) for p in OWN)} pictures)")  # fmt: skip
+          f"{sum(len(p.pictures) for p in OWN)} pictures, "
+          f"{sum(bool(p.video) for p in OWN)} video)")  # fmt: skip
     print(f"wrote {args.out / JSONL_NAME} ({len(OTHERS)} posts)")
     print(f"wrote {args.out / LOOKUP_NAME} and {args.out / COMPLIANCE_NAME}")
     return 0

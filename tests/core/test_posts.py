@@ -121,8 +121,10 @@ def test_an_x_archive_gives_posts_with_their_pictures_and_threads(
 ) -> None:
     report = run_import(archive, samples / "posts" / ZIP)
     assert not report.failed
-    assert kinds(archive) == {"post": 50, "image": 6}
-    assert containers_outcome(report, ZIP) == "50 posts: 50 new; 6 pictures: 6 new"
+    assert kinds(archive) == {"post": 51, "image": 6, "video": 1}
+    assert containers_outcome(report, ZIP) == (
+        "51 posts: 51 new; 6 pictures: 6 new; 1 video: 1 new"
+    )
 
     first = post_saying(archive, "Since early this evening X has stopped loading")
     assert first.published_at == "2024-02-17T16:12:00+00:00"  # 21:12 in Pakistan, kept in UTC
@@ -232,8 +234,11 @@ def test_an_unpacked_archive_is_one_unit_and_the_same_posts(
         z.extractall(folder)
     report = run_import(archive, tmp_path / "collected")
     assert not report.failed
-    assert kinds(archive) == {"post": 50, "image": 6}  # not tweets.js as a text, nor the viewer
-    assert containers_outcome(report, folder.name) == "50 posts: 50 new; 6 pictures: 6 new"
+    # not tweets.js as a text, nor the viewer
+    assert kinds(archive) == {"post": 51, "image": 6, "video": 1}
+    assert containers_outcome(report, folder.name) == (
+        "51 posts: 51 new; 6 pictures: 6 new; 1 video: 1 new"
+    )
     post = post_saying(archive, "Ten days without X in Pakistan")
     item = item_store.get_item(archive.db, post.item_id)
     assert item.original_path == str(folder / "data" / "tweets.js")
@@ -248,9 +253,10 @@ def test_an_unpacked_archive_is_one_unit_and_the_same_posts(
     )
     zipped = run_import(archive, samples / "posts" / ZIP)
     assert containers_outcome(zipped, ZIP) == (
-        "50 posts: 0 new, 50 already in the archive; 6 pictures: 0 new, 6 already in the archive"
+        "51 posts: 0 new, 51 already in the archive; 6 pictures: 0 new, 6 already in the "
+        "archive; 1 video: 0 new, 1 already in the archive"
     )
-    assert kinds(archive) == {"post": 50, "image": 6}
+    assert kinds(archive) == {"post": 51, "image": 6, "video": 1}
     assert len(post_store.post_sources(archive.db, post.item_id)) == 2
 
 
@@ -293,9 +299,9 @@ def test_threads_run_across_files_whatever_the_order(archive: Archive, samples: 
     run_import(archive, samples / "posts" / JSONL)  # replies to the archive's posts come first
     report = run_import(archive, samples / "posts" / ZIP)
     assert containers_outcome(report, ZIP) == (
-        "50 posts: 46 new, 4 already in the archive; 6 pictures: 6 new"
+        "51 posts: 47 new, 4 already in the archive; 6 pictures: 6 new; 1 video: 1 new"
     )
-    assert kinds(archive) == {"post": 76, "image": 6}
+    assert kinds(archive) == {"post": 77, "image": 6, "video": 1}
     # @karachi_demo_voice → @demo_reporter's answer (archive) → the thanks (twarc2)
     answer = post_saying(archive, "جی ہاں، وزارت داخلہ کا تحریری جواب")
     conversation = thread(archive, answer.item_id)
@@ -558,8 +564,8 @@ def count(searcher: Searcher, query: str) -> int:
 
 
 def test_posts_are_found_by_account_hashtag_mention_and_kind(searcher: Searcher) -> None:
-    assert count(searcher, "account:demo_reporter kind:post") == 50
-    assert count(searcher, "from:@Demo_Reporter kind:post") == 50  # X's own word, any case
+    assert count(searcher, "account:demo_reporter kind:post") == 51
+    assert count(searcher, "from:@Demo_Reporter kind:post") == 51  # X's own word, any case
     assert count(searcher, "account:demo_reporter kind:image") == 6  # the pictures of its posts
     assert count(searcher, "account:sample_rights_watch") == 7
     assert count(searcher, "hashtag:#RestoreX") == 1
@@ -570,9 +576,9 @@ def test_posts_are_found_by_account_hashtag_mention_and_kind(searcher: Searcher)
     assert count(searcher, "is:quote") == 2
     assert count(searcher, "is:deleted") == 2  # one in deleted-tweets.js, one by compliance
     assert count(searcher, "is:long") == 2
-    assert count(searcher, "has:media kind:post") == 7
+    assert count(searcher, "has:media kind:post") == 8
     assert count(searcher, "has:links is:reply") == 0
-    assert count(searcher, "kind:post date:2024-02-17") == 8  # in UTC, as in Pakistan
+    assert count(searcher, "kind:post date:2024-02-17") == 9  # in UTC, as in Pakistan
     # the picture by its text (OCR), the post by the picture's description (alt text)
     hits = searcher.search('"took too long to respond"', limit=10).hits
     assert {h.item.kind for h in hits} == ({"post", "image"} if HAS_TESSERACT else {"post"})
@@ -581,9 +587,9 @@ def test_posts_are_found_by_account_hashtag_mention_and_kind(searcher: Searcher)
 def test_post_facets(searcher: Searcher) -> None:
     facets = searcher.search("kind:post", limit=1).facets
     assert facets["account"][:3] == (
-        ("demo_reporter", 50), ("sample_rights_watch", 7), ("pk_digital_rights_demo", 5),
+        ("demo_reporter", 51), ("sample_rights_watch", 7), ("pk_digital_rights_demo", 5),
     )  # fmt: skip
-    assert facets["hashtag"][:2] == (("xblocked", 25), ("keepiton", 10))
+    assert facets["hashtag"][:2] == (("xblocked", 26), ("keepiton", 10))
     assert ("lahore_data_desk", 2) in facets["mention"]
 
 
@@ -658,7 +664,7 @@ def test_a_cancelled_import_of_an_archive_is_finished_by_the_next(
     rest = run_import(archive, *both)
     assert not rest.failed
     assert [Path(o.path).name for o in rest.skipped] == [JSONL]
-    assert kinds(archive) == {"post": 76, "image": 6}
+    assert kinds(archive) == {"post": 77, "image": 6, "video": 1}
     assert verify(archive).ok
 
 

@@ -223,3 +223,13 @@ def test_a_bundle_carries_the_video_its_bytes_and_its_post(
         (post,) = [p for p in post_store.posts(other.db, [i.id for i in item_store.items(
             other.db) if i.kind == "post"])]  # fmt: skip
         assert post.media[0].item_id == video.id
+
+
+def test_the_demo_shows_a_short_video_on_a_post(demo: Archive) -> None:
+    (video,) = videos_of(demo)
+    assert video.title == "Video from @demo_reporter’s post of 2024-02-17"
+    assert video.size < 200_000 and video.extra["duration"] == 4.0
+    (post_id,) = post_store.posts_showing(demo.db, video.id)
+    post = post_store.get_post(demo.db, post_id)
+    assert post.text.startswith("A screen recording from 23:10 tonight")
+    assert (demo.derived_dir / video.extra["poster"]).is_file()

@@ -67,7 +67,7 @@ from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .names import file_name, raw_name_bytes, storable
 from .offline import forbid_network
 from .posts import evidence
-from .posts.media import media_noun
+from .posts.media import VIDEO_TYPES, media_noun
 from .posts.model import (
     RECORD_MEDIA_TYPE,
     Contained,
@@ -1169,11 +1169,15 @@ def _container_summary(found: ExtractedContainer, new: int, already: int, box: _
     else:
         text = found.holds or ""
     text = "; ".join(t for t in (text, *evidence.summary(found)) if t)
-    pictures = len(found.media)
-    if pictures:
-        old = len(box.existing_media)
-        failed = len(box.failed_media)
-        text += f"; {pictures} picture{'s' if pictures != 1 else ''}: {pictures - old - failed} new"
+    kinds = {m.member: _media_kind(box, m.member) for m in found.media}
+    for kind in ("picture", "video"):  # "6 pictures: 6 new; 1 video: 1 new"
+        members = {member for member, k in kinds.items() if k == kind}
+        if not members:
+            continue
+        old = len(members & box.existing_media)
+        failed = len(members & box.failed_media.keys())
+        count = len(members)
+        text += f"; {count} {kind}{'s' if count != 1 else ''}: {count - old - failed} new"
         if old:
             text += f", {old} already in the archive"
         if failed:
@@ -1182,6 +1186,16 @@ def _container_summary(found: ExtractedContainer, new: int, already: int, box: _
         count = len(found.problems)
         text += f"; {count} part{'s' if count != 1 else ''} could not be read (see the failures)"
     return text
+
+
+def _media_kind(box: _Container, member: str) -> str:
+    """ "video" for a post's video or animated GIF, else "picture" (as its post says)."""
+    shown = box.shown_by.get(member)
+    if shown is None:
+        return "picture"
+    post, position, _count = shown
+    kind = post.media[position - 1].type if position <= len(post.media) else ""
+    return "video" if kind in VIDEO_TYPES else "picture"
 
 
 def _contained_summary(found: ExtractedContainer, box: _Container) -> str:
