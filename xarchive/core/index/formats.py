@@ -44,3 +44,22 @@ class WordPositions(Positions):  # type: ignore[misc]
         encode = self.encode
         for word, at in found.items():
             yield (word, len(at), float(len(at)) * boost, encode(at))
+
+    def encode(self, poslist: Any) -> Any:
+        """Whoosh's encoding (a count, then the pickled gaps); that of a word found
+        once, most words of a text, remembered by its position."""
+        if len(poslist) != 1:
+            return super().encode(poslist)
+        position = poslist[0]
+        found = _ONCE_AT.get(position)
+        if found is None:
+            found = super().encode(poslist)
+            if len(_ONCE_AT) < _ONCE_AT_ENTRIES:
+                _ONCE_AT[position] = found
+        return found
+
+
+#: The encoded positions of a word found once, by its position (texts longer than
+#: this many words encode the rest as they come).
+_ONCE_AT_ENTRIES = 1 << 17
+_ONCE_AT: dict[int, bytes] = {}
