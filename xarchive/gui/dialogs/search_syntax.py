@@ -89,7 +89,8 @@ def sections() -> list[tuple[str, list[Example]]]:
             [
                 Example(
                     "kind:document",
-                    "Items of a kind: document (PDF), image, article, post, text" + _also("kind"),
+                    "Items of a kind: document (PDF), image, article, post, text, message, video"
+                    + _also("kind"),
                     "kind",
                 ),
                 Example(
