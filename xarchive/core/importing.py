@@ -1798,6 +1798,8 @@ def _as_post_picture(extracted: Extracted, box: _Container, member: str) -> Extr
     found = box.found
     who = f"@{post.account}" if post.account else "an account"
     what = media_noun(post.media[position - 1].type if position <= len(post.media) else "")
+    if extracted.kind == "image":  # a video's still, when the archive has no more of it
+        what = "picture"
     title = f"{what[0].upper()}{what[1:]} from {who}’s post of "
     title += post.published_at[:10] or "unknown date"
     if count > 1:
