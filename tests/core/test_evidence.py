@@ -330,6 +330,22 @@ def test_a_users_file_and_a_list_file_become_accounts(archive: Archive, tmp_path
     assert evidence.account_of(archive, posts[0]) == evidence.account(archive, files.HANDLE)
 
 
+def test_a_list_file_keeps_its_lists_and_other_json_lines_stay_text(
+    archive: Archive, tmp_path: Path
+) -> None:
+    run_import(archive, files.list_lookup(tmp_path / "list.jsonl"))
+    (box,) = post_store.containers(archive.db)
+    assert box.title == "X lists collected with twarc2"
+    (found,) = box.extra["lists"]
+    assert found["where"] == "line 1, data[0]" and found["list"]["member_count"] == 2
+    # A log of JSON lines with an "action" of its own is no compliance file.
+    log = files.jsonl(tmp_path / "clicks.jsonl", [{"id": "1", "action": "click", "at": "noon"}])
+    report = run_import(archive, log)
+    assert [
+        (o.status, item_store.get_item(archive.db, o.item_id).kind) for o in report.imported
+    ] == [("imported", "text")]
+
+
 def test_a_counts_file_holds_counts_not_posts(archive: Archive, tmp_path: Path) -> None:
     report = run_import(archive, files.counts(tmp_path / "counts.jsonl"))
     assert not report.failed and item_store.count_items(archive.db) == 0

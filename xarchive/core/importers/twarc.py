@@ -76,7 +76,8 @@ _KEYS = re.compile(rb'"(?:author_id|edit_history_tweet_ids|conversation_id|__twa
 #: Responses that hold no tweets: users, lists, counts, compliance events.
 _OTHER_KEYS = re.compile(
     rb'"(?:username|tweet_count|member_count|follower_count)"\s*:'
-    rb'|"action"\s*:\s*"[a-z_]+"'
+    rb'|"action"\s*:\s*"(?:delete|scrub_geo|withheld|drop|undrop|suspend|unsuspend|protect'
+    rb'|unprotect|undelete|deactivate)"'
     rb'|"(?:user_[a-z_]+|delete|scrub_geo|withheld|drop|undrop|tweet_edit)"\s*:\s*\{\s*'
     rb'"(?:tweet|user|event_at)"'
 )
@@ -237,7 +238,6 @@ class _Reader:
     lists: list[dict[str, Any]] = field(default_factory=list)
     tweet_counts: list[dict[str, Any]] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)
-    user_pages: int = 0
 
     def title(self) -> str:
         """The file's title when it holds no posts."""
@@ -367,7 +367,7 @@ class _Reader:
             elif found == "user":
                 self._account(obj, f"{where}, data[{index}]", retrieved)
             elif found == "list":
-                self.lists.append({**obj, "__where": f"{where}, data[{index}]"})
+                self.lists.append({"where": f"{where}, data[{index}]", "list": obj})
             elif found == "count":
                 self.tweet_counts.append(
                     {
