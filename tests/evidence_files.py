@@ -34,7 +34,9 @@ EDIT_TEXTS = (
 GONE_ID = "1759500000000000001"  # deleted later (compliance), never collected before it
 
 
-def twarc_meta(retrieved: str, url: str = "https://api.twitter.com/2/tweets/search/all") -> dict:
+def twarc_meta(
+    retrieved: str, url: str = "https://api.twitter.com/2/tweets/search/all"
+) -> dict[str, str]:
     return {"url": url, "version": TWARC_VERSION, "retrieved_at": retrieved}
 
 
@@ -245,7 +247,9 @@ def counts(path: Path) -> Path:
 # -- X account archives ---------------------------------------------------------------------
 
 
-def x_tweet(post_id: str, text: str, at: str = "Sun Feb 18 10:00:00 +0000 2024", **fields: Any):
+def x_tweet(
+    post_id: str, text: str, at: str = "Sun Feb 18 10:00:00 +0000 2024", **fields: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id_str": post_id, "id": post_id, "created_at": at, "full_text": text, "lang": "en",
         "favorite_count": "2", "retweet_count": "0", "source": "<a href=\"https://x.com\">X</a>",

@@ -340,10 +340,29 @@ def test_a_list_file_keeps_its_lists_and_other_json_lines_stay_text(
     assert found["where"] == "line 1, data[0]" and found["list"]["member_count"] == 2
     # A log of JSON lines with an "action" of its own is no compliance file.
     log = files.jsonl(tmp_path / "clicks.jsonl", [{"id": "1", "action": "click", "at": "noon"}])
-    report = run_import(archive, log)
-    assert [
-        (o.status, item_store.get_item(archive.db, o.item_id).kind) for o in report.imported
-    ] == [("imported", "text")]
+    (text,) = run_import(archive, log).imported
+    assert text.item_id is not None and item_store.get_item(archive.db, text.item_id).kind == "text"
+
+
+def test_a_users_lookup_that_says_an_account_is_suspended_dates_it(
+    archive: Archive, tmp_path: Path
+) -> None:
+    error = {
+        "value": files.OTHER_ID, "detail": f"User has been suspended: [{files.OTHER_ID}].",
+        "title": "Forbidden", "resource_type": "user", "parameter": "ids",
+        "resource_id": files.OTHER_ID,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }  # fmt: skip
+    url = "https://api.twitter.com/2/users"
+    path = files.jsonl(
+        tmp_path / "users.jsonl",
+        [{"data": [files.api_user()], "errors": [error],
+          "__twarc": files.twarc_meta("2024-04-22T08:00:00+00:00", url)}],
+    )  # fmt: skip
+    run_import(archive, path, files.withheld_search(tmp_path / "search.jsonl"))
+    (event,) = evidence.account(archive, files.OTHER).events  # type: ignore[union-attr]
+    assert (event.action, event.at) == ("suspend", "2024-04-22T08:00:00+00:00")
+    assert ids(archive, "is:suspended") == {item_of(archive, "1759300000000000003")}
 
 
 def test_a_counts_file_holds_counts_not_posts(archive: Archive, tmp_path: Path) -> None:

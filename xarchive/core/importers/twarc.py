@@ -339,6 +339,8 @@ class _Reader:
             self._flat(value, where, retrieved)
         elif "errors" in value:
             errors = _list(value.get("errors"))
+            for error in errors:
+                self._api_error(error, where, retrieved)
             first = as_text(errors[0].get("detail") or errors[0].get("title")) if errors else ""
             self.warnings.append(
                 f"{where} holds only errors from the API ({len(errors)}"
@@ -393,7 +395,7 @@ class _Reader:
                               "object; skipped")
             )  # fmt: skip
         for error in _list(page.get("errors")):
-            self._not_found(error, where, retrieved)
+            self._api_error(error, where, retrieved)
         users = {as_text(u.get("id")): u for u in _list(includes.get("users"))}
         media = {as_text(m.get("media_key")): m for m in _list(includes.get("media"))}
         referenced = {as_text(t.get("id")): t for t in _list(includes.get("tweets"))}
@@ -413,20 +415,27 @@ class _Reader:
         if earlier is None or (found.captured_at or "") > (earlier.captured_at or ""):
             self.accounts[found.platform_id] = found
 
-    def _not_found(self, error: Mapping[str, Any], where: str, retrieved: str) -> None:
-        """A lookup's "Not Found Error" for a post: by then it was gone from the platform."""
+    def _api_error(self, error: Mapping[str, Any], where: str, retrieved: str) -> None:
+        """What a lookup's error says of a post or account by then: a post "Not Found"
+        was gone from the platform; an account (asked by id) "has been suspended"."""
         target = as_text(error.get("resource_id") or error.get("value"))
-        if as_text(error.get("resource_type")) != "tweet" or not target.isdigit():
+        kind = as_text(error.get("resource_type"))
+        detail = as_text(error.get("detail"))
+        details = {"detail": detail, "source": dict(error)}
+        if not target.isdigit():  # asked by handle: no account id to keep it under
             return
-        if "not-found" not in as_text(error.get("type")) and "Not Found" not in as_text(
-            error.get("title")
+        if kind == "user" and "suspended" in detail.lower():
+            self.events.append(
+                ExtractedEvent("account", platform_id(PLATFORM, target), "suspend", retrieved,
+                               "", where, details)
+            )  # fmt: skip
+        elif kind == "tweet" and (
+            "not-found" in as_text(error.get("type")) or "Not Found" in as_text(error.get("title"))
         ):
-            return
-        details = {"detail": as_text(error.get("detail")), "source": dict(error)}
-        self.events.append(
-            ExtractedEvent("post", platform_id(PLATFORM, target), "not_found", retrieved, "",
-                           where, details)
-        )  # fmt: skip
+            self.events.append(
+                ExtractedEvent("post", platform_id(PLATFORM, target), "not_found", retrieved, "",
+                               where, details)
+            )  # fmt: skip
 
     def _batch_line(self, value: dict[str, Any], where: str) -> None:
         action = as_text(value.get("action")).lower()
