@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from tests.conftest import run_import
@@ -76,3 +77,17 @@ def test_a_post_marked_sensitive_blurs_the_pictures_it_shows(
     assert sensitive.why_sensitive(archive.db, image) == ""
     sensitive.mark(Annotations(archive), post.id, True)
     assert sensitive.why_sensitive(archive.db, image) == "shown by a post marked sensitive"
+
+
+def test_a_bundle_report_folds_a_sensitive_picture_away(archive: Archive, tmp_path: Path) -> None:
+    png(tmp_path / "in" / "injuries.png", "Photo")
+    run_import(archive, tmp_path / "in")
+    (image,) = [i for i in item_store.items(archive.db) if i.kind == "image"]
+    sensitive.mark(Annotations(archive), image.id, True)
+    bundle = tmp_path / "case.zip"
+    export_bundle(archive, select_items(archive, ids=[image.id]), bundle)
+    with zipfile.ZipFile(bundle) as bag:
+        (page,) = [bag.read(n).decode() for n in bag.namelist() if "/report/items/" in n
+                   or n.startswith("data/report/items/")]  # fmt: skip
+    assert '<details class="sensitive"><summary>This picture is marked sensitive' in page
+    assert page.index("<details") < page.index("<img")

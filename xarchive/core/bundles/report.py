@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from ..sensitive import SENSITIVE_TAG
 from ..store.annotations import Annotation, ItemTag, Link
 from .layout import report_page
 
@@ -38,6 +39,7 @@ code, .sha { font-family: "DejaVu Sans Mono", monospace; font-size: .85em; word-
 mark { background: #ffe97a; } mark sup, .region span { font-size: .75em; font-weight: 700; }
 .figure { position: relative; display: inline-block; max-width: 100%; }
 .figure img, .figure video { display: block; max-width: 100%; height: auto; }
+details.sensitive summary { cursor: pointer; padding: .6em; background: #333; color: #fff; }
 .region { position: absolute; border: 3px solid #e53935; box-sizing: border-box; }
 .region span { background: #e53935; color: #fff; padding: 0 .3em; position: absolute; top: 0;
                left: 0; }
@@ -183,7 +185,12 @@ def _item_page(item: ReportItem, by_sha: Mapping[str, ReportItem], info: ReportI
     parts.append(_links(item, by_sha))
     regions = [a for a in item.annotations if a.kind == "region" and a.box is not None]
     if r["kind"] == "image":
-        parts.append(_figure(r, original, regions))
+        figure = _figure(r, original, regions)
+        why = _sensitive(item)
+        if why:  # folded away until asked for: no script, the browser's own disclosure
+            figure = (f'<details class="sensitive"><summary>This picture is {_e(why)}: '
+                      f"show it</summary>\n{figure}</details>\n")  # fmt: skip
+        parts.append(figure)
     elif r["kind"] == "video":
         parts.append(_video(r, original))
     elif regions:
@@ -222,6 +229,15 @@ def _links(item: ReportItem, by_sha: Mapping[str, ReportItem]) -> str:
         parts.append(f"<li>{arrow} <em>{_e(link.relation)}</em> {target}{note}</li>\n")
     parts.append("</ul>\n")
     return "".join(parts)
+
+
+def _sensitive(item: ReportItem) -> str:
+    """Why the item's picture is sensitive (core/sensitive.py), "" if it is not."""
+    if any(t.name.casefold() == SENSITIVE_TAG for t in item.tags):
+        return "marked sensitive"
+    if (item.record.get("extra") or {}).get("possibly_sensitive"):
+        return "marked possibly sensitive by the platform"
+    return ""
 
 
 def _video(record: Mapping[str, Any], original: str) -> str:
