@@ -288,11 +288,11 @@ class SensitiveUi:
 
     def toggle_mark(self) -> None:
         item = self.viewer.item
-        if item is None or not self.host.can_write("marking media sensitive"):
-            return
-        sensitive = self.mark_action.isChecked()
-        title = "Mark as sensitive" if sensitive else "Unmark sensitive"
-        self.controller.run(title, lambda notes: core_sensitive.mark(notes, item.id, sensitive))
+        sensitive = self.mark_action.isChecked()  # the check the menu just turned
+        if item is not None and self.host.can_write("marking media sensitive"):
+            title = "Mark as sensitive" if sensitive else "Unmark sensitive"
+            self.controller.run(title, lambda notes: core_sensitive.mark(notes, item.id, sensitive))
+        self._show_mark()  # what the archive says now, whether or not the change was made
 
     def _marks_changed(self) -> None:
         delegate_media = self.results.delegate.media
