@@ -4,7 +4,8 @@
     .venv/bin/python bench/fts5_ref.py reindex ARCHIVE REF.sqlite   # from an archive's database
     .venv/bin/python bench/fts5_ref.py search REF.sqlite 'court'     # an FTS5 MATCH expression
 
-What it reads, with the standard library only (and pypdf for PDFs): .txt as UTF-8
+What it reads, with the standard library only (and pypdf and PDFium — pypdfium2 — for
+PDFs, as xarchive reads them: PDFium gives Urdu in reading order): .txt as UTF-8
 (its title the first line), .html with the tags stripped (script and style
 dropped; menus and footers are kept: no boilerplate removal), PDFs' text per page
 and their /Title and /CreationDate, posts' text from X archives (zip, data/tweets.js,
@@ -123,10 +124,15 @@ def read_html(path: Path) -> Doc:
 
 
 def read_pdf(path: Path) -> Doc:
+    import pypdfium2
     from pypdf import PdfReader
 
     reader = PdfReader(path)
-    pages = [page.extract_text() or "" for page in reader.pages]
+    document = pypdfium2.PdfDocument(path)
+    try:
+        pages = [document[n].get_textpage().get_text_range() for n in range(len(document))]
+    finally:
+        document.close()
     info = reader.metadata or {}
     created = info.get("/CreationDate", "")
     day = _pdf_day(created) if isinstance(created, str) else ""
