@@ -41,7 +41,7 @@ def test_first_run_builds_the_demo_with_progress_then_opens_it(
         assert progress.isVisible()
     assert window.session is not None and window.session.root == demo_dir
     assert user_settings.get(cfg.DEMO_BUILT)
-    qtbot.waitUntil(lambda: window.model.total == 99, timeout=15_000)
+    qtbot.waitUntil(lambda: window.model.total == 103, timeout=15_000)
     window.shutdown()
 
 
