@@ -14,6 +14,7 @@ from xarchive.core.errors import (
     ArchiveLocked,
     ArchiveNotFound,
     ArchiveTooNew,
+    Remedy,
 )
 from xarchive.core.store import migrations
 
@@ -45,19 +46,23 @@ def test_create_refuses_an_existing_archive_or_a_full_folder(tmp_path: Path) -> 
 def test_a_second_writer_is_refused_but_readers_are_not(tmp_path: Path) -> None:
     root = tmp_path / "a"
     with Archive.create(root):
-        with pytest.raises(ArchiveLocked, match="in use by another"):
+        with pytest.raises(ArchiveLocked, match="in use by another") as locked:
             Archive.open(root)
+        assert locked.value.remedy == Remedy.OPEN_READ_ONLY
         with Archive.open(root, readonly=True) as reader:
             assert reader.name == "a"
     Archive.open(root).close()  # the lock went with the first writer
 
 
 def test_opening_a_folder_that_is_not_an_archive(tmp_path: Path) -> None:
-    with pytest.raises(ArchiveNotFound, match="is empty; create an archive"):
+    with pytest.raises(ArchiveNotFound, match="is empty") as empty:
         Archive.open(tmp_path)
+    # what to do is data, for the CLI to name a command and the GUI to offer a button
+    assert empty.value.remedy == Remedy.CREATE_ARCHIVE and empty.value.archive == tmp_path
     (tmp_path / "holiday.jpg").write_bytes(b"\xff\xd8")
-    with pytest.raises(ArchiveNotFound, match="not an xarchive archive"):
+    with pytest.raises(ArchiveNotFound, match="not an xarchive archive") as other:
         Archive.open(tmp_path)
+    assert other.value.remedy is None  # not a folder to make an archive in
     with pytest.raises(ArchiveNotFound):
         Archive.open(tmp_path / "nowhere")
 

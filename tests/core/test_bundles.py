@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.test_cli import xarchive
+from tests.cli import xarchive
 from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
 from xarchive.core.bundles import (

@@ -1,26 +1,17 @@
-"""The command line as a person or a script uses it: real processes, real archives."""
+"""The command line as a person or a script uses it, on real archives: in this process
+(tests/cli.py), and as real processes where the process is what is tested."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import xarchive, xarchive_process
 from tests.makefiles import corrupt_pdf, html_article, text_file
-
-
-def xarchive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "xarchive", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture
@@ -40,6 +31,20 @@ def test_help_everywhere() -> None:
         result = xarchive(*command, "--help")
         assert result.returncode == 0, result.stderr
         assert "usage: xarchive" in result.stdout
+
+
+def test_the_command_runs_as_a_process(tmp_path: Path, collected: Path) -> None:
+    """`python -m xarchive` and the installed `xarchive` entry point: init, import, search."""
+    root = tmp_path / "case.xarchive"
+    assert xarchive_process("init", str(root)).returncode == 0
+    result = xarchive_process("import", str(collected), "--archive", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "2 imported, 0 skipped, 0 failed" in result.stderr
+    entry_point = Path(sys.executable).parent / "xarchive"
+    result = xarchive_process("search", "ministry", "--archive", str(root), "--json")
+    assert json.loads(result.stdout)["total"] == 1
+    result = subprocess.run([str(entry_point), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("xarchive "), result.stderr
 
 
 def test_init_import_search_show_verify(tmp_path: Path, collected: Path) -> None:
@@ -116,6 +121,16 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
         assert message in lines[0]
 
 
+def test_what_to_do_is_a_command_to_type(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = xarchive("search", "court", "--archive", str(empty))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"xarchive: error: {empty} is empty; create an archive with `xarchive init {empty}`\n"
+    )
+
+
 def test_search_reports_a_missing_index(tmp_path: Path, collected: Path) -> None:
     root = tmp_path / "case.xarchive"
     xarchive("import", str(collected), "--archive", str(root), "--create")
@@ -124,7 +139,8 @@ def test_search_reports_a_missing_index(tmp_path: Path, collected: Path) -> None
     shutil.rmtree(root / "index")
     result = xarchive("search", "ministry", "--archive", str(root))
     assert result.returncode == 1
-    assert "index is missing" in result.stderr and "xarchive reindex" in result.stderr
+    assert "index is missing" in result.stderr
+    assert f"run `xarchive reindex --archive {root}` to rebuild it" in result.stderr
     assert xarchive("reindex", "--archive", str(root)).returncode == 0
     assert (
         "Ministry confirms the ban" in xarchive("search", "ministry", "--archive", str(root)).stdout
@@ -137,7 +153,9 @@ def test_without_tesseract_the_import_succeeds_and_says_how_to_get_ocr(
     root = tmp_path / "case.xarchive"
     shots = samples / "screenshots"
     no_tesseract = {"PATH": str(Path(sys.executable).parent)}  # the venv only: no /usr/bin
-    result = xarchive("import", str(shots), "--archive", str(root), "--create", env=no_tesseract)
+    result = xarchive_process(
+        "import", str(shots), "--archive", str(root), "--create", env=no_tesseract
+    )
     assert result.returncode == 0, result.stderr
     assert "6 imported, 0 skipped, 0 failed" in result.stderr
     assert "6 items: " in result.stderr and "tesseract" in result.stderr

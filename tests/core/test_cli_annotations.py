@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli import xarchive
+from tests.cli import xarchive
 from tests.makefiles import html_article, png, text_file
 
 COMMANDS = ("note", "highlight", "region", "tag", "tags", "link", "annotations", "delete")

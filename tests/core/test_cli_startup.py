@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from xarchive.cli import _subcommands, build_parser, main
+from xarchive.cli import build_parser, main
 from xarchive.core.archive import Archive
 from xarchive.core.importing import import_paths
 
@@ -126,7 +126,7 @@ def test_the_parser_loads_no_search_engine() -> None:
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    commands = _subcommands(build_parser())
+    commands = build_parser().commands
     assert {"search", "verify", "export", "suggestions"} <= set(commands)
     for command in [None, *commands]:
         with pytest.raises(SystemExit) as stopped:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli import xarchive
+from tests.cli import xarchive
 from xarchive.core import properties
 from xarchive.core.archive import Archive
 

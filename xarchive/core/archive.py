@@ -29,6 +29,7 @@ from .errors import (
     ArchiveLocked,
     ArchiveNotFound,
     IndexUnavailable,
+    Remedy,
 )
 from .store import custody as store_custody
 from .store import items as item_store
@@ -142,7 +143,9 @@ class Archive:
         db_path = root / DB_NAME
         if not db_path.is_file():
             if root.is_dir() and not any(root.iterdir()):
-                raise ArchiveNotFound(f"{root} is empty; create an archive with `xarchive init`")
+                raise ArchiveNotFound(
+                    f"{root} is empty", remedy=Remedy.CREATE_ARCHIVE, archive=root
+                )
             raise ArchiveNotFound(f"{root} is not an xarchive archive (no {DB_NAME})")
         lock = None if readonly else _acquire_lock(root / LOCK_NAME)
         older = False  # an archive made by an earlier version, migrated now
@@ -233,7 +236,7 @@ class Archive:
         when the index changed (an import's commit, here or in another process),
         reopened when a rebuilt index is swapped in. An empty, writable archive
         without an index gets a new one. Raises IndexUnavailable (missing,
-        outdated or damaged; its `state` says which) naming `reindex`.
+        outdated or damaged; its `state` says which), whose remedy is a reindex.
         """
         if self._index is not None and self._index.moved:  # deleted or rebuilt: open anew
             self._index.close()
@@ -247,9 +250,7 @@ class Archive:
                 if exc.state == "missing" and self.writable and not item_store.count_items(self.db):
                     self._index = SearchIndex.create(self.index_dir)
                 else:
-                    error = IndexUnavailable(
-                        f"{exc}; run `xarchive reindex --archive {self.root}` to rebuild it"
-                    )
+                    error = IndexUnavailable(str(exc), archive=self.root)
                     error.state = exc.state
                     raise error from None
         return self._index
@@ -339,10 +340,12 @@ def _upgrade(root: Path, db_path: Path) -> None:
     try:
         lock = _acquire_lock(root / LOCK_NAME)
     except ArchiveLocked as exc:
-        raise ArchiveLocked(
+        busy = ArchiveLocked(
             f"{root} was written by an older xarchive and needs a schema upgrade, but "
             "another xarchive process is using it; close it there and try again"
-        ) from exc
+        )
+        busy.remedy = None  # opening it read-only needs the same upgrade
+        raise busy from exc
     try:
         conn = connect(db_path)
         try:

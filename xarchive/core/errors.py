@@ -1,12 +1,52 @@
-"""The errors the core raises, each turned into one clear sentence at the edges."""
+"""The errors the core raises, each turned into one clear sentence at the edges.
+
+An error that the person can do something about carries that as data, its `remedy`
+(and the `archive` it applies to, where the error knows it): the message says what
+happened, never which command to type. The CLI renders a remedy as a command line
+(cli/shared.py, `remedy_command`), the GUI as a button that does it (gui/messages.py).
+"""
 
 from __future__ import annotations
 
+import enum
+from pathlib import Path
 from typing import Any
 
 
+class Remedy(enum.StrEnum):
+    """What a person can do about an error."""
+
+    #: Rebuild the search index from the database (`xarchive reindex`).
+    REINDEX = "reindex"
+    #: Make an archive in the (empty) folder (`xarchive init`).
+    CREATE_ARCHIVE = "create-archive"
+    #: Open the archive read-only, beside the process that writes it.
+    OPEN_READ_ONLY = "open-read-only"
+    #: Free space on the archive's disk, then do it again.
+    FREE_SPACE = "free-space"
+    #: Re-hash the originals and check the audit log (`xarchive verify`).
+    VERIFY = "verify"
+
+
 class XArchiveError(Exception):
-    """Base of every error the core reports to a person."""
+    """Base of every error the core reports to a person.
+
+    `remedy` and `archive` are keyword-only, so that the message stays the one
+    argument (and an error pickled back from a worker keeps them in its state)."""
+
+    #: What the person can do about it, if anything (a class may give a default).
+    remedy: Remedy | None = None
+    #: The archive the remedy applies to, where the raiser knows it.
+    archive: Path | None = None
+
+    def __init__(
+        self, *args: object, remedy: Remedy | None = None, archive: Path | None = None
+    ) -> None:
+        super().__init__(*args)
+        if remedy is not None:
+            self.remedy = remedy
+        if archive is not None:
+            self.archive = archive
 
 
 class ArchiveNotFound(XArchiveError):
@@ -18,7 +58,9 @@ class ArchiveExists(XArchiveError):
 
 
 class ArchiveLocked(XArchiveError):
-    """Another process holds the archive's write lock."""
+    """Another process holds the archive's write lock (read-only opens take none)."""
+
+    remedy: Remedy | None = Remedy.OPEN_READ_ONLY
 
 
 class ArchiveTooNew(XArchiveError):
@@ -40,6 +82,7 @@ class UnsupportedFile(UnreadableFile):
 class IndexUnavailable(XArchiveError):
     """The search index is missing, stale or corrupt; `reindex` rebuilds it."""
 
+    remedy: Remedy | None = Remedy.REINDEX
     #: "missing", "outdated" or "corrupt" where known.
     state: str = ""
 
@@ -69,7 +112,9 @@ class Cancelled(XArchiveError):
 
 
 class ImportAborted(XArchiveError):
-    """An import had to stop (e.g. the disk is full); what was committed stays."""
+    """An import had to stop because the disk is full; what was committed stays."""
+
+    remedy: Remedy | None = Remedy.FREE_SPACE
 
     #: The import's report (an ImportReport) up to where it stopped, for the front end.
     report: Any = None

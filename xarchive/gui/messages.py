@@ -1,5 +1,9 @@
 """What the user is told when something goes wrong: one sentence of what happened, one of
-what to do, and the fixes the app can run. Tracebacks go to the log, never here."""
+what to do, and the fixes the app can run. Tracebacks go to the log, never here.
+
+A core error's remedy (core/errors.py, `Remedy`) becomes a fix here, a button the
+window runs, wherever the app can do it (FIX_LABELS); the words the CLI and the GUI
+share are in core/wording.py."""
 
 from __future__ import annotations
 
@@ -17,20 +21,25 @@ from ..core.errors import (
     ImportAborted,
     IndexUnavailable,
     QueryError,
+    Remedy,
     XArchiveError,
 )
 from ..core.paths import log_exception
+from ..core.wording import sentence
 
 log = logging.getLogger(__name__)
 
-# Fixes a dialog can offer; the window knows how to run each.
-OPEN_READ_ONLY = "open-read-only"
+# Fixes a dialog can offer; the window knows how to run each. The core's remedies are
+# fixes as they are; the rest only the app has.
+OPEN_READ_ONLY = Remedy.OPEN_READ_ONLY
+REBUILD_INDEX = Remedy.REINDEX
+CREATE_ARCHIVE = Remedy.CREATE_ARCHIVE
 CHOOSE_ANOTHER = "choose-another"
-REBUILD_INDEX = "rebuild-index"
 REMOVE_RECENT = "remove-recent"
 
 FIX_LABELS = {
     OPEN_READ_ONLY: "Open Read-Only",
+    CREATE_ARCHIVE: "Create Archive Here",
     CHOOSE_ANOTHER: "Choose Another…",
     REBUILD_INDEX: "Rebuild Index",
     REMOVE_RECENT: "Remove from Recent",
@@ -48,24 +57,26 @@ class Problem:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+def remedies(exc: BaseException) -> tuple[str, ...]:
+    """The button for the remedy the core's error carries, where the app can run it (a
+    full disk the app cannot free; verifying the originals is the command line's)."""
+    remedy = exc.remedy if isinstance(exc, XArchiveError) else None
+    return (remedy,) if remedy in FIX_LABELS else ()
 
 
 def opening_problem(exc: BaseException, path: Path) -> Problem:
     """What to say when the archive at `path` cannot be opened."""
     name = f"‘{path.name}’"
     if isinstance(exc, ArchiveLocked):
+        read_only = remedies(exc)
         return Problem(
             f"{path.name} is in use",
             f"The archive {name} is open in another xarchive window or program, "
             "which is the one allowed to change it.",
-            "Open it read-only here to search and read, or close it there and open it again.",
-            (OPEN_READ_ONLY,),
+            "Open it read-only here to search and read, or close it there and open it again."
+            if read_only
+            else "Close it there and open it again here.",
+            read_only,
             str(exc),
         )
     if isinstance(exc, ArchiveTooNew):
@@ -85,6 +96,15 @@ def opening_problem(exc: BaseException, path: Path) -> Problem:
             "folder are untouched; `xarchive verify` checks them.",
             details=str(exc),
             severity="error",
+        )
+    if isinstance(exc, ArchiveNotFound) and exc.remedy == CREATE_ARCHIVE:
+        return Problem(
+            "No archive there",
+            f"The folder {name} is empty.",
+            "Make an archive there with File ▸ New Archive, or choose an xarchive archive "
+            "folder (it holds archive.sqlite).",
+            (CHOOSE_ANOTHER,),
+            str(exc),
         )
     if isinstance(exc, ArchiveNotFound):
         missing = not path.exists()
@@ -120,14 +140,14 @@ def opening_problem(exc: BaseException, path: Path) -> Problem:
     return job_problem("Opening the archive", exc)
 
 
-def index_problem(reason: str) -> Problem:
+def index_problem(exc: IndexUnavailable) -> Problem:
     return Problem(
         "The search index needs rebuilding",
-        sentence(reason.split("; run `")[0]),
+        sentence(str(exc)),
         "Searching needs the index. Rebuilding it reads every item from the archive; "
         "nothing in the archive changes. It can be cancelled.",
-        (REBUILD_INDEX,),
-        reason,
+        remedies(exc),
+        str(exc),
     )
 
 
@@ -139,11 +159,11 @@ def job_problem(what: str, exc: BaseException, context: str = "") -> Problem:
     if isinstance(exc, ImportAborted):
         return Problem(f"{what} stopped", sentence(str(exc)), severity="error")
     if isinstance(exc, IndexUnavailable):
-        return index_problem(str(exc))
+        return index_problem(exc)
     if isinstance(exc, QueryError):
         return Problem("The search is not valid", sentence(str(exc)))
     if isinstance(exc, XArchiveError):
-        return Problem(f"{what} failed", sentence(str(exc)), severity="error")
+        return Problem(f"{what} failed", sentence(str(exc)), fixes=remedies(exc), severity="error")
     if isinstance(exc, OSError):
         where = f" (‘{exc.filename}’)" if exc.filename else ""
         return Problem(

@@ -39,7 +39,8 @@ class ArchiveSession:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.searcher: Searcher | None = None
-        self.index_problem = ""
+        #: why the index cannot be used (with its remedy, a rebuild), while it cannot
+        self.index_problem: IndexUnavailable | None = None
         #: the index was built by another version of xarchive (rebuilt without asking)
         self.index_outdated = False
         self.open_searcher()
@@ -66,17 +67,24 @@ class ArchiveSession:
         return self.archive.writable
 
     def open_searcher(self) -> None:
-        """(Re)open the index; on failure keep the reason in `index_problem`."""
+        """(Re)open the index; on failure keep the error in `index_problem`."""
         if self.searcher is not None:
             self.searcher.close()
             self.searcher = None
         try:
             self.searcher = Searcher(self.archive)
-            self.index_problem = ""
+            self.index_problem = None
             self.index_outdated = False
         except IndexUnavailable as exc:
-            self.index_problem = str(exc)
+            self.index_problem = exc
             self.index_outdated = exc.state == "outdated"
+
+    def _unavailable(self) -> IndexUnavailable:
+        # a new error each time: raising the kept one again would grow its traceback
+        kept = self.index_problem
+        error = IndexUnavailable(str(kept or "the search index is not open"), archive=self.root)
+        error.state = kept.state if kept is not None else ""
+        return error
 
     def index_state(self) -> ArchiveIndexState:
         return index_state(self.archive)
@@ -99,14 +107,14 @@ class ArchiveSession:
     ) -> SearchResults:
         """Searcher.search, or IndexUnavailable when there is no usable index."""
         if self.searcher is None:
-            raise IndexUnavailable(self.index_problem or "the search index is not open")
+            raise self._unavailable()
         return self.searcher.search(query, offset, limit, sort, facets, snippets)
 
     def check_query(self, query: str) -> None:
         """Raise QueryError if `query` does not parse (nothing is searched), or
         IndexUnavailable when there is no usable index."""
         if self.searcher is None:
-            raise IndexUnavailable(self.index_problem or "the search index is not open")
+            raise self._unavailable()
         self.searcher.index.check(query)
 
     def matching_pages(

@@ -4,7 +4,7 @@ The bag is written under a temporary name beside the final one (".NAME.partial-â
 and renamed only when complete, so a cancelled or failed export leaves nothing
 behind and never a partial file under the name asked for. Each original is
 hashed as it is copied: an original that no longer matches its SHA-256 stops
-the export (run `xarchive verify`).
+the export (the remedy: verify the archive).
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ from ... import __version__
 from .. import blobs, signing
 from ..annotate import w3c
 from ..archive import Archive, utc_now
-from ..errors import XArchiveError
+from ..errors import Remedy, XArchiveError
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
 from ..store import annotations as annotation_store
 from ..store import custody as store_custody
 from ..store import items as item_store
 from ..store.annotations import Annotation, Link
+from ..wording import human_size
 from . import layout, metadata, report
 from .selection import Selection
 
@@ -212,7 +213,7 @@ def export_bundle(
         progress(Progress("exporting", len(items) + 2, total, "manifests"))
         files, size = len(writer.payload), sum(n for _, n in writer.payload.values())
         fields.insert(3, ("Payload-Oxum", f"{size}.{files}"))
-        fields.insert(4, ("Bag-Size", _human(size)))
+        fields.insert(4, ("Bag-Size", human_size(size)))
         writer.write(
             layout.BAGIT_TXT,
             f"BagIt-Version: {layout.BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n".encode(),
@@ -243,15 +244,6 @@ def export_bundle(
 
 def _stored(media_type: str) -> bool:
     return media_type.startswith(_STORED_TYPES)
-
-
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} bytes"
 
 
 class _WritingThread:
@@ -312,14 +304,15 @@ class _WritingThread:
     def _copy(self, path: str, source: Path, item: item_store.Item) -> None:
         if not source.is_file():
             raise XArchiveError(
-                f"the original of #{item.id} ({item.original_name}) is missing from the "
-                "archive; run `xarchive verify`"
+                f"the original of #{item.id} ({item.original_name}) is missing from the archive",
+                remedy=Remedy.VERIFY,
             )
         stored = _stored(item.media_type)
         if self._writer.copy(path, source, self._cancel, stored) != item.sha256:
             raise XArchiveError(
                 f"the original of #{item.id} ({item.original_name}) has changed since it "
-                "was imported; run `xarchive verify`"
+                "was imported",
+                remedy=Remedy.VERIFY,
             )
 
 

@@ -1,4 +1,4 @@
-"""CLI commands for suggested links (registered by xarchive.cli.build_parser).
+"""Commands for suggested links (registered by parser.py).
 
 xarchive suggestions [ID] [--all] [--json]     what the archive suggests (for one item)
 xarchive suggestions accept SID [SID …]        make the suggested links
@@ -12,21 +12,26 @@ import argparse
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from .cli_shared import EXIT_OK, ProgressBar, annotating, archive_path, cancel_on_interrupt
+from .shared import (
+    EXIT_OK,
+    Commands,
+    ProgressBar,
+    add_archive_option,
+    annotating,
+    archive_path,
+    cancel_on_interrupt,
+    short_uid,
+)
 
 ACTIONS = ("accept", "dismiss", "recompute")
 
 
-def add_commands(
-    sub: argparse._SubParsersAction[Any],
-    archive_option: Callable[[argparse.ArgumentParser], None],
-) -> None:
-    """Add this module's subcommands to the parser."""
-    p = sub.add_parser(
+def add_suggestions(commands: Commands) -> None:
+    p = commands.add(
         "suggestions",
         help="links the archive suggests: list, accept, dismiss, recompute",
         description="Links the archive found by itself: a screenshot that shows a post, a post "
@@ -46,12 +51,12 @@ def add_commands(
     p.add_argument("words", nargs="*", metavar="[ID | accept SID… | dismiss SID… | recompute]")
     p.add_argument("--all", action="store_true", help="list accepted and dismissed ones too")
     p.add_argument("--json", action="store_true", help="print them as JSON")
-    archive_option(p)
+    add_archive_option(p)
     p.set_defaults(func=cmd_suggestions)
 
 
 def cmd_suggestions(args: argparse.Namespace) -> int:
-    from .core.errors import XArchiveError
+    from ..core.errors import XArchiveError
 
     words: list[str] = list(args.words)
     if words and words[0] in ACTIONS:
@@ -69,7 +74,7 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
 
 
 def _number(word: str) -> int:
-    from .core.errors import XArchiveError
+    from ..core.errors import XArchiveError
 
     cleaned = word.strip().removeprefix("#")
     if not cleaned.isdigit():
@@ -78,13 +83,13 @@ def _number(word: str) -> int:
 
 
 def _title(conn: Any, item_id: int) -> str:
-    from .core.store import items as item_store
+    from ..core.store import items as item_store
 
     return item_store.get_item(conn, item_id).title
 
 
 def _label(conn: Any, item_id: int) -> str:
-    from .core.store import items as item_store
+    from ..core.store import items as item_store
 
     item = item_store.get_item(conn, item_id)
     title = textwrap.shorten(" ".join(item.title.split()), 60, placeholder="…")
@@ -92,9 +97,9 @@ def _label(conn: Any, item_id: int) -> str:
 
 
 def _list(args: argparse.Namespace, ref: str | None) -> int:
-    from .core.archive import Archive
-    from .core.store import items as item_store
-    from .core.suggest import Suggestions
+    from ..core.archive import Archive
+    from ..core.store import items as item_store
+    from ..core.suggest import Suggestions
 
     with Archive.open(archive_path(args), readonly=True) as archive:
         item_id = item_store.find_item(archive.db, ref).id if ref else None
@@ -132,7 +137,7 @@ def _list(args: argparse.Namespace, ref: str | None) -> int:
 
 
 def _decide(args: argparse.Namespace, action: str, numbers: Sequence[int]) -> int:
-    from .core.suggest import Suggestions
+    from ..core.suggest import Suggestions
 
     with annotating(args) as (archive, notes):
         suggestions = Suggestions(archive, notes)
@@ -143,8 +148,7 @@ def _decide(args: argparse.Namespace, action: str, numbers: Sequence[int]) -> in
             )
             if action == "accept":
                 link = suggestions.accept(number)
-                uid = link.uid.removeprefix("urn:uuid:")[:8]
-                print(f"Accepted [{number}]: linked {pair} ({uid}).")
+                print(f"Accepted [{number}]: linked {pair} ({short_uid(link.uid)}).")
             else:
                 suggestions.dismiss(number)
                 print(f"Dismissed [{number}]: {pair} will not be suggested again.")
@@ -152,8 +156,8 @@ def _decide(args: argparse.Namespace, action: str, numbers: Sequence[int]) -> in
 
 
 def _recompute(args: argparse.Namespace) -> int:
-    from .core.archive import Archive
-    from .core.suggest import Suggestions
+    from ..core.archive import Archive
+    from ..core.suggest import Suggestions
 
     bar = ProgressBar()
     with Archive.open(archive_path(args)) as archive:

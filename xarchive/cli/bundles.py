@@ -1,4 +1,4 @@
-"""CLI commands for bundles (registered by xarchive.cli.build_parser).
+"""Commands for bundles (registered by parser.py).
 
 xarchive export (QUERY | --tag T | --ids 1,2) --out FILE [--folder|--zip] [--no-context]
                 [--no-notes] [--organization ORG] [--description TEXT]
@@ -11,21 +11,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .cli_shared import EXIT_OK, EXIT_USAGE, ProgressBar, archive_path, cancel_on_interrupt
+from .shared import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Commands,
+    ProgressBar,
+    add_archive_option,
+    archive_path,
+    cancel_on_interrupt,
+)
 
 EXIT_REFUSED = 1
 
 
-def add_commands(
-    sub: argparse._SubParsersAction[Any],
-    archive_option: Callable[[argparse.ArgumentParser], None],
-) -> None:
-    """Add this module's subcommands to the parser."""
-    p = sub.add_parser(
+def add_export(commands: Commands) -> None:
+    p = commands.add(
         "export",
         help="export items as a bundle (a BagIt bag with an offline report)",
         description="Export a search's hits, a tag's items or chosen items as a BagIt bundle: "
@@ -76,10 +79,12 @@ def add_commands(
         metavar="TEXT",
         help="External-Description (default: the archive's bundle_description)",
     )
-    archive_option(p)
+    add_archive_option(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("verify-bundle", help="check every checksum of a bundle")
+
+def add_verify_bundle(commands: Commands) -> None:
+    p = commands.add("verify-bundle", help="check every checksum of a bundle")
     p.add_argument("bundle", metavar="FILE", help="a bundle: a .zip or a folder")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--against", metavar="ARCHIVE",
@@ -87,16 +92,18 @@ def add_commands(
                    "bundle recorded as its chain's head (it was not rewritten since)")  # fmt: skip
     p.set_defaults(func=cmd_verify_bundle)
 
-    p = sub.add_parser("import-bundle", help="verify a bundle and merge it into the archive")
+
+def add_import_bundle(commands: Commands) -> None:
+    p = commands.add("import-bundle", help="verify a bundle and merge it into the archive")
     p.add_argument("bundle", metavar="FILE", help="a bundle: a .zip or a folder")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
-    archive_option(p)
+    add_archive_option(p)
     p.set_defaults(func=cmd_import_bundle)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .core.archive import Archive
-    from .core.bundles import (
+    from ..core.archive import Archive
+    from ..core.bundles import (
         ExportOptions,
         default_zipped,
         export_bundle,
@@ -140,7 +147,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_bundle(args: argparse.Namespace) -> int:
-    from .core.bundles import BundleRejected, verify_bundle
+    from ..core.bundles import BundleRejected, verify_bundle
 
     bar = ProgressBar()
     cancel = cancel_on_interrupt()
@@ -162,9 +169,9 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
             print(line)
         print(f"Signature: {check.signature.describe()}")
     if args.against:
-        from .core.archive import Archive
-        from .core.bundles.layout import info_value
-        from .core.custody import holds_head
+        from ..core.archive import Archive
+        from ..core.bundles.layout import info_value
+        from ..core.custody import holds_head
 
         head = info_value(check.info, "X-Xarchive-Custody-Head")
         with Archive.open(Path(args.against), readonly=True) as archive:
@@ -192,8 +199,8 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
 
 
 def cmd_import_bundle(args: argparse.Namespace) -> int:
-    from .core.archive import Archive
-    from .core.bundles import BundleRejected, import_bundle
+    from ..core.archive import Archive
+    from ..core.bundles import BundleRejected, import_bundle
 
     bar = ProgressBar()
     cancel = cancel_on_interrupt()
