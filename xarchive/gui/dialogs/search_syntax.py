@@ -1,7 +1,7 @@
 """Help ▸ Search Syntax: the whole query language, with examples that run when clicked.
 
 The rows are written for people, but the field names, their aliases and the
-values of `is:` and `has:` come from the index schema itself, so that a field
+values of `is:`, `has:` and `changed:` come from the index schema itself, so that a field
 added there shows up here (a test checks that every field the parser knows is
 explained).
 """
@@ -41,13 +41,31 @@ def _also(field: str) -> str:
     return f" (also {', '.join(a + ':' for a in aliases)})" if aliases else ""
 
 
+#: Values the demo archive has nothing for: named in the text of their field's first
+#: example rather than linked (every link finds something in the demo).
+_NAMED_ONLY = {
+    ("is", "suspended"), ("changed", "text"), ("changed", "media"), ("changed", "reply"),
+    ("changed", "quote"), ("changed", "deleted"), ("changed", "account"),
+}  # fmt: skip
+
+
+def _flags() -> list[Example]:
+    """An example of each value of is:, has: and changed:."""
+    found = []
+    for field, values in FLAG_VALUES.items():
+        linked = [(v, w) for v, w in values.items() if (field, v) not in _NAMED_ONLY]
+        named = [f"{field}:{v} ({w})" for v, w in values.items() if (field, v) in _NAMED_ONLY]
+        for number, (value, what) in enumerate(linked):
+            finds = f"{what[0].upper()}{what[1:]}"
+            if number == 0 and named:
+                finds += "; also " + ", ".join(named)
+            found.append(Example(f"{field}:{value}", finds, field))
+    return found
+
+
 def sections() -> list[tuple[str, list[Example]]]:
     """The language, section by section."""
-    flags = [
-        Example(f"{field}:{value}", f"{what[0].upper()}{what[1:]}", field)
-        for field, values in FLAG_VALUES.items()
-        for value, what in values.items()
-    ]
+    flags = _flags()
     return [
         (
             "Words and phrases",
@@ -148,6 +166,17 @@ def sections() -> list[tuple[str, list[Example]]]:
                     "mention:pk_digital_rights_demo",
                     "Posts that mention an account" + _also("mention"),
                     "mention",
+                ),
+                Example(
+                    "withheld:PK",
+                    "Posts withheld in a country (its two-letter code; XX: every country), "
+                    "or whose whole account is, in any capture" + _also("withheld"),
+                    "withheld",
+                ),
+                Example(
+                    "withheld:any",
+                    "Posts withheld anywhere (withheld:copyright: for a copyright claim)",
+                    "withheld",
                 ),
                 *flags,
             ],
