@@ -25,7 +25,7 @@ from xarchive.gui.main_window import MainWindow
 
 def open_about(window: MainWindow) -> str:
     """Help ▸ About, as a user picks it; its text once tesseract has answered."""
-    [about] = [a for menu, a in window.menu_actions if menu == "Help" and "About" in a.text()]
+    about = window.actions["about"]
     seen: list[AboutDialog] = []
     waited = [0]
 

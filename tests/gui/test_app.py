@@ -84,13 +84,13 @@ def test_theme_follows_the_choice(qtbot: QtBot, window: MainWindow) -> None:
     window.set_theme("light")
     assert QApplication.palette().window().color().name() == theme.LIGHT.window
     window.set_theme("system")
-    assert window.theme_actions["system"].isChecked()
+    assert window.actions["theme-system"].isChecked()
 
 
 def test_shortcuts_are_listed_and_about_has_version_and_licences(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    dialog = ShortcutsDialog(window.menu_actions, window)
+    dialog = ShortcutsDialog(window)
     qtbot.addWidget(dialog)
     rows = dict(dialog.rows())
     assert rows["Find"] == "Ctrl+L, Ctrl+F"

@@ -77,8 +77,8 @@ def export_through_dialog(qtbot: QtBot, window: MainWindow, files: FileChooser, 
 
 
 def open_export_dialog(qtbot: QtBot, window: MainWindow) -> bundle_dialogs.ExportBundleDialog:
-    qtbot.waitUntil(window.export_bundle_action.isEnabled)  # as a user waits to click it
-    window.export_bundle_action.trigger()
+    qtbot.waitUntil(window.actions["export-bundle"].isEnabled)  # as a user waits to click it
+    window.actions["export-bundle"].trigger()
     dialog = window.bundles.export_dialog
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
@@ -87,9 +87,9 @@ def open_export_dialog(qtbot: QtBot, window: MainWindow) -> bundle_dialogs.Expor
 
 def verify_through_menu(qtbot: QtBot, window: MainWindow, files: FileChooser, path: Path) -> object:
     files.answer = path
-    qtbot.waitUntil(window.verify_bundle_action.isEnabled)  # as a user waits to click it
+    qtbot.waitUntil(window.actions["verify-bundle"].isEnabled)  # as a user waits to click it
     with qtbot.waitSignal(window.job_ended, timeout=30_000) as ended:
-        window.verify_bundle_action.trigger()
+        window.actions["verify-bundle"].trigger()
     return ended.args[0][1]
 
 
@@ -167,18 +167,18 @@ def test_export_verify_tamper_and_import_into_another_archive(
     other = tmp_path / "colleague.xarchive"
     with qtbot.waitSignal(window.search_finished, timeout=10_000):
         assert window.create_archive(other)
-    assert window.import_bundle_action.isEnabled()
+    assert window.actions["import-bundle"].isEnabled()
     files.answer = tampered
     with qtbot.waitSignal(window.job_ended, timeout=30_000):
-        window.import_bundle_action.trigger()
+        window.actions["import-bundle"].trigger()
     assert dialogs.titles == ["The bundle was refused"]
     assert victim in dialogs.shown[0].text and "Nothing was imported" in dialogs.shown[0].text
     assert search(qtbot, window, "*") == 0
 
     files.answer = out
-    qtbot.waitUntil(window.import_bundle_action.isEnabled)
+    qtbot.waitUntil(window.actions["import-bundle"].isEnabled)
     with qtbot.waitSignal(window.job_ended, timeout=60_000) as ended:
-        window.import_bundle_action.trigger()
+        window.actions["import-bundle"].trigger()
     report = ended.args[0][1]
     assert len(report.added) == len(items["items"])
     imported = window.bundles.result_dialog
@@ -221,7 +221,7 @@ def test_cancelling_an_export_midway_leaves_no_file(
         qtbot.waitUntil(reached.is_set, timeout=10_000)
         progress = window.progress_dialog
         assert progress is not None and progress.isVisible()
-        assert not window.export_bundle_action.isEnabled()  # one job at a time
+        assert not window.actions["export-bundle"].isEnabled()  # one job at a time
         assert any(p.name.startswith(".everything") for p in folder.iterdir())  # being written
         with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
             qtbot.mouseClick(progress.cancel_button, Qt.MouseButton.LeftButton)
@@ -229,7 +229,7 @@ def test_cancelling_an_export_midway_leaves_no_file(
         assert list(folder.iterdir()) == []
         assert not progress.isVisible()
         assert "cancelled" in window.statusBar().currentMessage()
-        assert window.export_bundle_action.isEnabled()
+        assert window.actions["export-bundle"].isEnabled()
     assert dialogs.shown == []
 
 
@@ -287,20 +287,20 @@ def test_bundle_actions_need_an_archive_and_are_listed_with_their_keys(
     qtbot: QtBot, window: MainWindow, demo_archive_path: Path, tmp_path: Path
 ) -> None:
     actions = (
-        window.export_bundle_action,
-        window.verify_bundle_action,
-        window.import_bundle_action,
+        window.actions["export-bundle"],
+        window.actions["verify-bundle"],
+        window.actions["import-bundle"],
     )
     assert not any(a.isEnabled() for a in actions)
     copy = tmp_path / "ro.xarchive"
     shutil.copytree(demo_archive_path, copy, ignore=shutil.ignore_patterns("archive.lock"))
     with qtbot.waitSignal(window.search_finished, timeout=10_000):
         assert window.open_archive(copy, readonly=True)
-    assert window.export_bundle_action.isEnabled()
-    assert window.verify_bundle_action.isEnabled()
-    assert not window.import_bundle_action.isEnabled()  # it writes
+    assert window.actions["export-bundle"].isEnabled()
+    assert window.actions["verify-bundle"].isEnabled()
+    assert not window.actions["import-bundle"].isEnabled()  # it writes
     window.close_archive()
     assert not any(a.isEnabled() for a in actions)
-    rows = dict(ShortcutsDialog(window.menu_actions, window).rows())
+    rows = dict(ShortcutsDialog(window).rows())
     assert rows["Export Bundle…"] == "Ctrl+Shift+E"
     assert rows["Import Bundle…"] == "Ctrl+Shift+B"

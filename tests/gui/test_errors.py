@@ -29,7 +29,7 @@ def test_an_archive_in_use_elsewhere_can_be_opened_read_only(
         assert window.session is not None and not window.session.writable
         # searching works read-only
         qtbot.waitUntil(lambda: window.model.total == 103, timeout=15_000)
-        assert not window.import_files_action.isEnabled()
+        assert not window.actions["import-files"].isEnabled()
         assert "read-only" in window.info_bar.text_label.text()
         assert "read-only" in window.archive_label.text()
 

@@ -70,7 +70,7 @@ def test_import_can_be_cancelled_midway_and_keeps_what_was_done(
     qtbot.waitUntil(pause_midway.is_set)
     qtbot.waitUntil(lambda: dialog.last is not None and dialog.last.done >= PAUSE_AT)
     assert dialog.count_label.text().endswith(f"of {FILES}")
-    assert not window.import_files_action.isEnabled()  # one writing job at a time
+    assert not window.actions["import-files"].isEnabled()  # one writing job at a time
     with qtbot.waitSignal(window.job_ended, timeout=10_000) as ended:
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     title, report = ended.args[0]
@@ -92,7 +92,7 @@ def test_import_can_be_cancelled_midway_and_keeps_what_was_done(
         assert item_store.count_items(archive.db) == imported
         assert not item_store.unindexed_ids(archive.db)
     shown.close()
-    assert window.import_files_action.isEnabled()
+    assert window.actions["import-files"].isEnabled()
 
 
 def test_a_completed_import_reports_every_file(

@@ -83,7 +83,7 @@ def test_f11_gives_the_viewer_the_window_and_escape_gives_it_back(
     widths = {d.objectName(): d.width() for d in opened.findChildren(QDockWidget)}
     results_width = opened.results.width()
     qtbot.keyClick(opened, Qt.Key.Key_F11)
-    assert opened.window_layout.reading and opened.reading_action.isChecked()
+    assert opened.window_layout.reading and opened.actions["reading-mode"].isChecked()
     assert visible_docks(opened) == set()
     assert not opened.results.isVisible()
     qtbot.waitUntil(lambda: opened.viewer.width() > opened.width() - 40)
@@ -92,7 +92,7 @@ def test_f11_gives_the_viewer_the_window_and_escape_gives_it_back(
     qtbot.waitUntil(lambda: opened.viewer.item is not None)
     assert opened.viewer.details.height() == 0 or not opened.viewer.details.isVisible()
     qtbot.keyClick(opened.viewer, Qt.Key.Key_Escape)
-    assert not opened.window_layout.reading and not opened.reading_action.isChecked()
+    assert not opened.window_layout.reading and not opened.actions["reading-mode"].isChecked()
     assert visible_docks(opened) == before
     assert opened.results.isVisible() and opened.viewer.details.height() > 0
     # Each panel is back at its width, the results list too.
@@ -105,7 +105,7 @@ def test_the_reading_mode_button_beside_the_search_field(qtbot: QtBot, opened: M
     buttons = [
         b
         for b in opened.search_bar.findChildren(QToolButton)
-        if b.defaultAction() is opened.reading_action
+        if b.defaultAction() is opened.actions["reading-mode"]
     ]
     assert len(buttons) == 1 and buttons[0].accessibleName()
     qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)

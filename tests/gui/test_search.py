@@ -151,9 +151,9 @@ def test_find_shortcut_focuses_the_search_field(qtbot: QtBot, opened: MainWindow
     opened.results.setFocus()
     opened.activateWindow()
     qtbot.waitUntil(lambda: opened.results.hasFocus() or not opened.isActiveWindow())
-    opened.find_action.trigger()
+    opened.actions["find"].trigger()
     assert opened.search_bar.field.hasFocus() or opened.focusWidget() is opened.search_bar.field
-    keys = [s.toString() for s in opened.find_action.shortcuts()]
+    keys = [s.toString() for s in opened.actions["find"].shortcuts()]
     assert keys == ["Ctrl+L", "Ctrl+F"]
 
 

@@ -12,7 +12,7 @@ from xarchive.gui.main_window import MainWindow
 
 
 def open_from_the_help_menu(qtbot: QtBot, window: MainWindow) -> SearchSyntaxDialog:
-    action = next(a for menu, a in window.menu_actions if a.text() == "&Search Syntax")
+    action = window.actions["search-syntax"]
     action.trigger()
     dialog = window.syntax_dialog
     assert dialog is not None

@@ -28,7 +28,7 @@ def test_items_never_compared_are_offered_and_compared(
     bar = window.info_bar
     assert bar.isVisible() and bar.button.text() == "Find Links"
     assert "not compared yet" in bar.text_label.text()
-    assert window.find_links_action.isEnabled()
+    assert window.actions["find-links"].isEnabled()
 
     with qtbot.waitSignal(window.job_ended, timeout=60_000) as ended:
         bar.button.click()

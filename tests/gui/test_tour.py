@@ -35,7 +35,7 @@ def test_the_demo_opens_with_a_tour_shown_once(
     for number, stop in enumerate(STOPS, 1):
         qtbot.waitUntil(lambda s=stop: hint.title.text() == s.title)  # noqa: B023
         assert hint.step.text() == f"{number} of {len(STOPS)}"
-        target = stop.target(window)
+        target = window.tour.target_of(stop)
         assert target.isVisible()  # the timeline opens for its hint on a laptop screen
         where = QRect(target.mapTo(window, QPoint(0, 0)), target.size())
         assert window.rect().contains(hint.geometry())  # inside the window, beside its target
@@ -58,7 +58,7 @@ def test_the_tour_reopens_from_help_and_escape_dismisses_it(
 ) -> None:
     hint = opened.tour.hint
     assert not hint.isVisible()  # not the demo: no tour at first
-    action = next(a for menu, a in opened.menu_actions if a.text() == "Take the &Tour")
+    action = opened.actions["tour"]
     action.trigger()
     assert hint.isVisible() and hint.title.text() == STOPS[0].title
     qtbot.keyClick(hint.next, Qt.Key.Key_Return)

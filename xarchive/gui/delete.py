@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from ..core.annotate.deletion import DeletedItem, Policy, delete_item
 from ..core.errors import XArchiveError
 from ..core.store import annotations as annotation_store
-from .dialogs import errors
+from .annotate.controller import AnnotationController
+from .host import Host
 from .messages import Problem, job_problem
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .operations import Changes
+from .views.item import ItemViewer
 
 log = logging.getLogger(__name__)
 
@@ -35,43 +34,26 @@ DELETE_ANNOTATIONS = "Delete It and Its Annotations"
 class DeleteUi(QObject):
     """The Delete Item action of a main window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        menu = window.annotate.edit_menu
-        menu.addSeparator()
-        self.action = window._action(
-            menu,
-            "Edit",
-            "&Delete Item…",
-            self.delete_shown,
-            "Ctrl+Del",
-            "clear",
-            "Delete the item shown; its original goes to the archive's trash folder",
-        )
-
-    def update(self) -> None:
-        window = self.window
-        session = window.session
-        self.action.setEnabled(
-            session is not None
-            and session.writable
-            and window.viewer.item is not None
-            and not window.runner.busy
+    def __init__(self, host: Host, viewer: ItemViewer, controller: AnnotationController) -> None:
+        super().__init__(host.window())
+        self.host = host
+        self.viewer = viewer
+        self.controller = controller
+        self.action = host.add_action(
+            "delete-item", self.delete_shown, enabled=lambda: viewer.item is not None
         )
 
     def delete_shown(self) -> DeletedItem | None:
         """Ask, then delete the item in the viewer. Returns what was done (None if not)."""
-        window = self.window
-        item = window.viewer.item
-        if item is None or not window._can_write("deleting an item"):
+        item = self.viewer.item
+        if item is None or not self.host.can_write("deleting an item"):
             return None
-        session = window.session
+        session = self.host.session
         assert session is not None
         try:
             attached = annotation_store.attached(session.archive.db, item.id)
         except sqlite3.Error as exc:
-            window._tell(job_problem("Deleting the item", exc))
+            self.host.tell(job_problem("Deleting the item", exc))
             return None
         has_links = bool(attached.links_out or attached.links_in)
         has_any = bool(attached.annotations or has_links)
@@ -89,8 +71,8 @@ class DeleteUi(QObject):
             fixes: tuple[str, ...] = (KEEP_ANNOTATIONS, DELETE_ANNOTATIONS)
         else:
             advice, fixes = "Nothing is attached to it: no notes, tags or links.", (DELETE,)
-        answer = errors.ask(
-            window, Problem(f"Delete ‘{item.title}’?", text, advice, fixes, severity="warning")
+        answer = self.host.tell(
+            Problem(f"Delete ‘{item.title}’?", text, advice, fixes, severity="warning")
         )
         if answer not in fixes:
             return None
@@ -105,16 +87,15 @@ class DeleteUi(QObject):
             )
         except (XArchiveError, OSError, sqlite3.Error) as exc:
             log.info("deleting #%s failed: %s", item.id, exc)
-            window._tell(job_problem("Deleting the item", exc))
+            self.host.tell(job_problem("Deleting the item", exc))
             return None
-        window.viewer.clear("The item was deleted.")
-        notes = window.annotate.controller.notes
+        self.viewer.clear("The item was deleted.")
+        notes = self.controller.notes
         if notes is not None:
             # Earlier edits may name the item or its annotations: they cannot be undone now.
             notes.undo_stack.clear()
-        window.annotate.controller.changed.emit(None)
-        window._update_status()
-        window.run_search()
+        self.controller.changed.emit(None)
+        self.host.after_write(Changes(items=True))
         where = f" Its original is in {done.trashed}." if done.trashed else ""
-        window.statusBar().showMessage(f"Deleted #{item.id} ‘{item.title}’.{where}", 15_000)
+        self.host.show_status(f"Deleted #{item.id} ‘{item.title}’.{where}", 15_000)
         return done

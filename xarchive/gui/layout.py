@@ -18,16 +18,13 @@ what suits one is wrong for the other. So:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
-from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QMainWindow, QSplitter, QWidget
 
 from . import settings as cfg
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .views.item import ItemViewer
 
 #: Narrower than this, result titles read "Minist…".
 RESULTS_MIN_WIDTH = 300
@@ -58,10 +55,19 @@ class WindowLayout(QObject):
     #: Reading mode was entered (True) or left (False).
     reading_changed = Signal(bool)
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        settings: cfg.UserSettings,
+        splitter: QSplitter,
+        viewer: ItemViewer,
+    ) -> None:
+        """`splitter` holds the results and `viewer`; the docks are found by name."""
         super().__init__(window)
         self.window = window
-        self.settings = window.settings
+        self.settings = settings
+        self.splitter = splitter
+        self.viewer = viewer
         self.reading = False
         self._hidden_docks: list[QDockWidget] = []
         self._viewer_sizes: list[int] = []
@@ -76,7 +82,7 @@ class WindowLayout(QObject):
         self._leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
         self._leave_shortcut.setEnabled(False)
         self._leave_shortcut.activated.connect(lambda: self.set_reading(False))
-        window.viewer.item_shown.connect(lambda _item: self._keep_details_aside())
+        self.viewer.item_shown.connect(lambda _item: self._keep_details_aside())
         window.installEventFilter(self)
         # Set here, the window's minimum is not the one its layout would set (every panel
         # beside the list and the viewer): a narrow window folds the panels away instead.
@@ -117,13 +123,12 @@ class WindowLayout(QObject):
             self.fit_to_window()
 
     def _restore_splitters(self) -> None:
-        window = self.window
         splitter = self._get(cfg.SPLITTER_STATE)
         if not splitter.isEmpty():
-            window.splitter.restoreState(splitter)
+            self.splitter.restoreState(splitter)
         viewer_split = self._get(cfg.VIEWER_SPLITTER_STATE)
         if not viewer_split.isEmpty():
-            window.viewer.splitter.restoreState(viewer_split)
+            self.viewer.splitter.restoreState(viewer_split)
 
     def shown(self) -> None:
         """The window is on screen: lay it out for its size if nothing was remembered,
@@ -158,27 +163,35 @@ class WindowLayout(QObject):
         left = 190 if compact else 250
         right = 240 if compact else 330
         self._collapsed = []
-        for dock in (window.facets, window.saved, window.suggestions, window.annotate.links_dock):
+        facets, saved_searches, timeline = (
+            self._dock("facetsDock"), self._dock("savedSearchesDock"), self._dock("timelineDock")
+        )  # fmt: skip
+        notes, links = self._dock("annotationsDock"), self._dock("linksDock")
+        for dock in (facets, saved_searches, self._dock("suggestionsDock"), links, notes):
             dock.show()
-        window.annotate.annotations_dock.show()
-        window.annotate.links_dock.raise_()
-        window.timeline.setVisible(not low)
-        window.resizeDocks([window.facets], [left], Qt.Orientation.Horizontal)
-        window.resizeDocks([window.annotate.annotations_dock], [right], Qt.Orientation.Horizontal)
+        links.raise_()
+        timeline.setVisible(not low)
+        window.resizeDocks([facets], [left], Qt.Orientation.Horizontal)
+        window.resizeDocks([notes], [right], Qt.Orientation.Horizontal)
         saved = 120 if low else 160
         window.resizeDocks(
-            [window.facets, window.saved], [max(200, height - saved - 140), saved],
+            [facets, saved_searches], [max(200, height - saved - 140), saved],
             Qt.Orientation.Vertical,
         )  # fmt: skip
         if not low:
-            window.resizeDocks([window.timeline], [140], Qt.Orientation.Vertical)
-        centre = max(window.splitter.width(), width - left - right)
+            window.resizeDocks([timeline], [140], Qt.Orientation.Vertical)
+        centre = max(self.splitter.width(), width - left - right)
         results = max(RESULTS_MIN_WIDTH, min(460, int(centre * 0.36)))
-        window.splitter.setSizes([results, max(1, centre - results)])
-        viewer_height = max(window.viewer.splitter.height(), height - 200)
+        self.splitter.setSizes([results, max(1, centre - results)])
+        viewer_height = max(self.viewer.splitter.height(), height - 200)
         details = 150 if low else 190
-        window.viewer.splitter.setSizes([max(1, viewer_height - details), details])
+        self.viewer.splitter.setSizes([max(1, viewer_height - details), details])
         self.fit_width()
+
+    def _dock(self, name: str) -> QDockWidget:
+        dock = self.window.findChild(QDockWidget, name)
+        assert dock is not None, name
+        return dock
 
     def save(self) -> None:
         """Remember the layout for this screen size (the one outside reading mode)."""
@@ -190,8 +203,8 @@ class WindowLayout(QObject):
             (cfg.COLLAPSED_PANELS, collapsed),
             (cfg.WINDOW_GEOMETRY, window.saveGeometry()),
             (cfg.WINDOW_STATE, window.saveState()),
-            (cfg.SPLITTER_STATE, window.splitter.saveState()),
-            (cfg.VIEWER_SPLITTER_STATE, window.viewer.splitter.saveState()),
+            (cfg.SPLITTER_STATE, self.splitter.saveState()),
+            (cfg.VIEWER_SPLITTER_STATE, self.viewer.splitter.saveState()),
         ):
             self.settings.set(cfg.for_screen(setting, self.key), value)
 
@@ -227,32 +240,32 @@ class WindowLayout(QObject):
             return
         window = self.window
         self.reading = on
-        results_box = window.splitter.widget(0)
+        results_box = self.splitter.widget(0)
         assert results_box is not None
         self._keep_place()
         if on:
             self._hidden_docks = [
                 d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()
             ]
-            self._viewer_sizes = window.viewer.splitter.sizes()
+            self._viewer_sizes = self.viewer.splitter.sizes()
             # The panels come back at the sizes they had (shown again one by one, Qt would
             # give each a size of its own choosing).
             self._panels_before = window.saveState()
-            self._splitter_before = window.splitter.saveState()
+            self._splitter_before = self.splitter.saveState()
             for dock in self._hidden_docks:
                 dock.hide()
             results_box.hide()
             self._keep_details_aside()
-            window.viewer.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.viewer.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             results_box.show()
             for dock in self._hidden_docks:
                 dock.show()
             self._hidden_docks = []
             window.restoreState(self._panels_before)
-            window.splitter.restoreState(self._splitter_before)
+            self.splitter.restoreState(self._splitter_before)
             if sum(self._viewer_sizes) > 0:
-                window.viewer.splitter.setSizes(self._viewer_sizes)
+                self.viewer.splitter.setSizes(self._viewer_sizes)
             self.fit_width()
         self._leave_shortcut.setEnabled(on)
         self.reading_changed.emit(on)
@@ -260,7 +273,7 @@ class WindowLayout(QObject):
     def _keep_place(self) -> None:
         """Keep the reader's place while the viewer changes width: a PDF fit to the width
         grows taller, and the same scroll offset would show an earlier page."""
-        shown = self.window.viewer.stack.currentWidget()
+        shown = self.viewer.stack.currentWidget()
         areas = [a for a in shown.findChildren(QAbstractScrollArea) if a.isVisible()]
         if not areas:
             return
@@ -276,7 +289,7 @@ class WindowLayout(QObject):
     def _keep_details_aside(self) -> None:
         # Showing an item shows its details again; in reading mode they stay folded away.
         if self.reading:
-            splitter = self.window.viewer.splitter
+            splitter = self.viewer.splitter
             splitter.setSizes([sum(splitter.sizes()) or 1, 0])
 
     def visible_panels(self) -> list[QWidget]:

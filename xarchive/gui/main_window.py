@@ -1,5 +1,7 @@
 """The main window: search bar on top, facets and saved searches on the left, results in
-the middle, the viewer on the right, the timeline below; menus, shortcuts, jobs."""
+the middle, the viewer on the right, the timeline below; the archive open, the search and
+the index. Its features (annotate/, bundles, imports, delete, suggest) plug in through the
+host interface (host.py), its menus come from actions.py, its jobs run as operations."""
 
 from __future__ import annotations
 
@@ -11,22 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QShowEvent,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -36,15 +29,14 @@ from PySide6.QtWidgets import (
 from ..core import properties
 from ..core.archive import Archive
 from ..core.demo import ensure_demo_archive
-from ..core.errors import Cancelled, IndexUnavailable, ItemNotFound, QueryError, XArchiveError
-from ..core.indexing import catch_up, reindex
+from ..core.errors import IndexUnavailable, ItemNotFound, QueryError, XArchiveError
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.paths import demo_archive_dir
 from ..core.search import SearchResults
-from ..core.suggest import Suggestions
 from . import settings as cfg
 from . import theme
 from .accessibility import name_controls
+from .actions import ActionSet
 from .annotate.window import AnnotateUi
 from .bundles import BundleUi
 from .delete import DeleteUi
@@ -56,9 +48,10 @@ from .dialogs.properties import PropertiesDialog
 from .dialogs.shortcuts import ShortcutsDialog
 from .docks.facets import FacetsDock
 from .docks.saved_searches import SavedSearchesDock
-from .docks.suggestions import SuggestionsDock
 from .docks.timeline import TimelineDock
 from .filters import Filter
+from .imports import ImportUi
+from .indexing import IndexUi
 from .layout import RESULTS_MIN_WIDTH, VIEWER_MIN_WIDTH, WindowLayout
 from .messages import (
     CHOOSE_ANOTHER,
@@ -66,26 +59,25 @@ from .messages import (
     REBUILD_INDEX,
     REMOVE_RECENT,
     Problem,
-    index_problem,
     job_problem,
     opening_problem,
     sentence,
 )
 from .models.results import ResultsModel
-from .resources import app_icon, icon
+from .operations import BUSY_OPENING, Changes, Operation, Operations
+from .resources import app_icon
 from .search_service import SearchService, archive_searcher
 from .session import ArchiveSession, item_count
+from .suggest import SuggestUi
 from .tour import Tour
 from .views.item import ItemViewer
 from .widgets.info_bar import InfoBar
 from .widgets.results_view import ResultsView
 from .widgets.search_bar import SearchBar
-from .workers import Job, JobRunner
+from .workers import Job
 
-# The import pipeline (and the importers, Pillow among them) loads when an import
-# starts, not with the window: most sessions only search.
 if TYPE_CHECKING:
-    from ..core.importing import ImportOptions, ImportReport
+    from ..core.importing import ImportOptions
     from .dialogs.search_syntax import SearchSyntaxDialog
 
 log = logging.getLogger(__name__)
@@ -93,19 +85,18 @@ log = logging.getLogger(__name__)
 OPEN_ERRORS = (XArchiveError, OSError, sqlite3.Error)
 
 
-#: The title of the job that rebuilds the index.
-REBUILDING_INDEX = "Rebuilding the search index"
-#: What the bar says while an index of an older version is rebuilt.
-OUTDATED_INDEX = "This version of xarchive indexes differently: rebuilding the search index."
-
-
 class MainWindow(QMainWindow):
+    """The window, and the host of its features (host.Host): annotating, bundles,
+    importing, deleting and suggestions each get from it only what host.py names."""
+
     #: A search ran: its SearchResults, or None when the query did not parse.
     search_finished = Signal(object)
     #: A job ended: (title, result or exception).
     job_ended = Signal(object)
     #: An archive was opened (its root).
     archive_opened = Signal(object)
+    #: The archive changed: what changed (operations.Changes).
+    changed = Signal(object)
 
     def __init__(
         self,
@@ -114,18 +105,16 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.settings = settings or cfg.UserSettings()
-        #: How `start_import` imports; None: the pipeline's defaults.
-        self.import_options = import_options
         self.session: ArchiveSession | None = None
-        self.runner = JobRunner(self)
-        self.current_job: Job | None = None
-        self.progress_dialog: JobProgressDialog | None = None
-        self.report_dialog: ImportReportDialog | None = None
+        self.operations = Operations(self, self, {REBUILD_INDEX: lambda: self.start_reindex()})
+        self.operations.started.connect(lambda _job: self._update_actions())
+        self.operations.ended.connect(lambda _payload: self._update_actions())
+        self.operations.ended.connect(self.job_ended.emit)
+        self.runner = self.operations.runner
         self.last_results: SearchResults | None = None
         self.search_service: SearchService | None = None
         self.properties_dialog: PropertiesDialog | None = None
         self.syntax_dialog: SearchSyntaxDialog | None = None
-        self.menu_actions: list[tuple[str, QAction]] = []
 
         self.setWindowTitle("xarchive")
         self.setWindowIcon(app_icon())
@@ -135,16 +124,30 @@ class MainWindow(QMainWindow):
         )
         self._build_central()
         self._build_docks()
-        self.window_layout = WindowLayout(self)  # per screen size; reading mode
-        self._build_actions()
-        self.annotate = AnnotateUi(self)  # docks, Edit and Annotate menus, viewer overlays
-        self.bundles = BundleUi(self)  # File ▸ Export, Verify and Import Bundle…
-        self._build_suggestions()
-        self.deleting = DeleteUi(self)  # Edit ▸ Delete Item…
-        self.viewer.item_shown.connect(lambda _item: self.deleting.update())
+        # per screen size; reading mode
+        self.window_layout = WindowLayout(self, self.settings, self.splitter, self.viewer)
+        self.actions = ActionSet(self)  # every menu entry, from actions.MENUS
+        # The features: each adds its docks, actions and overlays through the host interface.
+        self.annotate = AnnotateUi(self, self.viewer, self.results, self.model, self.search_bar)
+        self.suggesting = SuggestUi(
+            self, self.annotate.controller, self.viewer, self.annotate.open_item
+        )
+        self.suggestions = self.suggesting.dock
+        self.bundles = BundleUi(
+            self,
+            query=self.search_bar.query,
+            total=lambda: self.last_results.total if self.last_results is not None else 0,
+            selected=self.annotate.selected_ids,
+        )
+        self.importing = ImportUi(self, import_options)
+        self.deleting = DeleteUi(self, self.viewer, self.annotate.controller)
+        self.indexing = IndexUi(self, self.info_bar, self._stop_reading, self.suggesting.offer)
+        self._place_feature_docks()
+        self._connect_actions()
         self._build_status_bar()
-        self.tour = Tour(self)  # hints shown on the demo's first opening, and from Help
-        self._restore_layout()
+        # hints shown on the demo's first opening, and from Help
+        self.tour = Tour(self, self.settings, self.window_layout)
+        self.window_layout.restore()
         self._update_actions()
         self._make_keyboard_and_reader_friendly()
 
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         self.viewer.details.browser.link_clicked.connect(self._link_clicked)
         self.viewer.post.link_clicked.connect(self._link_clicked)
         self.viewer.post.open_item.connect(lambda item_id: self.annotate.open_item(item_id))
+        self.viewer.item_shown.connect(lambda _item: self._update_actions())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -201,93 +205,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.info_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-
-    def _build_suggestions(self) -> None:
-        """Suggested links of the item shown, beside the Links dock (accepting one is an
-        annotation edit: it goes through the annotation controller and its undo)."""
-        self.suggestions = SuggestionsDock(self.annotate.controller, self)
-        self.suggestions.open_item.connect(self.annotate.open_item)
-        self.viewer.item_shown.connect(self.suggestions.show_item)
-        self.job_ended.connect(lambda _payload: self.suggestions.refresh())
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.suggestions)
-        self.tabifyDockWidget(self.annotate.links_dock, self.suggestions)
-        self.annotate.links_dock.raise_()
-        menu = self.annotate.annotate_menu
-        menu.addSeparator()
-        self.find_links_action = self._action(
-            menu,
-            "Annotate",
-            "Find Suggested &Links",
-            self.start_suggest_scan,
-            None,
-            "link",
-            "Compare the items not compared yet and suggest links between them",
-        )
-
-    def edit_properties(self) -> bool:
-        """File ▸ Archive Properties…; True if something was changed."""
-        session = self.session
-        if session is None:
-            return False
-        dialog = PropertiesDialog(session.archive, session.writable, self)
-        self.properties_dialog = dialog
-        while dialog.exec() == PropertiesDialog.DialogCode.Accepted and session.writable:
-            try:
-                changed = properties.write(session.archive, dialog.values())
-            except properties.InvalidProperty as exc:
-                dialog.show_error(sentence(str(exc)))
-                continue
-            except sqlite3.Error as exc:
-                dialog.show_error(f"The archive refused the change ({exc}).")
-                continue
-            if changed:
-                self.setWindowTitle(f"{session.name} — xarchive")
-                self._update_status()
-                self.statusBar().showMessage("The archive's properties were saved.", 6000)
-            return bool(changed)
-        return False
-
-    def start_suggest_scan(self) -> Job | None:
-        """Compare the items not compared yet (imported before suggestions existed)."""
-        if not self._can_write("finding suggested links"):
-            return None
-        assert self.session is not None
-
-        def run(archive: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> int:
-            assert archive is not None
-            return Suggestions(archive).scan(None, progress, cancel).new
-
-        def found(count: int) -> None:
-            self._after_write()
-            self.statusBar().showMessage(
-                f"{count:,} new link{'s' if count != 1 else ''} suggested "
-                "(see the Suggestions panel of each item).",
-                10_000,
-            )
-            self.job_ended.emit((job.title, count))
-
-        job = Job("Finding suggested links", run, self.session.archive)
-        return self._start_job(job, found, lambda e: self._job_failed(job, e))
-
-    def _offer_suggest_scan(self) -> bool:
-        """Offer to compare items imported before suggestions existed; True if offered."""
-        session = self.session
-        if session is None or not session.writable:
-            return False
-        try:
-            waiting = Suggestions(session.archive).unscanned()
-        except (sqlite3.Error, XArchiveError):
-            log.warning("could not count the items to compare", exc_info=True)
-            return False
-        if not waiting:
-            return False
-        self.info_bar.show_message(
-            f"{waiting:,} item{'s were' if waiting != 1 else ' was'} imported before xarchive "
-            "suggested links between items, and not compared yet.",
-            "Find Links",
-            self.start_suggest_scan,
-        )
-        return True
 
     def _build_docks(self) -> None:
         self.facets = FacetsDock(self)
@@ -311,257 +228,75 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.timeline)
         self.resizeDocks([self.timeline], [190], Qt.Orientation.Vertical)
 
-    def _action(
-        self,
-        menu: QMenu,
-        menu_name: str,
-        text: str,
-        slot: Callable[[], Any],
-        shortcut: QKeySequence.StandardKey | str | list[str] | None = None,
-        icon_name: str = "",
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        if isinstance(shortcut, list):
-            action.setShortcuts([QKeySequence(s) for s in shortcut])
-        elif shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _=False: slot())
-        menu.addAction(action)
-        self.menu_actions.append((menu_name, action))
-        return action
+    def _place_feature_docks(self) -> None:
+        """Annotations above Links on the right, Suggestions a tab beside Links."""
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        notes, links = self.annotate.annotations_dock, self.annotate.links_dock
+        self.addDockWidget(right, notes)
+        self.addDockWidget(right, links)
+        self.splitDockWidget(notes, links, Qt.Orientation.Vertical)
+        self.resizeDocks([notes], [300], Qt.Orientation.Horizontal)
+        self.addDockWidget(right, self.suggestions)
+        self.tabifyDockWidget(links, self.suggestions)
+        links.raise_()
 
-    def _build_actions(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        add = self._action
-        keys = QKeySequence.StandardKey
-        self.new_action = add(
-            file,
-            "File",
-            "&New Archive…",
-            self.new_archive,
-            keys.New,
-            "archive-new",
-            "Create an empty archive in a new folder",
-        )
-        self.open_action = add(
-            file,
-            "File",
-            "&Open Archive…",
-            self.choose_archive,
-            keys.Open,
-            "archive-open",
-            "Open an archive folder",
-        )
-        self.recent_menu = file.addMenu("Open &Recent")
+    def _connect_actions(self) -> None:
+        """What the window's own entries of actions.MENUS do; then the menu bar."""
+        pdf = self.viewer.pdf
+        own: dict[str, Callable[[], object]] = {
+            "new-archive": self.new_archive,
+            "open-archive": self.choose_archive,
+            "open-demo": self.open_demo,
+            "properties": self.edit_properties,
+            "quit": self.close,
+            "find": self.search_bar.focus,
+            "search-again": self.run_search,
+            "save-search": self.save_current_search,
+            "clear-filters": self.search_bar.clear_filters,
+            "next-result": lambda: self._step_result(1),
+            "previous-result": lambda: self._step_result(-1),
+            "sort-relevance": lambda: self._set_sort("relevance"),
+            "sort-date": lambda: self._set_sort("date"),
+            "sort-date-asc": lambda: self._set_sort("date-asc"),
+            "reading-mode": lambda: self.window_layout.set_reading(
+                self.actions["reading-mode"].isChecked()
+            ),
+            "zoom-in": self._zoom_in,
+            "zoom-out": self._zoom_out,
+            "fit": self._fit,
+            "next-page": pdf.next_page,
+            "previous-page": pdf.previous_page,
+            "shortcuts": self.show_shortcuts,
+            "search-syntax": self.show_query_help,
+            "tour": self.show_tour,
+            "about": self.show_about,
+        }
+        for choice in THEMES:
+            own[f"theme-{choice}"] = lambda c=choice: self.set_theme(c)
+        for key, slot in own.items():
+            self.actions.connect(key, slot)
+        self.actions.check_connected()
+        self.actions.build_menus(self.menuBar())
+
+        self.actions[f"theme-{self.settings.get(cfg.THEME)}"].setChecked(True)
+        self.recent_menu = self.actions.menus["recent"]
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        add(
-            file,
-            "File",
-            "Open the &Demo Archive",
-            self.open_demo,
-            tip="The sample case: the 2024 blocking of X in Pakistan",
-        )
-        file.addSeparator()
-        self.import_files_action = add(
-            file,
-            "File",
-            "&Import Files…",
-            self.choose_import_files,
-            "Ctrl+I",
-            "import-files",
-            "Add files to the archive (or drop them on the window)",
-        )
-        self.import_folder_action = add(
-            file,
-            "File",
-            "Import &Folder…",
-            self.choose_import_folder,
-            "Ctrl+Shift+I",
-            "import-folder",
-            "Add a folder and everything in it to the archive",
-        )
-        file.addSeparator()
-        self.export_bundle_action = add(
-            file,
-            "File",
-            "&Export Bundle…",
-            lambda: self.bundles.choose_export(),
-            "Ctrl+Shift+E",
-            "bundle-export",
-            tip="Export the results, a tag or the selection as a verifiable bundle",
-        )
-        self.verify_bundle_action = add(
-            file,
-            "File",
-            "&Verify Bundle…",
-            lambda: self.bundles.choose_verify(),
-            icon_name="bundle-verify",
-            tip="Check that nothing in a bundle is missing, added or altered",
-        )
-        self.import_bundle_action = add(
-            file,
-            "File",
-            "Import &Bundle…",
-            lambda: self.bundles.choose_import(),
-            "Ctrl+Shift+B",
-            "bundle-import",
-            tip="Verify a bundle and merge its items, notes and links into this archive",
-        )
-        file.addSeparator()
-        self.reindex_action = add(
-            file,
-            "File",
-            "Rebuild &Search Index",
-            self.start_reindex,
-            None,
-            "rebuild",
-            "Rebuild the search index from the archive",
-        )
-        file.addSeparator()
-        self.properties_action = add(
-            file,
-            "File",
-            "Archive &Properties…",
-            self.edit_properties,
-            None,
-            "details",
-            "The archive's name, your name as the author of notes, and what bundles say",
-        )
-        file.addSeparator()
-        add(file, "File", "&Quit", self.close, keys.Quit, "quit")
-
-        search = bar.addMenu("&Search")
-        self.find_action = add(
-            search,
-            "Search",
-            "&Find",
-            self.search_bar.focus,
-            ["Ctrl+L", "Ctrl+F"],
-            "search",
-            "Go to the search field",
-        )
-        add(search, "Search", "Search &Again", self.run_search, "F5", "rebuild")
-        self.save_search_action = add(
-            search,
-            "Search",
-            "&Save Search…",
-            self.save_current_search,
-            keys.Save,
-            "bookmark-add",
-            "Keep this search in the archive",
-        )
-        add(
-            search,
-            "Search",
-            "&Clear Filters",
-            self.search_bar.clear_filters,
-            "Ctrl+Shift+Backspace",
-            "filter",
-        )
-        search.addSeparator()
-        add(search, "Search", "&Next Result", lambda: self._step_result(1), "Alt+Down", "go-down")
-        add(search, "Search", "&Previous Result", lambda: self._step_result(-1), "Alt+Up", "go-up")
-        search.addSeparator()
-        for key, label, shortcut in (
-            ("relevance", "Sort by &Relevance", "Ctrl+1"),
-            ("date", "Sort by Date, Ne&west First", "Ctrl+2"),
-            ("date-asc", "Sort by Date, &Oldest First", "Ctrl+3"),
-        ):
-            add(search, "Search", label, lambda k=key: self._set_sort(k), shortcut)
-
-        view = bar.addMenu("&View")
-        for dock, shortcut in (
-            (self.facets, "Ctrl+Shift+L"),
-            (self.saved, "Ctrl+Shift+S"),
-            (self.timeline, "Ctrl+T"),
-        ):
-            action = dock.toggleViewAction()
-            action.setShortcut(QKeySequence(shortcut))
-            view.addAction(action)
-            self.menu_actions.append(("View", action))
-        self.timeline.toggleViewAction().setIcon(icon("timeline"))
-        self.reading_action = add(
-            view,
-            "View",
-            "&Reading Mode",
-            lambda: self.window_layout.set_reading(self.reading_action.isChecked()),
-            "F11",
-            "reading-mode",
-            "Give the viewer the whole window (F11 or Escape to leave)",
-        )
-        self.reading_action.setCheckable(True)
-        self.window_layout.reading_changed.connect(self.reading_action.setChecked)
+        reading = self.actions["reading-mode"]
+        self.window_layout.reading_changed.connect(reading.setChecked)
         self.reading_button = QToolButton(self)
-        self.reading_button.setDefaultAction(self.reading_action)
+        self.reading_button.setObjectName("readingButton")
+        self.reading_button.setDefaultAction(reading)
         self.reading_button.setAutoRaise(True)
         self.reading_button.setAccessibleName("Reading mode")
         self.search_bar.add_tool(self.reading_button)
-        view.addSeparator()
-        pdf = self.viewer.pdf
-        add(view, "View", "Zoom &In", self._zoom_in, keys.ZoomIn, "zoom-in")
-        add(view, "View", "Zoom &Out", self._zoom_out, keys.ZoomOut, "zoom-out")
-        add(view, "View", "&Fit", self._fit, "Ctrl+0", "fit-page")
-        add(view, "View", "Next &Page", pdf.next_page, "Ctrl+PgDown", "go-next")
-        add(view, "View", "Previous P&age", pdf.previous_page, "Ctrl+PgUp", "go-previous")
-        view.addSeparator()
-        theme_menu = view.addMenu(icon("theme"), "&Theme")
-        group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        current = self.settings.get(cfg.THEME)
-        for key, label in (
-            ("system", "Follow the &System"),
-            ("light", "&Light"),
-            ("dark", "&Dark"),
-        ):
-            action = QAction(label, self, checkable=True)
-            action.setChecked(key == current)
-            action.triggered.connect(lambda _=False, k=key: self.set_theme(k))
-            group.addAction(action)
-            theme_menu.addAction(action)
-            self.theme_actions[key] = action
         from .urdu_font import UrduFontMenu
 
-        self.urdu_font = UrduFontMenu(view, self.settings, self)
+        self.urdu_font = UrduFontMenu(self.actions.menus["urdu-font"], self.settings, self)
         self.urdu_font.changed.connect(self.refresh_colors)  # lays the item shown out again
-
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu,
-            "Help",
-            "&Keyboard Shortcuts",
-            self.show_shortcuts,
-            ["Ctrl+/", "F1"],
-            "keyboard",
-        )
-        self._action(
-            help_menu,
-            "Help",
-            "&Search Syntax",
-            self.show_query_help,
-            "Shift+F1",
-            "search",
-            "Every part of the query language, with examples that run when clicked",
-        )
-        self._action(
-            help_menu,
-            "Help",
-            "Take the &Tour",
-            self.show_tour,
-            icon_name="help-tour",
-            tip="A few hints on searching, filters, the timeline, annotations and links",
-        )
-        self._action(help_menu, "Help", "&About xarchive", self.show_about, icon_name="info")
 
     def _make_keyboard_and_reader_friendly(self) -> None:
         """Tab from the query to its tools, then to the results and the item; every menu
-        entry with a letter of its own (Alt+letter); a name on every control."""
+        entry with a letter of its own (Alt+letter, actions.py); a name on every control."""
         for first, then in (
             (self.search_bar.field, self.search_bar.sort_box),
             (self.search_bar.sort_box, self.reading_button),
@@ -569,15 +304,7 @@ class MainWindow(QMainWindow):
             (self.results, self.viewer),
         ):
             QWidget.setTabOrder(first, then)
-        for dock, text in (
-            (self.facets, "Fi&lters"),
-            (self.saved, "&Saved Searches"),
-            (self.timeline, "Ti&meline"),
-            (self.annotate.annotations_dock, "A&nnotations"),
-            (self.annotate.links_dock, "Lin&ks"),
-            (self.suggestions, "S&uggestions"),
-        ):
-            dock.toggleViewAction().setText(text)
+        self.suggestions.toggleViewAction().setText("S&uggestions")  # not in a menu
         name_controls(self)
         # Views build controls as they show an item (a post's card): name those too.
         self.viewer.item_shown.connect(
@@ -590,9 +317,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.archive_label)
         self.statusBar().setSizeGripEnabled(True)
 
-    def _restore_layout(self) -> None:
-        self.window_layout.restore()
-
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.window_layout.shown()
@@ -602,20 +326,70 @@ class MainWindow(QMainWindow):
         self.settings.set(cfg.SORT, self.search_bar.sort)
         self.settings.sync()
 
+    # == the host of the features (host.Host) ===============================================
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def add_action(
+        self, key: str, slot: Callable[[], object], enabled: Callable[[], bool] | None = None
+    ) -> QAction:
+        return self.actions.connect(key, slot, enabled)
+
+    def can_write(self, what: str) -> bool:
+        return self.operations.can_write(what)
+
+    def tell(self, problem: Problem) -> str | None:
+        return errors.ask(self, problem)
+
+    def show_status(self, text: str, timeout_ms: int = 10_000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def run(self, op: Operation[Any]) -> Job | None:
+        return self.operations.run(op)
+
+    def start_reindex(self) -> Job | None:
+        return self.indexing.start_reindex()
+
+    def _stop_reading(self) -> None:
+        """Before the index is rebuilt (its folder is swapped): stop reading the old one."""
+        if self.session is not None and self.session.searcher is not None:
+            self.session.searcher.close()
+            self.session.searcher = None
+        if self.search_service is not None:
+            self.search_service.reset(wait=True)
+        self.model.clear()
+
+    def after_write(self, changes: Changes) -> None:
+        """After the archive changed: reopen the index if another connection wrote it,
+        refresh the counts and the results if items changed, then tell the features."""
+        if self.session is None:
+            return
+        if changes.index:
+            self.session.open_searcher()
+            if self.search_service is not None:
+                self.search_service.reset()
+        self.indexing.check(ask=False)
+        if changes.items or changes.index:
+            self._update_status()
+            self.run_search()
+        self.changed.emit(changes)
+
+    @property
+    def progress_dialog(self) -> JobProgressDialog | None:
+        return self.operations.progress_dialog
+
+    @property
+    def report_dialog(self) -> ImportReportDialog | None:
+        return self.importing.report_dialog
+
     # == archives ===========================================================================
     def open_archive(self, path: Path, readonly: bool = False) -> bool:
         """Open the archive at `path` (replacing the one open); on failure say why and
         offer the fix. Returns whether an archive was opened."""
         path = Path(path).expanduser().absolute()
         if self.runner.busy:
-            self._tell(
-                Problem(
-                    "Please wait",
-                    "A task is still running on the open archive.",
-                    "Wait for it to finish or cancel it, then open the other archive.",
-                    severity="info",
-                )
-            )
+            self.tell(BUSY_OPENING)
             return False
         try:
             session = ArchiveSession.open(path, readonly=readonly)
@@ -643,7 +417,7 @@ class MainWindow(QMainWindow):
         self.viewer.clear()
         self._update_actions()
         self._update_status()
-        self._check_index(ask=True)
+        self.indexing.check(ask=True)
         if not session.writable and self.info_bar.isHidden():
             self.info_bar.show_message(
                 "This archive is open read-only: another xarchive window or program is "
@@ -671,49 +445,28 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("xarchive")
         self._update_actions()
 
-    def _check_index(self, ask: bool) -> None:
-        """Say so when the index cannot be used or lags behind the database; offer the fix."""
+    def edit_properties(self) -> bool:
+        """File ▸ Archive Properties…; True if something was changed."""
         session = self.session
         if session is None:
-            return
-        rebuilding = (
-            self.current_job is not None
-            and not self.current_job.done
-            and self.current_job.title == REBUILDING_INDEX
-        )
-        if session.index_outdated and session.writable and (ask or rebuilding):
-            # an update of xarchive changed what the index holds: nothing is wrong and
-            # nothing to decide. Rebuilding shows its progress and can be cancelled
-            # (then the bar below offers it again)
-            self.info_bar.show_message(OUTDATED_INDEX, "", None, "info")
-            if not rebuilding:
-                self.start_reindex()
-            return
-        if session.index_problem:
-            problem = index_problem(session.index_problem)
-            self.info_bar.show_message(
-                f"{problem.text} Searching is off until it is rebuilt.",
-                "Rebuild Index" if session.writable else "",
-                self.start_reindex,
-                "warning",
-            )
-            if ask and session.writable and errors.ask(self, problem) == REBUILD_INDEX:
-                self.start_reindex()
-            return
-        try:
-            state = session.index_state()
-        except sqlite3.Error:
-            return
-        if state.pending and session.writable:
-            self.info_bar.show_message(
-                f"{state.pending} of {state.items} items are not in the search index yet.",
-                "Index Them",
-                self.start_catch_up,
-            )
-        elif self._offer_suggest_scan():
-            pass
-        elif self.info_bar.button.isVisible():
-            self.info_bar.hide()
+            return False
+        dialog = PropertiesDialog(session.archive, session.writable, self)
+        self.properties_dialog = dialog
+        while dialog.exec() == PropertiesDialog.DialogCode.Accepted and session.writable:
+            try:
+                changed = properties.write(session.archive, dialog.values())
+            except properties.InvalidProperty as exc:
+                dialog.show_error(sentence(str(exc)))
+                continue
+            except sqlite3.Error as exc:
+                dialog.show_error(f"The archive refused the change ({exc}).")
+                continue
+            if changed:
+                self.setWindowTitle(f"{session.name} — xarchive")
+                self._update_status()
+                self.show_status("The archive's properties were saved.", 6000)
+            return bool(changed)
+        return False
 
     def choose_archive(self) -> bool:
         start = str(self.session.root.parent) if self.session else str(Path.home())
@@ -767,16 +520,12 @@ class MainWindow(QMainWindow):
         def build(_: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> Path:
             return ensure_demo_archive(progress, cancel, target=root)
 
-        job = Job("Building the demo archive", build, None)
-        self._start_job(
-            job, lambda path: self._demo_built(Path(path), job), lambda e: self._job_failed(job, e)
-        )
+        def built(path: Path) -> None:
+            if self.operations.current is not None and not self.operations.current.cancelled:
+                self.settings.set(cfg.DEMO_BUILT, True)
+            self.open_archive(Path(path))
 
-    def _demo_built(self, root: Path, job: Job) -> None:
-        if not job.cancelled:
-            self.settings.set(cfg.DEMO_BUILT, True)
-        self.open_archive(root)
-        self.job_ended.emit((job.title, root))
+        self.run(Operation("Building the demo archive", build, built, on_archive=False))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -791,6 +540,24 @@ class MainWindow(QMainWindow):
         else:
             self.recent_menu.addSeparator()
             self.recent_menu.addAction("Clear the List", self.settings.clear_recent)
+
+    # == importing ========================================================================
+    def start_import(self, paths: list[Path]) -> Job | None:
+        """Import files and folders in the background (imports.py); dropped files too."""
+        return self.importing.start(paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _local_paths(event.mimeData().urls()) and self.session is not None:
+            event.acceptProposedAction()
+            self.statusBar().showMessage("Drop to import into the archive")
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _local_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.start_import(paths)
 
     # == searching ==========================================================================
     def run_search(self) -> None:
@@ -820,13 +587,13 @@ class MainWindow(QMainWindow):
         elif isinstance(exc, IndexUnavailable):
             self.model.clear()
             self.search_bar.show_count(None)
-            self._check_index(ask=False)
+            self.indexing.check(ask=False)
             self._show_empty("Searching is off until the search index is rebuilt.")
         else:
             self.model.clear()
             self.search_bar.show_count(None)
             self._show_empty("The search failed. Search again (F5).")
-            self._tell(job_problem("Searching", exc, f"the query {self.search_bar.query()!r}"))
+            self.tell(job_problem("Searching", exc, f"the query {self.search_bar.query()!r}"))
         self.search_finished.emit(None)
 
     def _search_done(self, results: SearchResults) -> None:
@@ -900,7 +667,7 @@ class MainWindow(QMainWindow):
         try:
             cfg.store_saved_searches(self.session.archive, searches)
         except sqlite3.Error as exc:
-            self._tell(
+            self.tell(
                 Problem(
                     "The search could not be saved",
                     f"The archive refused the change ({exc}).",
@@ -927,188 +694,7 @@ class MainWindow(QMainWindow):
         value = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
         self.search_bar.add_filter(Filter("date", value))
 
-    # == jobs ===============================================================================
-    def _start_job(
-        self, job: Job, finished: Callable[[Any], None], failed: Callable[[BaseException], None]
-    ) -> Job:
-        """Run `job` with a progress dialog; `finished`/`failed` run after the dialog closed."""
-        self.current_job = job
-        self.progress_dialog = JobProgressDialog(job, self)  # connected first: closes first
-        job.finished.connect(finished)
-        job.failed.connect(failed)
-        job.finished.connect(lambda _: self._update_actions())
-        job.failed.connect(lambda _: self._update_actions())
-        self.runner.start(job)
-        self.progress_dialog.open()
-        self._update_actions()
-        return job
-
-    def _can_write(self, what: str) -> bool:
-        if self.session is None:
-            self._tell(
-                Problem(
-                    "No archive is open",
-                    f"Open or create an archive before {what}.",
-                    severity="info",
-                )
-            )
-            return False
-        if not self.session.writable:
-            self._tell(
-                Problem(
-                    "This archive is read-only here",
-                    "Another xarchive window or program is changing it.",
-                    f"Close it there and open it again here before {what}.",
-                    severity="info",
-                )
-            )
-            return False
-        if self.runner.busy:
-            self._tell(
-                Problem(
-                    "Please wait",
-                    "Another task is still running.",
-                    "Wait for it to finish or cancel it.",
-                    severity="info",
-                )
-            )
-            return False
-        return True
-
-    def start_import(self, paths: list[Path]) -> Job | None:
-        """Import files and folders in the background, with progress and a report."""
-        if not paths or not self._can_write("importing"):
-            return None
-        assert self.session is not None
-        from ..core.importing import ImportOptions, import_paths
-
-        options = self.import_options or ImportOptions()
-        chosen = list(paths)
-
-        def run(
-            archive: Archive | None, progress: ProgressCallback, cancel: CancelToken
-        ) -> ImportReport:
-            assert archive is not None
-            return import_paths(archive, chosen, options, progress, cancel)
-
-        job = Job("Importing", run, self.session.archive)
-        return self._start_job(
-            job,
-            lambda report: self._import_finished(report, job),
-            lambda e: self._job_failed(job, e),
-        )
-
-    def _import_finished(self, report: ImportReport, job: Job) -> None:
-        self._after_write()
-        self.report_dialog = ImportReportDialog(report, self)
-        self.report_dialog.open()
-        self.statusBar().showMessage(
-            f"Import {report.status}: {len(report.imported)} imported, "
-            f"{len(report.skipped)} skipped, {len(report.failed)} failed",
-            10_000,
-        )
-        self.job_ended.emit((job.title, report))
-
-    def start_reindex(self) -> Job | None:
-        """Rebuild the index from the database, as a job (cancel keeps the old index)."""
-        if not self._can_write("rebuilding the index"):
-            return None
-        assert self.session is not None
-        if self.session.searcher is not None:
-            # The rebuild swaps the index folder; stop reading the old one first.
-            self.session.searcher.close()
-            self.session.searcher = None
-        if self.search_service is not None:
-            self.search_service.reset(wait=True)
-        self.model.clear()
-
-        def run(archive: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> int:
-            assert archive is not None
-            return reindex(archive, progress, cancel)
-
-        job = Job(REBUILDING_INDEX, run, self.session.archive)
-        return self._start_job(
-            job, lambda count: self._reindexed(count, job), lambda e: self._job_failed(job, e)
-        )
-
-    def _reindexed(self, count: int, job: Job) -> None:
-        if self.info_bar.text_label.text() == OUTDATED_INDEX:
-            self.info_bar.hide()  # done: what the bar says would be stale
-        self._after_write()
-        self.statusBar().showMessage(f"The search index was rebuilt: {count:,} items.", 10_000)
-        self.job_ended.emit((job.title, count))
-
-    def start_catch_up(self) -> Job | None:
-        """Index the items the database has and the index lacks."""
-        if not self._can_write("indexing"):
-            return None
-        assert self.session is not None
-
-        def run(archive: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> int:
-            assert archive is not None
-            return catch_up(archive, archive.search_index(), progress, cancel)
-
-        def indexed(count: int) -> None:
-            self._after_write()
-            self.job_ended.emit((job.title, count))
-
-        job = Job("Indexing", run, self.session.archive)
-        return self._start_job(job, indexed, lambda e: self._job_failed(job, e))
-
-    def _after_write(self) -> None:
-        """After a job changed the archive: reopen the index, refresh what is shown."""
-        if self.session is None:
-            return
-        self.session.open_searcher()
-        if self.search_service is not None:
-            self.search_service.reset()
-        self._check_index(ask=False)
-        self._update_status()
-        self.run_search()
-
-    def _job_failed(self, job: Job, exc: BaseException) -> None:
-        if self.session is not None:
-            self._after_write()
-        if isinstance(exc, Cancelled):
-            self.statusBar().showMessage(f"{job.title}: cancelled. {exc}", 10_000)
-        else:
-            fix = self._tell(job_problem(job.title, exc))
-            if fix == REBUILD_INDEX:
-                self.start_reindex()
-        self.job_ended.emit((job.title, exc))
-
-    def _tell(self, problem: Problem) -> str | None:
-        return errors.ask(self, problem)
-
-    # == import by menu and drag-and-drop ===================================================
-    def choose_import_files(self) -> None:
-        if not self._can_write("importing"):
-            return
-        files, _ = QFileDialog.getOpenFileNames(self, "Import files", str(Path.home()))
-        if files:
-            self.start_import([Path(f) for f in files])
-
-    def choose_import_folder(self) -> None:
-        if not self._can_write("importing"):
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
-        if folder:
-            self.start_import([Path(folder)])
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _local_paths(event.mimeData().urls()) and self.session is not None:
-            event.acceptProposedAction()
-            self.statusBar().showMessage("Drop to import into the archive")
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = _local_paths(event.mimeData().urls())
-        if paths:
-            event.acceptProposedAction()
-            self.start_import(paths)
-
-    # == view ===============================================================================
+    # == view and help ======================================================================
     def _zoom_in(self) -> None:
         if self.viewer.stack.currentWidget() is self.viewer.image:
             self.viewer.image.zoom_in()
@@ -1132,7 +718,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, choice)
-        self.theme_actions[choice].setChecked(True)
+        self.actions[f"theme-{choice}"].setChecked(True)
         self.refresh_colors()
 
     def refresh_colors(self) -> None:
@@ -1145,7 +731,7 @@ class MainWindow(QMainWindow):
             self.show_result(row)
 
     def show_shortcuts(self) -> None:
-        ShortcutsDialog(self.menu_actions, self).exec()
+        ShortcutsDialog(self).exec()
 
     def show_tour(self) -> None:
         """Help ▸ Take the Tour: the hints of the first run, again."""
@@ -1172,19 +758,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Link (not opened): {url.toString()}", 15_000)
 
     def _update_actions(self) -> None:
-        has = self.session is not None
-        writable = has and self.session is not None and self.session.writable
-        busy = self.runner.busy
-        for action in (self.import_files_action, self.import_folder_action, self.reindex_action):
-            action.setEnabled(bool(writable) and not busy)
-        self.import_bundle_action.setEnabled(bool(writable) and not busy)
-        self.export_bundle_action.setEnabled(has and not busy)
-        self.verify_bundle_action.setEnabled(has and not busy)
-        self.save_search_action.setEnabled(bool(writable))
-        self.find_action.setEnabled(has)
-        self.properties_action.setEnabled(has)
-        self.find_links_action.setEnabled(bool(writable) and not busy)
-        self.deleting.update()
+        session = self.session
+        self.actions.update(
+            has_archive=session is not None,
+            writable=session is not None and session.writable,
+            busy=self.runner.busy,
+        )
 
     def _update_status(self) -> None:
         if self.session is None:
@@ -1205,12 +784,13 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop jobs (cancelling them), close the archive. Safe to call twice."""
-        if not self.runner.shutdown(15_000):
+        if not self.operations.shutdown(15_000):
             log.warning("a job did not stop in time")
-        if self.progress_dialog is not None:
-            self.progress_dialog.done(0)
         self.viewer.shutdown()
         self.close_archive()
+
+
+THEMES = ("system", "light", "dark")
 
 
 def _same_folder(a: Path, b: Path) -> bool:

@@ -8,27 +8,31 @@ can be dismissed (Close, or Escape) and stepped through with the keyboard
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import settings as cfg
+from .layout import WindowLayout
 from .theme import colors
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 
 @dataclass(frozen=True, slots=True)
 class Stop:
     title: str
     text: str
-    #: The widget the hint points at (looked up when the hint is shown).
-    target: Callable[[MainWindow], QWidget]
+    #: The object name of the widget the hint points at (looked up when it is shown).
+    target: str
 
 
 STOPS = (
@@ -37,38 +41,38 @@ STOPS = (
         'Words, <i>"exact phrases"</i>, Urdu, and fields such as <code>kind:post</code>, '
         "<code>account:demo_reporter</code> or <code>date:2024-02</code>. "
         "Help ▸ Search Syntax has the whole language, with examples to click.",
-        lambda w: w.search_bar.field,
+        "searchField",
     ),
     Stop(
         "Narrow it down",
         "Click a kind, month, author, account, hashtag or tag to narrow the search; each "
         "becomes a chip under the search field that one click removes.",
-        lambda w: w.facets,
+        "facetsDock",
     ),
     Stop(
         "When it happened",
         "The timeline counts the items found, day by day. Drag across bars to narrow the "
         "search to those days. View ▸ Timeline (Ctrl+T) shows or hides it.",
-        lambda w: w.timeline,
+        "timelineDock",
     ),
     Stop(
         "Annotate the evidence",
         "Select words and press Ctrl+H to highlight them (Ctrl+Shift+H adds a note); "
         "Shift+drag on a picture or a PDF page marks a region. Everything is saved at once, "
         "and Ctrl+Z undoes it.",
-        lambda w: w.annotate.annotations_dock,
+        "annotationsDock",
     ),
     Stop(
         "Link what belongs together",
         "Ctrl+K links the item shown to another: it cites, shows, contradicts… Links and "
         "backlinks are listed here, suggested links beside them; Ctrl+G draws the graph.",
-        lambda w: w.annotate.links_dock,
+        "linksDock",
     ),
     Stop(
         "Room to read",
         "F11 or this button gives the viewer the whole window; F11 or Escape brings the "
         "panels back.",
-        lambda w: w.reading_button,
+        "readingButton",
     ),
 )
 
@@ -171,9 +175,13 @@ class Tour(QObject):
 
     finished = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self, window: QMainWindow, settings: cfg.UserSettings, layout: WindowLayout
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.settings = settings
+        self.window_layout = layout
         self.index = -1
         self.hint = Hint(window)
         self.hint.next_requested.connect(lambda: self.go(self.index + 1))
@@ -188,9 +196,9 @@ class Tour(QObject):
 
     def start(self) -> None:
         """Show the first hint; the tour counts as seen from now on."""
-        self.window.settings.set(cfg.TOUR_SHOWN, True)
-        if self.window.window_layout.reading:
-            self.window.window_layout.set_reading(False)
+        self.settings.set(cfg.TOUR_SHOWN, True)
+        if self.window_layout.reading:
+            self.window_layout.set_reading(False)
         self.go(0)
 
     def go(self, index: int) -> None:
@@ -200,7 +208,7 @@ class Tour(QObject):
             return
         self.index = index
         stop = STOPS[index]
-        target = stop.target(self.window)
+        target = self.target_of(stop)
         if not target.isVisible() and target.parentWidget() is self.window:
             target.show()  # a closed panel (the timeline on a laptop) opens for its hint
             self._opened_for_stop = target
@@ -223,9 +231,15 @@ class Tour(QObject):
     def _place(self) -> None:
         if not self.active:
             return
-        target = STOPS[self.index].target(self.window)
+        target = self.target_of(STOPS[self.index])
         top_left = target.mapTo(self.window, QPoint(0, 0))
         self.hint.place_beside(QRect(top_left, target.size()))
+
+    def target_of(self, stop: Stop) -> QWidget:
+        """The widget `stop` points at."""
+        widget = self.window.findChild(QWidget, stop.target)
+        assert widget is not None, stop.target
+        return widget
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Resize and self.active:

@@ -17,15 +17,15 @@ from . import settings as cfg
 
 
 class UrduFontMenu(QObject):
-    """The Urdu Font submenu of `view`; applies the remembered choice at once."""
+    """The Urdu Font submenu (`menu`, empty); applies the remembered choice at once."""
 
     #: The reader's Urdu face changed (the item shown should be laid out again).
     changed = Signal()
 
-    def __init__(self, view: QMenu, settings: cfg.UserSettings, parent: QWidget) -> None:
+    def __init__(self, menu: QMenu, settings: cfg.UserSettings, parent: QWidget) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.menu = view.addMenu("&Urdu Font")
+        self.menu = menu
         self.menu.setToolTip("The face Urdu paragraphs are read in")
         self.actions: dict[str, QAction] = {}
         group = QActionGroup(self)

@@ -1,32 +1,36 @@
-"""Annotating in the main window: the docks, the Edit and Annotate menus, the viewers'
-highlights and regions, tagging results, linking by picker or by drag and drop.
+"""Annotating in the main window: the docks, the Edit and Annotate menus' entries, the
+viewers' highlights and regions, tagging results, linking by picker or by drag and drop.
 
-`AnnotateUi(window)` adds all of it to a MainWindow; the window tells it when
-the archive closes (`set_session(None)`); everything else it learns from the
-window's and the viewer's signals.
+`AnnotateUi(host, viewer, results, model, search_bar)` makes all of it for the window
+that hosts it (host.py), which places the docks; the window tells it when the archive
+closes (`set_session(None)`); everything else it learns from the host's and the viewer's
+signals.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QRectF, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from ...core.annotate import Annotation, Change
 from ...core.errors import ItemNotFound
 from ...core.store.items import Item
 from ...core.words import page_text
-from ..dialogs import errors
 from ..filters import Filter
+from ..host import Host
 from ..messages import Problem
 from ..models.results import ResultsModel
+from ..operations import Changes
 from ..resources import icon
 from ..session import ArchiveSession
+from ..views.item import ItemViewer
 from ..views.post import PostCard
+from ..widgets.results_view import ResultsView
+from ..widgets.search_bar import SearchBar
 from .colours import highlight_colour
 from .controller import AnnotationController
 from .docks import AnnotationsDock, LinksDock
@@ -37,17 +41,27 @@ from .text_highlights import TextHighlights
 from .textmap import find_in_pages, find_span, quote_in
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
     from .graph import LinkGraphDialog  # loaded when the graph is first opened
 
 log = logging.getLogger(__name__)
 
 
 class AnnotateUi(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.viewer = window.viewer
+    def __init__(
+        self,
+        host: Host,
+        viewer: ItemViewer,
+        results: ResultsView,
+        model: ResultsModel,
+        search_bar: SearchBar,
+    ) -> None:
+        super().__init__(host.window())
+        self.host = host
+        self.viewer = viewer
+        self.results = results
+        self.model = model
+        self.search_bar = search_bar
+        window = host.window()
         self.controller = AnnotationController(self)
         self.controller.failed.connect(self._failed)
         self.controller.changed.connect(self._changed)
@@ -63,10 +77,6 @@ class AnnotateUi(QObject):
         self.links_dock = LinksDock(self.controller, window)
         self.links_dock.open_item.connect(self.open_item)
         self.links_dock.link_requested.connect(self.link_to)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_dock)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.links_dock)
-        window.splitDockWidget(self.annotations_dock, self.links_dock, Qt.Orientation.Vertical)
-        window.resizeDocks([self.annotations_dock], [300], Qt.Orientation.Horizontal)
 
         self._build_actions()
         self.text = TextHighlights(
@@ -87,10 +97,9 @@ class AnnotateUi(QObject):
         self.pdf = self._pdf_layer()
 
         self.viewer.item_shown.connect(self._item_shown)
-        window.archive_opened.connect(lambda _root: self.set_session(window.session))
-        window.job_ended.connect(self._job_ended)
+        host.archive_opened.connect(lambda _root: self.set_session(host.session))
+        host.changed.connect(self._archive_changed)
 
-        results = window.results
         results.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.dragger = ResultDragger(results, ResultsModel.ItemIdRole)
         results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -119,97 +128,19 @@ class AnnotateUi(QObject):
         layer.highlight_requested.connect(self.highlight)
         return layer
 
-    # -- actions and menus ------------------------------------------------------------
-    def _add(
-        self,
-        menu: QMenu,
-        menu_name: str,
-        text: str,
-        slot: Callable[[], Any],
-        shortcut: str | QKeySequence.StandardKey | None = None,
-        icon_name: str = "",
-        tip: str = "",
-    ) -> QAction:
-        return self.window._action(menu, menu_name, text, slot, shortcut, icon_name, tip)
-
-    def _menu(self, title: str) -> QMenu | None:
-        for action in self.window.menuBar().actions():
-            menu = action.menu()
-            if isinstance(menu, QMenu) and menu.title().replace("&", "") == title:
-                return menu
-        return None
-
+    # -- actions ------------------------------------------------------------------------
     def _build_actions(self) -> None:
-        bar = self.window.menuBar()
-        search = self._menu("Search")
-        edit = QMenu("&Edit", self.window)
-        annotate = QMenu("&Annotate", self.window)
-        self.edit_menu, self.annotate_menu = edit, annotate  # others add to them
-        if search is not None:
-            bar.insertMenu(search.menuAction(), edit)
-            view_menu = self._menu("View")
-            bar.insertMenu(view_menu.menuAction() if view_menu else None, annotate)  # type: ignore[arg-type]
-        else:
-            bar.addMenu(edit)
-            bar.addMenu(annotate)
-        keys = QKeySequence.StandardKey
-        self.undo_action = self._add(edit, "Edit", "&Undo", self.undo, keys.Undo, "undo")
-        self.redo_action = self._add(edit, "Edit", "&Redo", self.redo, "Ctrl+Shift+Z", "redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
-
-        add = self._add
-        self.highlight_action = add(
-            annotate, "Annotate", "&Highlight", lambda: self.highlight(False), "Ctrl+H",
-            "highlight", "Highlight the selected text",
-        )  # fmt: skip
-        self.highlight_note_action = add(
-            annotate, "Annotate", "Highlight with a &Note…", lambda: self.highlight(True),
-            "Ctrl+Shift+H", "highlight", "Highlight the selected text and write a note on it",
-        )  # fmt: skip
-        self.region_action = add(
-            annotate, "Annotate", "Draw &Regions", self._toggle_regions, "Ctrl+Shift+R",
-            "region", "Drag on the picture or the page to mark a region (or Shift+drag)",
-        )  # fmt: skip
-        self.region_action.setCheckable(True)
-        self.note_action = add(
-            annotate, "Annotate", "Add a Note to the &Item…", self.add_note, "Ctrl+Shift+N",
-            "note", "A note on the whole item",
-        )  # fmt: skip
-        annotate.addSeparator()
-        self.tag_action = add(
-            annotate, "Annotate", "&Tag…", self.tag_selected, "Ctrl+Shift+T", "tag",
-            "Tag the item shown, or all the results selected",
-        )  # fmt: skip
-        self.tags_action = add(
-            annotate, "Annotate", "&Manage Tags…", self.manage_tags, None, "tag",
-            "Rename, merge and delete tags",
-        )  # fmt: skip
-        annotate.addSeparator()
-        self.link_action = add(
-            annotate, "Annotate", "&Link to…", lambda: self.link_to(), "Ctrl+K", "link",
-            "Link the item shown to another item (or drag a result onto the viewer)",
-        )  # fmt: skip
-
-        view = self._menu("View")
-        if view is not None:
-            anchor = self.window.timeline.toggleViewAction()
-            actions = view.actions()
-            before = actions[actions.index(anchor) + 1] if anchor in actions else None
-            for dock, shortcut, name in (
-                (self.annotations_dock, "Ctrl+Shift+A", "note"),
-                (self.links_dock, "Ctrl+Shift+K", "link"),
-            ):
-                toggle = dock.toggleViewAction()
-                toggle.setShortcut(QKeySequence(shortcut))
-                toggle.setIcon(icon(name))
-                view.insertAction(before, toggle)  # type: ignore[arg-type]
-                self.window.menu_actions.append(("View", toggle))
-            self.graph_action = QAction(icon("graph"), "Link &Graph…", self.window)
-            self.graph_action.setShortcut(QKeySequence("Ctrl+G"))
-            self.graph_action.setStatusTip("How the items are linked: the item shown, or all")
-            self.graph_action.triggered.connect(lambda _=False: self.show_graph())
-            view.insertAction(before, self.graph_action)  # type: ignore[arg-type]
-            self.window.menu_actions.append(("View", self.graph_action))
+        add = self.host.add_action
+        self.undo_action = add("undo", self.undo)
+        self.redo_action = add("redo", self.redo)
+        self.highlight_action = add("highlight", lambda: self.highlight(False))
+        self.highlight_note_action = add("highlight-note", lambda: self.highlight(True))
+        self.region_action = add("draw-regions", self._toggle_regions)
+        self.note_action = add("note", self.add_note)
+        self.tag_action = add("tag", self.tag_selected)
+        self.tags_action = add("manage-tags", self.manage_tags)
+        self.link_action = add("link", lambda: self.link_to())
+        self.graph_action = add("link-graph", lambda: self.show_graph())
 
     def _update_actions(self) -> None:
         writable = self.controller.writable
@@ -238,7 +169,9 @@ class AnnotateUi(QObject):
         self.controller.set_session(session)
         self._update_actions()
 
-    def _job_ended(self, payload: object) -> None:
+    def _archive_changed(self, changes: Changes) -> None:
+        if not (changes.annotations or changes.index):
+            return
         # Edits made while an import held the index were left for now: index them.
         self.controller.reindex_pending()
         self.annotations_dock.refresh()
@@ -272,7 +205,7 @@ class AnnotateUi(QObject):
         self.refresh_viewer()
         self._update_actions()
         if change is not None:
-            self.window.statusBar().showMessage(f"{change.text} — saved", 6000)
+            self.host.show_status(f"{change.text} — saved", 6000)
 
     def refresh_viewer(self) -> None:
         """Draw the shown item's highlights and regions again."""
@@ -316,12 +249,12 @@ class AnnotateUi(QObject):
 
     def open_item(self, item_id: int) -> None:
         """Show another item (a link's other end, a node of the graph), selecting its result."""
-        session = self.window.session
+        session = self.host.session
         if session is None:
             return
-        row = self.window.model.row_of_item(item_id)
+        row = self.model.row_of_item(item_id)
         if row >= 0:
-            self.window.results.setCurrentIndex(self.window.model.index(row, 0))
+            self.results.setCurrentIndex(self.model.index(row, 0))
             if self.item is not None and self.item.id == item_id:
                 return
         try:
@@ -335,16 +268,12 @@ class AnnotateUi(QObject):
         current = self.viewer.stack.currentWidget()
         if current is self.viewer.text and annotation.kind == "highlight":
             if not self.text.scroll_to(annotation.uid):
-                self.window.statusBar().showMessage(
-                    "This highlight's words are not in the text shown.", 8000
-                )
+                self.host.show_status("This highlight's words are not in the text shown.", 8000)
         elif current is self.viewer.post and annotation.kind == "highlight":
             if self.post_text is not None and self.post_text.scroll_to(annotation.uid):
                 self.viewer.post.reveal_cursor()
             else:
-                self.window.statusBar().showMessage(
-                    "This highlight's words are not in the post shown.", 8000
-                )
+                self.host.show_status("This highlight's words are not in the post shown.", 8000)
         elif current is self.viewer.image and annotation.kind == "region":
             self.regions.show_region(annotation.uid)
         elif current is self.viewer.pdf and self.pdf is not None:
@@ -353,7 +282,7 @@ class AnnotateUi(QObject):
     # -- highlights ---------------------------------------------------------------------
     def highlight(self, with_note: bool = False) -> Annotation | None:
         """Highlight the text selected in the viewer (with a note: open the note editor)."""
-        item, session = self.item, self.window.session
+        item, session = self.item, self.host.session
         if item is None or session is None:
             return None
         current = self.viewer.stack.currentWidget()
@@ -448,10 +377,10 @@ class AnnotateUi(QObject):
 
     # -- tags -----------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
-        rows = sorted({i.row() for i in self.window.results.selectionModel().selectedRows()})
+        rows = sorted({i.row() for i in self.results.selectionModel().selectedRows()})
         ids = []
         for row in rows:
-            hit = self.window.model.hit(row)
+            hit = self.model.hit(row)
             if hit is not None:
                 ids.append(hit.item.id)
         return ids
@@ -460,7 +389,7 @@ class AnnotateUi(QObject):
         """Tag the results selected (several: a dialog), else the item shown (its tag field)."""
         ids = self.selected_ids()
         if len(ids) > 1:
-            self.tag_dialog = TagItemsDialog(self.controller, ids, self.window)
+            self.tag_dialog = TagItemsDialog(self.controller, ids, self.host.window())
             self.tag_dialog.open()
         elif self.item is not None:
             self.annotations_dock.show()
@@ -468,14 +397,14 @@ class AnnotateUi(QObject):
             self.annotations_dock.tags.field.setFocus()
 
     def manage_tags(self) -> None:
-        self.tags_manager = TagsManagerDialog(self.controller, self.window)
+        self.tags_manager = TagsManagerDialog(self.controller, self.host.window())
         self.tags_manager.show_tag.connect(
-            lambda name: self.window.search_bar.add_filter(Filter("tag", name))
+            lambda name: self.search_bar.add_filter(Filter("tag", name))
         )
         self.tags_manager.open()
 
     def _results_menu(self, point: QPoint) -> None:
-        results = self.window.results
+        results = self.results
         ids = self.selected_ids()
         if not ids:
             return
@@ -499,9 +428,9 @@ class AnnotateUi(QObject):
                 self.controller.run("Could not link", lambda n: None)
             return None
         if target_id == self.item.id:
-            self.window.statusBar().showMessage("An item cannot be linked to itself.", 6000)
+            self.host.show_status("An item cannot be linked to itself.", 6000)
             return None
-        self.picker = LinkPicker(self.controller, self.item, self.window, target_id)
+        self.picker = LinkPicker(self.controller, self.item, self.host.window(), target_id)
         self.picker.open()
         return self.picker
 
@@ -511,7 +440,7 @@ class AnnotateUi(QObject):
         if self.graph is None:
             from .graph import LinkGraphDialog
 
-            self.graph = LinkGraphDialog(self.controller, self.window)
+            self.graph = LinkGraphDialog(self.controller, self.host.window())
             self.graph.open_item.connect(self.open_item)
         if item_ids:
             self.graph.show_items(item_ids)
@@ -527,15 +456,15 @@ class AnnotateUi(QObject):
     def undo(self) -> None:
         change = self.controller.undo()
         if change is not None:
-            self.window.statusBar().showMessage(f"Undone: {change.text}", 6000)
+            self.host.show_status(f"Undone: {change.text}", 6000)
 
     def redo(self) -> None:
         change = self.controller.redo()
         if change is not None:
-            self.window.statusBar().showMessage(f"Redone: {change.text}", 6000)
+            self.host.show_status(f"Redone: {change.text}", 6000)
 
     def _failed(self, title: str, text: str) -> None:
-        errors.ask(self.window, Problem(title, text, severity="warning"))
+        self.host.tell(Problem(title, text, severity="warning"))
 
 
 def _menu_text(text: str) -> str:

@@ -1,10 +1,9 @@
-"""Help ▸ Keyboard Shortcuts: every action with a shortcut, read from the actions themselves."""
+"""Help ▸ Keyboard Shortcuts: every shortcut of the menus and of the widgets, read from
+the table the menus are built from (actions.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,32 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: Keys handled by widgets rather than actions.
-VIEWER_KEYS = (
-    ("Results", "Down (in the search field)", "Move to the results"),
-    ("Results", "Up / Down, Enter", "Choose a result"),
-    ("Search", "Escape (in the search field)", "Clear the query"),
-    ("View", "Escape (in reading mode)", "Bring the panels back"),
-    ("Help", "Enter / Escape (in the tour)", "Next hint / close the tour"),
-    ("Help", "Enter (on an example of Search Syntax)", "Run the example"),
-    ("PDF", "Page Up / Page Down", "Previous / next page"),
-    ("Image", "+ / −, mouse wheel", "Zoom in / out"),
-    ("Image", "F", "Fit to the window"),
-    ("Image", "1", "Actual size"),
-    ("Image", "Drag", "Pan"),
-    ("Timeline", "Drag across bars", "Narrow the search to those dates"),
-    ("Annotate", "Shift+drag on a picture or a PDF page", "Draw a region note"),
-    ("Annotate", "Drag on a PDF page", "Select words (then Ctrl+H to highlight them)"),
-    ("Annotate", "Delete (a region selected)", "Delete the region"),
-    ("Annotate", "Ctrl+Enter (in a note)", "Save the note"),
-    ("Annotate", "Drag a result onto the viewer", "Link the item shown to it"),
-)
+from ..actions import MENUS, WIDGET_KEYS, sequences, walk
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(
-        self, actions: Iterable[tuple[str, QAction]], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(560, 520)
@@ -54,14 +32,20 @@ class ShortcutsDialog(QDialog):
                 self.tree.addTopLevelItem(groups[name])
             return groups[name]
 
-        for menu, action in actions:
+        for menu in MENUS:
+            group(menu.name)  # in the menu bar's order, before the widgets' areas
+        for menu, action in walk():
             keys = ", ".join(
-                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+                s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(action)
             )
             if keys:
-                group(menu).addChild(QTreeWidgetItem([action.text().replace("&", ""), keys]))
-        for area, keys, what in VIEWER_KEYS:
+                group(menu.name).addChild(QTreeWidgetItem([action.text.replace("&", ""), keys]))
+        for area, keys, what in WIDGET_KEYS:
             group(area).addChild(QTreeWidgetItem([what, keys]))
+        for name, item in list(groups.items()):
+            if not item.childCount():
+                self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+                del groups[name]
         self.tree.expandAll()
         self.tree.setColumnWidth(0, 300)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -76,4 +60,14 @@ class ShortcutsDialog(QDialog):
             group = self.tree.topLevelItem(i)
             for j in range(group.childCount()):
                 found.append((group.child(j).text(0), group.child(j).text(1)))
+        return found
+
+    def groups(self) -> dict[str, list[tuple[str, str]]]:
+        """Area or menu → its (what, keys) rows."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            found[group.text(0)] = [
+                (group.child(j).text(0), group.child(j).text(1)) for j in range(group.childCount())
+            ]
         return found
