@@ -57,8 +57,11 @@ from ..posts.model import (
 )
 from ..posts.sources import CHUNK, MAX_DATA_BYTES
 from ..posts.text import (
+    as_dict,
+    as_list,
     as_text,
     counts_from,
+    dicts,
     iso_time,
     language_of,
     post_text,
@@ -318,7 +321,7 @@ class _Reader:
         if not isinstance(value, dict):
             self.problems.append(RecordProblem(where, "is not a JSON object; skipped"))
             return
-        meta = _dict(value.get("__twarc"))
+        meta = as_dict(value.get("__twarc"))
         retrieved = iso_time(meta.get("retrieved_at"))
         url = as_text(meta.get("url"))
         if url:
@@ -327,7 +330,7 @@ class _Reader:
             self.retrieved.append(retrieved)
         if "data" in value and _compliance_stream(value.get("data")):
             self.good_lines += 1
-            self._stream_event(_dict(value.get("data")), where)
+            self._stream_event(as_dict(value.get("data")), where)
         elif "data" in value:
             self.good_lines += 1
             self._page(value, where, retrieved)
@@ -338,7 +341,7 @@ class _Reader:
             self.good_lines += 1
             self._flat(value, where, retrieved)
         elif "errors" in value:
-            errors = _list(value.get("errors"))
+            errors = dicts(value.get("errors"))
             for error in errors:
                 self._api_error(error, where, retrieved)
             first = as_text(errors[0].get("detail") or errors[0].get("title")) if errors else ""
@@ -356,9 +359,9 @@ class _Reader:
     # -- an API response page ------------------------------------------------------------
     def _page(self, page: Mapping[str, Any], where: str, retrieved: str) -> None:
         data = page.get("data")
-        objects = _list(data) if isinstance(data, list) else _list([data])
-        includes = _dict(page.get("includes"))
-        for index, user in enumerate(_list(includes.get("users"))):
+        objects = dicts(data) if isinstance(data, list) else dicts([data])
+        includes = as_dict(page.get("includes"))
+        for index, user in enumerate(dicts(includes.get("users"))):
             self._account(user, f"{where}, includes.users[{index}]", retrieved)
         tweets: list[tuple[int, dict[str, Any]]] = []
         unknown: list[str] = []
@@ -394,15 +397,15 @@ class _Reader:
                 RecordProblem(where, "is an X API response whose data is neither a list nor an "
                               "object; skipped")
             )  # fmt: skip
-        for error in _list(page.get("errors")):
+        for error in dicts(page.get("errors")):
             self._api_error(error, where, retrieved)
-        users = {as_text(u.get("id")): u for u in _list(includes.get("users"))}
-        media = {as_text(m.get("media_key")): m for m in _list(includes.get("media"))}
-        referenced = {as_text(t.get("id")): t for t in _list(includes.get("tweets"))}
+        users = {as_text(u.get("id")): u for u in dicts(includes.get("users"))}
+        media = {as_text(m.get("media_key")): m for m in dicts(includes.get("media"))}
+        referenced = {as_text(t.get("id")): t for t in dicts(includes.get("tweets"))}
         for index, tweet in tweets:
             self._add(tweet, users, media, referenced, f"{where}, data[{index}]", retrieved,
                       referenced_only=False)  # fmt: skip
-        for index, tweet in enumerate(_list(includes.get("tweets"))):
+        for index, tweet in enumerate(dicts(includes.get("tweets"))):
             self._add(tweet, users, media, referenced, f"{where}, includes.tweets[{index}]",
                       retrieved, referenced_only=True)  # fmt: skip
 
@@ -467,7 +470,7 @@ class _Reader:
         for key in ("reason", "created_at", "redacted_at"):
             if value.get(key):
                 details[key] = as_text(value.get(key))
-        codes = value.get("withheld_in_countries") or _dict(value.get("withheld")).get(
+        codes = value.get("withheld_in_countries") or as_dict(value.get("withheld")).get(
             "country_codes"
         )
         if isinstance(codes, list):
@@ -481,8 +484,8 @@ class _Reader:
     def _stream_event(self, data: Mapping[str, Any], where: str) -> None:
         ((name, body),) = data.items()
         subject, action = _STREAM_ACTIONS[name]
-        body = _dict(body)
-        target = _dict(body.get("tweet") if subject == "post" else body.get("user"))
+        body = as_dict(body)
+        target = as_dict(body.get("tweet") if subject == "post" else body.get("user"))
         target_id = as_text(target.get("id"))
         if not target_id.isdigit():
             self.problems.append(
@@ -508,20 +511,20 @@ class _Reader:
 
     # -- a flattened post ------------------------------------------------------------------
     def _flat(self, tweet: Mapping[str, Any], where: str, retrieved: str) -> None:
-        author = _dict(tweet.get("author"))
+        author = as_dict(tweet.get("author"))
         if author:
             self._account(author, f"{where}, author", retrieved)
         users = {as_text(author.get("id")): author} if author else {}
         media = {
             as_text(m.get("media_key")): m
-            for m in _list(_dict(tweet.get("attachments")).get("media"))
+            for m in dicts(as_dict(tweet.get("attachments")).get("media"))
         }
         referenced = {}
-        for ref in _list(tweet.get("referenced_tweets")):
+        for ref in dicts(tweet.get("referenced_tweets")):
             if "text" in ref:
                 inner = {k: v for k, v in ref.items() if k != "type"}
                 referenced[as_text(ref.get("id"))] = inner
-                ref_author = _dict(ref.get("author"))
+                ref_author = as_dict(ref.get("author"))
                 if ref_author:
                     users[as_text(ref_author.get("id"))] = ref_author
         self._add(tweet, users, media, referenced, where, retrieved, referenced_only=False)
@@ -570,21 +573,23 @@ def _post(
 ) -> ExtractedPost:
     post_id = as_text(tweet.get("id"))
     notes: list[str] = []
-    author = _dict(users.get(as_text(tweet.get("author_id")))) or _dict(tweet.get("author"))
+    author = as_dict(users.get(as_text(tweet.get("author_id")))) or as_dict(tweet.get("author"))
     handle = as_text(author.get("username"))
     if not handle:
         notes.append("its author is not in the file (only the account id is known)")
     published = iso_time(tweet.get("created_at"))
     if not published:
         notes.append(f"its date ‘{as_text(tweet.get('created_at'))}’ could not be read")
-    long_text = _dict(tweet.get("note_tweet"))
+    long_text = as_dict(tweet.get("note_tweet"))
     entities = (
-        _dict(long_text.get("entities")) if long_text.get("text") else _dict(tweet.get("entities"))
+        as_dict(long_text.get("entities"))
+        if long_text.get("text")
+        else as_dict(tweet.get("entities"))
     )
     raw = as_text(long_text.get("text") or tweet.get("text"))
     links: dict[str, str] = {}
     media_links = set()
-    for url in _list(entities.get("urls")):
+    for url in dicts(entities.get("urls")):
         short = as_text(url.get("url"))
         expanded = as_text(url.get("unwound_url") or url.get("expanded_url"))
         if url.get("media_key"):
@@ -593,7 +598,7 @@ def _post(
             links[short] = expanded
     text = post_text(raw, links, drop=media_links)
     refs = {
-        as_text(r.get("type")): as_text(r.get("id")) for r in _list(tweet.get("referenced_tweets"))
+        as_text(r.get("type")): as_text(r.get("id")) for r in dicts(tweet.get("referenced_tweets"))
     }
     reply = refs.get("replied_to", "")
     quote = refs.get("quoted", "")
@@ -604,13 +609,13 @@ def _post(
     reply_account = _author_of(referenced.get(reply), users) if reply else ""
     if reply and not reply_account:
         reply_account = as_text(
-            _dict(users.get(as_text(tweet.get("in_reply_to_user_id")))).get("username")
+            as_dict(users.get(as_text(tweet.get("in_reply_to_user_id")))).get("username")
         )
-    keys = [as_text(k) for k in _dict(tweet.get("attachments")).get("media_keys") or []]
+    keys = [as_text(k) for k in as_dict(tweet.get("attachments")).get("media_keys") or []]
     media = []
     found_media = []
     for key in keys:
-        spec = _dict(media_by_key.get(key))
+        spec = as_dict(media_by_key.get(key))
         if spec:
             found_media.append(spec)
         media.append(
@@ -624,13 +629,13 @@ def _post(
     record: dict[str, Any] = {"source": "twarc2", "tweet": dict(tweet)}
     if author and "author" not in tweet:
         record["author"] = author
-    if found_media and not _dict(tweet.get("attachments")).get("media"):
+    if found_media and not as_dict(tweet.get("attachments")).get("media"):
         record["media"] = found_media
     data = canonical_json(record)
-    metrics = _dict(tweet.get("public_metrics"))
+    metrics = as_dict(tweet.get("public_metrics"))
     conversation = as_text(tweet.get("conversation_id"))
     extra: dict[str, Any] = {}
-    edits = [as_text(e) for e in _list_any(tweet.get("edit_history_tweet_ids")) if e]
+    edits = [as_text(e) for e in as_list(tweet.get("edit_history_tweet_ids")) if e]
     if len(edits) > 1:
         extra["edit_ids"] = edits
     if as_text(tweet.get("source")):
@@ -655,8 +660,8 @@ def _post(
         url=status_url(handle, post_id),
         member="",
         locator=where,
-        hashtags=unique(as_text(h.get("tag")) for h in _list(entities.get("hashtags"))),
-        mentions=unique(as_text(m.get("username")) for m in _list(entities.get("mentions"))),
+        hashtags=unique(as_text(h.get("tag")) for h in dicts(entities.get("hashtags"))),
+        mentions=unique(as_text(m.get("username")) for m in dicts(entities.get("mentions"))),
         links=tuple(links.items()),
         counts=counts_from(metrics, _COUNTS),
         reply_to_id=platform_id(PLATFORM, reply) if reply.isdigit() else "",
@@ -718,7 +723,7 @@ def _user_account(user: Mapping[str, Any], where: str, retrieved: str) -> Extrac
         location=as_text(user.get("location")),
         url=as_text(user.get("url")),
         created_at=iso_time(user.get("created_at")),
-        counts=counts_from(_dict(user.get("public_metrics")), _USER_COUNTS),
+        counts=counts_from(as_dict(user.get("public_metrics")), _USER_COUNTS),
         protected=protected if isinstance(protected, bool) else None,
         verified=verified if isinstance(verified, bool) else None,
         verified_type=as_text(user.get("verified_type")),
@@ -734,20 +739,8 @@ def _int(value: Any) -> int:
         return 0
 
 
-def _list_any(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _author_of(tweet: Any, users: Mapping[str, Any]) -> str:
     if not isinstance(tweet, dict):
         return ""
-    author = _dict(users.get(as_text(tweet.get("author_id")))) or _dict(tweet.get("author"))
+    author = as_dict(users.get(as_text(tweet.get("author_id")))) or as_dict(tweet.get("author"))
     return as_text(author.get("username"))
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []

@@ -68,8 +68,11 @@ from ..posts.sources import (
     store_bytes,
 )
 from ..posts.text import (
+    as_dict,
+    as_list,
     as_text,
     counts_from,
+    dicts,
     iso_time,
     language_of,
     post_text,
@@ -260,7 +263,7 @@ class _Reader:
             self.problems.append(RecordProblem("data/manifest.js", "is not an object; ignored"))
             manifest = None
         manifest = manifest or {}
-        data_types = _dict(manifest.get("dataTypes"))
+        data_types = as_dict(manifest.get("dataTypes"))
         account = self._account(manifest, members)
         tweet_parts = self._parts(data_types, ("tweets", "tweet"), _TWEET_PARTS, members)
         deleted_parts = self._parts(
@@ -338,9 +341,9 @@ class _Reader:
         account_id = account.get("accountId", "")
         if not account_id.isdigit() or not account.get("username"):
             return None
-        found = _dict(self.profile.get("account"))
-        profile = _dict(self.profile.get("profile"))
-        description = _dict(profile.get("description"))
+        found = as_dict(self.profile.get("account"))
+        profile = as_dict(self.profile.get("profile"))
+        description = as_dict(profile.get("description"))
         source = "data/account.js" if found else "data/manifest.js"
         created = as_text(found.get("createdAt"))
         return ExtractedAccount(
@@ -366,7 +369,7 @@ class _Reader:
         if not isinstance(records, list) or not account_id.isdigit():
             return
         for number, record in enumerate(records, 1):
-            body = _dict(_dict(record).get("accountSuspension"))
+            body = as_dict(as_dict(record).get("accountSuspension"))
             action = as_text(body.get("action")).lower()
             if action not in ("suspend", "unsuspend"):
                 continue
@@ -514,14 +517,14 @@ class _Reader:
         published = x_time(as_text(tweet.get("created_at")))
         if not published:
             notes.append(f"its date ‘{as_text(tweet.get('created_at'))}’ could not be read")
-        entities = _dict(tweet.get("entities"))
-        extended = _dict(tweet.get("extended_entities"))
+        entities = as_dict(tweet.get("entities"))
+        extended = as_dict(tweet.get("extended_entities"))
         links: dict[str, str] = {}
-        for url in _list(entities.get("urls")):
+        for url in dicts(entities.get("urls")):
             short, expanded = as_text(url.get("url")), as_text(url.get("expanded_url"))
             if short and expanded:
                 links[short] = expanded
-        media_specs = _list(extended.get("media")) or _list(entities.get("media"))
+        media_specs = dicts(extended.get("media")) or dicts(entities.get("media"))
         media_links = {as_text(m.get("url")) for m in media_specs if m.get("url")}
         raw = as_text(tweet.get("full_text") or tweet.get("text"))
         text = post_text(raw, links, drop=media_links)
@@ -545,11 +548,11 @@ class _Reader:
             "tweet": tweet,
         }
         data = canonical_json(record)
-        edit_info = _dict(tweet.get("edit_info"))
-        edit = _dict(edit_info.get("initial"))
-        initial = as_text(_dict(edit_info.get("edit")).get("initialTweetId"))
+        edit_info = as_dict(tweet.get("edit_info"))
+        edit = as_dict(edit_info.get("initial"))
+        initial = as_text(as_dict(edit_info.get("edit")).get("initialTweetId"))
         extra: dict[str, Any] = {}
-        edits = [as_text(e) for e in _list_any(edit.get("editTweetIds"))]
+        edits = [as_text(e) for e in as_list(edit.get("editTweetIds"))]
         if len(edits) > 1:
             extra["edit_ids"] = edits
         source_app = re.sub(r"<[^>]+>", "", as_text(tweet.get("source")))
@@ -575,9 +578,9 @@ class _Reader:
             url=status_url(handle, post_id),
             member=part,
             locator=f"record {number}",
-            hashtags=unique(as_text(h.get("text")) for h in _list(entities.get("hashtags"))),
+            hashtags=unique(as_text(h.get("text")) for h in dicts(entities.get("hashtags"))),
             mentions=unique(
-                as_text(m.get("screen_name")) for m in _list(entities.get("user_mentions"))
+                as_text(m.get("screen_name")) for m in dicts(entities.get("user_mentions"))
             ),
             links=tuple((s, e) for s, e in links.items() if s not in media_links),
             counts=counts_from(tweet, _COUNTS),
@@ -605,7 +608,7 @@ class _Reader:
         url = as_text(spec.get("media_url_https") or spec.get("media_url"))
         names = [_basename(url)]
         if kind != "photo":
-            variants = _list(_dict(spec.get("video_info")).get("variants"))
+            variants = dicts(as_dict(spec.get("video_info")).get("variants"))
             best = sorted(variants, key=lambda v: -(_int(v.get("bitrate")) or 0))
             names = [_basename(as_text(v.get("url"))) for v in best] + names
         member = ""
@@ -743,8 +746,8 @@ def _decode(raw: bytes, member: str, warnings: list[str]) -> str:
 
 
 def _note(note: Mapping[str, Any], where: str) -> _Note | None:
-    core = _dict(note.get("core"))
-    results = _dict(note.get("noteTweetResults"))
+    core = as_dict(note.get("core"))
+    results = as_dict(note.get("noteTweetResults"))
     text = as_text(core.get("text") or results.get("text"))
     if not text:
         return None
@@ -752,23 +755,23 @@ def _note(note: Mapping[str, Any], where: str) -> _Note | None:
     hashtags: list[str] = []
     mentions: list[str] = []
     if core:
-        for url in _list(core.get("urls")):
+        for url in dicts(core.get("urls")):
             short = as_text(url.get("shortUrl") or url.get("url"))
             expanded = as_text(url.get("expandedUrl") or url.get("expanded_url"))
             if short and expanded:
                 links[short] = expanded
-        hashtags = [as_text(h.get("text")) for h in _list(core.get("hashtags"))]
-        mentions = [as_text(m.get("screenName")) for m in _list(core.get("mentions"))]
-    entity_set = _dict(results.get("entitySet"))
-    for url in _list(entity_set.get("urls")):
+        hashtags = [as_text(h.get("text")) for h in dicts(core.get("hashtags"))]
+        mentions = [as_text(m.get("screenName")) for m in dicts(core.get("mentions"))]
+    entity_set = as_dict(results.get("entitySet"))
+    for url in dicts(entity_set.get("urls")):
         short = as_text(url.get("url") or url.get("shortUrl"))
         expanded = as_text(url.get("expanded_url") or url.get("expandedUrl"))
         if short and expanded:
             links[short] = expanded
-    hashtags += [as_text(h.get("text")) for h in _list(entity_set.get("hashtags"))]
+    hashtags += [as_text(h.get("text")) for h in dicts(entity_set.get("hashtags"))]
     mentions += [
         as_text(m.get("screen_name") or m.get("screenName"))
-        for m in _list(entity_set.get("userMentions") or entity_set.get("user_mentions"))
+        for m in dicts(entity_set.get("userMentions") or entity_set.get("user_mentions"))
     ]
     created = iso_time(note.get("createdAt")) or x_time(as_text(note.get("createdAt")))
     return _Note(
@@ -817,18 +820,6 @@ def _get(value: Any, *keys: str) -> Any:
             return None
         value = value.get(key)
     return value
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _list_any(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _int(value: Any) -> int | None:

@@ -130,6 +130,24 @@ def as_text(value: object) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
+# A platform's export is read as it comes: a value of the wrong type is taken for none.
+
+
+def as_dict(value: object) -> dict[str, Any]:
+    """A JSON object, or {} for any other value."""
+    return value if isinstance(value, dict) else {}
+
+
+def dicts(value: object) -> list[dict[str, Any]]:
+    """The objects of a JSON array (its other values left out), or [] for any other value."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def as_list(value: object) -> list[Any]:
+    """A JSON array, or [] for any other value."""
+    return value if isinstance(value, list) else []
+
+
 def unique(values: Iterable[str]) -> tuple[str, ...]:
     """The values without repeats (case-insensitively), in first-seen order."""
     seen: set[str] = set()
