@@ -7,7 +7,8 @@ archive in the user's data folder if it is not there yet (or in --data-dir),
 works on a temporary copy of it (the import shot changes the archive), and
 writes one PNG per view: search results, a PDF on its hit page, an Urdu article,
 an image, the timeline, the import report, a query error, a post card in its
-thread, a PDF with marks and annotations, the link graph, reading mode, the
+thread, a video playing and then marked sensitive (blurred in its card, the
+viewer and its post), a PDF with marks and annotations, the link graph, reading mode, the
 search syntax, the tour and the dark theme.
 Your own settings are not touched: the window uses a throw-away settings file.
 """
@@ -225,6 +226,30 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     open_row(0)
     window.suggestions.raise_()
     shot("09-post-thread")
+
+    # 14. A video of a post, played: its frames where the poster was, the controls below.
+    search("", Filter("kind", "video"))
+    if window.model.rowCount():
+        open_row(0)
+        player = window.viewer.video
+        player.play()
+        settle(lambda: player.position_ms > 1500, timeout=8)
+        player.pause()
+        shot("14-video-player")
+
+        # 15. The same video marked sensitive, as a reviewer does (Annotate ▸ Mark as
+        # Sensitive): its result card and the viewer blurred until clicked.
+        window.actions["mark-sensitive"].trigger()
+        settle(lambda: window.viewer.covered)
+        shot("15-sensitive-blurred")
+        search("", Filter("kind", "post"), Filter("has", "media"))
+        row = next(
+            (r for r in range(window.model.rowCount())
+             if (h := window.model.hit(r)) and "screen recording" in h.item.title.lower()),
+            0,
+        )  # fmt: skip
+        open_row(row)
+        shot("15b-sensitive-post-card")
 
     # 10. A court filing: every searched word marked, the demo's highlight and note.
     window.annotate.links_dock.raise_()

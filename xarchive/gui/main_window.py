@@ -67,6 +67,7 @@ from .models.results import ResultsModel
 from .operations import BUSY_OPENING, Changes, Operation, Operations
 from .resources import app_icon
 from .search_service import SearchService, archive_searcher
+from .sensitive import SensitiveUi
 from .session import ArchiveSession, item_count
 from .suggest import SuggestUi
 from .tour import Tour
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         self.importing = ImportUi(self, import_options)
         self.deleting = DeleteUi(self, self.viewer, self.annotate.controller)
         self.indexing = IndexUi(self, self.info_bar, self._stop_reading, self.suggesting.offer)
+        self.sensitive = SensitiveUi(
+            self, self.settings, self.viewer, self.results, self.annotate.controller
+        )
         self._place_feature_docks()
         self._connect_actions()
         self._build_status_bar()
