@@ -21,6 +21,7 @@ an item that is no post):
     account(archive, who)           an account record (by handle or platform id)
     account_of(archive, item_id)    the account of a post
     account_posts(archive, acct)    item ids of an account's posts, oldest first
+    account_captures(archive, acct) every capture of an account, with what changed
     accounts(archive)               every account record, by handle
     version_groups(archive, ids)    which of these posts are versions of one another
                                     (to group a page of hits)
@@ -678,6 +679,88 @@ def accounts(archive: Archive | sqlite3.Connection) -> list[Account]:
     """Every account the archive has a record of, by handle."""
     conn = _conn(archive)
     return [_account(conn, row) for row in store.accounts(conn)]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCapture:
+    """One capture of an account: where and when it was read, what it said, and what
+    differs from the capture before it."""
+
+    number: int  # 1: the earliest
+    captured_at: str  # "" unknown
+    source: str  # the file it was read from
+    where: str  # "data/account.js, record 1", "line 1, data[2]"
+    handle: str
+    display_name: str
+    bio: str
+    location: str
+    counts: dict[str, int]
+    protected: bool | None
+    verified: bool | None
+    withheld: Withheld | None
+    suspended: bool
+    #: What differs from the capture before: "handle a → b", "followers 10 → 12" (() first).
+    changed: tuple[str, ...] = ()
+
+
+def account_captures(archive: Archive | sqlite3.Connection, who: Account) -> list[AccountCapture]:
+    """Every capture of the account, the earliest first, each with what changed since the
+    one before (its handle, name, bio, location, counts, protection, withheld state)."""
+    out: list[AccountCapture] = []
+    previous: dict[str, Any] | None = None
+    rows = store.account_captures(_conn(archive), who.platform_id)
+    for number, row in enumerate(rows, 1):
+        state = row.state
+        changed: list[str] = []
+        if previous is not None:
+            for key, label in (
+                ("handle", "handle"),
+                ("display_name", "name"),
+                ("bio", "bio"),
+                ("location", "location"),
+                ("protected", "protected"),
+                ("verified", "verified"),
+                ("suspended", "suspended"),
+            ):
+                before, after = previous.get(key), state.get(key)
+                if before not in (None, "") and after not in (None, "") and before != after:
+                    changed.append(f"{label} {before} → {after}")
+            ca, cb = previous.get("counts") or {}, state.get("counts") or {}
+            changed += [
+                f"{name} {ca[name]} → {cb[name]}"
+                for name in sorted(set(ca) & set(cb))
+                if ca[name] != cb[name]
+            ]
+            wa, wb = (
+                Withheld.from_json(previous.get("withheld")),
+                Withheld.from_json(state.get("withheld")),
+            )
+            if wa != wb:
+                changed.append(
+                    "no longer withheld"
+                    if wb is None
+                    else "withheld in " + (", ".join(wb.country_codes) or "some countries")
+                )
+        out.append(
+            AccountCapture(
+                number,
+                row.captured_at,
+                row.container_name,
+                f"{row.member}, {row.locator}" if row.member else row.locator,
+                str(state.get("handle") or who.handle),
+                str(state.get("display_name", "")),
+                str(state.get("bio", "")),
+                str(state.get("location", "")),
+                dict(state.get("counts") or {}),
+                state.get("protected"),
+                state.get("verified"),
+                Withheld.from_json(state.get("withheld")),
+                bool(state.get("suspended")),
+                tuple(changed),
+            )
+        )
+        previous = state
+    return out
 
 
 def account_posts(archive: Archive | sqlite3.Connection, who: Account) -> list[int]:
