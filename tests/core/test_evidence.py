@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import evidence_files as files
+from tests.cli import xarchive
 from tests.conftest import run_import
 from tests.makefiles import png
 from xarchive.core import blobs
@@ -507,3 +508,25 @@ def test_the_demo_shows_a_withheld_an_edited_and_a_deleted_post(demo: Archive) -
     # API's media keys are "3_<id>", the archive's the id alone) and the same text.
     assert total(demo, "changed:counts") == 3
     assert total(demo, "changed:media") == total(demo, "changed:text") == 0
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def test_the_command_line_finds_and_shows_what_happened_to_a_post(tmp_path: Path) -> None:
+    root = tmp_path / "case.xarchive"
+    search = files.withheld_search(tmp_path / "in" / "search.jsonl")
+    compliance = files.tweet_compliance(tmp_path / "in" / "compliance-tweets.json")
+    assert xarchive("init", str(root)).returncode == 0
+    assert xarchive("import", str(search), str(compliance), "--archive", str(root)).returncode == 0
+    found = json.loads(xarchive("search", "withheld:PK", "--archive", str(root), "--json").stdout)
+    assert found["total"] == 2 and found["facets"]["withheld"] == {"PK": 2, "IN": 1}
+    with Archive.open(root, readonly=True) as opened:
+        post = item_of(opened, files.WITHHELD_ID)
+    shown = xarchive("show", str(post), "--archive", str(root))
+    assert "Withheld:    in PK, IN (seen 2024-02-25T00:00:00+00:00)" in shown.stdout
+    assert (
+        "Event:       Withheld in PK 25 Feb 2024 (compliance-tweets.json, line 3)" in shown.stdout
+    )
+    data = json.loads(xarchive("show", str(post), "--archive", str(root), "--json").stdout)
+    assert data["evidence"]["withheld"]["country_codes"] == ["PK", "IN"]

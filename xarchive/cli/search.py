@@ -14,7 +14,14 @@ import textwrap
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .shared import EXIT_OK, Commands, ProgressBar, add_archive_option, archive_path
+from .shared import (
+    EXIT_OK,
+    Commands,
+    ProgressBar,
+    add_archive_option,
+    archive_path,
+    index_line,
+)
 
 if TYPE_CHECKING:
     from ..core.search import SearchResults
@@ -99,7 +106,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         finally:
             searcher.close()
         if not state.up_to_date:
-            print(f"xarchive: warning: {state.describe()}", file=sys.stderr)
+            print(f"xarchive: warning: {index_line(state)}", file=sys.stderr)
     if args.json:
         print(json.dumps(_results_json(results), ensure_ascii=False, indent=2))
     else:
@@ -172,6 +179,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         pages = item_store.pages(archive.db, item.id)
         sources = item_store.sources(archive.db, item.id)
         run = runs.get_run(archive.db, item.import_run_id)
+        proof = _evidence(archive, item)
     if args.json:
         data = {
             **{k: getattr(item, k) for k in item.__dataclass_fields__},
@@ -184,6 +192,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             ],  # fmt: skip
             "pages": [{"page": p.page_no, "from_ocr": p.from_ocr, "text": p.text} for p in pages],
         }
+        if proof is not None:
+            data["evidence"] = proof
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
     rows = [
@@ -212,11 +222,52 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"  {s.seen_at}  run #{s.run_id}  {shown(s.path)}  (from {shown(s.root)})")
     for warning in item.warnings:
         print(f"Warning:     {shown(warning)}")
+    for label, value in _evidence_rows(proof):
+        print(f"{label + ':':<12} {shown(value)}")
     if args.text:
         for p in pages:
             marker = " (OCR)" if p.from_ocr else ""
             print(f"\n--- page {p.page_no}{marker} ---\n{p.text}")
     return EXIT_OK
+
+
+def _evidence(archive: Any, item: Any) -> dict[str, Any] | None:
+    """What the platform said and did to a post (core/posts/evidence.py); None for others."""
+    if item.kind != "post":
+        return None
+    from ..core.posts.evidence import evidence_record
+
+    return evidence_record(archive, item.id)
+
+
+def _evidence_rows(proof: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A post's evidence as `show` prints it: withheld, versions, events, captures, changes."""
+    if not proof:
+        return []
+    rows = []
+    held = proof["withheld"]
+    if held:
+        where = ", ".join(held["country_codes"]) or "some countries"
+        text = ("its account, " if held["via"] == "account" else "") + f"in {where}"
+        if held["first_seen_at"]:
+            text += f" (seen {held['first_seen_at']})"
+        rows.append(("Withheld", text))
+    if proof["versions"]:
+        listed = ", ".join(
+            v["platform_id"] + ("" if v["in_archive"] else " (not in the archive)")
+            for v in proof["versions"]
+        )
+        rows.append(("Versions", f"{len(proof['versions'])}: {listed}"))
+    rows += [("Event", f"{e['label']} ({e['source']}, {e['where']})") for e in proof["events"]]
+    if len(proof["captures"]) > 1:
+        rows += [
+            ("Capture", f"{c['number']}. {c['captured_at'] or '?'}  {c['source']}  ({c['where']})")
+            for c in proof["captures"]
+        ]
+    for change in proof["changes"]:
+        step = f"{change['from']} → {change['to']}" if change["to"] else f"after {change['from']}"
+        rows.append(("Changed", f"{step}: " + "; ".join(c["summary"] for c in change["changed"])))
+    return rows
 
 
 def _capture_rows(extra: object) -> list[tuple[str, str]]:
