@@ -15,9 +15,11 @@ def mp4(
     fps: int = 12,
     colour: tuple[int, int, int] = (200, 40, 40),
     faststart: bool = False,
+    rotation: int = 0,
 ) -> Path:
     """An H.264 MP4 of a bar of `colour` growing across a dark frame; no sound (as X's
-    animated GIFs are). `faststart` puts the index before the frames, as X serves them."""
+    animated GIFs are). `faststart` puts the index before the frames, as X serves them;
+    `rotation` is the turn a player applies (a phone held upright stores it so)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     width, height = size
     options = {"movflags": "faststart"} if faststart else {}
@@ -25,6 +27,8 @@ def mp4(
         stream = out.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.options = {"preset": "ultrafast"}
+        if rotation:
+            stream.set_display_rotation(rotation)
         frames = max(1, round(seconds * fps))
         for number in range(frames):
             picture = np.full((height, width, 3), 24, np.uint8)

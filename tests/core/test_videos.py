@@ -142,6 +142,21 @@ def test_a_video_on_its_own_is_imported_and_sound_alone_is_refused(
     assert video.title == "march rally" and video.extra["frames"] == 12
 
 
+def test_a_phone_video_stored_sideways_has_an_upright_poster(
+    archive: Archive, tmp_path: Path
+) -> None:
+    mp4(tmp_path / "in" / "filmed_upright.mp4", size=(48, 32), rotation=90)
+    run_import(archive, tmp_path / "in")
+    (video,) = videos_of(archive)
+    assert (video.extra["width"], video.extra["height"]) == (32, 48)
+    poster = Image.open(archive.derived_dir / video.extra["poster"]).convert("RGB")
+    assert poster.size == (32, 48)
+    # The bar grows from the stored frame's left edge: turned a quarter counter-clockwise,
+    # as a player shows it, that edge is at the bottom.
+    bottom, top = poster.getpixel((16, 46)), poster.getpixel((16, 1))
+    assert bottom[0] > 150 and top[0] < 80
+
+
 def test_twarc2_media_of_type_video_keep_their_facts_and_bytes_beside_are_imported(
     archive: Archive, tmp_path: Path
 ) -> None:

@@ -115,6 +115,8 @@ def _extract(container: InputContainer, found: _Kind, path: Path, ctx: ExtractCo
     container.seek(0, stream=stream)
     poster, poster_at = _poster_frame(container, stream, duration, path)
     width, height = _display_size(stream, poster)
+    if (poster.width > poster.height) != (width > height) and poster.width != poster.height:
+        width, height = height, width  # turned upright with the poster
     extra: dict[str, Any] = {
         "width": width,
         "height": height,
@@ -182,7 +184,13 @@ def _poster_frame(
             f"{quoted(path)} cannot be read as a video: it holds no frame that decodes "
             "(it is empty or cut short)."
         )
-    return chosen.to_image(), at  # type: ignore[no-untyped-call]
+    picture = chosen.to_image()  # type: ignore[no-untyped-call]
+    # A phone's video is stored sideways with a rotation to apply when shown (as the
+    # player does): the poster is turned the same way, counter-clockwise.
+    turn = int(getattr(chosen, "rotation", 0) or 0) % 360
+    if turn in (90, 180, 270):
+        picture = picture.rotate(turn, expand=True)
+    return picture, at
 
 
 def _check_whole(
