@@ -15,6 +15,7 @@ from .shared import (
     add_archive_option,
     archive_path,
     cancel_on_interrupt,
+    index_line,
 )
 
 
@@ -131,7 +132,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"Archive:  {archive.name} ({archive.root})")
         print(f"Items:    {state.items}" + (
             " (" + ", ".join(f"{k} {n}" for k, n in counts) + ")" if counts else ""))  # fmt: skip
-        print(f"Index:    {state.describe()}")
+        print(f"Index:    {index_line(state)}")
     return EXIT_OK if state.up_to_date else EXIT_FAILED
 
 

@@ -25,6 +25,7 @@ from ..core.errors import Remedy, XArchiveError
 if TYPE_CHECKING:
     from ..core.annotate import Annotations
     from ..core.archive import Archive
+    from ..core.indexing import ArchiveIndexState
     from ..core.jobs import CancelToken, Progress
     from ..core.store.items import Item
 
@@ -138,6 +139,23 @@ def error_text(exc: XArchiveError, args: argparse.Namespace | None = None) -> st
     archive = exc.archive or (Path(given) if given else None)
     command = remedy_command(exc.remedy, archive)
     return f"{exc}; {command}" if command else str(exc)
+
+
+def index_line(state: ArchiveIndexState) -> str:
+    """How the search index stands, and the command that brings it up to date."""
+    if not state.health.ok:
+        return f"{state.health.reason}; run `xarchive reindex` to rebuild it from the archive"
+    if state.pending:
+        return (
+            f"{state.pending} of {state.items} items are not in the search index yet; "
+            "run `xarchive reindex` (or import again) to add them"
+        )
+    if state.health.doc_count != state.items:
+        return (
+            f"the search index holds {state.health.doc_count} items but the archive "
+            f"{state.items}; run `xarchive reindex` to rebuild it"
+        )
+    return "the search index is up to date"
 
 
 @contextlib.contextmanager

@@ -42,21 +42,6 @@ class ArchiveIndexState:
     def usable(self) -> bool:
         return self.health.ok
 
-    def describe(self) -> str:
-        if not self.health.ok:
-            return f"{self.health.reason}; run `xarchive reindex` to rebuild it from the archive"
-        if self.pending:
-            return (
-                f"{self.pending} of {self.items} items are not in the search index yet; "
-                "run `xarchive reindex` (or import again) to add them"
-            )
-        if self.health.doc_count != self.items:
-            return (
-                f"the search index holds {self.health.doc_count} items but the archive "
-                f"{self.items}; run `xarchive reindex` to rebuild it"
-            )
-        return "the search index is up to date"
-
     @property
     def up_to_date(self) -> bool:
         return self.health.ok and not self.pending and self.health.doc_count == self.items
