@@ -424,6 +424,7 @@ MIGRATIONS: dict[int, str] = {
 
 LATEST = max(MIGRATIONS)
 _ADDS_COLUMN = re.compile(r"ALTER\s+TABLE\s+\S+\s+ADD\s+(COLUMN\s+)?", re.IGNORECASE)
+_CREATES = re.compile(r"CREATE\s+(UNIQUE\s+)?(TABLE|INDEX)\s+", re.IGNORECASE)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -453,9 +454,13 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
                 try:
                     conn.execute(statement)
                 except sqlite3.OperationalError as exc:
-                    # The column is there already (an archive put back to an older
-                    # version by hand, as tests do): adding it again changes nothing.
-                    if not (_ADDS_COLUMN.match(statement) and "duplicate column" in str(exc)):
+                    # The column, table or index is there already (an archive put back
+                    # to an older version by hand, as tests do): making it again
+                    # changes nothing.
+                    again = (_ADDS_COLUMN.match(statement) and "duplicate column" in str(exc)) or (
+                        _CREATES.match(statement) and "already exists" in str(exc)
+                    )
+                    if not again:
                         raise
             conn.execute(
                 "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)",
