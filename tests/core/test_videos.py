@@ -157,35 +157,42 @@ def test_a_phone_video_stored_sideways_has_an_upright_poster(
     assert bottom[0] > 150 and top[0] < 80
 
 
-def test_twarc2_media_of_type_video_keep_their_facts_and_bytes_beside_are_imported(
-    archive: Archive, tmp_path: Path
-) -> None:
-    def page(post_id: str, key: str, text: str, sensitive: bool) -> dict[str, Any]:
-        return {
-            "data": [{"id": post_id, "text": text, "author_id": "9", "lang": "en",
-                      "created_at": "2024-02-20T10:00:00.000Z", "conversation_id": post_id,
-                      "edit_history_tweet_ids": [post_id], "possibly_sensitive": sensitive,
-                      "attachments": {"media_keys": [key]}}],
-            "includes": {
-                "users": [{"id": "9", "username": "field_monitor", "name": "Field Monitor"}],
-                "media": [{"media_key": key, "type": "video", "duration_ms": 1000,
-                           "width": 48, "height": 32,
-                           "preview_image_url": f"https://pbs.twimg.com/{key}.jpg",
-                           "variants": [{"bit_rate": 256000, "content_type": "video/mp4",
-                                         "url": f"https://video.twimg.com/vid/{key}.mp4?tag=12"}]}],
-            },
-            "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all",
-                        "retrieved_at": "2024-02-21T08:00:00+00:00", "version": "2.14.0"},
-        }  # fmt: skip
+def _page(post_id: str, key: str, text: str, sensitive: bool) -> dict[str, Any]:
+    return {
+        "data": [{"id": post_id, "text": text, "author_id": "9", "lang": "en",
+                  "created_at": "2024-02-20T10:00:00.000Z", "conversation_id": post_id,
+                  "edit_history_tweet_ids": [post_id], "possibly_sensitive": sensitive,
+                  "attachments": {"media_keys": [key]}}],
+        "includes": {
+            "users": [{"id": "9", "username": "field_monitor", "name": "Field Monitor"}],
+            "media": [{"media_key": key, "type": "video", "duration_ms": 1000,
+                       "width": 48, "height": 32,
+                       "preview_image_url": f"https://pbs.twimg.com/{key}.jpg",
+                       "variants": [{"bit_rate": 256000, "content_type": "video/mp4",
+                                     "url": f"https://video.twimg.com/vid/{key}.mp4?tag=12"}]}],
+        },
+        "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all",
+                    "retrieved_at": "2024-02-21T08:00:00+00:00", "version": "2.14.0"},
+    }  # fmt: skip
 
-    folder = tmp_path / "collected"
+
+def twarc_folder(tmp: Path) -> Path:
+    """A folder with a twarc2 file of two video posts, one of them fetched into media/."""
+    folder = tmp / "collected"
     folder.mkdir()
     lines = [
-        page("8001", "7_8001", "Footage of the crowd at the exchange", True),
-        page("8002", "7_8002", "A second clip, not downloaded", False),
+        _page("8001", "7_8001", "Footage of the crowd at the exchange", True),
+        _page("8002", "7_8002", "A second clip, not downloaded", False),
     ]
     (folder / "search.jsonl").write_text("\n".join(json.dumps(p) for p in lines) + "\n")
     mp4(folder / "media" / "7_8001.mp4", seconds=1.0)  # as a fetcher names it by key
+    return folder
+
+
+def test_twarc2_media_of_type_video_keep_their_facts_and_bytes_beside_are_imported(
+    archive: Archive, tmp_path: Path
+) -> None:
+    folder = twarc_folder(tmp_path)
     report = run_import(archive, folder / "search.jsonl")
     assert report.failed == []
     crowd = post_saying(archive, "Footage of the crowd")
@@ -204,6 +211,20 @@ def test_twarc2_media_of_type_video_keep_their_facts_and_bytes_beside_are_import
         "preview_url": "https://pbs.twimg.com/7_8002.jpg",
     }]  # fmt: skip
     assert "possibly_sensitive" not in item_store.get_item(archive.db, second.item_id).extra
+    # The whole folder imported again (the video is a file of it too): nothing new.
+    again = run_import(archive, folder)
+    assert again.failed == [] and kinds(archive) == {"post": 2, "video": 1}
+
+
+def test_a_folder_of_a_twarc2_file_and_its_media_links_the_video_once(tmp_path: Path) -> None:
+    folder = twarc_folder(tmp_path)
+    with Archive.create(tmp_path / "case.xarchive") as archive:
+        report = run_import(archive, folder, workers=2)  # the video is read twice at once
+        assert report.failed == []
+        assert kinds(archive) == {"post": 2, "video": 1}
+        (video,) = videos_of(archive)
+        crowd = post_saying(archive, "Footage of the crowd")
+        assert crowd.media[0].item_id == video.id
 
 
 def test_videos_are_found_by_kind_and_post_account(archive: Archive, tmp_path: Path) -> None:
