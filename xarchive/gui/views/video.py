@@ -61,20 +61,25 @@ class _Poster(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumSize(QSize(1, 1))
         self.source = QPixmap()
+        self._moving = False
 
-    def set_source(self, pixmap: QPixmap) -> None:
+    def set_source(self, pixmap: QPixmap, moving: bool = False) -> None:
+        """Show `pixmap`; `moving`: a frame of the video playing, scaled quickly (a
+        smooth scaling of every frame of a large video costs more than its decoding)."""
         self.source = pixmap
+        self._moving = moving
         self._fit()
 
     def _fit(self) -> None:
         if self.source.isNull():
             self.setPixmap(QPixmap())
             return
+        mode = Qt.TransformationMode
         self.setPixmap(
             self.source.scaled(
                 self.size(),
                 Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
+                mode.FastTransformation if self._moving else mode.SmoothTransformation,
             )
         )
 
@@ -256,7 +261,7 @@ class VideoViewer(QWidget):
         if image.isNull():
             return
         self.frames_shown += 1
-        self.poster.set_source(QPixmap.fromImage(image))
+        self.poster.set_source(QPixmap.fromImage(image), moving=self.playing)
 
     def _position_changed(self, position: int) -> None:
         if not self.slider.isSliderDown():
