@@ -279,6 +279,8 @@ class VideoViewer(QWidget):
         self.time_label.setText(f"{clock(position / 1000)} / {total}")
 
     def _set_play_icon(self, playing: bool) -> None:
+        if not playing and self.poster._moving:
+            self.poster.set_source(self.poster.source)  # the frame stopped on, smoothly
         pixmap = (
             QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         )
