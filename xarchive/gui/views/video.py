@@ -61,13 +61,13 @@ class _Poster(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumSize(QSize(1, 1))
         self.source = QPixmap()
-        self._moving = False
+        self.moving = False
 
     def set_source(self, pixmap: QPixmap, moving: bool = False) -> None:
         """Show `pixmap`; `moving`: a frame of the video playing, scaled quickly (a
         smooth scaling of every frame of a large video costs more than its decoding)."""
         self.source = pixmap
-        self._moving = moving
+        self.moving = moving
         self._fit()
 
     def _fit(self) -> None:
@@ -79,7 +79,7 @@ class _Poster(QLabel):
             self.source.scaled(
                 self.size(),
                 Qt.AspectRatioMode.KeepAspectRatio,
-                mode.FastTransformation if self._moving else mode.SmoothTransformation,
+                mode.FastTransformation if self.moving else mode.SmoothTransformation,
             )
         )
 
@@ -279,7 +279,7 @@ class VideoViewer(QWidget):
         self.time_label.setText(f"{clock(position / 1000)} / {total}")
 
     def _set_play_icon(self, playing: bool) -> None:
-        if not playing and self.poster._moving:
+        if not playing and self.poster.moving:
             self.poster.set_source(self.poster.source)  # the frame stopped on, smoothly
         pixmap = (
             QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
