@@ -38,6 +38,12 @@ def add_import(commands: Commands) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.workers != 0:
+        from ..core import lifeline
+
+        # first: the workers' fork server imports the importers while this process
+        # imports the core, on the other core
+        lifeline.start_import_workers()
     from ..core.archive import Archive
     from ..core.errors import ImportAborted
     from ..core.importing import ImportOptions, import_paths

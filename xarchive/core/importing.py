@@ -511,30 +511,11 @@ def _make_executor(workers: int | None, files: int) -> cf.Executor:
         # The server imports the importers and the index writer once and each worker
         # is forked from it, instead of every worker importing them again (a second
         # or more of each worker's time, most of an import of a few files). No
-        # effect once the server runs.
-        context.set_forkserver_preload(_WORKER_MODULES)
-        lifeline.start_fork_server()  # bound to die with this process
+        # effect once the server runs (the CLI starts it early).
+        lifeline.start_import_workers()  # bound to die with this process
     return cf.ProcessPoolExecutor(
         max_workers=count, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
     )
-
-
-#: What every worker needs: imported by the fork server before it forks them.
-_WORKER_MODULES = [
-    "xarchive.core.lifeline",  # first: binds the fork server to this process
-    "xarchive.core.importing",
-    "xarchive.core.importers.text",
-    "xarchive.core.importers.html",
-    "xarchive.core.importers.image",
-    "xarchive.core.importers.video",
-    "xarchive.core.importers.pdf",
-    "xarchive.core.importers.x_archive",
-    "xarchive.core.importers.twarc",
-    "xarchive.core.importers.warc",
-    "xarchive.core.importers.mhtml",
-    "xarchive.core.importers.eml",
-    "xarchive.core.importers.wacz",
-]
 
 
 def _stop_executor(executor: cf.Executor, gently: bool = False) -> None:

@@ -119,6 +119,43 @@ def start_fork_server() -> None:
     _keeper.start()
 
 
+#: What every worker of an import needs: imported by the fork server before it forks
+#: them (core/importing.py), instead of every worker importing them again.
+IMPORT_MODULES = (
+    "xarchive.core.lifeline",  # first: binds the fork server to this process
+    "xarchive.core.importing",
+    "xarchive.core.importers.text",
+    "xarchive.core.importers.html",
+    "xarchive.core.importers.image",
+    "xarchive.core.importers.video",
+    "xarchive.core.importers.pdf",
+    "xarchive.core.importers.x_archive",
+    "xarchive.core.importers.twarc",
+    "xarchive.core.importers.warc",
+    "xarchive.core.importers.mhtml",
+    "xarchive.core.importers.eml",
+    "xarchive.core.importers.wacz",
+)
+
+
+def start_import_workers() -> bool:
+    """Start the fork server of an import's workers now, with IMPORT_MODULES to import.
+
+    For a front end that is about to import (the CLI's `import`, before it imports
+    the core): the server imports what the workers need while this process imports
+    what it needs, at the same time on another core, instead of after it — a third
+    of a small import's time. The import then finds the server running. False where
+    there is no fork server (workers are then spawned as they are needed).
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(IMPORT_MODULES))
+    start_fork_server()
+    return True
+
+
 def _bind_fork_server() -> None:
     """At the fork server's start: die with the process that started it."""
     expected = os.environ.get(ENV, "")
