@@ -20,6 +20,7 @@ from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
 from xarchive.core.bundles import ExportOptions, export_bundle, select_items
 from xarchive.core.errors import QueryError
+from xarchive.core.indexing import reindex
 from xarchive.core.posts import evidence
 from xarchive.core.search import Searcher
 from xarchive.core.store import annotations as link_store
@@ -508,6 +509,29 @@ def test_the_demo_shows_a_withheld_an_edited_and_a_deleted_post(demo: Archive) -
     # API's media keys are "3_<id>", the archive's the id alone) and the same text.
     assert total(demo, "changed:counts") == 3
     assert total(demo, "changed:media") == total(demo, "changed:text") == 0
+
+
+def test_posts_imported_before_schema_9_gain_their_evidence_at_the_rebuild(
+    archive: Archive, tmp_path: Path
+) -> None:
+    run_import(archive, files.withheld_search(tmp_path / "search.jsonl"),
+               files.edit_chain(tmp_path / "edits.jsonl"),
+               files.x_archive_with_edit_and_deletion(tmp_path / "x.zip"))  # fmt: skip
+    found = {q: ids(archive, q) for q in ("withheld:PK", "is:edited", "is:deleted")}
+    links = len(link_store.links_from(archive.db, item_of(archive, files.EDIT_IDS[1])))
+    with archive.transaction():  # as an archive imported by xarchive 0.1 is after migration 9
+        for table in ("post_versions", "platform_events", "account_captures", "accounts"):
+            archive.db.execute(f"DELETE FROM {table}")
+        archive.db.execute("DELETE FROM links WHERE relation = 'edit-of'")
+        archive.db.execute("UPDATE post_sources SET state = '', captured_at = ''")
+        archive.db.execute("UPDATE posts SET is_deleted = 0, deleted_at = '' WHERE 0")
+    reindex(archive)
+    assert evidence.backfill(archive) == 0  # once is enough
+    assert {q: ids(archive, q) for q in found} == found
+    assert len(link_store.links_from(archive.db, item_of(archive, files.EDIT_IDS[1]))) == links
+    (event,) = evidence.events(archive, item_of(archive, files.X_DELETED_ID))
+    assert (event.action, event.at) == ("delete", "2024-03-03T14:00:00+00:00")
+    assert verify(archive).ok
 
 
 # -- the command line -----------------------------------------------------------------------

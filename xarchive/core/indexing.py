@@ -154,8 +154,14 @@ def reindex(
     """Rebuild the index from the database alone; return the number of items indexed.
 
     The new index is built beside the old one and swapped in only when complete,
-    so a cancelled or killed rebuild leaves the previous index in place.
+    so a cancelled or killed rebuild leaves the previous index in place. Posts imported
+    before schema 9 first get what their records say as evidence (posts/evidence.py
+    `backfill`): the rebuild a new index format asks for is when an older archive gains it.
     """
+    if archive.writable:
+        from .posts.evidence import backfill
+
+        backfill(archive)
     building = archive.root / "index.building"
     all_ids = [int(r[0]) for r in archive.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
     total = len(all_ids)

@@ -411,7 +411,7 @@ class _Reader:
 
     # -- accounts and compliance events -------------------------------------------------
     def _account(self, user: Mapping[str, Any], where: str, retrieved: str) -> None:
-        found = _user_account(user, where, retrieved)
+        found = user_account(user, where, retrieved)
         if found is None:
             return
         earlier = self.accounts.get(found.platform_id)
@@ -704,7 +704,7 @@ def _compliance_stream(data: Any) -> bool:
     return isinstance(data, dict) and len(data) == 1 and next(iter(data)) in _STREAM_ACTIONS
 
 
-def _user_account(user: Mapping[str, Any], where: str, retrieved: str) -> ExtractedAccount | None:
+def user_account(user: Mapping[str, Any], where: str, retrieved: str) -> ExtractedAccount | None:
     """An account record from an API v2 user object; None without an id and a handle."""
     account_id = as_text(user.get("id"))
     handle = as_text(user.get("username"))

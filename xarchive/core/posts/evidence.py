@@ -65,13 +65,15 @@ Where the facts come from:
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from .. import blobs
 from ..archive import Archive
 from ..errors import ItemNotFound
 from ..store import annotations as link_store
@@ -79,7 +81,7 @@ from ..store import evidence as store
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store.posts import Post
-from .model import ExtractedContainer, Withheld
+from .model import ExtractedContainer, ExtractedEvent, Withheld, media_id
 from .threads import link_items
 
 #: The relation of a later version of a post to the one before it.
@@ -1179,3 +1181,95 @@ def evidence_record(archive: Archive | sqlite3.Connection, item_id: int) -> dict
             "seen_at": author.seen_at,
         },
     }  # fmt: skip
+
+
+# -- archives imported before captures kept their state --------------------------------------
+
+
+def backfill(archive: Archive) -> int:
+    """Fill in what posts imported before schema 9 did not keep, from their records: each
+    first capture's state (withheld, targets, counts, media), the versions an edit history
+    names (linked edit-of) and the deletions of X archives' deleted-tweets.js as events.
+
+    A twarc2 record's author becomes an account record too (with its withheld state).
+    Only a capture whose record is the post's own original is filled in (a later capture
+    of those archives kept no record to read); the others stay unknown. Returns how many
+    captures were filled in; 0 at once when there are none (the rebuild of the index
+    calls this). The archive must be writable.
+    """
+    conn = archive.db
+    from ..importers.twarc import user_account  # the API's user objects, read as an import does
+
+    rows = conn.execute(
+        "SELECT s.id, s.item_id, s.container_id, s.member, s.locator, s.counts, s.run_id, "
+        "s.seen_at, c.captured_at FROM post_sources s JOIN items i ON i.id = s.item_id "
+        "JOIN containers c ON c.id = s.container_id "
+        "WHERE s.state = '' AND s.record_sha256 = i.sha256"
+    ).fetchall()
+    if not rows:
+        return 0
+    filled = 0
+    with archive.transaction():
+        for source_id, item_id, container_id, member, locator, counts, run_id, seen, at in rows:
+            path = blobs.blob_path(archive.blobs_dir, store.item_sha(conn, int(item_id)))
+            try:
+                record = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue  # a missing or damaged original: verify says so
+            tweet = record.get("tweet") if isinstance(record, dict) else None
+            if not isinstance(tweet, dict):
+                continue
+            post = post_store.get_post(conn, int(item_id))
+            edits, initial = _edit_ids(tweet)
+            state = {
+                "text": post.text,
+                "counts": json.loads(counts),
+                "media": [[m.type, media_id(m.key) or m.url] for m in post.media],
+                "withheld": (held.as_json() if (held := Withheld.from_source(tweet)) else None),
+                "reply_to_id": post.reply_to_id,
+                "quote_of_id": post.quote_of_id,
+                "retweet_of_id": post.retweet_of_id,
+                "deleted": bool(tweet.get("deleted_at")),
+                "deleted_at": post.deleted_at if tweet.get("deleted_at") else "",
+                "edit_ids": edits,
+                "account": post.account,
+                "display_name": post.display_name,
+            }
+            store.set_capture_state(conn, int(source_id), state)
+            filled += 1
+            author = record.get("author")
+            if isinstance(author, dict):  # a twarc2 record keeps the user object it named
+                found = user_account(author, f"{locator}, author", str(at))
+                if found is not None:
+                    store.add_account(conn, found, int(container_id), int(run_id), str(seen))
+            if len(edits) > 1 or initial:
+                store.add_versions(conn, [*edits, post.platform_id], initial or edits[0])
+            if state["deleted"]:
+                event = ExtractedEvent(
+                    "post", post.platform_id, "delete", post.deleted_at, str(member),
+                    str(locator), {"source": "deleted-tweets.js"},
+                )  # fmt: skip
+                store.add_event(conn, event, int(container_id), int(run_id), str(seen))
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for initial_id in {
+            i for i in store.initial_ids(conn, store.all_version_ids(conn)).values()
+        }:
+            versions_held = store.post_item_ids(conn, store.versions_in(conn, initial_id))
+            if versions_held:
+                link_versions(conn, next(iter(versions_held.values())), now)
+        archive.audit("evidence-backfill", captures=filled)
+    return filled
+
+
+def _edit_ids(tweet: Mapping[str, Any]) -> tuple[list[str], str]:
+    """(every version's platform id, the first version's) that a raw tweet names."""
+    listed = tweet.get("edit_history_tweet_ids")
+    info = tweet.get("edit_info") if isinstance(tweet.get("edit_info"), dict) else {}
+    assert isinstance(info, dict)
+    initial_info = info.get("initial") if isinstance(info.get("initial"), dict) else {}
+    edit_info = info.get("edit") if isinstance(info.get("edit"), dict) else {}
+    if not isinstance(listed, list):
+        listed = initial_info.get("editTweetIds") if isinstance(initial_info, dict) else None
+    ids = [f"x:{i}" for i in (listed or []) if str(i).isdigit()]
+    first = str(edit_info.get("initialTweetId", "")) if isinstance(edit_info, dict) else ""
+    return (ids if len(ids) > 1 else []), (f"x:{first}" if first.isdigit() else "")

@@ -131,6 +131,12 @@ class Withheld:
 _MEDIA_KEY_TYPE = re.compile(r"^\d+_(?=\d+$)")
 
 
+def media_id(key: str) -> str:
+    """The platform's id of a medium: API v2 media keys are "<type>_<media id>" ("3_1758…"),
+    X archives give the media id alone."""
+    return _MEDIA_KEY_TYPE.sub("", key)
+
+
 def _codes(values: list[Any]) -> list[str]:
     return [str(v).strip().upper() for v in values if isinstance(v, str) and v.strip()]
 
@@ -257,8 +263,7 @@ class ExtractedPost:
         return {
             "text": self.text,
             "counts": dict(self.counts),
-            # API v2 media keys are "<type>_<media id>"; X archives give the media id alone
-            "media": [[m.type, _MEDIA_KEY_TYPE.sub("", m.key) or m.url] for m in self.media],
+            "media": [[m.type, media_id(m.key) or m.url] for m in self.media],
             "withheld": self.withheld.as_json() if self.withheld else None,
             "reply_to_id": self.reply_to_id,
             "quote_of_id": self.quote_of_id,

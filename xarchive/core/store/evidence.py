@@ -88,6 +88,19 @@ def capture_blob_refs(conn: sqlite3.Connection) -> Iterable[tuple[int, str, int,
         yield int(source_id), str(sha256), 0, f"post {platform_id} as read in {name}, {locator}"
 
 
+def set_capture_state(conn: sqlite3.Connection, source_id: int, state: dict[str, Any]) -> None:
+    """Give a capture imported before schema 9 the state read again from its record."""
+    conn.execute("UPDATE post_sources SET state = ? WHERE id = ?", (_json(state), source_id))
+
+
+def item_sha(conn: sqlite3.Connection, item_id: int) -> str:
+    return str(conn.execute("SELECT sha256 FROM items WHERE id = ?", (item_id,)).fetchone()[0])
+
+
+def all_version_ids(conn: sqlite3.Connection) -> list[str]:
+    return [str(r[0]) for r in conn.execute("SELECT platform_id FROM post_versions")]
+
+
 def capture_counts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, int]:
     """How many captures the archive holds of each of these posts."""
     found: dict[int, int] = {}
