@@ -261,7 +261,7 @@ def _evidence_rows(proof: dict[str, Any] | None) -> list[tuple[str, str]]:
     rows += [("Event", f"{e['label']} ({e['source']}, {e['where']})") for e in proof["events"]]
     if len(proof["captures"]) > 1:
         rows += [
-            ("Capture", f"{c['number']}. {c['captured_at'] or '?'}  {c['source']}  ({c['where']})")
+            ("Capture", f"{c['number']}. {c['captured_at'] or '?'}  {c['container']}, {c['where']}")
             for c in proof["captures"]
         ]
     for change in proof["changes"]:

@@ -338,7 +338,7 @@ def _evidence_rows(found: Mapping[str, Any]) -> list[tuple[str, str]]:
     if len(captures) > 1:
         rows.append(
             ("Captures", "; ".join(f"{c.get('number')}. {(c.get('captured_at') or '?')[:10]} "
-                                   f"{c.get('source')}" for c in captures))
+                                   f"{c.get('container')}, {c.get('where')}" for c in captures))
         )  # fmt: skip
     for change in found.get("changes") or []:
         to = change.get("to")
