@@ -8,16 +8,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -29,10 +27,9 @@ from PySide6.QtWidgets import (
 from ..core import properties
 from ..core.archive import Archive
 from ..core.demo import ensure_demo_archive
-from ..core.errors import IndexUnavailable, ItemNotFound, QueryError, XArchiveError
+from ..core.errors import XArchiveError
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.paths import demo_archive_dir
-from ..core.search import SearchResults
 from . import settings as cfg
 from . import theme
 from .accessibility import name_controls
@@ -49,7 +46,6 @@ from .dialogs.shortcuts import ShortcutsDialog
 from .docks.facets import FacetsDock
 from .docks.saved_searches import SavedSearchesDock
 from .docks.timeline import TimelineDock
-from .filters import Filter
 from .imports import ImportUi
 from .indexing import IndexUi
 from .layout import RESULTS_MIN_WIDTH, VIEWER_MIN_WIDTH, WindowLayout
@@ -59,14 +55,13 @@ from .messages import (
     REBUILD_INDEX,
     REMOVE_RECENT,
     Problem,
-    job_problem,
     opening_problem,
     sentence,
 )
 from .models.results import ResultsModel
 from .operations import BUSY_OPENING, Changes, Operation, Operations
 from .resources import app_icon
-from .search_service import SearchService, archive_searcher
+from .searching import SearchUi
 from .sensitive import SensitiveUi
 from .session import ArchiveSession, item_count
 from .suggest import SuggestUi
@@ -112,8 +107,6 @@ class MainWindow(QMainWindow):
         self.operations.ended.connect(lambda _payload: self._update_actions())
         self.operations.ended.connect(self.job_ended.emit)
         self.runner = self.operations.runner
-        self.last_results: SearchResults | None = None
-        self.search_service: SearchService | None = None
         self.properties_dialog: PropertiesDialog | None = None
         self.syntax_dialog: SearchSyntaxDialog | None = None
 
@@ -129,6 +122,17 @@ class MainWindow(QMainWindow):
         self.window_layout = WindowLayout(self, self.settings, self.splitter, self.viewer)
         self.actions = ActionSet(self)  # every menu entry, from actions.MENUS
         # The features: each adds its docks, actions and overlays through the host interface.
+        self.searching = SearchUi(
+            self,
+            self.search_bar,
+            self.model,
+            self.results,
+            self.empty_label,
+            (self.facets, self.saved, self.timeline),
+            self.viewer,
+            lambda: self.indexing.check(ask=False),
+        )
+        self.searching.finished.connect(self.search_finished)
         self.annotate = AnnotateUi(self, self.viewer, self.results, self.model, self.search_bar)
         self.suggesting = SuggestUi(
             self, self.annotate.controller, self.viewer, self.annotate.open_item
@@ -137,7 +141,7 @@ class MainWindow(QMainWindow):
         self.bundles = BundleUi(
             self,
             query=self.search_bar.query,
-            total=lambda: self.last_results.total if self.last_results is not None else 0,
+            total=lambda: getattr(self.searching.last_results, "total", 0),
             selected=self.annotate.selected_ids,
         )
         self.importing = ImportUi(self, import_options)
@@ -160,16 +164,11 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self.settings.get(cfg.SEARCH_DELAY_MS), self)
         self.search_bar.field.setAcceptDrops(False)  # dropped files import, never paste paths
         self.search_bar.set_sort(self.settings.get(cfg.SORT))
-        self.search_bar.search_requested.connect(self.run_search)
-        self.search_bar.focus_results.connect(self._focus_results)
         self.info_bar = InfoBar(self)
 
         self.model = ResultsModel()
-        self.model.searched.connect(self._search_done)
-        self.model.failed.connect(self._search_failed)
         self.results = ResultsView(self)
         self.results.setModel(self.model)
-        self.results.selectionModel().currentChanged.connect(self._current_changed)
         self.results.activated.connect(lambda _: self.viewer.setFocus())
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("muted")
@@ -212,18 +211,10 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.facets = FacetsDock(self)
-        self.facets.facet_chosen.connect(self.search_bar.add_filter)
         self.saved = SavedSearchesDock(self)
-        self.saved.run_requested.connect(lambda q: self.search_bar.set_query(q))
-        self.saved.save_requested.connect(self.save_current_search)
-        self.saved.changed.connect(self._store_saved_searches)
         self.timeline = TimelineDock(self)
         self.timeline.set_bucket(self.settings.get(cfg.TIMELINE_BUCKET))
-        self.timeline.range_chosen.connect(self._timeline_range)
         self.timeline.bucket_changed.connect(lambda b: self.settings.set(cfg.TIMELINE_BUCKET, b))
-        self.timeline.visibilityChanged.connect(
-            lambda visible: visible and self._refresh_timeline()
-        )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.facets)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.saved)
         self.splitDockWidget(self.facets, self.saved, Qt.Orientation.Vertical)
@@ -253,15 +244,6 @@ class MainWindow(QMainWindow):
             "open-demo": self.open_demo,
             "properties": self.edit_properties,
             "quit": self.close,
-            "find": self.search_bar.focus,
-            "search-again": self.run_search,
-            "save-search": self.save_current_search,
-            "clear-filters": self.search_bar.clear_filters,
-            "next-result": lambda: self._step_result(1),
-            "previous-result": lambda: self._step_result(-1),
-            "sort-relevance": lambda: self._set_sort("relevance"),
-            "sort-date": lambda: self._set_sort("date"),
-            "sort-date-asc": lambda: self._set_sort("date-asc"),
             "reading-mode": lambda: self.window_layout.set_reading(
                 self.actions["reading-mode"].isChecked()
             ),
@@ -360,8 +342,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.session.searcher is not None:
             self.session.searcher.close()
             self.session.searcher = None
-        if self.search_service is not None:
-            self.search_service.reset(wait=True)
+        self.searching.reset(wait=True)
         self.model.clear()
 
     def after_write(self, changes: Changes) -> None:
@@ -371,12 +352,11 @@ class MainWindow(QMainWindow):
             return
         if changes.index:
             self.session.open_searcher()
-            if self.search_service is not None:
-                self.search_service.reset()
+            self.searching.reset()
         self.indexing.check(ask=False)
         if changes.items or changes.index:
             self._update_status()
-            self.run_search()
+            self.searching.run()
         self.changed.emit(changes)
 
     @property
@@ -413,11 +393,9 @@ class MainWindow(QMainWindow):
     def _set_session(self, session: ArchiveSession) -> None:
         self.close_archive()
         self.session = session
-        self.search_service = SearchService(archive_searcher(session.root), self)
-        self.model.set_service(self.search_service)
+        self.searching.open(session)
         self.settings.add_recent(session.root)
         self.setWindowTitle(f"{session.name} — xarchive")
-        self.saved.set_searches(cfg.saved_searches(session.archive), session.writable)
         self.viewer.clear()
         self._update_actions()
         self._update_status()
@@ -437,11 +415,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.viewer.clear()
-        self.model.set_service(None)
-        if self.search_service is not None:
-            self.search_service.close()
-            self.search_service.deleteLater()
-            self.search_service = None
+        self.searching.close()
         self.annotate.set_session(None)
         self.session.close()
         self.session = None
@@ -563,141 +537,6 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.start_import(paths)
 
-    # == searching ==========================================================================
-    def run_search(self) -> None:
-        """Run the search bar's query on the search thread; `_search_done` or
-        `_search_failed` show the results, counts and facets, or why it cannot run."""
-        if self.session is None:
-            return
-        text = self.search_bar.text
-        try:
-            self.session.check_query(text)  # so that error positions refer to what was typed
-            self.model.run(self.search_bar.query(), self.search_bar.sort)
-        except (QueryError, IndexUnavailable) as exc:
-            self._search_failed(exc)
-            return
-        self.search_bar.show_busy(True)
-
-    def _search_failed(self, exc: BaseException) -> None:
-        self.search_bar.show_busy(False)
-        if isinstance(exc, QueryError):
-            # The last good results would pass for this query's (those of "d" for
-            # "date:2024-13"): clear them, and say why the list is empty.
-            self.model.clear()
-            self.facets.show_facets({}, self.search_bar.filters)
-            self.search_bar.show_error(str(exc))
-            self.search_bar.show_count(None)
-            self._show_empty("No results: the search is not valid. Correct it above.")
-        elif isinstance(exc, IndexUnavailable):
-            self.model.clear()
-            self.search_bar.show_count(None)
-            self.indexing.check(ask=False)
-            self._show_empty("Searching is off until the search index is rebuilt.")
-        else:
-            self.model.clear()
-            self.search_bar.show_count(None)
-            self._show_empty("The search failed. Search again (F5).")
-            self.tell(job_problem("Searching", exc, f"the query {self.search_bar.query()!r}"))
-        self.search_finished.emit(None)
-
-    def _search_done(self, results: SearchResults) -> None:
-        text = self.search_bar.text
-        self.search_bar.show_busy(False)
-        self.last_results = results
-        self.search_bar.show_error("")
-        self.search_bar.show_count(results.total)
-        self.facets.show_facets(results.facets, self.search_bar.filters)
-        if results.total == 0:
-            self._show_empty(
-                "Nothing matches."
-                if text.strip() or self.search_bar.filters
-                else "This archive is empty. Import files with File ▸ Import, or drop them here."
-            )
-        else:
-            self._show_empty("")
-        self.timeline.stale = True
-        if self.timeline.isVisible():
-            self._refresh_timeline()
-        shown = self.viewer.item
-        if shown is not None and self.model.row_of_item(shown.id) < 0:
-            self.viewer.clear()
-        self.search_finished.emit(results)
-
-    def _show_empty(self, message: str) -> None:
-        self.empty_label.setText(message)
-        self.empty_label.setVisible(bool(message))
-        self.results.setVisible(not message)
-
-    def _set_sort(self, sort: str) -> None:
-        self.search_bar.set_sort(sort)
-        self.search_bar.search_now()
-
-    def _focus_results(self) -> None:
-        self.results.setFocus()
-        if not self.results.currentIndex().isValid() and self.model.rowCount():
-            self.results.setCurrentIndex(self.model.index(0, 0))
-
-    def _step_result(self, step: int) -> None:
-        row = self.results.currentIndex().row() + step
-        if 0 <= row < self.model.rowCount():
-            self.results.setCurrentIndex(self.model.index(row, 0))
-
-    def _current_changed(self, current: QModelIndex, _: QModelIndex) -> None:
-        self.show_result(current.row())
-
-    def show_result(self, row: int) -> None:
-        """Show the hit in `row` in the viewer (on its page, its words marked)."""
-        hit = self.model.hit(row)
-        if hit is None or self.session is None:
-            return
-        try:
-            self.viewer.show_item(self.session, hit.item.id, hit.terms, hit.snippet, hit.marks)
-        except ItemNotFound:
-            self.viewer.clear("This item is no longer in the archive. Search again (F5).")
-
-    def save_current_search(self) -> None:
-        if self.session is None or not self.session.writable:
-            return
-        query = self.search_bar.query()
-        name, ok = QInputDialog.getText(
-            self, "Save search", "Name:", text=self.search_bar.text or query
-        )
-        if ok and name.strip():
-            self.saved.add(name.strip(), query)
-
-    def _store_saved_searches(self, searches: list[cfg.SavedSearch]) -> None:
-        if self.session is None:
-            return
-        try:
-            cfg.store_saved_searches(self.session.archive, searches)
-        except sqlite3.Error as exc:
-            self.tell(
-                Problem(
-                    "The search could not be saved",
-                    f"The archive refused the change ({exc}).",
-                    severity="error",
-                )
-            )
-        self.saved.set_searches(cfg.saved_searches(self.session.archive), self.session.writable)
-
-    # == timeline ===========================================================================
-    def _refresh_timeline(self) -> None:
-        if self.session is None or self.search_service is None or not self.timeline.stale:
-            return
-        query = self.model.query
-        self.timeline.stale = False
-
-        def answer(days: Any, error: BaseException | None) -> None:
-            if error is not None:
-                log.info("timeline of %r: %s", query, error)
-            self.timeline.set_days(days if error is None else {})
-
-        self.search_service.call(lambda source: source.day_counts(query), answer)
-
-    def _timeline_range(self, first: date, last: date) -> None:
-        value = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
-        self.search_bar.add_filter(Filter("date", value))
-
     # == view and help ======================================================================
     def _zoom_in(self) -> None:
         if self.viewer.stack.currentWidget() is self.viewer.image:
@@ -732,7 +571,7 @@ class MainWindow(QMainWindow):
         self.timeline.chart.update()
         row = self.results.currentIndex().row()
         if row >= 0:
-            self.show_result(row)
+            self.searching.show_result(row)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()
