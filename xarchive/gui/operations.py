@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QWidget
 from ..core.archive import Archive
 from ..core.errors import Cancelled
 from ..core.jobs import CancelToken, ProgressCallback
+from ..core.wording import READ_ONLY_TITLE, READ_ONLY_WHY
 from .dialogs.progress import JobProgressDialog
 from .messages import Problem, job_problem
 from .session import ArchiveSession
@@ -168,8 +169,8 @@ class Operations(QObject):
         if not session.writable:
             self.host.tell(
                 Problem(
-                    "This archive is read-only here",
-                    "Another xarchive window or program is changing it.",
+                    READ_ONLY_TITLE,
+                    READ_ONLY_WHY,
                     f"Close it there and open it again here before {what}.",
                     severity="info",
                 )
