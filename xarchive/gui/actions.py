@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar
 
 from .resources import icon
 
-Keys = QKeySequence.StandardKey
 _std = QKeySequence.StandardKey
 
 #: When an action can be used; the window enables it accordingly (`ActionSet.update`).
@@ -158,6 +157,12 @@ MENUS: tuple[Menu, ...] = (
         Action("show-links", "Lin&ks", ("Ctrl+Shift+K",), "link", dock="linksDock"),
         Action("link-graph", "Link &Graph…", ("Ctrl+G",), "graph",
                "How the items are linked: the item shown, or all"),
+        Action("post-versions", "Post &Versions…", ("Ctrl+Shift+V",), "copy",
+               "The versions of the edited post shown, with what each changed", ARCHIVE),
+        Action("post-captures", "Post &Captures…", ("Ctrl+Shift+C",), "details",
+               "Every capture of the post shown, and what changed between them", ARCHIVE),
+        Action("post-account", "Post Aut&hor's Account…", ("Ctrl+Shift+O",), "person",
+               "The account of the post shown: its record, captures and posts", ARCHIVE),
         Action("reading-mode", "&Reading Mode", ("F11",), "reading-mode",
                "Give the viewer the whole window (F11 or Escape to leave)", checkable=True),
         Action("blur-sensitive", "&Blur Sensitive Media",
@@ -229,13 +234,6 @@ def sequences(action: Action) -> list[QKeySequence]:
     first binding; none where the platform has none)."""
     found = [QKeySequence(k) for k in action.keys]
     return [s for s in found if not s.isEmpty()]
-
-
-def by_key(key: str) -> Action:
-    for _menu, action in walk():
-        if action.key == key:
-            return action
-    raise KeyError(key)
 
 
 class ActionSet:
@@ -335,9 +333,3 @@ class ActionSet:
                 continue
             extra = self._extra.get(spec.key)
             self.actions[spec.key].setEnabled(state[spec.when] and (extra is None or extra()))
-
-    def listed(self) -> list[tuple[str, QAction]]:
-        """(top-level menu name, action) for every row, in menu order."""
-        return [
-            (menu.name, self.actions[spec.key]) for menu, spec in walk() if spec.key in self.actions
-        ]

@@ -46,6 +46,7 @@ from .dialogs.shortcuts import ShortcutsDialog
 from .docks.facets import FacetsDock
 from .docks.saved_searches import SavedSearchesDock
 from .docks.timeline import TimelineDock
+from .evidence import EvidenceUi
 from .imports import ImportUi
 from .indexing import IndexUi
 from .layout import RESULTS_MIN_WIDTH, VIEWER_MIN_WIDTH, WindowLayout
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.sensitive = SensitiveUi(
             self, self.settings, self.viewer, self.results, self.annotate.controller
         )
+        self.evidence = EvidenceUi(self, self.results, self.model, self.timeline, self.viewer)
         self._place_feature_docks()
         self._connect_actions()
         self._build_status_bar()

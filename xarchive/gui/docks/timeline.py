@@ -3,17 +3,30 @@
 Dragging across bars (or clicking one) narrows the search to that span
 (`date:A..B`). Long empty stretches are drawn as a break, so clusters of
 events years apart stay readable side by side.
+
+Under the bars, a row of marks (▲) shows the days on which the platform acted on
+posts and accounts of the archive — deletions, withholdings, suspensions (issue 13):
+the archive's compliance events, whatever the search, so that a researcher sees the
+posts of a day beside what was done to them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -32,6 +45,21 @@ BUCKETS = (("day", "By day"), ("week", "By week"), ("month", "By month"))
 #: Empty runs at least this many buckets long are drawn as one break.
 GAP_BUCKETS = {"day": 10, "week": 4, "month": 3}
 MAX_BAR = 46
+MARK_ROW = 14
+#: How the marks name the events of each kind: (one, many).
+EVENT_NAMES = {
+    "deletion": ("deletion", "deletions"),
+    "withholding": ("withholding", "withholdings"),
+    "suspension": ("account suspension", "account suspensions"),
+    "other": ("other event", "other events"),
+}
+
+
+def events_text(kinds: Mapping[str, int]) -> str:
+    """'2 deletions, 1 withholding' ('' for none)."""
+    return ", ".join(
+        f"{n} {EVENT_NAMES.get(kind, (kind, kind))[n != 1]}" for kind, n in kinds.items() if n
+    )
 
 
 def bucket_start(day: date, bucket: str) -> date:
@@ -62,14 +90,20 @@ class Slot:
         return self.end - timedelta(days=1)
 
 
-def histogram(days: Mapping[date, int], bucket: str) -> list[Slot]:
+def histogram(
+    days: Mapping[date, int], bucket: str, keep: Collection[date] = frozenset()
+) -> list[Slot]:
     """Buckets from the first to the last day (`days`: items per day), long empty runs
-    merged into gap slots."""
-    if not days:
+    merged into gap slots; the buckets of the days in `keep` (of events) are kept even
+    when empty, and the span reaches them."""
+    if not days and not keep:
         return []
     counts: Counter[date] = Counter()
     for day, count in days.items():
         counts[bucket_start(day, bucket)] += count
+    kept = {bucket_start(day, bucket) for day in keep}
+    for start in kept:
+        counts[start] += 0
     start, last = min(counts), max(counts)
     slots: list[Slot] = []
     empty: list[Slot] = []
@@ -77,7 +111,7 @@ def histogram(days: Mapping[date, int], bucket: str) -> list[Slot]:
     while current <= last:
         following = next_bucket(current, bucket)
         slot = Slot(current, following, counts.get(current, 0))
-        if slot.count:
+        if slot.count or current in kept:
             slots.extend(_flush_empty(empty, bucket))
             empty = []
             slots.append(slot)
@@ -110,6 +144,8 @@ class TimelineChart(QWidget):
         super().__init__(parent)
         self.bucket = "week"
         self.slots: list[Slot] = []
+        #: Events of the archive by day: kind ("deletion", "withholding"…) → how many.
+        self.events: dict[date, dict[str, int]] = {}
         self._press: int | None = None
         self._hover: int | None = None
         self._drag_to: int | None = None
@@ -121,16 +157,39 @@ class TimelineChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(600, 160)
 
-    def set_data(self, days: Mapping[date, int], bucket: str) -> None:
+    def set_data(
+        self,
+        days: Mapping[date, int],
+        bucket: str,
+        events: Mapping[date, Mapping[str, int]] | None = None,
+    ) -> None:
         self.bucket = bucket
-        self.slots = histogram(days, bucket)
+        if events is not None:
+            self.events = {day: dict(kinds) for day, kinds in events.items()}
+        # The axis spans the events' days too (with nothing dated then, a bar of none);
+        # with no dated results there is no axis to mark.
+        self.slots = histogram(days, bucket, self.events) if days else []
         self._press = self._drag_to = self._hover = None
         self.update()
 
     # -- geometry -------------------------------------------------------------------------
+    def _mark_row(self) -> int:
+        return MARK_ROW if self.events else 0
+
     def _plot(self) -> QRect:
         fm = QFontMetrics(self.font())
-        return self.rect().adjusted(12, fm.height() + 6, -12, -(2 * fm.height() + 8))
+        below = 2 * fm.height() + 8 + self._mark_row()
+        return self.rect().adjusted(12, fm.height() + 6, -12, -below)
+
+    def slot_events(self, index: int) -> dict[str, int]:
+        """The events of the days of slot `index`, by kind."""
+        slot = self.slots[index]
+        found: dict[str, int] = {}
+        for day, kinds in self.events.items():
+            if slot.start <= day < slot.end:
+                for kind, count in kinds.items():
+                    found[kind] = found.get(kind, 0) + count
+        return found
 
     def _bar_width(self) -> float:
         return min(MAX_BAR, self._plot().width() / max(1, len(self.slots)))
@@ -164,6 +223,7 @@ class TimelineChart(QWidget):
         selected = self._selection()
         painter.setPen(QPen(QColor(c.border)))
         painter.drawLine(plot.left(), plot.bottom(), plot.right(), plot.bottom())
+        marks = self._mark_row()
         last_label_right = -1e9
         last_month = None
         for i, slot in enumerate(self.slots):
@@ -171,6 +231,8 @@ class TimelineChart(QWidget):
             inner = rect.adjusted(
                 max(1.0, rect.width() * 0.12), 0, -max(1.0, rect.width() * 0.12), 0
             )
+            if self.events and not slot.gap and self.slot_events(i):
+                self._draw_mark(painter, rect, plot.bottom() + 2, marks - 3, c.error)
             if slot.gap:
                 painter.setPen(QPen(QColor(c.muted), 1, Qt.PenStyle.DashLine))
                 mid = rect.center().x()
@@ -208,7 +270,9 @@ class TimelineChart(QWidget):
             )
             if slot.count and rect.left() > last_label_right:
                 painter.drawText(
-                    QRectF(rect.left() - 10, plot.bottom() + 2, rect.width() + 20, fm.height()),
+                    QRectF(
+                        rect.left() - 10, plot.bottom() + 2 + marks, rect.width() + 20, fm.height()
+                    ),
                     Qt.AlignmentFlag.AlignCenter,
                     label,
                 )
@@ -222,9 +286,23 @@ class TimelineChart(QWidget):
                     slot.start.strftime("%b %Y") if self.bucket != "month" else str(slot.start.year)
                 )
                 painter.drawText(
-                    QPoint(int(rect.left()), plot.bottom() + 2 * fm.height() + 4), text
+                    QPoint(int(rect.left()), plot.bottom() + 2 * fm.height() + 4 + marks), text
                 )
         painter.end()
+
+    @staticmethod
+    def _draw_mark(painter: QPainter, rect: QRectF, top: int, height: int, color: str) -> None:
+        """A triangle pointing up at the bar: the platform acted on a post that day."""
+        mid = rect.center().x()
+        half = max(3.0, min(height * 0.6, rect.width() / 2 - 1))
+        painter.save()
+        painter.setPen(QPen(QColor(color), 1))
+        painter.setBrush(QColor(color))
+        painter.drawPolygon(
+            QPolygonF([QPointF(mid, top), QPointF(mid - half, top + height),
+                       QPointF(mid + half, top + height)])
+        )  # fmt: skip
+        painter.restore()
 
     # -- interaction --------------------------------------------------------------------------
     def _selection(self) -> tuple[int, int] | None:
@@ -254,6 +332,9 @@ class TimelineChart(QWidget):
                 if slot.gap
                 else f": {slot.count} item" + ("s" if slot.count != 1 else "")
             )
+            happened = events_text(self.slot_events(index)) if not slot.gap else ""
+            if happened:
+                text += f"; ▲ {happened} (compliance events of the archive)"
             QToolTip.showText(event.globalPosition().toPoint(), text, self)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -303,6 +384,7 @@ class TimelineDock(QDockWidget):
         layout.addWidget(self.chart, 1)
         self.setWidget(body)
         self._days: dict[date, int] = {}
+        self._events: dict[date, dict[str, int]] = {}
         self.stale = True
 
     @property
@@ -318,17 +400,33 @@ class TimelineDock(QDockWidget):
         """Show `days` (items per day)."""
         self._days = dict(days)
         self.stale = False
-        self.chart.set_data(self._days, self.bucket)
+        self.chart.set_data(self._days, self.bucket, self._events)
+        self._summarise()
+
+    def set_events(self, events: Mapping[date, Mapping[str, int]]) -> None:
+        """Mark the days of the archive's compliance events (kind → how many, by day)."""
+        self._events = {day: dict(kinds) for day, kinds in events.items() if any(kinds.values())}
+        self.chart.set_data(self._days, self.bucket, self._events)
+        self._summarise()
+
+    def _summarise(self) -> None:
+        days = self._days
+        text = ""
         if days:
             first, last = min(days), max(days)
             total = sum(days.values())
-            self.summary.setText(
+            text = (
                 f"{total:,} dated item{'s' if total != 1 else ''}, "
                 f"{format_day(first.isoformat())} – {format_day(last.isoformat())}"
             )
-        else:
-            self.summary.setText("")
+        if self._events:
+            kinds: dict[str, int] = {}
+            for found in self._events.values():
+                for kind, count in found.items():
+                    kinds[kind] = kinds.get(kind, 0) + count
+            text += ("   ·   " if text else "") + f"▲ {events_text(kinds)}"
+        self.summary.setText(text)
 
     def _bucket_changed(self) -> None:
-        self.chart.set_data(self._days, self.bucket)
+        self.chart.set_data(self._days, self.bucket, self._events)
         self.bucket_changed.emit(self.bucket)

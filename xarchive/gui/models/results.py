@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from ...core.errors import XArchiveError
 from ...core.search import Hit, SearchResults
+from ...core.store.items import Item
 from ..filters import KIND_TITLES, format_day
 from ..resources import kind_icon
 from ..search_service import SearchFunction, SearchService
@@ -63,6 +64,9 @@ class ResultsModel(QAbstractTableModel):
         self._thin_pages: set[int] = set()  # pages whose hits lost their snippets
         self._refetching: set[int] = set()
         self._on_error: Callable[[Exception], None] | None = None
+        #: More to say of an item to a tooltip and a screen reader than its title (what
+        #: the platform did to a post: gui/evidence.py), "" for nothing.
+        self.describe: Callable[[Item], str] | None = None
 
     # -- running queries ---------------------------------------------------------------
     def set_search_function(self, search: SearchFunction | None) -> None:
@@ -291,7 +295,10 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return kind_icon(item.kind)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.title}\n{item.original_name}"
+            more = self.describe(item) if self.describe is not None else ""
+            return f"{item.title}\n{item.original_name}" + (f"\n{more}" if more else "")
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and self.describe is not None:
+            return self.describe(item) or None
         if role == self.HitRole:
             return self._hit_for_view(index.row())
         if role == self.ItemIdRole:

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import ItemNotFound
 from ...core.index.api import PhraseMarks, Snippet
+from ...core.posts.evidence import PostEvidence
+from ...core.posts.evidence import evidence as post_evidence
 from ...core.sensitive import VISUAL_KINDS
 from ...core.store.items import Item
 from ..bidi import isolate_runs, join_isolated, mostly_rtl
@@ -207,7 +209,7 @@ class ItemViewer(QWidget):
                 self._show_capture_mode(self.capture_bar.as_captured)
         self._behind = self.stack.currentWidget()
         self._cover_if_sensitive()
-        self.details.show_item(item, session.sources(item.id))
+        self.details.show_item(item, session.sources(item.id), _evidence(session, item))
         self.details.show()
         self.item_shown.emit(item)
 
@@ -284,6 +286,16 @@ def _archived_page(session: ArchiveSession, item: Item) -> ArchivedPage | None:
     from ...core.captures import archived_page
 
     return archived_page(session.archive, item)
+
+
+def _evidence(session: ArchiveSession, item: Item) -> PostEvidence | None:
+    """What the platform said and did to a post, for its details; None for other items."""
+    if item.kind != "post":
+        return None
+    try:
+        return post_evidence(session.archive, item.id)
+    except ItemNotFound:
+        return None
 
 
 def _image_size(extra: dict[str, object]) -> tuple[int, int] | None:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ...core.posts.evidence import PostEvidence
 from ...core.store.items import Item, Source
 from ...core.wording import human_size
 from ..bidi import isolate_runs
@@ -47,8 +48,9 @@ def human_date(iso: str) -> str:
     return f"{readable}   ({iso})"
 
 
-def metadata_html(item: Item, sources: list[Source]) -> str:
-    """The item's details as an HTML table (every value escaped)."""
+def metadata_html(item: Item, sources: list[Source], evidence: PostEvidence | None = None) -> str:
+    """The item's details as an HTML table (every value escaped); a post's `evidence`
+    (withheld, versions, deletion, events) in a section of its own."""
     c = colors()
     extra = item.extra if isinstance(item.extra, dict) else {}
 
@@ -95,6 +97,7 @@ def metadata_html(item: Item, sources: list[Source]) -> str:
         row("OCR", OCR_STATUS.get(item.ocr_status, item.ocr_status)),
         row("Item", f"#{item.id}"),
         *_video_rows(item, extra, section, row),
+        *_evidence_rows(evidence, section, row),
         section("Provenance"),
     ]
     if sources:
@@ -144,6 +147,54 @@ def _video_rows(
     return rows
 
 
+def _evidence_rows(
+    found: PostEvidence | None,
+    section: Callable[[str], str],
+    row: Callable[[str, str], str],
+) -> list[str]:
+    """What the platform said and did to a post (core/posts/evidence.py)."""
+    if found is None:
+        return []
+    rows = [section("As evidence")]
+    held = found.withheld
+    if held is not None:
+        codes = ", ".join("every country" if c == "XX" else c for c in held.country_codes)
+        whole = "the whole account" if held.via == "account" or held.scope == "user" else ""
+        rows += [
+            row("Withheld in", codes or "some countries"),
+            row("Scope", whole or ("the post" if held.scope == "tweet" else held.scope)),
+            row("Copyright", "yes (a copyright claim)" if held.copyright else "no"),
+            row(
+                "Seen withheld",
+                " – ".join(
+                    dict.fromkeys(
+                        human_date(d) for d in (held.first_seen_at, held.last_seen_at) if d
+                    )
+                ),
+            ),
+            row(
+                "Still withheld",
+                "yes, in the latest capture"
+                if held.current
+                else "no: the latest capture no longer shows it",
+            ),
+        ]
+    else:
+        rows.append(row("Withheld", "not seen withheld anywhere"))
+    if found.edited:
+        rows.append(row("Versions", f"{found.versions} (this is version {found.version})"))
+    if found.deleted:
+        rows.append(row("Deleted", human_date(found.deleted_at) or "yes (the date is not known)"))
+    rows.append(row("Captures", str(found.captures)))
+    if found.changed:
+        rows.append(row("Changed between captures", ", ".join(found.changed)))
+    for event in found.events:
+        where = ", ".join(p for p in (event.source, event.where) if p)
+        also = f"; also in {', '.join(event.also_in)}" if event.also_in else ""
+        rows.append(row("Event", f"{event.label} — {where}{also}"))
+    return rows
+
+
 def _capture_rows(extra: dict[str, Any], row: Callable[[str, str], str]) -> list[str]:
     """Rows for what the capture or the message said, where it said anything."""
     rows = [row(label, str(extra[key])) for key, label in _CAPTURE_FIELDS if extra.get(key)]
@@ -167,8 +218,10 @@ class MetadataPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
 
-    def show_item(self, item: Item, sources: list[Source]) -> None:
-        self.browser.setHtml(metadata_html(item, sources))
+    def show_item(
+        self, item: Item, sources: list[Source], evidence: PostEvidence | None = None
+    ) -> None:
+        self.browser.setHtml(metadata_html(item, sources, evidence))
         self.browser.verticalScrollBar().setValue(0)
 
     def clear(self) -> None:

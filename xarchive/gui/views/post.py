@@ -52,6 +52,8 @@ from ..bidi import is_rtl, isolate
 from ..sensitive import blurred, item_why_sensitive, sensitive_media
 from ..session import ArchiveSession
 from ..theme import colors
+from .evidence import EvidenceStrip
+from .post_evidence import PostEvidenceDialog, open_evidence
 from .safe_browser import SafeTextBrowser
 from .text import find_all
 
@@ -230,6 +232,8 @@ class PostCard(QFrame):
     clicked = Signal(int)
     link_clicked = Signal(QUrl)
     open_item = Signal(int)
+    #: Its versions, captures or account asked for ("versions", "captures", "account").
+    evidence_requested = Signal(str)
 
     def __init__(
         self,
@@ -279,6 +283,11 @@ class PostCard(QFrame):
         self.name_label.setTextFormat(Qt.TextFormat.RichText)
         body.addWidget(self.name_label)
 
+        # What the platform did to it (withheld, deleted…), and its evidence views.
+        self.evidence = EvidenceStrip(session.archive.db, post.item_id, compact, self)
+        self.evidence.requested.connect(self.evidence_requested)
+        body.addWidget(self.evidence)
+
         context = self._context()
         self.context_label = QLabel(context, self)
         self.context_label.setObjectName("muted")
@@ -324,7 +333,7 @@ class PostCard(QFrame):
             bits.append(f"↩ Reply to {who}")
         if post.quote_of_id:
             bits.append("❝ Quotes a post")
-        if post.is_deleted:
+        if post.is_deleted and not any(b.kind == "deleted" for b in self.evidence.badges):
             bits.append("Deleted" + (f" {post.deleted_at[:10]}" if post.deleted_at else ""))
         return "  ·  ".join(bits)
 
@@ -487,6 +496,23 @@ class PostViewer(QScrollArea):
         self.below: list[PostCard] = []
         self._body = QWidget(self)
         self.setWidget(self._body)
+        self._session: ArchiveSession | None = None
+        #: The versions, captures and account of the post shown (post_evidence.py).
+        self.evidence_dialog: PostEvidenceDialog | None = None
+
+    def close_evidence(self) -> None:
+        if self.evidence_dialog is not None:
+            self.evidence_dialog.close()
+
+    def show_evidence(self, tab: str = "versions") -> PostEvidenceDialog | None:
+        """Open the versions, captures or account (`tab`) of the post shown."""
+        if self.card is None or self._session is None:
+            return None
+        self.evidence_dialog = open_evidence(
+            self.evidence_dialog, self, self._session, self.card.post.item_id, tab,
+            self.open_item.emit,
+        )  # fmt: skip
+        return self.evidence_dialog
 
     def show_post(self, session: ArchiveSession, item_id: int, words: Sequence[str] = ()) -> None:
         """Show post `item_id` in its thread, the searched `words` marked on every card.
@@ -494,6 +520,7 @@ class PostViewer(QScrollArea):
         Raises ItemNotFound if it is no post."""
         found = thread(session.archive.db, item_id)
         self.thread = found
+        self._session = session
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -508,6 +535,7 @@ class PostViewer(QScrollArea):
         self.card = PostCard(session, found.post, parent=body, words=words)
         self.card.link_clicked.connect(self.link_clicked)
         self.card.open_item.connect(self.open_item)
+        self.card.evidence_requested.connect(self.show_evidence)
         layout.addWidget(self.card)
         for label, other in (("Quoted post", found.quoted), ("Reposted post", found.retweeted)):
             if other is not None:

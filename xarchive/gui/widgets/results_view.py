@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from ...core.index.api import Snippet
 from ...core.search import Hit
 from ...core.store.items import Item
+from ..badges import CardBadges, paint_badges
 from ..bidi import is_rtl, isolation_marks, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name
 from ..fonts import line_family
@@ -114,6 +115,9 @@ class ResultDelegate(QStyledItemDelegate):
         self._docs: OrderedDict[tuple[int, int, int, bool], QTextDocument] = OrderedDict()
         self._media: MediaThumbnails | None = None
         self._thumbs: OrderedDict[tuple[int, int, int, bool], QPixmap] = OrderedDict()
+        #: What the platform did to each post (withheld, deleted…), drawn as badges on
+        #: the card's second line (one source per archive; gui/evidence.py sets it).
+        self.evidence: CardBadges | None = None
 
     @property
     def media(self) -> MediaThumbnails | None:
@@ -272,9 +276,18 @@ class ResultDelegate(QStyledItemDelegate):
             bits.append(language_name(item.language))
         if hit.snippet is not None and item.page_count > 1:
             bits.append(f"page {hit.snippet.page} of {item.page_count}")
-        meta = small_metrics.elidedText(join_isolated(bits), Qt.TextElideMode.ElideRight, width)
+        meta_width = width
+        badges = self.evidence.badges(item) if self.evidence is not None else ()
+        if badges:  # at the right of the line, leaving the author a third of it at least
+            natural = small_metrics.horizontalAdvance(join_isolated(bits))
+            room = width - min(natural, width // 3) - 6
+            height = small_metrics.height()
+            meta_width -= paint_badges(painter, badges, left + width, y, height, room) + 6
+        meta = small_metrics.elidedText(
+            join_isolated(bits), Qt.TextElideMode.ElideRight, meta_width
+        )
         painter.drawText(
-            QRect(left, y, width, small_metrics.height()), Qt.AlignmentFlag.AlignLeft, meta
+            QRect(left, y, meta_width, small_metrics.height()), Qt.AlignmentFlag.AlignLeft, meta
         )
         y += small_metrics.height() + 4
 
