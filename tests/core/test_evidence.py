@@ -18,7 +18,7 @@ from tests.makefiles import png
 from xarchive.core import blobs
 from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
-from xarchive.core.bundles import ExportOptions, export_bundle, select_items
+from xarchive.core.bundles import ExportOptions, export_bundle, import_bundle, select_items
 from xarchive.core.errors import QueryError
 from xarchive.core.indexing import reindex
 from xarchive.core.posts import evidence
@@ -92,6 +92,41 @@ def test_withheld_is_in_the_bundle_and_its_report(archive: Archive, tmp_path: Pa
         if files.WITHHELD_ID in p.read_text("utf-8")
     )
     assert "<th>Withheld</th>" in page and "in PK, IN; seen so on 2024-04-21" in page
+
+
+def test_a_bundle_carries_the_evidence_into_another_archive(
+    archive: Archive, tmp_path: Path
+) -> None:
+    run_import(
+        archive, files.withheld_search(tmp_path / "search.jsonl"),
+        files.edit_chain(tmp_path / "edits.jsonl"),
+        files.tweet_compliance(tmp_path / "compliance-tweets.json"),
+        files.user_compliance(tmp_path / "compliance-users.json"),
+    )  # fmt: skip
+    queries = ("withheld:PK", "withheld:IN", "is:edited", "is:suspended", "is:withheld")
+    here = {q: total(archive, q) for q in queries}
+    bundle = tmp_path / "case.zip"
+    export_bundle(archive, select_items(archive, query="kind:post"), bundle)
+    with Archive.create(tmp_path / "colleague.xarchive") as other:
+        import_bundle(other, bundle)
+        assert {q: total(other, q) for q in queries} == here
+        chain = evidence.versions(other, item_of(other, files.EDIT_IDS[0]))
+        assert [v.item_id is not None for v in chain.versions] == [True, True, True]
+        assert len([k for k in link_store.links_from(other.db, item_of(other, files.EDIT_IDS[2]))
+                    if k.relation == "edit-of"]) == 1  # fmt: skip
+        labels = [e.label for e in evidence.events(other, item_of(other, files.PLAIN_ID))]
+        assert "Location removed 4 Mar 2024" in labels
+        (event,) = [e for e in evidence.events(other, item_of(other, files.PLAIN_ID))
+                    if e.action == "scrub_geo"]  # fmt: skip
+        assert event.source == "case.zip!/data/items.json"
+        suspended = evidence.account(other, files.OTHER)
+        assert suspended is not None and suspended.suspended
+        held = evidence.withheld(other, item_of(other, files.WITHHELD_ID))
+        assert held is not None and held.country_codes == ("PK", "IN")
+        assert verify(other).ok
+        before = other.db.execute("SELECT count(*) FROM platform_events").fetchone()
+        import_bundle(other, bundle)  # again: nothing new
+        assert other.db.execute("SELECT count(*) FROM platform_events").fetchone() == before
 
 
 # -- versions -------------------------------------------------------------------------------

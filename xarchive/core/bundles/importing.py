@@ -26,7 +26,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from ..importers.base import ExtractContext
 from ..index.api import SearchEngine
 from ..indexing import catch_up
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
+from ..posts import evidence
 from ..posts.model import ExtractedPost, MediaRef
 from ..store import items as item_store
 from ..store import posts as post_store
@@ -268,6 +269,7 @@ def _merge(
         for item in new:
             if item.post is not None:
                 _insert_post(conn, ids[item.sha256], item, ids)
+    _keep_evidence(archive, bag, path, items, report, staging, now)
     report.added = [ids[i.sha256] for i in new]
     report.merged = sorted(set(existing.values()))
     progress(Progress("indexing", 0, 1))
@@ -283,6 +285,45 @@ def _merge(
     for item in new:
         _rebuild_caches(archive, item)
     progress(Progress("importing", len(items), len(items)))
+
+
+def _keep_evidence(
+    archive: Archive,
+    bag: Bag,
+    path: Path,
+    items: Sequence[BundledItem],
+    report: BundleImportReport,
+    staging: Path,
+    now: str,
+) -> None:
+    """What the bundle says its posts went through (withheld, versions, events, accounts:
+    posts/evidence.py), kept as read from its items.json — stored as a container, its
+    original — and the posts it concerns indexed again."""
+    posts = [i for i in items if i.post is not None and i.post.get("evidence")]
+    if not posts:
+        return
+    data = bag.read(ITEMS_JSON, bag.files[ITEMS_JSON])
+    staged = blobs.stage_bytes(data, staging)
+    blobs.commit_blob(archive.blobs_dir, staged)
+    conn = archive.db
+    with archive.transaction():
+        box = post_store.insert_container(
+            conn,
+            post_store.NewContainer(
+                sha256=staged.sha256, kind="bundle-items", name=f"{path.name}!/{ITEMS_JSON}",
+                size=staged.size, media_type="application/json",
+                title=f"Items of the bundle {path.name}", captured_at=report.exported_at,
+                import_run_id=report.run_id, imported_at=now,
+            ),
+        )  # fmt: skip
+        post_store.add_container_source(conn, box, report.run_id, str(path), str(path), now)
+        again: set[int] = set()
+        for item in posts:
+            assert item.post is not None
+            again |= evidence.record_bundled(
+                conn, item.post["platform_id"], item.post["evidence"], box, report.run_id, now
+            )
+        item_store.mark_indexed(conn, sorted(again), indexed=False)
 
 
 def _index(archive: Archive) -> SearchEngine | None:

@@ -336,4 +336,58 @@ def _post(raw: Any) -> dict[str, Any]:
         media.append({"position": _get(m, "position", int), "sha256": sha, **entry})
     post["media"] = media
     post["sources"] = raw.get("sources") if isinstance(raw.get("sources"), list) else []
+    post["evidence"] = _evidence(raw.get("evidence"))
     return post
+
+
+_PLATFORM_ID = re.compile(r"[a-z]{1,12}:\d{1,25}\Z")
+_COUNTRY = re.compile(r"[A-Z]{2}\Z")
+
+
+def _evidence(raw: Any) -> dict[str, Any]:
+    """A post's `evidence` (posts/evidence.py `evidence_record`), checked: what an import
+    keeps of it (withheld, versions, events, account); {} for a bundle made before it."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _Bad("the post's ‘evidence’ must be an object")
+    found: dict[str, Any] = {}
+    held = raw.get("withheld")
+    if held is not None:
+        if not isinstance(held, dict):
+            raise _Bad("the post's evidence ‘withheld’ must be an object")
+        codes = _get(held, "country_codes", list)
+        if not all(isinstance(c, str) and _COUNTRY.match(c) for c in codes):
+            raise _Bad("the post's withheld ‘country_codes’ must be two-letter codes")
+        found["withheld"] = {
+            "country_codes": codes, "scope": _get(held, "scope", str),
+            "copyright": held.get("copyright") is True, "via": _get(held, "via", str),
+            "first_seen_at": _get(held, "first_seen_at", str),
+        }  # fmt: skip
+    versions = []
+    for version in _get(raw, "versions", list):
+        platform_id = version.get("platform_id") if isinstance(version, dict) else None
+        if not (isinstance(platform_id, str) and _PLATFORM_ID.match(platform_id)):
+            raise _Bad("a version of the post has no platform_id like x:1758…")
+        versions.append(platform_id)
+    found["versions"] = versions
+    events = []
+    for event in _get(raw, "events", list):
+        if not isinstance(event, dict):
+            raise _Bad("an event of the post is not an object")
+        entry = {k: _get(event, k, str) for k in ("subject", "platform_id", "action", "at",
+                                                  "label", "source", "where")}  # fmt: skip
+        if entry["subject"] not in ("post", "account") or not _PLATFORM_ID.match(
+            entry["platform_id"]
+        ):
+            raise _Bad("an event of the post names no post or account by platform id")
+        events.append(entry)
+    found["events"] = events
+    account = raw.get("account")
+    if isinstance(account, dict) and _PLATFORM_ID.match(str(account.get("platform_id", ""))):
+        found["account"] = {
+            "platform_id": str(account["platform_id"]), "handle": _get(account, "handle", str),
+            "display_name": _get(account, "display_name", str),
+            "seen_at": _get(account, "seen_at", str),
+        }  # fmt: skip
+    return found

@@ -81,7 +81,16 @@ from ..store import evidence as store
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store.posts import Post
-from .model import ExtractedContainer, ExtractedEvent, Withheld, media_id
+from .model import (
+    ACCOUNT_ACTIONS,
+    POST_ACTIONS,
+    ExtractedAccount,
+    ExtractedContainer,
+    ExtractedEvent,
+    Withheld,
+    canonical_json,
+    media_id,
+)
 from .threads import link_items
 
 #: The relation of a later version of a post to the one before it.
@@ -1273,3 +1282,84 @@ def _edit_ids(tweet: Mapping[str, Any]) -> tuple[list[str], str]:
     ids = [f"x:{i}" for i in (listed or []) if str(i).isdigit()]
     first = str(edit_info.get("initialTweetId", "")) if isinstance(edit_info, dict) else ""
     return (ids if len(ids) > 1 else []), (f"x:{first}" if first.isdigit() else "")
+
+
+# -- bundles ------------------------------------------------------------------------------
+
+
+def record_bundled(
+    conn: sqlite3.Connection,
+    platform_id: str,
+    found: Mapping[str, Any],
+    container_id: int,
+    run_id: int,
+    now: str,
+) -> set[int]:
+    """Keep what a bundle's items.json says of a post's evidence (`evidence_record`, as
+    bundles/metadata.py checked it): its versions (their edit-of links are among the
+    bundle's links), its events and its account, each
+    recorded as read from the bundle (`container_id`: its items.json). A withheld state
+    that no event of the bundle dates becomes a `withheld` event at the date the exporting
+    archive first saw it. Returns the posts to index again. The caller owns the transaction.
+    """
+    versions = list(found.get("versions") or [])
+    if len(versions) > 1:
+        store.add_versions(conn, versions, versions[0])
+    affected_posts_ids: set[str] = {*versions, platform_id}
+    affected_accounts: set[str] = set()
+    events = list(found.get("events") or [])
+    held = found.get("withheld")
+    account = found.get("account")
+    if held and held.get("country_codes"):
+        # Where its captures saw it withheld: an event at the first date it was seen so
+        # (that of a withheld event of the bundle, if one is dated so: its codes join it).
+        subject = "account" if held.get("via") == "account" and account else "post"
+        target = account["platform_id"] if subject == "account" and account else platform_id
+        at = held.get("first_seen_at", "")
+        same = [e for e in events if (e["subject"], e["platform_id"], e["action"], e["at"])
+                == (subject, target, "withheld", at)]  # fmt: skip
+        if same:
+            codes = _codes_in(str(same[0].get("label", "")))
+            same[0]["country_codes"] = list(dict.fromkeys([*codes, *held["country_codes"]]))
+        else:
+            events.append({
+                "subject": subject, "platform_id": target, "action": "withheld", "at": at,
+                "label": "Withheld", "source": "a capture of the exporting archive",
+                "where": "", "country_codes": held["country_codes"],
+            })  # fmt: skip
+    for event in events:
+        known = POST_ACTIONS if event["subject"] == "post" else ACCOUNT_ACTIONS
+        if event["action"] not in known or not event["platform_id"]:
+            continue
+        details: dict[str, Any] = {"recorded_in": event["source"], "where": event["where"]}
+        codes = event.get("country_codes") or _codes_in(str(event.get("label", "")))
+        if codes:
+            details["country_codes"] = list(codes)
+        locator = ", ".join(p for p in (event["source"], event["where"]) if p)
+        extracted = ExtractedEvent(event["subject"], event["platform_id"], event["action"],
+                                   event["at"], "data/items.json", locator, details)  # fmt: skip
+        if store.add_event(conn, extracted, container_id, run_id, now):
+            target = affected_posts_ids if event["subject"] == "post" else affected_accounts
+            target.add(event["platform_id"])
+    if account:
+        record = ExtractedAccount(
+            platform_id=account["platform_id"],
+            account_id=account["platform_id"].partition(":")[2],
+            handle=account["handle"], record=canonical_json({"source": "bundle", **account}),
+            member="data/items.json", locator="evidence.account",
+            display_name=account["display_name"], captured_at=account["seen_at"],
+        )  # fmt: skip
+        if store.add_account(conn, record, container_id, run_id, now):
+            affected_accounts.add(account["platform_id"])
+    # The edit-of links come with the bundle's other links (annotations.jsonld), by uid.
+    accounts_ids = {a.partition(":")[2] for a in affected_accounts}
+    return set(affected_posts(conn, affected_posts_ids, accounts_ids))
+
+
+_COUNTRY_LIST = re.compile(r" in ((?:[A-Z]{2}, )*[A-Z]{2})\b")
+
+
+def _codes_in(label: str) -> list[str]:
+    """The country codes an event's label names ('Withheld in PK, IN 25 Feb 2024')."""
+    found = _COUNTRY_LIST.search(label)
+    return found.group(1).split(", ") if found else []
