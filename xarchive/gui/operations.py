@@ -45,7 +45,7 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class Changes:
     """What an operation or an edit changed, so that each view refreshes only that
-    (Anki's `OpChanges`). Combine with `|`."""
+    (Anki's `OpChanges`)."""
 
     #: Items were added, changed or deleted: the results, the counts and the status bar.
     items: bool = False
@@ -55,11 +55,6 @@ class Changes:
     annotations: bool = False
     #: Suggested links between items.
     suggestions: bool = False
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(
-            **{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)}
-        )
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -148,10 +143,6 @@ class Operations(QObject):
         #: The newest operation's job, and its progress dialog.
         self.current: Job | None = None
         self.progress_dialog: JobProgressDialog | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self.runner.busy
 
     def can_write(self, what: str) -> bool:
         """Whether the archive can be written now; if not, the user was told why
