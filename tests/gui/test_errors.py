@@ -53,6 +53,18 @@ def test_a_folder_that_is_no_archive(window: MainWindow, dialogs: Dialogs, tmp_p
     assert dialogs.titles == ["No archive there"]
 
 
+def test_an_empty_folder_is_no_archive_yet_and_no_command_is_named(
+    window: MainWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    (tmp_path / "new case").mkdir()
+    assert not window.open_archive(tmp_path / "new case")
+    problem = dialogs.shown[0]
+    assert problem.title == "No archive there" and problem.text == "The folder ‘new case’ is empty."
+    said = problem.text + problem.advice
+    assert "xarchive init" not in said and "`" not in said  # a desktop user types no command
+    assert "New Archive" in problem.advice
+
+
 def test_an_archive_from_a_newer_version(
     window: MainWindow, dialogs: Dialogs, archive_copy: Path
 ) -> None:
