@@ -16,8 +16,8 @@ from xarchive.core.archive import Archive
 from xarchive.gui import settings as cfg
 from xarchive.gui.filters import Filter
 from xarchive.gui.main_window import MainWindow
-from xarchive.gui.sensitive import sensitive_media
 from xarchive.gui.views import video as video_view
+from xarchive.gui.widgets.sensitive import sensitive_media
 
 
 @pytest.fixture

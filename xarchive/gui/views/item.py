@@ -27,9 +27,9 @@ from ...core.store.items import Item
 from ..bidi import isolate_runs, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day
 from ..resources import app_icon, kind_icon
-from ..sensitive import SensitiveCover, sensitive_media, why_sensitive
 from ..session import ArchiveSession, PageHit
 from ..widgets.elided_label import ElidedLabel
+from ..widgets.sensitive import SensitiveCover, sensitive_media, why_sensitive
 from .archived_page import CaptureBar, CapturedPageView
 from .image import ImageViewer
 from .metadata import MetadataPanel

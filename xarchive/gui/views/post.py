@@ -49,9 +49,9 @@ from ...core.posts.media import VIDEO_TYPES, media_noun
 from ...core.posts.threads import Thread, thread
 from ...core.store.posts import Post, PostMedia
 from ..bidi import is_rtl, isolate
-from ..sensitive import blurred, item_why_sensitive, sensitive_media
 from ..session import ArchiveSession
 from ..theme import colors
+from ..widgets.sensitive import blurred, item_why_sensitive, sensitive_media
 from .evidence import EvidenceStrip
 from .post_evidence import PostEvidenceDialog, open_evidence
 from .safe_browser import SafeTextBrowser

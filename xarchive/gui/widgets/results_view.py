@@ -53,8 +53,8 @@ from ..filters import KIND_TITLES, format_day, language_name
 from ..fonts import line_family
 from ..models.results import ResultsModel
 from ..resources import kind_icon
-from ..sensitive import MediaThumbnails, blurred, sensitive_media
 from ..theme import colors
+from .sensitive import MediaThumbnails, blurred, sensitive_media
 
 PAD_X, PAD_Y, ICON = 12, 9, 30
 SNIPPET_LINES = 2
