@@ -1,18 +1,25 @@
 """Content-addressed storage of originals: blobs/ab/cd/<sha256>, never modified.
 
 A blob is written to a temporary file in blobs/.tmp, fsynced, and renamed into
-place (then the folder is fsynced), so a blob is either absent or whole.
+place (then the folder is fsynced), so a blob is either absent or whole. Many small
+blobs at once (the records of the posts an import reads) are written, made durable by one
+sync of the file system, renamed, and synced once more (`stage_many`, `commit_many`):
+an fsync each, and one per folder, took 11 s for 3 200 posts on a busy disk.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import io
 import os
 import shutil
+import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -81,6 +88,32 @@ def stage_bytes(data: bytes, staging: Path) -> StagedFile:
     return stage_stream(io.BytesIO(data), staging)
 
 
+def stage_many(datas: Iterable[bytes], staging: Path) -> list[StagedFile]:
+    """Write each of `datas` into `staging`, hashed, all made durable at once
+    (`sync_files`): `stage_bytes` for many small blobs. On an error none is left."""
+    staging.mkdir(parents=True, exist_ok=True)
+    staged: list[StagedFile] = []
+    try:
+        for data in datas:
+            tmp = staging / f"{uuid.uuid4().hex}.part"
+            staged.append(StagedFile(tmp, hashlib.sha256(data).hexdigest(), len(data)))
+            with tmp.open("wb") as dst:
+                dst.write(data)
+        sync_files([s.tmp_path for s in staged])
+    except BaseException:
+        for s in staged:
+            s.tmp_path.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def commit_many(blobs_dir: Path, staged: Sequence[StagedFile]) -> list[Path]:
+    """`commit_blob` for each of `staged`, the renames made durable at once."""
+    finals = [commit_blob(blobs_dir, s, sync_folder=False) for s in staged]
+    sync_folders(sorted({final.parent for final in finals}))
+    return finals
+
+
 def commit_blob(blobs_dir: Path, staged: StagedFile, sync_folder: bool = True) -> Path:
     """Move a staged copy to its content address (or drop it if the blob is there).
 
@@ -90,8 +123,11 @@ def commit_blob(blobs_dir: Path, staged: StagedFile, sync_folder: bool = True) -
     if final.exists():
         staged.tmp_path.unlink(missing_ok=True)
         return final
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(staged.tmp_path, final)
+    try:
+        os.replace(staged.tmp_path, final)
+    except FileNotFoundError:  # its folder is new (a mkdir each time cost as much as the rest)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged.tmp_path, final)
     os.chmod(final, 0o444)
     if sync_folder:
         fsync_dir(final.parent)
@@ -108,6 +144,57 @@ def hash_file(path: Path) -> str:
 
 def clear_staging(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def sync_files(paths: Sequence[Path]) -> None:
+    """Make the contents of `paths` (files on one file system) durable: one syncfs of
+    their file system where Linux has it, else an fsync of each."""
+    if paths and _syncfs(paths[0].parent):
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def sync_folders(folders: Sequence[Path]) -> None:
+    """Make the renames into `folders` (on one file system) durable: one syncfs where
+    Linux has it, else an fsync of each folder."""
+    if folders and _syncfs(folders[0]):
+        return
+    for folder in folders:
+        fsync_dir(folder)
+
+
+@cache
+def _libc_syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function: Callable[[int], int] = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+def _syncfs(directory: Path) -> bool:
+    """syncfs(2) on the file system of `directory`: every file written on it is on disk
+    when it returns 0 (errors of the writeback are reported since Linux 5.8). False
+    where it is not available or fails: the caller then fsyncs one by one."""
+    syncfs = _libc_syncfs()
+    if syncfs is None:
+        return False
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return syncfs(fd) == 0
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(directory: Path) -> None:

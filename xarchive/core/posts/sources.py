@@ -296,20 +296,18 @@ def store_bytes(data: bytes, staging: Path, blobs_dir: Path) -> tuple[str, int]:
 
 
 def store_many(records: list[bytes], staging: Path, blobs_dir: Path) -> None:
-    """Store each of `records` as a blob: all written and fsynced, then renamed into place,
-    then each folder they went to fsynced once (cheaper than `store_bytes` one by one)."""
+    """Store each of `records` as a blob: all written and made durable at once, then
+    renamed into place and those made durable at once (blobs.stage_many, commit_many),
+    much cheaper than `store_bytes` one by one."""
+    new: dict[str, bytes] = {}
+    for data in records:
+        sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 not in new and not blobs.blob_path(blobs_dir, sha256).exists():
+            new[sha256] = data
     staged: list[StagedFile] = []
-    seen: set[str] = set()
     try:
-        for data in records:
-            sha256 = hashlib.sha256(data).hexdigest()
-            if sha256 in seen or blobs.blob_path(blobs_dir, sha256).exists():
-                continue
-            seen.add(sha256)
-            staged.append(blobs.stage_bytes(data, staging))
-        folders = {blobs.commit_blob(blobs_dir, s, sync_folder=False).parent for s in staged}
-        for folder in sorted(folders):
-            blobs.fsync_dir(folder)
+        staged = blobs.stage_many(new.values(), staging)
+        blobs.commit_many(blobs_dir, staged)
     finally:
         for s in staged:
             s.tmp_path.unlink(missing_ok=True)
