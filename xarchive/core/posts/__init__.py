@@ -4,7 +4,10 @@
 - text.py     a post's text and fields as a person reads them
 - sources.py  reading zips and folders safely (zip slip, zip bombs)
 - threads.py  threads, and the links between replies, quotes and their targets
+- evidence.py what the platform said and did to a post: withheld, versions, captures
+              compared, deletions and account actions, accounts (issue 13)
+- media.py    what posts say of their videos and animated GIFs, and sensitive media
 
-The rows are in store/posts.py; the importers in importers/x_archive.py and
+The rows are in store/posts.py and store/evidence.py; the importers in importers/x_archive.py and
 importers/twarc.py; the pipeline that stores them in importing.py.
 """
