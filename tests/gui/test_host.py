@@ -37,6 +37,49 @@ def test_features_know_the_window_only_through_the_host() -> None:
         assert not re.search(r"\bwindow\._[a-z]", text), f"{name} calls the window's privates"
 
 
+def test_no_gui_module_imports_one_that_imports_it_back_even_for_type_checking() -> None:
+    """import-linter's contracts leave `if TYPE_CHECKING:` imports out; a circle through
+    one is still a circle for the reader (main_window ↔ the features it had)."""
+    runtime: dict[str, set[str]] = {}
+    typing_only: dict[str, set[str]] = {}
+    for path in GUI.rglob("*.py"):
+        parts = ["xarchive", "gui", *path.relative_to(GUI).with_suffix("").parts]
+        package = parts[:-1]  # what a relative import starts from
+        name = ".".join(parts if parts[-1] != "__init__" else parts[:-1])
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test)
+            for inner in ast.walk(node)
+        }
+        runtime[name], typing_only[name] = set(), set()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = ".".join([*base, node.module] if node.module else base)
+            found = {target, *(f"{target}.{a.name}" for a in node.names)}
+            (typing_only if id(node) in guarded else runtime)[name].update(found)
+
+    def reached(start: str) -> set[str]:
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in runtime.get(todo.pop(), set()) & runtime.keys():
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    circles = [
+        f"{name} -> {target}"
+        for name, targets in typing_only.items()
+        for target in targets & runtime.keys()
+        if name in reached(target)
+    ]
+    assert circles == []
+
+
 def test_changes_say_whether_anything_changed() -> None:
     assert not NOTHING and Changes(suggestions=True) and EVERYTHING
 
