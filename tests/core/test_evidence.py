@@ -569,6 +569,20 @@ def test_posts_imported_before_schema_9_gain_their_evidence_at_the_rebuild(
     assert verify(archive).ok
 
 
+def test_a_twarc2_file_that_grew_holds_the_same_captures_once(
+    archive: Archive, tmp_path: Path
+) -> None:
+    path = files.withheld_search(tmp_path / "search.jsonl")
+    run_import(archive, path)
+    later = files.page([files.api_tweet(files.GONE_ID, "Collected later.")], "2024-04-22T00:00:00Z")
+    with path.open("a", encoding="utf-8") as grown:  # twarc2 appends as it collects
+        grown.write(json.dumps(later) + "\n")
+    run_import(archive, path)
+    (capture,) = evidence.captures(archive, item_of(archive, files.WITHHELD_ID))
+    assert capture.also_in == ("search.jsonl",)
+    assert evidence.evidence(archive, item_of(archive, files.WITHHELD_ID)).captures == 1
+
+
 # -- the command line -----------------------------------------------------------------------
 
 

@@ -371,19 +371,30 @@ class Capture:
     deleted_at: str = ""
     account: str = ""
     display_name: str = ""
+    #: Other files that hold this very capture (the same record taken at the same time: a
+    #: twarc2 file that grew and was imported again, a copy with other bytes around it).
+    also_in: tuple[str, ...] = ()
 
 
 def captures(archive: Archive | sqlite3.Connection, item_id: int) -> list[Capture]:
-    """Every capture of post `item_id`, the earliest capture first."""
+    """Every capture of post `item_id`, the earliest capture first; one capture read from
+    several files is listed once."""
     conn = _conn(archive)
     post_store.get_post(conn, item_id)  # ItemNotFound for an item that is no post
-    out = []
-    for number, row in enumerate(store.captures_of(conn, item_id), 1):
+    out: list[Capture] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in store.captures_of(conn, item_id):
         state = row.state or {}
         where = f"{row.member}, {row.locator}" if row.member else row.locator
+        key = (row.record_sha256, row.captured_at)
+        if key in seen:
+            first = out[seen[key]]
+            out[seen[key]] = replace(first, also_in=(*first.also_in, row.container_name))
+            continue
+        seen[key] = len(out)
         out.append(
             Capture(
-                number=number, captured_at=row.captured_at, imported_at=row.imported_at,
+                number=len(out) + 1, captured_at=row.captured_at, imported_at=row.imported_at,
                 source=row.container_title or row.container_name, container_id=row.container_id,
                 container_name=row.container_name, container_kind=row.container_kind,
                 where=where, record_sha256=row.record_sha256, known=row.state is not None,

@@ -102,13 +102,16 @@ def all_version_ids(conn: sqlite3.Connection) -> list[str]:
 
 
 def capture_counts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, int]:
-    """How many captures the archive holds of each of these posts."""
+    """How many captures the archive holds of each of these posts (one record taken at one
+    time counts once, however many files hold it)."""
     found: dict[int, int] = {}
     for chunk in _chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
-            f"SELECT item_id, count(*) FROM post_sources WHERE item_id IN ({marks}) "
-            "GROUP BY item_id",
+            "SELECT s.item_id, count(DISTINCT s.record_sha256 || '|' || CASE WHEN "
+            "s.captured_at != '' THEN s.captured_at ELSE c.captured_at END) FROM post_sources s "
+            f"JOIN containers c ON c.id = s.container_id WHERE s.item_id IN ({marks}) "
+            "GROUP BY s.item_id",
             chunk,
         )
         found.update({int(a): int(b) for a, b in rows})
