@@ -66,3 +66,30 @@ def test_a_segment_is_written_as_whooshs_own_writer_writes_it(tmp_path: Path) ->
     assert ours.keys() == whooshs.keys()
     for name in whooshs:
         assert ours[name] == whooshs[name], name
+
+
+def test_a_segment_comes_with_its_facet_arrays_and_they_are_the_searchers_own(
+    tmp_path: Path,
+) -> None:
+    """write_segment keeps the facet arrays beside the segment, so that the first
+    search after its commit need not read them; they are what the searcher reads."""
+    from xarchive.core.index.api import FACETS
+    from xarchive.core.index.arrays import SegmentArrays
+    from xarchive.core.index.writing import write_segment
+
+    docs = _documents()
+    for n, doc in enumerate(docs):
+        doc.update(lang="ur" if n % 4 == 0 else "en", ym=f"2024-0{1 + n % 3}")
+    staged = write_segment(tmp_path / "staging", docs)
+    kept = staged.folder / f"{staged.segment.segment_id()}.xarchive_facets.npz"
+    assert kept.exists()
+    ix = index.open_dir(str(staged.folder))
+    with ix.reader() as reader:
+        fields = tuple(FACETS.values())
+        from_file = SegmentArrays(reader, folder=staged.folder).facets(fields)
+        read_now = SegmentArrays(reader).facets(fields)  # no folder: from the postings
+    ix.close()
+    for a, b in zip(from_file, read_now, strict=True):
+        assert a.values == b.values
+        assert a.docs.tolist() == b.docs.tolist() and a.ords.tolist() == b.ords.tolist()
+    assert any(len(f.values) > 1 for f in read_now)
