@@ -8,8 +8,9 @@ works on a temporary copy of it (the import shot changes the archive), and
 writes one PNG per view: search results, a PDF on its hit page, an Urdu article,
 an image, the timeline, the import report, a query error, a post card in its
 thread, a video playing and then marked sensitive (blurred in its card, the
-viewer and its post), a PDF with marks and annotations, the link graph, reading mode, the
-search syntax, the tour and the dark theme.
+viewer and its post), posts as evidence (badges on cards, the details, the versions with
+their differences, the captures, an account, the timeline's marks), a PDF with marks and
+annotations, the link graph, reading mode, the search syntax, the tour and the dark theme.
 Your own settings are not touched: the window uses a throw-away settings file.
 """
 
@@ -251,6 +252,53 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
         open_row(row)
         shot("15b-sensitive-post-card")
 
+    # 16. Posts as evidence: the badges of results and of the post card (withheld in PK,
+    # captured twice), and the details pane's section on what the platform did.
+    def evidence_post(query: str, start: str = "") -> None:
+        search(query, Filter("kind", "post"))
+        row = next(
+            (r for r in range(window.model.rowCount())
+             if (h := window.model.hit(r)) and h.item.title.split(": ", 1)[-1].startswith(start)),
+            0,
+        )  # fmt: skip
+        open_row(row)
+
+    def evidence_view(tab: str, name: str) -> None:
+        dialog = window.viewer.post.show_evidence(tab)
+        if dialog is None:
+            return
+        dialog.resize(760, 720)
+        center(dialog)
+        settle()
+        shot(name)
+        dialog.close()
+
+    evidence_post("is:withheld OR is:deleted OR is:edited")
+    evidence_post("is:withheld OR is:deleted OR is:edited", "The ministry's reply confirms")
+    details = window.viewer.details.browser
+    found = details.document().find("As evidence")
+    if not found.isNull():  # the section at the top of the pane
+        bar = details.verticalScrollBar()
+        bar.setValue(bar.value() + details.cursorRect(found).top() - 6)
+    shot("16-evidence-badges")
+    # 17. Its captures: each with its date, file and record, and what changed between them.
+    evidence_view("captures", "17-post-captures")
+    # 18. An edited post: both versions, the words changed struck through and underlined.
+    evidence_post("is:edited", "The Sindh High Court")
+    evidence_view("versions", "18-post-versions")
+    # 19. A deleted Urdu post: its badges, and its account (Urdu name) with its posts.
+    evidence_post("is:deleted", "کراچی")
+    shot("19-deleted-urdu-post")
+    evidence_view("account", "19b-post-account")
+    evidence_view("captures", "19c-deleted-post-captures")
+    # 20. The timeline marks the days of deletions, withholdings and suspensions.
+    window.timeline.show()
+    window.timeline.set_bucket("week")
+    search("", Filter("kind", "post"))
+    window.resizeDocks([window.timeline], [260], Qt.Orientation.Vertical)
+    shot("20-timeline-events")
+    window.timeline.hide()
+
     # 10. A court filing: every searched word marked, the demo's highlight and note.
     window.annotate.links_dock.raise_()
     search("blocking OR ministry", Filter("kind", "document"))
@@ -292,6 +340,10 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     search('"national security"')
     open_row(0)
     shot("08-dark-theme")
+    # 8b. Badges and the differences of versions in the dark theme.
+    evidence_post("is:withheld OR is:deleted OR is:edited", "The Sindh High Court")
+    shot("08b-dark-evidence")
+    evidence_view("versions", "08c-dark-post-versions")
 
     window.shutdown()
     window.close()

@@ -235,7 +235,7 @@ def test_the_timeline_marks_the_days_of_compliance_events(qtbot: QtBot, opened: 
     show_posts(qtbot, opened)
     dock = opened.timeline
     qtbot.waitUntil(lambda: bool(dock.chart.slots))
-    assert "▲ 2 deletions, 1 withholding, 1 other event" in dock.summary.text()
+    assert "▲ 2 deletions, 1 withholding, 1 post not found by a lookup" in dock.summary.text()
     chart = dock.chart
     marked = {chart.slots[i].start.isoformat(): chart.slot_events(i)
               for i in range(len(chart.slots)) if chart.slot_events(i)}  # fmt: skip
@@ -244,7 +244,7 @@ def test_the_timeline_marks_the_days_of_compliance_events(qtbot: QtBot, opened: 
     assert marked == {
         "2024-02-12": {"deletion": 1},
         "2024-04-22": {"withholding": 1, "deletion": 1},
-        "2024-04-29": {"other": 1},
+        "2024-04-29": {"not-found": 1},
     }
 
 

@@ -28,12 +28,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The timeline's kinds of events, by the actions of the core (posts/evidence.py).
-TIMELINE_KINDS = {"delete": "deletion", "withheld": "withholding", "suspend": "suspension"}
+TIMELINE_KINDS = {
+    "delete": "deletion",
+    "withheld": "withholding",
+    "suspend": "suspension",
+    "not_found": "not-found",
+}
 
 
 def event_days(conn: sqlite3.Connection) -> dict[date, dict[str, int]]:
-    """The archive's compliance events by day, by kind: deletion, withholding, suspension
-    and other (a location removed, a post dropped, an account protected, not found …)."""
+    """The archive's compliance events by day, by kind: deletion, withholding, suspension,
+    not found (a lookup) and other (a location removed, a post dropped, an account
+    protected …)."""
     every = ev.event_day_counts(conn)
     found: dict[date, dict[str, int]] = {}
     named = {day: 0 for day in every}

@@ -51,6 +51,7 @@ EVENT_NAMES = {
     "deletion": ("deletion", "deletions"),
     "withholding": ("withholding", "withholdings"),
     "suspension": ("account suspension", "account suspensions"),
+    "not-found": ("post not found by a lookup", "posts not found by a lookup"),
     "other": ("other event", "other events"),
 }
 
