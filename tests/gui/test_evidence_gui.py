@@ -202,14 +202,13 @@ def test_the_account_view_lists_the_account_and_opens_its_posts(
 ) -> None:
     show_posts(qtbot, opened, "withheld:PK")
     shown = open_row(qtbot, opened, 0)
-    # From the keyboard: View ▸ Post Author's Account (Ctrl+Shift+O).
+    # From the keyboard: View ▸ Post Author's Account (Ctrl+Shift+O), from the results.
     opened.activateWindow()
-    qtbot.keyClick(opened, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    qtbot.waitUntil(opened.isActiveWindow)
+    opened.results.setFocus()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(opened.results, Qt.Key.Key_O, ctrl_shift)
     dialog = opened.viewer.post.evidence_dialog
-    if dialog is None or not dialog.isVisible():  # offscreen: the shortcut may miss the focus
-        opened.actions["post-account"].trigger()
-        dialog = opened.viewer.post.evidence_dialog
     assert dialog is not None and dialog.tab == "account"
     account = dialog.account
     assert account is not None and account.facts is not None
@@ -372,4 +371,34 @@ def test_a_screenshot_of_a_post_is_one_of_its_captures(qtbot: QtBot, opened: Mai
     assert button.text().startswith("Open ") and "(taken 17 Feb 2024" in button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: opened.viewer.item is not None and opened.viewer.item.id == shot)
+    dialog.close()
+
+
+def test_a_hit_on_one_version_shows_its_group(qtbot: QtBot, opened: MainWindow) -> None:
+    # Only the first version said the hearing was on 8 May; the hit is that version …
+    show_posts(qtbot, opened, '"shutdown to 8 May"')
+    assert opened.model.rowCount() == 1
+    assert card_badges(opened, 0) == ["Edited — 2 versions"]
+    assert "this is version 1 of 2" in opened.model.index(0, 0).data(
+        Qt.ItemDataRole.AccessibleDescriptionRole
+    )
+    shown = open_row(qtbot, opened, 0)
+    # … and its versions, from the keyboard (View ▸ Post Versions), are both.
+    opened.activateWindow()
+    qtbot.waitUntil(opened.isActiveWindow)
+    opened.results.setFocus()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(opened.results, Qt.Key.Key_V, ctrl_shift)
+    dialog = opened.viewer.post.evidence_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.tab == "versions"
+    versions = dialog.versions
+    assert versions is not None and len(versions.frames) == 2
+    assert [t.text() for t in versions.frames[0].findChildren(type(versions.heading))][0] == (
+        "Version 1 of 2 — the post shown"
+    )
+    # The card's own buttons are reached with Tab too.
+    card = opened.viewer.post.card
+    assert card is not None and card.post.item_id == shown
+    assert all(b.focusPolicy() & Qt.FocusPolicy.TabFocus for b in card.evidence.buttons.values())
+    assert list(card.evidence.buttons) == ["versions", "captures", "account"]
     dialog.close()
