@@ -7,6 +7,7 @@ writes for a person to read (a bundle's Bag-Size), is written here once.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +25,15 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def clock(seconds: float, total: bool = False) -> str:
+    """A time as a player shows it: '0:04', '1:02:09'. The time into a video counts whole
+    seconds gone; a `total` length counts the last one begun (half a second is 0:01)."""
+    whole = max(0, math.ceil(seconds - 0.001)) if total else int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def human_size(size: int) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UnreadableFile
+from ..wording import clock
 from . import iso_datetime, pretty_stem, quoted, write_atomically
 from .base import ExtractContext, Extracted
 
@@ -234,15 +234,6 @@ def _display_size(stream: VideoStream, poster: Image) -> tuple[int, int]:
     if ratio and ratio != 1:
         width = round(width * float(ratio))
     return width, height
-
-
-def clock(seconds: float, total: bool = False) -> str:
-    """A time as a player shows it: '0:04', '1:02:09'. The time into a video counts whole
-    seconds gone; a `total` length counts the last one begun (half a second is 0:01)."""
-    whole = max(0, math.ceil(seconds - 0.001)) if total else int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _sha256_of(path: Path) -> str:

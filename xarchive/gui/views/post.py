@@ -44,10 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import ItemNotFound
-from ...core.importers.video import clock
 from ...core.posts.media import VIDEO_TYPES, media_noun
 from ...core.posts.threads import Thread, thread
 from ...core.store.posts import Post, PostMedia
+from ...core.wording import clock
 from ..bidi import is_rtl, isolate
 from ..session import ArchiveSession
 from ..theme import colors

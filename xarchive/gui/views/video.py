@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.importers.video import clock
+from ...core.wording import clock
 
 log = logging.getLogger(__name__)
 
