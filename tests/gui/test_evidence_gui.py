@@ -184,6 +184,9 @@ def test_the_captures_view_says_what_changed_and_that_the_post_disappeared(
     assert "What changed from capture 1 to 2" in text
     assert "likes 7600 → 8950" in text and "withheld in PK" in text
     assert "Record SHA-256" in text
+    # What the post said at each capture, for the court: both said the same words.
+    assert text.count("What it said") == 2
+    assert text.count("The ministry's reply confirms what users in Pakistan") == 2
     dialog.close()
 
     show_posts(qtbot, opened, "is:deleted")

@@ -85,6 +85,7 @@ class FitBrowser(SafeTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setAccessibleName(name)
+        self.setTabChangesFocus(True)  # Tab goes on to the next view, not into the text
         self.document().setDocumentMargin(4)
         self.document().documentLayout().documentSizeChanged.connect(
             lambda size: self.setFixedHeight(int(size.height()) + 4)
@@ -281,7 +282,12 @@ class CapturesView(QWidget):
         else:
             rows += [("Said", "not kept: imported before xarchive kept what captures said")]
         title = f"<b>Capture {capture.number}</b>"
-        return f'<p>{title}</p><table cellspacing="0" cellpadding="1">{_rows(rows)}</table>'
+        said = ""
+        if capture.known:  # what the post said then, in its own direction
+            c = colors()
+            said = (f'<p style="color:{c.muted};">What it said</p>'
+                    f'<div style="margin-left:8px;">{_text_html(capture.text)}</div>')  # fmt: skip
+        return f'<p>{title}</p><table cellspacing="0" cellpadding="1">{_rows(rows)}</table>{said}'
 
     @staticmethod
     def _events_html(events: Sequence[ev.Event]) -> str:
