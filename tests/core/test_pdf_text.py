@@ -6,8 +6,9 @@ demo's fonts, as word processors write them: shaped glyphs and a ToUnicode map.
 
 from __future__ import annotations
 
-import os
+import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,26 +27,28 @@ ENGLISH = "The Ministry told the court that the platform was blocked on security
 
 @pytest.fixture(scope="module")
 def maker() -> object:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if str(SCRIPTS) not in sys.path:
-        sys.path.insert(0, str(SCRIPTS))
-    import make_sample_archive
+    return None  # the PDFs are drawn in a process of their own (see _pdf)
 
-    return make_sample_archive
+
+_DRAW = """
+import os, sys, json
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, sys.argv[1])
+import make_sample_archive as m
+out, pages = sys.argv[2], json.loads(sys.argv[3])
+doc = m.BornDigitalPdf(filename="x.pdf", title="A reply to the court", subject="Made for a test",
+    keywords="test", created=(2024, 3, 4, 10, 0),
+    doc_id="{5a1e7c2d-4f0b-4b8e-9d61-000000000042}", running_head="A test document", pages=pages)
+open(out, "wb").write(bytes(m.render_born_digital(doc)))
+"""
 
 
 def _pdf(maker: object, path: Path, pages: list[str]) -> Path:
-    doc = maker.BornDigitalPdf(  # type: ignore[attr-defined]
-        filename=path.name,
-        title="A reply to the court",
-        subject="Made for a test",
-        keywords="test",
-        created=(2024, 3, 4, 10, 0),
-        doc_id="{5a1e7c2d-4f0b-4b8e-9d61-000000000042}",
-        running_head="A test document",
-        pages=pages,
+    # Qt's PDF writer needs a QGuiApplication, which would stand in the way of the GUI
+    # tests' QApplication in this process: the demo's script draws it in another.
+    subprocess.run(
+        [sys.executable, "-c", _DRAW, str(SCRIPTS), str(path), json.dumps(pages)], check=True
     )
-    path.write_bytes(bytes(maker.render_born_digital(doc)))  # type: ignore[attr-defined]
     return path
 
 
