@@ -145,7 +145,9 @@ def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
     import time
 
     folder = tmp_path / "many"
-    for n in range(60):
+    # enough that the import outlasts every kill's moment (60 files took under 2 s once
+    # the import got quicker, and no kill came while the workers ran)
+    for n in range(400):
         html = f"<html><head><title>Article {n}</title></head><body><p>{'The ban. ' * 400}</p>"
         text_file(folder / f"a-{n:03d}.html", html)
     kills = int(os.environ.get("XARCHIVE_TEST_KILLS", "4"))  # the 20 from one variable
