@@ -21,6 +21,7 @@ from ..core.bundles.errors import BundleRejected
 from ..core.bundles.layout import SETTING_DESCRIPTION, SETTING_ORGANIZATION
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.store.annotations import tag_counts
+from ..core.wording import bundle_counts
 from .dialogs import bundle as bundle_dialogs
 from .dialogs.bundle import (
     BundleCheckDialog,
@@ -239,9 +240,7 @@ class BundleUi(QObject):
     def _imported(self, report: BundleImportReport) -> None:
         self.result_dialog = BundleImportedDialog(report, self.host.window())
         self.result_dialog.open()
-        self.host.show_status(
-            f"Bundle imported: {len(report.added)} new items, {len(report.merged)} already here"
-        )
+        self.host.show_status(f"Bundle imported: {bundle_counts(report)}")
 
     # -- the checks, and what a failure says -----------------------------------------------
     def _busy(self) -> bool:
