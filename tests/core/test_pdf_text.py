@@ -25,11 +25,6 @@ URDU = "حکومت کی پابندی پر عدالت میں درخواست دا�
 ENGLISH = "The Ministry told the court that the platform was blocked on security grounds"
 
 
-@pytest.fixture(scope="module")
-def maker() -> object:
-    return None  # the PDFs are drawn in a process of their own (see _pdf)
-
-
 _DRAW = """
 import os, sys, json
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -43,7 +38,7 @@ open(out, "wb").write(bytes(m.render_born_digital(doc)))
 """
 
 
-def _pdf(maker: object, path: Path, pages: list[str]) -> Path:
+def _pdf(path: Path, pages: list[str]) -> Path:
     # Qt's PDF writer needs a QGuiApplication, which would stand in the way of the GUI
     # tests' QApplication in this process: the demo's script draws it in another.
     subprocess.run(
@@ -52,12 +47,10 @@ def _pdf(maker: object, path: Path, pages: list[str]) -> Path:
     return path
 
 
-def test_urdu_in_a_pdf_is_read_in_reading_order_and_found(
-    maker: object, archive: Archive, tmp_path: Path
-) -> None:
+def test_urdu_in_a_pdf_is_read_in_reading_order_and_found(archive: Archive, tmp_path: Path) -> None:
     folder = tmp_path / "filings"
     folder.mkdir()
-    _pdf(maker, folder / "reply.pdf", [f'<p dir="rtl">{URDU}</p>', f"<p>{ENGLISH}</p>"])
+    _pdf(folder / "reply.pdf", [f'<p dir="rtl">{URDU}</p>', f"<p>{ENGLISH}</p>"])
     report = run_import(archive, folder)
     assert [o.status for o in report.outcomes] == ["imported"]
     (item,) = item_store.items(archive.db)
@@ -70,11 +63,9 @@ def test_urdu_in_a_pdf_is_read_in_reading_order_and_found(
         assert searcher.search(words).total == 1, words
 
 
-def test_a_pdf_pdfium_cannot_open_is_read_by_pypdf(
-    maker: object, archive: Archive, tmp_path: Path
-) -> None:
+def test_a_pdf_pdfium_cannot_open_is_read_by_pypdf(archive: Archive, tmp_path: Path) -> None:
     """A file damaged where pypdf forgives it: its text still comes in."""
-    good = _pdf(maker, tmp_path / "good.pdf", [f"<p>{ENGLISH}</p>"])
+    good = _pdf(tmp_path / "good.pdf", [f"<p>{ENGLISH}</p>"])
     data = good.read_bytes()
     # The first object's keyword misspelt: PDFium refuses the whole file, pypdf reads on.
     first = re.search(rb"\n(\d+ 0 )obj", data)
