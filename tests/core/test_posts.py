@@ -718,3 +718,32 @@ def test_a_post_whose_record_was_imported_as_a_file_is_not_imported_twice(
             "post 9301 (data/tweets.js record 1) was not imported: its record is already item #1",
         )
         assert verify(second).ok
+
+
+def test_the_file_scanned_first_gives_a_shared_post_its_record(tmp_path: Path) -> None:
+    """Two twarc2 files hold the same post (the second a later capture of it): the post's
+    record is the first file's, however the workers finish. The first is made big so that
+    its worker finishes last; the containers used to be committed in the order the workers
+    finished, so the demo's posts differed now and then with workers."""
+    from tests.evidence_files import api_tweet, jsonl, page
+
+    shared = api_tweet("1760000000000000001", "The same post in both files.", likes=3)
+    many = [api_tweet(str(1760000000000001000 + n), f"Filler post {n}.") for n in range(1000)]
+    folder = tmp_path / "collected"
+    jsonl(folder / "a-first.jsonl",
+          [page([shared, *many[i : i + 100]], "2024-03-01T08:00:00+00:00")
+           if i == 0 else page(many[i : i + 100], "2024-03-01T08:00:00+00:00")
+           for i in range(0, len(many), 100)])  # fmt: skip
+    later = dict(shared, public_metrics={**shared["public_metrics"], "like_count": 40})
+    jsonl(folder / "b-second.jsonl", [page([later], "2024-04-01T08:00:00+00:00")])
+    records = []
+    for workers in (0, 2):  # 3 likes: the first file's capture
+        with Archive.create(tmp_path / f"w{workers}") as archive:
+            report = import_paths(archive, [folder], ImportOptions(workers=workers))
+            assert not report.failed
+            (post,) = [p for p in posts_of(archive) if p.post_id == shared["id"]]
+            item = item_store.get_item(archive.db, post.item_id)
+            record = json.loads(blobs.blob_path(archive.blobs_dir, item.sha256).read_bytes())
+            records.append(item.sha256)
+            assert (workers, record["tweet"]["public_metrics"]["like_count"]) == (workers, 3)
+    assert records[0] == records[1]

@@ -801,10 +801,13 @@ class _Importer:
             self.batch += held
 
     def _flush(self, force: bool, final: bool, first_open: int | None) -> None:
-        ready = [
-            c for c in self.containers
-            if c.waiting == 0 and (first_open is None or self._rank(c.candidate) < first_open)
-        ]  # fmt: skip
+        # in the order of the scan, not of the workers: where two containers hold the same
+        # post, the one scanned first gives its record, whichever worker finished first
+        ready = sorted(
+            (c for c in self.containers
+             if c.waiting == 0 and (first_open is None or self._rank(c.candidate) < first_open)),
+            key=lambda c: self._rank(c.candidate),
+        )  # fmt: skip
         due = (
             len(self.batch) >= BATCH_ITEMS
             or time.monotonic() - self.last_flush >= BATCH_SECONDS
@@ -825,10 +828,11 @@ class _Importer:
                 for pending in self.batch:
                     new_ids.append(self._insert(conn, pending, now))
                 for container in ready:
-                    if final or self._pictures_settled(container):
-                        done = self._commit_safely(conn, container, now)
-                        if done is not None:
-                            committed.append(done)
+                    if not (final or self._pictures_settled(container)):
+                        break  # the containers after it wait too, to keep the scan's order
+                    done = self._commit_safely(conn, container, now)
+                    if done is not None:
+                        committed.append(done)
                 waiting = []
                 for candidate, sha, known in self.dup_batch:
                     item_id = item_store.item_by_sha(conn, sha)
