@@ -203,6 +203,23 @@ def test_binary_junk_named_html_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_text_is_told_from_binary_by_its_control_characters() -> None:
+    """The characters that count against text are Unicode's controls (category Cc) but
+    tab, the line breaks and escape; more than one in a hundred, and it is not text."""
+    import unicodedata
+
+    from xarchive.core.importers.text import _ALLOWED_CONTROLS, _CONTROL, looks_like_text
+
+    counted = {c for c in map(chr, range(0x110000)) if _CONTROL.match(c)}
+    controls = {c for c in map(chr, range(0x110000)) if unicodedata.category(c) == "Cc"}
+    assert counted == controls - _ALLOWED_CONTROLS
+    line = "A note, with a tab\tand a colour \x1b[1mcode\x1b[0m.\r\n"
+    assert looks_like_text((line * 40).encode())
+    assert looks_like_text(("x" * 99 + "\x07").encode())
+    assert not looks_like_text(("x" * 98 + "\x07\x00").encode().replace(b"\x00", b"\x01"))
+    assert looks_like_text("ایکس پر پابندی".encode() * 50)
+
+
 def test_known_but_unsupported_formats_are_named(tmp_path: Path) -> None:
     heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200)
     with pytest.raises(UnsupportedFile, match="HEIC picture.*convert it to JPEG"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1b")  # \x1b: colour codes in saved terminal logs
+#: The control characters (Unicode category Cc: U+0000-001F, U+007F-009F) but those
+#: allowed, as one character class: counted by the regex engine, not a call a character
+#: (that was 1-2 ms of every file's sniffing).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _SETEXT_HEADING = re.compile(r"^ {0,3}(\S[^\n]*)\n {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _FRONT_MATTER_FIELD = re.compile(r"^(\w+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -159,12 +162,7 @@ def looks_like_text(head: bytes) -> bool:
     decoded = decode_head(head)
     if decoded is None:
         return False
-    controls = sum(
-        1
-        for char in decoded
-        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS
-    )
-    return controls * 100 <= len(decoded)
+    return len(_CONTROL.findall(decoded)) * 100 <= len(decoded)
 
 
 def detect(head: bytes, path: Path) -> bool:
