@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from ..core.errors import XArchiveError
 from ..core.offline import forbid_network
-from .parser import Parser, build_parser
+from .parser import NAMES, Parser, build_parser
 from .shared import EXIT_FAILED, EXIT_OK, error_text
 
 __all__ = ["build_parser", "main", "run_app"]
@@ -50,8 +50,8 @@ def run_app(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     forbid_network()
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv and argv[0] in NAMES else None)
     try:
         if _wants_app(argv, parser):
             return run_app(argv)
