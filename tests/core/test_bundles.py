@@ -347,8 +347,11 @@ def _snapshot(root: Path) -> dict[str, Any]:
             "SELECT pi.sha256, m.position, mi.sha256, m.media_key, m.alt_text "
             "FROM post_media m JOIN items pi ON pi.id = m.post_id "
             "LEFT JOIN items mi ON mi.id = m.media_item_id"))  # fmt: skip
+        boxes = sorted(conn.execute(
+            "SELECT i.sha256, o.page_no, o.words FROM ocr_words o "
+            "JOIN items i ON i.id = o.item_id"))  # fmt: skip
     return {"items": items, "pages": pages, "annotations": annotations, "tags": tags,
-            "links": links, "posts": posts, "media": media}  # fmt: skip
+            "links": links, "posts": posts, "media": media, "ocr_words": boxes}  # fmt: skip
 
 
 def test_round_trip_gives_back_the_same_archive(
@@ -362,9 +365,11 @@ def test_round_trip_gives_back_the_same_archive(
     assert after["items"].keys() == before["items"].keys()
     for sha, row in before["items"].items():
         assert after["items"][sha] == row, sha
-    for key in ("pages", "annotations", "tags", "links", "posts", "media"):
+    for key in ("pages", "annotations", "tags", "links", "posts", "media", "ocr_words"):
         assert after[key] == before[key], key
     assert before["annotations"] and before["links"] and before["tags"]
+    # the scanned filing's and the screenshots' word boxes came along: hits marked on them
+    assert {after["items"][sha][0] for sha, *_ in after["ocr_words"]} == {"document", "image"}
     assert any(a[1] == "highlight" for a in after["annotations"])
     assert any(a[1] == "region" for a in after["annotations"])
 
@@ -567,6 +572,30 @@ def test_malformed_metadata_is_refused(
     _rebag(folder)
     assert verify_bundle(folder).ok  # it passes verification: the content is what is wrong
     _refused(victim, folder, expected)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("words", "‘words’ must be a list, not str"),
+        ([["court", 0.1, 0.1, 0.2]], "word 1 must be [text, x, y, w, h, line]"),
+        ([["court", 0.1, 0.1, 0.2, 0.05, 0], ["", 0.4, 0.1, 0.2, 0.05, 0]], "word 2: its text"),
+        ([["court", "0.1", 0.1, 0.2, 0.05, 0]], "word 1: x, y, w and h must be numbers"),
+        ([["court", 0.9, 0.1, 0.5, 0.05, 0]], "its box [0.9, 0.1, 0.5, 0.05] is"),
+        ([["court", 0.1, 0.1, 0.2, 0.05, -1]], "word 1: its line must be a whole number"),
+    ],
+)
+def test_ocr_words_not_as_documented_are_refused(
+    words: object, expected: str, annotated_demo: Path, victim: Path, tmp_path: Path
+) -> None:
+    folder = _export_folder(annotated_demo, tmp_path / "scan", query="scanned")
+    document = json.loads((folder / "data/items.json").read_bytes())
+    pages = [p for item in document["items"] for p in item["pages"] if "words" in p]
+    assert pages  # the scanned filing's words are in the bundle
+    pages[0]["words"] = words
+    (folder / "data/items.json").write_text(json.dumps(document), "utf-8")
+    _rebag(folder)
+    _refused(victim, folder, f"page {pages[0]['page']}: {expected}")
 
 
 def test_an_item_file_that_is_not_the_item_is_refused(

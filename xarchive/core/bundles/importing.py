@@ -358,6 +358,7 @@ def _insert(conn: Any, item: BundledItem, run_id: int) -> int:
             ocr_status=f["ocr_status"], pages=tuple(p.text for p in item.pages),
             ocr_pages=tuple(p.page for p in item.pages if p.from_ocr),
             warnings=item.warnings, extra=item.extra,
+            ocr_words={p.page: p.words for p in item.pages if p.words},
         ),
     )  # fmt: skip
 

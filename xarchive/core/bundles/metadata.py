@@ -17,9 +17,11 @@ from typing import Any
 from ..importers.base import KINDS
 from ..posts.evidence import evidence_record
 from ..store import items as item_store
+from ..store import ocr_words as ocr_word_store
 from ..store import posts as post_store
 from ..store import runs
 from ..store.items import Item
+from ..words import Word
 from .errors import BundleRejected
 from .layout import FORMAT_NAME, FORMAT_VERSION, ITEMS_DIR, ITEMS_JSON
 
@@ -61,8 +63,9 @@ def item_record(
         record[name] = getattr(item, name)
     record["warnings"] = list(item.warnings)
     record["extra"] = item.extra
+    boxes = ocr_word_store.page_words(conn, item.id)
     record["pages"] = [
-        {"page": p.page_no, "text": p.text, "from_ocr": p.from_ocr}
+        _page_record(p.page_no, p.text, p.from_ocr, boxes.get(p.page_no, ()))
         for p in item_store.pages(conn, item.id)
     ]
     if run_cache is None:
@@ -178,6 +181,16 @@ def dumps(document: Mapping[str, Any]) -> bytes:
     return ("{" + ",\n ".join(fields) + "}\n").encode("utf-8")
 
 
+def _page_record(page: int, text: str, from_ocr: bool, words: Sequence[Word]) -> dict[str, Any]:
+    record: dict[str, Any] = {"page": page, "text": text, "from_ocr": from_ocr}
+    if words:  # the boxes OCR read, so that the importing archive marks hits on the scan
+        record["words"] = [
+            [w.text, round(w.x, 4), round(w.y, 4), round(w.w, 4), round(w.h, 4), w.line]
+            for w in words
+        ]
+    return record
+
+
 # -- reading ---------------------------------------------------------------------------------
 
 
@@ -186,6 +199,8 @@ class BundledPage:
     page: int
     text: str
     from_ocr: bool
+    #: The words OCR read on the page with their boxes (empty: none were kept).
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +305,10 @@ def _item(raw: Any) -> BundledItem:
             raise _Bad(f"page {number} is not an object")
         if _get(page, "page", int) != number:
             raise _Bad(f"pages must be numbered 1, 2, … in order (page {number})")
-        pages.append(BundledPage(number, _get(page, "text", str), bool(page.get("from_ocr"))))
+        words = _words(page["words"], number) if "words" in page else ()
+        pages.append(
+            BundledPage(number, _get(page, "text", str), bool(page.get("from_ocr")), words)
+        )
     if not pages:
         raise _Bad("has no pages (an item without text has one empty page)")
     provenance = raw.get("provenance") or {}
@@ -301,6 +319,30 @@ def _item(raw: Any) -> BundledItem:
         post = _post(post)
     return BundledItem(source_id, sha, file, role, size, fields, tuple(warnings), extra,
                        tuple(pages), provenance, post)  # fmt: skip
+
+
+def _words(raw: Any, page: int) -> tuple[Word, ...]:
+    """A page's OCR words, [text, x, y, w, h, line] each, boxes in fractions of the page."""
+    if not isinstance(raw, list):
+        raise _Bad(f"page {page}: ‘words’ must be a list, not {type(raw).__name__}")
+    found = []
+    for number, row in enumerate(raw, 1):
+        where = f"page {page}: word {number}"
+        if not isinstance(row, list) or len(row) != 6:
+            raise _Bad(f"{where} must be [text, x, y, w, h, line]")
+        text, *box, line = row
+        if not isinstance(text, str) or not text.strip():
+            raise _Bad(f"{where}: its text must be a non-empty string")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in box):
+            raise _Bad(f"{where}: x, y, w and h must be numbers")
+        x, y, w, h = (float(v) for v in box)
+        # Rounding to 1/10 000 may carry a box's far edge a hair past the page's.
+        if not (min(x, y, w, h) >= 0 and x + w <= 1.001 and y + h <= 1.001):
+            raise _Bad(f"{where}: its box {box} is not inside the page (fractions 0 to 1)")
+        if not isinstance(line, int) or isinstance(line, bool) or line < 0:
+            raise _Bad(f"{where}: its line must be a whole number, 0 or more")
+        found.append(Word(text, x, y, w, h, line))
+    return tuple(found)
 
 
 def _post(raw: Any) -> dict[str, Any]:
