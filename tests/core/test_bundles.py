@@ -581,7 +581,7 @@ def test_malformed_metadata_is_refused(
         ([["court", 0.1, 0.1, 0.2]], "word 1 must be [text, x, y, w, h, line]"),
         ([["court", 0.1, 0.1, 0.2, 0.05, 0], ["", 0.4, 0.1, 0.2, 0.05, 0]], "word 2: its text"),
         ([["court", "0.1", 0.1, 0.2, 0.05, 0]], "word 1: x, y, w and h must be numbers"),
-        ([["court", 0.9, 0.1, 0.5, 0.05, 0]], "its box [0.9, 0.1, 0.5, 0.05] is"),
+        ([["court", 0.9, 0.1, 0.5, 0.05, 0]], "word 1: its box [0.9, 0.1, 0.5, 0.05]"),
         ([["court", 0.1, 0.1, 0.2, 0.05, -1]], "word 1: its line must be a whole number"),
     ],
 )
