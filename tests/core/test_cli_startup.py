@@ -149,3 +149,27 @@ def test_an_unchanged_folder_imported_again_loads_no_html_reader(
         unwanted=("trafilatura", "xarchive.core.importers.html", "xarchive.core.importers.eml"),
     )  # fmt: skip
     assert loaded == []
+
+
+def test_a_search_compiles_no_english_word_variations(small_archive: Path) -> None:
+    """whoosh.lang.morph_en (fifty large regexes, for a query xarchive never builds) is
+    loaded only when its `variations` is called, and then answers as it always did."""
+    code = f"""
+import contextlib, io, json, sys
+from xarchive.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["search", "court", "--archive", {str(small_archive)!r}])
+before = getattr(sys.modules["whoosh.lang.morph_en"], "__file__", None)
+from whoosh.query.terms import variations
+print(json.dumps([before, sorted(variations("hearings"))]))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    before, deferred = json.loads(result.stdout.splitlines()[-1])
+    assert before is None
+    plain = (
+        "import json; from whoosh.lang.morph_en import variations; "
+        "print(json.dumps(sorted(variations('hearings'))))"
+    )
+    real = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True)
+    assert deferred == json.loads(real.stdout) and "hearing" in deferred
