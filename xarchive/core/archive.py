@@ -48,6 +48,11 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def iso_from_ns(ns: int) -> str:
+    """A file time (nanoseconds since the epoch) as the archive writes times."""
+    return datetime.fromtimestamp(ns / 1e9, UTC).isoformat(timespec="seconds")
+
+
 def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
     """A connection with the archive's pragmas. One per thread: never share one."""
     if readonly:

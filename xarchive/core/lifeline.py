@@ -120,7 +120,7 @@ def start_fork_server() -> None:
 
 
 #: What every worker of an import needs: imported by the fork server before it forks
-#: them (core/importing.py), instead of every worker importing them again.
+#: them (core/ingest/pool.py), instead of every worker importing them again.
 IMPORT_MODULES = (
     "xarchive.core.lifeline",  # first: binds the fork server to this process
     "xarchive.core.importing",

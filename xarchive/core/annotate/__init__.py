@@ -84,6 +84,17 @@ def carry_over(
     return Annotations(archive, index).carry_over(old_item_id, new_item_id)
 
 
+def attach_imported(archive: Archive, item_ids: Sequence[int]) -> set[int]:
+    """After an import's batch is committed: re-attach kept annotations, carry them over
+    to new versions; the items whose index entries that changed, for the import to index
+    again with the batch (see `Annotations.attach_imported`)."""
+    from .service import Annotations
+
+    annotations = Annotations(archive, None)
+    annotations.attach_imported(item_ids)
+    return set(annotations.unindexed)
+
+
 def on_items_imported(
     archive: Archive, item_ids: Sequence[int], index: SearchEngine | None = None
 ) -> list[CarryOver]:
@@ -112,6 +123,7 @@ __all__ = [
     "TagCount",
     "TextSpan",
     "UndoStack",
+    "attach_imported",
     "carry_over",
     "delete_item",
     "on_items_imported",

@@ -1,0 +1,126 @@
+"""What an import's worker processes do: stage a file (copy and hash it), read it with
+the importer chosen by content, and store its original. Everything here runs in a
+worker (or in the importing process with workers=0) and returns values the one
+writer commits; none of it writes SQLite or the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import blobs, lifeline
+from ..errors import UnreadableFile
+from ..importers import HEAD_SIZE, folder_importer, image, is_container, sniff, video
+from ..importers import text as plain_text
+from ..importers.base import ExtractContext, Extracted
+from ..offline import forbid_network
+from ..posts.model import ContainerContext, ExtractedContainer
+from .hooks import AfterImport, read_all
+
+
+def init(main_pid: int) -> None:
+    """Each worker's start."""
+    lifeline.bind_worker(main_pid)  # a killed import must not leave its workers behind
+    forbid_network()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
+    logging.getLogger().setLevel(logging.ERROR)
+
+
+def stage(path: str, staging: str) -> blobs.StagedFile:
+    """Copy the file at `path` into `staging`, hashing and fsyncing it in one read."""
+    return blobs.stage_copy(Path(path), Path(staging))
+
+
+def extract(
+    staged: blobs.StagedFile,
+    original_name: str,
+    ctx: ExtractContext,
+    blobs_dir: str,
+    origin: str = "",
+    pictures_only: bool = False,
+    contained: bool = False,
+    subscribers: Sequence[AfterImport] = (),
+) -> Extracted | ExtractedContainer | Read:
+    """Extract with the importer chosen by content, then store the original.
+
+    The importer reads the staged copy under the file's original name. Only if it
+    succeeds is the copy moved to its content address, fsynced here in the worker so
+    that the one writer never waits for the disk. A container importer also copies
+    the container's pictures to the staging area (`origin` is the container's path).
+    `pictures_only` is for those pictures: anything else in their place is refused.
+    `contained` is for the other files of a container that are items of their own
+    (a captured page, an attachment): each is read as one item, never as a container.
+    A file that is one item comes back as a `Read`, with what the `subscribers`
+    read of it (what finding links needs), computed here rather than in the one
+    writer.
+    """
+    view_dir = staged.tmp_path.parent / f"{uuid.uuid4().hex}.view"
+    view_dir.mkdir()
+    view = view_dir / original_name
+    try:
+        view.symlink_to(staged.tmp_path)
+        if pictures_only:  # a post's picture, video or animated GIF
+            with view.open("rb") as handle:
+                head = handle.read(64)
+            if image.detect(head, view):
+                result: Extracted | ExtractedContainer | Read = image.extract(view, ctx)
+            elif video.detect(head, view):
+                result = video.extract(view, ctx)
+            else:
+                raise UnreadableFile(f"‘{original_name}’ is neither a picture nor a video.")
+        else:
+            importer = sniff(view)
+            if contained and is_container(importer):
+                importer = _one_item_importer(view, original_name)
+            if is_container(importer):
+                container_ctx = ContainerContext(
+                    ctx, staged.tmp_path.parent, Path(blobs_dir), origin or original_name
+                )
+                result = importer.extract_many(view, container_ctx)
+            else:
+                found = importer.extract(view, ctx)
+                result = Read(found, read_all(subscribers, found, view))
+    finally:
+        view.unlink(missing_ok=True)
+        view_dir.rmdir()
+    blobs.commit_blob(Path(blobs_dir), staged)
+    return result
+
+
+def _one_item_importer(view: Path, original_name: str) -> Any:
+    """The importer of a file in a container that looks like a container itself (a JSON
+    response captured in a WARC looks like twarc2 lines): text if it is text."""
+    with view.open("rb") as handle:
+        head = handle.read(HEAD_SIZE)
+    if plain_text.detect(head, view):
+        return plain_text
+    raise UnreadableFile(
+        f"‘{original_name}’ is itself an archive of many files; import it on its own."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What a worker read of a file that is one item."""
+
+    extracted: Extracted
+    #: what each subscriber read of it, by the subscriber's name (hooks.py)
+    notes: dict[str, Any]
+
+
+def read_folder(
+    path: str, importer_name: str, ctx: ExtractContext, staging: str, blobs_dir: str
+) -> ExtractedContainer:
+    """Read a folder that is one container; its files read are stored by the importer."""
+    importer = folder_importer(Path(path))
+    if importer is None or importer_name != importer.NAME:
+        raise UnreadableFile(f"‘{Path(path).name}’ is no longer an X archive folder.")
+    container_ctx = ContainerContext(ctx, Path(staging), Path(blobs_dir), path)
+    result: ExtractedContainer = importer.extract_many(Path(path), container_ctx)
+    return result
