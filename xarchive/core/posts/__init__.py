@@ -7,7 +7,8 @@
 - evidence.py what the platform said and did to a post: withheld, versions, captures
               compared, deletions and account actions, accounts (issue 13)
 - media.py    what posts say of their videos and animated GIFs, and sensitive media
+- containers.py  a container's posts committed by the import, inside its batch
 
 The rows are in store/posts.py and store/evidence.py; the importers in importers/x_archive.py and
-importers/twarc.py; the pipeline that stores them in importing.py.
+importers/twarc.py; the import pipeline that reads them in ingest/.
 """
