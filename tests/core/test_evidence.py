@@ -167,6 +167,26 @@ def test_an_edit_chain_of_three_versions_is_linked_and_compared(
     assert [o.status for o in again.outcomes] == ["skipped"]
 
 
+def test_each_hit_of_an_edited_post_says_which_version_of_which_post_it_is(
+    archive: Archive, tmp_path: Path
+) -> None:
+    run_import(
+        archive, files.edit_chain(tmp_path / "edits.jsonl"),
+        files.withheld_search(tmp_path / "search.jsonl"),
+    )  # fmt: skip
+    first, second, third = (item_of(archive, i) for i in files.EDIT_IDS)
+    plain = item_of(archive, files.PLAIN_ID)
+    found = {h.item.id: h.version for h in Searcher(archive).search("*", limit=0).hits}
+    assert found[plain] is None  # never edited: no place among versions
+    places = [found[first], found[second], found[third]]
+    assert all(p is not None for p in places)
+    assert [(p.number, p.total) for p in places if p] == [(1, 3), (2, 3), (3, 3)]
+    assert {p.group for p in places if p} == {f"x:{files.EDIT_IDS[0]}"}
+    # A page that holds one version knows its group too: the results join it to the rest.
+    page = Searcher(archive).search('"to the regulator"', limit=5).hits
+    assert [(h.item.id, h.version and h.version.number) for h in page] == [(first, 1)]
+
+
 def test_a_version_not_yet_in_the_archive_is_named(archive: Archive, tmp_path: Path) -> None:
     last = files.api_tweet(files.EDIT_IDS[2], files.EDIT_TEXTS[2], edits=files.EDIT_IDS)
     run_import(

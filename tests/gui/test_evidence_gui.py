@@ -18,13 +18,16 @@ from tests import evidence_files as files
 from tests.conftest import run_import
 from xarchive.core.archive import Archive
 from xarchive.core.importing import ImportOptions
+from xarchive.core.search import Searcher
+from xarchive.core.store import posts as post_store
 from xarchive.gui import settings as cfg
 from xarchive.gui.badges import _TONES, Badge, tone
 from xarchive.gui.filters import Filter
 from xarchive.gui.main_window import MainWindow
-from xarchive.gui.models.results import ResultsModel
+from xarchive.gui.models.results import ResultsModel, versions_found
 from xarchive.gui.theme import DARK, LIGHT
 from xarchive.gui.views.post_evidence import PostEvidenceDialog
+from xarchive.gui.widgets.results_view import versions_badge
 
 from .conftest import Dialogs
 
@@ -141,12 +144,12 @@ def test_an_edited_post_shows_its_versions_with_the_differences_marked(
     qtbot: QtBot, opened: MainWindow
 ) -> None:
     show_posts(qtbot, opened, "is:edited")
-    assert opened.model.rowCount() == 2  # a search finds every version
-    later = next(
-        r for r in range(2) if "version 2 of 2" in opened.model.index(r, 0).data(
-            Qt.ItemDataRole.AccessibleDescriptionRole)
-    )  # fmt: skip
-    shown = open_row(qtbot, opened, later)
+    # A search finds every version, and they are one card, which says so.
+    assert opened.model.total == 2 and opened.model.rowCount() == 1
+    said = opened.model.index(0, 0).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert said.startswith("Versions 1 and 2 of 2 match.")
+    assert "version 2 of 2" in said  # the card opens the latest
+    shown = open_row(qtbot, opened, 0)
     dialog = evidence_dialog(qtbot, opened, "versions")
     versions = dialog.versions
     assert versions is not None
@@ -334,7 +337,8 @@ def test_cards_of_real_shaped_files_say_what_was_done(
 def test_an_edit_chain_of_three_shows_each_step(qtbot: QtBot, evidence_window: MainWindow) -> None:
     window = evidence_window
     show_posts(qtbot, window)
-    open_row(qtbot, window, row_of(window, "The ministry's letter to the telecom"))
+    # The three versions are one card, which opens the latest.
+    open_row(qtbot, window, row_of(window, "Correction: the interior"))
     dialog = evidence_dialog(qtbot, window, "versions")
     versions = dialog.versions
     assert versions is not None and versions.heading.text() == "Edited — 3 versions"
@@ -343,7 +347,7 @@ def test_an_edit_chain_of_three_shows_each_step(qtbot: QtBot, evidence_window: M
     assert names[1] == "Version 2: added “telecom”; removed “February.”; added “February 2024.”"
     assert names[2] == "Version 3: removed “The”; added “Correction: the interior”"
     frames = [f.findChildren(type(versions.heading)) for f in versions.frames]
-    assert "Version 2 of 3 — the post shown" in [w.text() for w in frames[1]]
+    assert "Version 3 of 3 — the post shown" in [w.text() for w in frames[2]]
     assert all(b.isEnabled() for b in versions.open_buttons)
     # The account's record from the users in the page, and the account's compliance event.
     dialog.tabs.setCurrentIndex(2)
@@ -405,3 +409,40 @@ def test_a_hit_on_one_version_shows_its_group(qtbot: QtBot, opened: MainWindow) 
     assert all(b.focusPolicy() & Qt.FocusPolicy.TabFocus for b in card.evidence.buttons.values())
     assert list(card.evidence.buttons) == ["versions", "captures", "account"]
     dialog.close()
+
+
+def test_the_versions_a_query_finds_are_one_card_across_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    with Archive.create(tmp_path / "a.xarchive") as archive:
+        run_import(
+            archive, files.edit_chain(tmp_path / "edits.jsonl"),
+            files.withheld_search(tmp_path / "search.jsonl"),
+        )  # fmt: skip
+        ids = [post_store.post_item_id(archive.db, f"x:{i}") for i in files.EDIT_IDS]
+        searcher = Searcher(archive)
+        # Pages of two hits: the three versions cannot all come on the first page.
+        model = ResultsModel(searcher.search, page_size=2)
+        model.run("*", sort="date-asc")
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.total == 6  # every version is a hit …
+        rows = {model.row_of_item(i) for i in ids if i is not None}
+        assert len(rows) == 1  # … and they are one card
+        (row,) = rows
+        every = model.versions(row)
+        assert model.rowCount() == 4
+        assert [h.item.id for h in model.versions(row)] == ids
+        assert versions_found(model.versions(row)) == "Versions 1, 2 and 3 of 3 match."
+        said = model.index(row, 0).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+        assert said.startswith("Versions 1, 2 and 3 of 3 match.")
+        # A query one version matches shows that version's card, saying which it is.
+        model.run('"to the regulator"')
+        assert model.rowCount() == 1 and model.hit(0).item.id == ids[0]
+        assert versions_found(model.versions(0)) == "Version 1 of 3 matches."
+        edited = Badge("edited", "Edited — 3 versions", "Edited — 3 versions", "")
+        (badge,) = versions_badge((edited,), model.versions(0))
+        assert badge.short == "Edited — 1 of 3 versions match"
+        assert versions_badge((edited,), every) == (edited,)  # all found: as it was
+        # A post never edited is a card of its own, with nothing said of versions.
+        model.run("nobody withheld")
+        assert model.rowCount() == 1 and model.versions(0) == ()
+        assert versions_found(model.versions(0)) == ""

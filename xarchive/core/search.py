@@ -7,6 +7,7 @@ from datetime import date
 
 from .archive import Archive
 from .index.api import FACETS, SORTS, PhraseMarks, SearchEngine, Snippet
+from .posts.evidence import VersionPlace, version_places
 from .store import items as item_store
 from .store.items import Item
 
@@ -24,6 +25,9 @@ class Hit:
     lead: str = ""
     #: The query's phrases, whose words are marked only where the phrase stands.
     marks: PhraseMarks | None = None
+    #: A version of an edited post: which of how many, and the group it shares with the
+    #: other versions (the results show the versions a query finds on one card).
+    version: VersionPlace | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class Searcher:
         raw = self.index.search(query, offset=offset, limit=limit, sort=sort, facets=facets)
         marks = self.index.phrase_marks(query) if snippets and raw.hits else None
         hits = []
+        places = version_places(self.archive.db, [h.item_id for h in raw.hits])
         for raw_hit in raw.hits:
             item = item_store.get_item(self.archive.db, raw_hit.item_id)
             snippet = None
@@ -72,7 +77,12 @@ class Searcher:
                 # A post's title is its account and first words; its lead is all of it.
                 title = "" if item.kind == "post" else item.title
                 lead = lead_text(title, item_store.opening_text(self.archive.db, item.id))
-            hits.append(Hit(item, raw_hit.score, raw_hit.rank, snippet, raw_hit.terms, lead, marks))
+            hits.append(
+                Hit(
+                    item, raw_hit.score, raw_hit.rank, snippet, raw_hit.terms, lead, marks,
+                    places.get(item.id),
+                )
+            )  # fmt: skip
         return SearchResults(query, raw.total, offset, tuple(hits), raw.facets)
 
     def day_counts(self, query: str) -> dict[date, int]:

@@ -5,6 +5,11 @@ a page at a time, so a query matching 100 000 items costs one page of work
 until the user scrolls. The total and the facet counts come with the first page.
 In the app the pages are read on the search thread (`SearchService`) and arrive
 as signals, so neither typing nor scrolling waits for the disk.
+
+The versions of an edited post are one row (issue 13): the first hit of a version
+takes a row, and the hits of its other versions, wherever they rank, join that row
+(`VersionsRole`) instead of taking rows of their own. The hits stay in the core's
+order underneath, so that pages are fetched by offset as before.
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ class ResultsModel(QAbstractTableModel):
     COLUMNS = ("Title", "Date", "Author", "Kind")
     HitRole = Qt.ItemDataRole.UserRole + 1
     ItemIdRole = Qt.ItemDataRole.UserRole + 2
+    #: The hits of the row's post's versions that the query found, in their version
+    #: order (the row's own among them); () for a post never edited and other items.
+    VersionsRole = Qt.ItemDataRole.UserRole + 3
 
     #: A new query's first page arrived: its SearchResults (total, facets).
     searched = Signal(object)
@@ -56,6 +64,10 @@ class ResultsModel(QAbstractTableModel):
         self._awaiting_first = False
         self.page_size = page_size
         self._hits: list[Hit] = []
+        self._rows: list[int] = []  # the hit each row shows (indexes of _hits)
+        self._row_of_hit: list[int] = []  # the row each hit is shown on
+        self._group_rows: dict[str, int] = {}  # edited post (its first version's id) → row
+        self._row_versions: dict[int, list[int]] = {}  # row of an edited post → its hits
         self._total = 0
         self.query = ""
         self.sort = "relevance"
@@ -121,7 +133,10 @@ class ResultsModel(QAbstractTableModel):
     def _show_first(self, query: str, sort: str, results: SearchResults) -> None:
         self.beginResetModel()
         self.query, self.sort = query, sort
-        self._hits = list(results.hits)
+        self._hits = []
+        self._rows, self._row_of_hit, self._group_rows = [], [], {}
+        self._row_versions = {}
+        self._add_hits(results.hits)
         self._thin_pages.clear()
         self._refetching.clear()
         self._total = results.total
@@ -159,6 +174,8 @@ class ResultsModel(QAbstractTableModel):
         self._fetching = self._awaiting_first = False
         self.beginResetModel()
         self._hits, self._total, self.query, self.fetch_count = [], 0, "", 0
+        self._rows, self._row_of_hit, self._group_rows = [], [], {}
+        self._row_versions = {}
         self._thin_pages.clear()
         self._refetching.clear()
         self.endResetModel()
@@ -168,13 +185,56 @@ class ResultsModel(QAbstractTableModel):
         return self._total
 
     def hit(self, row: int) -> Hit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+        return self._hits[self._rows[row]] if 0 <= row < len(self._rows) else None
 
     def row_of_item(self, item_id: int) -> int:
-        for row, hit in enumerate(self._hits):
+        """The row showing `item_id` (a version of an edited post: the row of its
+        versions), -1 if none has been fetched."""
+        for at, hit in enumerate(self._hits):
             if hit.item.id == item_id:
-                return row
+                return self._row_of_hit[at]
         return -1
+
+    def versions(self, row: int) -> tuple[Hit, ...]:
+        """The hits of the versions of the row's post the query found, oldest version
+        first; () for a row that is no edited post."""
+        if not 0 <= row < len(self._rows):
+            return ()
+        found = [self._hits[at] for at in self._row_versions.get(row, ())]
+        return tuple(sorted(found, key=lambda h: h.version.number if h.version else 0))
+
+    def _new_rows(self, hits: tuple[Hit, ...] | list[Hit]) -> int:
+        """How many rows these hits would add (a version of a post shown adds none)."""
+        groups = set(self._group_rows)
+        count = 0
+        for hit in hits:
+            if hit.version is None:
+                count += 1
+            elif hit.version.group not in groups:
+                groups.add(hit.version.group)
+                count += 1
+        return count
+
+    def _add_hits(self, hits: tuple[Hit, ...] | list[Hit]) -> set[int]:
+        """Append hits, each on a row of its own or on its post's versions' row; return
+        the rows that were there before and gained a version."""
+        before = len(self._rows)
+        joined: set[int] = set()
+        for hit in hits:
+            group = hit.version.group if hit.version is not None else ""
+            row = self._group_rows.get(group, -1) if group else -1
+            if row < 0:
+                row = len(self._rows)
+                self._rows.append(len(self._hits))
+                if group:
+                    self._group_rows[group] = row
+            elif row < before:
+                joined.add(row)
+            if group:
+                self._row_versions.setdefault(row, []).append(len(self._hits))
+            self._row_of_hit.append(row)
+            self._hits.append(hit)
+        return joined
 
     # -- lazy loading ----------------------------------------------------------------------
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -211,12 +271,20 @@ class ResultsModel(QAbstractTableModel):
         if not hits:
             self._total = offset
             return
-        self.beginInsertRows(QModelIndex(), offset, offset + len(hits) - 1)
-        self._hits.extend(hits)
+        first_row = len(self._rows)
+        new_rows = self._new_rows(hits)
+        if new_rows:
+            self.beginInsertRows(QModelIndex(), first_row, first_row + new_rows - 1)
+        joined = self._add_hits(hits)
         self.fetch_count += 1
-        self.endInsertRows()
+        if new_rows:
+            self.endInsertRows()
+        for row in sorted(joined):  # a card that now counts another version
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         self._thin_far_pages()
-        self.fetched.emit(len(self._hits))
+        self.fetched.emit(len(self._rows))
+        if not new_rows and self.canFetchMore():
+            self.fetchMore()  # a page of versions only: no row for the view to scroll to
 
     # -- keeping memory bounded -----------------------------------------------------------
     def _thin_far_pages(self) -> None:
@@ -229,16 +297,19 @@ class ResultsModel(QAbstractTableModel):
             for row in range(start, min(start + self.page_size, len(self._hits))):
                 hit = self._hits[row]
                 # the matched words stay: opening the row marks them in the viewer
-                self._hits[row] = Hit(hit.item, hit.score, hit.rank, None, hit.terms, "", hit.marks)
+                self._hits[row] = Hit(
+                    hit.item, hit.score, hit.rank, None, hit.terms, "", hit.marks, hit.version
+                )
             self._thin_pages.add(page)
 
     def _hit_for_view(self, row: int) -> Hit:
         """The row's hit; on a thinned page, its snippets are fetched again (the row
         is repainted when they arrive)."""
-        page = row // self.page_size
+        at = self._rows[row]
+        page = at // self.page_size
         if page in self._thin_pages and page not in self._refetching:
             self._refetch(page)
-        return self._hits[row]
+        return self._hits[at]
 
     def _refetch(self, page: int) -> None:
         if self._search is None and self._service is None:
@@ -255,19 +326,20 @@ class ResultsModel(QAbstractTableModel):
                 log.error("fetching results %d… again failed", offset, exc_info=error)
                 return
             stop = min(offset + len(results.hits), len(self._hits))
-            for row in range(offset, stop):
-                self._hits[row] = results.hits[row - offset]
+            for at in range(offset, stop):
+                self._hits[at] = results.hits[at - offset]
             self._thin_pages.discard(page)
             if stop > offset:
+                rows = self._row_of_hit[offset:stop]
                 self.dataChanged.emit(
-                    self.index(offset, 0), self.index(stop - 1, len(self.COLUMNS) - 1)
+                    self.index(min(rows), 0), self.index(max(rows), len(self.COLUMNS) - 1)
                 )
 
         self._request(self.query, offset, self.sort, False, answer)
 
     # -- the model --------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -280,9 +352,9 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        hit = self._hits[index.row()]
+        hit = self._hits[self._rows[index.row()]]
         item, column = hit.item, index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -296,11 +368,32 @@ class ResultsModel(QAbstractTableModel):
             return kind_icon(item.kind)
         if role == Qt.ItemDataRole.ToolTipRole:
             more = self.describe(item) if self.describe is not None else ""
+            more = " ".join(t for t in (self._versions_found(index.row()), more) if t)
             return f"{item.title}\n{item.original_name}" + (f"\n{more}" if more else "")
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole and self.describe is not None:
-            return self.describe(item) or None
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            more = self.describe(item) if self.describe is not None else ""
+            return " ".join(t for t in (self._versions_found(index.row()), more) if t) or None
+        if role == self.VersionsRole:
+            return self.versions(index.row())
         if role == self.HitRole:
             return self._hit_for_view(index.row())
         if role == self.ItemIdRole:
             return item.id
         return None
+
+    def _versions_found(self, row: int) -> str:
+        """'Versions 1 and 2 of 2 match.' for a row of an edited post ("" otherwise)."""
+        return versions_found(self.versions(row))
+
+
+def versions_found(hits: tuple[Hit, ...]) -> str:
+    """What a card of an edited post says of the versions a query found: "Version 1 of 2
+    matches." or "Versions 1 and 2 of 2 match." ("" for no edited post)."""
+    numbers = [h.version.number for h in hits if h.version is not None]
+    if not numbers or hits[0].version is None:
+        return ""
+    total = hits[0].version.total
+    if len(numbers) == 1:
+        return f"Version {numbers[0]} of {total} matches."
+    listed = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+    return f"Versions {listed} of {total} match."

@@ -1,4 +1,5 @@
-"""The results list: one card per hit (kind, title, date, author, highlighted snippet).
+"""The results list: one card per hit (kind, title, date, author, highlighted snippet);
+the versions of an edited post are one card, which says which of them matched.
 
 A QListView over column 0 of `ResultsModel`, with uniform row heights so that
 scrolling stays cheap however many rows are loaded; the delegate draws only
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections import OrderedDict
+from dataclasses import replace
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -47,7 +49,7 @@ from PySide6.QtWidgets import (
 from ...core.index.api import Snippet
 from ...core.search import Hit
 from ...core.store.items import Item
-from ..badges import CardBadges, paint_badges
+from ..badges import Badge, CardBadges, paint_badges
 from ..bidi import is_rtl, isolation_marks, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name
 from ..fonts import line_family
@@ -90,6 +92,18 @@ def snippet_html(snippet: Snippet, match_bg: str, match_fg: str, ellipses: bool 
     direction = "rtl" if rtl else "ltr"
     dots = "…" if ellipses else ""
     return f'<div dir="{direction}">{dots}{"".join(parts)}{dots}</div>'
+
+
+def versions_badge(badges: tuple[Badge, ...], versions: tuple[Hit, ...]) -> tuple[Badge, ...]:
+    """The badges of a card of an edited post's versions, its "Edited" badge saying how
+    many of them the query found when it did not find all: "Edited — 1 of 2 versions
+    match" (the card stands for them all; its tooltip names which)."""
+    numbers = [h.version.number for h in versions if h.version is not None]
+    if not numbers or versions[0].version is None or len(numbers) >= versions[0].version.total:
+        return badges
+    total = versions[0].version.total
+    short = f"Edited — {len(numbers)} of {total} versions match"
+    return tuple(replace(b, short=short) if b.kind == "edited" else b for b in badges)
 
 
 def card_title(heading: str, metrics: QFontMetrics, width: int) -> tuple[str, QTextOption]:
@@ -278,6 +292,7 @@ class ResultDelegate(QStyledItemDelegate):
             bits.append(f"page {hit.snippet.page} of {item.page_count}")
         meta_width = width
         badges = self.evidence.badges(item) if self.evidence is not None else ()
+        badges = versions_badge(badges, index.data(ResultsModel.VersionsRole) or ())
         if badges:  # at the right of the line, leaving the author a third of it at least
             natural = small_metrics.horizontalAdvance(join_isolated(bits))
             room = width - min(natural, width // 3) - 6
