@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import configparser
-import fnmatch
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib import metadata
 from pathlib import Path
 from xml.etree import ElementTree
@@ -78,20 +79,89 @@ def test_the_desktop_entry_opens_the_types_the_mime_package_declares() -> None:
     assert shipped.name == f"{ICON}.xml"  # the name update-mime-database expects
 
 
-def test_the_mime_package_names_bundles_and_archives(tmp_path: Path) -> None:
-    """update-mime-database accepts it, and the globs say what an export is called."""
+def _mime_database(tmp_path: Path) -> Path:
+    """Our MIME package compiled by update-mime-database into a data folder of its own,
+    as a desktop has it once the .deb or install-desktop-entry has installed it."""
     if shutil.which("update-mime-database") is None:
         pytest.skip("update-mime-database is not installed (Debian: shared-mime-info)")
-    packages = tmp_path / "mime" / "packages"
+    share = tmp_path / "share"
+    packages = share / "mime" / "packages"
     packages.mkdir(parents=True)
     shutil.copy(RESOURCES / "mime" / f"{ICON}.xml", packages)
-    subprocess.run(["update-mime-database", str(tmp_path / "mime")], check=True)
-    globs = (tmp_path / "mime" / "globs2").read_text(encoding="utf-8")
-    assert "application/x-xarchive-bundle:*-bundle-*.zip" in globs
-    assert "application/x-xarchive-archive:*.xarchive" in globs
+    subprocess.run(["update-mime-database", str(share / "mime")], check=True)
+    return share
+
+
+_QT_TYPES = (
+    "import sys\n"
+    "from PySide6.QtCore import QMimeDatabase\n"
+    "db = QMimeDatabase()\n"
+    "print('\\n'.join(db.mimeTypeForFile(p).name() for p in sys.argv[1:]))\n"
+)
+
+
+def _types(share: Path, paths: list[Path]) -> dict[str, list[str]]:
+    """What GNOME's GLib (gio) and KDE's Qt (QMimeDatabase) call each file, `share`'s
+    MIME database on top of the system's."""
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(share),
+        "XDG_DATA_DIRS": "/usr/local/share:/usr/share",
+    }
+    qt = subprocess.run(
+        [sys.executable, "-c", _QT_TYPES, *map(str, paths)],
+        env=env, capture_output=True, text=True, check=True, timeout=120,
+    ).stdout.split()  # fmt: skip
+    found = {"qt": qt}
+    if shutil.which("gio") is not None:  # Debian: libglib2.0-bin (scripts/setup)
+        found["glib"] = []
+        for path in paths:
+            info = subprocess.run(
+                ["gio", "info", "-a", "standard::content-type", str(path)],
+                env=env, capture_output=True, text=True, check=True, timeout=60,
+            ).stdout  # fmt: skip
+            found["glib"].append(info.rsplit("standard::content-type:", 1)[1].strip())
+    return found
+
+
+def test_an_exported_bundle_is_a_bundle_to_both_desktops_and_a_bag_to_any_tool(
+    tmp_path: Path,
+) -> None:
+    """The name the app gives an export is typed as an xarchive bundle by GLib and Qt, so
+    that GNOME's and KDE's file managers open it in xarchive; any other zip stays a zip;
+    and the file is still a zip holding a valid BagIt bag, its folder named without the
+    suffix."""
+    from datetime import date
+
+    from tests.conftest import run_import
+    from xarchive.core.archive import Archive
+    from xarchive.core.bundles import export_bundle, select_items
     from xarchive.gui.dialogs.bundle import suggested_name
 
-    assert fnmatch.fnmatch(suggested_name("Pakistan X", zipped=True), "*-bundle-*.zip")
+    bagit = pytest.importorskip("bagit")
+    share = _mime_database(tmp_path)
+    globs = (share / "mime" / "globs2").read_text(encoding="utf-8")
+    assert "application/x-xarchive-bundle:*.xbundle.zip" in globs
+    assert "application/x-xarchive-archive:*.xarchive" in globs
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "hearing.txt").write_text("The bench asked for the letter.\n")
+    name = suggested_name("Case: Lahore", zipped=True, today=date(2024, 4, 17))
+    assert name == "Case-Lahore-bundle-2024-04-17.xbundle.zip"
+    bundle = tmp_path / name
+    with Archive.create(tmp_path / "case.xarchive") as archive:
+        assert run_import(archive, tmp_path / "notes").failed == []
+        export_bundle(archive, select_items(archive, query="*"), bundle)
+    with zipfile.ZipFile(bundle) as z:
+        assert {n.split("/", 1)[0] for n in z.namelist()} == {"Case-Lahore-bundle-2024-04-17"}
+        z.extractall(tmp_path / "unzipped")
+    bagit.Bag(str(tmp_path / "unzipped" / "Case-Lahore-bundle-2024-04-17")).validate()
+
+    plain = tmp_path / "photos.zip"
+    shutil.copy(bundle, plain)  # the same bytes: only the name tells
+    types = _types(share, [bundle, plain])
+    for desktop, found in types.items():
+        assert found == ["application/x-xarchive-bundle", "application/zip"], desktop
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,8 @@ def add_export(commands: Commands) -> None:
         "-o",
         required=True,
         metavar="FILE",
-        help="the bundle to write: NAME.zip for a zip, any other name for a folder",
+        help="the bundle to write: NAME.xbundle.zip for a zip (desktops then open it in "
+        "xarchive; any NAME.zip makes a zip), any other name for a folder",
     )
     form = p.add_mutually_exclusive_group()
     form.add_argument(

@@ -149,7 +149,7 @@ def export_bundle(
     collection = w3c.collection_jsonld(jsonld, f"Annotations of the bundle from ‘{archive.name}’")
 
     tmp = out.with_name(f".{out.name}.partial-{uuid.uuid4().hex[:8]}")
-    writer = _ZipWriter(tmp, out.stem) if options.zipped else _FolderWriter(tmp)
+    writer = _ZipWriter(tmp, layout.bundle_stem(out.name)) if options.zipped else _FolderWriter(tmp)
     background = _WritingThread(writer, cancel)
     try:
         records = []
@@ -162,6 +162,7 @@ def export_bundle(
             source = blobs.blob_path(archive.blobs_dir, item.sha256)
             background.copy(file, source, item)
             records.append(metadata.item_record(conn, item, roles[item.id], file, run_cache))
+            _capture_records(archive, records[-1], item, background)
         progress(Progress("exporting", len(items), total, layout.ITEMS_JSON))
         document = metadata.items_document(records, bundle_info)
         background.write(layout.ITEMS_JSON, metadata.dumps(document))
@@ -242,6 +243,27 @@ def export_bundle(
     )  # fmt: skip
 
 
+def _capture_records(
+    archive: Archive, record: dict[str, Any], item: item_store.Item, background: _WritingThread
+) -> None:
+    """Put the record each capture of a post read into the bag (data/records/SHA256.json,
+    once however many posts share it) and name it in its capture (`record_file`): a
+    court checks the bytes of every capture, not only of the first, which is the post's
+    own original. A capture imported before captures kept their records has none (null)."""
+    post = record.get("post")
+    evidence = post.get("evidence") if isinstance(post, dict) else None
+    for capture in (evidence or {}).get("captures") or []:
+        sha = str(capture.get("record_sha256") or "")
+        if sha and sha == item.sha256:
+            capture["record_file"] = record["file"]
+        elif sha and capture.get("record_kept"):
+            path = f"{layout.RECORDS_DIR}/{sha}.json"
+            background.copy_record(path, blobs.blob_path(archive.blobs_dir, sha), sha, item)
+            capture["record_file"] = path
+        else:
+            capture["record_file"] = None
+
+
 def _stored(media_type: str) -> bool:
     return media_type.startswith(_STORED_TYPES)
 
@@ -263,12 +285,20 @@ class _WritingThread:
         self._tasks: queue.Queue[Callable[[], object] | None] = queue.Queue(maxsize=8)
         self._failure: BaseException | None = None
         self._stopping = False
+        self._records: set[str] = set()
         self._thread = threading.Thread(target=self._run, name="bundle-writer", daemon=True)
         self._thread.start()
 
     def copy(self, path: str, source: Path, item: item_store.Item) -> None:
         """Copy an original into the bag, checking that it still has its SHA-256."""
         self._put(lambda: self._copy(path, source, item))
+
+    def copy_record(self, path: str, source: Path, sha: str, item: item_store.Item) -> None:
+        """Copy a capture's record of post `item` into the bag (once per path), checking
+        that it still has its SHA-256."""
+        if path not in self._records:
+            self._records.add(path)
+            self._put(lambda: self._copy_record(path, source, sha, item))
 
     def write(self, path: str, data: bytes) -> None:
         self._put(lambda: self._writer.write(path, data))
@@ -314,6 +344,13 @@ class _WritingThread:
                 "was imported",
                 remedy=Remedy.VERIFY,
             )
+
+    def _copy_record(self, path: str, source: Path, sha: str, item: item_store.Item) -> None:
+        what = f"a capture's record of post #{item.id} ({item.title})"
+        if not source.is_file():
+            raise XArchiveError(f"{what} is missing from the archive", remedy=Remedy.VERIFY)
+        if self._writer.copy(path, source, self._cancel, False) != sha:
+            raise XArchiveError(f"{what} has changed since it was imported", remedy=Remedy.VERIFY)
 
 
 class _Writer:

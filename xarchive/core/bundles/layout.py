@@ -9,6 +9,8 @@ bundle/                       (zipped: the same, inside one top-level folder)
   data/items.json             the items' metadata (docs/bundle-format.md)
   data/annotations.jsonld     notes, highlights, regions, tags and links (W3C)
   data/report/index.html      a static report; one page per item in data/report/items/
+  data/records/SHA256.json    each capture's record of a post, byte for byte (the first
+                              capture's is often the post's own original, in data/items/)
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ ITEMS_DIR = "data/items"
 ITEMS_JSON = "data/items.json"
 ANNOTATIONS_JSONLD = "data/annotations.jsonld"
 REPORT_DIR = "data/report"
+#: Each capture's record of a post, as read then, by its SHA-256 (captures of posts).
+RECORDS_DIR = "data/records"
 
 #: items.json: its `format` and the version of its schema (docs/bundle-format.md).
 FORMAT_NAME = "xarchive-bundle"
@@ -39,6 +43,12 @@ SETTINGS = {
     SETTING_ORGANIZATION: "Source-Organization: who is handing the bundle over",
     SETTING_DESCRIPTION: "External-Description: what the bundle is, for its reader",
 }
+
+#: How the name of a zipped bundle ends. A suffix of its own lets desktops tell a bundle
+#: from any zip and open it in xarchive (GLib, like Qt, lets the longest matching
+#: suffix win, as `.tar.gz` wins over `.gz`), and it still ends in `.zip`, so every
+#: other tool opens it as the zip it is (docs/bundle-format.md).
+ZIP_SUFFIX = ".xbundle.zip"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}\Z")
@@ -61,6 +71,14 @@ def slug(text: str, width: int = 60) -> str:
     flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = _UNSAFE.sub("-", flat).strip("-")
     return words[:width].rstrip("-")
+
+
+def bundle_stem(name: str) -> str:
+    """A zipped bundle's file name without `ZIP_SUFFIX` (or its last suffix): the name of
+    the folder inside."""
+    if name.lower().endswith(ZIP_SUFFIX) and len(name) > len(ZIP_SUFFIX):
+        return name[: -len(ZIP_SUFFIX)]
+    return PurePosixPath(name).stem
 
 
 def item_file_name(item_id: int, title: str, original_name: str, media_type: str) -> str:

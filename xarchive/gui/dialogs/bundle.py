@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.bundles.check import UNREADABLE
-from ...core.bundles.layout import info_value, slug
+from ...core.bundles.layout import ZIP_SUFFIX, info_value, slug
 from ...core.wording import bundle_imported
 from ..messages import Problem
 
@@ -56,7 +56,8 @@ RESULT_WIDTH = 560
 def choose_export_target(parent: QWidget | None, suggested: Path, zipped: bool) -> Path | None:
     """Ask where to write a new bundle; None if the user cancelled.
 
-    A zip gets ".zip" added when the name lacks it; a folder bundle is a new folder.
+    A zip gets ".xbundle.zip" added when the name does not end in ".zip" (a name the
+    user typed that does is kept); a folder bundle is a new folder.
     """
     if zipped:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -74,7 +75,7 @@ def choose_export_target(parent: QWidget | None, suggested: Path, zipped: bool) 
         return None
     path = Path(chosen)
     if zipped and path.suffix.lower() != ".zip":
-        path = path.with_name(path.name + ".zip")
+        path = path.with_name(path.name + ZIP_SUFFIX)
     return path
 
 
@@ -95,9 +96,10 @@ def bundle_path(chosen: Path) -> Path:
 
 
 def suggested_name(archive_name: str, zipped: bool, today: date | None = None) -> str:
-    """``Demo-the-2024-blocking-bundle-2025-03-01.zip``: safe on every system."""
+    """``Demo-the-2024-blocking-bundle-2025-03-01.xbundle.zip``: safe on every system, and
+    typed as an xarchive bundle by desktops (resources/mime/org.xarchive.xarchive.xml)."""
     stem = f"{slug(archive_name, 40) or 'archive'}-bundle-{(today or date.today()).isoformat()}"
-    return f"{stem}.zip" if zipped else stem
+    return f"{stem}{ZIP_SUFFIX}" if zipped else stem
 
 
 def size_text(size: int) -> str:
