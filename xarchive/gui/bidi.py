@@ -66,7 +66,9 @@ def isolation_marks(text: str, rtl: bool) -> dict[int, str]:
     punctuation between them ("17 Feb 2024, 17:03 UTC"). A word keeps the "@" or "#"
     before it, which the paragraph's direction would otherwise move to its other end
     ("demo_reporter@"); the punctuation after the run's last word and brackets around it
-    stay outside, with the sentence they belong to. Returns offset → the marks to
+    stay outside, with the sentence they belong to, unless the run is in brackets of its
+    own ("(Reconstruction … article.)"), when its punctuation up to the closing bracket is
+    its own. Returns offset → the marks to
     insert before `text[offset]`.
     """
     other = "L" if rtl else "R"
@@ -75,6 +77,16 @@ def isolation_marks(text: str, rtl: bool) -> dict[int, str]:
     start = end = numbers = -1
 
     def close() -> None:
+        nonlocal end
+        # A run in brackets of its own, "(Reconstruction … article.)", is a sentence of
+        # its own: the punctuation up to its closing bracket reads with it.
+        closer = _CLOSING.get(text[start - 1]) if start > 0 else None
+        if closer is not None:
+            at = end
+            while at < len(text) and text[at] in _TRAILING_OUTSIDE and text[at] != closer:
+                at += 1
+            if at < len(text) and text[at] == closer:
+                end = at
         marks[start] = marks.get(start, "") + opener
         marks[end] = PDI + marks.get(end, "")
 
@@ -126,4 +138,5 @@ _NUMBER = re.compile(r"[\d.,:/\-]*\d[\d.,:/\-]*")
 # Punctuation that belongs to the sentence around a word, not to the word ("@" and "#" do).
 _LEADING_OUTSIDE = "([{«“‘\"'"
 _TRAILING_OUTSIDE = ".,;:!?)]}»”’\"'…،؛؟۔"
+_CLOSING = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”"}
 _MARKS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))

@@ -3,6 +3,7 @@ from the mouse selection, with Highlight in the view's context menu."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QPoint, Qt
@@ -12,11 +13,42 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit
 from ...core.annotate import Annotation
 from ...core.annotate.anchoring import Quote
 from .colours import HIGHLIGHT_TEXT, highlight_colour
-from .textmap import find_span, from_utf16, quote_in, to_utf16
+from .textmap import find_span, quote_in
 
-#: Bidi marks a view puts in to lay text out (a post's handles in Urdu), which are not in
-#: the stored text: read as spaces, which quotes match loosely and positions keep.
-_BIDI_MARKS = str.maketrans({"\u200e": " ", "\u200f": " "})
+#: Bidi marks and isolates a view puts in to lay text out (a post's handles in Urdu, a
+#: Latin date in an Urdu line), which are not in the stored text: left out of the text
+#: quotes are read from and found in, and stepped over in positions.
+_BIDI_MARKS = frozenset("\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
+class _Shown:
+    """The text a browser shows without its bidi marks, and where each of its characters
+    is in the document (Qt counts UTF-16 units, Python code points)."""
+
+    def __init__(self, raw: str) -> None:
+        kept: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        at = 0
+        for ch in raw:
+            width = 2 if ord(ch) > 0xFFFF else 1
+            if ch not in _BIDI_MARKS:
+                kept.append(ch)
+                self.starts.append(at)
+                self.ends.append(at + width)
+            at += width
+        self.text = "".join(kept)
+
+    def index(self, position: int) -> int:
+        """The index in `text` of the first character at or after document `position`."""
+        return bisect_left(self.starts, position)
+
+    def positions(self, start: int, end: int) -> tuple[int, int]:
+        """The document positions of text[start:end]."""
+        if start >= end:
+            at = self.starts[start] if start < len(self.starts) else (self.ends or [0])[-1]
+            return at, at
+        return self.starts[start], self.ends[end - 1]
 
 
 class TextHighlights(QObject):
@@ -32,8 +64,8 @@ class TextHighlights(QObject):
         browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         browser.customContextMenuRequested.connect(self._context_menu)
 
-    def _shown(self) -> str:
-        return self.browser.document().toRawText().translate(_BIDI_MARKS)
+    def _shown(self) -> _Shown:
+        return _Shown(self.browser.document().toRawText())
 
     def selection(self) -> Quote | None:
         """The selected text with its context, or None when nothing is selected."""
@@ -41,9 +73,9 @@ class TextHighlights(QObject):
         if not cursor.hasSelection():
             return None
         shown = self._shown()
-        start = from_utf16(shown, cursor.selectionStart())
-        end = from_utf16(shown, cursor.selectionEnd())
-        quote = quote_in(shown, start, end)
+        start = shown.index(cursor.selectionStart())
+        end = shown.index(cursor.selectionEnd())
+        quote = quote_in(shown.text, start, end)
         return quote if quote.exact.strip() else None
 
     def draw(self, highlights: Sequence[Annotation], selected: str | None = None) -> None:
@@ -55,10 +87,10 @@ class TextHighlights(QObject):
         for highlight in highlights:
             if highlight.span is None:
                 continue
-            found = find_span(shown, highlight.span)
+            found = find_span(shown.text, highlight.span)
             if found is None:
                 continue
-            start, end = to_utf16(shown, found[0]), to_utf16(shown, found[1])
+            start, end = shown.positions(*found)
             self.positions[highlight.uid] = (start, end)
             cursor = QTextCursor(document)
             cursor.setPosition(start)

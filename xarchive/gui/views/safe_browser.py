@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QMimeData, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ..bidi import strip_marks
 
 
 class SafeTextBrowser(QTextBrowser):
@@ -28,6 +30,16 @@ class SafeTextBrowser(QTextBrowser):
     def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 (Qt's name)
         self.refused.append(name.toString())
         return None
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """What is copied, without the bidi isolates and marks put in to lay the text out:
+        pasted into the search bar or a filing, they would be invisible characters."""
+        data = super().createMimeDataFromSelection()
+        copied = QMimeData()
+        copied.setText(strip_marks(data.text()))
+        if data.hasHtml():
+            copied.setHtml(strip_marks(data.html()))
+        return copied
 
     def setSource(self, url: QUrl, type: Any = None) -> None:  # noqa: A002
         # Never navigate; a click on a link only reports it.

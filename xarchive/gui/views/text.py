@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
 
 from ...core.store.items import Item
-from ..bidi import is_rtl
+from ..bidi import PDI, is_rtl, isolation_marks
 from ..filters import format_day
 from ..fonts import reading_family
 from ..theme import colors
@@ -73,6 +73,31 @@ def set_directions(document: QTextDocument, urdu_font: str = "") -> int:
     return count
 
 
+def isolate_mixed_runs(document: QTextDocument) -> int:
+    """Put Unicode bidi isolates around each run of words in the other direction than its
+    paragraph's (bidi.isolation_marks): a Latin name, date or handle in an Urdu line, an
+    Urdu phrase in an English one, keeps its own order and its punctuation. The marks are
+    characters of the document: annotate/text_highlights and copying leave them out.
+    Returns how many runs were isolated."""
+    runs = 0
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    block = document.begin()
+    while block.isValid():
+        text = block.text()
+        rtl = block.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft
+        marks = isolation_marks(text, rtl) if text.strip() else {}
+        # From the end, so that the positions not yet used stay where they were.
+        for offset in sorted(marks, reverse=True):
+            units = len(text[:offset].encode("utf-16-le")) // 2  # Qt counts UTF-16
+            cursor.setPosition(block.position() + units)
+            cursor.insertText(marks[offset])
+        runs += sum(mark.count(PDI) for mark in marks.values())
+        block = block.next()
+    cursor.endEditBlock()
+    return runs
+
+
 def find_all(document: QTextDocument, words: list[str]) -> list[QTextCursor]:
     """Every occurrence of each word (case-insensitive), in document order."""
     found = []
@@ -103,6 +128,7 @@ class TextViewer(QWidget):
         #: Highlights drawn under the searched words (set by gui/annotate).
         self.highlights: list[QTextEdit.ExtraSelection] = []
         self.rtl_paragraphs = 0
+        self.isolated_runs = 0
         self.used_sanitized_html = False
 
     def show_item(
@@ -126,6 +152,7 @@ class TextViewer(QWidget):
         self.highlights = []
         self.browser.setHtml(markup)
         self.rtl_paragraphs = set_directions(document, reading_family())
+        self.isolated_runs = isolate_mixed_runs(document)
         self.mark(words)
 
     def _header(self, item: Item) -> str:
