@@ -53,6 +53,28 @@ def test_a_pdf_hit_opens_on_the_page_with_the_hit(qtbot: QtBot, opened: MainWind
     assert viewer.pdf.current_page() == min(hit.snippet.page + 1, hit.item.page_count)
 
 
+@pytest.mark.skipif(not pdf_view.HAVE_QTPDF, reason="the pages need QtPdf")
+@pytest.mark.parametrize("width", [1280, 740])
+def test_the_pdf_toolbar_shows_its_match_count_on_a_laptop(
+    qtbot: QtBot, opened: MainWindow, width: int
+) -> None:
+    """At 1280×720 the count read "1 of 3 matc": the bar now makes room for it, down to
+    the narrowest window that keeps results and viewer side by side."""
+    opened.resize(width, 720)
+    opened.window_layout.fit_to_window()
+    search(qtbot, opened, '"national security"', Filter("kind", "document"))
+    open_row(qtbot, opened, 0)
+    pdf = opened.viewer.pdf
+    qtbot.waitUntil(lambda: "match" in pdf.result_label.toolTip())
+    label, bar = pdf.result_label, pdf.toolbar
+    qtbot.waitUntil(lambda: label.geometry().right() < bar.width())
+    assert label.width() >= label.sizeHint().width()  # the whole of its text
+    assert pdf.find_field.width() >= pdf_view.FIND_FIELD_MIN_WIDTH // 2
+    count = label.toolTip()
+    assert label.text() in (count, count.replace(" of ", "/").split(" match")[0])
+    assert label.accessibleName() == count
+
+
 def test_an_urdu_article_reads_right_to_left(qtbot: QtBot, opened: MainWindow) -> None:
     search(qtbot, opened, "پابندی", Filter("kind", "article"), Filter("language", "ur"))
     assert opened.model.total >= 1

@@ -61,6 +61,8 @@ ZOOM_STEP = 1.2
 #: Milliseconds after which a find that found nothing on a page with a text layer says so
 #: (QPdfSearchModel reports its results a few pages at a time).
 SEARCH_SETTLES_MS = 400
+#: The find field's width, at the least, so that a phrase typed in it can be read.
+FIND_FIELD_MIN_WIDTH = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,7 @@ class PdfViewer(QWidget):
         self.find_field.setPlaceholderText("Find in document")
         self.find_field.setClearButtonEnabled(True)
         self.find_field.setMaximumWidth(200)
+        self.find_field.setMinimumWidth(FIND_FIELD_MIN_WIDTH)
         self.find_field.setToolTip("The words marked on the pages")
         self.find_field.returnPressed.connect(lambda: self.set_search(self.find_field.text()))
         bar.addWidget(self.find_field)
@@ -229,6 +232,39 @@ class PdfViewer(QWidget):
         self.result_label = QLabel("", self.toolbar)
         self.result_label.setObjectName("muted")
         bar.addWidget(self.result_label)
+        #: The match count in full ("1 of 3 matches") and short ("1/3"), for narrow bars.
+        self._count = ("", "")
+        self.toolbar.installEventFilter(self)
+
+    def _fit_toolbar(self) -> None:
+        """Keep the whole toolbar on one line, the match count readable, in a narrow
+        viewer (a 1280×720 laptop): the zoom level steps aside first, then the count
+        is shortened ("1/3", said in full to its tooltip and screen readers), then the
+        OCR button's label, then the find field narrows."""
+        bar = self.toolbar.layout()
+        full, short = self._count
+        self.result_label.setToolTip(full)
+        self.result_label.setAccessibleName(full or "Matches")
+        steps = (
+            lambda: self.zoom_label.setVisible(False),
+            lambda: self.result_label.setText(short),
+            lambda: self.ocr_button.setText("OCR"),
+            lambda: self.find_field.setMinimumWidth(FIND_FIELD_MIN_WIDTH // 2),
+        )
+        self.zoom_label.setVisible(True)
+        self.result_label.setText(full)
+        self.ocr_button.setText("OCR text")
+        self.find_field.setMinimumWidth(FIND_FIELD_MIN_WIDTH)
+        width = self.toolbar.width()
+        for step in steps:
+            bar.invalidate()
+            if bar.minimumSize().width() <= width:
+                break
+            step()
+
+    def _set_count(self, full: str, short: str = "") -> None:
+        self._count = (full, short or full)
+        self._fit_toolbar()
 
     # -- showing a document -------------------------------------------------------------
     def show_document(
@@ -375,6 +411,9 @@ class PdfViewer(QWidget):
         navigator.jump(page - 1, QPointF(0, 0), navigator.currentZoom())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.toolbar and event.type() == QEvent.Type.Resize:
+            self._fit_toolbar()
+            return False
         # QPdfView lays its pages out again when it is first shown or resized (fit
         # width changes the zoom) and scrolls back to the top; keep the page asked for.
         if (
@@ -510,9 +549,12 @@ class PdfViewer(QWidget):
             selections.append(selection)
         self.text_view.setExtraSelections(selections)
         count = len(selections)
-        self.result_label.setText(
-            (f"{count} on this page" if count else "Not found on this page") if text else ""
-        )
+        if not text:
+            self._set_count("")
+        elif count:
+            self._set_count(f"{count} on this page", f"{count} here")
+        else:
+            self._set_count("Not found on this page", "Not found")
 
     def _results_arrived(self, *_: object) -> None:
         """Gather the matches so far (text layer and OCR words), say how many, and once
@@ -547,12 +589,13 @@ class PdfViewer(QWidget):
     def _show_count(self) -> None:
         text, count = self.find_field.text(), len(self.find_results)
         if not text:
-            self.result_label.setText("")
+            self._set_count("")
         elif count:
             at = f"{self.current_result + 1} of " if self.current_result >= 0 else ""
-            self.result_label.setText(f"{at}{count} match" + ("" if count == 1 else "es"))
+            short = f"{self.current_result + 1}/{count}" if at else f"{count} found"
+            self._set_count(f"{at}{count} match" + ("" if count == 1 else "es"), short)
         else:
-            self.result_label.setText("Not found" if self._search_settled else "Searching…")
+            self._set_count("Not found" if self._search_settled else "Searching…")
 
     def _make_current(self, row: int, scroll: bool = True) -> None:
         self.current_result = row
