@@ -74,7 +74,15 @@ def test_the_desktop_entry_opens_the_types_the_mime_package_declares() -> None:
     tree = ElementTree.parse(RESOURCES / "mime" / f"{ICON}.xml")
     declared = {e.get("type") for e in tree.getroot() if e.tag.endswith("mime-type")}
     opened = {t for t in _desktop_entry()["MimeType"].split(";") if t}
-    assert declared == opened == {"application/x-xarchive-archive", "application/x-xarchive-bundle"}
+    assert (
+        declared
+        == opened
+        == {
+            "application/x-xarchive-archive",
+            "application/x-xarchive-bundle",
+            "application/x-xarchive-marker",
+        }
+    )
     [shipped] = data_files()["share/mime/packages"]
     assert shipped.name == f"{ICON}.xml"  # the name update-mime-database expects
 
@@ -162,6 +170,25 @@ def test_an_exported_bundle_is_a_bundle_to_both_desktops_and_a_bag_to_any_tool(
     types = _types(share, [bundle, plain])
     for desktop, found in types.items():
         assert found == ["application/x-xarchive-bundle", "application/zip"], desktop
+
+
+def test_the_marker_in_an_archive_folder_is_what_desktops_open_in_xarchive(
+    tmp_path: Path,
+) -> None:
+    """A folder is a folder to every file manager (GLib and Qt type none by its name), so
+    the marker file inside an archive folder is what a double-click opens in xarchive;
+    a text file of another name stays text (tests/gui/test_open_marker.py opens it)."""
+    from xarchive.core import marker
+    from xarchive.core.archive import Archive
+
+    share = _mime_database(tmp_path)
+    root = tmp_path / "Case.xarchive"
+    Archive.create(root).close()
+    note = tmp_path / "notes.txt"
+    note.write_text(marker.MARKER_TEXT, encoding="utf-8")  # the same text: the name tells
+    types = _types(share, [root / marker.MARKER_NAME, note, root])
+    for desktop, found in types.items():
+        assert found == ["application/x-xarchive-marker", "text/plain", "inode/directory"], desktop
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ Case.xarchive/
   derived/         thumbnails, OCR text, sanitised HTML: rebuildable caches
   index/           the Whoosh index: a rebuildable cache of archive.sqlite
   archive.lock     held (flock) by the one process allowed to write
+  Open-in-xarchive.xarchive.txt, .directory   what a file manager opens and shows (marker.py)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
-from . import custody
+from . import custody, marker
 from .errors import (
     ArchiveCorrupt,
     ArchiveExists,
@@ -125,6 +126,7 @@ class Archive:
             raise ArchiveExists(f"{root} is not empty; choose a new or empty folder")
         for sub in ("blobs", "derived", "index"):
             (root / sub).mkdir(parents=True, exist_ok=True)
+        marker.write(root)  # what a double-click in a file manager opens (core/marker.py)
         connect(root / DB_NAME).close()
         from .index.engine import SearchIndex
 
@@ -185,6 +187,8 @@ class Archive:
         for sub in ("blobs", "derived", "index"):
             if not readonly:
                 (root / sub).mkdir(exist_ok=True)
+        if not readonly:
+            marker.write(root)  # an archive made before there was one
         archive = cls(root, conn, lock)
         if not readonly:
             try:

@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
+from ..core import marker
 from ..core.offline import forbid_network
 from ..core.paths import APP_NAME
 from . import fonts, theme
@@ -75,11 +76,15 @@ def start(argv: list[str], settings: cfg.UserSettings | None = None) -> MainWind
         follow_system_theme(app, settings, window)
     window.show()
     paths = [a for a in argv if not a.startswith("-")]
-    if paths and Path(paths[0]).is_file():
+    target = Path(paths[0]).absolute() if paths else None
+    if target is not None and marker.is_marker(target):
+        target = target.parent  # the file a double-click opens stands for its archive folder
+    if target is not None and target.is_file():
+        bundle = target
         window.open_default()
-        _when_idle(window, lambda: window.bundles.start_verify(Path(paths[0]).absolute()))
-    elif paths:
-        window.open_archive(Path(paths[0]))
+        _when_idle(window, lambda: window.bundles.start_verify(bundle))
+    elif target is not None:
+        window.open_archive(target)
     else:
         window.open_default()
     return window
