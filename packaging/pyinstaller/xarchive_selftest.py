@@ -2,9 +2,12 @@
 
 What a person does on first start, without a person: the window opens on the demo
 archive (building it from the sample documents when it is not there yet) and shows
-the first search's results; FOLDER is imported with the window's own import job;
-a search for WORD (`--word`, default: the words of the first file in FOLDER that
-has any) finds what was imported. Each step prints one line; the exit code is 0
+the first search's results; a born-digital PDF of the demo is shown, its text as
+the import stored it checked against PDFium's (pypdfium2) in this program; the
+demo's video is shown with the poster frame its import wrote (PyAV) and played
+until Qt Multimedia draws a frame; FOLDER is imported with the window's own import
+job; a search for WORD (`--word`, default: the words of the first file in FOLDER
+that has any) finds what was imported. Each step prints one line; the exit code is 0
 when all passed, 1 when one failed, 3 when a dialog asked something (its words
 are printed), 4 on time-out. Runs offscreen when QT_QPA_PLATFORM says so; nothing
 of the user's is touched when XARCHIVE_DATA_DIR points elsewhere (packaging/check
@@ -85,6 +88,12 @@ def main(argv: list[str]) -> int:
         words = [dialog.windowTitle(), *(label.text() for label in dialog.findChildren(QLabel))]
         finish(3, "a dialog asked:", " / ".join(w for w in words if w)[:400])
 
+    def start_import() -> None:
+        state["stage"] = "import"
+        say("importing", folder)
+        if window.start_import([folder]) is None:
+            finish(1, "the import could not start")
+
     def searched(results: object) -> None:
         model = window.model
         if state["stage"] == "demo":
@@ -92,10 +101,12 @@ def main(argv: list[str]) -> int:
                 finish(1, "the demo archive's first search showed nothing")
                 return
             say("demo archive open:", window.session.name, f"— {model.total} results shown")
-            state["stage"] = "import"
-            say("importing", folder)
-            if window.start_import([folder]) is None:
-                finish(1, "the import could not start")
+            state["stage"] = "media"
+            problem = _check_pdf(window)
+            if problem:
+                finish(1, problem)
+                return
+            _play_video(window, lambda problem: finish(1, problem) if problem else start_import())
         elif state["stage"] == "search":
             if results is None or model.total == 0:
                 finish(1, f"searching {word!r} after the import found nothing")
@@ -130,3 +141,84 @@ def main(argv: list[str]) -> int:
     say("window shown on", os.environ.get("QT_QPA_PLATFORM", "the default platform"))
     code = qapp.exec()
     return int(state["code"] if state["code"] is not None else code)
+
+
+def _items(window: Any, query: str) -> list[Any]:
+    return [hit.item for hit in window.session.search(query, limit=50, facets=False).hits]
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c if c.isprintable() else " " for c in text).split()
+
+
+def _check_pdf(window: Any) -> str:
+    """A born-digital PDF of the demo: its text as stored by the import (in the program's
+    own workers) is PDFium's text of the file, read here again; "" when it is."""
+    import pypdfium2 as pdfium
+
+    session = window.session
+    for item in _items(window, "kind:document"):
+        pages = session.pages(item.id)
+        if not pages or any(page.from_ocr for page in pages) or not pages[0].text.strip():
+            continue  # a scan, read by OCR
+        document = pdfium.PdfDocument(session.original_path(item))
+        try:
+            textpage = document[0].get_textpage()
+            read = textpage.get_text_range()
+            textpage.close()
+        finally:
+            document.close()
+        stored, pdfium_words = _words(pages[0].text)[:40], _words(read)[:40]
+        if not stored or stored != pdfium_words:
+            return f"the PDF {item.title!r}: stored {stored[:8]}, PDFium reads {pdfium_words[:8]}"
+        window.viewer.show_item(session, item.id)
+        if window.viewer.stack.currentWidget() is not window.viewer.pdf:
+            return f"the PDF {item.title!r} is not shown in the PDF viewer"
+        say(f"PDF {item.title!r}: {len(pages)} pages, text read with PDFium, shown")
+        return ""
+    return "no born-digital PDF with text in the demo archive"
+
+
+def _play_video(window: Any, done: Any) -> None:
+    """The demo's video: shown with the poster frame the import wrote with PyAV, then
+    played until a frame is drawn; done(problem), problem "" when it played."""
+    from PySide6.QtCore import QTimer
+
+    from xarchive.gui.views import video as video_view
+
+    videos = _items(window, "kind:video")
+    if not videos:
+        done("no video in the demo archive")
+        return
+    item = videos[0]
+    extra = item.extra if isinstance(item.extra, dict) else {}
+    if not extra.get("duration") or not (extra.get("poster") or extra.get("thumbnail")):
+        done(f"the video {item.title!r} has no duration or poster frame: {extra}")
+        return
+    window.viewer.show_item(window.session, item.id)
+    player = window.viewer.video
+    if window.viewer.stack.currentWidget() is not player or player.poster.source.isNull():
+        done(f"the video {item.title!r} is not shown with its poster frame")
+        return
+    problem = video_view.playback_problem()
+    if problem:
+        done(f"videos cannot be played: {problem}")
+        return
+    player.play()
+    waited = {"ticks": 0}
+    timer = QTimer(window)
+
+    def tick() -> None:
+        waited["ticks"] += 1
+        if player.frames_shown > 0:
+            timer.stop()
+            say(f"video {item.title!r}: poster frame, {extra['duration']} s, played "
+                f"({player.frames_shown} frames drawn)")  # fmt: skip
+            player.stop()
+            done("")
+        elif player.message.isVisible() or waited["ticks"] > 600:  # a minute
+            timer.stop()
+            done(f"the video {item.title!r} did not play: {player.message.text() or 'no frame'}")
+
+    timer.timeout.connect(tick)
+    timer.start(100)
