@@ -4,6 +4,7 @@ lookups, X archives) and what she then asks of the archive."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from datetime import date
@@ -18,8 +19,15 @@ from tests.makefiles import png
 from xarchive.core import blobs
 from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
-from xarchive.core.bundles import ExportOptions, export_bundle, import_bundle, select_items
-from xarchive.core.errors import QueryError
+from xarchive.core.bundles import (
+    ExportOptions,
+    export_bundle,
+    import_bundle,
+    open_bag,
+    select_items,
+    verify_bag,
+)
+from xarchive.core.errors import QueryError, XArchiveError
 from xarchive.core.indexing import reindex
 from xarchive.core.posts import evidence
 from xarchive.core.search import Searcher
@@ -248,6 +256,52 @@ def test_every_capture_of_a_post_is_kept_and_compared(archive: Archive, tmp_path
     assert "Captured 2 times" in evidence.evidence(archive, post).badges()
     with pytest.raises(QueryError, match="changed: can be text"):
         Searcher(archive).search("changed:colour")
+
+
+def test_a_bundle_carries_the_record_each_capture_read(archive: Archive, tmp_path: Path) -> None:
+    before = files.api_tweet(files.PLAIN_ID, "Access to X is disrupted. #XBlocked", likes=3)
+    after = files.api_tweet(files.PLAIN_ID, "Access to X is disrupted. #XBlocked", likes=40)
+    for name, tweet, at in (("feb", before, "2024-02-19T00:00:00Z"),
+                            ("apr", after, "2024-04-21T00:00:00Z")):  # fmt: skip
+        run_import(archive, files.jsonl(tmp_path / f"{name}.jsonl", [files.page([tweet], at)]))
+    post = item_of(archive, files.PLAIN_ID)
+    first, second = evidence.captures(archive, post)
+    out = tmp_path / "bundle"
+    export_bundle(archive, select_items(archive, ids=[post]), out, ExportOptions(zipped=False))
+    (item,) = json.loads((out / "data" / "items.json").read_text("utf-8"))["items"]
+    taken = item["post"]["evidence"]["captures"]
+    # The first capture's record is the post's own original; the later one's is beside it.
+    assert [c["record_file"] for c in taken] == [
+        item["file"],
+        f"data/records/{second.record_sha256}.json",
+    ]
+    for capture in taken:  # each holds the very bytes its hash names, listed in the manifest
+        data = (out / capture["record_file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == capture["record_sha256"]
+        manifest = (out / "manifest-sha256.txt").read_text("utf-8")
+        assert f"{capture['record_sha256']}  {capture['record_file']}" in manifest
+    assert (
+        json.loads((out / taken[1]["record_file"]).read_bytes())["tweet"]["public_metrics"][
+            "like_count"
+        ]
+        == 40
+    )
+    with open_bag(out) as bag:  # any BagIt tool checks them: they are in the manifest
+        assert verify_bag(bag).ok
+    page = (out / "data" / "report" / "items" / f"{post:04d}.html").read_text("utf-8")
+    assert f'href="../../records/{second.record_sha256}.json"' in page
+    # A record changed in the archive stops the export, as a changed original does.
+    blob = blobs.blob_path(archive.blobs_dir, second.record_sha256)
+    blob.chmod(0o644)
+    blob.write_bytes(b"{}")
+    with pytest.raises(XArchiveError, match="a capture's record of post .* has changed"):
+        export_bundle(
+            archive,
+            select_items(archive, ids=[post]),
+            tmp_path / "again",
+            ExportOptions(zipped=False),
+        )
+    assert not (tmp_path / "again").exists()
 
 
 def test_a_screenshot_linked_as_showing_a_post_is_one_of_its_captures(

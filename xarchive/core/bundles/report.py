@@ -301,11 +301,33 @@ def _post(post: Mapping[str, Any], by_sha: Mapping[str, ReportItem]) -> str:
         if value:
             parts.append(f'<tr><th>{_e(label)}</th><td dir="auto">{_e(value)}</td></tr>\n')
     parts.append("</table>\n")
+    parts.append(_capture_records(post.get("evidence") or {}))
     for m in post.get("media") or []:
         shown = by_sha.get(str(m.get("sha256")))
         if shown is not None:
             parts.append(f"<p>Picture {m.get('position')}: <a href=\"{shown.id:04d}.html\">"
                          f"#{shown.id} {_e(shown.record['title'])}</a></p>\n")  # fmt: skip
+    return "".join(parts)
+
+
+def _capture_records(found: Mapping[str, Any]) -> str:
+    """Each capture of the post with a link to the record it read, in the bag, by its
+    SHA-256 (in the manifest: a reader checks it with any BagIt tool)."""
+    captures = [c for c in found.get("captures") or [] if isinstance(c, Mapping)]
+    if not captures:
+        return ""
+    parts = ["<h3>What each capture read</h3>\n<ol>\n"]
+    for c in captures:
+        label = f"{(c.get('captured_at') or '?')[:10]} {c.get('container')}, {c.get('where')}"
+        file = str(c.get("record_file") or "")
+        sha = _e(str(c.get("record_sha256") or ""))
+        if file.startswith("data/"):
+            link = f'<a href="../../{_e(file[len("data/") :])}">the record</a>, <code>{sha}</code>'
+        else:
+            link = f"<code>{sha}</code>, not in the bundle (imported before each capture's "
+            link += "record was kept)"
+        parts.append(f'<li><span dir="auto">{_e(label)}</span>: {link}</li>\n')
+    parts.append("</ol>\n")
     return "".join(parts)
 
 

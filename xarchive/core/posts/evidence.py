@@ -1211,7 +1211,8 @@ def evidence_record(archive: Archive | sqlite3.Connection, item_id: int) -> dict
         ],
         "captures": [
             {"number": c.number, "captured_at": c.captured_at, "source": c.source,
-             "container": c.container_name, "where": c.where, "record_sha256": c.record_sha256}
+             "container": c.container_name, "where": c.where, "record_sha256": c.record_sha256,
+             "also_in": list(c.also_in), "record_kept": c.known}
             for c in captures(conn, item_id)
         ],
         "changes": [
