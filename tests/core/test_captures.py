@@ -16,6 +16,7 @@ from tests.captures import (
     PDF_URL,
     REVISITED,
     URDU_URL,
+    Response,
     court_notice_email,
     news_capture,
     pdf_bytes,
@@ -77,6 +78,34 @@ def test_a_warc_becomes_one_item_per_page_document_and_picture(
     assert blobs.blob_path(archive.blobs_dir, box.sha256).read_bytes() == warc.read_bytes()
     assert box.extra["digests"]["failed"] == 0
     assert verify(archive).ok
+
+
+def test_a_page_without_a_charset_of_its_own_is_read_in_its_http_headers(
+    archive: Archive, tmp_path: Path
+) -> None:
+    # Short Urdu in Windows-1256, its charset only in the Content-Type header: the guess
+    # alone reads it as Mac Icelandic. A page that declares its own charset keeps it.
+    plain = (
+        '<html lang="ur"><head><title>پابندي</title></head>'
+        "<body><p>پابندي ختم کرو</p></body></html>"
+    )
+    declared = URDU_URL + "/declared"
+    warc = write_warc(tmp_path / "charsets.warc.gz", [
+        Response(URDU_URL, plain.encode("cp1256"), "text/html; charset=windows-1256"),
+        Response(declared, news_capture()[-1].body, 'text/html; charset="windows-1256"'),
+    ])  # fmt: skip
+    report = run_import(archive, warc)
+    assert report.failed == [], report.failed
+    items = by_url(archive)
+    page, own = items[URDU_URL], items[declared]
+    assert item_store.pages(archive.db, page.id)[0].text == "پابندي ختم کرو"
+    assert (page.title, page.language) == ("پابندي", "ur")
+    assert page.extra["encoding"] == "windows-1256"
+    assert page.extra["encoding_source"] == "the record's HTTP Content-Type header"
+    assert blobs.blob_path(archive.blobs_dir, page.sha256).read_bytes() == plain.encode("cp1256")
+    assert "قومی سلامتی" in item_store.pages(archive.db, own.id)[0].text
+    assert own.extra["encoding"] == "utf-8" and "encoding_source" not in own.extra
+    assert [h.item.id for h in Searcher(archive).search("پابندی ختم").hits] == [page.id]
 
 
 def test_an_uncompressed_warc_1_0_reads_the_same(archive: Archive, tmp_path: Path) -> None:

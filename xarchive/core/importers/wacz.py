@@ -113,7 +113,7 @@ def _read(wacz: zipfile.ZipFile, name: str, ctx: ContainerContext) -> ExtractedC
         )
     signature = _signature(wacz, members, package_bytes, refused)
     titles, pages = _pages(wacz, members, warnings)
-    capture = Capture(name, ctx.origin, ctx.extract.sha256, titles=titles)
+    capture = Capture(name, ctx.origin, ctx.extract.sha256, titles=titles, extract=ctx.extract)
     warcs = [
         r for r in sorted(listed) if PurePosixPath(r).name.lower().endswith((".warc", ".warc.gz"))
     ]

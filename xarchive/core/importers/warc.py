@@ -6,7 +6,9 @@ page, a PDF or a picture becomes an item of its own, read by the importer its
 content calls for (html, pdf, image), with the record's `WARC-Target-URI` as its
 source address and its `WARC-Date` as the time of capture: the capture tool's
 word, not the page's. The payload stored is what the browser was given, with
-the HTTP transfer and content encodings (chunked, gzip) undone.
+the HTTP transfer and content encodings (chunked, gzip) undone. A page that
+declares no charset of its own (no byte order mark, no `<meta charset>`) is read
+in the charset its HTTP `Content-Type` header gave, as the browser read it.
 
 Every record's `WARC-Block-Digest` and `WARC-Payload-Digest` is checked while it
 is read (warcio); a mismatch is a problem of the record, named by its number,
@@ -23,6 +25,7 @@ read the same way (wacz.py).
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import os
@@ -47,7 +50,9 @@ from ..posts.model import (
     StagedMedia,
     safe_file_name,
 )
+from . import html as html_importer
 from . import iso_datetime, quoted
+from .base import ExtractContext, Extracted
 
 NAME = "warc"
 MEDIA_TYPE = "application/warc"
@@ -70,6 +75,10 @@ _MAX_MARKUP = 8 * 1024 * 1024
 _REFERENCES = ("src", "href", "data-src", "poster")
 #: How much of a gzipped WARC is read to tell how it was gzipped.
 _PROBE = 1 << 20
+#: A charset the page declares itself, where the HTML reader looks for one.
+_OWN_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*[A-Za-z0-9_.:-]""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r""";\s*charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def detect(head: bytes, path: Path) -> bool:
@@ -95,7 +104,8 @@ def extract_many(path: Path, ctx: ContainerContext) -> ExtractedContainer:
         with gzip.open(path, "rb") if whole else path.open("rb") as handle:
             capture = read_records(
                 handle, name, ctx.origin, ctx.staging,
-                Capture(name, ctx.origin, ctx.extract.sha256), whole_gzip=whole,
+                Capture(name, ctx.origin, ctx.extract.sha256, extract=ctx.extract),
+                whole_gzip=whole,
             )  # fmt: skip
     except OSError as exc:
         raise UnreadableFile(f"{quoted(Path(ctx.origin))} cannot be read: {exc}.") from exc
@@ -121,6 +131,10 @@ class _Resource:
     revisits: list[dict[str, str]] = field(default_factory=list)
     shows: set[str] = field(default_factory=set)  # addresses a page refers to
     alts: dict[str, str] = field(default_factory=dict)  # a page's pictures: address → alt text
+    #: The charset of the HTTP header, for a page that declares none of its own.
+    charset: str = ""
+    #: The page read in that charset (the HTML reader alone would guess).
+    extracted: Extracted | None = None
 
 
 @dataclass(slots=True)
@@ -150,6 +164,8 @@ class Capture:
     #: label, and its item-to-be if it is one. What revisits are resolved with.
     by_digest: dict[str, tuple[str, _Resource | None]] = field(default_factory=dict)
     by_capture: dict[tuple[str, str], tuple[str, _Resource | None]] = field(default_factory=dict)
+    #: The archive's context for reading a page in its HTTP charset (None: not read here).
+    extract: ExtractContext | None = None
 
     def media(self) -> list[StagedMedia]:
         """Each item-to-be with what the container says of it, pages first."""
@@ -179,6 +195,8 @@ class Capture:
             }  # fmt: skip
             if resource.revisits:
                 extra["captured_again"] = resource.revisits
+            if resource.extracted is not None:
+                extra["encoding_source"] = "the record's HTTP Content-Type header"
             warnings = [f"The WARC record's {p}." for p in resource.problems]
             if resource.status >= 400:
                 warnings.append(
@@ -197,6 +215,7 @@ class Capture:
                         source_url=resource.uri,
                         captured_at=resource.date,
                         part_of=part_of,
+                        extracted=resource.extracted,
                         warnings=tuple(warnings),
                         extra=extra,
                     ),
@@ -327,6 +346,8 @@ def read_records(
             capture.resources.append(resource)
             if resource.media_type in _HTML_TYPES:
                 resource.shows, resource.alts = _references(resource)
+                if resource.charset and capture.extract is not None:
+                    resource.extracted = _in_header_charset(resource, capture.extract)
     except Exception as exc:  # damage: warcio, gzip and the reader raise many kinds
         capture.problems.append(
             RecordProblem(
@@ -377,8 +398,42 @@ def _response(record: Any, number: int, uri: str, date: str, staging: Path) -> _
         staged.tmp_path.unlink(missing_ok=True)
         return None
     digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+    charset = ""
+    if media_type in _HTML_TYPES and not head.startswith(_BOMS):
+        declared = _HEADER_CHARSET.search(content_type)
+        if declared and not _declares_charset(staged):
+            charset = declared.group(1)
     return _Resource(number, uri, date, media_type, status, staged, _name(uri, media_type),
-                     digest, [])  # fmt: skip
+                     digest, [], charset=charset)  # fmt: skip
+
+
+def _declares_charset(staged: StagedFile) -> bool:
+    """Whether the page names its charset near its start, where the HTML reader looks."""
+    with staged.tmp_path.open("rb") as handle:
+        return _OWN_CHARSET.search(handle.read(4096)) is not None
+
+
+def _in_header_charset(page: _Resource, ctx: ExtractContext) -> Extracted | None:
+    """The page read as the HTML reader reads it, in the charset of its HTTP header
+    (made known to the reader by a byte order mark); None if that charset is unknown
+    or the page too large, and the reader then guesses as for any page."""
+    if page.staged.size > _MAX_MARKUP:
+        return None
+    data = page.staged.tmp_path.read_bytes()
+    try:
+        text = data.decode(page.charset, "replace")
+    except LookupError:
+        return None
+    found = html_importer.extract_markup(
+        b"\xef\xbb\xbf" + text.encode("utf-8"), Path(page.name),
+        dataclasses.replace(ctx, sha256=page.staged.sha256),
+    )  # fmt: skip
+    warnings = found.warnings
+    if "\ufffd" in text and "\ufffd" not in data.decode("utf-8", "ignore"):
+        warnings += (f"Some bytes could not be decoded as {page.charset} and were replaced.",)
+    return dataclasses.replace(
+        found, warnings=warnings, extra={**found.extra, "encoding": page.charset}
+    )
 
 
 def _revisit(capture: Capture, record: Any, number: int, uri: str, date: str) -> None:
