@@ -393,21 +393,27 @@ def test_a_bundle_names_the_address_capture_date_and_signature_of_each_page(
 
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from xarchive.core.bundles import export_bundle
+    from xarchive.core.bundles import export_bundle, verify_bundle
     from xarchive.core.bundles.layout import report_page
     from xarchive.core.bundles.selection import select_items
 
     warc = write_warc(tmp_path / "data.warc.gz", news_capture()[:3])
     key = ec.generate_private_key(ec.SECP384R1())
     run_import(archive, write_wacz(tmp_path / "signed.wacz", warc, PAGES[:1], signer=key))
-    page = by_url(archive)[PAGE_URL]
+    page, picture = by_url(archive)[PAGE_URL], by_url(archive)[IMAGE_URL]
     out = tmp_path / "bundle.zip"
-    export_bundle(archive, select_items(archive, ids=[page.id]), out)
+    export_bundle(archive, select_items(archive, ids=[page.id, picture.id]), out)
     with zipfile.ZipFile(out) as bag:
         name = next(n for n in bag.namelist() if n.endswith("items.json"))
         records = json.loads(bag.read(name))
         report = next(n for n in bag.namelist() if n.endswith(report_page(page.id)))
         html = bag.read(report).decode()
+        top = name.removesuffix("data/items.json")
+        captures = [n for n in bag.namelist() if n.startswith(top + "data/captures/")]
+        # the WACZ itself, once for both of its items, byte for byte and in the manifest
+        (capture,) = captures
+        assert bag.read(capture) == (tmp_path / "signed.wacz").read_bytes()
+        manifest = bag.read(top + "manifest-sha256.txt").decode()
     items = records["items"] if isinstance(records, dict) else records
     (record,) = [r for r in items if r["sha256"] == page.sha256]
     assert record["source_url"] == PAGE_URL
@@ -415,6 +421,16 @@ def test_a_bundle_names_the_address_capture_date_and_signature_of_each_page(
     assert record["extra"]["wacz_signature"].startswith("signature valid")
     assert record["extra"]["locator"] == "record 2 of archive/data.warc.gz in signed.wacz"
     assert PAGE_URL in html and "2024-04-17T15:10:00+00:00" in html
+    file = capture.removeprefix(top)
+    assert record["capture_file"] == {
+        "file": file, "name": "signed.wacz", "sha256": page.extra["capture_sha256"],
+        "size": (tmp_path / "signed.wacz").stat().st_size, "kind": "wacz",
+    }  # fmt: skip
+    assert f"{page.extra['capture_sha256']}  {file}" in manifest
+    assert [r["capture_file"]["file"] for r in items if r["sha256"] == picture.sha256] == [file]
+    assert f'href="../../{file.removeprefix("data/")}">signed.wacz</a>' in html
+    assert "signature valid" in html and "record 2 of archive/data.warc.gz in signed.wacz" in html
+    assert verify_bundle(out).ok
 
 
 def test_an_attachment_already_in_the_archive_is_linked_to_its_message(

@@ -35,6 +35,7 @@ from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
 from ..store import annotations as annotation_store
 from ..store import custody as store_custody
 from ..store import items as item_store
+from ..store import posts as post_store
 from ..store.annotations import Annotation, Link
 from ..wording import human_size
 from . import layout, metadata, report
@@ -163,6 +164,7 @@ def export_bundle(
             background.copy(file, source, item)
             records.append(metadata.item_record(conn, item, roles[item.id], file, run_cache))
             _capture_records(archive, records[-1], item, background)
+            _capture_file(archive, records[-1], item, background)
         progress(Progress("exporting", len(items), total, layout.ITEMS_JSON))
         document = metadata.items_document(records, bundle_info)
         background.write(layout.ITEMS_JSON, metadata.dumps(document))
@@ -258,10 +260,29 @@ def _capture_records(
             capture["record_file"] = record["file"]
         elif sha and capture.get("record_kept"):
             path = f"{layout.RECORDS_DIR}/{sha}.json"
-            background.copy_record(path, blobs.blob_path(archive.blobs_dir, sha), sha, item)
+            what = f"a capture's record of post #{item.id} ({item.title})"
+            background.copy_record(path, blobs.blob_path(archive.blobs_dir, sha), sha, what)
             capture["record_file"] = path
         else:
             capture["record_file"] = None
+
+
+def _capture_file(
+    archive: Archive, record: dict[str, Any], item: item_store.Item, background: _WritingThread
+) -> None:
+    """Put the web capture a page or picture was read from (its WARC or WACZ, byte for
+    byte, once however many of its items are in the bundle) into the bag, and name it in
+    the item's record (`capture_file`): a court can replay or check the capture itself."""
+    sha = str((item.extra or {}).get("capture_sha256") or "")
+    box = post_store.container_by_sha(archive.db, sha) if sha else None
+    if box is None:
+        return
+    path = f"{layout.CAPTURES_DIR}/{layout.capture_file_name(box.name, sha)}"
+    what = f"the web capture {box.name} of #{item.id} ({item.title})"
+    stored = box.name.lower().endswith((".gz", ".wacz", ".zip"))  # compressed already
+    background.copy_record(path, blobs.blob_path(archive.blobs_dir, sha), sha, what, stored)
+    record["capture_file"] = {"file": path, "name": box.name, "sha256": sha, "size": box.size,
+                              "kind": box.kind}  # fmt: skip
 
 
 def _stored(media_type: str) -> bool:
@@ -293,12 +314,14 @@ class _WritingThread:
         """Copy an original into the bag, checking that it still has its SHA-256."""
         self._put(lambda: self._copy(path, source, item))
 
-    def copy_record(self, path: str, source: Path, sha: str, item: item_store.Item) -> None:
-        """Copy a capture's record of post `item` into the bag (once per path), checking
-        that it still has its SHA-256."""
+    def copy_record(
+        self, path: str, source: Path, sha: str, what: str, stored: bool = False
+    ) -> None:
+        """Copy a file the items were read from (`what`: a capture's record of a post, a
+        web capture) into the bag, once per path, checking that it still has its SHA-256."""
         if path not in self._records:
             self._records.add(path)
-            self._put(lambda: self._copy_record(path, source, sha, item))
+            self._put(lambda: self._copy_record(path, source, sha, what, stored))
 
     def write(self, path: str, data: bytes) -> None:
         self._put(lambda: self._writer.write(path, data))
@@ -345,11 +368,10 @@ class _WritingThread:
                 remedy=Remedy.VERIFY,
             )
 
-    def _copy_record(self, path: str, source: Path, sha: str, item: item_store.Item) -> None:
-        what = f"a capture's record of post #{item.id} ({item.title})"
+    def _copy_record(self, path: str, source: Path, sha: str, what: str, stored: bool) -> None:
         if not source.is_file():
             raise XArchiveError(f"{what} is missing from the archive", remedy=Remedy.VERIFY)
-        if self._writer.copy(path, source, self._cancel, False) != sha:
+        if self._writer.copy(path, source, self._cancel, stored) != sha:
             raise XArchiveError(f"{what} has changed since it was imported", remedy=Remedy.VERIFY)
 
 

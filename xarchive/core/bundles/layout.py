@@ -11,6 +11,7 @@ bundle/                       (zipped: the same, inside one top-level folder)
   data/report/index.html      a static report; one page per item in data/report/items/
   data/records/SHA256.json    each capture's record of a post, byte for byte (the first
                               capture's is often the post's own original, in data/items/)
+  data/captures/…             the web captures (WARC, WACZ) its pages and pictures came from
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ ANNOTATIONS_JSONLD = "data/annotations.jsonld"
 REPORT_DIR = "data/report"
 #: Each capture's record of a post, as read then, by its SHA-256 (captures of posts).
 RECORDS_DIR = "data/records"
+#: The web captures (WARC, WACZ) the bundle's captured pages and pictures were read from.
+CAPTURES_DIR = "data/captures"
 
 #: items.json: its `format` and the version of its schema (docs/bundle-format.md).
 FORMAT_NAME = "xarchive-bundle"
@@ -90,6 +93,13 @@ def item_file_name(item_id: int, title: str, original_name: str, media_type: str
     suffix = match.group(0).lower() if match else _MEDIA_SUFFIXES.get(media_type, "")
     words = slug(title) or slug(PurePosixPath(original_name).stem) or "item"
     return f"{item_id:04d}-{words}{suffix}"
+
+
+def capture_file_name(name: str, sha256: str) -> str:
+    """``3f2a9c01d4e5-capture.warc.gz``: a web capture in the bag, its name made safe and
+    told apart from another capture of the same name by the start of its SHA-256."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", unicodedata.normalize("NFKD", name))
+    return f"{sha256[:12]}-{safe.strip('-.') or 'capture'}"
 
 
 def report_page(item_id: int) -> str:

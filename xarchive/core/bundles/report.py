@@ -165,6 +165,7 @@ def _item_page(item: ReportItem, by_sha: Mapping[str, ReportItem], info: ReportI
         if label == "Original file":
             cell = f'<a href="{_e(original)}">{_e(value)}</a>'
         parts.append(f'<tr><th>{_e(label)}</th><td dir="auto">{cell}</td></tr>\n')
+    parts.append(_capture_rows(r))
     provenance = r.get("provenance") or {}
     for source in provenance.get("sources", []):
         parts.append(
@@ -205,6 +206,31 @@ def _item_page(item: ReportItem, by_sha: Mapping[str, ReportItem], info: ReportI
         parts.append(_post(r["post"], by_sha))
     parts.append(_text(r, [a for a in item.annotations if a.kind == "highlight"]))
     return _page(title, "".join(parts), 1)
+
+
+def _capture_rows(r: Mapping[str, Any]) -> str:
+    """Where in a web capture or e-mail the item was found, the capture file in the bag,
+    its record's digest check and its WACZ signature."""
+    extra = r.get("extra") or {}
+    rows = []
+    if extra.get("locator"):
+        rows.append(("Found in", _e(extra["locator"])))
+    capture = r.get("capture_file")
+    if isinstance(capture, Mapping) and capture.get("file"):
+        href = "../../" + str(capture["file"]).removeprefix("data/")
+        rows.append(
+            (
+                "Web capture",
+                f'<a href="{_e(href)}">{_e(capture.get("name", ""))}</a> '
+                f"(SHA-256 <code>{_e(capture.get('sha256', ''))}</code>)",
+            )
+        )
+    if extra.get("digest_check"):
+        rows.append(("Record digest", _e(extra["digest_check"])))
+    if extra.get("wacz_signature"):
+        rows.append(("WACZ signature", _e(extra["wacz_signature"])))
+    return "".join(f'<tr><th>{label}</th><td dir="auto">{cell}</td></tr>\n'
+                   for label, cell in rows)  # fmt: skip
 
 
 def _short(uid: str) -> str:
