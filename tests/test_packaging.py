@@ -191,6 +191,26 @@ def test_the_marker_in_an_archive_folder_is_what_desktops_open_in_xarchive(
         assert found == ["application/x-xarchive-marker", "text/plain", "inode/directory"], desktop
 
 
+def test_xarchive_is_what_gnome_opens_each_of_its_types_with(tmp_path: Path) -> None:
+    """With the .desktop file and the MIME package installed (as the .deb and
+    install-desktop-entry do), GLib names xarchive the default application of each type."""
+    for tool in ("gio", "update-desktop-database"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (scripts/setup installs it)")
+    share = _mime_database(tmp_path)
+    (share / "applications").mkdir()
+    shutil.copy(RESOURCES / f"{ICON}.desktop", share / "applications")
+    subprocess.run(["update-desktop-database", str(share / "applications")], check=True)
+    path = f"{Path(sys.prefix) / 'bin'}:{os.environ.get('PATH', '')}"  # for TryExec=xarchive
+    env = {**os.environ, "XDG_DATA_HOME": str(share), "PATH": path, "LC_ALL": "C.UTF-8"}
+    for mime_type in _desktop_entry()["MimeType"].split(";")[:-1]:
+        said = subprocess.run(
+            ["gio", "mime", mime_type], env=env, capture_output=True, text=True, timeout=60
+        ).stdout
+        first = said.splitlines()[0] if said else ""
+        assert mime_type in first and first.endswith(f": {ICON}.desktop"), said
+
+
 @pytest.mark.parametrize(
     ("tool", "args", "name"),
     [
