@@ -83,6 +83,8 @@ def evidence_dialog(qtbot: QtBot, window: MainWindow, button: str) -> PostEviden
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.tab == button
+    qtbot.waitUntil(lambda: dialog.ready)  # read off the GUI thread, then shown
+    assert dialog.tab == button
     return dialog
 
 
@@ -216,6 +218,7 @@ def test_the_account_view_lists_the_account_and_opens_its_posts(
     qtbot.keyClick(opened.results, Qt.Key.Key_O, ctrl_shift)
     dialog = opened.viewer.post.evidence_dialog
     assert dialog is not None and dialog.tab == "account"
+    qtbot.waitUntil(lambda: dialog.ready)
     account = dialog.account
     assert account is not None and account.facts is not None
     assert account.heading.text() == "\u200e\u2068Sample Rights Watch\u2069 (@sample_rights_watch)"
@@ -359,6 +362,44 @@ def test_an_edit_chain_of_three_shows_each_step(qtbot: QtBot, evidence_window: M
     dialog.close()
 
 
+def test_the_evidence_is_read_off_the_gui_thread_and_follows_the_theme(
+    qtbot: QtBot, opened: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from xarchive.gui.views import post_evidence
+
+    threads: list[int] = []
+    real = post_evidence.read_evidence
+
+    def reading(archive: Archive, item_id: int) -> post_evidence.EvidenceRead:
+        threads.append(threading.get_ident())
+        return real(archive, item_id)
+
+    monkeypatch.setattr(post_evidence, "read_evidence", reading)
+    opened.set_theme("light")
+    show_posts(qtbot, opened, "withheld:PK")
+    open_row(qtbot, opened, 0)
+    dialog = opened.viewer.post.show_evidence("captures")
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.ready and dialog.loading.isVisible()  # the window is up, reading
+    qtbot.waitUntil(lambda: dialog.ready)
+    assert threads and threading.get_ident() not in threads
+    assert not dialog.loading.isVisible()
+    captures = dialog.captures
+    assert captures is not None and LIGHT.muted in captures.blocks[0].toHtml()
+    # A change of theme draws the open window again in its colours, without reading again.
+    read = len(threads)
+    opened.set_theme("dark")
+    qtbot.waitUntil(lambda: dialog.captures is not captures)
+    assert dialog.tab == "captures" and dialog.captures is not None
+    html = dialog.captures.blocks[0].toHtml()
+    assert DARK.muted in html and LIGHT.muted not in html
+    assert len(threads) == read
+    opened.set_theme("light")
+    dialog.close()
+
+
 def test_a_screenshot_of_a_post_is_one_of_its_captures(qtbot: QtBot, opened: MainWindow) -> None:
     # The researcher accepts the suggestion that a screenshot shows a post …
     with qtbot.waitSignal(opened.search_finished):
@@ -398,6 +439,7 @@ def test_a_hit_on_one_version_shows_its_group(qtbot: QtBot, opened: MainWindow) 
     qtbot.keyClick(opened.results, Qt.Key.Key_V, ctrl_shift)
     dialog = opened.viewer.post.evidence_dialog
     assert dialog is not None and dialog.isVisible() and dialog.tab == "versions"
+    qtbot.waitUntil(lambda: dialog.ready)
     versions = dialog.versions
     assert versions is not None and len(versions.frames) == 2
     assert [t.text() for t in versions.frames[0].findChildren(type(versions.heading))][0] == (

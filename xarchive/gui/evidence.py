@@ -90,6 +90,10 @@ class EvidenceUi:
             badges.forget()
         self.results.viewport().update()
         self._mark_timeline()
+        dialog = self.viewer.post.evidence_dialog  # an import may have brought a capture
+        session = self.host.session
+        if dialog is not None and dialog.isVisible() and session is not None:
+            dialog.refresh(session)
 
     def _mark_timeline(self) -> None:
         session = self.host.session

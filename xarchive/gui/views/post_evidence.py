@@ -11,17 +11,22 @@
   counts, protected, verified, withheld, suspended), its captures and events, and its
   posts in the archive, each openable.
 
-Everything is read from the archive open (a few small queries, on the GUI thread);
-nothing is loaded from anywhere else. A window beside the main one, not modal: a
-researcher compares it with the post while writing.
+Everything is read from the archive open, at once and off the GUI thread
+(`read_evidence`, a job with its own connection: a post with hundreds of captures or
+an account with thousands of posts keeps the window responsive), then shown; nothing
+is loaded from anywhere else. What was read is kept, so that a change of theme draws
+the views again in its colours without reading again. A window beside the main one,
+not modal: a researcher compares it with the post while writing.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextOption
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,19 +42,62 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.archive import Archive
 from ...core.errors import ItemNotFound
 from ...core.posts import evidence as ev
 from ...core.store import posts as post_store
-from ..badges import post_badges
+from ...core.store.posts import Post
+from ..badges import Badge, post_badges
 from ..bidi import is_rtl, isolate, isolate_runs
 from ..session import ArchiveSession
-from ..theme import colors
+from ..theme import Colors, colors
+from ..workers import Job
 from .evidence import diff_html, diff_words
 from .metadata import human_date
 from .safe_browser import SafeTextBrowser
 
+log = logging.getLogger(__name__)
+
 TABS = ("versions", "captures", "account")
 LRM = "\u200e"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRead:
+    """All the three views show of one post, read at once (`read_evidence`)."""
+
+    item_id: int
+    handle: str  # the post's account, as the post names it
+    chain: ev.Versions
+    captures: tuple[ev.Capture, ...]
+    changes: tuple[ev.CaptureChange, ...]
+    pictures: tuple[ev.PictureCapture, ...]
+    events: tuple[ev.Event, ...]
+    account: ev.Account | None
+    account_captures: tuple[ev.AccountCapture, ...] = ()
+    account_posts: tuple[Post, ...] = ()  # oldest first
+    badges: dict[int, tuple[Badge, ...]] | None = None  # of the account's posts
+
+
+def read_evidence(archive: Archive, item_id: int) -> EvidenceRead:
+    """Read the versions, captures, events and account of post `item_id` (on a job's
+    thread, with its own connection). Raises ItemNotFound for an item that is no post."""
+    post = post_store.get_post(archive.db, item_id)
+    account = ev.account_of(archive, item_id)
+    captures: tuple[ev.AccountCapture, ...] = ()
+    posts: tuple[Post, ...] = ()
+    badges: dict[int, tuple[Badge, ...]] = {}
+    if account is not None:
+        captures = tuple(ev.account_captures(archive, account))
+        ids = ev.account_posts(archive, account)
+        posts = tuple(post_store.posts(archive.db, ids))
+        badges = post_badges(archive.db, ids)
+    return EvidenceRead(
+        item_id, post.account, ev.versions(archive, item_id),
+        tuple(ev.captures(archive, item_id)), tuple(ev.changes(archive, item_id)),
+        tuple(ev.picture_captures(archive, item_id)), tuple(ev.events(archive, item_id)),
+        account, captures, posts, badges,
+    )  # fmt: skip
 
 
 def _text_html(text: str) -> str:
@@ -130,12 +178,11 @@ def _open_button(text: str, item_id: int | None, opener: Callable[[int], None]) 
 class VersionsView(QWidget):
     """The versions of an edited post, oldest first, each with its differences."""
 
-    def __init__(
-        self, session: ArchiveSession, item_id: int, opener: Callable[[int], None]
-    ) -> None:
+    def __init__(self, read: EvidenceRead, opener: Callable[[int], None]) -> None:
         super().__init__()
         self.setObjectName("versionsView")
-        self.chain = ev.versions(session.archive, item_id)
+        item_id = read.item_id
+        self.chain = read.chain
         layout = QVBoxLayout(self)
         self.heading = _heading(
             self.chain.describe() if self.chain.edited else "This post was not edited", self
@@ -193,14 +240,12 @@ class VersionsView(QWidget):
 class CapturesView(QWidget):
     """Every capture of the post, what changed between them, and the screenshots of it."""
 
-    def __init__(
-        self, session: ArchiveSession, item_id: int, opener: Callable[[int], None]
-    ) -> None:
+    def __init__(self, read: EvidenceRead, opener: Callable[[int], None]) -> None:
         super().__init__()
         self.setObjectName("capturesView")
-        self.captures = ev.captures(session.archive, item_id)
-        self.changes = ev.changes(session.archive, item_id)
-        self.pictures = ev.picture_captures(session.archive, item_id)
+        self.captures = list(read.captures)
+        self.changes = list(read.changes)
+        self.pictures = list(read.pictures)
         count = len(self.captures)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -234,7 +279,7 @@ class CapturesView(QWidget):
                 block.setObjectName("captureChange")
                 layout.addWidget(block)
                 self.blocks.append(block)
-        self.events = ev.events(session.archive, item_id)
+        self.events = list(read.events)
         if self.events:
             block = FitBrowser(self._events_html(self.events), "What the platform did", self)
             layout.addWidget(block)
@@ -335,13 +380,12 @@ def _yes_no(value: bool | None) -> str:
 class AccountView(QWidget):
     """The author's account record, its captures and events, and its posts."""
 
-    def __init__(
-        self, session: ArchiveSession, item_id: int, opener: Callable[[int], None]
-    ) -> None:
+    def __init__(self, read: EvidenceRead, opener: Callable[[int], None]) -> None:
         super().__init__()
         self.setObjectName("accountView")
         self.opener = opener
-        self.account = ev.account_of(session.archive, item_id)
+        item_id = read.item_id
+        self.account = read.account
         layout = QVBoxLayout(self)
         self.posts = QListWidget(self)
         self.posts.setObjectName("accountPosts")
@@ -350,9 +394,8 @@ class AccountView(QWidget):
         self.facts: FitBrowser | None = None
         self.captures: list[ev.AccountCapture] = []
         if self.account is None:
-            post = post_store.get_post(session.archive.db, item_id)
             layout.addWidget(
-                _heading(f"@{post.account}" if post.account else "Unknown account", self)
+                _heading(f"@{read.handle}" if read.handle else "Unknown account", self)
             )
             layout.addWidget(
                 _note(
@@ -369,12 +412,12 @@ class AccountView(QWidget):
         )
         self.heading = _heading(LRM + title, self)
         layout.addWidget(self.heading)
-        self.captures = ev.account_captures(session.archive, who)
+        self.captures = list(read.account_captures)
         self.facts = FitBrowser(self._facts_html(who), f"The account {who.title}", self)
         layout.addWidget(self.facts)
-        ids = ev.account_posts(session.archive, who)
-        badges = post_badges(session.archive.db, ids)
-        posts = {p.item_id: p for p in post_store.posts(session.archive.db, ids)}
+        badges = read.badges or {}
+        posts = {p.item_id: p for p in read.account_posts}
+        ids = [p.item_id for p in read.account_posts]
         layout.addWidget(_heading(f"Its posts in the archive ({len(ids)})", self))
         layout.addWidget(_note("Oldest first. Enter or a double click opens one.", self))
         self.posts.setWordWrap(True)
@@ -476,7 +519,19 @@ class PostEvidenceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
+        self.loading = QLabel("Reading the evidence of this post…", self)
+        self.loading.setObjectName("muted")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.insertWidget(0, self.loading)
         self.item_id: int | None = None
+        #: What the views show, once read (None while it is being read).
+        self.read: EvidenceRead | None = None
+        self._drawn_in: Colors | None = None  # the theme the views were drawn in
+        self._wanted_tab = "versions"
+        self._job: Job | None = None  # the read whose answer is awaited
+        self._jobs: list[Job] = []
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         self.versions: VersionsView | None = None
         self.captures: CapturesView | None = None
         self.account: AccountView | None = None
@@ -485,27 +540,109 @@ class PostEvidenceDialog(QDialog):
             shortcut.activated.connect(lambda n=number: self.tabs.setCurrentIndex(n))
 
     def show_post(self, session: ArchiveSession, item_id: int, tab: str = "versions") -> None:
-        """Show the evidence of post `item_id`, on `tab`. Raises ItemNotFound for no post."""
+        """Show the evidence of post `item_id`, on `tab`: the window at once, the views
+        when they have been read (`ready`). Raises ItemNotFound for an item that is no post."""
         post = post_store.get_post(session.archive.db, item_id)
-        self.item_id = item_id
-        self.versions = VersionsView(session, item_id, self.open_item.emit)
-        self.captures = CapturesView(session, item_id, self.open_item.emit)
-        self.account = AccountView(session, item_id, self.open_item.emit)
-        self.tabs.clear()
-        self.tabs.addTab(_scrolled(self.versions), "&Versions")
-        self.tabs.addTab(_scrolled(self.captures), "&Captures")
-        self.tabs.addTab(_scrolled(self.account), "&Account")
-        self.tabs.setCurrentIndex(TABS.index(tab) if tab in TABS else 0)
         said = " ".join(post.text.split())
         said = said if len(said) <= 50 else said[:49] + "…"
         self.setWindowTitle(f"@{post.account}: {isolate(said)} — evidence")
+        self._wanted_tab = tab if tab in TABS else "versions"
+        if item_id != self.item_id or self.read is None:
+            self.item_id, self.read = item_id, None
+            self._clear()
+            self._read(session)
+        else:
+            self.tabs.setCurrentIndex(TABS.index(self._wanted_tab))
         self.show()
         self.raise_()
         self.activateWindow()
 
+    def refresh(self, session: ArchiveSession) -> None:
+        """Read the post's evidence again (the archive changed: an import brought a
+        capture or an event), keeping the views shown until it has been read."""
+        if self.item_id is not None:
+            self._read(session)
+
+    def _read(self, session: ArchiveSession) -> None:
+        item_id = self.item_id
+        assert item_id is not None
+        job = Job("Reading a post's evidence", lambda a, _p, _c: read_evidence(a, item_id),
+                  session.archive)  # fmt: skip
+        job.finished.connect(lambda read, j=job: self._arrived(j, read))
+        job.failed.connect(lambda exc, j=job: self._failed(j, exc))
+        self._job = job
+        self._jobs = [j for j in self._jobs if not j.done] + [job]  # kept until they end
+        self._pool.start(job)
+
+    @property
+    def ready(self) -> bool:
+        """The views show the post's evidence (it has been read)."""
+        return self.read is not None and self.versions is not None
+
     @property
     def tab(self) -> str:
+        if self.read is None:
+            return self._wanted_tab
         return TABS[self.tabs.currentIndex()] if self.tabs.currentIndex() >= 0 else ""
+
+    def _arrived(self, job: Job, read: object) -> None:
+        if job is not self._job or not isinstance(read, EvidenceRead):
+            return  # the answer to a read asked before the one awaited
+        self._job = None
+        shown = self.versions is not None and read.item_id == getattr(self.read, "item_id", None)
+        self.read = read
+        self._draw(self.tab if shown else self._wanted_tab)
+
+    def _failed(self, job: Job, exc: object) -> None:
+        if job is not self._job:
+            return
+        self._job = None
+        if self.read is not None:  # a read again failed: what is shown stays
+            log.warning("the evidence of item #%s could not be read again", self.item_id)
+            return
+        log.warning("the evidence of item #%s could not be read", self.item_id, exc_info=exc
+                    if isinstance(exc, BaseException) else None)  # fmt: skip
+        self.loading.setText(
+            "The evidence of this post could not be read"
+            + (f": {exc}" if isinstance(exc, Exception) and str(exc) else ".")
+        )
+        self.loading.show()
+
+    def _clear(self) -> None:
+        self.tabs.clear()
+        self.versions = self.captures = self.account = None
+        self.loading.setText("Reading the evidence of this post…")
+
+    def _draw(self, tab: str) -> None:
+        """(Re)build the three views from what was read, in the theme in use."""
+        read = self.read
+        if read is None:
+            return
+        self.tabs.clear()
+        self.loading.hide()
+        self.versions = VersionsView(read, self.open_item.emit)
+        self.captures = CapturesView(read, self.open_item.emit)
+        self.account = AccountView(read, self.open_item.emit)
+        self.tabs.addTab(_scrolled(self.versions), "&Versions")
+        self.tabs.addTab(_scrolled(self.captures), "&Captures")
+        self.tabs.addTab(_scrolled(self.account), "&Account")
+        self.tabs.setCurrentIndex(TABS.index(tab) if tab in TABS else 0)
+        self._drawn_in = colors()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A change of theme (the app's palette) draws the views again in its colours:
+        their texts carry colours of their own (muted labels, marked differences)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.read is not None:
+            QTimer.singleShot(0, self._follow_theme)
+
+    def _follow_theme(self) -> None:
+        if self.read is not None and self._drawn_in is not colors():
+            self._draw(self.tab)
+
+    def closeEvent(self, event: object) -> None:  # type: ignore[override]
+        self._pool.waitForDone(10_000)  # a read under way finishes (milliseconds) first
+        super().closeEvent(event)  # type: ignore[arg-type]
 
 
 def open_evidence(
