@@ -73,3 +73,25 @@ def test_the_view_names_the_scheme_of_captures_as_the_core_does() -> None:
     from xarchive.gui.views import archived_page as view
 
     assert view.SCHEME == captures.SCHEME  # named there without loading the reader
+
+
+def test_the_searched_words_are_marked_on_the_page_as_captured(
+    qtbot: QtBot, archive: Archive, tmp_path: Path
+) -> None:
+    from xarchive.core.search import Searcher
+
+    run_import(archive, write_warc(tmp_path / "capture.warc.gz", news_capture()))
+    (hit,) = [h for h in Searcher(archive).search("security unlawful").hits
+              if h.item.source_url == PAGE_URL]  # fmt: skip
+    viewer = _viewer(qtbot)
+    viewer.show_item(ArchiveSession(archive), hit.item.id, hit.terms, hit.snippet, hit.marks)
+    _shown_from_capture(viewer)
+    captured = viewer.captured
+    marked = [c.selectedText().lower() for c in captured.matches]
+    assert sorted(marked) == ["security", "unlawful"]
+    drawn = captured.browser.extraSelections()
+    assert [s.cursor.selectedText().lower() for s in drawn] == marked
+    # the first is scrolled to: the cursor stands at it
+    assert captured.browser.textCursor().position() == captured.matches[0].selectionEnd()
+    viewer.show_item(ArchiveSession(archive), hit.item.id)  # shown again, unsearched
+    assert viewer.captured.matches == [] and viewer.captured.browser.extraSelections() == []

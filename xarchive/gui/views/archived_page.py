@@ -3,8 +3,9 @@
 The page is drawn by a SafeTextBrowser, so no script can run and nothing is
 fetched; the one thing it may load is what the capture itself holds: the
 `capture:N` pictures the core resolves from the WARC, WACZ or MHTML, and `data:`
-pictures (SingleFile). The bar states the address and the time of capture, and
-switches to the extracted text (the text viewer, where highlights are made).
+pictures (SingleFile). The searched words are marked on the page as in the text
+viewer. The bar states the address and the time of capture, and switches to the
+extracted text (the text viewer, where highlights are made).
 """
 
 from __future__ import annotations
@@ -12,10 +13,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QImage, QTextDocument
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QImage, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..theme import colors
 from .safe_browser import SafeTextBrowser
+from .text import find_all
 
 if TYPE_CHECKING:  # the reader of captures (lxml, nh3) loads with the first captured page
     from ...core.captures import ArchivedPage
@@ -105,6 +116,31 @@ class CapturedPageView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
+        self.matches: list[QTextCursor] = []
 
-    def show_page(self, page: ArchivedPage) -> None:
+    def show_page(self, page: ArchivedPage, words: list[str] | None = None) -> None:
+        """Show the page as captured, every occurrence of `words` marked (the first
+        scrolled to), as the extracted text marks them."""
         self.browser.show_page(page)
+        self.mark(words or [])
+
+    def mark(self, words: list[str]) -> None:
+        c = colors()
+        self.matches = find_all(self.browser.document(), words)
+        marks = []
+        for cursor in self.matches:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            look = QTextCharFormat()
+            look.setBackground(QColor(c.match_bg))
+            look.setForeground(QColor(c.match_fg))
+            selection.format = look
+            marks.append(selection)
+        self.browser.setExtraSelections(marks)
+        if self.matches:
+            cursor = QTextCursor(self.matches[0])
+            cursor.clearSelection()
+            self.browser.setTextCursor(cursor)
+            self.browser.ensureCursorVisible()
+        else:
+            self.browser.moveCursor(QTextCursor.MoveOperation.Start)

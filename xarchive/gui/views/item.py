@@ -204,7 +204,7 @@ class ItemViewer(QWidget):
             self.stack.setCurrentWidget(self.text)
             page = _archived_page(session, item)
             if page is not None:
-                self.captured.show_page(page)
+                self.captured.show_page(page, words)
                 self.capture_bar.show_page(page)
                 self._show_capture_mode(self.capture_bar.as_captured)
         self._behind = self.stack.currentWidget()
