@@ -476,6 +476,41 @@ def test_a_users_lookup_that_says_an_account_is_suspended_dates_it(
     assert ids(archive, "is:suspended") == {item_of(archive, "1759300000000000003")}
 
 
+def test_a_suspension_known_only_by_handle_is_the_accounts(
+    archive: Archive, tmp_path: Path
+) -> None:
+    # A lookup by username: the error names the handle, in its own case, and no id.
+    error = {
+        "value": files.OTHER.upper(), "detail": f"User has been suspended: [{files.OTHER}].",
+        "title": "Forbidden", "resource_type": "user", "parameter": "usernames",
+        "resource_id": files.OTHER.upper(),
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }  # fmt: skip
+    url = "https://api.twitter.com/2/users/by"
+    path = files.jsonl(
+        tmp_path / "by-username.jsonl",
+        [{"errors": [error], "__twarc": files.twarc_meta("2024-04-22T08:00:00+00:00", url)}],
+    )  # fmt: skip
+    report = run_import(archive, path)  # before any post or record of the account
+    assert not report.failed
+    run_import(archive, files.withheld_search(tmp_path / "search.jsonl"))
+    post = item_of(archive, "1759300000000000003")
+    (event,) = [e for e in evidence.events(archive, post) if e.action == "suspend"]
+    assert event.at == "2024-04-22T08:00:00+00:00" and event.source == "by-username.jsonl"
+    assert ids(archive, "is:suspended") == {post}
+    record = evidence.account(archive, files.OTHER)
+    assert record is not None and record.suspended
+    assert [e.action for e in record.events] == ["suspend"]
+    # A bundle carries it, by handle, into another archive.
+    bundle = tmp_path / "case.zip"
+    export_bundle(archive, select_items(archive, query="kind:post"), bundle)
+    with Archive.create(tmp_path / "other.xarchive") as other:
+        import_bundle(other, bundle)
+        assert ids(other, "is:suspended") == {item_of(other, "1759300000000000003")}
+    again = run_import(archive, path)
+    assert [o.status for o in again.outcomes] == ["skipped"]
+
+
 def test_a_counts_file_holds_counts_not_posts(archive: Archive, tmp_path: Path) -> None:
     report = run_import(archive, files.counts(tmp_path / "counts.jsonl"))
     assert not report.failed and item_store.count_items(archive.db) == 0

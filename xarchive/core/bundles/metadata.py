@@ -383,6 +383,8 @@ def _post(raw: Any) -> dict[str, Any]:
 
 
 _PLATFORM_ID = re.compile(r"[a-z]{1,12}:\d{1,25}\Z")
+#: What an event names: a post or account by id, or an account by handle ("x:@name").
+_EVENT_TARGET = re.compile(r"[a-z]{1,12}:(?:\d{1,25}|@\w{1,50})\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
 
 
@@ -419,7 +421,7 @@ def _evidence(raw: Any) -> dict[str, Any]:
             raise _Bad("an event of the post is not an object")
         entry = {k: _get(event, k, str) for k in ("subject", "platform_id", "action", "at",
                                                   "label", "source", "where")}  # fmt: skip
-        if entry["subject"] not in ("post", "account") or not _PLATFORM_ID.match(
+        if entry["subject"] not in ("post", "account") or not _EVENT_TARGET.match(
             entry["platform_id"]
         ):
             raise _Bad("an event of the post names no post or account by platform id")

@@ -52,6 +52,7 @@ from ..posts.model import (
     RecordProblem,
     Withheld,
     canonical_json,
+    handle_key,
     platform_id,
     sha256_of,
 )
@@ -420,20 +421,29 @@ class _Reader:
 
     def _api_error(self, error: Mapping[str, Any], where: str, retrieved: str) -> None:
         """What a lookup's error says of a post or account by then: a post "Not Found"
-        was gone from the platform; an account (asked by id) "has been suspended"."""
+        was gone from the platform; an account "has been suspended" (asked by username,
+        it is kept under its handle: the error names no id)."""
         target = as_text(error.get("resource_id") or error.get("value"))
         kind = as_text(error.get("resource_type"))
         detail = as_text(error.get("detail"))
         details = {"detail": detail, "source": dict(error)}
-        if not target.isdigit():  # asked by handle: no account id to keep it under
-            return
         if kind == "user" and "suspended" in detail.lower():
-            self.events.append(
-                ExtractedEvent("account", platform_id(PLATFORM, target), "suspend", retrieved,
-                               "", where, details)
-            )  # fmt: skip
-        elif kind == "tweet" and (
-            "not-found" in as_text(error.get("type")) or "Not Found" in as_text(error.get("title"))
+            if target.isdigit():
+                who = platform_id(PLATFORM, target)
+            else:  # asked by username: the account's events by its handle (posts/evidence.py)
+                who = handle_key(PLATFORM, target)
+            if who:
+                self.events.append(
+                    ExtractedEvent("account", who, "suspend", retrieved, "", where, details)
+                )
+            return
+        if (
+            kind == "tweet"
+            and target.isdigit()
+            and (
+                "not-found" in as_text(error.get("type"))
+                or "Not Found" in as_text(error.get("title"))
+            )
         ):
             self.events.append(
                 ExtractedEvent("post", platform_id(PLATFORM, target), "not_found", retrieved, "",

@@ -90,6 +90,7 @@ from .model import (
     ExtractedEvent,
     Withheld,
     canonical_json,
+    handle_key,
     media_id,
 )
 from .threads import link_items
@@ -237,8 +238,8 @@ def withheld(archive: Archive | sqlite3.Connection, item_id: int) -> WithheldSta
     states = store.capture_states(conn, [item_id]).get(item_id, [])
     events = store.events_of(conn, "post", [post.platform_id]).get(post.platform_id, [])
     account = store.accounts_by_id(conn, [post.account_id]).get(post.account_id)
-    key = f"{post.platform_id.partition(':')[0]}:{post.account_id}"
-    held_events = store.events_of(conn, "account", [key]).get(key, []) if post.account_id else []
+    platform = post.platform_id.partition(":")[0]
+    held_events = _account_rows(conn, account_keys(platform, post.account_id, post.account))
     return _withheld(states, events, account, held_events)
 
 
@@ -657,6 +658,19 @@ def _event(row: store.EventRow) -> Event:
                  row.container_name, where)  # fmt: skip
 
 
+def account_keys(platform: str, account_id: str, handle: str) -> list[str]:
+    """Every key an account's events may be kept under: its id's, and its handle's."""
+    keys = [f"{platform}:{account_id}"] if account_id else []
+    return keys + ([handle_key(platform, handle)] if handle else [])
+
+
+def _account_rows(conn: sqlite3.Connection, keys: Sequence[str]) -> list[store.EventRow]:
+    found = store.events_of(conn, "account", list(keys))
+    rows = [row for key in keys for row in found.get(key, [])]
+    rows.sort(key=lambda r: (r.at == "", r.at, r.id))
+    return rows
+
+
 def events(archive: Archive | sqlite3.Connection, item_id: int) -> list[Event]:
     """The events of post `item_id` and of its account, oldest first (undated last)."""
     conn = _conn(archive)
@@ -666,9 +680,8 @@ def events(archive: Archive | sqlite3.Connection, item_id: int) -> list[Event]:
 
 def _events(conn: sqlite3.Connection, post: Post) -> list[Event]:
     rows = list(store.events_of(conn, "post", [post.platform_id]).get(post.platform_id, []))
-    if post.account_id:
-        account_id = f"{post.platform_id.partition(':')[0]}:{post.account_id}"
-        rows += store.events_of(conn, "account", [account_id]).get(account_id, [])
+    platform = post.platform_id.partition(":")[0]
+    rows += _account_rows(conn, account_keys(platform, post.account_id, post.account))
     rows.sort(key=lambda r: (r.at == "", r.at, r.id))
     return _once(_event(r) for r in rows)
 
@@ -822,7 +835,8 @@ def account_posts(archive: Archive | sqlite3.Connection, who: Account) -> list[i
 
 def _account(conn: sqlite3.Connection, row: store.AccountRow) -> Account:
     state = row.state
-    rows = store.events_of(conn, "account", [row.platform_id]).get(row.platform_id, [])
+    platform = row.platform_id.partition(":")[0]
+    rows = _account_rows(conn, account_keys(platform, row.account_id, row.handle))
     happened = _once(_event(r) for r in rows)
     suspended = bool(state.get("suspended"))
     deleted = False
@@ -934,12 +948,17 @@ def evidence_fields(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[i
     counts = store.capture_counts(conn, ids)
     platform_ids = [p.platform_id for p in posts]
     post_events = store.events_of(conn, "post", platform_ids)
-    account_keys = {
-        p.item_id: f"{p.platform_id.partition(':')[0]}:{p.account_id}"
+    keys_of = {
+        p.item_id: account_keys(p.platform_id.partition(":")[0], p.account_id, p.handle)
         for p in posts
-        if p.account_id
     }
-    account_events = store.events_of(conn, "account", list(set(account_keys.values())))
+    found_events = store.events_of(conn, "account", list({k for ks in keys_of.values()
+                                                           for k in ks}))  # fmt: skip
+    account_events = {
+        item_id: sorted((r for k in keys for r in found_events.get(k, [])),
+                        key=lambda r: (r.at == "", r.at, r.id))
+        for item_id, keys in keys_of.items()
+    }  # fmt: skip
     accounts = store.accounts_by_id(conn, [p.account_id for p in posts])
     initials = store.initial_ids(conn, platform_ids)
     sizes = store.version_counts(conn, initials.values())
@@ -951,7 +970,7 @@ def evidence_fields(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[i
         own_events = post_events.get(post.platform_id, [])
         held = _withheld(
             own_states, own_events, accounts.get(post.account_id),
-            account_events.get(account_keys.get(post.item_id, ""), []),
+            account_events.get(post.item_id, []),
         )  # fmt: skip
         flags: list[str] = []
         changed: set[str] = set()
@@ -973,7 +992,7 @@ def evidence_fields(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[i
                 changed.add("disappeared")
         account = accounts.get(post.account_id)
         suspended = bool(account and account.state.get("suspended"))
-        for event in account_events.get(account_keys.get(post.item_id, ""), []):
+        for event in account_events.get(post.item_id, []):
             if event.action == "suspend":
                 suspended = True
             elif event.action == "unsuspend":
@@ -1115,7 +1134,11 @@ def record_container(
             if event.action == "delete":
                 deleted_posts.setdefault(event.platform_id, event.at)
         else:
-            account_ids.add(event.platform_id.partition(":")[2])
+            who = event.platform_id.partition(":")[2]
+            if who.startswith("@"):  # known by its handle only: its posts by that handle
+                changed.update(store.post_ids_of_handle(conn, who[1:]))
+            else:
+                account_ids.add(who)
     # A post that arrives now may have had its events recorded by an earlier import.
     arriving = [p.platform_id for p in found.posts]
     for platform_id, rows in store.events_of(conn, "post", arriving).items():

@@ -391,3 +391,13 @@ class ContainerContext:
     blobs_dir: Path
     #: The container's path as the person gave it (the importer may read a copy).
     origin: str
+
+
+def handle_key(platform: str, handle: str) -> str:
+    """What the events of an account known only by its handle are kept under
+    ("x:@karachi_demo_voice", lower case): a lookup by username that the platform refused
+    ("User has been suspended: [karachi_demo_voice]") names no account id. Such events
+    are the account's wherever its posts or its record name that handle
+    (posts/evidence.py `account_keys`)."""
+    handle = handle.strip().lstrip("@")
+    return f"{platform}:@{handle.lower()}" if handle else ""

@@ -356,6 +356,14 @@ def post_ids_of_account(conn: sqlite3.Connection, account_id: str, handle: str) 
     return [int(r[0]) for r in rows]
 
 
+def post_ids_of_handle(conn: sqlite3.Connection, handle: str) -> list[int]:
+    """Item ids of the posts whose account has this handle (in any case)."""
+    rows = conn.execute(
+        "SELECT item_id FROM posts WHERE account = ? COLLATE NOCASE ORDER BY item_id", (handle,)
+    )
+    return [int(r[0]) for r in rows]
+
+
 # -- events ----------------------------------------------------------------------------------
 
 
@@ -436,6 +444,7 @@ class PostKey:
     account_id: str
     is_deleted: bool
     deleted_at: str
+    handle: str = ""  # the account's handle, as the post names it
 
 
 def post_keys(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[PostKey]:
@@ -444,11 +453,14 @@ def post_keys(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[PostKey
     for chunk in _chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
-            "SELECT item_id, platform_id, account_id, is_deleted, deleted_at FROM posts "
+            "SELECT item_id, platform_id, account_id, is_deleted, deleted_at, account FROM posts "
             f"WHERE item_id IN ({marks})",
             chunk,
         )
-        found.extend(PostKey(int(a), str(b), str(c), bool(d), str(e)) for a, b, c, d, e in rows)
+        found.extend(
+            PostKey(int(a), str(b), str(c), bool(d), str(e), str(f or ""))
+            for a, b, c, d, e, f in rows
+        )
     return found
 
 
