@@ -90,6 +90,10 @@ class PdfLayer(QObject):
         self._rubber: tuple[int, QPointF, QPointF] | None = None
         self._drag: tuple[str, int | None, QPointF, QRectF] | None = None  # uid, corner, start
         self.view.viewport().installEventFilter(self)
+        self.view.installEventFilter(self)  # keys come to it when it has the focus by Tab
+        #: A selection made with the keyboard: page (0-based), where it started and where
+        #: it is now (code points of `page_text`).
+        self._keys: tuple[int, int, int] | None = None
         self.view.verticalScrollBar().valueChanged.connect(lambda _v: self.overlay.update())
         self.view.horizontalScrollBar().valueChanged.connect(lambda _v: self.overlay.update())
         self.view.zoomFactorChanged.connect(lambda _z: self.overlay.update())
@@ -398,7 +402,117 @@ class PdfLayer(QObject):
         self.overlay.update()
         return text[a:b]
 
+    def select_span(self, page: int, start: int, end: int) -> str:
+        """Select characters `start`…`end` (code points) of `page_text(page)`."""
+        text = self.page_text(page)
+        start, end = sorted((start, end))
+        if not text[start:end].strip():
+            self.clear_selection()
+            return ""
+        self._selection = (page, to_utf16(text, start), to_utf16(text, end))
+        self.selection_bounds = self.bounds(page, start, end)
+        self.overlay.update()
+        return text[start:end]
+
+    def _key_select(self, key: int) -> bool:
+        """Shift+→/← take in the next/previous word, Shift+↓/↑ the next/previous line;
+        the first press starts at Find in Document's current match (so Shift+→ on it
+        selects just it), else at the page's first word."""
+        page = self.viewer.current_page() - 1
+        text = self.page_text(page)
+        if not text.strip():
+            return False
+        if self._keys is None or self._keys[0] != page or self._selection is None:
+            anchor, active = self._match_on(page, text)
+            if anchor < active:
+                self._keys = (page, anchor, active)
+                self.select_span(page, anchor, active)
+                return True
+            self._keys = (page, anchor, anchor)
+        _page, anchor, active = self._keys
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        if key == Qt.Key.Key_Right:
+            active = next((b for a, b in words if b > active), active)
+        elif key == Qt.Key.Key_Left:
+            active = next((a for a, b in reversed(words) if a < active), active)
+        elif key == Qt.Key.Key_Down:
+            line_end = text.find("\n", active)
+            following = text.find("\n", line_end + 1) if line_end >= 0 else -1
+            active = len(text) if line_end < 0 or following < 0 else following
+        else:
+            line_start = text.rfind("\n", 0, max(0, active - 1))
+            active = max(0, text.rfind("\n", 0, line_start) + 1) if line_start > 0 else 0
+        self._keys = (page, anchor, active)
+        self.select_span(page, anchor, active)
+        return True
+
+    def _match_on(self, page: int, text: str) -> tuple[int, int]:
+        """Where the keyboard's selection starts on `page`: Find in Document's current
+        match there (start, end), else the page's first word (start, start)."""
+        viewer = self.viewer
+        phrase = viewer.find_field.text().strip()
+        if phrase:
+            found = [m.span() for m in re.finditer(re.escape(phrase), text, re.IGNORECASE)]
+            on_page = [r for r in viewer.find_results if r.page == page]
+            current = (
+                viewer.find_results[viewer.current_result]
+                if 0 <= viewer.current_result < len(viewer.find_results)
+                else None
+            )
+            nth = on_page.index(current) if current in on_page else 0
+            if nth < len(found):
+                return found[nth]
+        first = re.search(r"\S", text)
+        at = first.start() if first else 0
+        return at, at
+
+    def _key_region(self, key: int, resize: bool) -> None:
+        """Ctrl+arrows move the selected region, Ctrl+Shift+arrows resize it: a step of
+        1/50 of its page each."""
+        assert self.selected_uid is not None
+        region = self.regions[self.selected_uid]
+        size = self.document.pagePointSize(region.page)
+        steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+                 Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}  # fmt: skip
+        across, down = steps[Qt.Key(key)]
+        dx, dy = across * size.width() / 50, down * size.height() / 50
+        rect = QRectF(region.rect)
+        if resize:
+            rect.setWidth(max(MIN_SIZE, rect.width() + dx))
+            rect.setHeight(max(MIN_SIZE, rect.height() + dy))
+        else:
+            rect.translate(
+                min(max(dx, -rect.left()), size.width() - rect.right()),
+                min(max(dy, -rect.top()), size.height() - rect.bottom()),
+            )
+        region.rect = rect.intersected(QRectF(QPointF(0, 0), size))
+        self.overlay.update()
+        self.moved.emit(region.uid, region.rect)
+
+    def draw_at_keyboard(self) -> bool:
+        """Enter in region mode: a region around the words selected, or a box in the
+        middle of the page shown (moved and sized with Ctrl+arrows and Ctrl+Shift+arrows)."""
+        if self._selection is not None and self.selection_bounds:
+            page = self._selection[0]
+            rect = QRectF()
+            for polygon in self.selection_bounds:
+                rect = rect.united(polygon.boundingRect())
+            rect = rect.adjusted(-3, -3, 3, 3)
+        else:
+            page = self.viewer.current_page() - 1
+            size = self.document.pagePointSize(page)
+            if size.isEmpty():
+                return False
+            rect = QRectF(size.width() * 0.25, size.height() * 0.4, size.width() * 0.5,
+                          size.height() * 0.2)  # fmt: skip
+        self.clear_selection()
+        self.drawn.emit(
+            rect.intersected(QRectF(QPointF(0, 0), self.document.pagePointSize(page))), page + 1
+        )
+        return True
+
     def clear_selection(self) -> None:
+        self._keys = None
         self._selection = None
         self.selection_bounds = []
         self.overlay.update()
@@ -451,11 +565,26 @@ class PdfLayer(QObject):
             return False
         if kind == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            key, modifiers = event.key(), event.modifiers()
+            shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+            ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+            arrows = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
             if (
-                event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
                 and self.selected_uid in self.regions
             ):
+                assert self.selected_uid is not None
                 self.delete_requested.emit(self.selected_uid)
+                return True
+            if key in arrows and ctrl and self.selected_uid in self.regions:
+                self._key_region(key, resize=shift)
+                return True
+            if key in arrows and shift and not ctrl:
+                return self._key_select(key)
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.draw_mode:
+                return self.draw_at_keyboard()
+            if key == Qt.Key.Key_Escape and self._selection is not None:
+                self.clear_selection()
                 return True
             return False
         if not isinstance(event, QMouseEvent):

@@ -166,6 +166,7 @@ class RegionLayer(QObject):
         self._origin: QPointF | None = None
         self._rubber: QGraphicsRectItem | None = None
         view.viewport().installEventFilter(self)
+        view.installEventFilter(self)  # the keys, when the view has the focus
 
     # -- showing ----------------------------------------------------------------------
     def set_regions(self, regions: Sequence[Annotation], selected: str | None = None) -> None:
@@ -224,10 +225,62 @@ class RegionLayer(QObject):
         except RuntimeError:  # the view is being destroyed
             return False
 
+    def selected_item(self) -> RegionItem | None:
+        chosen = [i for i in self.view.scene().selectedItems() if isinstance(i, RegionItem)]
+        return chosen[0] if chosen else None
+
+    def draw_at_keyboard(self) -> bool:
+        """Enter in region mode: a region in the middle of the part of the picture shown,
+        to move with Ctrl+arrows and size with Ctrl+Shift+arrows."""
+        shown = self._clip(self.view.mapToScene(self.view.viewport().rect()).boundingRect())
+        if shown.isEmpty():
+            return False
+        box = QRectF(0, 0, shown.width() * 0.4, shown.height() * 0.25)
+        box.moveCenter(shown.center())
+        self.drawn.emit(self.to_picture(box))
+        return True
+
+    def _key(self, event: QKeyEvent) -> bool:
+        key, modifiers = event.key(), event.modifiers()
+        item = self.selected_item()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.draw_mode:
+            return self.draw_at_keyboard()
+        if item is None:
+            return False
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_requested.emit(item.uid)
+            return True
+        steps = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+                 Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}  # fmt: skip
+        if key not in steps or not modifiers & Qt.KeyboardModifier.ControlModifier:
+            return False
+        # A step of 1/50 of the picture: Ctrl+arrows move it, Ctrl+Shift+arrows size it.
+        bounds = self.view.sceneRect()
+        across, down = steps[Qt.Key(key)]
+        dx, dy = across * bounds.width() / 50, down * bounds.height() / 50
+        rect = item.scene_rect()
+        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+            rect.setWidth(max(MIN_SIZE, rect.width() + dx))
+            rect.setHeight(max(MIN_SIZE, rect.height() + dy))
+        else:
+            rect.translate(
+                min(max(dx, bounds.left() - rect.left()), bounds.right() - rect.right()),
+                min(max(dy, bounds.top() - rect.top()), bounds.bottom() - rect.bottom()),
+            )
+        rect = self._clip(rect)
+        item.prepareGeometryChange()
+        item.setPos(0, 0)
+        item.setRect(rect)
+        self.item_changed(item, rect)
+        return True
+
     def _filter(self, event: QEvent) -> bool:
         if not self.enabled:
             return False
         kind = event.type()
+        if kind == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            return self._key(event)
         if kind == QEvent.Type.MouseButtonPress:
             assert isinstance(event, QMouseEvent)
             point = event.position().toPoint()

@@ -1,8 +1,9 @@
 """The timeline: the current results as a histogram by day, week or month.
 
 Dragging across bars (or clicking one) narrows the search to that span
-(`date:A..B`). Long empty stretches are drawn as a break, so clusters of
-events years apart stay readable side by side.
+(`date:A..B`); from the keyboard, ←/→ go from bar to bar, Shift+←/→ take in the
+bars beside, and Enter narrows the search to them. Long empty stretches are drawn as
+a break, so clusters of events years apart stay readable side by side.
 
 Under the bars, a row of marks (▲) shows the days on which the platform acted on
 posts and accounts of the archive — deletions, withholdings, suspensions (issue 13):
@@ -20,7 +21,9 @@ from datetime import date, timedelta
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFontMetrics,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -150,7 +153,11 @@ class TimelineChart(QWidget):
         self._press: int | None = None
         self._hover: int | None = None
         self._drag_to: int | None = None
+        #: The bar the keyboard is on (None: none yet).
+        self.cursor_slot: int | None = None
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Timeline of the results")
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setToolTip("")
@@ -171,6 +178,8 @@ class TimelineChart(QWidget):
         # with no dated results there is no axis to mark.
         self.slots = histogram(days, bucket, self.events) if days else []
         self._press = self._drag_to = self._hover = None
+        self.cursor_slot = None
+        self.setAccessibleDescription(self._describe(None))
         self.update()
 
     # -- geometry -------------------------------------------------------------------------
@@ -242,6 +251,11 @@ class TimelineChart(QWidget):
                 continue
             if selected and selected[0] <= i <= selected[1]:
                 painter.fillRect(rect, QColor(c.chip_bg))
+            if i == self.cursor_slot and self.hasFocus():
+                pen = QPen(QColor(c.highlight), 2, Qt.PenStyle.DotLine)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(rect.adjusted(1, 1, -1, -1))
             if slot.count:
                 height = max(3.0, (plot.height() - 4) * slot.count / peak)
                 bar = QRectF(inner.left(), plot.bottom() - height, inner.width(), height)
@@ -326,17 +340,92 @@ class TimelineChart(QWidget):
             self._hover = index
             self.update()
         if index is not None:
-            slot = self.slots[index]
-            text = slot_label(slot, self.bucket)
+            QToolTip.showText(event.globalPosition().toPoint(), self._describe(index), self)
+
+    def _describe(self, index: int | None) -> str:
+        """What slot `index` holds, in words (its tooltip, and what a screen reader says)."""
+        if index is None or not 0 <= index < len(self.slots):
+            if not self.slots:
+                return "No dated items in the results"
+            return "Use the arrow keys to go from bar to bar, Shift to take in several"
+        slot = self.slots[index]
+        text = slot_label(slot, self.bucket)
+        text += ": no items" if slot.gap else f": {slot.count} item" + ("s" * (slot.count != 1))
+        happened = events_text(self.slot_events(index)) if not slot.gap else ""
+        if happened:
+            text += f"; ▲ {happened} (compliance events of the archive)"
+        return text
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """←/→ (Home/End) go from bar to bar, with Shift taking in the bars passed;
+        Enter or Space narrows the search to the bars taken in (or the bar the keyboard
+        is on); Escape lets go of them."""
+        key = event.key()
+        count = len(self.slots)
+        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+        if count and (key in steps or key in (Qt.Key.Key_Home, Qt.Key.Key_End)):
+            here = self.cursor_slot
+            if key == Qt.Key.Key_Home:
+                target = 0
+            elif key == Qt.Key.Key_End:
+                target = count - 1
+            elif here is None:
+                target = 0 if steps[key] > 0 else count - 1
+            else:
+                target = min(max(here + steps[key], 0), count - 1)
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                if self._press is None:
+                    self._press = here if here is not None else target
+                self._drag_to = target
+            else:
+                self._press = self._drag_to = None
+            self.cursor_slot = target
+            self._announce()
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and count:
+            selection = self._selection()
+            if selection is None and self.cursor_slot is not None:
+                selection = (self.cursor_slot, self.cursor_slot)
+            self._press = self._drag_to = None
+            self.update()
+            if selection is not None:
+                self.choose(*selection)
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape and self._press is not None:
+            self._press = self._drag_to = None
+            self._announce()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _announce(self) -> None:
+        """Say where the keyboard is: in the tooltip by the bar and to screen readers."""
+        index = self.cursor_slot
+        text = self._describe(index)
+        selection = self._selection()
+        if selection is not None and selection[0] != selection[1]:
+            first, last = self.slots[selection[0]], self.slots[selection[1]]
             text += (
-                ": no items"
-                if slot.gap
-                else f": {slot.count} item" + ("s" if slot.count != 1 else "")
+                f" (taking in {format_day(first.start.isoformat())} – "
+                f"{format_day(last.last_day.isoformat())}; Enter narrows the search to it)"
             )
-            happened = events_text(self.slot_events(index)) if not slot.gap else ""
-            if happened:
-                text += f"; ▲ {happened} (compliance events of the archive)"
-            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        self.setAccessibleDescription(text)
+        if index is not None and self.isVisible():
+            rect = self.slot_rect(index)
+            QToolTip.showText(self.mapToGlobal(rect.center().toPoint()), text, self)
+        self.update()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if self.cursor_slot is None and self.slots:
+            self.cursor_slot = len(self.slots) - 1  # the latest: where a researcher looks
+        self._announce()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.update()
+        super().focusOutEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         selection = self._selection()
@@ -370,7 +459,10 @@ class TimelineDock(QDockWidget):
         self.bucket_box.currentIndexChanged.connect(self._bucket_changed)
         self.summary = QLabel(self)
         self.summary.setObjectName("muted")
-        hint = QLabel("Drag across bars to narrow the search to those dates", self)
+        hint = QLabel(
+            "Drag across bars (or Shift+←/→ and Enter) to narrow the search to those dates",
+            self,
+        )
         hint.setObjectName("muted")
         top = QHBoxLayout()
         top.setContentsMargins(8, 4, 8, 0)

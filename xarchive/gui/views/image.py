@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QColor,
     QImage,
     QImageReader,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPen,
@@ -243,7 +244,10 @@ class ImageViewer(QWidget):
         #: The words selected (first and last index), and the word a drag started on.
         self.selected: tuple[int, int] | None = None
         self._anchor = -1
+        #: A selection made with the keyboard: the word it started on, the one it is on.
+        self._keys: tuple[int, int] | None = None
         self.canvas.viewport().installEventFilter(self)
+        self.canvas.installEventFilter(self)  # Shift+arrows select words from the keyboard
         self._signals = _LoadSignals(self)
         self._signals.loaded.connect(self._loaded)
         self._pool = QThreadPool(self)
@@ -388,6 +392,7 @@ class ImageViewer(QWidget):
         self.selection_changed.emit()
 
     def clear_selection(self) -> None:
+        self._keys = None
         if self.selected is not None:
             self.selected = None
             self.marks.selection = []
@@ -411,7 +416,49 @@ class ImageViewer(QWidget):
         self.marks.highlights = highlights
         self.marks.changed()
 
+    def _key_select(self, key: int) -> None:
+        """Shift+→/← take in the next/previous word, Shift+↓/↑ the word a line down/up;
+        the first press takes the current match of Find in Picture (else the first word)."""
+        words = self.ocr_words
+        if self.selected is None:
+            pattern = self.find_field.text().split()
+            found = (
+                re.compile(r"\s+".join(map(re.escape, pattern)), re.IGNORECASE) if pattern else None
+            )
+            text = word_boxes.page_text(words)
+            hits = list(found.finditer(text)) if found else []
+            if hits:
+                hit = hits[min(max(self.marks.current, 0), len(hits) - 1)]
+                indices = word_boxes.words_between(words, hit.start(), hit.end())
+                self._keys = (indices[0], indices[-1])
+            else:
+                self._keys = (0, 0)
+            self.select_words(*self._keys)
+            return
+        anchor, active = self._keys if self._keys else self.selected
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Left):
+            active += 1 if key == Qt.Key.Key_Right else -1
+        else:
+            line = words[active].line + (1 if key == Qt.Key.Key_Down else -1)
+            on_line = [i for i, w in enumerate(words) if w.line == line]
+            if on_line:
+                x = words[active].x
+                active = min(on_line, key=lambda i: abs(words[i].x - x))
+        active = min(max(active, 0), len(words) - 1)
+        self._keys = (anchor, active)
+        self.select_words(anchor, active)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.canvas and event.type() == QEvent.Type.KeyPress and self.ocr_words:
+            assert isinstance(event, QKeyEvent)
+            arrows = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+            if event.key() in arrows and event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+                self._key_select(event.key())
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.selected is not None:
+                self.clear_selection()
+                return True
+            return False
         if watched is not self.canvas.viewport() or not self.ocr_words:
             return False
         kind = event.type()
