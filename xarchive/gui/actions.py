@@ -188,6 +188,8 @@ MENUS: tuple[Menu, ...] = (
                "Every part of the query language, with examples that run when clicked"),
         Action("tour", "Take the &Tour", (), "help-tour",
                "A few hints on searching, filters, the timeline, annotations and links"),
+        Action("open-log-folder", "Open &Log Folder", (), "details",
+               "The folder of the log that error messages name, in the file manager"),
         Action("about", "&About xarchive", (), "info"),
     )),
 )  # fmt: skip

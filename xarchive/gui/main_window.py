@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
             "search-syntax": self.show_query_help,
             "tour": self.show_tour,
             "about": self.show_about,
+            "open-log-folder": lambda: errors.open_log_folder(self),
         }
         for choice in THEMES:
             own[f"theme-{choice}"] = lambda c=choice: self.set_theme(c)

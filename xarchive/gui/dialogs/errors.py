@@ -6,9 +6,11 @@ import logging
 import sys
 from types import TracebackType
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ...core.paths import log_exception
+from ...core.paths import log_exception, log_path
 from ..messages import FIX_LABELS, Problem
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,25 @@ def ask(parent: QWidget | None, problem: Problem) -> str | None:
     box.setDefaultButton(next(iter(buttons), close))  # type: ignore[arg-type]
     box.exec()
     return buttons.get(box.clickedButton())
+
+
+def open_log_folder(parent: QWidget | None) -> bool:
+    """Help ▸ Open Log Folder: the folder of the log that error dialogs name, in the file
+    manager. Where none opens it, say where it is. Returns whether it was opened."""
+    folder = log_path().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        return True
+    ask(
+        parent,
+        Problem(
+            "The log folder could not be opened",
+            f"No file manager opened {folder}.",
+            f"The log is the file {log_path().name} in that folder: open it with any text editor.",
+            severity="info",
+        ),
+    )
+    return False
 
 
 def _escape(text: str) -> str:
