@@ -10,7 +10,9 @@ an image, the timeline, the import report, a query error, a post card in its
 thread, a video playing and then marked sensitive (blurred in its card, the
 viewer and its post), posts as evidence (badges on cards, the details, the versions with
 their differences, the captures, an account, the timeline's marks), a PDF with marks and
-annotations, the link graph, reading mode, the search syntax, the tour and the dark theme.
+annotations, the link graph, reading mode, the search syntax, the tour and the dark theme;
+the Urdu article in each face of View ▸ Urdu Font, a scanned PDF with its hits marked and
+its OCR text pane, and the window laid out for 1280×720, 1440×900 and 1920×1080 screens.
 Your own settings are not touched: the window uses a throw-away settings file.
 """
 
@@ -28,6 +30,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SCREEN = (1600, 1000)
+#: The screen sizes the window is laid out for, as on a first start on such a screen.
+LAYOUTS = ((1280, 720), (1440, 900), (1920, 1080))
 
 
 def _ensure_display(argv: list[str]) -> None:
@@ -42,7 +46,10 @@ def _ensure_display(argv: list[str]) -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return
     env = dict(os.environ, XARCHIVE_SCREENSHOTS_CHILD="1")
-    screen = f"-screen 0 {SCREEN[0]}x{SCREEN[1]}x24 -dpi 96"
+    # Room for the largest layout; the other shots are taken of SCREEN's corner.
+    width = max(SCREEN[0], *(w for w, _ in LAYOUTS))
+    height = max(SCREEN[1], *(h for _, h in LAYOUTS))
+    screen = f"-screen 0 {width}x{height}x24 -dpi 96"
     command = [xvfb_run, "-a", "-s", screen, sys.executable, __file__, *argv]
     sys.exit(subprocess.call(command, env=env))
 
@@ -173,6 +180,15 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     search("پابندی", Filter("kind", "article"), Filter("language", "ur"))
     open_row(0)
     shot("03-urdu-article")
+
+    # 3b. The same article in each face of View ▸ Urdu Font, the reader's body only.
+    from xarchive.gui import fonts
+
+    for key in fonts.URDU_FACES:
+        window.urdu_font.choose(key)
+        settle()
+        shot(f"03{'bcd'[list(fonts.URDU_FACES).index(key)]}-urdu-article-{key}", window.viewer)
+    window.urdu_font.choose("")
 
     # 4. An image (a screenshot of a post).
     search("ministry", Filter("kind", "image"))
@@ -311,6 +327,22 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     settle(lambda: window.viewer.pdf.document.status().name == "Ready", timeout=5)
     shot("10-pdf-words-and-highlight")
 
+    # 10b. A scanned filing: no text layer, its hits marked on the words OCR read.
+    search("court order", Filter("kind", "document"))
+    row = next(
+        (r for r in range(window.model.rowCount())
+         if (h := window.model.hit(r)) and "scanned" in h.item.title.lower()),
+        0,
+    )  # fmt: skip
+    open_row(row)
+    pdf = window.viewer.pdf
+    settle(lambda: pdf.document.status().name == "Ready" and bool(pdf.find_results), timeout=8)
+    shot("10b-scanned-pdf-hits")
+    # 10c. The text OCR read on that page, in its own pane.
+    pdf.ocr_button.setChecked(True)
+    shot("10c-ocr-text-pane")
+    pdf.ocr_button.setChecked(False)
+
     # 11. How the evidence hangs together: the link graph of the whole archive.
     graph = window.annotate.show_graph()
     if graph is not None:
@@ -334,6 +366,21 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     window.tour.go(1)
     shot("13-tour")
     window.tour.close()
+
+    # 21. The window as laid out for a first start on a laptop, a 1440×900 and a full-HD
+    # screen: the results readable, a PDF's page and tools, the timeline where it fits.
+    for width, height in LAYOUTS:
+        window.resize(width, height)
+        settle()
+        window.window_layout.fit_to_window()
+        search('"national security"', Filter("kind", "document"))
+        open_row(0)
+        settle(lambda: bool(window.viewer.pdf.find_results), timeout=8)
+        # Drawn afresh from the widgets: the screen still holds the larger window's pixels.
+        shot(f"21-layout-{width}x{height}", window)
+    window.resize(*SCREEN)
+    window.window_layout.fit_to_window()
+    window.timeline.hide()
 
     # 8. The dark theme.
     window.set_theme("dark")
