@@ -35,6 +35,7 @@ from .errors import (
 from .store import custody as store_custody
 from .store import items as item_store
 from .store import migrations, runs
+from .store.connection import connect
 
 # The engine (Whoosh, numpy) is imported when the index is first used: verify,
 # show and the like open an archive without searching it.
@@ -52,22 +53,6 @@ def utc_now() -> str:
 def iso_from_ns(ns: int) -> str:
     """A file time (nanoseconds since the epoch) as the archive writes times."""
     return datetime.fromtimestamp(ns / 1e9, UTC).isoformat(timespec="seconds")
-
-
-def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with the archive's pragmas. One per thread: never share one."""
-    if readonly:
-        conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, isolation_level=None)
-    else:
-        conn = sqlite3.connect(db_path, isolation_level=None)
-    # isolation_level=None: we open transactions ourselves (BEGIN / `with conn`
-    # would not start one in autocommit mode), see `Archive.transaction`.
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
-    if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-    return conn
 
 
 class Archive:

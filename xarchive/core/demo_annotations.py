@@ -13,6 +13,8 @@ from .annotate import Annotations
 from .archive import Archive
 from .errors import IndexUnavailable
 from .index.api import SearchEngine
+from .store import annotations as annotation_store
+from .store import items as item_store
 
 DEMO_CREATOR = "Demo researcher"
 
@@ -50,8 +52,9 @@ def annotate_demo(archive: Archive, index: SearchEngine | None = None) -> DemoAn
 
 
 def _annotate(notes: Annotations) -> DemoAnnotations:
-    ids = _items_by_name(notes.archive)
-    before = _count(notes.archive)
+    # item id by original file name (the newest version, if a sample was re-imported)
+    ids = item_store.latest_by_name(notes.archive.db)
+    before = annotation_store.count_all(notes.archive.db)
 
     def has(name: str) -> bool:
         return name in ids
@@ -118,17 +121,4 @@ def _annotate(notes: Annotations) -> DemoAnnotations:
     if has(KARAKORAM_APRIL) and has(LEDGER_APRIL):
         notes.link(ids[KARAKORAM_APRIL], "duplicate-of", ids[LEDGER_APRIL],
                    note="Near-identical wording, published the next morning.")  # fmt: skip
-    return DemoAnnotations(_count(notes.archive) - before)
-
-
-def _items_by_name(archive: Archive) -> dict[str, int]:
-    """Item id by original file name (the newest version, if a sample was re-imported)."""
-    rows = archive.db.execute("SELECT original_name, max(id) FROM items GROUP BY original_name")
-    return {str(name): int(item_id) for name, item_id in rows}
-
-
-def _count(archive: Archive) -> int:
-    return sum(
-        int(archive.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-        for table in ("annotations", "item_tags", "links")
-    )
+    return DemoAnnotations(annotation_store.count_all(notes.archive.db) - before)

@@ -138,3 +138,9 @@ class UndoConflict(XArchiveError):
 
 class IndexBusy(XArchiveError):
     """The search index is being written by another task (an import); try again after it."""
+
+
+class StorageError(XArchiveError):
+    """The archive's database refused a read or a write: locked by another program,
+    read-only, damaged, or its disk full. Every connection the archive opens raises it
+    for SQLite's errors (store/connection.py); the message is SQLite's."""

@@ -157,7 +157,7 @@ def _delete(
             else:
                 end = "source_id" if link.source_id == item.id else "target_id"
                 store.update_row(conn, "links", link.id, {end: None})
-        conn.execute("DELETE FROM items WHERE id = ?", (item.id,))
+        item_store.delete_item(conn, item.id)
         item_store.mark_indexed(conn, others, indexed=False)
         archive.audit(
             "item.delete",

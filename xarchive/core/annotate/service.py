@@ -198,10 +198,7 @@ class Annotations:
         matches: list[Annotation | ItemTag | Link] = []
         conn = self.archive.db
         for table in ("annotations", "item_tags", "links"):
-            rows = conn.execute(
-                f"SELECT uid FROM {table} WHERE uid LIKE ? LIMIT 2", (f"urn:uuid:{ref}%",)
-            ).fetchall()
-            for (uid,) in rows:
+            for uid in store.uids_starting(conn, table, f"urn:uuid:{ref}"):
                 found = (
                     store.annotation_by_uid(conn, uid) if table == "annotations"
                     else store.item_tag_by_uid(conn, uid) if table == "item_tags"
@@ -618,10 +615,7 @@ class Annotations:
         self, rec: Recorder, item: Item, tag_id: int, copy_of: ItemTag | None = None
     ) -> bool:
         """Tag the item unless it has the tag; a copy keeps its original's author and times."""
-        present = rec.conn.execute(
-            "SELECT 1 FROM item_tags WHERE item_id = ? AND tag_id = ?", (item.id, tag_id)
-        ).fetchone()
-        if present:
+        if store.has_tag(rec.conn, item.id, tag_id):
             return False
         now = utc_now()
         rec.insert(
@@ -858,17 +852,10 @@ class Annotations:
             return []
         by_sha: dict[str, int] = {}
         previous: dict[int, int] = {}
-        for start in range(0, len(item_ids), 400):
-            chunk = list(item_ids[start : start + 400])
-            marks = ", ".join("?" * len(chunk))
-            for item_id, sha, prev in conn.execute(
-                "SELECT id, sha256, json_extract(extra, '$.previous_version') FROM items "
-                f"WHERE id IN ({marks})",
-                chunk,
-            ):
-                by_sha[str(sha)] = int(item_id)
-                if prev is not None:
-                    previous[int(item_id)] = int(prev)
+        for item_id, sha, prev in item_store.versions_of(conn, item_ids):
+            by_sha[sha] = item_id
+            if prev is not None:
+                previous[item_id] = prev
         shas = list(by_sha)
         annotations = store.detached_annotations(conn, shas)
         item_tags = store.detached_item_tags(conn, shas)
@@ -877,7 +864,7 @@ class Annotations:
             self._reattach(by_sha, annotations, item_tags, links)
         reports = []
         for new_id, old_id in previous.items():
-            if _exists(conn, old_id):
+            if item_store.item_exists(conn, old_id):
                 reports.append(self.carry_over(old_id, new_id))
         return reports
 
@@ -898,11 +885,7 @@ class Annotations:
                 rec.update("annotations", annotation.id, values)
             for use in item_tags:
                 item_id = by_sha[use.target_sha256]
-                taken = conn.execute(
-                    "SELECT 1 FROM item_tags WHERE item_id = ? AND tag_id = ?",
-                    (item_id, use.tag_id),
-                ).fetchone()
-                if not taken:
+                if not store.has_tag(conn, item_id, use.tag_id):
                     rec.update("item_tags", use.id, {"item_id": item_id})
             for link in links:
                 ends: dict[str, Any] = {}
@@ -947,10 +930,7 @@ class Annotations:
         def body(rec: Recorder) -> None:
             for entry in parsed:
                 values = dict(entry.values)
-                known = conn.execute(
-                    f"SELECT 1 FROM {entry.table} WHERE uid = ?", (values["uid"],)
-                ).fetchone()
-                if known:
+                if store.uid_known(conn, entry.table, values["uid"]):
                     continue
                 if entry.table == "annotations":
                     values["item_id"] = item_for(values["target_sha256"])
@@ -959,14 +939,7 @@ class Annotations:
                 elif entry.table == "item_tags":
                     item_id = item_for(values["target_sha256"])
                     tag_id = self._ensure_tag(rec, clean_tag_name(entry.tag))
-                    taken = (
-                        item_id is not None
-                        and conn.execute(
-                            "SELECT 1 FROM item_tags WHERE item_id = ? AND tag_id = ?",
-                            (item_id, tag_id),
-                        ).fetchone()
-                    )
-                    if taken:
+                    if item_id is not None and store.has_tag(conn, item_id, tag_id):
                         continue
                     values.update(item_id=item_id, tag_id=tag_id)
                 else:
@@ -1034,7 +1007,7 @@ class Annotations:
     def _reindex(self, item_ids: Iterable[int]) -> None:
         conn = self.archive.db
         wanted = set(item_ids) | (self.unindexed if self.index is not None else set())
-        ids = sorted(i for i in wanted if _exists(conn, i))
+        ids = sorted(i for i in wanted if item_store.item_exists(conn, i))
         self.unindexed.intersection_update(ids)
         if not ids:
             return
@@ -1056,15 +1029,13 @@ class Annotations:
         return item_store.get_item(self.archive.db, item_id)
 
     def _page_text(self, item: Item, page: int) -> str:
-        row = self.archive.db.execute(
-            "SELECT text FROM pages WHERE item_id = ? AND page_no = ?", (item.id, page)
-        ).fetchone()
-        if row is None:
+        text = item_store.page_text(self.archive.db, item.id, page)
+        if text is None:
             raise InvalidAnnotation(
                 f"#{item.id} has no page {page} (it has {item.page_count} page"
                 f"{'' if item.page_count == 1 else 's'})"
             )
-        return str(row[0])
+        return text
 
     def _annotation(self, row_id: int) -> Annotation:
         row = store.get_row(self.archive.db, "annotations", row_id)
@@ -1104,10 +1075,6 @@ def _reanchored(annotation: Annotation, pages: Sequence[str], page_count: int) -
         now = quote_at(pages[found.page - 1], found.start, found.end)
         values.update(exact=now.exact, prefix=now.prefix, suffix=now.suffix)
     return values
-
-
-def _exists(conn: sqlite3.Connection, item_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
 
 
 def _clean_note(text: str) -> str:

@@ -99,7 +99,6 @@ def _post_record(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
         post = post_store.get_post(conn, item.id)
     except Exception:  # an item of kind post without its row: export it as an item
         return None
-    row = conn.execute("SELECT counts_seen_at FROM posts WHERE item_id = ?", (item.id,)).fetchone()
     shas = {
         m.item_id: item_store.get_item(conn, m.item_id).sha256
         for m in post.media
@@ -119,7 +118,7 @@ def _post_record(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
         "retweet_of_account": post.retweet_of_account,
         "conversation_id": post.conversation_id,
         "deleted_at": post.deleted_at,
-        "counts_seen_at": str(row[0]) if row else "",
+        "counts_seen_at": post.counts_seen_at,
         "is_retweet": post.is_retweet,
         "is_deleted": post.is_deleted,
         "is_long": post.is_long,

@@ -30,6 +30,7 @@ from ..posts.containers import Committed, Container, commit_container, store_rec
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
+from ..store.connection import savepoint
 from .hooks import AfterImport
 from .index_feed import IndexFeed
 from .report import ImportReport, Outcome, changed_note
@@ -295,24 +296,22 @@ class Batch:
         self, conn: sqlite3.Connection, box: Container, now: str
     ) -> Committed | None:
         """Commit a container inside a savepoint: if it fails, the rest of the batch stays."""
-        conn.execute("SAVEPOINT container")
-        try:
-            return commit_container(conn, box, self.report.run_id, now)
-        except sqlite3.OperationalError:
-            raise  # a full disk, a locked database: the whole batch stops
-        except Exception as exc:  # a bug must not cost the other files of the batch
-            conn.execute("ROLLBACK TO container")
-            log.error("could not store the container %s:\n%s", box.path, "".join(
-                traceback.format_exception(exc)))  # fmt: skip
-            reason = f"could not be stored ({type(exc).__name__}: {exc})"
-            path = str(box.path)
-            runs.record_error(conn, self.report.run_id, path, reason)
-            self.report.outcomes.append(Outcome(path, "failed", reason))
-            self.containers.remove(box)
-            self.reading_containers.pop(box.sha256, None)
-            return None
-        finally:
-            conn.execute("RELEASE container")
+        with savepoint(conn, "container") as undo:
+            try:
+                return commit_container(conn, box, self.report.run_id, now)
+            except sqlite3.OperationalError:
+                raise  # a full disk, a locked database: the whole batch stops
+            except Exception as exc:  # a bug must not cost the other files of the batch
+                undo()
+                log.error("could not store the container %s:\n%s", box.path, "".join(
+                    traceback.format_exception(exc)))  # fmt: skip
+                reason = f"could not be stored ({type(exc).__name__}: {exc})"
+                path = str(box.path)
+                runs.record_error(conn, self.report.run_id, path, reason)
+                self.report.outcomes.append(Outcome(path, "failed", reason))
+                self.containers.remove(box)
+                self.reading_containers.pop(box.sha256, None)
+                return None
 
     def _committed(self, done: Committed) -> None:
         box = done.container

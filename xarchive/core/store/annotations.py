@@ -233,6 +233,20 @@ def annotation_from_row(row: Mapping[str, Any]) -> Annotation:
     )
 
 
+def uids_starting(conn: sqlite3.Connection, table: str, prefix: str, most: int = 2) -> list[str]:
+    """The uids in `table` (annotations, item_tags, links) that start with `prefix`."""
+    _check(table, ())
+    rows = conn.execute(
+        f"SELECT uid FROM {table} WHERE uid LIKE ? LIMIT ?", (f"{prefix}%", most)
+    ).fetchall()
+    return [str(uid) for (uid,) in rows]
+
+
+def uid_known(conn: sqlite3.Connection, table: str, uid: str) -> bool:
+    _check(table, ())
+    return conn.execute(f"SELECT 1 FROM {table} WHERE uid = ?", (uid,)).fetchone() is not None
+
+
 def _annotations(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[Annotation]:
     columns = COLUMNS["annotations"]
     rows = conn.execute(
@@ -301,6 +315,21 @@ _ITEM_TAG_SELECT = (
 def _item_tag(row: Sequence[Any]) -> ItemTag:
     item_id = None if row[2] is None else int(row[2])
     return ItemTag(int(row[0]), row[1], item_id, row[3], int(row[4]), *row[5:])
+
+
+def count_all(conn: sqlite3.Connection) -> int:
+    """Annotations, tags given and links, together."""
+    return sum(
+        int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        for table in ("annotations", "item_tags", "links")
+    )
+
+
+def has_tag(conn: sqlite3.Connection, item_id: int, tag_id: int) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM item_tags WHERE item_id = ? AND tag_id = ?", (item_id, tag_id)
+    ).fetchone()
+    return found is not None
 
 
 def item_tags_of(conn: sqlite3.Connection, item_id: int) -> list[ItemTag]:

@@ -194,6 +194,36 @@ def item_by_sha(conn: sqlite3.Connection, sha256: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def delete_item(conn: sqlite3.Connection, item_id: int) -> None:
+    """Delete the item's row; what refers to it follows its ON DELETE rule (migrations.py)."""
+    conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+
+
+def latest_by_name(conn: sqlite3.Connection) -> dict[str, int]:
+    """The newest item (the last version imported) of each original file name."""
+    rows = conn.execute("SELECT original_name, max(id) FROM items GROUP BY original_name")
+    return {str(name): int(item_id) for name, item_id in rows}
+
+
+def item_exists(conn: sqlite3.Connection, item_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
+
+
+def versions_of(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> Iterator[tuple[int, str, int | None]]:
+    """(id, SHA-256, the item it is a new version of, if any) of each of the items."""
+    for start in range(0, len(ids), 400):
+        chunk = list(ids[start : start + 400])
+        marks = ", ".join("?" * len(chunk))
+        for item_id, sha, previous in conn.execute(
+            "SELECT id, sha256, json_extract(extra, '$.previous_version') FROM items "
+            f"WHERE id IN ({marks})",
+            chunk,
+        ):
+            yield int(item_id), str(sha), None if previous is None else int(previous)
+
+
 def latest_named(conn: sqlite3.Connection, original_name: str) -> int | None:
     """The newest item (the last version imported) whose original had this file name."""
     row = conn.execute(
@@ -229,6 +259,14 @@ def pages(conn: sqlite3.Connection, item_id: int) -> list[Page]:
         (item_id,),
     ).fetchall()
     return [Page(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def page_text(conn: sqlite3.Connection, item_id: int, page_no: int) -> str | None:
+    """The text of one page of an item; None if it has no such page."""
+    row = conn.execute(
+        "SELECT text FROM pages WHERE item_id = ? AND page_no = ?", (item_id, page_no)
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def opening_text(conn: sqlite3.Connection, item_id: int, chars: int = 400) -> str:

@@ -1,0 +1,156 @@
+"""The archive's connections to SQLite, which raise the core's `StorageError`.
+
+Every error SQLite gives through a connection of `connect` (a locked or read-only
+database, a damaged file, a full disk, a constraint) comes out as an
+`errors.StorageError`: a front end catches that, and never needs to import sqlite3.
+The error raised is also the sqlite3 error it stands for (`StorageOperationalError` is
+an `sqlite3.OperationalError`), so that the core's own handling of a constraint or of
+a full disk goes on as before. Translated where a statement runs or a transaction
+ends (`execute`, `executemany`, `executescript`, `commit`, `rollback`); an error
+while iterating over the rows of a statement already started stays SQLite's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import StorageError
+
+
+class StorageDatabaseError(StorageError, sqlite3.DatabaseError):
+    pass
+
+
+class StorageOperationalError(StorageError, sqlite3.OperationalError):
+    pass
+
+
+class StorageIntegrityError(StorageError, sqlite3.IntegrityError):
+    pass
+
+
+class StorageProgrammingError(StorageError, sqlite3.ProgrammingError):
+    pass
+
+
+class StorageInterfaceError(StorageError, sqlite3.InterfaceError):
+    pass
+
+
+class StorageDataError(StorageError, sqlite3.DataError):
+    pass
+
+
+class StorageNotSupportedError(StorageError, sqlite3.NotSupportedError):
+    pass
+
+
+class StorageInternalError(StorageError, sqlite3.InternalError):
+    pass
+
+
+class StorageSqliteError(StorageError, sqlite3.Error):
+    pass
+
+
+#: Most specific first: the first class the error is an instance of wins.
+_KINDS: tuple[tuple[type[sqlite3.Error], type[StorageError]], ...] = (
+    (sqlite3.OperationalError, StorageOperationalError),
+    (sqlite3.IntegrityError, StorageIntegrityError),
+    (sqlite3.ProgrammingError, StorageProgrammingError),
+    (sqlite3.DataError, StorageDataError),
+    (sqlite3.NotSupportedError, StorageNotSupportedError),
+    (sqlite3.InternalError, StorageInternalError),
+    (sqlite3.DatabaseError, StorageDatabaseError),
+    (sqlite3.InterfaceError, StorageInterfaceError),
+    (sqlite3.Error, StorageSqliteError),
+)
+
+
+def translated(exc: sqlite3.Error) -> sqlite3.Error:
+    """`exc` as the StorageError that is also its kind of sqlite3 error."""
+    if isinstance(exc, StorageError):
+        return exc
+    kind = next(storage for plain, storage in _KINDS if isinstance(exc, plain))
+    error: Any = kind(*exc.args)
+    error.sqlite_errorcode = getattr(exc, "sqlite_errorcode", None)
+    error.sqlite_errorname = getattr(exc, "sqlite_errorname", None)
+    result: sqlite3.Error = error
+    return result
+
+
+class Connection(sqlite3.Connection):
+    """A connection whose errors are the core's (see the module's docstring)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as exc:
+            raise translated(exc) from exc
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as exc:
+            raise translated(exc) from exc
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(script)
+        except sqlite3.Error as exc:
+            raise translated(exc) from exc
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except sqlite3.Error as exc:
+            raise translated(exc) from exc
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        except sqlite3.Error as exc:
+            raise translated(exc) from exc
+
+
+def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the archive's pragmas. One per thread: never share one.
+
+    Raises StorageError (the database cannot be opened)."""
+    try:
+        if readonly:
+            conn = sqlite3.connect(
+                f"{db_path.as_uri()}?mode=ro", uri=True, isolation_level=None, factory=Connection
+            )
+        else:
+            conn = sqlite3.connect(db_path, isolation_level=None, factory=Connection)
+    except sqlite3.Error as exc:
+        raise translated(exc) from exc
+    # isolation_level=None: we open transactions ourselves (BEGIN / `with conn`
+    # would not start one in autocommit mode), see `Archive.transaction`.
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+@contextlib.contextmanager
+def savepoint(conn: sqlite3.Connection, name: str) -> Iterator[Callable[[], None]]:
+    """A savepoint inside the caller's transaction, released at the end of the block;
+    the block is given `undo`, which takes back what it wrote since (the transaction
+    goes on)."""
+
+    def undo() -> None:
+        conn.execute(f"ROLLBACK TO {name}")
+
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield undo
+    finally:
+        conn.execute(f"RELEASE {name}")
