@@ -221,6 +221,18 @@ def test_the_ocr_text_of_a_scanned_page_shows_on_demand(
     assert "HIGH COURT OF SINDH" in pdf.ocr_pane.browser.toPlainText()
     pdf.go_to_page(2)
     assert "page 2" in pdf.ocr_pane.title.text()
+    # Closed and opened again on page 2, in a 1280-wide window: the page stays the one
+    # read (it went back to page 1), and keeps room beside the pane.
+    pdf.ocr_button.click()
+    qtbot.waitUntil(lambda: not pdf.ocr_pane.isVisible())
+    qtbot.waitUntil(lambda: pdf.current_page() == 2)
+    wide = pdf.view.width()
+    pdf.ocr_button.click()
+    qtbot.waitUntil(lambda: pdf.view.width() < wide)  # laid out again beside the pane
+    qtbot.waitUntil(lambda: pdf.current_page() == 2)
+    assert "page 2" in pdf.ocr_pane.title.text()
+    # the matching pages stepped aside: the page is wider than the pane beside it
+    assert pdf.splitter.sizes()[0] == 0 and pdf.view.width() > pdf.ocr_pane.width()
     moi = _open(qtbot, annotated, MOI_REPLY)  # born digital: nothing was OCRed
     assert not moi.ocr_button.isEnabled() and not moi.ocr_pane.isVisible()
 

@@ -63,6 +63,9 @@ ZOOM_STEP = 1.2
 SEARCH_SETTLES_MS = 400
 #: The find field's width, at the least, so that a phrase typed in it can be read.
 FIND_FIELD_MIN_WIDTH = 120
+#: The page's width, at the least, beside the OCR text pane, before the matching pages
+#: step aside for it.
+PAGE_MIN_WIDTH = 360
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,6 +398,14 @@ class PdfViewer(QWidget):
     def show_ocr_text(self, shown: bool) -> None:
         """Show (or hide) the pane with the text OCR read on the page shown."""
         self.ocr_button.setChecked(shown)
+        if shown and not self.ocr_pane.isVisible():
+            # Room for the page beside the pane: the matching pages step aside when the
+            # viewer is narrow (they are in the results' cards too).
+            sizes = self.splitter.sizes()
+            total = sum(sizes) or self.width()
+            pane = max(200, total // 3)
+            hits = sizes[0] if total - pane - sizes[0] >= PAGE_MIN_WIDTH else 0
+            self.splitter.setSizes([hits, total - pane - hits, pane])
         self.ocr_pane.setVisible(shown)
         self._fill_ocr_pane()
 
@@ -416,6 +427,15 @@ class PdfViewer(QWidget):
             return False
         # QPdfView lays its pages out again when it is first shown or resized (fit
         # width changes the zoom) and scrolls back to the top; keep the page asked for.
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.Resize
+            and not self._pending_jump
+            and self._showing_pdf()
+            and self.view.isVisible()
+        ):
+            # Narrowed by a pane, a panel or the window: stay on the page being read.
+            self._pending_jump = self.current_page()
         if (
             watched is self.view
             and self._pending_jump
