@@ -12,6 +12,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
+from xarchive.core.archive import Archive
 from xarchive.core.index.pairs import PairsWriter
 from xarchive.core.index.schema import build_schema
 
@@ -42,11 +43,13 @@ def _documents() -> list[dict[str, object]]:
     return docs
 
 
-def _write(folder: Path, writer_class: type[SegmentWriter]) -> dict[str, bytes]:
+def _write(
+    folder: Path, writer_class: type[SegmentWriter], docs: list[dict[str, object]] | None = None
+) -> dict[str, bytes]:
     folder.mkdir()
     ix = index.create_in(str(folder), build_schema())
     writer = writer_class(ix, compound=False)
-    for doc in _documents():
+    for doc in _documents() if docs is None else docs:
         writer.add_document(**doc)
     writer.commit(merge=False)
     (segment,) = ix._read_toc().segments
@@ -66,6 +69,53 @@ def test_a_segment_is_written_as_whooshs_own_writer_writes_it(tmp_path: Path) ->
     assert ours.keys() == whooshs.keys()
     for name in whooshs:
         assert ours[name] == whooshs[name], name
+
+
+def _zipf_documents(count: int) -> list[dict[str, object]]:
+    """Texts in English and Urdu whose common words are in more documents than a block of
+    postings holds (128), with rare words found once, weights that differ, and long texts
+    whose postings compress."""
+    words = [*WORDS, "پابندی", "عدالت", "درخواست", "وزارت", "سماعت"]
+    words += [f"rare{n}" for n in range(400)]
+    docs: list[dict[str, object]] = []
+    for n in range(count):
+        size = 3 + (n * 37) % 300
+        text = " ".join(words[int(len(words) * ((i * 7919 + n) % 1000 / 1000) ** 4)]
+                        for i in range(size))  # fmt: skip
+        kind, lang = "text" if n % 4 else "post", "ur" if n % 5 == 0 else "en"
+        doc: dict[str, object] = {"id": str(n), "kind": kind, "content": text, "lang": lang}
+        if n % 2:
+            doc["title"] = " ".join(words[(n + k) % 40] for k in range(n % 6 + 1))
+        if n % 3 == 0:
+            doc["tag"] = "evidence,court" if n % 2 else "evidence"
+            doc["account"] = f"reporter{n % 7}"
+        docs.append(doc)
+    return docs
+
+
+def test_postings_of_many_blocks_and_fields_are_written_as_whoosh_writes_them(
+    tmp_path: Path, demo: Archive
+) -> None:
+    """The postings written by core/index/postings.py, term by term, against Whoosh's own
+    writer: the demo's documents (every field it uses, posts, Urdu, PDFs) and texts
+    whose common words span several blocks."""
+    from xarchive.core import indexing
+    from xarchive.core.index.postings import can_write
+    from xarchive.core.store import items as item_store
+
+    ids = [item.id for item in item_store.items(demo.db)]
+    docs = [doc.fields() for doc in indexing.documents(demo.db, ids)] + _zipf_documents(300)
+    ours = _write(tmp_path / "ours", PairsWriter, docs)
+    whooshs = _write(tmp_path / "whoosh", SegmentWriter, docs)
+    assert len(whooshs["pst"]) > 200_000 and ours.keys() == whooshs.keys()
+    for name in whooshs:
+        assert ours[name] == whooshs[name], name
+    (tmp_path / "probe").mkdir()
+    ix = index.create_in(str(tmp_path / "probe"), build_schema())
+    writer = PairsWriter(ix)
+    assert can_write(writer.fieldwriter, ix.schema)  # the quick path is the one tested
+    writer.cancel()
+    ix.close()
 
 
 def test_a_segment_comes_with_its_facet_arrays_and_they_are_the_searchers_own(
@@ -93,3 +143,50 @@ def test_a_segment_comes_with_its_facet_arrays_and_they_are_the_searchers_own(
         assert a.values == b.values
         assert a.docs.tolist() == b.docs.tolist() and a.ords.tolist() == b.ords.tolist()
     assert any(len(f.values) > 1 for f in read_now)
+
+
+def test_a_merge_is_written_as_whooshs_own_writer_writes_it(tmp_path: Path) -> None:
+    """Segments merged (add_reader: postings of several readers, deleted documents left
+    out), then flushed by xarchive's writer and by Whoosh's: the same files."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.reading import SegmentReader
+
+    source = tmp_path / "source"
+    source.mkdir()
+    ix = index.create_in(str(source), build_schema())
+    docs = _zipf_documents(240)
+    for part in (docs[:100], docs[100:]):
+        writer = SegmentWriter(ix, compound=False)
+        for doc in part:
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+    writer = SegmentWriter(ix, compound=False)
+    for n in range(0, 240, 9):
+        writer.delete_by_term("id", str(n))
+    writer.commit(merge=False)
+    segments = ix._read_toc().segments
+    assert len(segments) == 2 and all(s.has_deletions() for s in segments)
+
+    def merged(folder: Path, writer_class: type[SegmentWriter]) -> dict[str, bytes]:
+        folder.mkdir()
+        out = index.create_in(str(folder), build_schema())
+        merging = writer_class(out, compound=False)
+        for segment in segments:
+            reader = SegmentReader(FileStorage(str(source)), ix.schema, segment)
+            merging.add_reader(reader)
+            reader.close()
+        merging.commit(merge=False)
+        (new,) = out._read_toc().segments
+        out.close()
+        prefix = f"{new.segment_id()}."
+        return {p.name.removeprefix(prefix): p.read_bytes() for p in folder.iterdir()
+                if p.name.startswith(prefix) and "xarchive_" not in p.name}  # fmt: skip
+
+    ours, whooshs = (
+        merged(tmp_path / "ours", PairsWriter),
+        merged(tmp_path / "whoosh", SegmentWriter),
+    )
+    assert "pst" in whooshs and ours.keys() == whooshs.keys()
+    for name in whooshs:
+        assert ours[name] == whooshs[name], name
+    ix.close()

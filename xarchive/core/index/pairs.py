@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 import os
 import tempfile
 import threading
@@ -241,10 +242,15 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         try:
-            postings = self.pool.iter_postings()
-            self.fieldwriter.add_postings(
-                self.schema, None if lengths is None else _Lengths(lengths), postings
-            )
+            from .postings import can_write, write_postings  # only writers need it
+
+            pool = self.pool
+            postings = pool.iter_postings() if pool.runs else _in_order(pool.current)
+            known = None if lengths is None else _Lengths(lengths)
+            if can_write(self.fieldwriter, self.schema):
+                write_postings(self.fieldwriter, self.schema, known, postings)
+            else:
+                self.fieldwriter.add_postings(self.schema, known, postings)
             self.fieldwriter.close()
         finally:
             if lengths is not None:
@@ -259,6 +265,23 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
             save_table(Path(folder), segment.segment_id(), keys, docs)
         self._pair_keys, self._pair_docs = [], []
         return segment
+
+
+def _in_order(postings: list[Any]) -> Iterator[Any]:
+    """The postings of a pool that stayed in memory, sorted as `sorted(postings)` sorts
+    them — by field, term and document — in less than half its time: field by field,
+    each by its term alone. A term's postings were added in the order of their
+    documents, and a stable sort keeps that order."""
+    by_field: dict[str, list[Any]] = {}
+    for posting in postings:
+        found = by_field.get(posting[0])
+        if found is None:
+            by_field[posting[0]] = [posting]
+        else:
+            found.append(posting)
+    by_term = operator.itemgetter(1)
+    for fieldname in sorted(by_field):
+        yield from sorted(by_field[fieldname], key=by_term)
 
 
 class _Lengths:
