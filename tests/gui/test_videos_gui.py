@@ -157,3 +157,34 @@ def test_marking_media_sensitive_blurs_it_and_undo_takes_the_mark_off(
     assert mark.isChecked()
     with_videos.actions["undo"].trigger()
     assert not viewer.covered
+
+
+def test_a_post_cards_media_are_marked_sensitive_from_their_menu(
+    qtbot: QtBot, with_videos: MainWindow
+) -> None:
+    open_result(qtbot, with_videos, "post", "@test_reporter: Still no X here")
+    card = with_videos.viewer.post.card
+    assert card is not None
+    (button,) = card.media_buttons
+    assert not button.hidden and not button.marked  # the platform flagged nothing
+    menu = button.context_menu()
+    assert menu is not None
+    mark, _open = menu.actions()
+    assert mark.text() == "Mark as &Sensitive" and not mark.isChecked()
+    mark.trigger()  # marked, without opening it: blurred in the card at once
+    assert button.marked and button.hidden
+    assert "marked sensitive in this archive" in button.toolTip()
+    assert with_videos.viewer.item is not None and with_videos.viewer.item.kind == "post"
+    with qtbot.waitSignal(with_videos.search_finished):
+        with_videos.search_bar.set_query("", [Filter("kind", "video")])
+    delegate = with_videos.results.delegate
+    states = {
+        hit.item.title.split(" from")[0]: delegate.thumbnail_state(hit.item)
+        for hit in (with_videos.model.hit(r) for r in range(with_videos.model.rowCount()))
+        if hit is not None
+    }
+    assert states == {"Video": "blurred", "Animated GIF": "blurred"}
+    with_videos.actions["undo"].trigger()  # an annotation like the others
+    assert not button.marked and not button.hidden
+    unmarked = button.context_menu()
+    assert unmarked is not None and not unmarked.actions()[0].isChecked()

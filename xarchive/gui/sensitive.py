@@ -41,6 +41,7 @@ class SensitiveUi:
             "mark-sensitive", self.toggle_mark, enabled=self._can_mark
         )
         viewer.item_shown.connect(lambda _item: self._show_mark())
+        viewer.post.mark_media.connect(self.mark_media)  # a post card's picture's menu
         host.archive_opened.connect(lambda _root: self._opened())
         # Marks are tags: one marked, unmarked or undone changes what is blurred.
         controller.changed.connect(lambda _change: self._marks_changed())
@@ -79,6 +80,14 @@ class SensitiveUi:
             title = "Mark as sensitive" if sensitive else "Unmark sensitive"
             self.controller.run(title, lambda notes: core_sensitive.mark(notes, item.id, sensitive))
         self._show_mark()  # what the archive says now, whether or not the change was made
+
+    def mark_media(self, item_id: int, sensitive: bool) -> None:
+        """Mark a post's picture or video sensitive (or unmark it) from the post card,
+        without opening it: an annotation, undone like the others."""
+        if self.controller.writable and self.host.can_write("marking media sensitive"):
+            title = "Mark as sensitive" if sensitive else "Unmark sensitive"
+            self.controller.run(title, lambda notes: core_sensitive.mark(notes, item_id, sensitive))
+        self.media.changed.emit()  # the card shows what the archive says now, either way
 
     def _marks_changed(self) -> None:
         delegate_media = self.results.delegate.media

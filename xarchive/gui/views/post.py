@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QMimeData, QPoint, QSize, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QIcon,
     QMouseEvent,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QTextEdit,
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import sensitive as core_sensitive
 from ...core.errors import ItemNotFound
 from ...core.posts.media import VIDEO_TYPES, media_noun
 from ...core.posts.threads import Thread, thread
@@ -234,6 +237,8 @@ class PostCard(QFrame):
     open_item = Signal(int)
     #: Its versions, captures or account asked for ("versions", "captures", "account").
     evidence_requested = Signal(str)
+    #: One of its pictures or videos to be marked sensitive (True) or unmarked.
+    mark_media = Signal(int, bool)
 
     def __init__(
         self,
@@ -310,6 +315,7 @@ class PostCard(QFrame):
             for media in post.media:
                 button = MediaButton(session, media, facts.get(media.key, {}), self)
                 button.open_item.connect(self.open_item)
+                button.mark_requested.connect(self.mark_media)
                 row.addWidget(button)
                 self.media_buttons.append(button)
             row.addStretch(1)
@@ -348,9 +354,12 @@ class PostCard(QFrame):
 class MediaButton(QToolButton):
     """A picture or video of a post: its thumbnail (a video's with ▶ and its duration),
     blurred while it is sensitive and not revealed — then a click reveals it, the next
-    opens it."""
+    opens it. Its menu (right click, the Menu key) marks it sensitive, or unmarks it,
+    without opening it first: a researcher marks what she has seen once."""
 
     open_item = Signal(int)
+    #: (its item, sensitive): the reader asked to mark it sensitive or to unmark it.
+    mark_requested = Signal(int, bool)
 
     def __init__(
         self,
@@ -363,7 +372,9 @@ class MediaButton(QToolButton):
         self.setObjectName("postMedia")
         self.setIconSize(QSize(150, 110))
         self.media = media
+        self._session = session
         self.why = item_why_sensitive(session, media.item_id)
+        self.marked = self._read_mark()
         self._thumb = _thumbnail(session, media.item_id)
         if self._thumb is not None:  # at the size shown: a small video's frame too
             self._thumb = self._thumb.scaled(
@@ -400,7 +411,34 @@ class MediaButton(QToolButton):
         item_id = self.media.item_id
         return item_id is not None and sensitive_media().hidden(item_id, bool(self.why))
 
+    def _read_mark(self) -> bool:
+        item_id = self.media.item_id
+        return item_id is not None and core_sensitive.is_marked(self._session.archive.db, item_id)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu()
+        if menu is not None:
+            menu.exec(event.globalPos())
+
+    def context_menu(self) -> QMenu | None:
+        """Its menu: Mark as Sensitive (checked when it is marked) and Open; None for a
+        medium the archive does not hold."""
+        item_id = self.media.item_id
+        if item_id is None:
+            return None
+        menu = QMenu(self)
+        mark = menu.addAction("Mark as &Sensitive")
+        mark.setCheckable(True)
+        mark.setChecked(self.marked)
+        mark.setToolTip("Blur it in cards and viewers until clicked (the tag ‘sensitive’)")
+        mark.toggled.connect(lambda on: self.mark_requested.emit(item_id, on))
+        menu.addAction("&Open", lambda: self.open_item.emit(item_id))
+        return menu
+
     def refresh(self) -> None:
+        if self.media.item_id is not None:  # marked or unmarked meanwhile (a tag)
+            self.why = item_why_sensitive(self._session, self.media.item_id)
+            self.marked = self._read_mark()
         if self._thumb is not None:
             shown = blurred(self._thumb, "Sensitive") if self.hidden else self._thumb
             self.setIcon(QIcon(shown))
@@ -482,6 +520,8 @@ class PostViewer(QScrollArea):
     """The post card with its thread; emits `open_item` for a post or picture clicked."""
 
     open_item = Signal(int)
+    #: A picture or video of the post shown to be marked sensitive (True) or unmarked.
+    mark_media = Signal(int, bool)
     link_clicked = Signal(QUrl)
     #: A post's card was made (its PostCard), before its item is announced as shown.
     card_shown = Signal(object)
@@ -536,6 +576,7 @@ class PostViewer(QScrollArea):
         self.card.link_clicked.connect(self.link_clicked)
         self.card.open_item.connect(self.open_item)
         self.card.evidence_requested.connect(self.show_evidence)
+        self.card.mark_media.connect(self.mark_media)
         layout.addWidget(self.card)
         for label, other in (("Quoted post", found.quoted), ("Reposted post", found.retweeted)):
             if other is not None:
