@@ -227,6 +227,28 @@ def test_a_folder_of_a_twarc2_file_and_its_media_links_the_video_once(tmp_path: 
         assert crowd.media[0].item_id == video.id
 
 
+def test_a_video_fetched_after_its_unchanged_twarc2_file_is_linked_to_its_post(
+    archive: Archive, tmp_path: Path
+) -> None:
+    folder = twarc_folder(tmp_path)
+    assert run_import(archive, folder).failed == []
+    second = post_saying(archive, "A second clip")
+    assert second.media[0].item_id is None
+    # Fetched later, by its variant's name; elsewhere, a file of the same name is no copy.
+    mp4(folder / "7_8002.mp4", seconds=1.0, colour=(40, 200, 40))
+    mp4(tmp_path / "elsewhere" / "7_8002.mp4", seconds=1.0, colour=(20, 40, 200))
+    assert run_import(archive, tmp_path / "elsewhere").failed == []
+    assert post_saying(archive, "A second clip").media[0].item_id is None
+    again = run_import(archive, folder)  # search.jsonl is unchanged: skipped, not read
+    assert [o.status for o in again.outcomes if o.path.endswith("search.jsonl")] == ["skipped"]
+    (fetched,) = [o for o in again.outcomes if o.status == "imported"]
+    (media,) = post_saying(archive, "A second clip").media
+    assert media.item_id == fetched.item_id and media.member == "7_8002.mp4"
+    # The crowd's video, fetched before, keeps its one link; nothing is linked twice.
+    assert post_store.posts_showing(archive.db, media.item_id) == [second.item_id]
+    assert [o.status for o in run_import(archive, folder).outcomes] == ["skipped"] * 3
+
+
 def test_videos_are_found_by_kind_and_post_account(archive: Archive, tmp_path: Path) -> None:
     run_import(archive, archive_with_videos(tmp_path))
     searcher = Searcher(archive)

@@ -22,6 +22,7 @@ from .ingest.hooks import AfterImport
 from .ingest.report import LINK_NOT_FOLLOWED, ImportOptions, ImportReport, Outcome
 from .ingest.scan import scan
 from .jobs import CancelToken, ProgressCallback, no_progress
+from .posts.beside import link_arrived_media
 from .suggest import ScanFacts, file_facts
 from .suggest import after_import as suggest_after_import
 
@@ -46,6 +47,8 @@ def _scan_facts(found: Extracted, original: Path) -> ScanFacts:
 #: batch), then suggestions, computed while the index's segments are written.
 SUBSCRIBERS = (
     AfterImport("annotations", before_index=attach_imported),
+    # pictures and videos fetched after their posts' file was imported (posts/beside.py)
+    AfterImport("post media", before_index=link_arrived_media),
     # never raises: an import must not fail because a guess could not be made
     AfterImport("suggestions", read=_scan_facts, after_index=suggest_after_import),
 )

@@ -114,11 +114,17 @@ def names_beside(post: ExtractedPost, ref: MediaRef) -> list[str]:
     variants = sorted(
         info.get("variants", ()), key=lambda v: -_rate(v.get("bit_rate", v.get("bitrate")))
     )
-    bases = [_basename(as_text(v.get("url"))) for v in variants] + [_basename(ref.url)]
+    return media_names(post.post_id, ref.key, ref.url, [as_text(v.get("url")) for v in variants])
+
+
+def media_names(post_id: str, key: str, url: str, variant_urls: Sequence[str]) -> list[str]:
+    """`names_beside` from what a post says of one of its media: its number on the
+    platform, the media key, the address, the addresses of its variants (best first)."""
+    bases = [_basename(u) for u in variant_urls] + [_basename(url)]
     bases = [b for b in dict.fromkeys(bases) if b]
-    names = [*bases, *(f"{post.post_id}-{b}" for b in bases)]
-    if ref.key:
-        names += [f"{ref.key}{suffix}" for suffix in _SUFFIXES]
+    names = [*bases, *(f"{post_id}-{b}" for b in bases)]
+    if key:
+        names += [f"{key}{suffix}" for suffix in _SUFFIXES]
     return [f"{folder}{name}" for folder in _BESIDE for name in names]
 
 

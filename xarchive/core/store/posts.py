@@ -455,6 +455,82 @@ def posts_showing(conn: sqlite3.Connection, media_item_id: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def media_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int]:
+    """The pictures and videos among these items."""
+    found: list[int] = []
+    for chunk in _chunks(list(item_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT id FROM items WHERE id IN ({marks}) AND kind IN ('image', 'video') "
+            "ORDER BY id",
+            chunk,
+        )
+        found.extend(int(r[0]) for r in rows)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class MissingMedia:
+    """A post's picture or video the archive does not hold (yet)."""
+
+    post_id: int
+    position: int
+    key: str
+    type: str
+    url: str
+    platform_id: str
+    variants: tuple[str, ...]  # the addresses of a video's variants, as the post lists them
+    container_paths: tuple[str, ...]  # where the files the post was read from were
+
+
+def missing_media_named(conn: sqlite3.Connection, key: str, base: str) -> list[MissingMedia]:
+    """Media of posts not in the archive whose media key is `key`, or whose address (or
+    the address of one of a video's variants) ends in `/base`; with the paths of the
+    files each post was read from."""
+    like = "%/" + base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        "SELECT m.post_id, m.position, m.media_key, m.type, m.url, p.platform_id, i.extra "
+        "FROM post_media m JOIN posts p ON p.item_id = m.post_id JOIN items i ON i.id = m.post_id "
+        "WHERE m.media_item_id IS NULL AND ((? != '' AND m.media_key = ?) "
+        "OR m.url LIKE ? ESCAPE '\\' OR (m.type != 'photo' AND instr(i.extra, ?) > 0)) "
+        "ORDER BY m.post_id, m.position",
+        (key, key, like, "/" + base),
+    ).fetchall()
+    found = []
+    for post_id, position, media_key, kind, url, platform_id, extra in rows:
+        infos = json.loads(extra or "{}").get("media_info") or []
+        variants = tuple(
+            str(v.get("url", ""))
+            for info in infos
+            if isinstance(info, dict) and info.get("key") == media_key and media_key
+            for v in info.get("variants") or []
+            if isinstance(v, dict)
+        )
+        paths = conn.execute(
+            "SELECT DISTINCT cs.path FROM post_sources s "
+            "JOIN container_sources cs ON cs.container_id = s.container_id WHERE s.item_id = ?",
+            (post_id,),
+        ).fetchall()
+        found.append(
+            MissingMedia(int(post_id), int(position), str(media_key), str(kind), str(url),
+                         str(platform_id), variants, tuple(str(r[0]) for r in paths))
+        )  # fmt: skip
+    return found
+
+
+def link_media(
+    conn: sqlite3.Connection, post_id: int, position: int, media_item_id: int, member: str
+) -> bool:
+    """Attach an item as a post's picture or video that the archive did not hold."""
+    before = conn.total_changes
+    conn.execute(
+        "UPDATE post_media SET media_item_id = ?, member = ? "
+        "WHERE post_id = ? AND position = ? AND media_item_id IS NULL",
+        (media_item_id, member, post_id, position),
+    )
+    return conn.total_changes != before
+
+
 # -- what the search index holds of them ------------------------------------------------------
 
 
