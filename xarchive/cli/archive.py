@@ -116,8 +116,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"All {report.checked} originals verified: every SHA-256 matches.")
     if custody is not None:
         print(f"The chain of custody holds: {custody.entries} audit entries; {custody.rows} "
-              "items, annotations, tags and links as sealed "
-              f"(since {custody.started_at}).")  # fmt: skip
+              f"rows as sealed (since {custody.started_at}): "
+              f"{', '.join(custody.sealed)}.")  # fmt: skip
+        if custody.extended_at:
+            print(f"The seal was extended on {custody.extended_at}: "
+                  f"{custody.extended_note}.")  # fmt: skip
     return EXIT_OK
 
 

@@ -152,7 +152,7 @@ class Archive:
                     version = migrations.schema_version(conn)
                     if version > migrations.LATEST:
                         migrations.migrate(conn)  # raises ArchiveTooNew, changing nothing
-                    if version < migrations.LATEST:
+                    if version < migrations.LATEST or custody.needs(conn)[0]:
                         # Written by an older xarchive: upgrade it first (briefly
                         # taking the lock), then read the upgraded database.
                         conn.close()
@@ -161,6 +161,7 @@ class Archive:
                 else:
                     older = migrations.schema_version(conn) > 0
                     migrations.migrate(conn)
+                    store_custody.watch(conn)  # runs marked interrupted are sealed too
                     runs.mark_interrupted_runs(conn)
             except sqlite3.DatabaseError as exc:
                 conn.close()
@@ -184,12 +185,9 @@ class Archive:
         return archive
 
     def close(self) -> None:
-        if self.writable and not self._borrowed:
-            # Rows changed outside a transaction are sealed before the archive closes.
-            with contextlib.suppress(sqlite3.Error):
-                if store_custody.has_unsealed(self.db):
-                    with self.transaction():
-                        pass
+        # A sibling's too: a job's changes are sealed before its connection goes.
+        with contextlib.suppress(sqlite3.Error):
+            self.seal_pending()
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -285,16 +283,28 @@ class Archive:
                 finally:
                     self._heads.lock.release()
 
+    def seal_pending(self) -> None:
+        """Seal the rows this connection changed outside a transaction (xarchive's own
+        changes, not yet in the chain of custody)."""
+        if self.writable and store_custody.has_unsealed(self.db):
+            with self.transaction():
+                pass
+
     def _auditor(self, conn: sqlite3.Connection) -> custody.Audit:
         user = self.user_name
         return lambda action, detail: runs.audit(conn, utc_now(), user, action, detail)
 
     def _start_custody(self, migrated: bool) -> None:
-        """Start the chain of custody if it has not started (a new or a migrated archive)."""
-        if store_custody.chain_started(self.db):
+        """Start the chain of custody if it has not started (a new or a migrated archive),
+        or extend its seal to what this version seals; seal what the opening changed."""
+        behind, scope = custody.needs(self.db)
+        if not behind and not store_custody.has_unsealed(self.db):
             return
         with self.transaction():
-            custody.start(self.db, self._auditor(self.db), __version__, migrated)
+            if not store_custody.chain_started(self.db):
+                custody.start(self.db, self._auditor(self.db), __version__, migrated)
+            elif behind:
+                custody.extend(self.db, self._auditor(self.db), __version__, scope)
 
     # -- settings (archive-level, kept in the database) ---------------------------
     def setting(self, key: str, default: str = "") -> str:

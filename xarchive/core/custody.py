@@ -50,33 +50,31 @@ def seal_changes(conn: sqlite3.Connection, audit: Audit) -> bool:
     if not changed:
         return False
     seals: dict[str, dict[str, Any]] = {}
-    for table, ids in changed.items():
-        found = dict(store.row_seals(conn, table, ids))
-        seals[table] = {str(i): found.get(i, "deleted") for i in ids}
-    _write_seals(seals, "custody.seal", audit, {})
+    for table, keys in changed.items():
+        found = {str(k): s for k, s in store.row_seals(conn, table, keys)}
+        seals[table] = {str(k): found.get(str(k), "deleted") for k in keys}
+    _write_seals(seals, audit)
     return True
 
 
-def _write_seals(
-    seals: dict[str, dict[str, Any]], action: str, audit: Audit, extra: dict[str, Any]
-) -> None:
+def _write_seals(seals: dict[str, dict[str, Any]], audit: Audit) -> None:
     pairs = [(table, row, seal) for table, rows in seals.items() for row, seal in rows.items()]
-    if not pairs:
-        audit(action, {"v": store.SEAL_VERSION, **extra})
-        return
     for start in range(0, len(pairs), _SEALS_PER_ENTRY):
         chunk: dict[str, dict[str, Any]] = {}
         for table, row, seal in pairs[start : start + _SEALS_PER_ENTRY]:
             chunk.setdefault(table, {})[row] = seal
-        audit(action, {"v": store.SEAL_VERSION, **(extra if start == 0 else {}), "rows": chunk})
-        action = "custody.seal"
+        audit("custody.seal", {"v": store.SEAL_VERSION, "rows": chunk})
+
+
+def _seal_all(conn: sqlite3.Connection, tables: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    return {table: {str(k): s for k, s in store.row_seals(conn, table)} for table in tables}
 
 
 def start(conn: sqlite3.Connection, audit: Audit, version: str, migrated: bool) -> None:
     """Start the chain (inside the caller's transaction): chain the entries written
     before it, and seal every row as it is now."""
     earlier = store.chain_unchained(conn)
-    seals = {table: {str(i): s for i, s in store.row_seals(conn, table)} for table in store.SEALED}
+    seals = _seal_all(conn, store.scope_tables(store.SCOPE))
     rows = sum(len(s) for s in seals.values())
     note = (
         "the chain of custody starts here, in an archive made by an earlier version of "
@@ -84,8 +82,38 @@ def start(conn: sqlite3.Connection, audit: Audit, version: str, migrated: bool) 
         if migrated and (earlier or rows)
         else "the chain of custody starts with the archive"
     )
-    extra = {"note": note, "by_version": version, "earlier_entries": earlier, "sealed_rows": rows}
-    _write_seals(seals, "custody.start", audit, extra)
+    # The entry itself is small, and its seals follow it: opening an archive reads it.
+    audit("custody.start", {"v": store.SEAL_VERSION, "note": note, "by_version": version,
+                            "earlier_entries": earlier, "sealed_rows": rows,
+                            "scope": store.SCOPE, "tables": list(seals)})  # fmt: skip
+    _write_seals(seals, audit)
+
+
+def extend(conn: sqlite3.Connection, audit: Audit, version: str, scope: int) -> None:
+    """Extend the seal of a chain of scope `scope` to what `store.SEALED` seals now
+    (inside the caller's transaction): every row of the tables it adds, as they are."""
+    added = tuple(t for t in store.scope_tables(store.SCOPE) if t not in store.scope_tables(scope))
+    seals = _seal_all(conn, added)
+    note = (
+        "the seal of the chain of custody extends here to "
+        f"{_listed([store.SEALED[t].many for t in added])}, in an archive whose chain started "
+        "with an earlier version of xarchive: changes made to them before this entry "
+        "cannot be checked"
+    )
+    audit("custody.extend", {"v": store.SEAL_VERSION, "note": note, "by_version": version,
+                             "sealed_rows": sum(len(s) for s in seals.values()),
+                             "scope": store.SCOPE, "tables": list(added)})  # fmt: skip
+    _write_seals(seals, audit)
+
+
+def needs(conn: sqlite3.Connection) -> tuple[bool, int]:
+    """(whether the chain must be started or extended, the scope it has now)."""
+    scope = store.chain_scope(conn)
+    return scope < store.SCOPE, scope
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 # -- the head beside the database -----------------------------------------------------
@@ -174,6 +202,11 @@ class CustodyReport:
     rows: int = 0  # sealed rows checked
     started_at: str = ""  # when the chain started
     started_note: str = ""
+    #: When the seal was last extended to more of the archive ('' never), and its note.
+    extended_at: str = ""
+    extended_note: str = ""
+    #: What the chain seals, as a person calls them (items, annotations, … OCR word boxes).
+    sealed: list[str] = field(default_factory=list)
     #: One sentence per problem: the chain broken, the head not matching, a row changed.
     problems: list[str] = field(default_factory=list)
     #: Items whose text or metadata changed outside xarchive, by id.
@@ -193,6 +226,7 @@ def check(conn: sqlite3.Connection, root: Path) -> CustodyReport:
     prev = ""
     latest: dict[str, dict[str, tuple[Any, int, str]]] = {t: {} for t in store.SEALED}
     last: tuple[int, str] | None = None
+    scope = 0
     for entry_id, at, user, action, detail, prev_hash, hashed in store.entries(conn):
         report.entries += 1
         what = f"audit entry #{entry_id} ({action}, {at}, {user})"
@@ -207,67 +241,88 @@ def check(conn: sqlite3.Connection, root: Path) -> CustodyReport:
             report.problems.append(f"{what} was rewritten: it no longer matches its hash")
         prev = hashed
         last = (entry_id, hashed)
-        if action in ("custody.seal", "custody.start"):
-            try:
-                data = json.loads(detail)
-            except json.JSONDecodeError:
-                continue
-            if action == "custody.start" and not report.started_at:
-                report.started_at, report.started_note = at, str(data.get("note", ""))
-            rows_by_table = data.get("rows")
-            for table, rows in (rows_by_table if isinstance(rows_by_table, dict) else {}).items():
-                if table in latest and isinstance(rows, dict):
-                    for row, seal in rows.items():
-                        latest[table][row] = (seal, entry_id, at)
+        if not action.startswith("custody."):
+            continue
+        try:
+            data = json.loads(detail)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        if action == "custody.start" and not report.started_at:
+            report.started_at, report.started_note = at, str(data.get("note", ""))
+        elif action == "custody.extend":
+            report.extended_at, report.extended_note = at, str(data.get("note", ""))
+        scope = max(scope, store.entry_scope(action, data))
+        rows_by_table = data.get("rows")
+        for table, rows in (rows_by_table if isinstance(rows_by_table, dict) else {}).items():
+            if table in latest and isinstance(rows, dict):
+                for row, seal in rows.items():
+                    latest[table][row] = (seal, entry_id, at)
     _check_head(root, last, report)
     if not report.started_at:
         report.problems.append("the audit log has no custody.start entry: its start was removed")
-    for table in store.SEALED:
-        current = {str(i): s for i, s in store.row_seals(conn, table)}
-        sealed = latest[table]
-        for row, seal in current.items():
-            report.rows += 1
-            name = _row_name(conn, table, row)
-            if row not in sealed or sealed[row][0] == "deleted":
-                report.problems.append(
-                    f"{name} is in the database but was never recorded in the audit log: "
-                    "added outside xarchive"
-                )
-                continue
-            expected, entry_id, at = sealed[row]
-            if expected == seal:
-                continue
-            what = "it was changed"
-            if table == "items" and isinstance(expected, list) and len(expected) == 2:
-                parts = [p for p, a, b in zip(("metadata", "text"), expected, seal, strict=True)
-                         if a != b]  # fmt: skip
-                what = f"its {' and '.join(parts)} changed"
-                report.changed_items.append(int(row))
-            report.problems.append(
-                f"{name}: {what} outside xarchive since it was sealed (audit entry "
-                f"#{entry_id}, {at})"
-            )
-        for row, (seal, entry_id, at) in sealed.items():
-            if seal != "deleted" and row not in current:
-                report.problems.append(
-                    f"{_TABLE_NAMES[table]} #{row} (sealed in audit entry #{entry_id}, {at}) is "
-                    "gone from the database, with no record of its deletion: deleted outside "
-                    "xarchive"
-                )
+    # A table the chain does not seal yet (an archive not opened for writing since this
+    # version) is not checked: its rows were never sealed, which is no sign of an edit.
+    tables = store.scope_tables(scope)
+    report.sealed = [store.SEALED[t].many for t in tables]
+    for table in tables:
+        _check_table(conn, table, latest[table], report)
     return report
 
 
-_TABLE_NAMES = {
-    "items": "item", "annotations": "annotation", "tags": "tag", "item_tags": "tag on an item",
-    "links": "link",
-}  # fmt: skip
+def _check_table(
+    conn: sqlite3.Connection,
+    table: str,
+    sealed: dict[str, tuple[Any, int, str]],
+    report: CustodyReport,
+) -> None:
+    current = {str(k): s for k, s in store.row_seals(conn, table)}
+    for row, seal in current.items():
+        report.rows += 1
+        if row not in sealed or sealed[row][0] == "deleted":
+            report.problems.append(
+                f"{_row_name(conn, table, row)} is in the database but was never recorded in "
+                "the audit log: added outside xarchive"
+            )
+            continue
+        expected, entry_id, at = sealed[row]
+        if expected == seal:
+            continue
+        what = "it was changed"
+        if table == "items" and isinstance(expected, list) and len(expected) == 2:
+            parts = [p for p, a, b in zip(("metadata", "text"), expected, seal, strict=True)
+                     if a != b]  # fmt: skip
+            what = f"its {' and '.join(parts)} changed"
+            report.changed_items.append(int(row))
+        report.problems.append(
+            f"{_row_name(conn, table, row)}: {what} outside xarchive since it was sealed "
+            f"(audit entry #{entry_id}, {at})"
+        )
+    for row, (seal, entry_id, at) in sealed.items():
+        if seal != "deleted" and row not in current:
+            report.problems.append(
+                f"{store.SEALED[table].name.format(key=row)} (sealed in audit entry "
+                f"#{entry_id}, {at}) is gone from the database, with no record of its "
+                "deletion: deleted outside xarchive"
+            )
+
+
+#: The sealed tables whose key is an item's id.
+_KEYED_BY_ITEM = ("items", "posts", "ocr_words", "post_media")
 
 
 def _row_name(conn: sqlite3.Connection, table: str, row: str) -> str:
-    if table == "items":
+    name = store.SEALED[table].name.format(key=row)
+    if table == "item_sources" and row.isdigit():
+        found = conn.execute(
+            "SELECT item_id, path FROM item_sources WHERE id = ?", (int(row),)
+        ).fetchone()
+        return f"{name} (item #{found[0]}, from ‘{found[1]}’)" if found else name
+    if table in _KEYED_BY_ITEM and row.isdigit():
         found = conn.execute("SELECT title FROM items WHERE id = ?", (int(row),)).fetchone()
-        return f"item #{row} (‘{found[0]}’)" if found else f"item #{row}"
-    return f"{_TABLE_NAMES[table]} #{row}"
+        return f"{name} (‘{found[0]}’)" if found else name
+    return name
 
 
 def _check_head(root: Path, last: tuple[int, str] | None, report: CustodyReport) -> None:

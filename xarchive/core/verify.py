@@ -116,6 +116,7 @@ def verify(
     progress(Progress("verifying", len(refs), len(refs)))
     known = {ref[1] for ref in refs}
     report.unreferenced = [name for name in on_disk.result() if name not in known]
+    archive.seal_pending()  # this process's own changes are not a forger's
     report.custody = check_custody(archive.db, archive.root)
     return report
 

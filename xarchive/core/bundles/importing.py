@@ -190,7 +190,8 @@ def import_bundle(
         if not report.exported_at:
             report.exported_at = info_value(checked.check.info, "Bagging-Date")
         conn = archive.db
-        run_id = runs.start_run(conn, utc_now(), [str(path)], archive.user_name, __version__)
+        with archive.transaction():
+            run_id = runs.start_run(conn, utc_now(), [str(path)], archive.user_name, __version__)
         report.run_id = run_id
         staging = blobs.staging_dir(archive.blobs_dir) / f"bundle-{run_id}"
         status = "failed"
@@ -210,8 +211,8 @@ def import_bundle(
                     signer_key=checked.check.signature.fingerprint, added=len(report.added),
                     merged=len(report.merged), annotations=report.annotations,
                 )  # fmt: skip
-            runs.finish_run(conn, run_id, utc_now(), status, len(report.added),
-                            len(report.merged), 0)  # fmt: skip
+                runs.finish_run(conn, run_id, utc_now(), status, len(report.added),
+                                len(report.merged), 0)  # fmt: skip
     report.seconds = time.monotonic() - started
     return report
 

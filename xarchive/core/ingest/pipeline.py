@@ -50,9 +50,11 @@ def import_paths(
     options = options or ImportOptions()
     cancel = cancel or CancelToken()
     conn = archive.db
-    run_id = runs.start_run(
-        conn, utc_now(), [str(Path(p).absolute()) for p in paths], archive.user_name, __version__
-    )
+    with archive.transaction():  # the run is sealed in the chain of custody as it starts
+        run_id = runs.start_run(
+            conn, utc_now(), [str(Path(p).absolute()) for p in paths], archive.user_name,
+            __version__,
+        )  # fmt: skip
     report = ImportReport(run_id)
     staging = blobs.staging_dir(archive.blobs_dir) / f"run-{run_id}"
     batch = Batch(archive, report, staging, subscribers)
@@ -179,6 +181,6 @@ def _finish(archive: Archive, report: ImportReport) -> None:
                 skipped=counts[1],
                 failed=counts[2],
             )
-        runs.finish_run(archive.db, report.run_id, utc_now(), report.status, *counts)
+            runs.finish_run(archive.db, report.run_id, utc_now(), report.status, *counts)
     except sqlite3.Error:
         log.exception("could not record the end of import run %s", report.run_id)

@@ -12,63 +12,171 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-#: The columns each sealed table is sealed by (never `indexed`: the index's state).
-#: A column added later is sealed once it is listed here (and SEAL_VERSION raised).
-SEALED: dict[str, tuple[str, ...]] = {
-    "items": (
+
+@dataclass(frozen=True, slots=True)
+class Sealed:
+    """How the rows of a table are sealed: by `key`, over `columns` (never a column that
+    is the index's or a cache's state, such as `items.indexed`). Where one key has many
+    rows (an item's OCR pages), `order` orders them and they share one seal."""
+
+    columns: tuple[str, ...]
+    key: str = "id"
+    order: str = ""
+    #: What a person calls one sealed unit, `{key}` its key, and all of them.
+    name: str = ""
+    many: str = ""
+    #: 1: sealed since the chain began; 2: since the seal was extended (`SCOPE`).
+    since: int = 1
+
+
+#: What the chain seals. A column added later is sealed once it is listed here; a
+#: table added later gets `since` of a new scope, and `core/custody.py` extends the
+#: seal to it on the first writable open (`custody.extend`), as a migration would.
+SEALED: dict[str, Sealed] = {
+    "items": Sealed((
         "id", "sha256", "kind", "title", "original_name", "original_path", "size",
         "media_type", "language", "published_at", "captured_at", "imported_at", "author",
         "source_url", "import_run_id", "source_root", "ocr_status", "page_count", "warnings",
         "extra",
-    ),
-    "annotations": (
+    ), name="item #{key}", many="items"),
+    "annotations": Sealed((
         "id", "uid", "kind", "item_id", "target_sha256", "note", "colour", "page", "exact",
         "prefix", "suffix", "start_char", "end_char", "x", "y", "w", "h", "anchor", "via",
         "creator", "created_at", "modified_at",
-    ),
-    "tags": ("id", "name", "key", "creator", "created_at", "modified_at"),
-    "item_tags": (
+    ), name="annotation #{key}", many="annotations"),
+    "tags": Sealed(("id", "name", "key", "creator", "created_at", "modified_at"),
+                   name="tag #{key}", many="tags"),
+    "item_tags": Sealed((
         "id", "uid", "item_id", "target_sha256", "tag_id", "via", "creator", "created_at",
         "modified_at",
-    ),
-    "links": (
+    ), name="tag on an item #{key}", many="tags on items"),
+    "links": Sealed((
         "id", "uid", "source_id", "source_sha256", "target_id", "target_sha256", "relation",
         "note", "via", "creator", "created_at", "modified_at",
+    ), name="link #{key}", many="links"),
+    # Scope 2: where each item came from, the runs that brought it, posts and what the
+    # platforms did to them, the words OCR read, and the archive's settings (its name,
+    # who works in it: the creator of every note).
+    "settings": Sealed(
+        ("key", "value"), key="key", name="the setting ‘{key}’",
+        many="the archive's settings", since=2,
+    ),
+    "import_runs": Sealed((
+        "id", "started_at", "finished_at", "status", "sources", "user_name", "tool_version",
+        "imported", "skipped", "failed",
+    ), name="import run #{key}", many="import runs", since=2),
+    "import_errors": Sealed(
+        ("id", "run_id", "path", "reason"), name="import failure #{key}",
+        many="import failures", since=2,
+    ),
+    "item_sources": Sealed(
+        ("id", "item_id", "run_id", "path", "root", "seen_at"),
+        name="provenance record #{key}", many="the provenance of items", since=2,
+    ),
+    "containers": Sealed((
+        "id", "sha256", "kind", "name", "size", "media_type", "parent_id", "member", "title",
+        "captured_at", "import_run_id", "imported_at", "extra",
+    ), name="container #{key}", many="containers", since=2),
+    "container_sources": Sealed(
+        ("id", "container_id", "run_id", "path", "root", "seen_at"),
+        name="provenance record #{key} of a container", many="the provenance of containers",
+        since=2,
+    ),
+    "posts": Sealed((
+        "item_id", "platform_id", "account", "display_name", "account_id", "url",
+        "original_text", "reply_to_id", "reply_to_account", "quote_of_id", "retweet_of_id",
+        "retweet_of_account", "conversation_id", "is_retweet", "is_deleted", "deleted_at",
+        "is_long", "is_referenced", "hashtags", "mentions", "links", "counts", "counts_seen_at",
+    ), key="item_id", name="the post of item #{key}", many="posts", since=2),
+    "post_sources": Sealed((
+        "id", "item_id", "container_id", "member", "locator", "record_sha256", "counts",
+        "run_id", "seen_at", "captured_at", "state",
+    ), name="capture #{key} of a post", many="captures of posts", since=2),
+    "post_media": Sealed((
+        "post_id", "position", "media_item_id", "media_key", "type", "url", "alt_text",
+        "member",
+    ), key="post_id", order="position", name="the media of the post of item #{key}",
+       many="posts' media", since=2),
+    "post_versions": Sealed(
+        ("platform_id", "initial_id"), key="platform_id", name="the version record of {key}",
+        many="post versions", since=2,
+    ),
+    "accounts": Sealed(
+        ("platform_id", "account_id", "handle", "state", "seen_at"), key="platform_id",
+        name="account {key}", many="accounts", since=2,
+    ),
+    "account_captures": Sealed((
+        "id", "platform_id", "container_id", "member", "locator", "record", "state",
+        "captured_at", "run_id", "seen_at",
+    ), name="capture #{key} of an account", many="captures of accounts", since=2),
+    "platform_events": Sealed((
+        "id", "subject", "platform_id", "action", "at", "details", "container_id", "member",
+        "locator", "run_id", "seen_at",
+    ), name="platform event #{key}", many="platform events", since=2),
+    "ocr_words": Sealed(
+        ("item_id", "page_no", "words"), key="item_id", order="page_no",
+        name="the OCR words of item #{key}", many="OCR word boxes", since=2,
     ),
 }  # fmt: skip
+#: The version of the seals' digests (the same for every scope).
 SEAL_VERSION = 1
+#: The latest scope: what `SEALED` holds, and what a chain started or extended now covers.
+SCOPE = max(s.since for s in SEALED.values())
 _DIRTY = "temp.xarchive_unsealed"
+
+
+def scope_tables(scope: int) -> tuple[str, ...]:
+    """The tables a chain of scope `scope` seals."""
+    return tuple(t for t, s in SEALED.items() if s.since <= scope)
 
 
 def watch(conn: sqlite3.Connection) -> None:
     """Note, on this connection, every change to a sealed row (idempotent)."""
+    # No type on `row`: keys are numbers or text (a setting's name, a platform id).
     statements = [
         "CREATE TEMP TABLE IF NOT EXISTS xarchive_unsealed "
-        "(tbl TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (tbl, row))"
+        "(tbl TEXT NOT NULL, row NOT NULL, PRIMARY KEY (tbl, row))"
     ]
-    for table, columns in SEALED.items():
-        listed = ", ".join(c for c in columns if c != "id")
-        for event, ref in (("INSERT", "new.id"), (f"UPDATE OF {listed}", "new.id"),
-                           ("DELETE", "old.id")):  # fmt: skip
+
+    def note(table: str, ref: str) -> str:
+        # Not INSERT OR IGNORE: an upsert's policy would override the trigger's.
+        return (
+            f"INSERT INTO xarchive_unsealed SELECT '{table}', {ref} WHERE NOT EXISTS "
+            f"(SELECT 1 FROM xarchive_unsealed WHERE tbl = '{table}' AND row = {ref});"
+        )
+
+    for table, sealed in SEALED.items():
+        key = sealed.key
+        if sealed.since == 1:  # as the chain began: `items.indexed` is left out
+            changed = ", ".join(c for c in sealed.columns if c != key)
+            update = note(table, f"new.{key}")
+        else:  # a changed key leaves its old key gone and its new one new: both noted
+            changed = ", ".join(sealed.columns)
+            update = note(table, f"old.{key}") + " " + note(table, f"new.{key}")
+        for event, body in (
+            ("INSERT", note(table, f"new.{key}")),
+            (f"UPDATE OF {changed}", update),
+            ("DELETE", note(table, f"old.{key}")),
+        ):
             name = f"xarchive_seal_{table}_{event.split()[0].lower()}"
             statements.append(
                 f"CREATE TEMP TRIGGER IF NOT EXISTS {name} AFTER {event} ON main.{table} "
-                f"BEGIN INSERT OR IGNORE INTO xarchive_unsealed VALUES ('{table}', {ref}); END"
+                f"BEGIN {body} END"
             )
     for event, ref in (("INSERT", "new.item_id"), ("UPDATE", "new.item_id"),
                        ("DELETE", "old.item_id")):  # fmt: skip
         statements.append(
             f"CREATE TEMP TRIGGER IF NOT EXISTS xarchive_seal_pages_{event.lower()} "
-            f"AFTER {event} ON main.pages "
-            f"BEGIN INSERT OR IGNORE INTO xarchive_unsealed VALUES ('items', {ref}); END"
+            f"AFTER {event} ON main.pages BEGIN {note('items', ref)} END"
         )
     for statement in statements:
         conn.execute(statement)
 
 
-def take_unsealed(conn: sqlite3.Connection) -> dict[str, list[int]]:
+def take_unsealed(conn: sqlite3.Connection) -> dict[str, list[int | str]]:
     """The rows changed on this connection since the last call, by table (and forget them)."""
     try:
         rows = conn.execute(f"SELECT tbl, row FROM {_DIRTY} ORDER BY tbl, row").fetchall()
@@ -76,9 +184,9 @@ def take_unsealed(conn: sqlite3.Connection) -> dict[str, list[int]]:
         return {}
     if rows:
         conn.execute(f"DELETE FROM {_DIRTY}")
-    found: dict[str, list[int]] = {}
+    found: dict[str, list[int | str]] = {}
     for table, row in rows:
-        found.setdefault(str(table), []).append(int(row))
+        found.setdefault(str(table), []).append(row)
     return found
 
 
@@ -94,40 +202,83 @@ def _canonical(value: Any) -> bytes:
 
 
 def row_seals(
-    conn: sqlite3.Connection, table: str, ids: Iterable[int] | None = None
-) -> Iterator[tuple[int, str | list[str]]]:
-    """(id, seal) of rows of a sealed table (all of them, or `ids`; a gone row is not given).
+    conn: sqlite3.Connection, table: str, keys: Iterable[int | str] | None = None
+) -> Iterator[tuple[int | str, str | list[str]]]:
+    """(key, seal) of the rows of a sealed table (all of them, or those of `keys`; a gone
+    row is not given), in the order of their keys.
 
     An item's seal is [its metadata's digest, its text's digest], so that a report
-    can say which changed; other rows have one digest.
+    can say which changed; other rows have one digest, and the rows of one key (an
+    item's OCR pages) one digest together.
     """
-    columns = SEALED[table]
-    select = f"SELECT {', '.join(columns)} FROM {table}"
-    if ids is None:
-        rows: Iterable[Any] = conn.execute(f"{select} ORDER BY id")
+    sealed = SEALED[table]
+    select = f"SELECT {', '.join(sealed.columns)} FROM {table}"
+    order = f"{sealed.key}, {sealed.order}" if sealed.order else sealed.key
+    if keys is None:
+        rows: Iterable[Any] = conn.execute(f"{select} ORDER BY {order}")
     else:
-        wanted = sorted(set(ids))
+        wanted = sorted(set(keys), key=lambda k: (isinstance(k, str), k))
         rows = [
             row
             for start in range(0, len(wanted), 500)
             for row in conn.execute(
-                f"{select} WHERE id IN ({','.join('?' * len(wanted[start : start + 500]))})",
+                f"{select} WHERE {sealed.key} IN "
+                f"({','.join('?' * len(wanted[start : start + 500]))}) ORDER BY {order}",
                 wanted[start : start + 500],
             )
         ]
+    at = sealed.columns.index(sealed.key)
+    if sealed.order:
+        yield from _grouped_seals(table, rows, at)
+        return
+    if table != "items":
+        for row in rows:
+            yield row[at], hashlib.sha256(_canonical([table, SEAL_VERSION, *row])).hexdigest()
+        return
+    chunk: list[Any] = []
     for row in rows:
-        meta = hashlib.sha256(_canonical([table, SEAL_VERSION, *row])).hexdigest()
-        if table != "items":
-            yield int(row[0]), meta
-            continue
-        text = hashlib.sha256()
-        for page_no, page_text, from_ocr in conn.execute(
-            "SELECT page_no, text, from_ocr FROM pages WHERE item_id = ? ORDER BY page_no",
-            (row[0],),
-        ):
-            text.update(_canonical([page_no, page_text, from_ocr]))
-            text.update(b"\n")
-        yield int(row[0]), [meta, text.hexdigest()]
+        chunk.append(row)
+        if len(chunk) == 500:
+            yield from _item_seals(conn, chunk)
+            chunk = []
+    yield from _item_seals(conn, chunk)
+
+
+def _item_seals(conn: sqlite3.Connection, rows: list[Any]) -> Iterator[tuple[int, list[str]]]:
+    """Items' seals, their pages read with one query for all of `rows`."""
+    if not rows:
+        return
+    ids = [row[0] for row in rows]
+    texts: dict[int, Any] = {}
+    for item_id, page_no, page_text, from_ocr in conn.execute(
+        "SELECT item_id, page_no, text, from_ocr FROM pages WHERE item_id IN "
+        f"({','.join('?' * len(ids))}) ORDER BY item_id, page_no",
+        ids,
+    ):
+        text = texts.get(item_id)
+        if text is None:
+            text = texts[item_id] = hashlib.sha256()
+        text.update(_canonical([page_no, page_text, from_ocr]))
+        text.update(b"\n")
+    empty = hashlib.sha256().hexdigest()
+    for row in rows:
+        meta = hashlib.sha256(_canonical(["items", SEAL_VERSION, *row])).hexdigest()
+        text = texts.get(row[0])
+        yield int(row[0]), [meta, empty if text is None else text.hexdigest()]
+
+
+def _grouped_seals(table: str, rows: Iterable[Any], at: int) -> Iterator[tuple[Any, str]]:
+    digest = None
+    key: Any = None
+    for row in rows:
+        if digest is None or row[at] != key:
+            if digest is not None:
+                yield key, digest.hexdigest()
+            key, digest = row[at], hashlib.sha256()
+        digest.update(_canonical([table, SEAL_VERSION, *row]))
+        digest.update(b"\n")
+    if digest is not None:
+        yield key, digest.hexdigest()
 
 
 # -- the chained audit log ---------------------------------------------------------------
@@ -200,6 +351,33 @@ def chain_started(conn: sqlite3.Connection) -> bool:
         conn.execute("SELECT 1 FROM audit_log WHERE action = 'custody.start' LIMIT 1").fetchone()
         is not None
     )
+
+
+def entry_scope(action: str, data: dict[str, Any]) -> int:
+    """The scope a `custody.start` or `custody.extend` entry's detail gives (0: neither).
+    A start without one is the first chain's: scope 1."""
+    if action not in ("custody.start", "custody.extend"):
+        return 0
+    scope = data.get("scope", 1 if action == "custody.start" else 0)
+    return scope if isinstance(scope, int) else 0
+
+
+def chain_scope(conn: sqlite3.Connection) -> int:
+    """What the chain seals (`SEALED`'s `since`): the widest scope its start or an
+    extension gave; 0 if it has not started."""
+    found = 0
+    for action, detail in conn.execute(
+        "SELECT action, detail FROM audit_log WHERE action IN ('custody.extend', "
+        "'custody.start') ORDER BY id DESC"
+    ):
+        try:
+            data = json.loads(detail)
+        except json.JSONDecodeError:  # a rewritten entry: verify names it
+            continue
+        found = max(found, entry_scope(str(action), data if isinstance(data, dict) else {}))
+        if found >= SCOPE:
+            break
+    return found
 
 
 def has_chain(conn: sqlite3.Connection) -> bool:

@@ -37,17 +37,18 @@ class FileState:
 def start_run(
     conn: sqlite3.Connection, started_at: str, sources: list[str], user: str, version: str
 ) -> int:
-    with conn:
-        cursor = conn.execute(
-            "INSERT INTO import_runs (started_at, sources, user_name, tool_version) "
-            "VALUES (?, ?, ?, ?)",
-            (
-                started_at,
-                json.dumps([storable(s) for s in sources], ensure_ascii=False),
-                user,
-                version,
-            ),
-        )
+    """Record a run begun; the caller owns the transaction (`Archive.transaction`, in which
+    the run is sealed in the chain of custody)."""
+    cursor = conn.execute(
+        "INSERT INTO import_runs (started_at, sources, user_name, tool_version) "
+        "VALUES (?, ?, ?, ?)",
+        (
+            started_at,
+            json.dumps([storable(s) for s in sources], ensure_ascii=False),
+            user,
+            version,
+        ),
+    )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
@@ -61,20 +62,17 @@ def finish_run(
     skipped: int,
     failed: int,
 ) -> None:
-    with conn:
-        conn.execute(
-            "UPDATE import_runs SET finished_at = ?, status = ?, imported = ?, skipped = ?, "
-            "failed = ? WHERE id = ?",
-            (finished_at, status, imported, skipped, failed, run_id),
-        )
+    """Record a run's end (the caller's transaction, as `start_run`)."""
+    conn.execute(
+        "UPDATE import_runs SET finished_at = ?, status = ?, imported = ?, skipped = ?, "
+        "failed = ? WHERE id = ?",
+        (finished_at, status, imported, skipped, failed, run_id),
+    )
 
 
 def mark_interrupted_runs(conn: sqlite3.Connection) -> int:
     """Runs left 'running' by a process that died are 'interrupted'; return how many."""
-    with conn:
-        cursor = conn.execute(
-            "UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'"
-        )
+    cursor = conn.execute("UPDATE import_runs SET status = 'interrupted' WHERE status = 'running'")
     return cursor.rowcount
 
 
