@@ -142,6 +142,19 @@ def test_a_withheld_post_says_where_since_when_and_why_in_its_card_and_details(
         assert said in details
 
 
+def test_the_facet_withheld_in_names_the_country_and_narrows_to_it(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    show_posts(qtbot, opened)
+    (pakistan,) = opened.facets.value_items("withheld")
+    assert (pakistan.text(0), pakistan.text(1)) == ("Pakistan (PK)", "1")
+    with qtbot.waitSignal(opened.search_finished):
+        opened.facets.tree.itemClicked.emit(pakistan, 0)
+    assert opened.model.total == 1
+    assert card_badges(opened, 0) == ["Withheld in PK"]
+    assert "Withheld in: Pakistan (PK)" in [f.label for f in opened.search_bar.filters]
+
+
 def test_an_edited_post_shows_its_versions_with_the_differences_marked(
     qtbot: QtBot, opened: MainWindow
 ) -> None:

@@ -45,6 +45,7 @@ FACET_TITLES = {
     "account": "Account",
     "hashtag": "Hashtag",
     "mention": "Mentions",
+    "withheld": "Withheld in",
     "date": "Dates",
 }
 
@@ -76,6 +77,17 @@ def compose(text: str, filters: list[Filter]) -> str:
     return " ".join(terms)
 
 
+def country_name(code: str) -> str:
+    """'Pakistan (PK)' for a country code where a post was withheld; 'every country (XX)'."""
+    code = code.upper()
+    if code == "XX":
+        return "every country (XX)"
+    territory = QLocale.codeToTerritory(code)
+    if territory == QLocale.Country.AnyTerritory:
+        return code
+    return f"{QLocale.territoryToString(territory)} ({code})"
+
+
 def facet_value_label(f: Filter) -> str:
     """How a facet value reads for a person: 'Urdu', 'February 2024', 'Document'."""
     if f.facet == "kind":
@@ -92,6 +104,8 @@ def facet_value_label(f: Filter) -> str:
         return "@" + f.value
     if f.facet == "hashtag":
         return "#" + f.value
+    if f.facet == "withheld":
+        return country_name(f.value)
     if f.facet == "date":
         start, _, end = f.value.partition("..")
         return f"{format_day(start)} – {format_day(end)}" if end else format_day(start)

@@ -1,4 +1,4 @@
-"""Facets: kind, month, author, account, hashtag, mention, language, source, tag —
+"""Facets: kind, month, author, account, hashtag, mention, withheld in, language, source, tag —
 with counts for the current query.
 
 Clicking a value narrows the search to it (a filter chip in the search bar). A
@@ -15,7 +15,8 @@ from ..filters import FACET_TITLES, Filter, facet_value_label
 from ..resources import icon, kind_icon
 
 FACET_ORDER = (
-    "kind", "month", "author", "account", "hashtag", "mention", "language", "source", "tag",
+    "kind", "month", "author", "account", "hashtag", "mention", "withheld", "language", "source",
+    "tag",
 )  # fmt: skip
 FACET_ICONS = {
     "kind": "kind",
@@ -23,6 +24,7 @@ FACET_ICONS = {
     "author": "person",
     "account": "at",
     "hashtag": "hash",
+    "withheld": "warning",
     "mention": "mention",
     "language": "language",
     "source": "globe",
