@@ -712,3 +712,19 @@ def test_the_command_line_finds_and_shows_what_happened_to_a_post(tmp_path: Path
     )
     data = json.loads(xarchive("show", str(post), "--archive", str(root), "--json").stdout)
     assert data["evidence"]["withheld"]["country_codes"] == ["PK", "IN"]
+
+
+def test_the_command_line_says_which_version_of_an_edited_post_each_hit_is(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "case.xarchive"
+    assert xarchive("init", str(root)).returncode == 0
+    edits = files.edit_chain(tmp_path / "in" / "edits.jsonl")
+    assert xarchive("import", str(edits), "--archive", str(root)).returncode == 0
+    found = json.loads(xarchive("search", "regulator", "--archive", str(root), "--json").stdout)
+    group = f"x:{files.EDIT_IDS[0]}"
+    assert sorted((h["version"]["number"], h["version"]["group"]) for h in found["hits"]) == [
+        (1, group), (2, group), (3, group)
+    ]  # fmt: skip
+    lines = xarchive("search", '"to the regulator"', "--archive", str(root)).stdout
+    assert f"version 1 of 3 of an edited post (first {group})" in lines

@@ -136,6 +136,14 @@ def _results_json(results: SearchResults) -> dict[str, Any]:
                 "snippet": None
                 if h.snippet is None
                 else {"page": h.snippet.page, "text": h.snippet.text, "marked": h.snippet.marked()},
+                # a version of an edited post: the versions share `group` (its first's id)
+                "version": None
+                if h.version is None
+                else {
+                    "group": h.version.group,
+                    "number": h.version.number,
+                    "total": h.version.total,
+                },  # fmt: skip
             }
             for h in results.hits
         ],
@@ -157,6 +165,9 @@ def _print_results(results: SearchResults, sort: str) -> None:
         date = (item.date or "")[:10]
         who = f"  {item.author}" if item.author else ""
         print(f"#{item.id:<4} {item.kind:<8} {date:<10}  {item.title}{who}")
+        if hit.version is not None:
+            print(f"      version {hit.version.number} of {hit.version.total} of an edited post "
+                  f"(first {hit.version.group})")  # fmt: skip
         if hit.snippet is not None:
             page = f"p.{hit.snippet.page}: " if item.page_count > 1 else ""
             text = textwrap.shorten(hit.snippet.marked("[", "]"), 200, placeholder=" …")
