@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 
-from ..core.errors import ItemNotFound
+from ..core.errors import ItemNotFound, StorageError
 from ..core.posts import evidence as ev
 from ..core.store.items import Item
 from .theme import DARK, colors
@@ -158,7 +158,7 @@ class CardBadges:
             found = post_badges(self.conn, [item.id]).get(item.id, ())
             # What the platform did, not how often the archive read it: the card is narrow.
             found = tuple(b for b in found if b.kind != "captures")
-        except (sqlite3.Error, ItemNotFound):
+        except (StorageError, ItemNotFound):
             log.warning("the badges of item #%s could not be read", item.id, exc_info=True)
             found = ()
         self._kept[item.id] = found

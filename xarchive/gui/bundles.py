@@ -9,7 +9,6 @@ archive; an import writes, and the views refresh afterwards as after any import.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from PySide6.QtCore import QObject
 from ..core.archive import Archive
 from ..core.bundles.errors import BundleRejected
 from ..core.bundles.layout import SETTING_DESCRIPTION, SETTING_ORGANIZATION
+from ..core.errors import StorageError
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.store.annotations import tag_counts
 from ..core.wording import bundle_counts
@@ -80,7 +80,7 @@ class BundleUi(QObject):
             tags = [(t.name, t.count) for t in tag_counts(archive.db) if t.count]
             organization = archive.setting(SETTING_ORGANIZATION)
             description = archive.setting(SETTING_DESCRIPTION)
-        except sqlite3.Error as exc:
+        except StorageError as exc:
             self.host.tell(job_problem(EXPORTING, exc))
             return
         self.export_dialog = ExportBundleDialog(
@@ -129,7 +129,7 @@ class BundleUi(QObject):
             with archive.transaction():
                 archive.set_setting(SETTING_ORGANIZATION, choice.options.organization or "")
                 archive.set_setting(SETTING_DESCRIPTION, choice.options.description or "")
-        except sqlite3.Error as exc:  # the export itself does not need them saved
+        except StorageError as exc:  # the export itself does not need them saved
             log.warning("could not save the bundle defaults: %s", exc)
             self.host.show_status(
                 "The organisation and description could not be saved as defaults."

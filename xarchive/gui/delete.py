@@ -11,12 +11,11 @@ trash/ folder, and the audit log keeps who deleted what and when.
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from PySide6.QtCore import QObject
 
 from ..core.annotate.deletion import DeletedItem, Policy, delete_item
-from ..core.errors import XArchiveError
+from ..core.errors import StorageError, XArchiveError
 from ..core.store import annotations as annotation_store
 from .annotate.controller import AnnotationController
 from .host import Host
@@ -52,7 +51,7 @@ class DeleteUi(QObject):
         assert session is not None
         try:
             attached = annotation_store.attached(session.archive.db, item.id)
-        except sqlite3.Error as exc:
+        except StorageError as exc:
             self.host.tell(job_problem("Deleting the item", exc))
             return None
         has_links = bool(attached.links_out or attached.links_in)
@@ -85,7 +84,7 @@ class DeleteUi(QObject):
                 links=policy if has_links else None,
                 index=session.searcher.index if session.searcher is not None else None,
             )
-        except (XArchiveError, OSError, sqlite3.Error) as exc:
+        except (XArchiveError, OSError) as exc:  # a StorageError is an XArchiveError
             log.info("deleting #%s failed: %s", item.id, exc)
             self.host.tell(job_problem("Deleting the item", exc))
             return None

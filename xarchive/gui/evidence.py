@@ -14,6 +14,7 @@ import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..core.errors import StorageError
 from ..core.posts import evidence as ev
 from .badges import CardBadges
 
@@ -102,6 +103,6 @@ class EvidenceUi:
             return
         try:
             self.timeline.set_events(event_days(session.archive.db))
-        except sqlite3.Error:
+        except StorageError:
             log.warning("the events could not be read for the timeline", exc_info=True)
             self.timeline.set_events({})

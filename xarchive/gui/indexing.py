@@ -4,12 +4,12 @@ Search Index; and indexing what the index lacks. Both run as operations (operati
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
 from ..core.archive import Archive
+from ..core.errors import StorageError
 from ..core.indexing import catch_up, reindex
 from ..core.jobs import CancelToken, ProgressCallback
 from .host import Host
@@ -73,7 +73,7 @@ class IndexUi(QObject):
             return
         try:
             state = session.index_state()
-        except sqlite3.Error:
+        except StorageError:
             return
         if state.pending and session.writable:
             self.bar.show_message(

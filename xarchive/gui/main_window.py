@@ -6,7 +6,6 @@ host interface (host.py), its menus come from actions.py, its jobs run as operat
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..core import properties
 from ..core.archive import Archive
 from ..core.demo import ensure_demo_archive
-from ..core.errors import XArchiveError
+from ..core.errors import StorageError, XArchiveError
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.paths import demo_archive_dir
 from . import settings as cfg
@@ -79,7 +78,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-OPEN_ERRORS = (XArchiveError, OSError, sqlite3.Error)
+OPEN_ERRORS = (XArchiveError, OSError)
 
 
 class MainWindow(QMainWindow):
@@ -439,7 +438,7 @@ class MainWindow(QMainWindow):
             except properties.InvalidProperty as exc:
                 dialog.show_error(sentence(str(exc)))
                 continue
-            except sqlite3.Error as exc:
+            except StorageError as exc:
                 dialog.show_error(f"The archive refused the change ({exc}).")
                 continue
             if changed:

@@ -8,7 +8,6 @@ share are in core/wording.py."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from ..core.errors import (
     IndexUnavailable,
     QueryError,
     Remedy,
+    StorageError,
     XArchiveError,
 )
 from ..core.paths import log_exception
@@ -130,7 +130,7 @@ def opening_problem(exc: BaseException, path: Path) -> Problem:
             details=str(exc),
             severity="error",
         )
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, StorageError):
         return Problem(
             f"{path.name} cannot be opened",
             f"The archive's database could not be used ({exc}).",
@@ -162,6 +162,8 @@ def job_problem(what: str, exc: BaseException, context: str = "") -> Problem:
         return index_problem(exc)
     if isinstance(exc, QueryError):
         return Problem("The search is not valid", sentence(str(exc)))
+    if isinstance(exc, StorageError):  # SQLite's own words: as before it was the core's
+        return unexpected_problem(what, exc, context)
     if isinstance(exc, XArchiveError):
         return Problem(f"{what} failed", sentence(str(exc)), fixes=remedies(exc), severity="error")
     if isinstance(exc, OSError):

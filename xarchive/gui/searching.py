@@ -7,7 +7,6 @@ Next/Previous Result and the sort orders are its actions."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel
 
-from ..core.errors import IndexUnavailable, ItemNotFound, QueryError
+from ..core.errors import IndexUnavailable, ItemNotFound, QueryError, StorageError
 from ..core.search import SearchResults
 from . import settings as cfg
 from .docks.facets import FacetsDock
@@ -214,7 +213,7 @@ class SearchUi(QObject):
             return
         try:
             cfg.store_saved_searches(session.archive, searches)
-        except sqlite3.Error as exc:
+        except StorageError as exc:
             self.host.tell(
                 Problem(
                     "The search could not be saved",

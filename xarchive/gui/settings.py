@@ -152,7 +152,7 @@ def saved_searches(archive: Archive) -> list[SavedSearch]:
 
 
 def store_saved_searches(archive: Archive, searches: list[SavedSearch]) -> None:
-    """Write the list in one transaction. Raises sqlite3.Error (e.g. read-only archive)."""
+    """Write the list in one transaction. Raises StorageError (e.g. read-only archive)."""
     data = json.dumps([{"name": s.name, "query": s.query} for s in searches], ensure_ascii=False)
     with archive.transaction():
         archive.set_setting(SAVED_SEARCHES_KEY, data)

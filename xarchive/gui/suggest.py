@@ -5,7 +5,6 @@ xarchive suggested links) as an operation."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
@@ -51,7 +50,7 @@ class SuggestUi(QObject):
             return 0
         try:
             return Suggestions(session.archive).unscanned()
-        except (XArchiveError, sqlite3.Error):
+        except XArchiveError:  # a StorageError too
             log.warning("could not count the items to compare", exc_info=True)
             return 0
 

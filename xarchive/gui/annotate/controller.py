@@ -10,14 +10,13 @@ traceback.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from ...core.annotate import Annotations, Change, ItemAnnotations, UndoStack
-from ...core.errors import XArchiveError
+from ...core.errors import StorageError, XArchiveError
 from ...core.wording import READ_ONLY_TITLE, READ_ONLY_WHY, sentence
 from ..session import ArchiveSession
 
@@ -80,11 +79,11 @@ class AnnotationController(QObject):
             return None
         try:
             return edit(notes)
-        except XArchiveError as exc:
-            self.failed.emit(title, sentence(str(exc)))
-        except sqlite3.Error as exc:
+        except StorageError as exc:  # before XArchiveError, which it is too
             log.warning("%s failed", title, exc_info=True)
             self.failed.emit(title, f"The archive refused the change ({exc}).")
+        except XArchiveError as exc:
+            self.failed.emit(title, sentence(str(exc)))
         return None
 
     # -- reading -----------------------------------------------------------------------
@@ -93,7 +92,7 @@ class AnnotationController(QObject):
             return None
         try:
             return self.notes.of_item(item_id)
-        except (XArchiveError, sqlite3.Error):
+        except XArchiveError:  # a StorageError too
             log.warning("could not read the annotations of #%s", item_id, exc_info=True)
             return None
 
@@ -103,7 +102,7 @@ class AnnotationController(QObject):
             return []
         try:
             return [t.name for t in self.notes.tags()]
-        except sqlite3.Error:
+        except StorageError:
             return []
 
     # -- undo and redo -----------------------------------------------------------------

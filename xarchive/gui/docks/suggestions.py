@@ -7,7 +7,6 @@ back, and the suggestion returns); dismissing hides it for good.
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -120,7 +119,7 @@ class SuggestionsDock(QDockWidget):
         if session is not None and self.item_id is not None:
             try:
                 found = Suggestions(session.archive).pending(self.item_id)
-            except (XArchiveError, sqlite3.Error):
+            except XArchiveError:  # a StorageError too
                 log.warning("could not read suggestions of #%s", self.item_id, exc_info=True)
                 message = "The suggestions could not be read."
             else:
