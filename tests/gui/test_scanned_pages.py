@@ -211,6 +211,19 @@ def test_a_screenshot_marks_its_hits_and_finds_words_on_the_picture(
     assert any(d == Qt.LayoutDirection.LeftToRight for _, d in directions)
 
 
+def test_a_scanned_pdf_opened_after_a_born_digital_one_is_searched_on_its_words(
+    qtbot: QtBot, annotated: MainWindow
+) -> None:
+    """Opening the scan reset the find of the PDF before it, while that one was still
+    loaded: its text layer was taken for the scan's, and Find said "Not found"."""
+    moi = _open(qtbot, annotated, MOI_REPLY)
+    _find(qtbot, moi, "national security")
+    pdf = _open(qtbot, annotated, SCAN)
+    assert pdf.scanned(0) and pdf.scanned(1)
+    _find(qtbot, pdf, "Telecommunication Authority")
+    assert pdf.find_results and pdf.result_label.text() != "Not found"
+
+
 def test_the_ocr_text_of_a_scanned_page_shows_on_demand(
     qtbot: QtBot, annotated: MainWindow
 ) -> None:

@@ -107,6 +107,7 @@ class PdfViewer(QWidget):
         #: Page (1-based) → the words OCR read on it with their boxes (scanned pages).
         self.ocr_words: dict[int, tuple[word_boxes.Word, ...]] = {}
         self._scanned: dict[int, bool] = {}  # page (0-based) → no text layer, OCR words
+        self._loading = False  # between closing one PDF and opening the next
         self.words: list[str] = []
         #: Find in Document's matches, in page order, and the one shown (-1: none).
         self.find_results: list[FindResult] = []
@@ -330,12 +331,17 @@ class PdfViewer(QWidget):
         self.set_search(_best_phrase(words, hits, page))
 
     def _load_pdf(self, path: Path) -> bool:
-        self.search_model.setSearchString("")
-        self.document.close()
-        if not path.is_file():
-            self.load_error = "the original file is missing from the archive"
-            return False
-        error = self.document.load(str(path))
+        self._loading = True
+        try:
+            self.search_model.setSearchString("")
+            self.document.close()
+            if not path.is_file():
+                self.load_error = "the original file is missing from the archive"
+                return False
+            error = self.document.load(str(path))
+        finally:
+            self._loading = False
+            self._scanned.clear()
         if error != QPdfDocument.Error.None_:
             self.load_error = {
                 QPdfDocument.Error.IncorrectPassword: "the PDF is protected by a password",
@@ -529,10 +535,15 @@ class PdfViewer(QWidget):
         """Whether `page` (0-based) is shown by its OCR words: it has some and no text layer."""
         if page + 1 not in self.ocr_words or not self._showing_pdf():
             return False
-        if page not in self._scanned:
-            layer = self.document.getAllText(page).text()
-            self._scanned[page] = len(re.findall(r"\w+", layer)) < 3
-        return self._scanned[page]
+        if page in self._scanned:
+            return self._scanned[page]
+        layer = self.document.getAllText(page).text()
+        scanned = len(re.findall(r"\w+", layer)) < 3
+        # Asked while the document before is still loaded (its search is reset as the
+        # next one opens), the answer is that document's: not kept.
+        if self.document.status() == QPdfDocument.Status.Ready and not self._loading:
+            self._scanned[page] = scanned
+        return scanned
 
     def _ocr_results(self, text: str) -> list[FindResult]:
         needle = " ".join(text.split())
