@@ -728,3 +728,19 @@ def test_the_command_line_says_which_version_of_an_edited_post_each_hit_is(
     ]  # fmt: skip
     lines = xarchive("search", '"to the regulator"', "--archive", str(root)).stdout
     assert f"version 1 of 3 of an edited post (first {group})" in lines
+
+
+def test_the_command_line_says_what_each_file_of_posts_held(tmp_path: Path) -> None:
+    root = tmp_path / "case.xarchive"
+    assert xarchive("init", str(root)).returncode == 0
+    counts = files.counts(tmp_path / "in" / "counts.jsonl")
+    compliance = files.tweet_compliance(tmp_path / "in" / "compliance-tweets.json")
+    done = xarchive("import", str(counts), str(compliance), "--archive", str(root))
+    assert done.returncode == 0
+    said = done.stderr
+    assert "Files of posts:" in said
+    assert (
+        f"{counts}: holds tweet counts, not posts (3 periods, 9,700 tweets); kept as the file"
+        in said
+    )
+    assert f"{compliance}: " in said and "compliance events" in said

@@ -501,3 +501,17 @@ def test_the_versions_a_query_finds_are_one_card_across_pages(qtbot: QtBot, tmp_
         model.run("nobody withheld")
         assert model.rowCount() == 1 and model.versions(0) == ()
         assert versions_found(model.versions(0)) == ""
+
+
+def test_the_import_report_says_what_each_file_of_posts_held(qtbot: QtBot, tmp_path: Path) -> None:
+    from xarchive.gui.dialogs.import_report import ImportReportDialog
+
+    with Archive.create(tmp_path / "a.xarchive") as archive:
+        report = run_import(archive, files.counts(tmp_path / "counts.jsonl"))
+    dialog = ImportReportDialog(report)
+    qtbot.addWidget(dialog)
+    tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "Files of posts (1)" in tabs
+    row = dialog.lists["containers"].topLevelItem(0)
+    assert row is not None and row.text(0) == "counts.jsonl"
+    assert row.text(1).startswith("holds tweet counts, not posts (3 periods, 9,700 tweets)")

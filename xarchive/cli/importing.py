@@ -87,6 +87,10 @@ def _print_import_report(report: ImportReport, verbose: bool, out: TextIO | None
         f"{len(report.failed)} failed (run #{report.run_id}).",
         file=out,
     )
+    if report.containers:  # what each file of posts held: posts, accounts, events, counts
+        print("Files of posts:", file=out)
+        for o in report.containers:
+            print(f"  {shown(o.path)}: {shown(o.reason or o.title)}", file=out)
     if verbose:
         for o in report.imported:
             print(f"  imported  #{o.item_id} {shown(o.path)}"

@@ -55,6 +55,20 @@ class ImportReportDialog(QDialog):
             index = self.tabs.addTab(tree, f"{title} ({len(outcomes)})")
             if status == "failed" and outcomes:
                 self.tabs.setTabIcon(index, icon(icon_name))
+        held = report.containers  # what each file of posts held: posts, accounts, events
+        if held:
+            tree = QTreeWidget(self)
+            tree.setHeaderLabels(["File", "What it held"])
+            tree.setRootIsDecorated(False)
+            for outcome in held:
+                said = outcome.reason or outcome.title
+                entry = QTreeWidgetItem([shown(Path(outcome.path).name), shown(said)])
+                entry.setToolTip(0, outcome.path)
+                entry.setToolTip(1, said)
+                tree.addTopLevelItem(entry)
+            tree.setColumnWidth(0, 260)
+            self.lists["containers"] = tree
+            self.tabs.addTab(tree, f"Files of posts ({len(held)})")
         warnings = report.warnings
         if warnings:
             tree = QTreeWidget(self)
