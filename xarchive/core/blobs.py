@@ -9,19 +9,17 @@ an fsync each, and one per folder, took 11 s for 3 200 posts on a busy disk.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import io
 import os
 import shutil
-import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import IO
+
+from . import libc
 
 CHUNK = 1 << 20
 
@@ -148,36 +146,33 @@ def clear_staging(staging: Path) -> None:
 
 def sync_files(paths: Sequence[Path]) -> None:
     """Make the contents of `paths` (files on one file system) durable: one syncfs of
-    their file system where Linux has it, else an fsync of each."""
-    if paths and _syncfs(paths[0].parent):
-        return
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    their file system where Linux has it, else an fsync of each (an error is raised)."""
+    _sync(paths, _fsync_file)
 
 
 def sync_folders(folders: Sequence[Path]) -> None:
     """Make the renames into `folders` (on one file system) durable: one syncfs where
-    Linux has it, else an fsync of each folder."""
-    if folders and _syncfs(folders[0]):
+    Linux has it, else an fsync of each folder (best effort, `fsync_dir`)."""
+    _sync(folders, fsync_dir)
+
+
+def _sync(paths: Sequence[Path], each: Callable[[Path], None]) -> None:
+    if paths and _syncfs(paths[0]):  # a file's or a folder's: the same file system
         return
-    for folder in folders:
-        fsync_dir(folder)
+    for path in paths:
+        each(path)
 
 
-@cache
-def _libc_syncfs() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        function: Callable[[int], int] = libc.syncfs
-    except (OSError, AttributeError):
-        return None
-    return function
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _libc_syncfs() -> Callable[[int], int] | None:
+    return libc.function("syncfs")
 
 
 def _syncfs(directory: Path) -> bool:

@@ -22,8 +22,6 @@ as long as the process (`start_fork_server`).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import select
 import signal
@@ -31,6 +29,8 @@ import sys
 import threading
 import time
 from typing import Any
+
+from . import libc
 
 _PR_SET_PDEATHSIG = 1
 #: Set by the process that starts the fork server: its pid.
@@ -41,13 +41,8 @@ POLL_SECONDS = 0.5
 
 def _die_with_parent() -> bool:
     """Ask the kernel for SIGKILL when our parent dies; False where that is not possible."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return int(libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
+    prctl = libc.function("prctl")
+    return prctl is not None and int(prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
 
 
 def _alive(pid: int) -> bool:
