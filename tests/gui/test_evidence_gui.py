@@ -495,7 +495,7 @@ def test_the_versions_a_query_finds_are_one_card_across_pages(qtbot: QtBot, tmp_
         assert versions_found(model.versions(0)) == "Version 1 of 3 matches."
         edited = Badge("edited", "Edited — 3 versions", "Edited — 3 versions", "")
         (badge,) = versions_badge((edited,), model.versions(0))
-        assert badge.short == "Edited — 1 of 3 versions match"
+        assert badge.short == "Version 1 of 3"
         assert versions_badge((edited,), every) == (edited,)  # all found: as it was
         # A post never edited is a card of its own, with nothing said of versions.
         model.run("nobody withheld")

@@ -95,14 +95,15 @@ def snippet_html(snippet: Snippet, match_bg: str, match_fg: str, ellipses: bool 
 
 
 def versions_badge(badges: tuple[Badge, ...], versions: tuple[Hit, ...]) -> tuple[Badge, ...]:
-    """The badges of a card of an edited post's versions, its "Edited" badge saying how
-    many of them the query found when it did not find all: "Edited — 1 of 2 versions
-    match" (the card stands for them all; its tooltip names which)."""
+    """The badges of a card of an edited post's versions, its "Edited" badge naming the
+    versions the query found when it did not find all: "Version 1 of 2", "Versions 1, 3
+    of 3" (short: a card is narrow; the tooltip says it in full)."""
     numbers = [h.version.number for h in versions if h.version is not None]
     if not numbers or versions[0].version is None or len(numbers) >= versions[0].version.total:
         return badges
     total = versions[0].version.total
-    short = f"Edited — {len(numbers)} of {total} versions match"
+    listed = ", ".join(map(str, numbers))
+    short = f"Version {listed} of {total}" if len(numbers) == 1 else f"Versions {listed} of {total}"
     return tuple(replace(b, short=short) if b.kind == "edited" else b for b in badges)
 
 
