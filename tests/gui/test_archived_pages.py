@@ -9,7 +9,14 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
-from tests.captures import IMAGE_URL, PAGE_URL, news_capture, write_mhtml, write_warc
+from tests.captures import (
+    IMAGE_URL,
+    PAGE_URL,
+    court_notice_email,
+    news_capture,
+    write_mhtml,
+    write_warc,
+)
 from tests.conftest import run_import
 from xarchive.core.archive import Archive
 from xarchive.core.store import items as item_store
@@ -66,6 +73,22 @@ def test_an_mhtml_page_shows_its_saved_picture(
     viewer = _viewer(qtbot)
     viewer.show_item(ArchiveSession(archive), item.id)
     _shown_from_capture(viewer)
+    assert "— from the MHTML file's Date header" in viewer.details.text()
+
+
+def test_a_message_says_which_header_dated_it(
+    qtbot: QtBot, archive: Archive, tmp_path: Path
+) -> None:
+    eml = tmp_path / "notice.eml"
+    eml.write_bytes(court_notice_email(with_pdf=False).as_bytes())  # no Received header
+    run_import(archive, eml)
+    (message,) = item_store.items(archive.db)
+    viewer = _viewer(qtbot)
+    viewer.show_item(ArchiveSession(archive), message.id)
+    details = viewer.details.text()
+    assert "— from the Date header (the message has no Received header)" in details
+    assert "the the" not in details
+    assert "counsel@rights-group.example" in details  # To, as its own field
 
 
 def test_the_view_names_the_scheme_of_captures_as_the_core_does() -> None:

@@ -175,9 +175,9 @@ class _Reader:
         }  # fmt: skip
         captured = fields["received"] or fields["date"]
         if fields["received"]:
-            extra["captured_at_source"] = "the first Received header (when it arrived)"
+            extra["captured_at_source"] = "first Received header (when it arrived)"
         elif captured:
-            extra["captured_at_source"] = "the Date header (the message has no Received header)"
+            extra["captured_at_source"] = "Date header (the message has no Received header)"
         defects = sorted({type(d).__name__ for d in parsed.defects})
         if defects:
             warnings.append(

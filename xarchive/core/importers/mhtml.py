@@ -95,7 +95,7 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
         "resources": resources,
     }
     if captured:
-        extra["captured_at_source"] = "the MHTML file's Date header"
+        extra["captured_at_source"] = "MHTML file's Date header"
     if found.source_url and address and found.source_url != address:
         extra["source_url_in_file"] = found.source_url
     subject = str(message.get("Subject") or "").strip()
