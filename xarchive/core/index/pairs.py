@@ -44,6 +44,8 @@ from whoosh.analysis.analyzers import Analyzer
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .formats import WordPositions
+
 #: Multiplies a word's hash before the next is added (odd: a bijection modulo 2**64).
 MIX = 0x9E3779B97F4A7C15
 _MASK = (1 << 64) - 1
@@ -189,10 +191,17 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         self._pair_keys: list[np.ndarray] = []
         self._pair_docs: list[np.ndarray] = []
         self._complete = True  # False once a merged segment had no table
+        #: a schema with spelling words or term vectors is written by Whoosh alone
+        self._whooshs_own = any(
+            field.separate_spelling() or field.vector for _, field in self.schema.items()
+        )
 
     def add_document(self, **fields: Any) -> None:
         docnum = self.docnum
-        super().add_document(**fields)
+        if self._whooshs_own:
+            super().add_document(**fields)
+        else:
+            self._add_document(fields)
         content = fields.get("content")
         if not isinstance(content, str) or not content:
             return
@@ -201,6 +210,89 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
             for _ in analyzer(content, positions=True, mode="index"):
                 pass
         self._add_pairs(docnum, text_pairs(_MEMO.positions, _MEMO.words))
+
+    def _add_document(self, fields: dict[str, Any]) -> None:
+        """Whoosh's SegmentWriter.add_document, but that a text field whose postings
+        WordPositions builds a word at a time (formats.py) has them built here and put
+        in the pool at once: through Whoosh, each went through three generators and a
+        call to the pool, two fifths of a segment's writing. The same postings, in the
+        same order (tests/core/test_segment_writing.py)."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    words = _words_of(field, value)
+                    if words is not None:
+                        length = self._add_words(fieldname, field, words, fieldboost)
+                        if not field.scorable:
+                            length = 0
+                    else:
+                        scorable = field.scorable
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            weight *= fieldboost
+                            if scorable:
+                                length += freq
+                            add_post((fieldname, tbytes, docnum, weight, vbytes))
+                customval = fields.get(f"_stored_{fieldname}", value)
+                stored = customval if field.stored else None
+                perdocwriter.add_field(fieldname, field, stored, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(
+                        fieldname, column, field.to_column_value(customval)
+                    )
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _add_words(
+        self, fieldname: str, field: Any, words: tuple[list[int], list[str]], fieldboost: float
+    ) -> int:
+        """Pool the postings of a text's (positions, words); the number of its words."""
+        found: dict[str, list[int]] = {}
+        for position, word in zip(*words, strict=True):
+            at = found.get(word)
+            if at is None:
+                found[word] = [position]
+            else:
+                at.append(position)
+        fmt = field.format
+        boost, encode, docnum = fmt.field_boost, fmt.encode, self.docnum
+        postings = [
+            (fieldname, word.encode("utf-8"), docnum, float(len(at)) * boost * fieldboost,
+             encode(at))
+            for word, at in found.items()
+        ]  # fmt: skip
+        pool = self.pool
+        # PostingPool.add's estimate of each posting's memory, for all of them at once
+        size = (150 + len(fieldname)) * len(postings) + sum(
+            2 * len(p[1]) + len(p[4]) for p in postings
+        )
+        if pool.currentsize + size > pool.limit:  # the pool goes to disk: item by item
+            for posting in postings:
+                pool.add(posting)
+        else:
+            pool.fieldnames.add(fieldname)
+            pool.currentsize += size
+            pool.current.extend(postings)
+        return len(words[0])
 
     def _add_pairs(self, docnum: int, keys: np.ndarray) -> None:
         if len(keys):
@@ -265,6 +357,15 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
             save_table(Path(folder), segment.segment_id(), keys, docs)
         self._pair_keys, self._pair_docs = [], []
         return segment
+
+
+def _words_of(field: Any, value: Any) -> tuple[list[int], list[str]] | None:
+    """A text's positions and words, for a field whose postings `_add_words` can build
+    as WordPositions.word_values would; None for any other field or value."""
+    if type(field.format) is not WordPositions or not isinstance(value, str):
+        return None
+    index_words = getattr(field.analyzer, "index_words", None)
+    return None if index_words is None else index_words(value)
 
 
 def _in_order(postings: list[Any]) -> Iterator[Any]:
