@@ -17,7 +17,7 @@ from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-KINDS = ("document", "image", "article", "post", "text", "video")
+KINDS = ("document", "image", "article", "post", "text", "message", "video")
 
 
 def resources_dir() -> Path:

@@ -55,6 +55,7 @@ KIND_COLOURS = {
     "article": "#2f6fb3",
     "post": "#1d9bf0",
     "text": "#7a6bb3",
+    "message": "#b7772a",
     "video": "#b04a6f",
 }
 MAX_NODES = 400
