@@ -61,36 +61,10 @@ def read(job: Import, paths: Sequence[Path]) -> None:
     """Scan `paths`, read what changed in the workers and commit it batch by batch; the
     last batch is committed (and the index's last segments written) before it returns."""
     archive, cancel, progress = job.archive, job.cancel, job.progress
-    candidates: list[Candidate] = []
-    for found in scan(paths, exclude=archive.root, follow_links=job.options.follow_links):
-        cancel.raise_if_cancelled()
-        if isinstance(found, Outcome):
-            job.batch.record(found)
-        else:
-            candidates.append(found)
-        if len(candidates) % 500 == 0:
-            progress(Progress("scanning", len(candidates), 0, str(getattr(found, "path", ""))))
+    candidates = _scanned(job, paths)
     total = len(candidates) + len(job.batch.report.outcomes)
+    to_process = _changed(job, candidates)
     done = len(job.batch.report.outcomes)
-
-    to_process: list[tuple[Candidate, int | None]] = []
-    states = runs.file_states(archive.db, [str(c.path) for c in candidates])
-    for candidate in candidates:
-        state = states.get(str(candidate.path))
-        if (
-            state is not None
-            and state.size == candidate.size
-            and state.mtime_ns == candidate.mtime_ns
-            and (
-                state.item_id is not None
-                or post_store.container_by_sha(archive.db, state.sha256) is not None
-            )
-        ):
-            unchanged = "unchanged since the last import"
-            job.batch.record(Outcome(str(candidate.path), "skipped", unchanged, state.item_id))
-            done += 1
-        else:
-            to_process.append((candidate, state.item_id if state else None))
     progress(Progress("importing", done, total))
     # An unchanged folder needs no index: opening it (a searcher, to check its
     # health) was most of a re-import's time at 100 000 items.
@@ -183,6 +157,46 @@ def read(job: Import, paths: Sequence[Path]) -> None:
         # On a full disk the workers are let finish (they fail at once): a worker
         # stopped while it sends a result leaves the pool's thread waiting forever.
         pool.stop(executor, gently=isinstance(sys.exc_info()[1], DiskFull))
+
+
+def _scanned(job: Import, paths: Sequence[Path]) -> list[Candidate]:
+    """The files under `paths`; those that cannot be read are recorded as failed."""
+    candidates: list[Candidate] = []
+    scanned = scan(paths, exclude=job.archive.root, follow_links=job.options.follow_links)
+    for found in scanned:
+        job.cancel.raise_if_cancelled()
+        if isinstance(found, Outcome):
+            job.batch.record(found)
+        else:
+            candidates.append(found)
+        if len(candidates) % 500 == 0:
+            where = str(getattr(found, "path", ""))
+            job.progress(Progress("scanning", len(candidates), 0, where))
+    return candidates
+
+
+def _changed(job: Import, candidates: list[Candidate]) -> list[tuple[Candidate, int | None]]:
+    """The files to read, each with the item its path held if it changed since; those
+    whose path, size and time match the last import are recorded as skipped."""
+    conn = job.archive.db
+    to_process: list[tuple[Candidate, int | None]] = []
+    states = runs.file_states(conn, [str(c.path) for c in candidates])
+    for candidate in candidates:
+        state = states.get(str(candidate.path))
+        if (
+            state is not None
+            and state.size == candidate.size
+            and state.mtime_ns == candidate.mtime_ns
+            and (
+                state.item_id is not None
+                or post_store.container_by_sha(conn, state.sha256) is not None
+            )
+        ):
+            unchanged = "unchanged since the last import"
+            job.batch.record(Outcome(str(candidate.path), "skipped", unchanged, state.item_id))
+        else:
+            to_process.append((candidate, state.item_id if state else None))
+    return to_process
 
 
 @dataclass(frozen=True, slots=True)
