@@ -17,9 +17,8 @@ from xarchive.core.store.connection import connect
 def test_a_write_a_read_only_archive_refuses_is_a_storage_error(tmp_path: Path) -> None:
     Archive.create(tmp_path / "case.xarchive").close()
     with Archive.open(tmp_path / "case.xarchive", readonly=True) as archive:
-        with pytest.raises(StorageError) as refused:
-            with archive.transaction():
-                archive.set_setting("organization", "Digital Rights Foundation")
+        with pytest.raises(StorageError) as refused, archive.transaction():
+            archive.set_setting("organization", "Digital Rights Foundation")
         assert archive.setting("organization") == ""  # nothing was written
     error = refused.value
     assert isinstance(error, XArchiveError)
