@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import sensitive as core_sensitive
-from ...core.errors import ItemNotFound
+from ...core.errors import ItemNotFound, StorageError
 from ...core.posts.media import VIDEO_TYPES, media_noun
 from ...core.posts.threads import Thread, thread
 from ...core.store.posts import Post, PostMedia
@@ -437,8 +437,11 @@ class MediaButton(QToolButton):
 
     def refresh(self) -> None:
         if self.media.item_id is not None:  # marked or unmarked meanwhile (a tag)
-            self.why = item_why_sensitive(self._session, self.media.item_id)
-            self.marked = self._read_mark()
+            try:
+                self.why = item_why_sensitive(self._session, self.media.item_id)
+                self.marked = self._read_mark()
+            except StorageError:  # its archive closed while the card is let go: it stays
+                log.debug("the sensitive mark of #%s could not be read", self.media.item_id)
         if self._thumb is not None:
             shown = blurred(self._thumb, "Sensitive") if self.hidden else self._thumb
             self.setIcon(QIcon(shown))
