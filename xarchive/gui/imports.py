@@ -3,14 +3,15 @@ pipeline as an operation, and its report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from ..core.archive import Archive
 from ..core.jobs import CancelToken, ProgressCallback
+from .dialogs.import_choice import ImportChooser
 from .dialogs.import_report import ImportReportDialog
 from .host import Host
 from .operations import EVERYTHING, Operation
@@ -32,34 +33,37 @@ class ImportUi(QObject):
         self.options = options
         #: The report of the last import.
         self.report_dialog: ImportReportDialog | None = None
+        #: The file dialog of the last File ▸ Import Files… or Import Folder….
+        self.chooser: ImportChooser | None = None
         host.add_action("import-files", self.choose_files)
         host.add_action("import-folder", self.choose_folder)
 
     def choose_files(self) -> None:
-        if not self.host.can_write("importing"):
-            return
-        files, _ = QFileDialog.getOpenFileNames(
-            self.host.window(), "Import files", str(Path.home())
-        )
-        if files:
-            self.start([Path(f) for f in files])
+        self._choose(folder=False)
 
     def choose_folder(self) -> None:
+        self._choose(folder=True)
+
+    def _choose(self, folder: bool) -> None:
         if not self.host.can_write("importing"):
             return
-        folder = QFileDialog.getExistingDirectory(
-            self.host.window(), "Import a folder", str(Path.home())
-        )
-        if folder:
-            self.start([Path(folder)])
+        self.chooser = ImportChooser(self.host.window(), folder)
+        self.chooser.accepted.connect(self._chosen)
+        self.chooser.open()
 
-    def start(self, paths: list[Path]) -> Job | None:
-        """Import files and folders in the background, with progress and a report."""
+    def _chosen(self) -> None:
+        chooser = self.chooser
+        if chooser is not None and chooser.chosen():
+            self.start(chooser.chosen(), follow_links=chooser.follow_links.isChecked())
+
+    def start(self, paths: list[Path], follow_links: bool = False) -> Job | None:
+        """Import files and folders in the background, with progress and a report;
+        `follow_links`: follow links that lead out of a folder (never for a drop)."""
         if not paths:
             return None
         from ..core.importing import ImportOptions, import_paths
 
-        options = self.options or ImportOptions()
+        options = replace(self.options or ImportOptions(), follow_links=follow_links)
         chosen = list(paths)
 
         def work(
