@@ -13,9 +13,9 @@
 Both are reconstructions and say so. Output is deterministic (fixed record ids, dates,
 boundary and zip times): running the script twice gives byte-identical files.
 
-Not yet in the demo (issue 14): adding them changes what the demo holds (99 items
-become 102: the page, its picture and the message), which many tests count. Run
-the script, then bring those counts up to date, in one commit.
+They add three items to the demo (the page, its picture and the message; the
+attachment is the court's PDF already there), which the demo's tests count: after
+changing this script, run it and the tests of the demo (sample_archive/README.md).
 
 Usage::
 
@@ -58,17 +58,20 @@ with a web archiving tool as a researcher would.</p>
 <article>
 <h1>Ministry admits it blocked X, citing national security</h1>
 <p class="byline">Margalla Times Court Desk · Islamabad · 17 April 2024</p>
-<p>The Ministry of Interior told the Islamabad High Court in a written report on Wednesday
-that it had asked the Pakistan Telecommunication Authority to block X on 17 February,
-two months after users across the country found the platform unreachable.</p>
-<p>The report, photographed by a reporter outside the court, says the platform was blocked
-on the advice of the intelligence agencies for reasons of national security and public
-order, and that the block would stay until X answered the government's requests.</p>
+<p>Two months of silence ended in Islamabad on Wednesday. Answering a petition against
+the block, the Ministry of Interior wrote to the high court that X is unreachable in Pakistan
+because the ministry asked for it.</p>
+<p>Its letter to the Pakistan Telecommunication Authority went out on 17 February, the
+ministry says: the same day the platform stopped loading for users across the country.</p>
+<p>As grounds the submission lists national security, public order and the "integrity of
+the nation", and it blames X for ignoring the government's "lawful directives" and for
+doing nothing about misuse of the service.</p>
 <figure><img src="/media/moi-reply-photos.png" alt="The ministry's report, photographed">
-<figcaption>The ministry's report to the court, as photographed on the day.</figcaption>
+<figcaption>A page of the submission, from photographs posted on X the same day.</figcaption>
 </figure>
-<p>Counsel for the petitioners said the report was the first official admission of the
-block and asked the court to rule it unlawful.</p>
+<p>The Federal Investigation Agency's Cybercrime Wing, the ministry adds, sent X many
+requests through the PTA to block accounts attacking the Chief Justice, and none was
+answered.</p>
 </article></body></html>
 """
 
@@ -181,7 +184,7 @@ def write_wacz(path: Path) -> None:
 
 def write_eml(path: Path) -> None:
     message = EmailMessage()
-    message["From"] = "Registry, Islamabad High Court (demo) <registry@ihc-demo.example>"
+    message["From"] = "Demo registry of the Islamabad High Court <registry@ihc-demo.example>"
     message["To"] = "Counsel for the petitioners <counsel@demo-press-club.example>"
     message["Subject"] = "Notice: report of the Ministry of Interior filed in the X petition"
     message["Date"] = "Wed, 17 Apr 2024 17:05:00 +0500"
@@ -189,9 +192,9 @@ def write_eml(path: Path) -> None:
     message.set_content(
         "Reconstruction for demonstration - not an authentic court e-mail.\n\n"
         "Dear counsel,\n\n"
-        "The Ministry of Interior has filed its report in the petition against the\n"
-        "blocking of X. A copy is attached. The petition is fixed for hearing next week.\n\n"
-        "Registry, Islamabad High Court (demo)\n"
+        "Please find attached the written report that the Ministry of Interior filed\n"
+        "today in your petition about the blocking of X. Kindly acknowledge receipt.\n\n"
+        "Registry, Islamabad High Court (a demonstration)\n"
     )
     message.add_attachment(
         REPORT.read_bytes(), maintype="application", subtype="pdf", filename=REPORT.name

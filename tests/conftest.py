@@ -19,6 +19,10 @@ from xarchive.core.store import items as item_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HAS_TESSERACT = shutil.which("tesseract") is not None
+#: Items in the demo archive (tests/core/test_demo.py counts them by kind): the files of
+#: sample_archive/, the posts, pictures and video of posts/, the page and picture of the
+#: WACZ in captures/ and the message of mail/ (its attachment is the PDF of court/).
+DEMO_ITEMS = 106
 
 # The whole test session runs under the offline promise: any attempt to reach
 # the network from xarchive (or a library it uses) fails the test that made it.

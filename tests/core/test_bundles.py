@@ -33,6 +33,8 @@ from xarchive.core.search import Searcher
 
 bagit = pytest.importorskip("bagit")
 
+MOI_REPLY = "2024-04-17_moi_reply_islamabad_high_court.pdf"
+
 
 @pytest.fixture(scope="module")
 def annotated_demo(demo_archive_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -92,7 +94,7 @@ def test_exported_zip_and_folder_are_valid_bags(
         assert bag.info[label], label
     assert bag.info["X-Xarchive-Selection"] == "search: *"
     names = sorted(p.name for p in (unzipped / "data" / "items").iterdir())
-    assert "0008-Ministry-of-Interior-report-to-the-Islamabad-High-Court-on-t.pdf" in names
+    assert "0010-Ministry-of-Interior-report-to-the-Islamabad-High-Court-on-t.pdf" in names
     assert all(n[:4].isdigit() and n.isascii() for n in names)
     with Archive.open(annotated_demo, readonly=True) as archive:
         sha_of = dict(archive.db.execute("SELECT id, sha256 FROM items").fetchall())
@@ -149,13 +151,15 @@ def test_settings_and_options_fill_bag_info(annotated_demo: Path, tmp_path: Path
 def test_context_and_notes_options(annotated_demo: Path, tmp_path: Path) -> None:
     with Archive.open(annotated_demo, readonly=True) as archive:
         (moi,) = [r[0] for r in archive.db.execute(
-            "SELECT id FROM items WHERE original_name LIKE '%moi_reply%'")]  # fmt: skip
+            "SELECT id FROM items WHERE original_name = ?", (MOI_REPLY,))]  # fmt: skip
     full = _export_folder(annotated_demo, tmp_path / "full", ids=[moi])
     bare = _export_folder(annotated_demo, tmp_path / "bare", ids=[moi], context=False, notes=False)
     full_items = json.loads((full / "data/items.json").read_text("utf-8"))["items"]
     bare_items = json.loads((bare / "data/items.json").read_text("utf-8"))["items"]
     assert [i["role"] for i in bare_items] == ["selected"]
-    assert {i["role"] for i in full_items} == {"selected", "context"} and len(full_items) == 4
+    # the report, and 4 linked to it: the registry's e-mail it came attached to among them
+    assert {i["role"] for i in full_items} == {"selected", "context"} and len(full_items) == 5
+    assert "message" in {i["kind"] for i in full_items if i["role"] == "context"}
     full_ld = (full / "data/annotations.jsonld").read_text("utf-8")
     bare_ld = json.loads((bare / "data/annotations.jsonld").read_text("utf-8"))
     assert "First official admission" in full_ld and "The reasons given" in full_ld
@@ -382,7 +386,7 @@ def test_round_trip_gives_back_the_same_archive(
         conn = archive.db
         (run,) = conn.execute("SELECT sources, status FROM import_runs").fetchall()
         assert json.loads(run[0]) == [str(demo_zip)] and run[1] == "completed"
-        (moi,) = conn.execute("SELECT id FROM items WHERE original_name LIKE '%moi_reply%'")
+        (moi,) = conn.execute("SELECT id FROM items WHERE original_name = ?", (MOI_REPLY,))
         paths = [r[0] for r in conn.execute(
             "SELECT path FROM item_sources WHERE item_id = ?", moi)]  # fmt: skip
         assert any(p.startswith(f"{demo_zip}!/data/items/0") for p in paths)
@@ -427,7 +431,8 @@ def test_cli_export_verify_import(annotated_demo: Path, tmp_path: Path) -> None:
     assert xarchive("init", str(target)).returncode == 0
     result = xarchive("import-bundle", str(out), "--archive", str(target), "--json")
     assert result.returncode == 0, result.stderr
-    assert "5 new items" in result.stdout.splitlines()[0]  # 3 tagged court, 2 linked to them
+    # 3 tagged court, and 3 linked to them: the registry's e-mail the report came attached to
+    assert "6 new items" in result.stdout.splitlines()[0]
     report = json.loads(result.stdout[result.stdout.index("{") :])
     assert report["ok"] and len(report["added"]) >= 3
     bad = xarchive("export", "--archive", str(annotated_demo), "*", "--tag", "x", "--out", "z")

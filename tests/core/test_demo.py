@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HAS_TESSERACT
+from tests.conftest import DEMO_ITEMS, HAS_TESSERACT
 from xarchive.core.archive import Archive
 from xarchive.core.demo import sample_folders
 from xarchive.core.importing import ImportOptions, import_paths
@@ -19,6 +19,8 @@ SINDH_SCAN = "2024-04-17_sindh_high_court_order_scanned.pdf"
 URDU_ARTICLE = "2024-04-19_sindhu-khabar-urdu_wazarat-e-dakhla-aitraf.html"
 URDU_SHOT = "2024-02-17_urdu_khabar_demo_x_band.png"
 URDU_SHOT_2 = "2024-04-18_karachi_demo_voice_wazarat_dakhla.png"
+CAPTURED_PAGE = "ministry-admits-blocking-x.html"  # in captures/…margalla-times….wacz
+NOTICE = "2024-04-17_ihc-registry_notice-moi-report.eml"
 
 
 @pytest.fixture
@@ -38,9 +40,13 @@ def test_every_sample_is_imported_with_its_kind(demo: Archive) -> None:
     # and the 2 versions of an edited post from the follow-up lookup (its third post is a
     # second capture of one from the search); images: 6 screenshots and the 6 pictures of
     # @demo_reporter's posts; the video of one of them. The compliance file adds events.
+    # The WACZ gives a page and its picture; the e-mail a message (its attachment is the
+    # ministry's report, already in court/).
     assert kinds == {
-        "document": 3, "article": 6, "image": 12, "text": 2, "post": 79, "video": 1,
+        "document": 3, "article": 7, "image": 13, "text": 2, "post": 79, "video": 1,
+        "message": 1,
     }  # fmt: skip
+    assert sum(kinds.values()) == DEMO_ITEMS
 
 
 def test_pdf_text_and_metadata_per_page(demo: Archive, searcher: Searcher) -> None:
@@ -58,7 +64,7 @@ def test_phrases_fields_and_dates(searcher: Searcher) -> None:
     assert MOI_REPLY in names(searcher, '"defamatory campaign" kind:document')
     assert names(searcher, "kind:document") >= {MOI_REPLY, SINDH_SCAN}
     april = names(searcher, "date:2024-04-17..2024-04-19 kind:article")
-    assert len(april) == 3 and URDU_ARTICLE in april
+    assert len(april) == 4 and {URDU_ARTICLE, CAPTURED_PAGE} <= april
     assert names(searcher, "kind:article date:2024-02") == {
         "2024-02-17_indus-ledger_x-goes-dark-across-pakistan.html",
         "2024-02-18_ravi-courier-urdu_x-service-band.html",
@@ -115,3 +121,28 @@ def test_reimporting_the_demo_is_a_no_op(demo_archive_path: Path, tmp_path: Path
         files = [p for folder in sample_folders() for p in folder.rglob("*") if p.is_file()]
         assert len(report.skipped) == len(files)
         assert item_store.count_items(archive.db) == before
+
+
+def test_the_captured_page_and_the_court_notice(demo: Archive, searcher: Searcher) -> None:
+    """The demo's WACZ of an invented outlet's page, and the registry's e-mail with the
+    ministry's report attached: each as a researcher would find it."""
+    from xarchive.core.store import annotations as link_store
+
+    by_name = {i.original_name: i for i in item_store.items(demo.db)}
+    page, notice, report = by_name[CAPTURED_PAGE], by_name[NOTICE], by_name[MOI_REPLY]
+    assert page.source_url == "https://margalla-times.example/2024/04/17/ministry-admits-blocking-x"
+    assert page.captured_at == "2024-04-17T16:45:00+00:00"  # the WARC-Date, not the page's
+    assert page.extra["locator"] == (
+        "record 2 of archive/data.warc.gz in 2024-04-17_margalla-times_ministry-admits-x-block.wacz"
+    )
+    assert page.extra["digest_check"] == "passed"
+    (picture,) = [i for i in by_name.values() if i.original_name == "moi-reply-photos.png"]
+    (part_of,) = link_store.links_from(demo.db, picture.id)
+    assert (part_of.relation, part_of.target_id) == ("part-of", page.id)
+    assert CAPTURED_PAGE in names(searcher, '"lawful directives" source:margalla-times.example')
+    assert (notice.kind, notice.published_at) == ("message", "2024-04-17T12:05:00+00:00")
+    assert notice.title == "Notice: report of the Ministry of Interior filed in the X petition"
+    # the report came attached: the court's PDF, one item, linked to the message
+    relations = {(lk.relation, lk.target_id) for lk in link_store.links_from(demo.db, report.id)}
+    assert ("attached-to", notice.id) in relations
+    assert NOTICE in names(searcher, "kind:message acknowledge receipt")

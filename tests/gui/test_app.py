@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import DEMO_ITEMS
 from xarchive.gui import app, theme
 from xarchive.gui import main_window as main_window_module
 from xarchive.gui import settings as cfg
@@ -41,7 +42,7 @@ def test_first_run_builds_the_demo_with_progress_then_opens_it(
         assert progress.isVisible()
     assert window.session is not None and window.session.root == demo_dir
     assert user_settings.get(cfg.DEMO_BUILT)
-    qtbot.waitUntil(lambda: window.model.total == 103, timeout=15_000)
+    qtbot.waitUntil(lambda: window.model.total == DEMO_ITEMS, timeout=15_000)
     window.shutdown()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import DEMO_ITEMS
 from xarchive.core.archive import Archive
 from xarchive.core.paths import log_path
 from xarchive.gui.dialogs.errors import UnexpectedErrorHandler
@@ -28,7 +29,7 @@ def test_an_archive_in_use_elsewhere_can_be_opened_read_only(
         assert "Traceback" not in problem.text
         assert window.session is not None and not window.session.writable
         # searching works read-only
-        qtbot.waitUntil(lambda: window.model.total == 103, timeout=15_000)
+        qtbot.waitUntil(lambda: window.model.total == DEMO_ITEMS, timeout=15_000)
         assert not window.actions["import-files"].isEnabled()
         assert "read-only" in window.info_bar.text_label.text()
         assert "read-only" in window.archive_label.text()
@@ -85,8 +86,8 @@ def test_a_missing_index_is_rebuilt_on_request(
     with qtbot.waitSignal(window.job_ended, timeout=15_000) as ended:
         assert window.open_archive(archive_copy)
     assert dialogs.titles[0] == "The search index needs rebuilding"
-    assert ended.args[0] == ("Rebuilding the search index", 103)
-    qtbot.waitUntil(lambda: window.model.total == 103, timeout=15_000)
+    assert ended.args[0] == ("Rebuilding the search index", DEMO_ITEMS)
+    qtbot.waitUntil(lambda: window.model.total == DEMO_ITEMS, timeout=15_000)
     assert window.session is not None and not window.session.index_problem
 
 
@@ -100,7 +101,7 @@ def test_an_index_problem_can_be_fixed_later_from_the_bar(
     assert window.search_bar.count_label.text() == "—"
     with qtbot.waitSignal(window.job_ended, timeout=15_000):
         window.info_bar.button.click()
-    qtbot.waitUntil(lambda: window.model.total == 103, timeout=15_000)
+    qtbot.waitUntil(lambda: window.model.total == DEMO_ITEMS, timeout=15_000)
 
 
 def test_unexpected_errors_are_logged_and_told_briefly(
@@ -128,7 +129,7 @@ def test_an_index_from_an_older_version_is_rebuilt_without_asking(
         assert window.open_archive(archive_copy)
         assert "rebuilding the search index" in window.info_bar.text_label.text()
     assert dialogs.shown == []
-    assert ended.args[0] == ("Rebuilding the search index", 103)
-    qtbot.waitUntil(lambda: window.model.total == 103, timeout=15_000)
+    assert ended.args[0] == ("Rebuilding the search index", DEMO_ITEMS)
+    qtbot.waitUntil(lambda: window.model.total == DEMO_ITEMS, timeout=15_000)
     assert window.session is not None and not window.session.index_problem
     assert window.info_bar.isHidden()  # it said 'rebuilding'

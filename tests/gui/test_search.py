@@ -9,6 +9,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import DEMO_ITEMS
 from xarchive.core.archive import Archive
 from xarchive.core.search import Searcher
 from xarchive.gui import settings as cfg
@@ -44,8 +45,8 @@ def type_query(qtbot: QtBot, window: MainWindow, text: str) -> None:
 
 
 def test_everything_is_listed_when_an_archive_opens(opened: MainWindow) -> None:
-    assert opened.model.total == 103
-    assert opened.search_bar.count_label.text() == "103 items"
+    assert opened.model.total == DEMO_ITEMS
+    assert opened.search_bar.count_label.text() == f"{DEMO_ITEMS} items"
     assert "demo" not in opened.windowTitle() or "xarchive" in opened.windowTitle()
 
 
@@ -89,14 +90,14 @@ def test_clicking_a_facet_narrows_the_search(qtbot: QtBot, opened: MainWindow) -
     assert [i.text(1) for i in opened.facets.value_items("kind")] == ["3"]
     with qtbot.waitSignal(opened.search_finished):
         qtbot.mouseClick(chips[0], Qt.MouseButton.LeftButton)
-    assert opened.model.total == 103
+    assert opened.model.total == DEMO_ITEMS
 
 
 def test_facets_combine_with_typed_words(qtbot: QtBot, opened: MainWindow) -> None:
     with qtbot.waitSignal(opened.search_finished):
         opened.search_bar.add_filter(Filter("language", "ur"))
     urdu = opened.model.total
-    assert 0 < urdu < 103
+    assert 0 < urdu < DEMO_ITEMS
     type_query(qtbot, opened, "پابندی")
     assert opened.search_bar.query() == "(پابندی) lang:ur"
     assert 0 < opened.model.total <= urdu
@@ -116,7 +117,7 @@ def test_timeline_range_narrows_the_search(qtbot: QtBot, opened: MainWindow) -> 
     opened.timeline.set_bucket("week")
     qtbot.waitUntil(lambda: bool(opened.timeline.chart.slots))
     slots = opened.timeline.chart.slots
-    assert sum(s.count for s in slots) == 103
+    assert sum(s.count for s in slots) == DEMO_ITEMS
     weeks = {s.start for s in slots if s.count}
     assert date(2024, 2, 12) in weeks and date(2024, 4, 15) in weeks  # 17 Feb, 17 Apr
     first = next(i for i, s in enumerate(slots) if s.start == date(2024, 2, 12))
@@ -161,7 +162,7 @@ def test_post_facets_account_hashtag_and_mention(qtbot: QtBot, opened: MainWindo
     accounts = {i.text(0): i for i in opened.facets.value_items("account")}
     assert "@demo_reporter" in accounts
     count = int(accounts["@demo_reporter"].text(1))
-    assert 0 < count < 103
+    assert 0 < count < DEMO_ITEMS
     with qtbot.waitSignal(opened.search_finished):
         opened.facets.tree.itemClicked.emit(accounts["@demo_reporter"], 0)
     assert opened.search_bar.query() == "account:demo_reporter"
