@@ -276,8 +276,10 @@ def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
+    from . import lifeline
+
+    lifeline.keep_working_folder_off_path()
     if method == "forkserver":  # no effect when an import has started the server already
-        from . import lifeline
 
         # lifeline first: the fork server, and then each worker, die with this process.
         context.set_forkserver_preload(["xarchive.core.lifeline", "xarchive.core.index.writing"])

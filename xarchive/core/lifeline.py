@@ -80,6 +80,7 @@ class _Keeper:
         errors: list[BaseException] = []
         with self.lock:
             os.environ[ENV] = str(os.getpid())
+            keep_working_folder_off_path()
             if self.thread is None:
                 self.thread = threading.Thread(
                     target=self._serve, args=(forkserver,), name="xarchive-fork-server-parent",
@@ -106,6 +107,15 @@ class _Keeper:
 
 
 _keeper = _Keeper()
+
+
+def keep_working_folder_off_path() -> None:
+    """Start the Python processes this one starts from now on (the fork server, spawned
+    workers) without the current folder first on their module path (PYTHONSAFEPATH,
+    Python's -P). They start as `python -c …`, which puts it there: a folder named
+    `xarchive` in the folder an import was started from — an unpacked drive, a case
+    folder — had its code run by the fork server, in place of xarchive's own."""
+    os.environ["PYTHONSAFEPATH"] = "1"
 
 
 def start_fork_server() -> None:

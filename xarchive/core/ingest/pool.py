@@ -55,6 +55,7 @@ def start(workers: int | None, files: int) -> cf.Executor:
     count = min(workers or os.cpu_count() or 2, max(files, 1))
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
+    lifeline.keep_working_folder_off_path()
     if method == "forkserver":
         # The server imports the importers and the index writer once and each worker
         # is forked from it, instead of every worker importing them again (a second
