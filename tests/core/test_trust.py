@@ -214,6 +214,45 @@ def test_no_process_of_a_killed_reindex_survives(tmp_path: Path) -> None:
     assert not left
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_no_process_of_a_killed_app_survives(tmp_path: Path) -> None:
+    """The real app (offscreen) killed while its import's workers run: they go with it."""
+    import signal
+    import time
+
+    folder = tmp_path / "many"
+    for n in range(300):
+        text_file(folder / f"{n:03d}.txt", f"note {n} " + "the block went on " * 400)
+    root = tmp_path / "a.xarchive"
+    Archive.create(root).close()
+    app = (
+        "import sys; from pathlib import Path; from PySide6.QtCore import QTimer; "
+        "from xarchive.gui import app; a = app.create_app(); w = app.start([sys.argv[1]]); "
+        "QTimer.singleShot(200, lambda: w.start_import([Path(sys.argv[2])])); a.exec()"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", app, str(root), str(folder)], cwd=REPO, env=env,
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while len(_session(process.pid)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the app, the fork server and its workers are up
+    seen = _session(process.pid)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert len(seen) >= 4, f"the import's workers were never seen: {seen}"
+    until = time.monotonic() + 2.0
+    while _session(process.pid) and time.monotonic() < until:
+        time.sleep(0.05)
+    left = _session(process.pid)
+    for line in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+    assert not left
+
+
 # -- 10. item numbers follow the paths ---------------------------------------------------
 
 
