@@ -28,7 +28,9 @@ XARCHIVE = Path(sys.executable).with_name("xarchive")
 
 
 def timed(command: list[str], pythonpath: str | None) -> float:
-    env = dict(os.environ)
+    # PYTHONSAFEPATH: the workers of a variant import its sources, not those of the
+    # folder this runs in (before 6a028ab xarchive's fork server had it on its path)
+    env = dict(os.environ, PYTHONSAFEPATH="1")
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     started = time.perf_counter()

@@ -307,7 +307,11 @@ class Bench:
 
     # -- xarchive, whole process ----------------------------------------------------------
     def xa(self, *args: str | Path, ok: Sequence[int] = (0,), capture: bool = False) -> float:
-        return run([XARCHIVE, *args], env=self.env, ok=ok, capture=capture)[0]
+        # PYTHONSAFEPATH: the current folder off the workers' module path: run from a
+        # clone, the fork server of an older commit (--commit, before 6a028ab) imported
+        # the clone's xarchive instead of the commit's
+        env = dict(self.env, PYTHONSAFEPATH="1")
+        return run([XARCHIVE, *args], env=env, ok=ok, capture=capture)[0]
 
     def xa_import(self, paths: Sequence[Path], archive: Path, workers: int, ocr: bool = False,
                   new: bool = True) -> float:  # fmt: skip
