@@ -243,6 +243,11 @@ def items(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> Iterato
         yield get_item(conn, item_id)
 
 
+def item_ids(conn: sqlite3.Connection) -> list[int]:
+    """Every item's id, in order."""
+    return [int(r[0]) for r in conn.execute("SELECT id FROM items ORDER BY id")]
+
+
 def count_items(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
 
