@@ -28,6 +28,7 @@ def test_a_write_a_read_only_archive_refuses_is_a_storage_error(tmp_path: Path) 
     assert str(error) == str(error.__cause__)
     assert "readonly" in str(error)
     assert error.sqlite_errorname == "SQLITE_READONLY"
+    assert type(error).__name__ == "OperationalError"  # as a report of it named it before
 
 
 def test_a_broken_constraint_is_a_storage_error_and_an_integrity_error(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@
 Every error SQLite gives through a connection of `connect` (a locked or read-only
 database, a damaged file, a full disk, a constraint) comes out as an
 `errors.StorageError`: a front end catches that, and never needs to import sqlite3.
-The error raised is also the sqlite3 error it stands for (`StorageOperationalError` is
-an `sqlite3.OperationalError`), so that the core's own handling of a constraint or of
-a full disk goes on as before. Translated where a statement runs or a transaction
+The error raised is also the sqlite3 error it stands for, by the same name (this
+module's `OperationalError` is an `sqlite3.OperationalError` too), so that the core's
+own handling of a constraint or of a full disk goes on as before, and a message that
+names the error reads as it did. Translated where a statement runs or a transaction
 ends (`execute`, `executemany`, `executescript`, `commit`, `rollback`); an error
 while iterating over the rows of a statement already started stays SQLite's own.
 """
@@ -21,53 +22,53 @@ from typing import Any
 from ..errors import StorageError
 
 
-class StorageDatabaseError(StorageError, sqlite3.DatabaseError):
+class DatabaseError(StorageError, sqlite3.DatabaseError):
     pass
 
 
-class StorageOperationalError(StorageError, sqlite3.OperationalError):
+class OperationalError(StorageError, sqlite3.OperationalError):
     pass
 
 
-class StorageIntegrityError(StorageError, sqlite3.IntegrityError):
+class IntegrityError(StorageError, sqlite3.IntegrityError):
     pass
 
 
-class StorageProgrammingError(StorageError, sqlite3.ProgrammingError):
+class ProgrammingError(StorageError, sqlite3.ProgrammingError):
     pass
 
 
-class StorageInterfaceError(StorageError, sqlite3.InterfaceError):
+class InterfaceError(StorageError, sqlite3.InterfaceError):
     pass
 
 
-class StorageDataError(StorageError, sqlite3.DataError):
+class DataError(StorageError, sqlite3.DataError):
     pass
 
 
-class StorageNotSupportedError(StorageError, sqlite3.NotSupportedError):
+class NotSupportedError(StorageError, sqlite3.NotSupportedError):
     pass
 
 
-class StorageInternalError(StorageError, sqlite3.InternalError):
+class InternalError(StorageError, sqlite3.InternalError):
     pass
 
 
-class StorageSqliteError(StorageError, sqlite3.Error):
+class Error(StorageError, sqlite3.Error):
     pass
 
 
 #: Most specific first: the first class the error is an instance of wins.
 _KINDS: tuple[tuple[type[sqlite3.Error], type[StorageError]], ...] = (
-    (sqlite3.OperationalError, StorageOperationalError),
-    (sqlite3.IntegrityError, StorageIntegrityError),
-    (sqlite3.ProgrammingError, StorageProgrammingError),
-    (sqlite3.DataError, StorageDataError),
-    (sqlite3.NotSupportedError, StorageNotSupportedError),
-    (sqlite3.InternalError, StorageInternalError),
-    (sqlite3.DatabaseError, StorageDatabaseError),
-    (sqlite3.InterfaceError, StorageInterfaceError),
-    (sqlite3.Error, StorageSqliteError),
+    (sqlite3.OperationalError, OperationalError),
+    (sqlite3.IntegrityError, IntegrityError),
+    (sqlite3.ProgrammingError, ProgrammingError),
+    (sqlite3.DataError, DataError),
+    (sqlite3.NotSupportedError, NotSupportedError),
+    (sqlite3.InternalError, InternalError),
+    (sqlite3.DatabaseError, DatabaseError),
+    (sqlite3.InterfaceError, InterfaceError),
+    (sqlite3.Error, Error),
 )
 
 
