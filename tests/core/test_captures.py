@@ -25,6 +25,7 @@ from tests.captures import (
     write_wacz,
     write_warc,
 )
+from tests.cli import xarchive
 from tests.conftest import run_import
 from xarchive.core import blobs
 from xarchive.core.archive import Archive
@@ -242,6 +243,30 @@ def test_an_mbox_gives_each_message_an_item(archive: Archive, tmp_path: Path) ->
     assert titles == ["Notice of hearing: petition against the X block", "Re: Notice of hearing"]
     (box_row,) = post_store.containers(archive.db)
     assert box_row.kind == "mbox"
+
+
+def test_from_and_to_find_a_message_by_its_addresses(archive: Archive, tmp_path: Path) -> None:
+    eml = tmp_path / "notice.eml"
+    eml.write_bytes(court_notice_email(with_pdf=False).as_bytes())
+    assert run_import(archive, eml).failed == []
+    searcher = Searcher(archive)
+
+    def found(query: str) -> list[str]:
+        return [h.item.kind for h in searcher.search(query, limit=10).hits]
+
+    for query in ("from:registrar@ihc.example", "from:@IHC.example", "sender:@ihc.example",
+                  "to:counsel@rights-group.example", "to:court@ihc.example",  # its Cc
+                  "recipient:@rights-group.example", "from:registrar* petition"):  # fmt: skip
+        assert found(query) == ["message"], query
+    for query in ("to:registrar@ihc.example", "from:counsel@rights-group.example",
+                  "account:registrar@ihc.example", "from:registrar"):  # fmt: skip
+        assert found(query) == [], query
+    # xarchive show names its fields too
+    (message,) = item_store.items(archive.db)
+    shown = xarchive("show", str(message.id), "--archive", str(archive.root)).stdout
+    assert "From:        Registrar <registrar@ihc.example>" in shown
+    assert "To:          Counsel <counsel@rights-group.example>" in shown
+    assert "Message-ID:  notice-2024-04-16@ihc.example" in shown
 
 
 # -- WACZ -----------------------------------------------------------------------------

@@ -146,3 +146,15 @@ def test_the_captured_page_and_the_court_notice(demo: Archive, searcher: Searche
     relations = {(lk.relation, lk.target_id) for lk in link_store.links_from(demo.db, report.id)}
     assert ("attached-to", notice.id) in relations
     assert NOTICE in names(searcher, "kind:message acknowledge receipt")
+
+
+def test_from_and_to_find_messages_by_address_and_posts_by_account(searcher: Searcher) -> None:
+    assert names(searcher, "from:registry@ihc-demo.example") == {NOTICE}
+    assert names(searcher, "to:@demo-press-club.example") == {NOTICE}  # anyone at a domain
+    assert names(searcher, "sender:@ihc-demo.example kind:message") == {NOTICE}
+    posts = names(searcher, "from:demo_reporter")  # a post's account, as on X
+    assert len(posts) > 40 and NOTICE not in posts
+    assert names(searcher, "from:demo_reporter") == names(searcher, "account:demo_reporter")
+    # to: asks the accounts a post mentions, as a message's recipients
+    assert names(searcher, "to:demo_reporter") == names(searcher, "mention:demo_reporter")
+    assert names(searcher, "from:counsel@demo-press-club.example") == set()

@@ -12,7 +12,13 @@ from whoosh.query import Every
 from xarchive.core.errors import QueryError
 from xarchive.core.index.engine import SearchIndex
 from xarchive.core.index.query import make_parser, parse_query
-from xarchive.core.index.schema import FIELD_ALIASES, KNOWN_FIELDS, IndexDocument, build_schema
+from xarchive.core.index.schema import (
+    FIELD_ALIASES,
+    FIELD_CHOICES,
+    KNOWN_FIELDS,
+    IndexDocument,
+    build_schema,
+)
 
 PARSER = make_parser(build_schema())
 
@@ -115,7 +121,7 @@ def test_a_phrase_with_a_comma_in_a_keyword_field_is_explained() -> None:
         parse_query('tag:"security, public order"', PARSER)
 
 
-FIELDS = sorted(KNOWN_FIELDS | set(FIELD_ALIASES))
+FIELDS = sorted(KNOWN_FIELDS | set(FIELD_ALIASES) | set(FIELD_CHOICES))
 PUNCTUATED = [
     "a, b",
     "a,b",
@@ -144,3 +150,18 @@ def test_any_phrase_in_any_field_searches_or_is_explained(
         ):
             with contextlib.suppress(QueryError):  # explained; anything else fails
                 one_item_index.search(query)
+
+
+def test_from_and_to_ask_two_fields_at_once() -> None:
+    # from: is a post's account (as on X) or a message's sender; to: a mention or a recipient
+    assert parse("from:@Demo_Reporter") == "(account:demo_reporter OR sender:@demo_reporter)"
+    assert parse("TO:@press.example") == "(mention:press.example OR recipient:@press.example)"
+    assert parse("court NOT from:x*") == (
+        "((title:court OR content:court OR filename:court OR author:court OR note:court "
+        "OR tag:court OR alt:court) AND NOT (account:x* OR sender:x*))"
+    )
+    assert parse("(from:a OR to:b)") == "(account:a OR sender:a OR mention:b OR recipient:b)"
+    assert parse("from:(a OR b)") == "(account:a OR account:b OR sender:a OR sender:b)"
+    assert "sender" not in parse('"a letter from: the registry"')  # a phrase stays a phrase
+    with pytest.raises(QueryError, match="e.g. to:counsel@"):
+        parse_query("letter to:", PARSER)

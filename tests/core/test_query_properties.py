@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from xarchive.core.errors import QueryError
 from xarchive.core.index.engine import SearchIndex
-from xarchive.core.index.schema import FIELD_ALIASES, KNOWN_FIELDS, IndexDocument
+from xarchive.core.index.schema import FIELD_ALIASES, FIELD_CHOICES, KNOWN_FIELDS, IndexDocument
 
-FIELDS = sorted(KNOWN_FIELDS | set(FIELD_ALIASES))
+FIELDS = sorted(KNOWN_FIELDS | set(FIELD_ALIASES) | set(FIELD_CHOICES))
 
 DOCUMENT = IndexDocument(
     item_id=1,

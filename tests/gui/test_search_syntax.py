@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from xarchive.core.index.schema import FIELD_ALIASES, FLAG_VALUES, KNOWN_FIELDS
+from xarchive.core.index.schema import FIELD_ALIASES, FIELD_CHOICES, FLAG_VALUES, KNOWN_FIELDS
 from xarchive.gui.dialogs.search_syntax import SearchSyntaxDialog, explained_fields
 from xarchive.gui.main_window import MainWindow
 
@@ -55,6 +55,8 @@ def test_every_field_and_operator_of_the_language_is_explained(
     text = dialog.page.toPlainText()
     for alias in FIELD_ALIASES:
         assert f"{alias}:" in text
+    for name, fields in FIELD_CHOICES.items():  # from: and to: say which fields they ask
+        assert f"{name}: asks {fields[0]}: and {fields[1]}: at once" in text
     for field, values in FLAG_VALUES.items():
         for value in values:
             assert f"{field}:{value}" in text

@@ -217,7 +217,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("Author", item.author or "—"),
         ("Language", item.language or "—"),
         ("Source URL", item.source_url or "—"),
-        *_capture_rows(item.extra),
+        *_capture_rows(item.extra, item.kind),
         ("Original", f"{item.original_name} ({item.size:,} bytes)"),
         ("SHA-256", item.sha256),
         ("Pages", str(item.page_count)),
@@ -281,11 +281,15 @@ def _evidence_rows(proof: dict[str, Any] | None) -> list[tuple[str, str]]:
     return rows
 
 
-def _capture_rows(extra: object) -> list[tuple[str, str]]:
-    """Where in a web capture or e-mail the item was found, and what was checked there."""
+def _capture_rows(extra: object, kind: str) -> list[tuple[str, str]]:
+    """Where in a web capture or e-mail the item was found, and what was checked there;
+    a message's From, To, Cc, Subject and Message-ID."""
     if not isinstance(extra, dict):
         return []
-    labels = (("locator", "Found in"), ("digest_check", "Digest"), ("wacz_signature", "Signature"))
+    labels = [("locator", "Found in"), ("digest_check", "Digest"), ("wacz_signature", "Signature")]
+    if kind == "message":
+        labels += [("from", "From"), ("to", "To"), ("cc", "Cc"), ("subject", "Subject"),
+                   ("message_id", "Message-ID")]  # fmt: skip
     return [(label, str(extra[key])) for key, label in labels if extra.get(key)]
 
 

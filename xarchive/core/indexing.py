@@ -66,7 +66,7 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
     its regions and its links (either way), so that they are searched with it;
     for a post, its account, hashtags, mentions, kind of post and the
     descriptions of its pictures, and for a picture in a post, that account and
-    its description.
+    its description; for a message, the addresses it is from and to.
     """
     from .posts.evidence import EvidenceFields, evidence_fields
     from .store import annotations as annotation_store
@@ -84,6 +84,7 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
         page_texts = tuple(p.text for p in item_store.pages(conn, item.id))
         post = post_fields.get(item.id, PostIndexFields())
         proof = evidence.get(item.id, no_evidence)
+        extra = item.extra if item.kind == "message" and isinstance(item.extra, dict) else {}
         docs.append(
             IndexDocument(
                 item_id=item.id,
@@ -109,9 +110,25 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
                 withheld_in=proof.withheld_in,
                 withheld_copyright=bool(proof.withheld and proof.withheld.copyright),
                 changed=proof.changed,
+                senders=addresses(extra.get("from")),
+                recipients=addresses(extra.get("to"), extra.get("cc")),
             )
         )
     return docs
+
+
+def addresses(*headers: object) -> tuple[str, ...]:
+    """The e-mail addresses of address headers ("Name <a@b.example>, c@d.example"), in
+    lower case, each followed by its "@domain": what from: and to: match."""
+    from email.utils import getaddresses
+
+    found: list[str] = []
+    values = [str(h) for h in headers if isinstance(h, str) and h.strip()]
+    for _name, address in getaddresses(values):
+        address = address.strip().lower()
+        if "@" in address.strip("@"):
+            found += [address, "@" + address.rpartition("@")[2]]
+    return tuple(dict.fromkeys(found))
 
 
 def index_items(
@@ -163,7 +180,7 @@ def reindex(
 
         backfill(archive)
     building = archive.root / "index.building"
-    all_ids = item_store.item_ids(archive.db)
+    all_ids = [int(r[0]) for r in archive.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
     total = len(all_ids)
     parts = [all_ids[s : s + REINDEX_SEGMENT] for s in range(0, total, REINDEX_SEGMENT)]
     workers = min(REINDEX_WORKERS or os.cpu_count() or 1, len(parts))

@@ -3,11 +3,13 @@
     words and "exact phrases"          court "national security"
     AND, OR, NOT, (…)                  (block OR ban) NOT tiktok
     fields                             kind:document  lang:ur  author:khan  tag:evidence
-    posts                              account:demo_reporter (or from:)  hashtag:KeepItOn
+    posts                              account:demo_reporter  hashtag:KeepItOn
                                        mention:@sample_rights_watch  is:reply  is:retweet
                                        is:quote  is:deleted  is:long  has:media  has:links
     posts as evidence                  withheld:PK  withheld:any  is:withheld  is:edited
                                        is:suspended  changed:text  changed:counts
+    messages                           sender:registry@court.example  recipient:@press.example
+    either                             from: (account or sender)  to: (mention or recipient)
     dates and ranges                   date:2024-02-17  date:2024-02  date:2024-02-01..2024-04-30
                                        date:>=2024-04-01  published:..2024-03  captured:2024
     prefix and fuzzy terms             censor*  judgement~  judgement~2
@@ -34,6 +36,7 @@ from .schema import (
     DEFAULT_FIELDS,
     EXACT_FIELDS,
     FIELD_ALIASES,
+    FIELD_CHOICES,
     FLAG_VALUES,
     KNOWN_FIELDS,
     WITHHELD_WORDS,
@@ -55,6 +58,8 @@ _EXAMPLES = {
     "hashtag": "hashtag:keepiton",
     "withheld": "withheld:PK",
     "changed": "changed:text",
+    "from": "from:demo_reporter",
+    "to": "to:counsel@demo-press-club.example",
     **{name: f"{name}:2024-02" for name in DATE_FIELDS},
 }
 _ANY_FIELD_RE = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(\S*)")
@@ -135,7 +140,7 @@ def _check_fields(text: str) -> None:
     outside_quotes = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
     for match in _FIELD_RE.finditer(outside_quotes):
         name = match.group(1).lower()
-        if name not in KNOWN_FIELDS and name not in FIELD_ALIASES:
+        if name not in KNOWN_FIELDS and name not in FIELD_ALIASES and name not in FIELD_CHOICES:
             known = ", ".join(sorted(KNOWN_FIELDS - {"ym", "ocr"}))
             raise QueryError(
                 f"there is no field ‘{match.group(1)}’ (at position {match.start() + 1}); "
@@ -257,6 +262,52 @@ def _exact_values(text: str) -> str:
     return "".join(p if p.startswith('"') else _EXACT_FIELD_RE.sub(repl, p) for p in parts)
 
 
+_CHOICE_RE = re.compile(
+    r'"[^"]*"|(?<![\w:/.])(' + "|".join(FIELD_CHOICES) + r'):(?!//)("[^"]*"|[^\s"]+)'
+)
+
+
+def _choices(text: str) -> str:
+    """`from:x` as `(account:x OR sender:x)`, `to:x` as `(mention:x OR recipient:x)`; a
+    group (`from:(a OR b)`) goes to each field whole. Quoted phrases are left alone."""
+    out: list[str] = []
+    at = 0
+    while (match := _CHOICE_RE.search(text, at)) is not None:
+        out.append(text[at : match.start()])
+        at = match.end()
+        if match.group(1) is None:  # a quoted phrase
+            out.append(match.group(0))
+            continue
+        value = match.group(2)
+        if value.startswith("("):
+            end = _group_end(text, match.start(2))
+            value, at = text[match.start(2) : end], end
+            tail = ""
+        else:
+            core = value if value.startswith('"') else value.rstrip(")")
+            value, tail = core, value[len(core) :]
+        either = " OR ".join(f"{name}:{value}" for name in FIELD_CHOICES[match.group(1)])
+        out.append(f"({either}){tail}")
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _group_end(text: str, start: int) -> int:
+    """Where the parenthesis opened at `start` closes (quotes skipped), just after it."""
+    depth, quoted = 0, False
+    for position in range(start, len(text)):
+        char = text[position]
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+    return len(text)
+
+
 def make_parser(schema: Schema) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -280,7 +331,7 @@ def parse_query(text: str, parser: qparser.QueryParser) -> Query:
         part if part.startswith('"') else _DATE_TERM_RE.sub(_rewrite_date, part)
         for part in re.split(r'("[^"]*")', rewritten)
     )
-    rewritten = _exact_values(rewritten)
+    rewritten = _exact_values(_choices(rewritten))
     try:
         query = parser.parse(rewritten)
     except Exception as exc:  # Whoosh raises assorted errors on odd input

@@ -18,7 +18,8 @@ from .pairs import RememberingAnalyzer
 #: 3: the `pairs` field (phrases), and every date field sortable (date ranges).
 #: 4: word pairs in a table beside each segment instead of the `pairs` field (pairs.py).
 #: 5: posts as evidence: `withheld`, `changed`, the facet `withheld_in` (issue 13).
-INDEX_SCHEMA_VERSION = 5
+#: 6: messages' senders and recipients, `sender` and `recipient` (from:, to:; issue 14).
+INDEX_SCHEMA_VERSION = 6
 
 
 def engine_version() -> str:
@@ -43,16 +44,19 @@ FIELD_ALIASES = {
     "notes": "note",
     "tags": "tag",
     "domain": "source",
-    "from": "account",  # as on X: from:demo_reporter
     "handle": "account",
     "hashtags": "hashtag",
     "mentions": "mention",
     "withheld_in": "withheld",
 }
+#: Names that ask two fields at once: from: is a post's account or a message's sender
+#: (from:demo_reporter as on X, from:registry@court.example), to: a post's mention or a
+#: message's recipient (To and Cc).
+FIELD_CHOICES = {"from": ("account", "sender"), "to": ("mention", "recipient")}
 #: Fields whose values are matched whole, in any case (``kind:Post`` = ``kind:post``).
 EXACT_FIELDS = (
     "kind", "lang", "source", "ocr", "account", "hashtag", "mention", "is", "has", "withheld",
-    "changed",
+    "changed", "sender", "recipient",
 )  # fmt: skip
 #: The values `is:` and `has:` know, with what each finds.
 FLAG_VALUES = {
@@ -100,8 +104,13 @@ def build_schema() -> Schema:
         "withheld_in": KEYWORD(commas=True),
         "changed": KEYWORD(commas=True, lowercase=True),
     }
+    message_fields = {  # addresses, and "@domain" for every message of a domain
+        "sender": KEYWORD(commas=True, lowercase=True, scorable=True),
+        "recipient": KEYWORD(commas=True, lowercase=True, scorable=True),
+    }
     return Schema(
         **post_fields,
+        **message_fields,
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
         title=_text(text, field_boost=2.0),
@@ -162,6 +171,9 @@ class IndexDocument:
     withheld_in: tuple[str, ...] = ()
     withheld_copyright: bool = False
     changed: tuple[str, ...] = ()  # changed: text, counts … (between captures)
+    #: Messages: the addresses of From, and of To and Cc, each with its "@domain".
+    senders: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
 
     def fields(self) -> dict[str, object]:
         published = parse_iso(self.published_at)
@@ -189,6 +201,8 @@ class IndexDocument:
             "has": _keywords(self.has),
             "alt": "\n\n".join(self.alt_texts),
             "changed": _keywords(self.changed),
+            "sender": _keywords(self.senders),
+            "recipient": _keywords(self.recipients),
         }
         if self.withheld_in or self.withheld_copyright:
             words = [*self.withheld_in, "any"] + (["copyright"] if self.withheld_copyright else [])

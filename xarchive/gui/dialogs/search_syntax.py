@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 # The schema is plain data; importing it loads Whoosh, which the search has loaded
 # anyway by the time someone opens this dialog.
-from ...core.index.schema import FIELD_ALIASES, FLAG_VALUES
+from ...core.index.schema import FIELD_ALIASES, FIELD_CHOICES, FLAG_VALUES
 from ..bidi import mostly_rtl
 from ..theme import colors
 from ..views.safe_browser import SafeTextBrowser
@@ -38,7 +38,17 @@ class Example:
 
 def _also(field: str) -> str:
     aliases = sorted(alias for alias, target in FIELD_ALIASES.items() if target == field)
-    return f" (also {', '.join(a + ':' for a in aliases)})" if aliases else ""
+    choices = sorted(name for name, targets in FIELD_CHOICES.items() if field in targets)
+    said = [f"also {', '.join(a + ':' for a in aliases)}"] if aliases else []
+    said += [f"{name}: asks {' and '.join(t + ':' for t in FIELD_CHOICES[name])} at once"
+             for name in choices]  # fmt: skip
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def _choice(name: str, example: str, finds: str) -> Example:
+    """A row for a name that asks two fields at once (from:, to:)."""
+    both = " and ".join(t + ":" for t in FIELD_CHOICES[name])
+    return Example(example, f"{finds}: {name}: asks {both} at once", name)
 
 
 #: Values the demo archive has nothing for: named in the text of their field's first
@@ -179,6 +189,35 @@ def sections() -> list[tuple[str, list[Example]]]:
                     "withheld",
                 ),
                 *flags,
+            ],
+        ),
+        (
+            "E-mail messages",
+            [
+                Example(
+                    "sender:registry@ihc-demo.example",
+                    "Messages from an address (sender:@ihc-demo.example: from anyone there)"
+                    + _also("sender"),
+                    "sender",
+                ),
+                Example(
+                    "recipient:@demo-press-club.example",
+                    "Messages to an address or anyone at a domain, in To or Cc"
+                    + _also("recipient"),
+                    "recipient",
+                ),
+                _choice(
+                    "from",
+                    "from:registry@ihc-demo.example",
+                    "A message's sender or a post's account (from:demo_reporter finds the "
+                    "account's posts)",
+                ),
+                _choice(
+                    "to",
+                    "to:demo_reporter",
+                    "A message's recipients or the accounts a post mentions "
+                    "(to:counsel@demo-press-club.example)",
+                ),
             ],
         ),
         (
