@@ -309,3 +309,31 @@ def test_the_state_of_many_files_is_read_as_file_by_file(archive: Archive, tmp_p
     states = runs.file_states(archive.db, asked)
     assert len(states) == 1100
     assert states == {p: s for p in asked if (s := runs.file_state(archive.db, p)) is not None}
+
+
+def test_segments_merged_while_the_import_runs_keep_every_item_findable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small segments, merged in tiers as they pile up (writing.MERGE_FACTOR of them), and
+    the segments committed since: the committer's list of them is kept, not read again
+    at every batch, so it must follow each commit and each merge."""
+    from whoosh import index as whoosh_index
+
+    from xarchive.core.index import writing
+    from xarchive.core.ingest import batch, index_feed
+
+    monkeypatch.setattr(batch, "BATCH_ITEMS", 4)  # a commit, and a segment, every 4 items
+    monkeypatch.setattr(index_feed, "SEGMENT_ITEMS", 4)
+    monkeypatch.setattr(writing, "MERGE_FACTOR", 3)
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for n in range(90):
+        (folder / f"note{n:03}.txt").write_text(f"Note {n} on the hearing, word{n}.\n")
+    with Archive.create(tmp_path / "case.xarchive") as archive:
+        report = import_paths(archive, [folder], ImportOptions(workers=2))
+        assert len(report.imported) == 90
+        searcher = Searcher(archive)
+        assert searcher.search("hearing", limit=1).total == 90
+        assert all(searcher.search(f"word{n}", limit=1).total == 1 for n in range(90))
+        segments = whoosh_index.open_dir(str(archive.root / "index"))._segments()
+    assert len(segments) <= 12  # merged in tiers of 3 (one a batch would be 21 or more)

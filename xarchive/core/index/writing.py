@@ -162,6 +162,10 @@ class SegmentCommitter:
         if not try_for(self._lock.acquire, timeout=lock_timeout, delay=0.1):
             self._ix.close()
             raise IndexBusy("the search index is being written by another task")
+        #: the index's segments as of this committer's last commit: nobody else writes
+        #: while it holds the lock, and reading the table of contents (the pickled
+        #: schema with it) at every batch was a sixth of the writer process's time
+        self._segments: list[Any] | None = None
 
     def commit(self, staged: Sequence[StagedSegment], delete_ids: Iterable[int] = ()) -> None:
         """Make the staged segments part of the index, and delete the documents of
@@ -181,12 +185,14 @@ class SegmentCommitter:
         def policy(_writer: Any, segments: list[Any]) -> list[Any]:
             return [s for s in segments if s.segment_id() not in replaced] + added
 
+        self._segments = None
         writer.commit(mergetype=policy)
         for part in staged:
             shutil.rmtree(part.folder, ignore_errors=True)
 
     def write_here(self, documents: Iterable[Fields], delete_ids: Iterable[int] = ()) -> int:
         """Write documents in this process (when there are no workers left to do it)."""
+        self._segments = None
         writer = PairsWriter(self._ix, _lk=False, limitmb=LIMIT_MB, compound=False)
         count = 0
         try:
@@ -204,7 +210,9 @@ class SegmentCommitter:
     def segments_to_merge(self) -> list[Any]:
         """The segments of the fullest tier, if it has MERGE_FACTOR segments; else none."""
         tiers: dict[int, list[Any]] = {}
-        for segment in self._ix._segments():  # no public API for the segment list
+        if self._segments is None:
+            self._segments = list(self._ix._segments())  # no public API for the list
+        for segment in self._segments:
             size = max(segment.doc_count(), 1)
             tiers.setdefault(int(math.log(size, MERGE_FACTOR)), []).append(segment)
         full = [tier for tier in tiers.values() if len(tier) >= MERGE_FACTOR]
