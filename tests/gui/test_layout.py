@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QTextLayout
-from PySide6.QtWidgets import QDockWidget, QToolButton
+from PySide6.QtWidgets import QDockWidget, QTabBar, QToolButton
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.importing import ImportOptions
@@ -99,6 +99,36 @@ def test_f11_gives_the_viewer_the_window_and_escape_gives_it_back(
     qtbot.waitUntil(lambda: opened.results.width() == results_width)
     for dock in (opened.facets, opened.saved, opened.annotate.annotations_dock):
         assert abs(dock.width() - widths[dock.objectName()]) <= 2, dock.objectName()
+
+
+def _tab_bars(window: MainWindow) -> list[list[str]]:
+    """The tabs of each tab bar of the window's docks that is on screen."""
+    bars = window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    return sorted(
+        [b.tabText(i) for i in range(b.count())]
+        for b in bars
+        if b.isVisible() and window.rect().intersects(b.geometry())
+    )
+
+
+def test_leaving_reading_mode_leaves_one_tab_bar_per_group_of_panels(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    """Links and Suggestions share a place: back from reading mode they had a second,
+    stale tab bar left over the timeline."""
+    opened.resize(1440, 900)
+    opened.window_layout.fit_to_window()
+    qtbot.waitUntil(lambda: ["Links", "Suggestions"] in _tab_bars(opened))
+    before = _tab_bars(opened)
+    for _ in range(2):
+        qtbot.keyClick(opened, Qt.Key.Key_F11)
+        qtbot.waitUntil(lambda: not opened.results.isVisible())
+        qtbot.keyClick(opened, Qt.Key.Key_F11)
+        qtbot.waitUntil(lambda: opened.results.isVisible() and opened.facets.isVisible())
+    opened.timeline.show()
+    qtbot.waitUntil(lambda: opened.timeline.isVisible())
+    assert _tab_bars(opened) == before
+    assert not [b for b in opened.findChildren(QTabBar) if b.isVisible() and b.count() == 0]
 
 
 def test_the_reading_mode_button_beside_the_search_field(qtbot: QtBot, opened: MainWindow) -> None:

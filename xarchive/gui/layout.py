@@ -21,7 +21,14 @@ import json
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
-from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QDockWidget,
+    QMainWindow,
+    QSplitter,
+    QTabBar,
+    QWidget,
+)
 
 from . import settings as cfg
 from .views.item import ItemViewer
@@ -39,6 +46,10 @@ VIEWER_MIN_WIDTH = 440
 #: Results and viewer side by side.
 MIN_WINDOW_WIDTH = RESULTS_MIN_WIDTH + VIEWER_MIN_WIDTH
 _SIDES = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+
+
+def _tabs(bar: QTabBar) -> tuple[str, ...]:
+    return tuple(bar.tabText(i) for i in range(bar.count()))
 
 
 def screen_key(screen: QScreen | None) -> str:
@@ -73,6 +84,7 @@ class WindowLayout(QObject):
         self._viewer_sizes: list[int] = []
         self._panels_before = QByteArray()
         self._splitter_before = QByteArray()
+        self._tab_bars_before: list[QTabBar] = []
         #: Side panels collapsed because the window is narrow (shown again when it widens).
         self._collapsed: list[QDockWidget] = []
         #: A layout is to be made for the window's size once it is shown (nothing was
@@ -251,6 +263,9 @@ class WindowLayout(QObject):
             # The panels come back at the sizes they had (shown again one by one, Qt would
             # give each a size of its own choosing).
             self._panels_before = window.saveState()
+            self._tab_bars_before = window.findChildren(
+                QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly
+            )
             self._splitter_before = self.splitter.saveState()
             for dock in self._hidden_docks:
                 dock.hide()
@@ -263,6 +278,13 @@ class WindowLayout(QObject):
                 dock.show()
             self._hidden_docks = []
             window.restoreState(self._panels_before)
+            # Qt gives a group of tabbed panels shown again a new tab bar and leaves the old
+            # one on screen, where the group was: over the timeline or the status bar.
+            bars = window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            new = {_tabs(b) for b in bars if b.isVisible() and b not in self._tab_bars_before}
+            for bar in self._tab_bars_before:
+                if _tabs(bar) in new or bar.count() == 0:
+                    bar.hide()
             self.splitter.restoreState(self._splitter_before)
             if sum(self._viewer_sizes) > 0:
                 self.viewer.splitter.setSizes(self._viewer_sizes)
