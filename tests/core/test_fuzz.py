@@ -10,6 +10,7 @@ own error: never an unhandled exception, never longer than the deadline.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import os
 import tempfile
@@ -122,3 +123,47 @@ def test_every_mutated_bag_is_verified_or_refused(data: bytes) -> None:
         path.write_bytes(data)
         with contextlib.suppress(BundleRejected):  # refused with its reasons
             verify_bundle(path)
+
+
+def test_a_zip_whose_entries_lie_before_its_start_is_refused(tmp_path: Path) -> None:
+    """Found by the atheris harness: a central directory whose offset is too large puts
+    every entry before the start of the file, and zipfile's seek there failed with a bare
+    OSError out of verify-bundle."""
+    raw = bytearray(_plain_bag())
+    end = raw.rindex(b"PK\x05\x06")
+    offset = int.from_bytes(raw[end + 16 : end + 20], "little")
+    raw[end + 16 : end + 20] = (offset + 1000).to_bytes(4, "little")
+    path = tmp_path / "bag.zip"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(BundleRejected, match="outside the zip file"):
+        verify_bundle(path)
+
+
+def _plain_bag() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+        )
+        archive.writestr("bag/manifest-sha256.txt", "")
+    return out.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("atheris") is None, reason="atheris has no wheel for this machine"
+)
+def test_the_atheris_harness_finds_nothing_in_a_short_run(tmp_path: Path) -> None:
+    """scripts/fuzz_parsers.py, coverage-guided, over every format for a few hundred
+    inputs from a fixed seed (`bash scripts/fuzz --atheris` runs it for long)."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, str(repo / "scripts" / "fuzz_parsers.py"), "all", "-runs=60",
+         "-seed=1", f"-artifact_prefix={tmp_path}/"],
+        cwd=repo, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert "Done 60 runs" in done.stderr

@@ -81,7 +81,12 @@ class _ZipBag(Bag):
 
     def open(self, path: str) -> IO[bytes]:
         # ZipExtFile never yields more than the entry's declared size and checks its CRC.
-        return self._zip.open(self._members[path])
+        try:
+            return self._zip.open(self._members[path])
+        except (OSError, ValueError, OverflowError) as exc:
+            # A central directory that places the entry before the file's start or past
+            # its end (found by fuzzing): zipfile seeks there and the seek fails.
+            raise zipfile.BadZipFile(f"its entry lies outside the zip file ({exc})") from exc
 
     def close(self) -> None:
         self._zip.close()
