@@ -7,7 +7,7 @@ from datetime import date
 
 from .archive import Archive
 from .index.api import FACETS, SORTS, PhraseMarks, SearchEngine, Snippet
-from .posts.evidence import VersionPlace, version_places
+from .posts.versions import VersionPlace, version_places
 from .store import items as item_store
 from .store.items import Item
 

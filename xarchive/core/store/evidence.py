@@ -11,9 +11,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..posts.model import ExtractedAccount, ExtractedEvent
+if TYPE_CHECKING:  # names only: `xarchive search` loads store/evidence, not the importers' model
+    from ..posts.model import ExtractedAccount, ExtractedEvent
 
 # -- captures of a post --------------------------------------------------------------------
 
