@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QRectF, Qt, QUrl
 from PySide6.QtPdf import QPdfDocument
 from pytestqt.qtbot import QtBot
 
@@ -178,3 +178,24 @@ def test_every_searched_word_is_marked_on_the_pdf_page(qtbot: QtBot, opened: Mai
     expected = sum(text.count(w) for w in words)
     assert text.count("ministry") and expected > text.count("ministry")
     assert len(layer.word_marks(page)) >= expected
+
+
+@pytest.mark.skipif(not pdf_view.HAVE_QTPDF, reason="the pages need QtPdf")
+def test_a_pdf_match_is_marked_one_box_a_line(qtbot: QtBot, opened: MainWindow) -> None:
+    """QtPdf gives a match a box a glyph: outlined one by one, the current match was a row
+    of small boxes over its letters ("national security" could not be read)."""
+    from xarchive.gui.annotate.pdf_layer import line_rects
+
+    search(qtbot, opened, '"national security"', Filter("kind", "document"))
+    open_row(qtbot, opened, 0)
+    pdf = opened.viewer.pdf
+    qtbot.waitUntil(lambda: bool(pdf.find_results), timeout=5000)
+    one_line = next(
+        r for r in pdf.find_results if len(r.rects) > 1 and r.rects[0].top() == r.rects[-1].top()
+    )
+    [box] = line_rects(one_line.rects)
+    assert all(box.contains(r) for r in one_line.rects)
+    # a match over two lines keeps two boxes, each a line's
+    first, second = QRectF(0, 0, 10, 10), QRectF(12, 1, 10, 9)
+    below = QRectF(0, 14, 30, 10)
+    assert line_rects([below, second, first]) == [first.united(second), below]

@@ -18,6 +18,7 @@ is an opaque box that hides the word): translucent, the current one outlined.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -343,7 +344,7 @@ class PdfLayer(QObject):
             if row == viewer.current_result:
                 current = result
             painter.setBrush(QColor(CURRENT_MATCH_INK if result is current else MATCH_INK))
-            for rect in result.rects:
+            for rect in line_rects(result.rects):
                 painter.drawRect(self.view_rect(result.page, rect))
         if current is not None:
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
@@ -351,7 +352,7 @@ class PdfLayer(QObject):
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in current.rects:
+            for rect in line_rects(current.rects):
                 painter.drawRect(self.view_rect(current.page, rect.adjusted(-1.5, -1.5, 1.5, 1.5)))
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -685,6 +686,22 @@ class PdfLayer(QObject):
             moved.setBottomLeft(before.bottomLeft() + QPointF(dx, dy))
         region.rect = moved.normalized().intersected(QRectF(QPointF(0, 0), size))
         self.overlay.update()
+
+
+def line_rects(rects: Sequence[QRectF]) -> list[QRectF]:
+    """`rects` (a match's, which QtPdf gives a glyph or a word at a time) made one per line:
+    inked one by one, their overlaps came out darker, and outlined one by one, a box round
+    each letter hid the word."""
+    lines: list[QRectF] = []
+    for rect in sorted(rects, key=lambda r: (r.top(), r.left())):
+        for i, line in enumerate(lines):
+            overlap = min(line.bottom(), rect.bottom()) - max(line.top(), rect.top())
+            if overlap > 0.5 * min(line.height(), rect.height()):
+                lines[i] = line.united(rect)
+                break
+        else:
+            lines.append(QRectF(rect))
+    return lines
 
 
 def _corners(rect: QRectF) -> list[QPointF]:
