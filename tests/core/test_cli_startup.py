@@ -116,6 +116,17 @@ def test_export_and_bundle_check_load_no_importer(small_archive: Path, tmp_path:
     assert loaded_by("verify-bundle", str(bundle)) == []
 
 
+def test_an_export_of_chosen_items_and_its_check_load_no_search_engine(
+    small_archive: Path, tmp_path: Path
+) -> None:
+    # only an export of a search's hits needs the engine (numpy, Whoosh)
+    bundle = tmp_path / "chosen.zip"
+    unwanted = NOT_NEEDED + ENGINE
+    command = ("export", "--ids", "1", "--out", str(bundle), "--archive", str(small_archive))
+    assert loaded_by(*command, unwanted=unwanted) == []
+    assert loaded_by("verify-bundle", str(bundle), unwanted=unwanted) == []
+
+
 def test_the_parser_loads_no_search_engine() -> None:
     # Commands that never search (verify, show) must not pay for the engine to parse.
     code = (

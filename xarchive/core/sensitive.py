@@ -17,7 +17,6 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .annotate.service import tag_key
 from .store import annotations as store
 from .store import items as item_store
 from .store import posts as post_store
@@ -40,7 +39,7 @@ def flagged_by_platform(item: Item) -> bool:
 
 def marked_ids(conn: sqlite3.Connection, item_ids: Iterable[int]) -> set[int]:
     """Those of `item_ids` a person marked sensitive (tagged ``sensitive``)."""
-    tag = store.tag_by_key(conn, tag_key(SENSITIVE_TAG))
+    tag = store.tag_by_key(conn, store.tag_key(SENSITIVE_TAG))
     if tag is None:
         return set()
     wanted = set(item_ids)

@@ -30,6 +30,7 @@ from ..indexing import index_items
 from ..store import annotations as store
 from ..store import items as item_store
 from ..store.annotations import Annotation, ItemTag, Link, Tag, TagCount
+from ..store.annotations import tag_key as tag_key  # re-exported: written here first
 from ..store.items import Item
 from . import w3c
 from .anchoring import Quote, find_quote, locate, quote_at
@@ -49,11 +50,6 @@ _NAMED_COLOUR = re.compile(r"[a-z]{3,20}\Z")
 def new_uid() -> str:
     """A fresh annotation id, as the W3C model writes it."""
     return f"urn:uuid:{uuid.uuid4()}"
-
-
-def tag_key(name: str) -> str:
-    """What makes two tag names the same: case, Unicode forms and spacing do not count."""
-    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
 def clean_tag_name(name: str) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from ..archive import Archive
 from ..errors import ItemNotFound
-from ..search import Searcher
 from ..store import annotations as annotation_store
 from ..store import items as item_store
 from ..store import posts as post_store
@@ -49,6 +48,8 @@ def select_items(
         raise ValueError("choose items by exactly one of: a query, a tag, ids")
     conn = archive.db
     if query is not None:
+        from ..search import Searcher  # the search engine only for a query (numpy, Whoosh)
+
         searcher = Searcher(archive)
         try:
             total = item_store.count_items(conn)

@@ -13,6 +13,7 @@ the row before and after it — which is what undo, redo and the audit log use.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 Row = dict[str, Any]
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same: case, Unicode forms and spacing do not count."""
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
 # -- values ------------------------------------------------------------------------
