@@ -156,15 +156,16 @@ def export_bundle(
         records = []
         run_cache: dict[int, dict[str, Any]] = {}
         total = len(items) + 3
-        for n, item in enumerate(items):
-            cancel.raise_if_cancelled()
-            file = f"{layout.ITEMS_DIR}/{names[item.id]}"
-            progress(Progress("exporting", n, total, file))
-            source = blobs.blob_path(archive.blobs_dir, item.sha256)
-            background.copy(file, source, item)
-            records.append(metadata.item_record(conn, item, roles[item.id], file, run_cache))
-            _capture_records(archive, records[-1], item, background)
-            _capture_file(archive, records[-1], item, background)
+        with post_store.remembering(conn):  # a post's record reads it many times
+            for n, item in enumerate(items):
+                cancel.raise_if_cancelled()
+                file = f"{layout.ITEMS_DIR}/{names[item.id]}"
+                progress(Progress("exporting", n, total, file))
+                source = blobs.blob_path(archive.blobs_dir, item.sha256)
+                background.copy(file, source, item)
+                records.append(metadata.item_record(conn, item, roles[item.id], file, run_cache))
+                _capture_records(archive, records[-1], item, background)
+                _capture_file(archive, records[-1], item, background)
         progress(Progress("exporting", len(items), total, layout.ITEMS_JSON))
         document = metadata.items_document(records, bundle_info)
         background.write(layout.ITEMS_JSON, metadata.dumps(document))

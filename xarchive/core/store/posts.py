@@ -9,6 +9,7 @@ or folder, a twarc2 file) have their own rows and provenance, like items.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -253,11 +254,38 @@ def _post(conn: sqlite3.Connection, row: Sequence[Any]) -> Post:
 
 def get_post(conn: sqlite3.Connection, item_id: int) -> Post:
     """The post that is item `item_id`; raises ItemNotFound if that item is no post."""
+    known = _remembered.get(id(conn))
+    if known is not None and item_id in known:
+        return known[item_id]
     row = conn.execute(f"SELECT {_POST_COLUMNS} {_POST_FROM} WHERE p.item_id = ?", (item_id,))
     found = row.fetchone()
     if found is None:
         raise ItemNotFound(f"item #{item_id} is not a post")
-    return _post(conn, found)
+    post = _post(conn, found)
+    if known is not None:
+        known[item_id] = post
+    return post
+
+
+#: Posts read through a connection inside `remembering(conn)`, by the connection's id.
+_remembered: dict[int, dict[int, Post]] = {}
+
+
+@contextlib.contextmanager
+def remembering(conn: sqlite3.Connection) -> Iterator[None]:
+    """Within the block, `get_post` reads each post from the database once: for a reader
+    that writes nothing and asks for the same posts many times — an export, whose
+    record of a post as evidence (posts/evidence.py) read it eight times, a third of
+    the export's work."""
+    key = id(conn)
+    if key in _remembered:  # nested: the outer block keeps and forgets them
+        yield
+        return
+    _remembered[key] = {}
+    try:
+        yield
+    finally:
+        del _remembered[key]
 
 
 def posts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[Post]:
