@@ -253,6 +253,44 @@ def test_no_process_of_a_killed_app_survives(tmp_path: Path) -> None:
     assert not left
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) -> None:
+    """Ctrl+C reaches every process of the terminal's group. The fork server, still
+    importing what the workers need (seconds on a busy machine), died of it with a
+    traceback, and the import ended with 'unexpected error (EOFError …)'. It now
+    ignores the signal from its first instruction, and the import says it was cancelled."""
+    import signal
+    import time
+
+    folder = tmp_path / "notes"
+    for n in range(40):
+        text_file(folder / f"{n:03d}.txt", f"note {n}")
+    command = [sys.executable, "-m", "xarchive", "import", str(folder), "--create",
+               "--archive", str(tmp_path / "a.xarchive"), "--no-ocr", "--workers", "2"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def preloading() -> bool:  # lxml (the HTML importer) loaded, the PDF reader not yet
+        for line in _session(process.pid):
+            if "forkserver" in line:
+                with contextlib.suppress(OSError):
+                    maps = Path(f"/proc/{line.split()[0]}/maps").read_text()
+                    return "etree" in maps and "pdfium" not in maps
+        return False
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not preloading():
+        time.sleep(0.002)
+    os.killpg(process.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
+    out, err = process.communicate(timeout=60)
+    assert "unexpected error" not in err and "Traceback" not in err, err
+    assert process.returncode in (0, 130), err
+    assert "cancelled" in err or "interrupted" in err, err
+    assert not _session(process.pid)
+
+
 # -- 10. item numbers follow the paths ---------------------------------------------------
 
 

@@ -78,6 +78,26 @@ class _Keeper:
 
         done = threading.Event()
         errors: list[BaseException] = []
+        # Ctrl+C goes to every process of the terminal's group. The fork server ignores
+        # it only once it has imported IMPORT_MODULES (seconds on a busy machine): a
+        # Ctrl+C before killed it, and the import failed with an EOFError instead of
+        # being cancelled. Ignored here while the server starts, it is ignored there
+        # from its first instruction (an ignored signal stays ignored across exec, and
+        # Python then leaves it so). Only the main thread may change it; a Ctrl+C in
+        # these few milliseconds is lost.
+        main = threading.current_thread() is threading.main_thread()
+        before = signal.getsignal(signal.SIGINT) if main else None  # None: not Python's
+        if before is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self._request(done, errors, forkserver)
+        finally:
+            if before is not None:
+                signal.signal(signal.SIGINT, before)
+        if errors:
+            raise errors[0]
+
+    def _request(self, done: threading.Event, errors: list[BaseException], forkserver: Any) -> None:
         with self.lock:
             os.environ[ENV] = str(os.getpid())
             keep_working_folder_off_path()
@@ -90,8 +110,6 @@ class _Keeper:
             self.requests.append((done, errors))
             self.wake.notify()
         done.wait()
-        if errors:
-            raise errors[0]
 
     def _serve(self, forkserver: Any) -> None:
         while True:
