@@ -108,6 +108,7 @@ class PdfViewer(QWidget):
         self.ocr_words: dict[int, tuple[word_boxes.Word, ...]] = {}
         self._scanned: dict[int, bool] = {}  # page (0-based) → no text layer, OCR words
         self._loading = False  # between closing one PDF and opening the next
+        self._hits_width = 0  # the matching pages' width before the OCR pane took it
         self.words: list[str] = []
         #: Find in Document's matches, in page order, and the one shown (-1: none).
         self.find_results: list[FindResult] = []
@@ -411,7 +412,14 @@ class PdfViewer(QWidget):
             total = sum(sizes) or self.width()
             pane = max(200, total // 3)
             hits = sizes[0] if total - pane - sizes[0] >= PAGE_MIN_WIDTH else 0
+            self._hits_width = sizes[0]
             self.splitter.setSizes([hits, total - pane - hits, pane])
+        elif not shown and self.ocr_pane.isVisible() and self._hits_width:
+            # The matching pages come back as they were.
+            sizes = self.splitter.sizes()
+            total = sizes[0] + sizes[1]
+            self.splitter.setSizes([self._hits_width, total - self._hits_width, sizes[2]])
+            self._hits_width = 0
         self.ocr_pane.setVisible(shown)
         self._fill_ocr_pane()
 
