@@ -339,10 +339,35 @@ def _mean_confidence(tsv: str) -> float:
     return total / weight if weight else 0.0
 
 
+@cache
+def confinement() -> tuple[str, ...]:
+    """What tesseract is run under: `unshare` giving it a network of its own with no
+    interface up (it cannot reach any other machine, whatever it or its libraries
+    try) in a user namespace (no rights beyond the user's); () where the system
+    refuses unprivileged namespaces (some distributions do), said once in the log."""
+    unshare = shutil.which("unshare")
+    command = (unshare, "--user", "--map-root-user", "--net", "--") if unshare else ()
+    try:
+        works = (
+            bool(command)
+            and subprocess.run(
+                [*command, "true"], capture_output=True, timeout=30, check=False
+            ).returncode
+            == 0
+        )
+    except (OSError, subprocess.SubprocessError):
+        works = False
+    if not works:
+        log.info("tesseract runs without a network namespace of its own: unshare is "
+                 "missing or refused here")  # fmt: skip
+        return ()
+    return command
+
+
 def _call(command: list[str], picture: bytes) -> None:
     try:
         done = subprocess.run(
-            command,
+            [*confinement(), *command],
             input=picture,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
