@@ -33,3 +33,49 @@ def test_a_picture_is_still_read_so(tmp_path: Path) -> None:
     picture = png(tmp_path / "shot.png", "Access to X is blocked")
     result = ocr.ocr_image(picture, "eng")
     assert result.status == "done" and "blocked" in result.text
+
+
+def test_tesseract_dies_with_the_worker_that_runs_it(tmp_path: Path) -> None:
+    """A worker killed mid-OCR (an import killed or cancelled) takes its tesseract with it:
+    the command runs under the parent-death signal (setpriv --pdeathsig), set inside the
+    namespace, where a change of user no longer clears it."""
+    import signal
+    import sys
+    import time
+
+    confined = ocr.confinement()
+    if "--pdeathsig" not in confined:
+        pytest.skip("setpriv is not installed here")
+    worker = subprocess.Popen(
+        [sys.executable, "-c",
+         "import subprocess, sys; from xarchive.core import ocr; "
+         "child = subprocess.Popen([*ocr.confinement(), 'sleep', '120']); "
+         "print(child.pid, flush=True); child.wait()"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert worker.stdout is not None
+    child = int(worker.stdout.readline())
+    deadline = time.monotonic() + 10  # the signal is set once setpriv has run
+    while time.monotonic() < deadline and _command(child) != "sleep":
+        time.sleep(0.02)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and _running(child):
+        time.sleep(0.05)
+    assert not _running(child), "tesseract's stand-in outlived the worker killed under it"
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

@@ -346,22 +346,30 @@ def confinement() -> tuple[str, ...]:
     try) in a user namespace (no rights beyond the user's); () where the system
     refuses unprivileged namespaces (some distributions do), said once in the log."""
     unshare = shutil.which("unshare")
-    command = (unshare, "--user", "--map-root-user", "--net", "--") if unshare else ()
-    try:
-        works = (
-            bool(command)
-            and subprocess.run(
-                [*command, "true"], capture_output=True, timeout=30, check=False
-            ).returncode
-            == 0
-        )
-    except (OSError, subprocess.SubprocessError):
-        works = False
-    if not works:
+    command: tuple[str, ...] = (
+        (unshare, "--user", "--map-root-user", "--net", "--") if unshare else ()
+    )
+    if not _runs(command):
         log.info("tesseract runs without a network namespace of its own: unshare is "
                  "missing or refused here")  # fmt: skip
-        return ()
+        command = ()
+    # killed with the worker that runs it (a worker killed or stopped mid-OCR left its
+    # tesseract running to the end); set last, as a change of user clears it
+    setpriv = shutil.which("setpriv")
+    if setpriv and _runs((*command, setpriv, "--pdeathsig", "KILL", "--")):
+        command = (*command, setpriv, "--pdeathsig", "KILL", "--")
     return command
+
+
+def _runs(prefix: tuple[str, ...]) -> bool:
+    """Whether `true` runs under `prefix`."""
+    if not prefix:
+        return False
+    try:
+        done = subprocess.run([*prefix, "true"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def _call(command: list[str], picture: bytes) -> None:
