@@ -180,7 +180,7 @@ def reindex(
 
         backfill(archive)
     building = archive.root / "index.building"
-    all_ids = [int(r[0]) for r in archive.db.execute("SELECT id FROM items ORDER BY id").fetchall()]
+    all_ids = item_store.item_ids(archive.db)
     total = len(all_ids)
     parts = [all_ids[s : s + REINDEX_SEGMENT] for s in range(0, total, REINDEX_SEGMENT)]
     workers = min(REINDEX_WORKERS or os.cpu_count() or 1, len(parts))
@@ -293,8 +293,10 @@ def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
+    from . import lifeline
+
+    lifeline.keep_working_folder_off_path()
     if method == "forkserver":  # no effect when an import has started the server already
-        from . import lifeline
 
         # lifeline first: the fork server, and then each worker, die with this process.
         context.set_forkserver_preload(["xarchive.core.lifeline", "xarchive.core.index.writing"])
