@@ -133,7 +133,7 @@ class Row:
         if value is None:
             return "—"
         if self.unit == "MB":
-            return f"{value:,.0f} MB"
+            return f"{value:,.1f} MB" if value < 10 else f"{value:,.0f} MB"
         if self.unit == "rate":
             return f"{self.count / value:,.0f} items/s" if value else "—"
         if self.unit == "ms" or value < 1:
@@ -305,6 +305,18 @@ class Bench:
         row.ours_samples, row.peer_samples = ours, peer
         self.add(row)
 
+    def index_size_row(self) -> None:
+        """The search index's size on disk beside Recoll's (its Xapian database) for the
+        same corpus, and its share of the archive (issue 11: the index's share of the
+        space must be reasonable when a disk fills)."""
+        index = _folder_bytes(self.archive / "index")
+        whole = _folder_bytes(self.archive)
+        recoll = _folder_bytes(self.recoll.confdir / "xapiandb") if self.recoll_built else 0
+        share = f"{index / whole:.0%} of the archive's {whole / 1e6:,.1f} MB" if whole else ""
+        row = Row("search index on disk", index / 1e6, recoll / 1e6 if recoll else None,
+                  "Recoll's Xapian database", unit="MB", note=share)  # fmt: skip
+        self.add(row)
+
     # -- xarchive, whole process ----------------------------------------------------------
     def xa(self, *args: str | Path, ok: Sequence[int] = (0,), capture: bool = False) -> float:
         # PYTHONSAFEPATH: the current folder off the workers' module path: run from a
@@ -401,6 +413,7 @@ class Bench:
         self.pair_row(f"import {mix}, 2 workers", recoll, mix_peer, mix_ours2)
         self.pair_row(f"import {mix}, 2 workers", "FTS5 reference indexer (1 process)",
                       ref_times, mix_ours2)  # fmt: skip
+        self.index_size_row()
         have = self.items_in_archive()
         if have != self.made.total_items:
             self.notes.append(
@@ -748,6 +761,10 @@ class Bench:
 
 
 # -- the report ------------------------------------------------------------------------------
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
 
 
 def snapshot(rev: str, folder: Path) -> str:

@@ -27,6 +27,7 @@ ROWS = [
     "import the mix (40 files, 60 items), 1 worker",
     "import the mix (40 files, 60 items), 2 workers",
     "import the mix (40 files, 60 items), 2 workers",
+    "search index on disk",
     "import 1 PNG screenshot with OCR",
     "re-import, 40 files unchanged",
     "search p50",
