@@ -110,6 +110,18 @@ def test_words_phrases_booleans_fields_prefixes_and_urdu(engine: SearchEngine) -
     assert ids(engine, "پابندي") == [3]  # Arabic yeh typed: the same letter to the search
 
 
+def test_a_hit_names_the_words_a_prefix_or_fuzzy_term_matched_in_it(
+    engine: SearchEngine,
+) -> None:
+    """The words marked in a hit's snippet and viewer: a pattern's expansions that
+    this hit holds, not the pattern, and not another hit's expansions; a second
+    search with the same pattern (which may reuse the first's expansions) agrees."""
+    engine.write([doc(1, "public outcry"), doc(2, "pablic order"), doc(3, "the ministry")])
+    for _ in range(2):
+        found = {h.item_id: h.terms for h in engine.search("pablic~ OR ord*").hits}
+        assert found == {1: frozenset({"public"}), 2: frozenset({"pablic", "order"})}
+
+
 def test_pages_offsets_and_the_three_orders(engine: SearchEngine) -> None:
     days = ["2024-02-03", "2024-02-09", "2024-02-09", "2024-02-01"]
     engine.write([doc(i + 1, "court", f"{d}T12:00:00Z") for i, d in enumerate(days)])
@@ -217,3 +229,26 @@ def test_a_second_writer_is_told_the_index_is_busy(engine_kind: str, tmp_path: P
     finally:
         second.close()
         first.close()
+
+
+def test_which_of_some_items_match_is_told_without_listing_the_hits(
+    engine_kind: str, tmp_path: Path
+) -> None:
+    """What the results' count (versions of a post on one card) and the timeline's marks
+    (the events of the posts found) ask: which of a few items a query matches — across
+    segments, an item replaced or deleted matching as it is now."""
+    create, _ = ENGINES[engine_kind]
+    engine = create(tmp_path / "index")
+    try:
+        engine.write_new((doc(i, "court" if i % 2 else "ministry") for i in range(1, 7)),
+                         segment_size=2)  # fmt: skip
+        assert engine.matching("court", [1, 2, 3, 99]) == {1, 3}
+        assert engine.matching("*", [2, 4, 6]) == {2, 4, 6}
+        assert engine.matching("court", []) == set()
+        engine.write([doc(2, "court again"), doc(3, "the ministry")], delete_ids=[5])
+        assert engine.matching("court", range(1, 7)) == {1, 2}
+        assert engine.matching("court OR ministry", range(1, 7)) == {1, 2, 3, 4, 6}
+        with pytest.raises(QueryError):
+            engine.matching('"court', [1])
+    finally:
+        engine.close()
