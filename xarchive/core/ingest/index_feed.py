@@ -71,6 +71,13 @@ class IndexFeed:
     deferred: list[tuple[writing.StagedSegment, _Segment]] = field(default_factory=list)
     merging: cf.Future[Any] | None = None
     lost: list[_Segment] = field(default_factory=list)
+    #: the items queued so far and their text, and the bytes of the files they came from
+    queued_items: int = 0
+    queued_chars: int = 0
+    read_bytes: int = 0
+    #: bytes of the files not yet read (`reading_left`): near the end, segments wait
+    #: to be split between the workers
+    left_bytes: int | None = None
 
     def add(self, ids: Sequence[int], replace: bool = False) -> None:
         """Queue items committed to the database (`replace`: the index holds older copies)."""
@@ -90,12 +97,35 @@ class IndexFeed:
         for doc in documents(conn, ids):
             fields = doc.fields()
             self.waiting[doc.item_id] = fields  # a newer copy of a waiting item replaces it
-            self.chars += len(str(fields.get("content", "")))
+            chars = len(str(fields.get("content", "")))
+            self.chars += chars
+            self.queued_chars += chars
+            self.queued_items += 1
+
+    def reading_left(self, read_bytes: int, left_bytes: int) -> None:
+        """How far the import has read: bytes of the files read so far, and of those not
+        yet read."""
+        self.read_bytes, self.left_bytes = read_bytes, left_bytes
+
+    def _last_stretch(self) -> bool:
+        """Whether what waits and what is still to come (estimated from the bytes left,
+        at the items and text per byte read so far) make less than two segments: a
+        segment started now would be the one a single worker writes after the others
+        are done (a tenth of a 1 000-file import's time); at the end, what waits is
+        split between all of them instead."""
+        if self.left_bytes is None or self.read_bytes <= 0 or self.workers < 2:
+            return False
+        share = self.left_bytes / self.read_bytes
+        return (
+            self.chars + self.queued_chars * share < 2 * SEGMENT_CHARS
+            and len(self.waiting) + self.queued_items * share < 2 * SEGMENT_ITEMS
+        )
 
     def pump(self, executor: cf.Executor | None, final: bool = False) -> None:
-        """Commit the segments that are finished; start one if enough items wait,
-        and a merge if a tier of segments is full (not at the end: it would make
-        the import wait)."""
+        """Commit the segments that are finished; start one if enough items wait
+        (near the end of the reading, not until the end, `_last_stretch`) or they have
+        waited SEGMENT_SECONDS, and a merge if a tier of segments is full (not at the
+        end: it would make the import wait)."""
         self.collect()
         if executor is not None and self.merging is None and not final:
             tier = self.committer.segments_to_merge()
@@ -105,20 +135,16 @@ class IndexFeed:
                 )
         if not self.waiting:
             return
-        due = (
+        full = len(self.waiting) >= SEGMENT_ITEMS or self.chars >= SEGMENT_CHARS
+        if not (
             final
-            or len(self.waiting) >= SEGMENT_ITEMS
-            or self.chars >= SEGMENT_CHARS
-            or time.monotonic() - self.since >= SEGMENT_SECONDS
-        )
-        if not due:
+            or time.monotonic() - self.since >= SEGMENT_SECONDS  # to be found meanwhile
+            or (full and not self._last_stretch())
+        ):
             return
-        ids = list(self.waiting)
         # At the end, one segment per worker, so that none waits for the other.
-        parts = max(1, min(self.workers, len(ids) // 20)) if final else 1
-        size = -(-len(ids) // parts)
-        for start in range(0, len(ids), size):
-            chunk = ids[start : start + size]
+        parts = max(1, min(self.workers, len(self.waiting) // 20)) if final else 1
+        for chunk in _parts(self.waiting, parts):
             segment = _Segment(
                 [self.waiting[i] for i in chunk], chunk, frozenset(self.replace.intersection(chunk))
             )
@@ -191,6 +217,24 @@ class IndexFeed:
     def _indexed(self, ids: Sequence[int]) -> None:
         with self.archive.transaction():
             item_store.mark_indexed(self.archive.db, ids)
+
+
+def _parts(waiting: dict[int, writing.Fields], parts: int) -> list[list[int]]:
+    """The ids of `waiting`, in order, cut into `parts` runs of about the same text (a
+    run of PDFs is slower to write than one of posts)."""
+    ids = list(waiting)
+    if parts <= 1:
+        return [ids]
+    sizes = [len(str(waiting[i].get("content", ""))) + 200 for i in ids]  # 200: the rest
+    share = sum(sizes) / parts
+    runs: list[list[int]] = [[]]
+    held = 0
+    for item_id, size in zip(ids, sizes, strict=True):
+        if held >= share * len(runs) and len(runs) < parts:
+            runs.append([])
+        runs[-1].append(item_id)
+        held += size
+    return [run for run in runs if run]
 
 
 def ready_index(

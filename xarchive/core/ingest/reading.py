@@ -95,6 +95,7 @@ def read(job: Import, paths: Sequence[Path]) -> None:
     suspects: pool.Retries[tuple[Candidate, int | None]] = pool.Retries()
     futures: dict[cf.Future[Any], _Task] = {}
     limit = 2 * getattr(executor, "_max_workers", 1)
+    left = job.todo_bytes  # of the files not yet handed to a worker
 
     def unfinished() -> Iterator[Path]:
         yield from (candidate.path for candidate, _ in queue)
@@ -108,7 +109,11 @@ def read(job: Import, paths: Sequence[Path]) -> None:
         while queue or suspects or futures:
             solo = bool(suspects)
             while (suspects or queue) and len(futures) < (1 if solo else limit):
-                candidate, previous = suspects.pop() if solo else queue.pop()
+                if solo:
+                    candidate, previous = suspects.pop()
+                else:
+                    candidate, previous = queue.pop()
+                    left -= candidate.size
                 future: cf.Future[Any]
                 if candidate.folder_of:  # a folder read as one container: nothing to stage
                     future = pool.submit(
@@ -147,6 +152,7 @@ def read(job: Import, paths: Sequence[Path]) -> None:
                 )
             job.batch.flush()
             if job.batch.feed is not None:
+                job.batch.feed.reading_left(job.todo_bytes - left, left)
                 job.batch.feed.pump(executor)
         # The last batch, and the index's last segments, while the workers are there.
         job.batch.flush(force=True, final=True)
