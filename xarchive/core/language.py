@@ -16,9 +16,12 @@ Arabic-script language it knows.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from array import array
 from collections import Counter
@@ -70,50 +73,88 @@ def _model() -> tuple[Any, ...]:
     """py3langid's model, from an uncompressed copy kept in the user's cache folder.
 
     Decompressing the shipped model takes one to three seconds, in every import
-    worker: most of the time of an import of a few files. The copy (about 70 MB)
-    loads in a few hundredths of a second; without it, or if it cannot be
-    written or read, the shipped model is used.
+    worker: most of the time of an import of a few files. The copy (about 70 MB) is
+    a folder of plain files: the table of scores mapped into memory (a text touches
+    a few hundred of its 100 000 rows), the tokenizer's tables read straight into
+    arrays — a few hundredths of a second, where the same copy as one .npz (a zip,
+    every byte read through zipfile and its checksum) took a third of a second in
+    each worker of an import with OCR. Without the copy, or if it cannot be written
+    or read, the shipped model is used.
     """
-    import numpy as np
     from py3langid import langid
 
     source = Path(langid.MODEL_DIR) / langid.MODEL_FILE
     try:
         stamp = source.stat()
-        copy = _cache_dir() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}.npz"
-        if copy.exists():
-            with np.load(copy, allow_pickle=False) as data:
-                return (
-                    data["ptc"],
-                    data["pc"],
-                    data["classes"].tolist(),
-                    array(str(data["nextmove_type"]), data["nextmove"].tobytes()),
-                    array(str(data["row_type"]), data["row"].tobytes()),
-                    data["output"].tolist(),
-                )
+        copy = _cache_dir() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}"
+        if (copy / _COMPLETE).exists():
+            return _read_copy(copy)
     except (OSError, ValueError, KeyError):
         log.warning("could not read the cached language model", exc_info=True)
         copy = None
     ptc, pc, classes, nextmove, row, output = langid._load_model_file(source)
     if copy is not None:
         try:
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            partial = copy.with_name(f".{copy.name}.{os.getpid()}.npz")
-            np.savez(
-                partial,
-                ptc=ptc,
-                pc=pc,
-                classes=np.array(classes),
-                nextmove=np.frombuffer(nextmove, dtype=np.uint8),
-                nextmove_type=np.array(nextmove.typecode),
-                row=np.frombuffer(row, dtype=np.uint8),
-                row_type=np.array(row.typecode),
-                output=np.array(output),
-            )
-            os.replace(partial, copy)
+            _write_copy(copy, ptc, pc, classes, nextmove, row, output)
         except (OSError, ValueError):
             log.warning("could not keep a copy of the language model", exc_info=True)
     return ptc, pc, classes, nextmove, row, output
+
+
+#: Written last into a copy of the model: a copy without it is unfinished.
+_COMPLETE = "complete.json"
+
+
+def _read_copy(folder: Path) -> tuple[Any, ...]:
+    import numpy as np
+
+    meta = json.loads((folder / _COMPLETE).read_text(encoding="utf-8"))
+
+    def table(name: str) -> array[int]:
+        values = array(meta[name])
+        size = (folder / name).stat().st_size
+        with open(folder / name, "rb") as raw:
+            values.fromfile(raw, size // values.itemsize)
+        return values
+
+    return (
+        np.load(folder / "ptc.npy", mmap_mode="r", allow_pickle=False),
+        np.load(folder / "pc.npy", allow_pickle=False),
+        list(meta["classes"]),
+        table("nextmove"),
+        table("row"),
+        np.load(folder / "output.npy", allow_pickle=False).tolist(),
+    )
+
+
+def _write_copy(folder: Path, ptc: Any, pc: Any, classes: list[str], nextmove: array[int],
+                row: array[int], output: list[int]) -> None:  # fmt: skip
+    """Write the copy into a folder of its own, then give it its name (another import
+    may be writing the same copy: the first to finish keeps it)."""
+    import numpy as np
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        np.save(partial / "ptc.npy", ptc, allow_pickle=False)
+        np.save(partial / "pc.npy", pc, allow_pickle=False)
+        np.save(partial / "output.npy", np.array(output), allow_pickle=False)
+        for name, values in (("nextmove", nextmove), ("row", row)):
+            with open(partial / name, "wb") as raw:
+                values.tofile(raw)
+        meta = {"classes": list(classes), "nextmove": nextmove.typecode, "row": row.typecode}
+        (partial / _COMPLETE).write_text(json.dumps(meta), encoding="utf-8")
+        if folder.exists() and not (folder / _COMPLETE).exists():
+            shutil.rmtree(folder)  # damaged: a copy is only given its name complete
+        try:
+            os.rename(partial, folder)
+        except OSError:  # written meanwhile by another process
+            if not (folder / _COMPLETE).exists():
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    for older in folder.parent.glob("langid-*.npz"):  # the copies of earlier versions
+        older.unlink(missing_ok=True)
 
 
 def _cache_dir() -> Path:

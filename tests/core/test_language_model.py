@@ -1,0 +1,49 @@
+"""The copy of py3langid's model kept in the cache folder (core/language.py): written on
+first use, read back as the same model, and never used half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xarchive.core import language
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    ptc_a, pc_a, classes_a, nextmove_a, row_a, output_a = a
+    ptc_b, pc_b, classes_b, nextmove_b, row_b, output_b = b
+    return bool(
+        np.array_equal(np.asarray(ptc_a), np.asarray(ptc_b))
+        and np.array_equal(np.asarray(pc_a), np.asarray(pc_b))
+        and classes_a == classes_b
+        and nextmove_a == nextmove_b
+        and row_a == row_b
+        and list(output_a) == list(output_b)  # type: ignore[call-overload]
+    )
+
+
+def test_the_kept_copy_is_the_shipped_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py3langid import langid
+
+    monkeypatch.setattr(language, "_cache_dir", lambda: tmp_path)
+    (tmp_path / "langid-1-2.npz").write_bytes(b"a copy of an earlier version")
+    shipped = langid._load_model_file(Path(langid.MODEL_DIR) / langid.MODEL_FILE)
+    first = language._model()  # reads the shipped model, keeps the copy
+    (copy,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert (copy / "complete.json").exists()
+    assert not (tmp_path / "langid-1-2.npz").exists()
+    again = language._model()  # from the copy
+    assert _same(first, shipped) and _same(again, shipped)
+    assert isinstance(again[3], type(shipped[3])) and again[3].typecode == shipped[3].typecode
+
+    # a damaged copy (a file cut short, its last file lost) is not read: the model is
+    # read again, and the copy written anew
+    (copy / "complete.json").unlink()
+    (copy / "nextmove").write_bytes(b"\0" * 64)
+    assert _same(language._model(), shipped)
+    assert (copy / "complete.json").exists()
+    assert _same(language._model(), shipped)
