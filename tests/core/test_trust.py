@@ -272,12 +272,12 @@ def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) 
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
-    def preloading() -> bool:  # lxml (the HTML importer) loaded, the PDF reader not yet
+    def preloading() -> bool:  # numpy (for the index) loaded, Pillow (pictures) not yet
         for line in _session(process.pid):
             if "forkserver" in line:
                 with contextlib.suppress(OSError):
                     maps = Path(f"/proc/{line.split()[0]}/maps").read_text()
-                    return "etree" in maps and "pdfium" not in maps
+                    return "_multiarray_umath" in maps and "PIL/_imaging" not in maps
         return False
 
     deadline = time.monotonic() + 60
