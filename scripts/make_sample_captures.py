@@ -186,6 +186,7 @@ def write_eml(path: Path) -> None:
     message = EmailMessage()
     message["From"] = "Demo registry of the Islamabad High Court <registry@ihc-demo.example>"
     message["To"] = "Counsel for the petitioners <counsel@demo-press-club.example>"
+    message["Cc"] = "Counsel for the Ministry of Interior <litigation@interior-demo.example>"
     message["Subject"] = "Notice: report of the Ministry of Interior filed in the X petition"
     message["Date"] = "Wed, 17 Apr 2024 17:05:00 +0500"
     message["Message-ID"] = "<notice-2024-04-17-moi-report@ihc-demo.example>"

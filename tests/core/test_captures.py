@@ -532,3 +532,42 @@ def test_a_domain_signed_wacz_names_its_domain_and_says_the_chain_was_not_checke
     said = by_url(archive)[PAGE_URL].extra["wacz_signature"]
     assert said.startswith("signature valid, by archive.rights-group.example")
     assert "not checked against a trusted authority" in said
+
+
+# -- what session 6 left (issue 14) ----------------------------------------------------
+
+
+def test_to_cc_and_message_id_are_fields_and_to_and_cc_facets(
+    archive: Archive, tmp_path: Path
+) -> None:
+    eml = tmp_path / "notice.eml"
+    eml.write_bytes(court_notice_email(with_pdf=False).as_bytes())
+    assert run_import(archive, eml).failed == []
+    searcher = Searcher(archive)
+    facets = searcher.search("*").facets
+    # an address a value, not the domains the query matches too
+    assert facets["to"] == (("counsel@rights-group.example", 1),)
+    assert facets["cc"] == (("court@ihc.example", 1),)
+    assert facets["author"] == (("Registrar <registrar@ihc.example>", 1),)  # From
+
+    def found(query: str) -> list[str]:
+        return [h.item.kind for h in searcher.search(query, limit=10).hits]
+
+    for query in ("sent_to:counsel@rights-group.example", "sent_to:@Rights-Group.example",
+                  "cc:court@ihc.example", "cc:@ihc.example",
+                  "message_id:notice-2024-04-16@ihc.example",
+                  "message_id:Notice-2024-04-16@IHC.example"):  # fmt: skip
+        assert found(query) == ["message"], query
+    for query in ("sent_to:court@ihc.example", "cc:counsel@rights-group.example",
+                  "cc:registrar@ihc.example", "message_id:notice-2024-04-16"):  # fmt: skip
+        assert found(query) == [], query
+    # a message with neither: no empty value in the facets
+    bare = court_notice_email(with_pdf=False)
+    del bare["Cc"], bare["Message-ID"], bare["Subject"]
+    bare["Subject"], bare["Message-ID"] = "No copy", "<bare@ihc.example>"
+    (tmp_path / "bare.eml").write_bytes(bare.as_bytes())
+    assert run_import(archive, tmp_path / "bare.eml").failed == []
+    facets = Searcher(archive).search("kind:message").facets
+    assert facets["to"] == (("counsel@rights-group.example", 2),)
+    assert facets["cc"] == (("court@ihc.example", 1),)
+

@@ -25,7 +25,8 @@ class Filter:
     @property
     def term(self) -> str:
         """The query-language term that narrows a search to this filter."""
-        field = {"month": "date", "language": "lang"}.get(self.facet, self.facet)
+        # The facet To counts To alone (to: would ask a post's mentions and Cc too).
+        field = {"month": "date", "language": "lang", "to": "sent_to"}.get(self.facet, self.facet)
         if self.facet == "date":
             return f"date:{self.value}"
         return f"{field}:{quote(self.value)}"
@@ -46,6 +47,8 @@ FACET_TITLES = {
     "hashtag": "Hashtag",
     "mention": "Mentions",
     "withheld": "Withheld in",
+    "to": "To",
+    "cc": "Cc",
     "date": "Dates",
 }
 

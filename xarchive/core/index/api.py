@@ -31,6 +31,8 @@ FACETS = {
     "hashtag": "hashtag",
     "mention": "mention",
     "withheld": "withheld_in",  # "Withheld in": country codes
+    "to": "to_facet",  # a message's To and Cc, an address a value
+    "cc": "cc_facet",
 }
 
 #: How hits can be ordered: by relevance (ties newest first), newest or oldest first.

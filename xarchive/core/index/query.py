@@ -9,6 +9,8 @@
     posts as evidence                  withheld:PK  withheld:any  is:withheld  is:edited
                                        is:suspended  changed:text  changed:counts
     messages                           sender:registry@court.example  recipient:@press.example
+                                       sent_to:counsel@press.example (To)  cc:@court.example
+                                       message_id:notice-17@court.example
     either                             from: (account or sender)  to: (mention or recipient)
     dates and ranges                   date:2024-02-17  date:2024-02  date:2024-02-01..2024-04-30
                                        date:>=2024-04-01  published:..2024-03  captured:2024

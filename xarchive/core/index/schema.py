@@ -19,7 +19,9 @@ from .pairs import RememberingAnalyzer
 #: 4: word pairs in a table beside each segment instead of the `pairs` field (pairs.py).
 #: 5: posts as evidence: `withheld`, `changed`, the facet `withheld_in` (issue 13).
 #: 6: messages' senders and recipients, `sender` and `recipient` (from:, to:; issue 14).
-INDEX_SCHEMA_VERSION = 6
+#: 7: a message's To and Cc apart (`sent_to`, `cc`) with their facets, and its
+#:    `message_id` (issue 14).
+INDEX_SCHEMA_VERSION = 7
 
 
 def engine_version() -> str:
@@ -56,7 +58,7 @@ FIELD_CHOICES = {"from": ("account", "sender"), "to": ("mention", "recipient")}
 #: Fields whose values are matched whole, in any case (``kind:Post`` = ``kind:post``).
 EXACT_FIELDS = (
     "kind", "lang", "source", "ocr", "account", "hashtag", "mention", "is", "has", "withheld",
-    "changed", "sender", "recipient",
+    "changed", "sender", "recipient", "sent_to", "cc", "message_id",
 )  # fmt: skip
 #: The values `is:` and `has:` know, with what each finds.
 FLAG_VALUES = {
@@ -106,7 +108,13 @@ def build_schema() -> Schema:
     }
     message_fields = {  # addresses, and "@domain" for every message of a domain
         "sender": KEYWORD(commas=True, lowercase=True, scorable=True),
-        "recipient": KEYWORD(commas=True, lowercase=True, scorable=True),
+        "recipient": KEYWORD(commas=True, lowercase=True, scorable=True),  # To and Cc
+        "sent_to": KEYWORD(commas=True, lowercase=True, scorable=True),  # To alone
+        "cc": KEYWORD(commas=True, lowercase=True, scorable=True),
+        # the facets To and Cc count addresses, not the domains they share
+        "to_facet": KEYWORD(commas=True),
+        "cc_facet": KEYWORD(commas=True),
+        "message_id": KEYWORD(lowercase=True),  # without its <>
     }
     return Schema(
         **post_fields,
@@ -139,7 +147,9 @@ def _text(analyzer: Any, field_boost: float = 1.0) -> TEXT:
     return field
 
 
-KNOWN_FIELDS = frozenset(build_schema().names()) - {"author_facet", "id", "withheld_in"}
+KNOWN_FIELDS = frozenset(build_schema().names()) - {
+    "author_facet", "id", "withheld_in", "to_facet", "cc_facet",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +184,10 @@ class IndexDocument:
     #: Messages: the addresses of From, and of To and Cc, each with its "@domain".
     senders: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
+    #: … and those of To and of Cc apart (what the facets To and Cc count).
+    sent_to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    message_id: str = ""
 
     def fields(self) -> dict[str, object]:
         published = parse_iso(self.published_at)
@@ -203,6 +217,11 @@ class IndexDocument:
             "changed": _keywords(self.changed),
             "sender": _keywords(self.senders),
             "recipient": _keywords(self.recipients),
+            "sent_to": _keywords(self.sent_to),
+            "cc": _keywords(self.cc),
+            "to_facet": _keywords(tuple(a for a in self.sent_to if not a.startswith("@"))),
+            "cc_facet": _keywords(tuple(a for a in self.cc if not a.startswith("@"))),
+            "message_id": self.message_id.strip().strip("<>"),
         }
         if self.withheld_in or self.withheld_copyright:
             words = [*self.withheld_in, "any"] + (["copyright"] if self.withheld_copyright else [])

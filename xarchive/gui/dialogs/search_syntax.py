@@ -206,6 +206,21 @@ def sections() -> list[tuple[str, list[Example]]]:
                     + _also("recipient"),
                     "recipient",
                 ),
+                Example(
+                    "sent_to:counsel@demo-press-club.example",
+                    "Messages with an address, or anyone at a domain, in To (Cc left out)",
+                    "sent_to",
+                ),
+                Example(
+                    "cc:@interior-demo.example",
+                    "Messages with an address, or anyone at a domain, in Cc",
+                    "cc",
+                ),
+                Example(
+                    "message_id:notice-2024-04-17-moi-report@ihc-demo.example",
+                    "A message by its Message-ID, without the < > around it",
+                    "message_id",
+                ),
                 _choice(
                     "from",
                     "from:registry@ihc-demo.example",

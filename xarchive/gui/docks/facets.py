@@ -1,5 +1,5 @@
-"""Facets: kind, month, author, account, hashtag, mention, withheld in, language, source, tag —
-with counts for the current query.
+"""Facets: kind, month, author (a message's From), a message's To and Cc, account, hashtag,
+mention, withheld in, language, source, tag — with counts for the current query.
 
 Clicking a value narrows the search to it (a filter chip in the search bar). A
 facet with many values (hashtags of 100 000 posts) shows the most frequent ones
@@ -15,13 +15,15 @@ from ..filters import FACET_TITLES, Filter, facet_value_label
 from ..resources import icon, kind_icon
 
 FACET_ORDER = (
-    "kind", "month", "author", "account", "hashtag", "mention", "withheld", "language", "source",
-    "tag",
+    "kind", "month", "author", "to", "cc", "account", "hashtag", "mention", "withheld", "language",
+    "source", "tag",
 )  # fmt: skip
 FACET_ICONS = {
     "kind": "kind",
     "month": "calendar",
     "author": "person",
+    "to": "mail",
+    "cc": "mail",
     "account": "at",
     "hashtag": "hash",
     "withheld": "warning",
