@@ -1,12 +1,14 @@
 """A captured page (WARC, MHTML) opens as it was captured: its picture from the capture,
-nothing fetched, a bar naming the address and the time, a switch to the extracted text."""
+nothing fetched, a bar naming the address and the time, a switch to the extracted text;
+words selected on it are highlighted there. A message: its fields, To and Cc as facets."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextEdit
 from pytestqt.qtbot import QtBot
 
 from tests.captures import (
@@ -18,10 +20,14 @@ from tests.captures import (
     write_warc,
 )
 from tests.conftest import run_import
+from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
 from xarchive.core.store import items as item_store
+from xarchive.gui.main_window import MainWindow
 from xarchive.gui.session import ArchiveSession
 from xarchive.gui.views.item import ItemViewer
+
+from .test_posts_gui import open_hit
 
 
 def _viewer(qtbot: QtBot) -> ItemViewer:
@@ -118,3 +124,72 @@ def test_the_searched_words_are_marked_on_the_page_as_captured(
     assert captured.browser.textCursor().position() == captured.matches[0].selectionEnd()
     viewer.show_item(ArchiveSession(archive), hit.item.id)  # shown again, unsearched
     assert viewer.captured.matches == [] and viewer.captured.browser.extraSelections() == []
+
+
+def _drawn(browser: QTextEdit) -> list[str]:
+    """The words drawn over the page: highlights and searched words."""
+    return [s.cursor.selectedText() for s in browser.extraSelections()]
+
+
+def test_words_selected_on_the_page_as_captured_are_highlighted_there_and_again_on_reopening(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    page_id = open_hit(qtbot, opened, '"lawful directives"', "article", "Ministry admits it")
+    viewer, ui = opened.viewer, opened.annotate
+    captured = viewer.captured
+    assert viewer.stack.currentWidget() is captured  # the demo's WACZ page, as captured
+    assert ui.highlight_action.isEnabled()
+    phrase = "misuse of the service"
+    found = captured.browser.document().find(phrase)
+    assert not found.isNull()
+    captured.browser.setTextCursor(found)  # selected with the mouse, on the page itself
+    ui.highlight_action.trigger()
+
+    assert opened.session is not None
+    (made,) = Annotations(opened.session.archive).of_item(page_id).highlights
+    text = opened.session.pages(page_id)[0].text
+    assert made.span is not None and made.span.exact == phrase
+    at = text.index(phrase)
+    assert (made.span.start, made.span.end) == (at, at + len(phrase))
+    # drawn on the page, the searched words still marked over it; the selection gone
+    assert [s.cursor.selectedText() for s in captured.highlights] == [phrase]
+    assert _drawn(captured.browser) == [phrase, "lawful", "directives"]
+    assert not captured.browser.textCursor().hasSelection()
+    # the same highlight in the extracted text, and on the page again when switched back
+    viewer.capture_bar.switch.click()
+    assert viewer.stack.currentWidget() is viewer.text
+    assert [s.cursor.selectedText() for s in viewer.text.highlights] == [phrase]
+    viewer.capture_bar.switch.click()
+    assert [s.cursor.selectedText() for s in captured.highlights] == [phrase]
+
+    # another item, then the page again: its highlight is there, on the page as captured
+    open_hit(qtbot, opened, "acknowledge receipt", "message", "Notice")
+    assert viewer.stack.currentWidget() is not captured
+    open_hit(qtbot, opened, "*", "article", "Ministry admits it")
+    assert viewer.stack.currentWidget() is captured
+    assert [s.cursor.selectedText() for s in captured.highlights] == [phrase]
+    # from the Annotations dock: brought into view on the page
+    dock = ui.annotations_dock
+    (row,) = [dock.list.item(i) for i in range(dock.list.count())
+              if phrase in dock.list.item(i).text()]  # fmt: skip
+    captured.browser.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.mouseClick(
+        dock.list.viewport(), Qt.MouseButton.LeftButton, pos=dock.list.visualItemRect(row).center()
+    )
+    start = ui.captured_text.positions[made.uid][0]
+    qtbot.waitUntil(lambda: captured.browser.textCursor().position() == start)
+
+
+def test_to_and_cc_are_facets_that_narrow_to_the_message(qtbot: QtBot, opened: MainWindow) -> None:
+    facets = opened.facets
+    (to,) = facets.value_items("to")
+    (cc,) = facets.value_items("cc")
+    assert (to.text(0), to.text(1)) == ("counsel@demo-press-club.example", "1")
+    assert (cc.text(0), cc.text(1)) == ("litigation@interior-demo.example", "1")
+    with qtbot.waitSignal(opened.search_finished):
+        facets.tree.itemClicked.emit(cc, 0)
+    assert opened.model.total == 1
+    hit = opened.model.hit(0)
+    assert hit is not None and hit.item.kind == "message"
+    assert "Cc: litigation@interior-demo.example" in [f.label for f in opened.search_bar.filters]
+    assert "cc:litigation@interior-demo.example" in opened.search_bar.query()

@@ -79,12 +79,15 @@ class AnnotateUi(QObject):
         self.links_dock.link_requested.connect(self.link_to)
 
         self._build_actions()
-        self.text = TextHighlights(
-            self.viewer.text.browser,
-            self.viewer.text.set_highlights,
-            [self.highlight_action, self.highlight_note_action, self.note_action,
-             self.link_action],
-        )  # fmt: skip
+        menu = [self.highlight_action, self.highlight_note_action, self.note_action,
+                self.link_action]  # fmt: skip
+        self.text = TextHighlights(self.viewer.text.browser, self.viewer.text.set_highlights, menu)
+        #: The highlights on a web page as captured: made and shown there as on its text.
+        self.captured_text = TextHighlights(
+            self.viewer.captured.browser, self.viewer.captured.set_highlights, menu
+        )
+        # The page as captured or its extracted text: the one now shown draws them.
+        self.viewer.capture_bar.mode_changed.connect(lambda _as_captured: self.refresh_viewer())
         #: The highlights on the post card shown (a new card for every post).
         self.post_text: TextHighlights | None = None
         self.viewer.post.card_shown.connect(self._post_card_shown)
@@ -106,6 +109,7 @@ class AnnotateUi(QObject):
         results.customContextMenuRequested.connect(self._results_menu)
         self.drop_target = ItemDropTarget(self.viewer, lambda: self.item is not None)
         for child in (self.viewer.text.browser, self.viewer.text.browser.viewport(),
+                      self.viewer.captured.browser, self.viewer.captured.browser.viewport(),
                       self.viewer.image.canvas, self.viewer.image.canvas.viewport()):  # fmt: skip
             self.drop_target.watch(child)
         if self.pdf is not None:
@@ -215,6 +219,8 @@ class AnnotateUi(QObject):
         current = self.viewer.stack.currentWidget()
         if current is self.viewer.text:
             self.text.draw(found.highlights if found else (), selected)
+        elif current is self.viewer.captured:
+            self.captured_text.draw(found.highlights if found else (), selected)
         elif current is self.viewer.post and self.post_text is not None:
             self.post_text.draw(found.highlights if found else (), selected)
         self.regions.enabled = item is not None and item.kind == "image"
@@ -266,8 +272,9 @@ class AnnotateUi(QObject):
         """Bring an annotation into view: scroll to the highlight, go to its page."""
         self.refresh_viewer()
         current = self.viewer.stack.currentWidget()
-        if current is self.viewer.text and annotation.kind == "highlight":
-            if not self.text.scroll_to(annotation.uid):
+        if current in (self.viewer.text, self.viewer.captured) and annotation.kind == "highlight":
+            shown = self.text if current is self.viewer.text else self.captured_text
+            if not shown.scroll_to(annotation.uid):
                 self.host.show_status("This highlight's words are not in the text shown.", 8000)
         elif current is self.viewer.post and annotation.kind == "highlight":
             if self.post_text is not None and self.post_text.scroll_to(annotation.uid):
@@ -288,6 +295,8 @@ class AnnotateUi(QObject):
         current = self.viewer.stack.currentWidget()
         quote, near = None, 1
         text = self.text if current is self.viewer.text else None
+        if current is self.viewer.captured:  # the web page as captured
+            text = self.captured_text
         if current is self.viewer.post and self.post_text is not None:
             text = self.post_text
         if text is not None:

@@ -4,8 +4,10 @@ The page is drawn by a SafeTextBrowser, so no script can run and nothing is
 fetched; the one thing it may load is what the capture itself holds: the
 `capture:N` pictures the core resolves from the WARC, WACZ or MHTML, and `data:`
 pictures (SingleFile). The searched words are marked on the page as in the text
-viewer. The bar states the address and the time of capture, and switches to the
-extracted text (the text viewer, where highlights are made).
+viewer, and so are the item's highlights: words selected on the page are highlighted
+there (gui/annotate), anchored in the text xarchive keeps, so that the same highlight
+shows on the page and in its extracted text. The bar states the address and the time
+of capture, and switches to the extracted text.
 """
 
 from __future__ import annotations
@@ -117,12 +119,21 @@ class CapturedPageView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
         self.matches: list[QTextCursor] = []
+        self._marks: list[QTextEdit.ExtraSelection] = []
+        #: Highlights drawn under the searched words (set by gui/annotate).
+        self.highlights: list[QTextEdit.ExtraSelection] = []
 
     def show_page(self, page: ArchivedPage, words: list[str] | None = None) -> None:
         """Show the page as captured, every occurrence of `words` marked (the first
         scrolled to), as the extracted text marks them."""
+        self.highlights = []
         self.browser.show_page(page)
         self.mark(words or [])
+
+    def set_highlights(self, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Draw these highlights, with the searched words marked over them."""
+        self.highlights = list(selections)
+        self.browser.setExtraSelections(self.highlights + self._marks)
 
     def mark(self, words: list[str]) -> None:
         c = colors()
@@ -136,7 +147,8 @@ class CapturedPageView(QWidget):
             look.setForeground(QColor(c.match_fg))
             selection.format = look
             marks.append(selection)
-        self.browser.setExtraSelections(marks)
+        self._marks = marks
+        self.browser.setExtraSelections(self.highlights + marks)
         if self.matches:
             cursor = QTextCursor(self.matches[0])
             cursor.clearSelection()

@@ -244,7 +244,7 @@ class ItemViewer(QWidget):
             self._cover_if_sensitive()
 
     def _show_capture_mode(self, as_captured: bool) -> None:
-        """The captured page, or its extracted text (where highlights are made)."""
+        """The captured page, or its extracted text (both show and take highlights)."""
         self.stack.setCurrentWidget(self.captured if as_captured else self.text)
 
     def _show_post(self, session: ArchiveSession, item_id: int, words: list[str]) -> bool:
