@@ -76,6 +76,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _print_import_report(report: ImportReport, verbose: bool, out: TextIO | None = None) -> None:
     from ..core.names import shown  # a name with a newline cannot forge a line
+    from ..core.wording import import_counts
 
     out = out or sys.stderr
 
@@ -83,8 +84,7 @@ def _print_import_report(report: ImportReport, verbose: bool, out: TextIO | None
         report.status, f"Import {report.status}"
     )
     print(
-        f"{state}: {len(report.imported)} imported, {len(report.skipped)} skipped, "
-        f"{len(report.failed)} failed (run #{report.run_id}).",
+        f"{state}: {import_counts(report)} (run #{report.run_id}).",
         file=out,
     )
     if report.containers:  # what each file of posts held: posts, accounts, events, counts

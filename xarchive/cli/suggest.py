@@ -100,6 +100,7 @@ def _list(args: argparse.Namespace, ref: str | None) -> int:
     from ..core.archive import Archive
     from ..core.store import items as item_store
     from ..core.suggest import Suggestions
+    from ..core.wording import counted
 
     with Archive.open(archive_path(args), readonly=True) as archive:
         item_id = item_store.find_item(archive.db, ref).id if ref else None
@@ -127,7 +128,7 @@ def _list(args: argparse.Namespace, ref: str | None) -> int:
             which = "no suggestions" if args.all else "no pending suggestions"
             print(f"There are {which}" + (f" for #{item_id}." if item_id else "."))
         else:
-            print(f"\n{len(found)} suggestion{'s' if len(found) != 1 else ''}. "
+            print(f"\n{counted(len(found), 'suggestion')}. "
                   "Accept with `xarchive suggestions accept N`, dismiss with "
                   "`xarchive suggestions dismiss N`.")  # fmt: skip
         if unscanned:

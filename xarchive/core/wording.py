@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .bundles.importing import BundleImportReport
+    from .ingest.report import ImportReport
 
 #: Why an archive is open read-only (a second window, or another program, writes it).
 READ_ONLY_TITLE = "This archive is read-only here"
@@ -25,6 +26,12 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """`count` things as a person says it: ``1 item``, ``0 items``, ``12,400 items``;
+    `plural` where adding an s does not make it (``2 matches``)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def clock(seconds: float, total: bool = False) -> str:
@@ -52,6 +59,14 @@ def human_size(size: int) -> str:
             return f"{value:.1f} {unit}"
         value /= 1000
     return f"{value:.1f} GB"
+
+
+def import_counts(report: ImportReport) -> str:
+    """What an import did to its files: ``3 imported, 1 skipped, 0 failed``."""
+    return (
+        f"{len(report.imported)} imported, {len(report.skipped)} skipped, "
+        f"{len(report.failed)} failed"
+    )
 
 
 def bundle_counts(report: BundleImportReport) -> str:

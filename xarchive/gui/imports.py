@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 
 from ..core.archive import Archive
 from ..core.jobs import CancelToken, ProgressCallback
+from ..core.wording import import_counts
 from .dialogs.import_choice import ImportChooser
 from .dialogs.import_report import ImportReportDialog
 from .host import Host
@@ -79,7 +80,4 @@ class ImportUi(QObject):
     def _finished(self, report: ImportReport) -> None:
         self.report_dialog = ImportReportDialog(report, self.host.window())
         self.report_dialog.open()
-        self.host.show_status(
-            f"Import {report.status}: {len(report.imported)} imported, "
-            f"{len(report.skipped)} skipped, {len(report.failed)} failed"
-        )
+        self.host.show_status(f"Import {report.status}: {import_counts(report)}")

@@ -29,6 +29,7 @@ from ..core.demo import ensure_demo_archive
 from ..core.errors import StorageError, XArchiveError
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.paths import demo_archive_dir
+from ..core.wording import READ_ONLY_TITLE, READ_ONLY_WHY, counted
 from . import settings as cfg
 from . import theme
 from .accessibility import name_controls
@@ -404,8 +405,7 @@ class MainWindow(QMainWindow):
         self.indexing.check(ask=True)
         if not session.writable and self.info_bar.isHidden():
             self.info_bar.show_message(
-                "This archive is open read-only: another xarchive window or program is "
-                "changing it. You can search and read; importing is off.",
+                f"{READ_ONLY_TITLE}. {READ_ONLY_WHY} You can search and read; importing is off.",
                 kind="warning",
             )
         self.search_bar.set_query("", [])
@@ -616,9 +616,7 @@ class MainWindow(QMainWindow):
             return
         count = item_count(self.session)
         mode = "" if self.session.writable else "  ·  read-only"
-        self.archive_label.setText(
-            f"{self.session.name}  ·  {count:,} item{'s' if count != 1 else ''}{mode}"
-        )
+        self.archive_label.setText(f"{self.session.name}  ·  {counted(count, 'item')}{mode}")
         self.archive_label.setToolTip(str(self.session.root))
 
     # == closing ============================================================================

@@ -13,6 +13,7 @@ from ..core.archive import Archive
 from ..core.errors import XArchiveError
 from ..core.jobs import CancelToken, ProgressCallback
 from ..core.suggest import Suggestions
+from ..core.wording import counted
 from .annotate.controller import AnnotationController
 from .docks.suggestions import SuggestionsDock
 from .host import Host
@@ -75,8 +76,7 @@ class SuggestUi(QObject):
 
         def found(count: int) -> None:
             self.host.show_status(
-                f"{count:,} new link{'s' if count != 1 else ''} suggested "
-                "(see the Suggestions panel of each item)."
+                f"{counted(count, 'new link')} suggested (see the Suggestions panel of each item)."
             )
 
         return self.host.run(

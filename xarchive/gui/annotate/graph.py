@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from ...core.annotate import Link
 from ...core.errors import ItemNotFound
 from ...core.store.items import Item
+from ...core.wording import counted
 from ..resources import kind_icon
 from ..theme import colors
 from .controller import AnnotationController
@@ -423,10 +424,7 @@ class LinkGraphDialog(QDialog):
         self.view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.view.transform().m11() > 1.0:
             self.view.resetTransform()
-        self.summary.setText(
-            f"{len(items)} item{'s' if len(items) != 1 else ''}, "
-            f"{len(edges)} link{'s' if len(edges) != 1 else ''}"
-        )
+        self.summary.setText(f"{counted(len(items), 'item')}, {counted(len(edges), 'link')}")
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from ...core.bundles.check import UNREADABLE
 from ...core.bundles.layout import ZIP_SUFFIX, info_value, slug
-from ...core.wording import bundle_imported
+from ...core.wording import bundle_imported, counted, human_size
 from ..messages import Problem
 
 # The export and the import load when a job starts, not with the window.
@@ -102,10 +102,6 @@ def suggested_name(archive_name: str, zipped: bool, today: date | None = None) -
     return f"{stem}{ZIP_SUFFIX}" if zipped else stem
 
 
-def size_text(size: int) -> str:
-    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
-
-
 # -- what to export -------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ExportChoice:
@@ -152,7 +148,7 @@ class ExportBundleDialog(QDialog):
         self.tag_radio.toggled.connect(self.tag_combo.setEnabled)
         count = len(self.selected)
         self.selection_radio = QRadioButton(
-            f"The selected result{'s' if count != 1 else ''} ({count})"
+            f"The selected result{'' if count == 1 else 's'} ({count})"
             if count
             else "The selected results (none selected)",
             items,
@@ -238,7 +234,7 @@ class ExportBundleDialog(QDialog):
 
     @staticmethod
     def _results_text(query: str, total: int) -> str:
-        items = f"{total:,} item{'s' if total != 1 else ''}"
+        items = counted(total, "item")
         if not query.strip() or query.strip() == "*":
             return f"The current results: everything ({items})"
         shown = query if len(query) <= 48 else query[:47] + "…"
@@ -301,12 +297,12 @@ def _text(text: str, parent: QWidget) -> QLabel:
 
 
 def export_summary(report: ExportReport, notes: bool) -> str:
-    items = f"{report.items:,} item{'s' if report.items != 1 else ''}"
+    items = counted(report.items, "item")
     context = f" and {report.context:,} linked for context" if report.context else ""
     return (
         f"{items}{context}, {report.annotations:,} annotations "
         f"(notes {'included' if notes else 'left out'}); "
-        f"{report.files:,} files, {size_text(report.bytes)}."
+        f"{report.files:,} files, {human_size(report.bytes)}."
     )
 
 
@@ -345,21 +341,21 @@ class BundleCheckDialog(QDialog):
         self.setMinimumWidth(620)
         if not check.ok:
             self.resize(720, 420)
-        files = f"{check.files:,} file{'s' if check.files != 1 else ''}"
+        files = counted(check.files, "file")
         if check.ok:
             self.heading = _heading(f"‘{check.bundle}’ is intact.", self)
             sums = " and ".join(a.upper() for a in check.algorithms)
             text = (
-                f"All {files} ({size_text(check.bytes)}) match their {sums} checksums, "
+                f"All {files} ({human_size(check.bytes)}) match their {sums} checksums, "
                 "and so do the tag files and the Payload-Oxum, if any. Nothing is missing, "
                 "added or altered."
             )
         else:
             count = len(check.problems())
-            problems = f"{count} problem{'s' if count != 1 else ''}"
+            problems = counted(count, "problem")
             self.heading = _heading(f"‘{check.bundle}’ failed verification: {problems}.", self)
             text = (
-                f"It holds {files} ({size_text(check.bytes)}). The files below are not as "
+                f"It holds {files} ({human_size(check.bytes)}). The files below are not as "
                 "they were when the bundle was made; do not rely on them."
             )
         self.summary_label = _text(text, self)

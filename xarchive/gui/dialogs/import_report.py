@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.names import shown
+from ...core.wording import import_counts
 from ..resources import icon
 
 if TYPE_CHECKING:  # the import pipeline loads when an import starts, not with the window
@@ -25,13 +26,11 @@ if TYPE_CHECKING:  # the import pipeline loads when an import starts, not with t
 
 
 def summary(report: ImportReport) -> str:
-    imported, skipped, failed = len(report.imported), len(report.skipped), len(report.failed)
-    parts = [f"{imported} imported", f"{skipped} skipped", f"{failed} failed"]
     head = {
         "cancelled": "The import was cancelled. Everything imported before that is kept.",
         "failed": "The import stopped early. Everything imported before that is kept.",
     }.get(report.status, "The import is complete.")
-    return f"{head}\n{', '.join(parts)}."
+    return f"{head}\n{import_counts(report)}."
 
 
 class ImportReportDialog(QDialog):

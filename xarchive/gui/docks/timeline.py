@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.wording import counted
 from ..filters import format_day
 from ..theme import colors
 
@@ -509,7 +510,7 @@ class TimelineDock(QDockWidget):
             first, last = min(days), max(days)
             total = sum(days.values())
             text = (
-                f"{total:,} dated item{'s' if total != 1 else ''}, "
+                f"{counted(total, 'dated item')}, "
                 f"{format_day(first.isoformat())} – {format_day(last.isoformat())}"
             )
         if self._events:
