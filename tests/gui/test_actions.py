@@ -3,16 +3,18 @@ what the menu bar shows, what the dialog lists and what the table says agree."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMenu
 from pytestqt.qtbot import QtBot
 
 from xarchive.gui.actions import MENUS, WIDGET_KEYS, ActionSet, Menu, sequences, walk
 from xarchive.gui.dialogs.shortcuts import ShortcutsDialog
 from xarchive.gui.main_window import MainWindow
+from xarchive.gui.views.post_evidence import PostEvidenceDialog
 
 
 def native(keys: list[QKeySequence]) -> str:
@@ -68,6 +70,25 @@ def test_the_shortcuts_dialog_lists_every_key_of_the_menus_and_widgets(
     assert rows["Find"] == native([QKeySequence("Ctrl+L"), QKeySequence("Ctrl+F")])
     assert rows["Import Files…"] == native([QKeySequence("Ctrl+I")])
     assert rows["Timeline"] == native([QKeySequence("Ctrl+T")])
+
+
+def test_every_shortcut_a_widget_takes_is_in_the_table(window: MainWindow) -> None:
+    """A QShortcut made by a widget (not a menu's action) is listed in WIDGET_KEYS, so
+    that Help ▸ Keyboard Shortcuts names it: the note editor's, reading mode's, and the
+    post evidence window's (Ctrl+1…3 were missing)."""
+    PostEvidenceDialog(window)  # made when a post's evidence is opened; the window's child
+    taken = {k.toString() for s in window.findChildren(QShortcut) for k in s.keys()}
+    assert {"Ctrl+1", "Ctrl+Return", "Esc"} <= taken
+    listed = " | ".join(keys for _area, keys, _what in WIDGET_KEYS)
+    spoken = {"Return": "Enter", "Esc": "Escape"}  # as the table says them
+
+    def said(key: str) -> str:
+        return "+".join(spoken.get(part, part) for part in key.split("+"))
+
+    missing = [
+        key for key in taken if not re.search(rf"(?<![\w+]){re.escape(said(key))}(?![\w+])", listed)
+    ]
+    assert missing == []
 
 
 def test_no_two_actions_share_a_key_or_a_shortcut() -> None:

@@ -204,6 +204,7 @@ WIDGET_KEYS = (
     ("Help", "Enter / Escape (in the tour)", "Next hint / close the tour"),
     ("Help", "Enter (on an example of Search Syntax)", "Run the example"),
     ("PDF", "Page Up / Page Down", "Previous / next page"),
+    ("Post evidence", "Ctrl+1 / Ctrl+2 / Ctrl+3", "Versions / Captures / Account"),
     ("Image", "+ / −, mouse wheel", "Zoom in / out"),
     ("Image", "F", "Fit to the window"),
     ("Image", "1", "Actual size"),
@@ -229,6 +230,7 @@ WIDGET_KEYS = (
     ),
     ("Annotate", "Delete (a region selected)", "Delete the region"),
     ("Annotate", "Ctrl+Enter (in a note)", "Save the note"),
+    ("Annotate", "Escape (in a note)", "Leave the note unsaved"),
     ("Annotate", "Drag a result onto the viewer", "Link the item shown to it"),
 )
 
