@@ -571,3 +571,53 @@ def test_to_cc_and_message_id_are_fields_and_to_and_cc_facets(
     assert facets["to"] == (("counsel@rights-group.example", 2),)
     assert facets["cc"] == (("court@ihc.example", 1),)
 
+
+def test_an_imported_bundle_brings_its_captures_and_the_page_shows_as_captured(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from xarchive.core.bundles import export_bundle, import_bundle
+    from xarchive.core.bundles.selection import select_items
+
+    warc = write_warc(tmp_path / "capture.warc.gz", news_capture())
+    wacz = write_wacz(tmp_path / "margalla.wacz", write_warc(tmp_path / "data.warc.gz", [
+        Response(PAGE_URL + "/wacz", PAGE_HTML_ELSEWHERE.encode(), "text/html; charset=utf-8"),
+        Response(IMAGE_URL, png_bytes("ANOTHER LETTER"), "image/png", referer=PAGE_URL + "/wacz"),
+    ]), [{"url": PAGE_URL + "/wacz", "ts": CAPTURED, "title": "The page in a WACZ"}])  # fmt: skip
+    run_import(archive, warc, wacz)
+    pages = [by_url(archive)[PAGE_URL], by_url(archive)[PAGE_URL + "/wacz"]]
+    out = tmp_path / "bundle.zip"
+    export_bundle(archive, select_items(archive, ids=[p.id for p in pages]), out)
+
+    with Archive.create(tmp_path / "colleague.xarchive") as other:
+        report = import_bundle(other, out)
+        assert report.failed == [] and report.added  # the pages, and what they link to
+        boxes = {b.name: b for b in post_store.containers(other.db)}
+        assert set(boxes) >= {"capture.warc.gz", "margalla.wacz"}
+        for name, original in (("capture.warc.gz", warc), ("margalla.wacz", wacz)):
+            box = boxes[name]  # the capture byte for byte, where it came from
+            stored = blobs.blob_path(other.blobs_dir, box.sha256)
+            assert stored.read_bytes() == original.read_bytes()
+            (where,) = post_store.container_paths(other.db, box.id)
+            assert where == f"{out}!/data/captures/{name}"
+        assert boxes["margalla.wacz"].kind == "wacz" and boxes["capture.warc.gz"].kind == "warc"
+        # the colleague sees each page as it was captured: its own picture and style
+        mine = {i.source_url: i for i in item_store.items(other.db)}
+        page = archived_page(other, mine[PAGE_URL])
+        assert page is not None and page.missing == []
+        (key,) = [k for k, address in page.addresses.items() if address == IMAGE_URL]
+        assert page.resource(key) == png_bytes() and "font-family: serif" in page.style
+        in_wacz = archived_page(other, mine[PAGE_URL + "/wacz"])
+        assert in_wacz is not None
+        (key,) = [k for k, address in in_wacz.addresses.items() if address == IMAGE_URL]
+        assert in_wacz.resource(key) == png_bytes("ANOTHER LETTER")  # its own capture's
+        assert verify(other).ok
+        # the same bundle again: no capture twice
+        import_bundle(other, out)
+        assert len(post_store.containers(other.db)) == len(boxes)
+
+
+PAGE_HTML_ELSEWHERE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>The page in a WACZ</title></head><body><article><h1>The page in a WACZ</h1>
+<p>The regulator told the court that the order to block the platform came from the
+interior ministry, and that it had only carried it out.</p>
+<img src="/media/ministry-letter.png" alt="Another letter"></article></body></html>"""

@@ -14,6 +14,9 @@ its annotations. Then, in one import run:
   (``<bundle>!/data/items/…``) and for each place the exporting archive had
   recorded, with its original time; the audit log says who exported it, when
   and from which archive;
+- the web captures its pages and pictures were read from (data/captures/: a WARC
+  or WACZ, byte for byte) are stored as they were in the exporting archive, so that
+  a page is shown as captured, with its own pictures and styles, here too;
 - annotations, tags and links are merged by their ids (those already present are
   left as they are); then the new items are indexed and their thumbnails and
   readable copies rebuilt.
@@ -36,19 +39,19 @@ from .. import blobs
 from ..annotate import Annotations, on_items_imported, w3c
 from ..annotate.service import clean_colour, clean_relation, clean_tag_name
 from ..archive import Archive, utc_now
-from ..errors import Cancelled, IndexUnavailable, InvalidAnnotation
+from ..errors import Cancelled, IndexUnavailable, InvalidAnnotation, UnreadableFile, XArchiveError
 from ..importers.base import ExtractContext
 from ..index.api import SearchEngine
 from ..indexing import catch_up
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
 from ..posts import evidence
-from ..posts.model import ExtractedPost, MediaRef
+from ..posts.model import ContainerContext, ExtractedContainer, ExtractedPost, MediaRef
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
 from .check import BundleCheck, verify_bag
 from .errors import BundleRejected
-from .layout import ANNOTATIONS_JSONLD, ITEMS_JSON, info_value
+from .layout import ANNOTATIONS_JSONLD, CAPTURES_DIR, ITEMS_JSON, info_value
 from .metadata import BundledItem, BundledItems, parse_items
 from .reader import Bag, Limits, open_bag
 
@@ -271,6 +274,7 @@ def _merge(
             if item.post is not None:
                 _insert_post(conn, ids[item.sha256], item, ids)
     _keep_evidence(archive, bag, path, items, report, staging, now)
+    _keep_captures(archive, bag, path, checked, report, staging, now, cancel)
     report.added = [ids[i.sha256] for i in new]
     report.merged = sorted(set(existing.values()))
     progress(Progress("indexing", 0, 1))
@@ -327,6 +331,82 @@ def _keep_evidence(
         item_store.mark_indexed(conn, sorted(again), indexed=False)
 
 
+def _keep_captures(
+    archive: Archive,
+    bag: Bag,
+    path: Path,
+    checked: _Checked,
+    report: BundleImportReport,
+    staging: Path,
+    now: str,
+    cancel: CancelToken,
+) -> None:
+    """Store each web capture of data/captures/ that a page or picture of the bundle was
+    read from (its `capture_sha256`) and the archive lacks, as the container it was in
+    the exporting archive. Where each record lies in it, which the viewer needs, is read
+    again from the capture's own bytes (checked against the manifest), not taken from
+    items.json. A capture that cannot be read is named in `report.failed`; its items
+    stay, shown as their extracted text."""
+    wanted = {str(i.extra.get("capture_sha256") or "") for i in checked.items.items} - {""}
+    in_bag = {sha: file for file, sha in checked.check.sha256.items()
+              if file.startswith(CAPTURES_DIR + "/")}  # fmt: skip
+    conn = archive.db
+    for sha in sorted(wanted & set(in_bag)):
+        if post_store.container_by_sha(conn, sha) is not None:
+            continue
+        cancel.raise_if_cancelled()
+        file = in_bag[sha]
+        name = Path(file).name.removeprefix(f"{sha[:12]}-")  # layout.capture_file_name
+        blobs.commit_blob(archive.blobs_dir, _stage_file(bag, file, sha, staging, cancel))
+        origin = f"{path}!/{CAPTURES_DIR}/{name}"
+        payloads = staging / f"capture-{sha[:12]}"
+        try:
+            found = _read_capture(archive, sha, name, origin, payloads)
+        except XArchiveError as exc:
+            log.warning("the capture %s of %s could not be read", file, path, exc_info=True)
+            report.failed.append(f"{file}: {exc}")
+            continue
+        finally:
+            blobs.clear_staging(payloads)  # its pages and pictures are items already
+        with archive.transaction():
+            box = post_store.insert_container(
+                conn,
+                post_store.NewContainer(
+                    sha256=sha, kind=found.kind, name=name, size=bag.files[file],
+                    media_type=found.media_type, title=found.title,
+                    captured_at=found.captured_at, import_run_id=report.run_id,
+                    imported_at=now, extra=found.extra,
+                ),
+            )  # fmt: skip
+            post_store.add_container_source(conn, box, report.run_id, origin, str(path), now)
+
+
+def _read_capture(
+    archive: Archive, sha: str, name: str, origin: str, staging: Path
+) -> ExtractedContainer:
+    """A WARC or WACZ stored in the archive, read by its importer as an import reads it
+    (its payloads copied to `staging`, for the caller to clear). Raises
+    UnreadableFile if it is neither or cannot be read."""
+    # Loaded here: warcio and lxml are no business of an export or a bundle check.
+    from ..importers import wacz, warc
+
+    stored = blobs.blob_path(archive.blobs_dir, sha)
+    with stored.open("rb") as handle:
+        head = handle.read(8192)
+    importer = wacz if wacz.detect(head, Path(name)) else warc
+    if not importer.detect(head, Path(name)):
+        raise UnreadableFile(f"‘{name}’ is neither a WARC nor a WACZ.")
+    ctx = ContainerContext(
+        ExtractContext(sha, archive.derived_dir, ocr=False), staging, archive.blobs_dir, origin
+    )
+    return importer.extract_many(stored, ctx)
+
+
+def _captures(item: BundledItem) -> list[dict[str, Any]]:
+    """The captures a post of the bundle lists (checked by metadata.py); [] for others."""
+    return list(((item.post or {}).get("evidence") or {}).get("captures") or [])
+
+
 def _index(archive: Archive) -> SearchEngine | None:
     try:
         index = archive.search_index()
@@ -338,11 +418,17 @@ def _index(archive: Archive) -> SearchEngine | None:
 
 
 def _stage(bag: Bag, item: BundledItem, staging: Path, cancel: CancelToken) -> blobs.StagedFile:
-    with bag.open(item.file) as src:
+    return _stage_file(bag, item.file, item.sha256, staging, cancel)
+
+
+def _stage_file(
+    bag: Bag, file: str, sha256: str, staging: Path, cancel: CancelToken
+) -> blobs.StagedFile:
+    with bag.open(file) as src:
         staged = blobs.stage_stream(src, staging, lambda _: cancel.raise_if_cancelled())
-    if staged.sha256 != item.sha256:  # the bundle changed since it was verified
+    if staged.sha256 != sha256:  # the bundle changed since it was verified
         staged.tmp_path.unlink(missing_ok=True)
-        raise BundleRejected(bag.name, [f"{item.file} changed while it was being imported"])
+        raise BundleRejected(bag.name, [f"{file} changed while it was being imported"])
     return staged
 
 
