@@ -26,7 +26,7 @@ CompletedCommand = subprocess.CompletedProcess
 
 def xarchive(*args: str, stdin: str = "") -> CompletedCommand[str]:
     """`xarchive ARGS` run in this process: its exit code, stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
+    out, err = _stream("strict"), _stream("backslashreplace")
     with (
         _signal_handlers_kept(),
         _stdin(stdin),
@@ -37,7 +37,7 @@ def xarchive(*args: str, stdin: str = "") -> CompletedCommand[str]:
             code = main(list(args))
         except SystemExit as stopped:  # argparse: --help, --version, a bad option
             code = stopped.code if isinstance(stopped.code, int) else 2
-    return subprocess.CompletedProcess(["xarchive", *args], code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(["xarchive", *args], code, _text(out), _text(err))
 
 
 def xarchive_process(*args: str, env: dict[str, str] | None = None) -> CompletedCommand[str]:
@@ -49,6 +49,20 @@ def xarchive_process(*args: str, env: dict[str, str] | None = None) -> Completed
         timeout=300,
         env={**os.environ, **(env or {})},
     )
+
+
+def _stream(errors: str) -> io.TextIOWrapper:
+    # As a terminal's in a UTF-8 locale: stdout refuses what UTF-8 cannot hold (a name's
+    # undecodable bytes printed unescaped fail there as they would for the user, where a
+    # StringIO takes anything), stderr escapes it, as Python's own stderr always does.
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=errors, newline="\n")
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
 
 
 @contextlib.contextmanager

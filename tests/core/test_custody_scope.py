@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import xarchive
 from tests.conftest import REPO
 from tests.makefiles import corrupt_pdf, png, text_file
 from xarchive.core import properties
@@ -127,10 +126,7 @@ def test_an_edit_behind_xarchives_back_is_named(sealed: Path, what: str) -> None
 def test_the_command_line_names_a_forged_post_and_fails(sealed: Path) -> None:
     _forge(sealed, "UPDATE accounts SET handle = 'impostor' WHERE platform_id = "
            "(SELECT min(platform_id) FROM accounts)")  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-m", "xarchive", "verify", "--archive", str(sealed)],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
-    )  # fmt: skip
+    done = xarchive("verify", "--archive", str(sealed))
     assert done.returncode == 1, done.stdout
     assert "TAMPERED  account x:" in done.stdout and "changed outside xarchive" in done.stdout
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import xarchive, xarchive_process
 from tests.conftest import REPO, run_import
 from tests.makefiles import text_file
 from xarchive.core.archive import Archive
@@ -23,17 +24,6 @@ from xarchive.core.store import runs
 from xarchive.core.verify import verify
 
 BAD = os.fsdecode(b"report-\xff\xfe.txt")  # Latin-1 bytes from an old USB stick
-
-
-def _xarchive(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-X", "faulthandler", "-m", "xarchive", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=int(os.environ.get("XARCHIVE_TEST_TIMEOUT", "120")),
-        **kwargs,  # type: ignore[call-overload]
-    )
 
 
 # -- 1. names that are not UTF-8 --------------------------------------------------
@@ -64,10 +54,13 @@ def test_a_name_that_is_not_utf8_imports_from_the_command_line(tmp_path: Path) -
     text_file(folder / "good.txt", "good")
     text_file(folder / BAD, "bad name, good text")
     root = tmp_path / "a.xarchive"
-    done = _xarchive("import", str(folder), "--archive", str(root), "--create", "--no-ocr", "-v")
+    # A real process: the name reaches it as bytes in argv, as from the user's terminal.
+    done = xarchive_process(
+        "import", str(folder), "--archive", str(root), "--create", "--no-ocr", "-v"
+    )
     assert done.returncode == 0, done.stderr
     assert "2 imported" in done.stderr and "report-\\xff\\xfe.txt" in done.stderr
-    done = _xarchive("import", str(folder), "--archive", str(root), "--no-ocr", "--json")
+    done = xarchive("import", str(folder), "--archive", str(root), "--no-ocr", "--json")
     assert done.returncode == 0, done.stderr
 
 
@@ -100,14 +93,14 @@ def test_a_newline_in_a_name_cannot_forge_a_line_of_the_report(tmp_path: Path) -
     text_file(folder / "x.txt\n  imported  #99 forged.txt", "forged")
     text_file(folder / "\x1b[2Jclear.txt", "escape")
     root = tmp_path / "a.xarchive"
-    done = _xarchive("import", str(folder), "--archive", str(root), "--create", "--no-ocr", "-v")
+    done = xarchive("import", str(folder), "--archive", str(root), "--create", "--no-ocr", "-v")
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert lines[0].startswith("Import finished: 3 imported")
     assert len(lines) == 4, lines  # the summary and one line per file
     assert not any(line.lstrip().startswith("imported  #99") for line in lines)
     assert "\x1b" not in done.stderr and "\\x1b[2Jclear.txt" in done.stderr
-    shows = "".join(_xarchive("show", n, "--archive", str(root)).stdout for n in "123")
+    shows = "".join(xarchive("show", n, "--archive", str(root)).stdout for n in "123")
     assert "x.txt\\n  imported  #99" in shows and "\x1b" not in shows
     with Archive.open(root, readonly=True) as archive:  # stored as it is, searchable
         names = {i.original_name for i in item_store.items(archive.db)}
@@ -366,7 +359,7 @@ def test_the_command_line_lists_the_links_it_did_not_follow(tmp_path: Path) -> N
     folder = tmp_path / "unpacked"
     text_file(folder / "post.txt", "A post.")
     (folder / "passwd.txt").symlink_to("/etc/passwd")
-    done = _xarchive(
+    done = xarchive(
         "import", str(folder), "--archive", str(tmp_path / "a.xarchive"), "--create", "--no-ocr"
     )
     assert done.returncode == 0, done.stderr
@@ -489,7 +482,7 @@ def _custody_problems(root: Path) -> list[str]:
 
 
 def test_the_chain_holds_for_what_xarchive_did(sealed: Path) -> None:
-    done = _xarchive("verify", "--archive", str(sealed))
+    done = xarchive("verify", "--archive", str(sealed))
     assert done.returncode == 0, done.stdout
     assert "The chain of custody holds" in done.stdout
     with Archive.open(sealed, readonly=True) as archive:
@@ -504,8 +497,8 @@ def test_a_word_changed_in_an_items_text_is_named_even_after_a_reindex(sealed: P
     (problem,) = _custody_problems(sealed)
     assert problem.startswith("item #") and "(‘The ministry ordered" in problem
     assert "): its text changed outside xarchive since it was sealed (audit entry #" in problem
-    assert _xarchive("reindex", "--archive", str(sealed)).returncode == 0
-    done = _xarchive("verify", "--archive", str(sealed))
+    assert xarchive("reindex", "--archive", str(sealed)).returncode == 0
+    done = xarchive("verify", "--archive", str(sealed))
     assert done.returncode == 1
     assert "TAMPERED  item #" in done.stdout and "its text changed" in done.stdout
 
@@ -605,7 +598,7 @@ def test_a_bundle_is_signed_and_carries_the_chains_head(bundle: Path, sealed: Pa
     with Archive.open(sealed, readonly=True) as archive:
         row = archive.db.execute("SELECT hash FROM audit_log WHERE id = ?", (int(number),))
         assert row.fetchone()[0] == hashed
-    done = _xarchive("verify-bundle", str(bundle))
+    done = xarchive("verify-bundle", str(bundle))
     assert "Signature: signed by Researcher A (key SHA256:" in done.stdout
     assert "the signature holds" in done.stdout
 
@@ -682,11 +675,11 @@ def test_no_process_makes_an_internet_socket(tmp_path: Path) -> None:
 def test_a_bundle_vouches_for_the_archives_chain_up_to_its_export(
     bundle: Path, sealed: Path
 ) -> None:
-    done = _xarchive("verify-bundle", str(bundle), "--against", str(sealed))
+    done = xarchive("verify-bundle", str(bundle), "--against", str(sealed))
     assert done.returncode == 0 and "its audit log was not rewritten" in done.stdout
     info = dict(line.split(": ", 1) for line in (bundle / "bag-info.txt").read_text().splitlines())
     number = int(info["X-Xarchive-Custody-Head"].split()[0])
     # A forger rewrites the chain from that entry on, consistently, head file and all.
     _forge(sealed, f"UPDATE audit_log SET at = '2020-01-01T00:00:00+00:00' WHERE id = {number}")
-    done = _xarchive("verify-bundle", str(bundle), "--against", str(sealed))
+    done = xarchive("verify-bundle", str(bundle), "--against", str(sealed))
     assert done.returncode != 0 and "does NOT hold the entry" in done.stdout
