@@ -399,7 +399,8 @@ def _read_capture(
     ctx = ContainerContext(
         ExtractContext(sha, archive.derived_dir, ocr=False), staging, archive.blobs_dir, origin
     )
-    return importer.extract_many(stored, ctx)
+    found: ExtractedContainer = importer.extract_many(stored, ctx)
+    return found
 
 
 def _captures(item: BundledItem) -> list[dict[str, Any]]:
