@@ -12,6 +12,7 @@ from tests.captures import (
     CAPTURED,
     IMAGE_URL,
     OUTLET,
+    PAGE_HTML,
     PAGE_URL,
     PDF_URL,
     REVISITED,
@@ -621,3 +622,49 @@ PAGE_HTML_ELSEWHERE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf
 <p>The regulator told the court that the order to block the platform came from the
 interior ministry, and that it had only carried it out.</p>
 <img src="/media/ministry-letter.png" alt="Another letter"></article></body></html>"""
+
+
+def test_captured_pages_are_suggested_as_links_whichever_charset_they_were_read_in(
+    archive: Archive, tmp_path: Path
+) -> None:
+    import json
+
+    from xarchive.core.suggest import Suggestions
+
+    post = "https://x.com/test_reporter/status/1001"
+    # one page read in the charset of its HTTP header (Urdu in Windows-1256), one in its own
+    urdu = (
+        '<html lang="ur"><head><title>پابندي</title></head><body><p>پابندي ختم کرو '
+        f'<a href="{post}">ٹويٹ</a></p></body></html>'
+    )
+    english = PAGE_HTML.replace("</article>", f'<p><a href="{post}">The post</a></p></article>')
+    folder = tmp_path / "case"
+    write_warc(folder / "capture.warc.gz", [
+        Response(URDU_URL, urdu.encode("cp1256"), "text/html; charset=windows-1256"),
+        Response(PAGE_URL, english.encode(), "text/html; charset=utf-8"),
+    ])  # fmt: skip
+    (folder / "note.txt").write_text(
+        f"To check: {URDU_URL} (Urdu) and {PAGE_URL} (English) say the same.\n"
+    )
+    record = {
+        "id": "1001",
+        "text": "The ministry admits the block",
+        "author_id": "42",
+        "created_at": "2024-04-18T10:00:00.000Z",
+        "lang": "en",
+        "author": {"id": "42", "username": "test_reporter", "name": "Test Reporter"},
+    }
+    (folder / "posts.jsonl").write_text(json.dumps(record) + "\n")
+    report = run_import(archive, folder)
+    assert report.failed == [], report.failed
+    items = by_url(archive)
+    read_in_header = items[URDU_URL]
+    assert read_in_header.extra["encoding_source"] == "the record's HTTP Content-Type header"
+    names = {i.id: i.original_name for i in item_store.items(archive.db)}
+    note = next(i for i, n in names.items() if n == "note.txt")
+    tweet = next(i.id for i in item_store.items(archive.db) if i.kind == "post")
+    cites = {(s.source_id, s.target_id) for s in Suggestions(archive).pending()
+             if s.relation == "cites"}  # fmt: skip
+    for page in (read_in_header, items[PAGE_URL]):
+        assert (note, page.id) in cites, page.source_url  # the note names its address
+        assert (page.id, tweet) in cites, page.source_url  # it links to the post

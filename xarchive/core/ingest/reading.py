@@ -396,7 +396,7 @@ def _open_container(
         future = pool.submit(
             executor, worker.extract, picture.staged, name, replace(ctx, sha256=picture_sha),
             str(job.archive.blobs_dir), "", about is None, about is not None,
-            job.batch.subscribers,
+            job.batch.subscribers, about.source_url if about is not None else "",
         )  # fmt: skip
         futures[future] = _Task(
             "picture", member_candidate, None, picture.staged, task.solo, box, picture.member

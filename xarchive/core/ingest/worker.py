@@ -6,6 +6,7 @@ writer commits; none of it writes SQLite or the index.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import uuid
@@ -46,6 +47,7 @@ def extract(
     pictures_only: bool = False,
     contained: bool = False,
     subscribers: Sequence[AfterImport] = (),
+    address: str = "",
 ) -> Extracted | ExtractedContainer | Read:
     """Extract with the importer chosen by content, then store the original.
 
@@ -58,7 +60,9 @@ def extract(
     (a captured page, an attachment): each is read as one item, never as a container.
     A file that is one item comes back as a `Read`, with what the `subscribers`
     read of it (what finding links needs), computed here rather than in the one
-    writer.
+    writer. `address` is the one its container gives it (a captured page's
+    WARC-Target-URI), which becomes its source address whatever the page says: the
+    subscribers read it with that address, as the item will have it.
     """
     view_dir = staged.tmp_path.parent / f"{uuid.uuid4().hex}.view"
     view_dir.mkdir()
@@ -85,7 +89,8 @@ def extract(
                 result = importer.extract_many(view, container_ctx)
             else:
                 found = importer.extract(view, ctx)
-                result = Read(found, read_all(subscribers, found, view))
+                as_stored = dataclasses.replace(found, source_url=address) if address else found
+                result = Read(found, read_all(subscribers, as_stored, view))
     finally:
         view.unlink(missing_ok=True)
         view_dir.rmdir()
