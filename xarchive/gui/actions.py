@@ -251,9 +251,14 @@ def walk(menus: tuple[Menu, ...] = MENUS) -> Iterator[tuple[Menu, Action]]:
 
 def sequences(action: Action) -> list[QKeySequence]:
     """The shortcuts of `action` as Qt has them on this platform (a StandardKey: its
-    first binding; none where the platform has none)."""
-    found = [QKeySequence(k) for k in action.keys]
-    return [s for s in found if not s.isEmpty()]
+    first binding; none where the platform has none), each once: a StandardKey may be
+    bound to a key the row also names (Redo is Ctrl+Shift+Z on Linux desktops)."""
+    found: list[QKeySequence] = []
+    for key in action.keys:
+        sequence = QKeySequence(key)
+        if not sequence.isEmpty() and sequence not in found:
+            found.append(sequence)
+    return found
 
 
 class ActionSet:
