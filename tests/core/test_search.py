@@ -289,6 +289,26 @@ def test_a_reindex_in_worker_processes_gives_the_same_results(
         assert not (archive.root / "index.staging").exists()
 
 
+def test_a_reindex_of_a_few_hundred_items_is_shared_by_the_workers(
+    demo_archive_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fewer items than a segment holds were one segment, written by one process while
+    the other cores idled: now one part each, once there are enough to share."""
+    from xarchive.core import indexing
+
+    with copy_of_demo(demo_archive_path, tmp_path) as archive:
+        before = titles(archive, "court")
+        monkeypatch.setattr(indexing, "REINDEX_WORKERS", 2)
+        monkeypatch.setattr(indexing, "REINDEX_MIN_PART", 20)  # the demo: about 100 items
+        total = reindex(archive)
+        assert total > 2 * 20
+        assert len(list(archive.index_dir.glob("*.trm"))) == 2
+        assert titles(archive, "court") == before
+        monkeypatch.setattr(indexing, "REINDEX_MIN_PART", total)  # too few: one process
+        reindex(archive)
+        assert len(list(archive.index_dir.glob("*.trm"))) == 1
+
+
 def test_a_reindex_in_workers_cancelled_leaves_the_previous_index(
     demo_archive_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

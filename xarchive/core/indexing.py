@@ -28,6 +28,9 @@ REINDEX_SEGMENT = 10_000
 #: Processes that write a rebuild's segments (None: one per core). With fewer
 #: than two segments to write, the rebuild is written in this process.
 REINDEX_WORKERS: int | None = None
+#: A rebuild of fewer items than this many per worker is written in this process:
+#: starting the workers costs what writing a few hundred items does.
+REINDEX_MIN_PART = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +115,6 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
                 changed=proof.changed,
                 senders=addresses(extra.get("from")),
                 recipients=addresses(extra.get("to"), extra.get("cc")),
-                sent_to=addresses(extra.get("to")),
-                cc=addresses(extra.get("cc")),
-                message_id=str(extra.get("message_id") or ""),
             )
         )
     return docs
@@ -185,8 +185,13 @@ def reindex(
     building = archive.root / "index.building"
     all_ids = item_store.item_ids(archive.db)
     total = len(all_ids)
-    parts = [all_ids[s : s + REINDEX_SEGMENT] for s in range(0, total, REINDEX_SEGMENT)]
-    workers = min(REINDEX_WORKERS or os.cpu_count() or 1, len(parts))
+    cores = REINDEX_WORKERS or os.cpu_count() or 1
+    # A segment per REINDEX_SEGMENT items, and at least one per worker once there are
+    # enough items to share: 1 000 items were one segment, written by one process.
+    count = max(-(-total // REINDEX_SEGMENT), min(cores, total // REINDEX_MIN_PART), 1)
+    size = -(-total // count)
+    parts = [all_ids[s : s + size] for s in range(0, total, size)]
+    workers = min(cores, len(parts))
     try:
         if workers > 1:
             _rebuild_in_workers(archive, building, parts, workers, progress, cancel)
