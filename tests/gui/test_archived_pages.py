@@ -95,6 +95,20 @@ def test_a_message_says_which_header_dated_it(
     assert "— from the Date header (the message has no Received header)" in details
     assert "the the" not in details
     assert "counsel@rights-group.example" in details  # To, as its own field
+    # the message reads as a mail program shows it: who wrote to whom, then the text
+    shown = viewer.text.browser.toPlainText()
+    header = shown[: shown.index("fixed for hearing")]
+    for said in (
+        "From",
+        "Registrar <registrar@ihc.example>",
+        "To",
+        "Counsel <counsel@rights-group",
+        "Cc",
+        "عدالت <court@ihc.example>",
+        "16 Apr 2024, 09:30 UTC",
+        "Notice of hearing",
+    ):
+        assert said in header, said
 
 
 def test_the_view_names_the_scheme_of_captures_as_the_core_does() -> None:

@@ -23,6 +23,7 @@ from ..bidi import PDI, is_rtl, isolation_marks
 from ..filters import format_day
 from ..fonts import reading_family
 from ..theme import colors
+from .metadata import human_date
 from .safe_browser import SafeTextBrowser
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,30 @@ def isolate_mixed_runs(document: QTextDocument) -> int:
     return runs
 
 
+def message_header(item: Item) -> str:
+    """A message's From, To, Cc, Date, Subject and attachments above its text, as a mail
+    program shows them: who wrote to whom, and when, is read before the body."""
+    extra = item.extra if isinstance(item.extra, dict) else {}
+    muted = colors().muted
+    when = human_date(item.published_at).split("   (")[0]  # as the details give it
+    names = [str(a.get("name", "")) for a in extra.get("attachments") or [] if isinstance(a, dict)]
+    rows = [
+        ("From", str(extra.get("from") or item.author)), ("To", str(extra.get("to") or "")),
+        ("Cc", str(extra.get("cc") or "")), ("Date", when),
+        ("Subject", str(extra.get("subject") or "")),
+        ("Attached", ", ".join(n for n in names if n)),
+    ]  # fmt: skip
+    # LEFT-TO-RIGHT MARK: each line is laid out as its label's, left to right, and an
+    # Urdu name in it isolated (isolate_mixed_runs), not the line turned round.
+    lines = "".join(
+        f'<tr><td style="color:{muted}; padding-right: 10px;">{label}</td>'
+        f"<td>\u200e{html.escape(value)}</td></tr>"
+        for label, value in rows
+        if value
+    )
+    return f'<table cellspacing="0" cellpadding="1">{lines}</table><hr>' if lines else ""
+
+
 def find_all(document: QTextDocument, words: list[str]) -> list[QTextCursor]:
     """Every occurrence of each word (case-insensitive), in document order."""
     found = []
@@ -156,6 +181,8 @@ class TextViewer(QWidget):
         self.mark(words)
 
     def _header(self, item: Item) -> str:
+        if item.kind == "message":
+            return message_header(item)
         if item.kind != "post":
             return f"<h1>{html.escape(item.title)}</h1>" if item.kind == "article" else ""
         # A post reads as a card: account, date, then the text.
