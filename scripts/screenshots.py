@@ -6,8 +6,9 @@ Starts itself again under `xvfb-run` when there is no display, builds the demo
 archive in the user's data folder if it is not there yet (or in --data-dir),
 works on a temporary copy of it (the import shot changes the archive), and
 writes one PNG per view: search results, a PDF on its hit page, an Urdu article,
-an image, the timeline, the import report, a query error, a post card in its
-thread, a video playing and then marked sensitive (blurred in its card, the
+an image, a web page as captured with a highlight made on it, its extracted text, an
+e-mail with To and Cc among the filters, the timeline, the import report, a query error,
+a post card in its thread, a video playing and then marked sensitive (blurred in its card, the
 viewer and its post), posts as evidence (badges on cards, the details, the versions with
 their differences, the captures, an account, the timeline's marks), a PDF with marks and
 annotations, the link graph, reading mode, the search syntax, the tour and the dark theme;
@@ -197,6 +198,24 @@ def _shoot(archive: Path, work: Path, out: Path) -> int:
     open_row(0)
     settle(lambda: window.viewer.image.full_loaded, timeout=10)
     shot("04-image")
+
+    # 4b. A web page as captured (the demo's WACZ): its own picture and style, the searched
+    # words marked, a highlight made on the page itself; 4c. its extracted text, the same
+    # highlight; 4d. an e-mail with its court notice attached, To and Cc among the filters.
+    search('"lawful directives"', Filter("source", "margalla-times.example"))
+    open_row(0)
+    page = window.viewer.captured.browser
+    words = page.document().find("misuse of the service")
+    if not words.isNull():
+        page.setTextCursor(words)
+        window.annotate.highlight()
+    shot("04b-archived-page")
+    window.viewer.capture_bar.switch.click()
+    shot("04c-archived-page-text")
+    window.viewer.capture_bar.switch.click()
+    search("", Filter("kind", "message"))
+    open_row(0)
+    shot("04d-message")
 
     # 5. The timeline of everything, by week.
     window.timeline.show()
