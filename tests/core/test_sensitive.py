@@ -30,21 +30,21 @@ def test_a_video_marked_sensitive_is_found_audited_undone_and_carried(
     mp4(tmp_path / "in" / "clash_at_the_gate.mp4")
     assert run_import(archive, tmp_path / "in").failed == []
     video = only_video(archive)
-    assert sensitive.why_sensitive(archive.db, video) == ""
+    assert sensitive.why_sensitive(archive, video) == ""
     notes = Annotations(archive, archive.search_index())
     sensitive.mark(notes, video.id, True)
-    assert sensitive.why_sensitive(archive.db, video) == "marked sensitive in this archive"
+    assert sensitive.why_sensitive(archive, video) == "marked sensitive in this archive"
     assert audit_actions(archive)[-1] == "tag.add"
     assert Searcher(archive).search("tag:sensitive").total == 1
     notes.undo()
-    assert sensitive.why_sensitive(archive.db, video) == ""
+    assert sensitive.why_sensitive(archive, video) == ""
     notes.redo()
     bundle = tmp_path / "case.zip"
     export_bundle(archive, select_items(archive, ids=[video.id]), bundle)
     with Archive.create(tmp_path / "other.xarchive") as other:
         import_bundle(other, bundle)
         received = only_video(other)
-        assert sensitive.why_sensitive(other.db, received) == "marked sensitive in this archive"
+        assert sensitive.why_sensitive(other, received) == "marked sensitive in this archive"
 
 
 def test_unmarking_leaves_what_the_platform_flagged(archive: Archive, tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_unmarking_leaves_what_the_platform_flagged(archive: Archive, tmp_path: 
     video = item_store.get_item(archive.db, video.id)
     notes = Annotations(archive)
     sensitive.mark(notes, video.id, False)  # nothing to take off: no change, no error
-    assert sensitive.why_sensitive(archive.db, video) == "marked possibly sensitive by the platform"
+    assert sensitive.why_sensitive(archive, video) == "marked possibly sensitive by the platform"
 
 
 def test_a_post_marked_sensitive_blurs_the_pictures_it_shows(
@@ -74,9 +74,9 @@ def test_a_post_marked_sensitive_blurs_the_pictures_it_shows(
     run_import(archive, tmp_path / "x.zip")
     (image,) = [i for i in item_store.items(archive.db) if i.kind == "image"]
     (post,) = [i for i in item_store.items(archive.db) if i.kind == "post"]
-    assert sensitive.why_sensitive(archive.db, image) == ""
+    assert sensitive.why_sensitive(archive, image) == ""
     sensitive.mark(Annotations(archive), post.id, True)
-    assert sensitive.why_sensitive(archive.db, image) == "shown by a post marked sensitive"
+    assert sensitive.why_sensitive(archive, image) == "shown by a post marked sensitive"
 
 
 def test_a_bundle_report_folds_a_sensitive_picture_away(archive: Archive, tmp_path: Path) -> None:

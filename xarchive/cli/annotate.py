@@ -136,7 +136,6 @@ def add_delete(commands: Commands) -> None:
 
 def cmd_note(args: argparse.Namespace) -> int:
     from ..core.annotate import ItemTag, Link
-    from ..core.store import items as item_store
 
     with annotating(args) as (archive, notes):
         if args.delete:
@@ -167,17 +166,15 @@ def cmd_note(args: argparse.Namespace) -> int:
             return EXIT_OK
         if len(args.words) < 2:
             raise XArchiveError("give the item and the note's text: xarchive note ID TEXT")
-        item = item_store.find_item(archive.db, args.words[0])
+        item = archive.find_item(args.words[0])
         note = notes.add_note(item.id, text_argument(args.words[1:]))
         print(f"Added note {short_uid(note.uid)} to {item_label(item)}.")
     return EXIT_OK
 
 
 def cmd_highlight(args: argparse.Namespace) -> int:
-    from ..core.store import items as item_store
-
     with annotating(args) as (archive, notes):
-        item = item_store.find_item(archive.db, args.item)
+        item = archive.find_item(args.item)
         mark = notes.highlight_quote(
             item.id, args.quote, page=args.page, note=args.note or "", colour=args.colour or "",
             occurrence=args.occurrence,
@@ -189,10 +186,8 @@ def cmd_highlight(args: argparse.Namespace) -> int:
 
 
 def cmd_region(args: argparse.Namespace) -> int:
-    from ..core.store import items as item_store
-
     with annotating(args) as (archive, notes):
-        item = item_store.find_item(archive.db, args.item)
+        item = archive.find_item(args.item)
         region = notes.add_region(item.id, args.x, args.y, args.w, args.h, page=args.page,
                                   note=args.note or "")  # fmt: skip
         print(f"Added region note {short_uid(region.uid)} to {item_label(item)}.")
@@ -200,8 +195,6 @@ def cmd_region(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from ..core.store import items as item_store
-
     words: list[str] = args.words
     with annotating(args) as (archive, notes):
         if args.rename:
@@ -225,7 +218,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         else:
             if not words:
                 raise XArchiveError("give an item and tags: xarchive tag ID TAG...")
-            item = item_store.find_item(archive.db, words[0])
+            item = archive.find_item(words[0])
             if args.remove:
                 if len(words) < 2:
                     raise XArchiveError("give the tags to remove: xarchive tag ID TAG... --remove")
@@ -257,11 +250,10 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 def cmd_link(args: argparse.Namespace) -> int:
     from ..core.annotate.service import clean_relation
-    from ..core.store import items as item_store
 
     with annotating(args) as (archive, notes):
-        source = item_store.find_item(archive.db, args.item)
-        target = item_store.find_item(archive.db, args.other)
+        source = archive.find_item(args.item)
+        target = archive.find_item(args.other)
         if args.remove:
             relation = clean_relation(args.relation)
             existing = [link for link in notes.of_item(source.id).links
@@ -281,7 +273,6 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     from ..core.annotate import Annotations
     from ..core.annotate.w3c import collection_jsonld
     from ..core.archive import Archive
-    from ..core.store import items as item_store
 
     with Archive.open(archive_path(args), readonly=True) as archive:
         notes = Annotations(archive)
@@ -289,7 +280,7 @@ def cmd_annotations(args: argparse.Namespace) -> int:
             return _print_orphaned(archive, notes, args.json)
         if not args.item:
             raise XArchiveError("give an item: xarchive annotations ID (or --orphaned)")
-        item = item_store.find_item(archive.db, args.item)
+        item = archive.find_item(args.item)
         if args.json:
             everything = notes.jsonld(item.id, backlinks=True)
             label = f"Annotations on #{item.id} {item.title} (urn:sha256:{item.sha256})"
@@ -304,7 +295,7 @@ def cmd_annotations(args: argparse.Namespace) -> int:
         def title(item_id: int | None) -> str:
             if item_id is None:
                 return "(a deleted item)"
-            return item_label(item_store.get_item(archive.db, item_id))
+            return item_label(archive.item(item_id))
 
         def by(a: Any) -> str:
             return f"  — {a.creator}, {a.modified_at[:10]}"
@@ -374,13 +365,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
     from ..core.annotate import delete_item
     from ..core.archive import Archive
     from ..core.errors import ItemHasAnnotations
-    from ..core.store import items as item_store
 
     policies: dict[str | None, Policy | None] = {
         None: None, "delete": "delete", "keep": "keep-orphaned",
     }  # fmt: skip
     with Archive.open(archive_path(args)) as archive:
-        item = item_store.find_item(archive.db, args.item)
+        item = archive.find_item(args.item)
         try:
             done = delete_item(archive, item.id, policies[args.annotations], policies[args.links])
         except ItemHasAnnotations as exc:

@@ -127,11 +127,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from ..core.archive import Archive
     from ..core.indexing import index_state
-    from ..core.store import items as item_store
 
     with Archive.open(archive_path(args), readonly=True) as archive:
         state = index_state(archive)
-        counts = item_store.kind_counts(archive.db)
+        counts = archive.kind_counts()
         print(f"Archive:  {archive.name} ({archive.root})")
         print(f"Items:    {state.items}" + (
             " (" + ", ".join(f"{k} {n}" for k, n in counts) + ")" if counts else ""))  # fmt: skip

@@ -172,11 +172,10 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
     if args.against:
         from ..core.archive import Archive
         from ..core.bundles.layout import info_value
-        from ..core.custody import holds_head
 
         head = info_value(check.info, "X-Xarchive-Custody-Head")
         with Archive.open(Path(args.against), readonly=True) as archive:
-            held = holds_head(archive.db, head) if head else None
+            held = archive.holds_head(head) if head else None
         if held is None:
             print("Custody: the bundle records no head of an archive's chain of custody.")
         elif held:

@@ -182,14 +182,12 @@ def _print_results(results: SearchResults, sort: str) -> None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from ..core.archive import Archive
-    from ..core.store import items as item_store
-    from ..core.store import runs
 
     with Archive.open(archive_path(args), readonly=True) as archive:
-        item = item_store.find_item(archive.db, args.item)
-        pages = item_store.pages(archive.db, item.id)
-        sources = item_store.sources(archive.db, item.id)
-        run = runs.get_run(archive.db, item.import_run_id)
+        item = archive.find_item(args.item)
+        pages = archive.pages(item.id)
+        sources = archive.sources(item.id)
+        run = archive.import_run(item.import_run_id)
         proof = _evidence(archive, item)
     if args.json:
         data = {

@@ -14,7 +14,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .shared import (
     EXIT_OK,
@@ -26,6 +26,9 @@ from .shared import (
     cancel_on_interrupt,
     short_uid,
 )
+
+if TYPE_CHECKING:
+    from ..core.archive import Archive
 
 ACTIONS = ("accept", "dismiss", "recompute")
 
@@ -82,28 +85,23 @@ def _number(word: str) -> int:
     return int(cleaned)
 
 
-def _title(conn: Any, item_id: int) -> str:
-    from ..core.store import items as item_store
-
-    return item_store.get_item(conn, item_id).title
+def _title(archive: Archive, item_id: int) -> str:
+    return archive.item(item_id).title
 
 
-def _label(conn: Any, item_id: int) -> str:
-    from ..core.store import items as item_store
-
-    item = item_store.get_item(conn, item_id)
+def _label(archive: Archive, item_id: int) -> str:
+    item = archive.item(item_id)
     title = textwrap.shorten(" ".join(item.title.split()), 60, placeholder="…")
     return f"#{item.id} ‘{title}’"
 
 
 def _list(args: argparse.Namespace, ref: str | None) -> int:
     from ..core.archive import Archive
-    from ..core.store import items as item_store
     from ..core.suggest import Suggestions
     from ..core.wording import counted
 
     with Archive.open(archive_path(args), readonly=True) as archive:
-        item_id = item_store.find_item(archive.db, ref).id if ref else None
+        item_id = archive.find_item(ref).id if ref else None
         suggestions = Suggestions(archive)
         found = suggestions.all(item_id) if args.all else suggestions.pending(item_id)
         unscanned = suggestions.unscanned()
@@ -111,8 +109,8 @@ def _list(args: argparse.Namespace, ref: str | None) -> int:
             out = {
                 "item": item_id,
                 "suggestions": [
-                    {**asdict(s), "source_title": _title(archive.db, s.source_id),
-                     "target_title": _title(archive.db, s.target_id)}
+                    {**asdict(s), "source_title": _title(archive, s.source_id),
+                     "target_title": _title(archive, s.target_id)}
                     for s in found
                 ],
                 "unscanned_items": unscanned,
@@ -121,8 +119,8 @@ def _list(args: argparse.Namespace, ref: str | None) -> int:
             return EXIT_OK
         for s in found:
             status = "" if s.status == "pending" else f"  [{s.status}]"
-            print(f"[{s.id}] {_label(archive.db, s.source_id)} {s.relation} "
-                  f"{_label(archive.db, s.target_id)}  {s.score:.2f}{status}")  # fmt: skip
+            print(f"[{s.id}] {_label(archive, s.source_id)} {s.relation} "
+                  f"{_label(archive, s.target_id)}  {s.score:.2f}{status}")  # fmt: skip
             print(textwrap.fill(s.reason, 100, initial_indent="     ", subsequent_indent="     "))
         if not found:
             which = "no suggestions" if args.all else "no pending suggestions"
@@ -144,9 +142,7 @@ def _decide(args: argparse.Namespace, action: str, numbers: Sequence[int]) -> in
         suggestions = Suggestions(archive, notes)
         for number in numbers:
             s = suggestions.get(number)
-            pair = (
-                f"{_label(archive.db, s.source_id)} {s.relation} {_label(archive.db, s.target_id)}"
-            )
+            pair = f"{_label(archive, s.source_id)} {s.relation} {_label(archive, s.target_id)}"
             if action == "accept":
                 link = suggestions.accept(number)
                 print(f"Accepted [{number}]: linked {pair} ({short_uid(link.uid)}).")

@@ -15,8 +15,7 @@ import contextlib
 import fcntl
 import getpass
 import os
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -32,15 +31,23 @@ from .errors import (
     IndexUnavailable,
     Remedy,
 )
+from .store import connection as sql
 from .store import custody as store_custody
 from .store import items as item_store
-from .store import migrations, runs
-from .store.connection import connect
+from .store import migrations, ocr_words, runs, settings
+from .store.connection import DatabaseError, connect
 
 # The engine (Whoosh, numpy) is imported when the index is first used: verify,
 # show and the like open an archive without searching it.
 if TYPE_CHECKING:
+    import sqlite3
+
     from .index.engine import SearchIndex
+    from .store.annotations import TagCount
+    from .store.items import Item, Page, Source
+    from .store.posts import Post
+    from .store.runs import ImportRun
+    from .words import Word
 
 DB_NAME = "archive.sqlite"
 LOCK_NAME = "archive.lock"
@@ -144,26 +151,27 @@ class Archive:
         try:
             try:
                 conn = connect(db_path, readonly=readonly)
-            except sqlite3.DatabaseError as exc:
+            except DatabaseError as exc:
                 raise ArchiveCorrupt(f"{db_path} cannot be read as a database: {exc}") from exc
             try:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                if readonly:
-                    version = migrations.schema_version(conn)
-                    if version > migrations.LATEST:
-                        migrations.migrate(conn)  # raises ArchiveTooNew, changing nothing
-                    if version < migrations.LATEST or custody.needs(conn)[0]:
-                        # Written by an older xarchive: upgrade it first (briefly
-                        # taking the lock), then read the upgraded database.
-                        conn.close()
-                        _upgrade(root, db_path)
-                        conn = connect(db_path, readonly=True)
-                else:
-                    older = migrations.schema_version(conn) > 0
-                    migrations.migrate(conn)
-                    store_custody.watch(conn)  # runs marked interrupted are sealed too
-                    runs.mark_interrupted_runs(conn)
-            except sqlite3.DatabaseError as exc:
+                with sql.translating():  # while reading rows, too
+                    sql.probe(conn)
+                    if readonly:
+                        version = migrations.schema_version(conn)
+                        if version > migrations.LATEST:
+                            migrations.migrate(conn)  # raises ArchiveTooNew, changing nothing
+                        if version < migrations.LATEST or custody.needs(conn)[0]:
+                            # Written by an older xarchive: upgrade it first (briefly
+                            # taking the lock), then read the upgraded database.
+                            conn.close()
+                            _upgrade(root, db_path)
+                            conn = connect(db_path, readonly=True)
+                    else:
+                        older = migrations.schema_version(conn) > 0
+                        migrations.migrate(conn)
+                        store_custody.watch(conn)  # runs marked interrupted are sealed too
+                        runs.mark_interrupted_runs(conn)
+            except DatabaseError as exc:
                 conn.close()
                 raise ArchiveCorrupt(f"{db_path} cannot be read as a database: {exc}") from exc
         except BaseException:
@@ -186,12 +194,12 @@ class Archive:
 
     def close(self) -> None:
         # A sibling's too: a job's changes are sealed before its connection goes.
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sql.Error), sql.translating():
             self.seal_pending()
         if self._index is not None:
             self._index.close()
             self._index = None
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sql.Error):
             self.db.close()
         if self._lock is not None:
             self._lock.close()
@@ -239,7 +247,7 @@ class Archive:
             try:
                 self._index = SearchIndex.open(self.index_dir)
             except IndexUnavailable as exc:
-                if exc.state == "missing" and self.writable and not item_store.count_items(self.db):
+                if exc.state == "missing" and self.writable and not self.item_count():
                     self._index = SearchIndex.create(self.index_dir)
                 else:
                     error = IndexUnavailable(str(exc), archive=self.root)
@@ -258,7 +266,7 @@ class Archive:
         conn = conn or self.db
         if self.writable and conn is not self.db:
             store_custody.watch(conn)
-        conn.execute("BEGIN IMMEDIATE")
+        sql.begin(conn)
         head: tuple[int, str] | None = None
         locked = committed = False
         try:
@@ -270,11 +278,11 @@ class Archive:
                 self._heads.lock.acquire()
                 locked = True
                 head = self._heads.before_commit(conn)
-            conn.execute("COMMIT")
+            sql.commit(conn)
             committed = True
         except BaseException:
             if conn.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
-                conn.execute("ROLLBACK")
+                sql.rollback(conn)
             raise
         finally:
             if locked:
@@ -306,17 +314,18 @@ class Archive:
             elif behind:
                 custody.extend(self.db, self._auditor(self.db), __version__, scope)
 
+    def holds_head(self, head: str) -> bool:
+        """Whether the audit log still holds, unchanged, the entry `head` ("<id> <hash>",
+        as a bundle records it): the log was not rewritten up to that entry."""
+        return custody.holds_head(self.db, head)
+
     # -- settings (archive-level, kept in the database) ---------------------------
     def setting(self, key: str, default: str = "") -> str:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else str(row[0])
+        value = settings.get(self.db, key)
+        return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
-        self.db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        settings.put(self.db, key, value)
 
     @property
     def user_name(self) -> str:
@@ -330,6 +339,55 @@ class Archive:
     def audit(self, action: str, **detail: Any) -> None:
         """Record a change in the audit log (inside the caller's transaction)."""
         runs.audit(self.db, utc_now(), self.user_name, action, detail)
+
+    # -- reading: what the front ends ask of items, never through the connection ----
+    def item(self, item_id: int) -> Item:
+        """The item with this id; raises ItemNotFound."""
+        return item_store.get_item(self.db, item_id)
+
+    def find_item(self, ref: str) -> Item:
+        """The item a person named: by id (``42``, ``#42``) or by its SHA-256 or a unique
+        prefix of it (at least 6 hex digits); raises ItemNotFound."""
+        return item_store.find_item(self.db, ref)
+
+    def pages(self, item_id: int) -> list[Page]:
+        return item_store.pages(self.db, item_id)
+
+    def ocr_words(self, item_id: int) -> dict[int, tuple[Word, ...]]:
+        """Page → the words OCR read on it, with their boxes (none for a text layer)."""
+        return ocr_words.page_words(self.db, item_id)
+
+    def sources(self, item_id: int) -> list[Source]:
+        """Where the item came from: each file, folder or bundle, by which run, when."""
+        return item_store.sources(self.db, item_id)
+
+    def import_run(self, run_id: int) -> ImportRun:
+        return runs.get_run(self.db, run_id)
+
+    def post(self, item_id: int) -> Post:
+        """The post item `item_id` is; raises ItemNotFound if it is no post."""
+        from .store import posts as post_store  # with the posts' model: not every open's
+
+        return post_store.get_post(self.db, item_id)
+
+    def posts(self, item_ids: Sequence[int]) -> list[Post]:
+        """The posts among these items, in their order."""
+        from .store import posts as post_store
+
+        return post_store.posts(self.db, item_ids)
+
+    def tag_counts(self) -> list[TagCount]:
+        """Every tag, with how many items have it."""
+        from .store import annotations as annotation_store  # a search needs none
+
+        return annotation_store.tag_counts(self.db)
+
+    def item_count(self) -> int:
+        return item_store.count_items(self.db)
+
+    def kind_counts(self) -> list[tuple[str, int]]:
+        """(kind, how many items are of it) for each kind the archive holds."""
+        return item_store.kind_counts(self.db)
 
 
 def _login_name() -> str:

@@ -25,14 +25,17 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .store import custody as store
+from .store import items as item_store
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 HEAD_FILE = "custody-head.txt"
@@ -315,13 +318,11 @@ _KEYED_BY_ITEM = ("items", "posts", "ocr_words", "post_media")
 def _row_name(conn: sqlite3.Connection, table: str, row: str) -> str:
     name = store.SEALED[table].name.format(key=row)
     if table == "item_sources" and row.isdigit():
-        found = conn.execute(
-            "SELECT item_id, path FROM item_sources WHERE id = ?", (int(row),)
-        ).fetchone()
-        return f"{name} (item #{found[0]}, from ‘{found[1]}’)" if found else name
+        source = item_store.source_row(conn, int(row))
+        return f"{name} (item #{source[0]}, from ‘{source[1]}’)" if source else name
     if table in _KEYED_BY_ITEM and row.isdigit():
-        found = conn.execute("SELECT title FROM items WHERE id = ?", (int(row),)).fetchone()
-        return f"{name} (‘{found[0]}’)" if found else name
+        title = item_store.title_of(conn, int(row))
+        return f"{name} (‘{title}’)" if title is not None else name
     return name
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from .store import items as item_store
 
 if TYPE_CHECKING:  # a search needs none of them (`xarchive search` imports this module)
     import concurrent.futures as cf
+    import sqlite3
 
 BATCH = 500
 #: Items in each segment a rebuild writes: sorted in memory and written once.

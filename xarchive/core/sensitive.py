@@ -13,17 +13,16 @@ the evidence), and is revealed by a click like the rest.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .store import annotations as store
-from .store import items as item_store
 from .store import posts as post_store
 from .store.items import Item
 
 if TYPE_CHECKING:
     from .annotate import Annotations
+    from .archive import Archive
 
 #: The tag that marks an item sensitive.
 SENSITIVE_TAG = "sensitive"
@@ -37,40 +36,40 @@ def flagged_by_platform(item: Item) -> bool:
     return extra.get("possibly_sensitive") is True
 
 
-def marked_ids(conn: sqlite3.Connection, item_ids: Iterable[int]) -> set[int]:
+def marked_ids(archive: Archive, item_ids: Iterable[int]) -> set[int]:
     """Those of `item_ids` a person marked sensitive (tagged ``sensitive``)."""
-    tag = store.tag_by_key(conn, store.tag_key(SENSITIVE_TAG))
+    tag = store.tag_by_key(archive.db, store.tag_key(SENSITIVE_TAG))
     if tag is None:
         return set()
     wanted = set(item_ids)
-    return wanted & set(store.items_with_tag(conn, tag.id))
+    return wanted & set(store.items_with_tag(archive.db, tag.id))
 
 
-def is_marked(conn: sqlite3.Connection, item_id: int) -> bool:
-    return bool(marked_ids(conn, (item_id,)))
+def is_marked(archive: Archive, item_id: int) -> bool:
+    return bool(marked_ids(archive, (item_id,)))
 
 
-def why_sensitive(conn: sqlite3.Connection, item: Item) -> str:
+def why_sensitive(archive: Archive, item: Item) -> str:
     """Why `item` is shown blurred, for the person looking ("" if it is not sensitive):
     "marked sensitive by the platform", "marked sensitive in this archive"."""
-    if is_marked(conn, item.id):
+    if is_marked(archive, item.id):
         return "marked sensitive in this archive"
     if flagged_by_platform(item):
         return "marked possibly sensitive by the platform"
     if item.kind in VISUAL_KINDS:
-        return _shown_by_sensitive_post(conn, item.id)
+        return _shown_by_sensitive_post(archive, item.id)
     return ""
 
 
-def _shown_by_sensitive_post(conn: sqlite3.Connection, item_id: int) -> str:
+def _shown_by_sensitive_post(archive: Archive, item_id: int) -> str:
     """A picture a sensitive post shows is sensitive too, even one imported before with
     another post (its own flag came with the first)."""
-    posts = post_store.posts_showing(conn, item_id)
+    posts = post_store.posts_showing(archive.db, item_id)
     if not posts:
         return ""
-    if marked_ids(conn, posts):
+    if marked_ids(archive, posts):
         return "shown by a post marked sensitive"
-    if any(flagged_by_platform(item_store.get_item(conn, post)) for post in posts):
+    if any(flagged_by_platform(archive.item(post)) for post in posts):
         return "shown by a post the platform marked possibly sensitive"
     return ""
 
@@ -82,5 +81,5 @@ def mark(annotations: Annotations, item_id: int, sensitive: bool) -> None:
     """
     if sensitive:
         annotations.tag(item_id, SENSITIVE_TAG)
-    elif is_marked(annotations.archive.db, item_id):
+    elif is_marked(annotations.archive, item_id):
         annotations.untag(item_id, SENSITIVE_TAG)

@@ -11,7 +11,6 @@ reads at a contrast of 4.5:1 or more in the light and the dark theme.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 
+from ..core.archive import Archive
 from ..core.errors import ItemNotFound, StorageError
 from ..core.posts import evidence as ev
 from ..core.store.items import Item
@@ -70,13 +70,13 @@ def tone(kind: str) -> tuple[str, str]:
     return dark if colors() is DARK else light
 
 
-def post_badges(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, tuple[Badge, ...]]:
+def post_badges(archive: Archive, item_ids: Sequence[int]) -> dict[int, tuple[Badge, ...]]:
     """The badges of each post among `item_ids` (items that are no post have none)."""
-    found = ev.evidence_fields(conn, list(item_ids))
-    return {item_id: _badges(conn, item_id, fields) for item_id, fields in found.items()}
+    found = ev.evidence_fields(archive, list(item_ids))
+    return {item_id: _badges(archive, item_id, fields) for item_id, fields in found.items()}
 
 
-def _badges(conn: sqlite3.Connection, item_id: int, fields: ev.EvidenceFields) -> tuple[Badge, ...]:
+def _badges(archive: Archive, item_id: int, fields: ev.EvidenceFields) -> tuple[Badge, ...]:
     out: list[Badge] = []
     held = fields.withheld
     if held is not None:
@@ -97,13 +97,13 @@ def _badges(conn: sqlite3.Connection, item_id: int, fields: ev.EvidenceFields) -
         )
     happened: list[ev.Event] | None = None
     if "suspended" in fields.flags:
-        happened = ev.events(conn, item_id)
+        happened = ev.events(archive, item_id)
         told = [e.label for e in happened if e.action == "suspend"]
         detail = "The account of this post was suspended" + (f": {told[-1]}" if told else "")
         out.append(Badge("suspended", "Suspended account", "Suspended account", detail + "."))
     if "disappeared" in fields.changed:
-        happened = happened if happened is not None else ev.events(conn, item_id)
-        out.append(_gone(conn, item_id, happened))
+        happened = happened if happened is not None else ev.events(archive, item_id)
+        out.append(_gone(archive, item_id, happened))
     if fields.versions > 1:
         text = f"Edited — {fields.versions} versions"
         detail = f"{text}; this is version {fields.version} of {fields.versions}."
@@ -114,7 +114,7 @@ def _badges(conn: sqlite3.Connection, item_id: int, fields: ev.EvidenceFields) -
     return tuple(out)
 
 
-def _gone(conn: sqlite3.Connection, item_id: int, happened: Sequence[ev.Event]) -> Badge:
+def _gone(archive: Archive, item_id: int, happened: Sequence[ev.Event]) -> Badge:
     """'Not found on 2 May 2024' (a lookup did not find it) or 'Gone from a later archive'."""
     missing = [e for e in happened if e.action == "not_found"]
     if missing:
@@ -124,7 +124,7 @@ def _gone(conn: sqlite3.Connection, item_id: int, happened: Sequence[ev.Event]) 
         return Badge("not-found", text, text, f"{text}: a lookup in {last.source} did not find it.")
     summary = ""
     try:
-        steps = ev.changes(conn, item_id)
+        steps = ev.changes(archive, item_id)
     except ItemNotFound:
         steps = []
     if steps and steps[-1].after is None:
@@ -138,13 +138,13 @@ def _gone(conn: sqlite3.Connection, item_id: int, happened: Sequence[ev.Event]) 
 
 class CardBadges:
     """The badges of result cards (all but "Captured 3 times"), read once per post (GUI
-    thread, the session's connection: a few small queries a post) and kept for the cards
+    thread, on the session's archive: a few small queries a post) and kept for the cards
     scrolled past."""
 
     LIMIT = 2000
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
         self._kept: OrderedDict[int, tuple[Badge, ...]] = OrderedDict()
 
     def badges(self, item: Item) -> tuple[Badge, ...]:
@@ -155,7 +155,7 @@ class CardBadges:
             self._kept.move_to_end(item.id)
             return kept
         try:
-            found = post_badges(self.conn, [item.id]).get(item.id, ())
+            found = post_badges(self.archive, [item.id]).get(item.id, ())
             # What the platform did, not how often the archive read it: the card is narrow.
             found = tuple(b for b in found if b.kind != "captures")
         except (StorageError, ItemNotFound):

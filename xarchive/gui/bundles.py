@@ -20,7 +20,6 @@ from ..core.bundles.errors import BundleRejected
 from ..core.bundles.layout import SETTING_DESCRIPTION, SETTING_ORGANIZATION
 from ..core.errors import StorageError
 from ..core.jobs import CancelToken, ProgressCallback
-from ..core.store.annotations import tag_counts
 from ..core.wording import bundle_counts
 from .dialogs import bundle as bundle_dialogs
 from .dialogs.bundle import (
@@ -77,7 +76,7 @@ class BundleUi(QObject):
             return
         archive = session.archive
         try:
-            tags = [(t.name, t.count) for t in tag_counts(archive.db) if t.count]
+            tags = [(t.name, t.count) for t in archive.tag_counts() if t.count]
             organization = archive.setting(SETTING_ORGANIZATION)
             description = archive.setting(SETTING_DESCRIPTION)
         except StorageError as exc:

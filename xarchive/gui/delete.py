@@ -15,8 +15,8 @@ import logging
 from PySide6.QtCore import QObject
 
 from ..core.annotate.deletion import DeletedItem, Policy, delete_item
+from ..core.annotate.deletion import attached as item_attached
 from ..core.errors import StorageError, XArchiveError
-from ..core.store import annotations as annotation_store
 from .annotate.controller import AnnotationController
 from .host import Host
 from .messages import Problem, job_problem
@@ -50,7 +50,7 @@ class DeleteUi(QObject):
         session = self.host.session
         assert session is not None
         try:
-            attached = annotation_store.attached(session.archive.db, item.id)
+            attached = item_attached(session.archive, item.id)
         except StorageError as exc:
             self.host.tell(job_problem("Deleting the item", exc))
             return None

@@ -10,10 +10,10 @@ viewer's (views/post.py, views/evidence.py, views/post_evidence.py).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..core.archive import Archive
 from ..core.errors import StorageError
 from ..core.posts import evidence as ev
 from .badges import CardBadges
@@ -37,15 +37,15 @@ TIMELINE_KINDS = {
 }
 
 
-def event_days(conn: sqlite3.Connection) -> dict[date, dict[str, int]]:
+def event_days(archive: Archive) -> dict[date, dict[str, int]]:
     """The archive's compliance events by day, by kind: deletion, withholding, suspension,
     not found (a lookup) and other (a location removed, a post dropped, an account
     protected …)."""
-    every = ev.event_day_counts(conn)
+    every = ev.event_day_counts(archive)
     found: dict[date, dict[str, int]] = {}
     named = {day: 0 for day in every}
     for action, kind in TIMELINE_KINDS.items():
-        for day, count in ev.event_day_counts(conn, [action]).items():
+        for day, count in ev.event_day_counts(archive, [action]).items():
             found.setdefault(day, {})[kind] = count
             named[day] = named.get(day, 0) + count
     for day, count in every.items():
@@ -80,7 +80,7 @@ class EvidenceUi:
     def _opened(self) -> None:
         self.viewer.post.close_evidence()  # another archive's item #12 is another post
         session = self.host.session
-        badges = CardBadges(session.archive.db) if session is not None else None
+        badges = CardBadges(session.archive) if session is not None else None
         self.results.delegate.evidence = badges
         self.model.describe = badges.describe if badges is not None else None
         self._mark_timeline()
@@ -102,7 +102,7 @@ class EvidenceUi:
             self.timeline.set_events({})
             return
         try:
-            self.timeline.set_events(event_days(session.archive.db))
+            self.timeline.set_events(event_days(session.archive))
         except StorageError:
             log.warning("the events could not be read for the timeline", exc_info=True)
             self.timeline.set_events({})

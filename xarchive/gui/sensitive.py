@@ -68,7 +68,7 @@ class SensitiveUi:
         marked = (
             item is not None
             and session is not None
-            and core_sensitive.is_marked(session.archive.db, item.id)
+            and core_sensitive.is_marked(session.archive, item.id)
         )
         self.mark_action.setChecked(marked)
         self.mark_action.setEnabled(self._can_mark())

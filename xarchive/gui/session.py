@@ -17,8 +17,6 @@ from ..core.errors import IndexUnavailable
 from ..core.index.api import PhraseMarks, Snippet
 from ..core.indexing import ArchiveIndexState, index_state
 from ..core.search import Searcher, SearchResults
-from ..core.store import items as item_store
-from ..core.store import ocr_words as word_store
 from ..core.store.items import Item, Page, Source
 from ..core.words import Word
 
@@ -133,17 +131,17 @@ class ArchiveSession:
 
     # -- items --------------------------------------------------------------------------
     def item(self, item_id: int) -> Item:
-        return item_store.get_item(self.archive.db, item_id)
+        return self.archive.item(item_id)
 
     def pages(self, item_id: int) -> list[Page]:
-        return item_store.pages(self.archive.db, item_id)
+        return self.archive.pages(item_id)
 
     def ocr_words(self, item_id: int) -> dict[int, tuple[Word, ...]]:
         """Page (1-based) → the words OCR read there, with their boxes; {} if none kept."""
-        return word_store.page_words(self.archive.db, item_id)
+        return self.archive.ocr_words(item_id)
 
     def sources(self, item_id: int) -> list[Source]:
-        return item_store.sources(self.archive.db, item_id)
+        return self.archive.sources(item_id)
 
     def original_path(self, item: Item) -> Path:
         """Where the original bytes are (read-only; may be missing if the archive is damaged)."""
@@ -176,7 +174,7 @@ def parse_day(value: str) -> date | None:
 def item_count(session: ArchiveSession) -> int:
     """How many items the archive holds (0 if the database cannot say)."""
     try:
-        return item_store.count_items(session.archive.db)
+        return session.archive.item_count()
     except Exception:  # a status bar must never raise
         log.warning("could not count items", exc_info=True)
         return 0

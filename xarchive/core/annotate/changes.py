@@ -12,13 +12,15 @@ it holds no Qt, and a QUndoStack can wrap it (see `Annotations.undo`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UndoConflict
 from ..store import annotations as store
+
+if TYPE_CHECKING:
+    import sqlite3
 
 #: The columns that name an item, per table: their items are re-indexed after a change.
 ITEM_COLUMNS = {

@@ -55,6 +55,11 @@ def trash_dir(archive: Archive) -> Path:
     return archive.root / TRASH
 
 
+def attached(archive: Archive, item_id: int) -> Attached:
+    """What is attached to the item: what `delete_item` asks to decide about first."""
+    return store.attached(archive.db, item_id)
+
+
 def delete_item(
     archive: Archive,
     item_id: int,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import sqlite3
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,6 +30,7 @@ from ..store import annotations as store
 from ..store import items as item_store
 from ..store.annotations import Annotation, ItemTag, Link, Tag, TagCount
 from ..store.annotations import tag_key as tag_key  # re-exported: written here first
+from ..store.connection import IntegrityError
 from ..store.items import Item
 from . import w3c
 from .anchoring import Quote, find_quote, locate, quote_at
@@ -949,7 +949,7 @@ class Annotations:
                         continue
                 try:
                     added.append(rec.insert(entry.table, values))
-                except sqlite3.IntegrityError as exc:
+                except IntegrityError as exc:
                     raise InvalidAnnotation(
                         f"the annotation {values['uid']} cannot be kept: {exc}"
                     ) from exc

@@ -26,15 +26,17 @@ and `modified`, and its item as target `urn:sha256:<hash of the original>`:
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import __version__
 from ..errors import InvalidAnnotation
 from ..store import annotations as store
 from ..store.annotations import Annotation, ItemTag, Link
+
+if TYPE_CHECKING:
+    import sqlite3
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..importers.base import KINDS
 from ..posts.evidence import evidence_record
@@ -24,6 +23,9 @@ from ..store.items import Item
 from ..words import Word
 from .errors import BundleRejected
 from .layout import FORMAT_NAME, FORMAT_VERSION, ITEMS_DIR, ITEMS_JSON
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _SHA = re.compile(r"[0-9a-f]{64}\Z")
 _POST_TEXT = (

@@ -13,13 +13,12 @@ from __future__ import annotations
 import concurrent.futures as cf
 import errno
 import logging
-import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..archive import Archive, iso_from_ns, utc_now
 from ..blobs import StagedFile
@@ -30,11 +29,14 @@ from ..posts.containers import Committed, Container, commit_container, store_rec
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
-from ..store.connection import savepoint
+from ..store.connection import OperationalError, savepoint
 from .hooks import AfterImport
 from .index_feed import IndexFeed
 from .report import ImportReport, Outcome, changed_note
 from .scan import Candidate
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def full_disk(exc: BaseException, at: Path | None = None) -> DiskFull | None:
     if isinstance(exc, OSError):
         full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
     else:
-        full = isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+        full = isinstance(exc, OperationalError) and "full" in str(exc).lower()
     return DiskFull(at) if full else None
 
 
@@ -172,7 +174,7 @@ class Batch:
                 waiting = self._duplicates(conn, now, force)
                 for outcome in self.errors:
                     runs.record_error(conn, self.report.run_id, outcome.path, outcome.reason)
-        except (OSError, sqlite3.OperationalError) as exc:  # an OSError: storing a record
+        except (OSError, OperationalError) as exc:  # an OSError: storing a record
             full = full_disk(exc, self.items[0].candidate.path if self.items else None)
             if full is None:
                 raise
@@ -299,7 +301,7 @@ class Batch:
         with savepoint(conn, "container") as undo:
             try:
                 return commit_container(conn, box, self.report.run_id, now)
-            except sqlite3.OperationalError:
+            except OperationalError:
                 raise  # a full disk, a locked database: the whole batch stops
             except Exception as exc:  # a bug must not cost the other files of the batch
                 undo()

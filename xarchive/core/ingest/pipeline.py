@@ -11,18 +11,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 from ... import __version__
 from .. import blobs
 from ..archive import Archive, utc_now
-from ..errors import Cancelled, ImportAborted
+from ..errors import Cancelled, ImportAborted, StorageError
 from ..jobs import CancelToken, ProgressCallback, no_progress
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
+from ..store.connection import OperationalError
 from .batch import Batch, DiskFull, full_disk
 from .hooks import AfterImport
 from .reading import Import, read
@@ -71,7 +71,7 @@ def import_paths(
         batch.flush(force=True)  # what was extracted before the cancel is kept
         if batch.feed is not None:
             batch.feed.finish(None)
-    except (DiskFull, OSError, sqlite3.OperationalError) as exc:  # the index: a transaction
+    except (DiskFull, OSError, OperationalError) as exc:  # the index: a transaction
         full = full_disk(exc)  # of its own
         if full is None:
             raise
@@ -111,7 +111,7 @@ def _stopped_by_full_disk(job: Import, exc: DiskFull) -> ImportAborted:
         batch.items, waiting = waiting[:step], waiting[step:]
         try:
             batch.flush(force=True)
-        except (ImportAborted, OSError, sqlite3.OperationalError):
+        except (ImportAborted, OSError, OperationalError):
             log.debug("a batch could not be committed on a full disk", exc_info=True)
             waiting = batch.items + waiting
             batch.items = []
@@ -182,5 +182,5 @@ def _finish(archive: Archive, report: ImportReport) -> None:
                 failed=counts[2],
             )
             runs.finish_run(archive.db, report.run_id, utc_now(), report.status, *counts)
-    except sqlite3.Error:
+    except StorageError:
         log.exception("could not record the end of import run %s", report.run_id)

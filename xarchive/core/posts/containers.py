@@ -12,10 +12,9 @@ or a captured page the date, author and title its container gives it.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..archive import iso_from_ns
 from ..importers.base import Extracted
@@ -27,6 +26,9 @@ from .model import RECORD_MEDIA_TYPE, Contained, ExtractedContainer, ExtractedPo
 from .sources import store_many
 from .text import title_of
 from .threads import link_items, link_post
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @dataclass(slots=True)

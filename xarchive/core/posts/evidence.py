@@ -68,11 +68,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import blobs
 from ..archive import Archive
@@ -96,6 +95,9 @@ from .model import (
 from .threads import link_items
 from .versions import VersionPlace as VersionPlace  # re-exported: they were written here
 from .versions import version_places as version_places
+
+if TYPE_CHECKING:
+    import sqlite3
 
 #: The relation of a later version of a post to the one before it.
 EDIT_RELATION = "edit-of"
@@ -911,8 +913,11 @@ class EvidenceFields:
     captures: int = 0
 
 
-def evidence_fields(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, EvidenceFields]:
+def evidence_fields(
+    archive: Archive | sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, EvidenceFields]:
     """The evidence of each post among these items, for the index and the cards."""
+    conn = _conn(archive)
     posts = store.post_keys(conn, item_ids)
     if not posts:
         return {}
@@ -1247,12 +1252,7 @@ def backfill(archive: Archive) -> int:
     conn = archive.db
     from ..importers.twarc import user_account  # the API's user objects, read as an import does
 
-    rows = conn.execute(
-        "SELECT s.id, s.item_id, s.container_id, s.member, s.locator, s.counts, s.run_id, "
-        "s.seen_at, c.captured_at FROM post_sources s JOIN items i ON i.id = s.item_id "
-        "JOIN containers c ON c.id = s.container_id "
-        "WHERE s.state = '' AND s.record_sha256 = i.sha256"
-    ).fetchall()
+    rows = store.unfilled_first_captures(conn)
     if not rows:
         return 0
     filled = 0

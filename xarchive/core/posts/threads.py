@@ -11,15 +11,18 @@ import, with `LINK_CREATOR` as their creator.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..archive import Archive
 from ..store import annotations as link_store
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store.posts import Post
+
+if TYPE_CHECKING:
+    import sqlite3
 
 #: The creator of the links an import makes between posts.
 LINK_CREATOR = "xarchive import"

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from .connection import chunks
 
 #: The columns of each table this module writes, `id` first.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -277,7 +279,7 @@ def annotations_of(conn: sqlite3.Connection, item_id: int) -> list[Annotation]:
 def detached_annotations(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[Annotation]:
     """Annotations kept when their item was deleted, whose original has one of these hashes."""
     found: list[Annotation] = []
-    for chunk in _chunks(sha256s):
+    for chunk in chunks(sha256s):
         marks = ", ".join("?" * len(chunk))
         found += _annotations(conn, f"item_id IS NULL AND target_sha256 IN ({marks})", chunk)
     return found
@@ -356,7 +358,7 @@ def item_tag_by_uid(conn: sqlite3.Connection, uid: str) -> ItemTag | None:
 
 def detached_item_tags(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[ItemTag]:
     found: list[ItemTag] = []
-    for chunk in _chunks(sha256s):
+    for chunk in chunks(sha256s):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             _ITEM_TAG_SELECT + f"WHERE it.item_id IS NULL AND it.target_sha256 IN ({marks})",
@@ -434,7 +436,7 @@ def links_between_items(conn: sqlite3.Connection) -> list[Link]:
 def detached_links(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[Link]:
     """Links with an end whose item was deleted (the link kept) and has one of these hashes."""
     found: list[Link] = []
-    for chunk in _chunks(sha256s):
+    for chunk in chunks(sha256s):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             f"SELECT {_LINK_COLUMNS} FROM links WHERE (source_id IS NULL AND source_sha256 "
@@ -459,7 +461,7 @@ def detached_links_all(conn: sqlite3.Connection) -> list[Link]:
 def tag_names_for(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
     """The tag names on each of these items (as typed), for the index."""
     found: dict[int, list[str]] = {}
-    for chunk in _chunks(item_ids):
+    for chunk in chunks(item_ids):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             "SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
@@ -474,7 +476,7 @@ def tag_names_for(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int
 def note_texts_for(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
     """The notes of each item — on it, its highlights and regions, and its links — for the index."""
     found: dict[int, list[str]] = {}
-    for chunk in _chunks(item_ids):
+    for chunk in chunks(item_ids):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             f"SELECT item_id, note FROM annotations WHERE item_id IN ({marks}) AND note != '' "
@@ -542,8 +544,3 @@ def attached(conn: sqlite3.Connection, item_id: int) -> Attached:
         links_out=count("SELECT count(*) FROM links WHERE source_id = ?"),
         links_in=count("SELECT count(*) FROM links WHERE target_id = ?"),
     )
-
-
-def _chunks(values: Sequence[Any], size: int = 400) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])

@@ -7,54 +7,62 @@ The error raised is also the sqlite3 error it stands for, by the same name (this
 module's `OperationalError` is an `sqlite3.OperationalError` too), so that the core's
 own handling of a constraint or of a full disk goes on as before, and a message that
 names the error reads as it did. Translated where a statement runs or a transaction
-ends (`execute`, `executemany`, `executescript`, `commit`, `rollback`); an error
-while iterating over the rows of a statement already started stays SQLite's own.
+ends (`execute`, `executemany`, `executescript`, `commit`, `rollback`, `close`); an
+error while iterating over the rows of a statement already started stays SQLite's
+own, unless the code reading them runs inside `translating()`.
+
+The rest of the core and the front ends catch these classes (or `StorageError`) and
+never import sqlite3: only this package does (a contract in pyproject.toml).
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import StorageError
 
-
-class DatabaseError(StorageError, sqlite3.DatabaseError):
-    pass
-
-
-class OperationalError(StorageError, sqlite3.OperationalError):
-    pass
-
-
-class IntegrityError(StorageError, sqlite3.IntegrityError):
-    pass
-
-
-class ProgrammingError(StorageError, sqlite3.ProgrammingError):
-    pass
-
-
-class InterfaceError(StorageError, sqlite3.InterfaceError):
-    pass
-
-
-class DataError(StorageError, sqlite3.DataError):
-    pass
-
-
-class NotSupportedError(StorageError, sqlite3.NotSupportedError):
-    pass
-
-
-class InternalError(StorageError, sqlite3.InternalError):
-    pass
+T = TypeVar("T")
 
 
 class Error(StorageError, sqlite3.Error):
+    pass
+
+
+# The same tree as sqlite3's: catching `DatabaseError` catches what catching
+# sqlite3.DatabaseError caught (an OperationalError, an IntegrityError …).
+class DatabaseError(Error, sqlite3.DatabaseError):
+    pass
+
+
+class OperationalError(DatabaseError, sqlite3.OperationalError):
+    pass
+
+
+class IntegrityError(DatabaseError, sqlite3.IntegrityError):
+    pass
+
+
+class ProgrammingError(DatabaseError, sqlite3.ProgrammingError):
+    pass
+
+
+class DataError(DatabaseError, sqlite3.DataError):
+    pass
+
+
+class NotSupportedError(DatabaseError, sqlite3.NotSupportedError):
+    pass
+
+
+class InternalError(DatabaseError, sqlite3.InternalError):
+    pass
+
+
+class InterfaceError(Error, sqlite3.InterfaceError):
     pass
 
 
@@ -82,6 +90,15 @@ def translated(exc: sqlite3.Error) -> sqlite3.Error:
     error.sqlite_errorname = getattr(exc, "sqlite_errorname", None)
     result: sqlite3.Error = error
     return result
+
+
+@contextlib.contextmanager
+def translating() -> Iterator[None]:
+    """SQLite's errors raised in the block, reading rows too, as the core's."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise translated(exc) from exc
 
 
 class Connection(sqlite3.Connection):
@@ -117,6 +134,12 @@ class Connection(sqlite3.Connection):
         except sqlite3.Error as exc:
             raise translated(exc) from exc
 
+    def close(self) -> None:
+        try:
+            super().close()
+        except sqlite3.Error as exc:
+            raise translated(exc) from exc
+
 
 def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
     """A connection with the archive's pragmas. One per thread: never share one.
@@ -139,6 +162,37 @@ def connect(db_path: Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+#: Values bound in one statement (`IN (?, ?, …)`) at most: well below SQLite's limit
+#: (999 before 3.32), the rest of the statement's parameters beside them.
+CHUNK = 400
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """`values` in lists of at most `size`, for the `IN (…)` of one statement each."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def probe(conn: sqlite3.Connection) -> None:
+    """Read the database's schema: raises DatabaseError if the file is not a database."""
+    with translating():
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+
+def begin(conn: sqlite3.Connection) -> None:
+    """Start a transaction that writes (taking SQLite's write lock now, not at the
+    first write, so that a busy database is found before any work)."""
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    conn.execute("ROLLBACK")
 
 
 @contextlib.contextmanager

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .connection import chunks
+
 if TYPE_CHECKING:  # names only: `xarchive search` loads store/evidence, not the importers' model
     from ..posts.model import ExtractedAccount, ExtractedEvent
 
@@ -60,7 +62,7 @@ def capture_states(
 ) -> dict[int, list[tuple[str, dict[str, Any]]]]:
     """(captured at, state) of each capture with a state, per post, oldest first."""
     found: dict[int, list[tuple[str, int, dict[str, Any]]]] = {}
-    for chunk in _chunks(list(item_ids)):
+    for chunk in chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             "SELECT s.item_id, s.id, CASE WHEN s.captured_at != '' THEN s.captured_at "
@@ -89,6 +91,18 @@ def capture_blob_refs(conn: sqlite3.Connection) -> Iterable[tuple[int, str, int,
         yield int(source_id), str(sha256), 0, f"post {platform_id} as read in {name}, {locator}"
 
 
+def unfilled_first_captures(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """The captures imported before schema 9 whose record is their post's original (what
+    `backfill` can read again): (capture id, item id, container id, member, locator,
+    counts as JSON, run id, seen at, the container's captured at) each."""
+    return conn.execute(
+        "SELECT s.id, s.item_id, s.container_id, s.member, s.locator, s.counts, s.run_id, "
+        "s.seen_at, c.captured_at FROM post_sources s JOIN items i ON i.id = s.item_id "
+        "JOIN containers c ON c.id = s.container_id "
+        "WHERE s.state = '' AND s.record_sha256 = i.sha256"
+    ).fetchall()
+
+
 def set_capture_state(conn: sqlite3.Connection, source_id: int, state: dict[str, Any]) -> None:
     """Give a capture imported before schema 9 the state read again from its record."""
     conn.execute("UPDATE post_sources SET state = ? WHERE id = ?", (_json(state), source_id))
@@ -106,7 +120,7 @@ def capture_counts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[in
     """How many captures the archive holds of each of these posts (one record taken at one
     time counts once, however many files hold it)."""
     found: dict[int, int] = {}
-    for chunk in _chunks(list(item_ids)):
+    for chunk in chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             "SELECT s.item_id, count(DISTINCT s.record_sha256 || '|' || CASE WHEN "
@@ -191,7 +205,7 @@ def versions_in(conn: sqlite3.Connection, initial_id: str) -> list[str]:
 def initial_ids(conn: sqlite3.Connection, platform_ids: Sequence[str]) -> dict[str, str]:
     """The first version of each of these posts that has versions."""
     found: dict[str, str] = {}
-    for chunk in _chunks(list(platform_ids)):
+    for chunk in chunks(list(platform_ids)):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             f"SELECT platform_id, initial_id FROM post_versions WHERE platform_id IN ({marks})",
@@ -204,7 +218,7 @@ def initial_ids(conn: sqlite3.Connection, platform_ids: Sequence[str]) -> dict[s
 def version_counts(conn: sqlite3.Connection, initials: Iterable[str]) -> dict[str, int]:
     """How many versions are known of each post (by its first version)."""
     found: dict[str, int] = {}
-    for chunk in _chunks(list(set(initials))):
+    for chunk in chunks(list(set(initials))):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             f"SELECT initial_id, count(*) FROM post_versions WHERE initial_id IN ({marks}) "
@@ -318,7 +332,7 @@ def accounts(conn: sqlite3.Connection) -> list[AccountRow]:
 def accounts_by_id(conn: sqlite3.Connection, account_ids: Iterable[str]) -> dict[str, AccountRow]:
     """The accounts with these platform account ids ("1456…", as posts have them)."""
     found: dict[str, AccountRow] = {}
-    for chunk in _chunks([a for a in set(account_ids) if a]):
+    for chunk in chunks([a for a in set(account_ids) if a]):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE account_id IN ({marks})", chunk
@@ -402,7 +416,7 @@ def events_of(
 ) -> dict[str, list[EventRow]]:
     """The events of these posts or accounts, each one's oldest first."""
     found: dict[str, list[EventRow]] = {}
-    for chunk in _chunks(list(dict.fromkeys(platform_ids))):
+    for chunk in chunks(list(dict.fromkeys(platform_ids))):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             "SELECT e.id, e.subject, e.platform_id, e.action, e.at, e.details, e.container_id, "
@@ -451,7 +465,7 @@ class PostKey:
 def post_keys(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[PostKey]:
     """The posts among these items, in no particular order."""
     found: list[PostKey] = []
-    for chunk in _chunks(list(item_ids)):
+    for chunk in chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             "SELECT item_id, platform_id, account_id, is_deleted, deleted_at, account FROM posts "
@@ -468,7 +482,7 @@ def post_keys(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[PostKey
 def post_item_ids(conn: sqlite3.Connection, platform_ids: Iterable[str]) -> dict[str, int]:
     """The item id of each of these posts the archive holds."""
     found: dict[str, int] = {}
-    for chunk in _chunks(list(set(platform_ids))):
+    for chunk in chunks(list(set(platform_ids))):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             f"SELECT platform_id, item_id FROM posts WHERE platform_id IN ({marks})", chunk
@@ -480,7 +494,7 @@ def post_item_ids(conn: sqlite3.Connection, platform_ids: Iterable[str]) -> dict
 def post_ids_of_accounts(conn: sqlite3.Connection, account_ids: Iterable[str]) -> list[int]:
     """Item ids of every post of these accounts ("1456…")."""
     found: list[int] = []
-    for chunk in _chunks([a for a in set(account_ids) if a]):
+    for chunk in chunks([a for a in set(account_ids) if a]):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(f"SELECT item_id FROM posts WHERE account_id IN ({marks})", chunk)
         found.extend(int(r[0]) for r in rows)
@@ -489,8 +503,3 @@ def post_ids_of_accounts(conn: sqlite3.Connection, account_ids: Iterable[str]) -
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _chunks(values: Sequence[Any], size: int = 400) -> Iterable[list[Any]]:
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])

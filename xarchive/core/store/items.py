@@ -13,6 +13,7 @@ from ..errors import ItemNotFound
 from ..names import storable
 from ..words import Word
 from . import ocr_words
+from .connection import chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,8 +214,7 @@ def versions_of(
     conn: sqlite3.Connection, ids: Sequence[int]
 ) -> Iterator[tuple[int, str, int | None]]:
     """(id, SHA-256, the item it is a new version of, if any) of each of the items."""
-    for start in range(0, len(ids), 400):
-        chunk = list(ids[start : start + 400])
+    for chunk in chunks(ids):
         marks = ", ".join("?" * len(chunk))
         for item_id, sha, previous in conn.execute(
             "SELECT id, sha256, json_extract(extra, '$.previous_version') FROM items "
@@ -290,6 +290,20 @@ def sources(conn: sqlite3.Connection, item_id: int) -> list[Source]:
         (item_id,),
     ).fetchall()
     return [Source(*r) for r in rows]
+
+
+def source_row(conn: sqlite3.Connection, source_id: int) -> tuple[int, str] | None:
+    """(item id, path) of one provenance record, or None if it is gone."""
+    row = conn.execute(
+        "SELECT item_id, path FROM item_sources WHERE id = ?", (source_id,)
+    ).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def title_of(conn: sqlite3.Connection, item_id: int) -> str | None:
+    """The item's title, or None if there is no such item."""
+    row = conn.execute("SELECT title FROM items WHERE id = ?", (item_id,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def unindexed_ids(conn: sqlite3.Connection) -> list[int]:

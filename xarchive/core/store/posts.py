@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import ItemNotFound
 from ..names import storable
 from ..posts.model import ExtractedPost, MediaRef
+from .connection import chunks
 
 # -- containers --------------------------------------------------------------------------
 
@@ -291,7 +292,7 @@ def remembering(conn: sqlite3.Connection) -> Iterator[None]:
 def posts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[Post]:
     """The posts among these items, in the order given."""
     found: dict[int, Post] = {}
-    for chunk in _chunks(item_ids):
+    for chunk in chunks(item_ids):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(f"SELECT {_POST_COLUMNS} {_POST_FROM} WHERE p.item_id IN ({marks})",
                             chunk).fetchall()  # fmt: skip
@@ -332,6 +333,28 @@ def quotes_of(conn: sqlite3.Connection, platform_id: str) -> list[int]:
 
 def retweets_of(conn: sqlite3.Connection, platform_id: str) -> list[int]:
     return _ids(conn, "retweet_of_id", platform_id)
+
+
+def accounts_posting(conn: sqlite3.Connection) -> list[str]:
+    """Every account (its handle) some archived post is by."""
+    rows = conn.execute("SELECT DISTINCT account FROM posts WHERE account != ''")
+    return [str(r[0]) for r in rows]
+
+
+def own_posts_of(conn: sqlite3.Connection, account: str) -> list[int]:
+    """Item ids of the posts this account wrote itself (its reposts left out)."""
+    rows = conn.execute(
+        "SELECT item_id FROM posts WHERE account = ? AND is_retweet = 0", (account,)
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def own_account(conn: sqlite3.Connection, item_id: int) -> str:
+    """The account that wrote this post; '' for a repost or an item that is no post."""
+    row = conn.execute(
+        "SELECT account FROM posts WHERE item_id = ? AND is_retweet = 0", (item_id,)
+    ).fetchone()
+    return "" if row is None or not row[0] else str(row[0])
 
 
 def insert_post(conn: sqlite3.Connection, item_id: int, post: ExtractedPost, seen_at: str) -> None:
@@ -486,7 +509,7 @@ def posts_showing(conn: sqlite3.Connection, media_item_id: int) -> list[int]:
 def media_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int]:
     """The pictures and videos among these items."""
     found: list[int] = []
-    for chunk in _chunks(list(item_ids)):
+    for chunk in chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             f"SELECT id FROM items WHERE id IN ({marks}) AND kind IN ('image', 'video') "
@@ -579,7 +602,7 @@ def index_fields_for(
 ) -> dict[int, PostIndexFields]:
     """Post fields for the posts among these items, and account and alt text for their pictures."""
     found: dict[int, PostIndexFields] = {}
-    for chunk in _chunks(item_ids):
+    for chunk in chunks(item_ids):
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(
             "SELECT item_id, account, hashtags, mentions, links, reply_to_id, quote_of_id, "
@@ -629,8 +652,3 @@ def index_fields_for(
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _chunks(values: Sequence[int], size: int = 400) -> Iterator[list[int]]:
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import XArchiveError
+from .connection import chunks
 
 STATUSES = ("pending", "accepted", "dismissed")
 
@@ -231,7 +232,7 @@ def forget_scans(conn: sqlite3.Connection, item_ids: Sequence[int] | None = None
         for table in tables:
             conn.execute(f"DELETE FROM {table}")
         return
-    for chunk in _chunks(list(item_ids)):
+    for chunk in chunks(list(item_ids)):
         marks = ", ".join("?" * len(chunk))
         for table in tables:
             conn.execute(f"DELETE FROM {table} WHERE item_id IN ({marks})", chunk)
@@ -261,6 +262,14 @@ def items_with_url(conn: sqlite3.Connection, url: str, role: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def handles_read(conn: sqlite3.Connection) -> list[str]:
+    """Every account handle read in a picture (without its "@")."""
+    rows = conn.execute(
+        "SELECT DISTINCT url FROM suggest_urls WHERE role = 'mentions' AND url LIKE '@%'"
+    )
+    return [str(r[0])[1:] for r in rows]
+
+
 def urls_of(conn: sqlite3.Connection, item_id: int, role: str) -> list[str]:
     rows = conn.execute(
         "SELECT url FROM suggest_urls WHERE item_id = ? AND role = ? ORDER BY url",
@@ -286,8 +295,3 @@ def band_neighbours(conn: sqlite3.Connection, item_id: int, limit: int) -> list[
         (item_id, limit),
     )
     return [(int(r[0]), int(r[1])) for r in rows]
-
-
-def _chunks(values: list[int], size: int = 400) -> Iterable[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

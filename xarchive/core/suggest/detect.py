@@ -20,10 +20,10 @@ new items among everything scanned, through those tables and SQL indexes:
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,9 @@ from ..store import suggestions as store
 from ..store.items import Item
 from ..store.suggestions import Found
 from . import minhash, textsim, urls
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -111,16 +114,12 @@ class _Cache:
 
     def known_accounts(self) -> list[str]:
         if self.accounts is None:
-            rows = self.conn.execute("SELECT DISTINCT account FROM posts WHERE account != ''")
-            self.accounts = [str(r[0]) for r in rows]
+            self.accounts = post_store.accounts_posting(self.conn)
         return self.accounts
 
     def handles_read(self) -> list[str]:
         if self.handles is None:
-            rows = self.conn.execute(
-                "SELECT DISTINCT url FROM suggest_urls WHERE role = 'mentions' AND url LIKE '@%'"
-            )
-            self.handles = [str(r[0])[1:] for r in rows]
+            self.handles = store.handles_read(self.conn)
         return self.handles
 
 
@@ -301,23 +300,17 @@ def _shows(cache: _Cache, item: Item) -> Iterable[Found]:
             handle_score = textsim.best_handle(read, account)
             if handle_score < HANDLE_MIN:
                 continue
-            rows = conn.execute(
-                "SELECT item_id FROM posts WHERE account = ? AND is_retweet = 0", (account,)
-            )
-            for (post_id,) in rows.fetchall():
-                shown = _score_shows(cache, item, int(post_id), read, account, handle_score)
+            for post_id in post_store.own_posts_of(conn, account):
+                shown = _score_shows(cache, item, post_id, read, account, handle_score)
                 if shown is not None:
                     scored.append((shown.score, shown))
         if scored:
             best = max(score for score, _ in scored)
             yield from (f for score, f in scored if score >= best - 0.1)
     elif item.kind == "post":
-        row = conn.execute(
-            "SELECT account FROM posts WHERE item_id = ? AND is_retweet = 0", (item.id,)
-        ).fetchone()
-        if row is None or not row[0]:
+        account = post_store.own_account(conn, item.id)
+        if not account:
             return
-        account = str(row[0])
         for seen in cache.handles_read():
             handle_score = textsim.handle_similarity(seen, account)
             if handle_score < HANDLE_MIN:
@@ -334,10 +327,7 @@ def _shows(cache: _Cache, item: Item) -> Iterable[Found]:
 def _score_shows(
     cache: _Cache, image: Item, post_id: int, read: Sequence[str], account: str, handle: float
 ) -> Found | None:
-    media = cache.conn.execute(
-        "SELECT 1 FROM post_media WHERE post_id = ? AND media_item_id = ?", (post_id, image.id)
-    ).fetchone()
-    if media is not None:
+    if post_id in post_store.posts_showing(cache.conn, image.id):
         return None  # a picture attached to the post is not a screenshot of it
     post_text = cache.text(post_id)
     if len(" ".join(textsim.words(post_text))) < SHOWS_MIN_CHARS:

@@ -7,13 +7,13 @@ underlined, not only coloured: a reader who cannot tell red from green reads the
 from __future__ import annotations
 
 import html
-import sqlite3
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from ...core.archive import Archive
 from ...core.errors import ItemNotFound
 from ...core.posts import evidence as ev
 from ..badges import Badge, post_badges, tone
@@ -57,7 +57,7 @@ class EvidenceStrip(QWidget):
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        archive: Archive,
         item_id: int,
         compact: bool = False,
         parent: QWidget | None = None,
@@ -65,7 +65,7 @@ class EvidenceStrip(QWidget):
         super().__init__(parent)
         self.setObjectName("evidenceStrip")
         try:
-            self.badges = post_badges(conn, [item_id]).get(item_id, ())
+            self.badges = post_badges(archive, [item_id]).get(item_id, ())
         except ItemNotFound:
             self.badges = ()
         layout = QHBoxLayout(self)
@@ -76,7 +76,7 @@ class EvidenceStrip(QWidget):
             layout.addWidget(label)
         self.buttons: dict[str, QPushButton] = {}
         if not compact:
-            for key, text, tip in self._views(conn, item_id):
+            for key, text, tip in self._views(archive, item_id):
                 button = QPushButton(text, self)
                 button.setObjectName(f"evidence-{key}")
                 button.setToolTip(tip)
@@ -90,7 +90,7 @@ class EvidenceStrip(QWidget):
         layout.addStretch(1)
         self.setVisible(bool(self.labels or self.buttons))
 
-    def _views(self, conn: sqlite3.Connection, item_id: int) -> list[tuple[str, str, str]]:
+    def _views(self, archive: Archive, item_id: int) -> list[tuple[str, str, str]]:
         """The views this post has something for: (key, button text, tooltip)."""
         found = []
         edited = any(b.kind == "edited" for b in self.badges)
@@ -103,8 +103,8 @@ class EvidenceStrip(QWidget):
                 )
             )
         try:
-            count = len(ev.captures(conn, item_id)) + len(ev.picture_captures(conn, item_id))
-            author = ev.account_of(conn, item_id)
+            count = len(ev.captures(archive, item_id)) + len(ev.picture_captures(archive, item_id))
+            author = ev.account_of(archive, item_id)
         except ItemNotFound:
             return found
         if count:

@@ -289,7 +289,7 @@ class PostCard(QFrame):
         body.addWidget(self.name_label)
 
         # What the platform did to it (withheld, deleted…), and its evidence views.
-        self.evidence = EvidenceStrip(session.archive.db, post.item_id, compact, self)
+        self.evidence = EvidenceStrip(session.archive, post.item_id, compact, self)
         self.evidence.requested.connect(self.evidence_requested)
         body.addWidget(self.evidence)
 
@@ -413,7 +413,7 @@ class MediaButton(QToolButton):
 
     def _read_mark(self) -> bool:
         item_id = self.media.item_id
-        return item_id is not None and core_sensitive.is_marked(self._session.archive.db, item_id)
+        return item_id is not None and core_sensitive.is_marked(self._session.archive, item_id)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.context_menu()
@@ -561,7 +561,7 @@ class PostViewer(QScrollArea):
         """Show post `item_id` in its thread, the searched `words` marked on every card.
 
         Raises ItemNotFound if it is no post."""
-        found = thread(session.archive.db, item_id)
+        found = thread(session.archive, item_id)
         self.thread = found
         self._session = session
         body = QWidget(self)

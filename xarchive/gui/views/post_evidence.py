@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
 from ...core.archive import Archive
 from ...core.errors import ItemNotFound
 from ...core.posts import evidence as ev
-from ...core.store import posts as post_store
 from ...core.store.posts import Post
 from ..badges import Badge, post_badges
 from ..bidi import is_rtl, isolate, isolate_runs
@@ -82,7 +81,7 @@ class EvidenceRead:
 def read_evidence(archive: Archive, item_id: int) -> EvidenceRead:
     """Read the versions, captures, events and account of post `item_id` (on a job's
     thread, with its own connection). Raises ItemNotFound for an item that is no post."""
-    post = post_store.get_post(archive.db, item_id)
+    post = archive.post(item_id)
     account = ev.account_of(archive, item_id)
     captures: tuple[ev.AccountCapture, ...] = ()
     posts: tuple[Post, ...] = ()
@@ -90,8 +89,8 @@ def read_evidence(archive: Archive, item_id: int) -> EvidenceRead:
     if account is not None:
         captures = tuple(ev.account_captures(archive, account))
         ids = ev.account_posts(archive, account)
-        posts = tuple(post_store.posts(archive.db, ids))
-        badges = post_badges(archive.db, ids)
+        posts = tuple(archive.posts(ids))
+        badges = post_badges(archive, ids)
     return EvidenceRead(
         item_id, post.account, ev.versions(archive, item_id),
         tuple(ev.captures(archive, item_id)), tuple(ev.changes(archive, item_id)),
@@ -542,7 +541,7 @@ class PostEvidenceDialog(QDialog):
     def show_post(self, session: ArchiveSession, item_id: int, tab: str = "versions") -> None:
         """Show the evidence of post `item_id`, on `tab`: the window at once, the views
         when they have been read (`ready`). Raises ItemNotFound for an item that is no post."""
-        post = post_store.get_post(session.archive.db, item_id)
+        post = session.archive.post(item_id)
         said = " ".join(post.text.split())
         said = said if len(said) <= 50 else said[:49] + "…"
         self.setWindowTitle(f"@{post.account}: {isolate(said)} — evidence")

@@ -78,7 +78,7 @@ def sensitive_media() -> SensitiveMedia:
 
 def why_sensitive(session: ArchiveSession, item: Item) -> str:
     """Why `item` is blurred, "" if it is not sensitive (core/sensitive.py)."""
-    return core_sensitive.why_sensitive(session.archive.db, item)
+    return core_sensitive.why_sensitive(session.archive, item)
 
 
 def item_why_sensitive(session: ArchiveSession, item_id: int | None) -> str:
