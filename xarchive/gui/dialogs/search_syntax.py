@@ -217,8 +217,9 @@ def sections() -> list[tuple[str, list[Example]]]:
                     "cc",
                 ),
                 Example(
-                    "message_id:notice-2024-04-17-moi-report@ihc-demo.example",
-                    "A message by its Message-ID, without the < > around it",
+                    "message_id:notice-2024-04-17*",
+                    "A message by its Message-ID, without the < > around it (here the "
+                    "start of it: notice-2024-04-17-moi-report@ihc-demo.example)",
                     "message_id",
                 ),
                 _choice(
