@@ -501,6 +501,7 @@ def test_a_word_changed_in_an_items_text_is_named_even_after_a_reindex(sealed: P
     done = xarchive("verify", "--archive", str(sealed))
     assert done.returncode == 1
     assert "TAMPERED  item #" in done.stdout and "its text changed" in done.stdout
+    assert "The chain of custody is broken: 1 problem in archive.sqlite" in done.stdout
 
 
 def test_changed_metadata_and_notes_are_named(sealed: Path) -> None:
