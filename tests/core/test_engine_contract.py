@@ -230,3 +230,25 @@ def test_a_second_writer_is_told_the_index_is_busy(engine_kind: str, tmp_path: P
         second.close()
         first.close()
 
+
+def test_which_of_some_items_match_is_told_without_listing_the_hits(
+    engine_kind: str, tmp_path: Path
+) -> None:
+    """What the results' count (versions of a post on one card) and the timeline's marks
+    (the events of the posts found) ask: which of a few items a query matches — across
+    segments, an item replaced or deleted matching as it is now."""
+    create, _ = ENGINES[engine_kind]
+    engine = create(tmp_path / "index")
+    try:
+        engine.write_new((doc(i, "court" if i % 2 else "ministry") for i in range(1, 7)),
+                         segment_size=2)  # fmt: skip
+        assert engine.matching("court", [1, 2, 3, 99]) == {1, 3}
+        assert engine.matching("*", [2, 4, 6]) == {2, 4, 6}
+        assert engine.matching("court", []) == set()
+        engine.write([doc(2, "court again"), doc(3, "the ministry")], delete_ids=[5])
+        assert engine.matching("court", range(1, 7)) == {1, 2}
+        assert engine.matching("court OR ministry", range(1, 7)) == {1, 2, 3, 4, 6}
+        with pytest.raises(QueryError):
+            engine.matching('"court', [1])
+    finally:
+        engine.close()

@@ -411,6 +411,48 @@ def test_compliance_events_are_dated_events_kept_before_their_post(
     assert (event.source, event.also_in) == ("compliance-tweets.json", (again.name,))
 
 
+def test_a_search_counts_the_versions_of_a_post_once_and_has_its_own_events(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """What the results' count and the timeline's marks of a search say: the versions of
+    an edited post are one result, and the events are those of the posts found and of
+    their accounts — every event of the archive only for everything."""
+    run_import(
+        archive, files.withheld_search(tmp_path / "search.jsonl"),
+        files.edit_chain(tmp_path / "edits.jsonl"),
+        files.tweet_compliance(tmp_path / "compliance-tweets.json"),
+        files.user_compliance(tmp_path / "compliance-users.json"),
+    )  # fmt: skip
+    searcher = Searcher(archive)
+    every = searcher.search("*", limit=2)
+    assert (every.total, every.cards, every.card_count) == (6, 4, 4)  # 3 versions, 1 card
+    edited = searcher.search("is:edited")
+    assert (edited.total, edited.cards) == (3, 1)
+    assert searcher.search('"to the regulator"').cards == 1  # one version found
+    assert searcher.search("*", offset=2, facets=False).card_count == 6  # a later page
+    assert searcher.search("kind:document").cards == 0
+
+    day = date.fromisoformat
+    assert searcher.event_days("*") == {  # of posts and accounts the archive lacks too
+        day("2024-02-25"): {"withholding": 1}, day("2024-03-03"): {"deletion": 1},
+        day("2024-03-04"): {"other": 1}, day("2024-03-05"): {"other": 1},
+        day("2024-03-10"): {"suspension": 1}, day("2024-03-11"): {"deletion": 1},  # an account
+        day("2024-03-12"): {"other": 1}, day("2024-03-13"): {"withholding": 1},
+    }  # fmt: skip
+    # A plain post of @evidence_reporter: its location removed, its account withheld.
+    assert searcher.event_days('"nobody withheld"') == {
+        day("2024-03-04"): {"other": 1}, day("2024-03-13"): {"withholding": 1},
+    }  # fmt: skip
+    assert searcher.event_days("behind a VPN") == {day("2024-03-10"): {"suspension": 1}}
+    # The three versions share one drop (of the first) and their account's withholding.
+    assert searcher.event_days("is:edited") == {
+        day("2024-03-05"): {"other": 1}, day("2024-03-13"): {"withholding": 1},
+    }  # fmt: skip
+    assert searcher.event_days("kind:document") == {}
+    with pytest.raises(QueryError):
+        searcher.event_days('"unclosed')
+
+
 # -- accounts -------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from tests import evidence_files as files
-from tests.conftest import run_import
+from tests.conftest import DEMO_ITEMS, run_import
 from xarchive.core.archive import Archive
 from xarchive.core.importing import ImportOptions
 from xarchive.core.search import Searcher
@@ -515,3 +515,33 @@ def test_the_import_report_says_what_each_file_of_posts_held(qtbot: QtBot, tmp_p
     row = dialog.lists["containers"].topLevelItem(0)
     assert row is not None and row.text(0) == "counts.jsonl"
     assert row.text(1).startswith("holds tweet counts, not posts (3 periods, 9,700 tweets)")
+
+
+def test_the_count_says_how_many_results_the_list_shows(qtbot: QtBot, opened: MainWindow) -> None:
+    # The demo's edited post is two items on one card: the list shows one result fewer.
+    label = opened.search_bar.count_label
+    assert label.text() == f"{DEMO_ITEMS - 1} results"
+    assert label.toolTip() == f"{DEMO_ITEMS} items: the versions of an edited post are one result"
+    show_posts(qtbot, opened, "is:edited")
+    assert (opened.model.total, opened.model.rowCount()) == (2, 1)
+    assert label.text() == "1 result"
+    show_posts(qtbot, opened, "is:deleted")  # nothing grouped: items, as ever
+    assert label.text() == f"{opened.model.rowCount()} items" and label.toolTip() == ""
+
+
+def test_the_timeline_marks_only_the_events_of_the_results(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    opened.timeline.show()
+    dock = opened.timeline
+
+    def marks(query: str) -> str:
+        show_posts(qtbot, opened, query)
+        qtbot.waitUntil(lambda: opened.searching.timeline_query == opened.model.query)
+        return dock.summary.text().partition("▲ ")[2]
+
+    assert marks("withheld:PK") == "1 withholding"
+    assert marks("is:deleted") == "2 deletions, 1 post not found by a lookup"
+    assert marks("hashtag:IslamabadHighCourt") == ""  # posts nothing was done to: no marks
+    chart = dock.chart
+    assert not any(chart.slot_events(i) for i in range(len(chart.slots)))

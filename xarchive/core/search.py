@@ -7,7 +7,7 @@ from datetime import date
 
 from .archive import Archive
 from .index.api import FACETS, SORTS, PhraseMarks, SearchEngine, Snippet
-from .posts.versions import VersionPlace, version_places
+from .posts.versions import VersionPlace, edited_posts, version_places
 from .store import items as item_store
 from .store.items import Item
 
@@ -37,6 +37,14 @@ class SearchResults:
     offset: int
     hits: tuple[Hit, ...]
     facets: dict[str, tuple[tuple[str, int], ...]]
+    #: How many results a list shows, the versions of an edited post found being one
+    #: (with the facets only: None without them).
+    cards: int | None = None
+
+    @property
+    def card_count(self) -> int:
+        """The results as a list shows them: the versions a query finds of one post count once."""
+        return self.total if self.cards is None else self.cards
 
 
 class Searcher:
@@ -83,7 +91,30 @@ class Searcher:
                     places.get(item.id),
                 )
             )  # fmt: skip
-        return SearchResults(query, raw.total, offset, tuple(hits), raw.facets)
+        cards = raw.total - self._versions_beside(query) if facets else None
+        return SearchResults(query, raw.total, offset, tuple(hits), raw.facets, cards)
+
+    def _versions_beside(self, query: str) -> int:
+        """How many of the query's hits are versions of a post another hit is a version of
+        (shown on that hit's card): a query for the archive's edited posts, few."""
+        groups = edited_posts(self.archive.db)
+        if not groups:
+            return 0
+        found = self.index.matching(query, groups.keys())
+        return len(found) - len({groups[item_id] for item_id in found})
+
+    def event_days(self, query: str) -> dict[date, dict[str, int]]:
+        """The platform's events (deletions, withholdings, suspensions …) of the posts that
+        match `query` and of their accounts, by day and kind, for a timeline; for an
+        empty query or `*`, every event of the archive (of posts not in it too).
+        Raises QueryError like `search`."""
+        from .posts.timeline import event_days, posts_with_events  # only the timeline's
+
+        if query.strip() in ("", "*"):
+            return event_days(self.archive.db)
+        posts = posts_with_events(self.archive.db)
+        found = self.index.matching(query, posts) if posts else set()
+        return event_days(self.archive.db, found)
 
     def day_counts(self, query: str) -> dict[date, int]:
         """How many items matching `query` fall on each day (published, else captured).

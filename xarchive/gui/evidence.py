@@ -1,7 +1,8 @@
 """Posts as evidence in the window (issue 13): the badges of result cards (withheld,
-deleted, suspended, not found, edited), said to screen readers and tooltips too; the
-archive's compliance events marked on the timeline; and View ▸ Post Versions, Post
-Captures and Post Author's Account for the post shown — wired through the host interface.
+deleted, suspended, not found, edited), said to screen readers and tooltips too; and
+View ▸ Post Versions, Post Captures and Post Author's Account for the post shown — wired
+through the host interface. The timeline's marks of compliance events come with the
+results' days (searching.py, core/posts/timeline.py).
 
 The post card's own badges and its versions, captures and account views are the post
 viewer's (views/post.py, views/evidence.py, views/post_evidence.py).
@@ -9,13 +10,8 @@ viewer's (views/post.py, views/evidence.py, views/post_evidence.py).
 
 from __future__ import annotations
 
-import logging
-from datetime import date
 from typing import TYPE_CHECKING
 
-from ..core.archive import Archive
-from ..core.errors import StorageError
-from ..core.posts import evidence as ev
 from .badges import CardBadges
 
 if TYPE_CHECKING:
@@ -26,36 +22,9 @@ if TYPE_CHECKING:
     from .views.item import ItemViewer
     from .widgets.results_view import ResultsView
 
-log = logging.getLogger(__name__)
-
-#: The timeline's kinds of events, by the actions of the core (posts/evidence.py).
-TIMELINE_KINDS = {
-    "delete": "deletion",
-    "withheld": "withholding",
-    "suspend": "suspension",
-    "not_found": "not-found",
-}
-
-
-def event_days(archive: Archive) -> dict[date, dict[str, int]]:
-    """The archive's compliance events by day, by kind: deletion, withholding, suspension,
-    not found (a lookup) and other (a location removed, a post dropped, an account
-    protected …)."""
-    every = ev.event_day_counts(archive)
-    found: dict[date, dict[str, int]] = {}
-    named = {day: 0 for day in every}
-    for action, kind in TIMELINE_KINDS.items():
-        for day, count in ev.event_day_counts(archive, [action]).items():
-            found.setdefault(day, {})[kind] = count
-            named[day] = named.get(day, 0) + count
-    for day, count in every.items():
-        if count > named.get(day, 0):
-            found.setdefault(day, {})["other"] = count - named.get(day, 0)
-    return found
-
 
 class EvidenceUi:
-    """The feature: result cards' badges and the timeline's marks, per archive open."""
+    """The feature: result cards' badges, per archive open."""
 
     def __init__(
         self,
@@ -83,26 +52,14 @@ class EvidenceUi:
         badges = CardBadges(session.archive) if session is not None else None
         self.results.delegate.evidence = badges
         self.model.describe = badges.describe if badges is not None else None
-        self._mark_timeline()
+        self.timeline.set_events({})  # another archive's: the search marks its own
 
     def _changed(self, changes: Changes) -> None:
         badges = self.results.delegate.evidence
         if badges is not None:
             badges.forget()
         self.results.viewport().update()
-        self._mark_timeline()
         dialog = self.viewer.post.evidence_dialog  # an import may have brought a capture
         session = self.host.session
         if dialog is not None and dialog.isVisible() and session is not None:
             dialog.refresh(session)
-
-    def _mark_timeline(self) -> None:
-        session = self.host.session
-        if session is None:
-            self.timeline.set_events({})
-            return
-        try:
-            self.timeline.set_events(event_days(session.archive))
-        except StorageError:
-            log.warning("the events could not be read for the timeline", exc_info=True)
-            self.timeline.set_events({})

@@ -59,6 +59,8 @@ class SearchUi(QObject):
         #: The searcher thread of the archive open.
         self.service: SearchService | None = None
         self.last_results: SearchResults | None = None
+        #: The query whose days and events the timeline shows (None: none yet).
+        self.timeline_query: str | None = None
 
         bar.search_requested.connect(self.run)
         bar.focus_results.connect(self.focus_results)
@@ -142,7 +144,7 @@ class SearchUi(QObject):
         self.bar.show_busy(False)
         self.last_results = results
         self.bar.show_error("")
-        self.bar.show_count(results.total)
+        self.bar.show_count(results.total, results.cards)
         self.facets.show_facets(results.facets, self.bar.filters)
         if results.total == 0:
             self.show_empty(
@@ -230,12 +232,17 @@ class SearchUi(QObject):
         query = self.model.query
         self.timeline.stale = False
 
-        def answer(days: Any, error: BaseException | None) -> None:
+        def answer(found: Any, error: BaseException | None) -> None:
             if error is not None:
                 log.info("timeline of %r: %s", query, error)
-            self.timeline.set_days(days if error is None else {})
+            days, events = found if error is None else ({}, {})
+            self.timeline.set_days(days, events)
+            self.timeline_query = query
 
-        self.service.call(lambda source: source.day_counts(query), answer)
+        # The marks of the platform's events are the results' own, read with their days.
+        self.service.call(
+            lambda source: (source.day_counts(query), source.event_days(query)), answer
+        )
 
     def _timeline_range(self, first: date, last: date) -> None:
         value = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"

@@ -11,7 +11,7 @@ machine.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -129,6 +129,11 @@ class SearchEngine(Protocol):
     def day_counts(self, text: str) -> dict[date, int]:
         """Hits per calendar day of their date (published, else captured, else
         imported); undated ones left out."""
+        ...
+
+    def matching(self, text: str, item_ids: Collection[int]) -> set[int]:
+        """Which of `item_ids` match `text` (the posts of a search that were edited, or
+        acted on by the platform), without listing every hit."""
         ...
 
     def phrase_marks(self, text: str) -> PhraseMarks | None:

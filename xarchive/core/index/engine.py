@@ -6,7 +6,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -320,6 +320,23 @@ class SearchIndex:
                 when = date.fromordinal(int(day) + 1)  # the column counts from 0001-01-01
                 counts[when] = counts.get(when, 0) + int(count)
         return counts
+
+    def matching(self, text: str, item_ids: Collection[int]) -> set[int]:
+        """Which of `item_ids` match `text`: the query's documents looked up by id (a
+        posting each), not its hits listed."""
+        if not item_ids:
+            return set()
+        query = self.parse(text)
+        view = self._view()
+        terms = [(item_id, str(item_id).encode("utf-8")) for item_id in item_ids]
+        found: set[int] = set()
+        for seg, sub, _start in view:
+            mask = view.evaluator.matches(query, seg, sub).mask
+            for item_id, btext in terms:
+                docs = seg.postings("id", btext).ids
+                if item_id not in found and len(docs) and bool(mask[docs].any()):
+                    found.add(item_id)
+        return found
 
     def _matched_text_terms(
         self, view: _View, query: Query, docnums: Sequence[int]

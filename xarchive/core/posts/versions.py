@@ -41,3 +41,9 @@ def version_places(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[in
                 initial or "", order.index(key.platform_id) + 1, len(order)
             )
     return found
+
+
+def edited_posts(conn: sqlite3.Connection) -> dict[int, str]:
+    """The archive's posts that are versions of an edited post, each with the group it
+    shares with its other versions (`VersionPlace.group`); {} when none was edited."""
+    return store.edited_post_items(conn)

@@ -229,6 +229,16 @@ def version_counts(conn: sqlite3.Connection, initials: Iterable[str]) -> dict[st
     return found
 
 
+def edited_post_items(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every post of the archive that is a version of an edited post: its item id → its
+    first version's platform id (one query, on the versions' table)."""
+    rows = conn.execute(
+        "SELECT p.item_id, v.initial_id FROM post_versions v "
+        "JOIN posts p ON p.platform_id = v.platform_id"
+    )
+    return {int(a): str(b) for a, b in rows}
+
+
 def _id_order(platform_id: str) -> tuple[int, str]:
     """Post ids are snowflakes: their order is the order in time."""
     number = platform_id.partition(":")[2]
@@ -434,10 +444,15 @@ def events_of(
 
 def event_dates(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(date, action) of every dated event, once per subject, action and date."""
+    return [(at, action) for _, _, action, at in dated_events(conn)]
+
+
+def dated_events(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """(subject, platform id, action, date) of every dated event, once each (a timeline's)."""
     rows = conn.execute(
         "SELECT DISTINCT subject, platform_id, action, at FROM platform_events WHERE at != ''"
     )
-    return [(str(r[3]), str(r[2])) for r in rows]
+    return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
 
 
 def events_without_post(conn: sqlite3.Connection) -> list[EventRow]:

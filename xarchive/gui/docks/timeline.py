@@ -6,9 +6,9 @@ bars beside, and Enter narrows the search to them. Long empty stretches are draw
 a break, so clusters of events years apart stay readable side by side.
 
 Under the bars, a row of marks (▲) shows the days on which the platform acted on
-posts and accounts of the archive — deletions, withholdings, suspensions (issue 13):
-the archive's compliance events, whatever the search, so that a researcher sees the
-posts of a day beside what was done to them.
+the posts of the results and on their accounts — deletions, withholdings, suspensions
+(issue 13), every event of the archive when the search is for everything — so that a
+researcher sees the posts of a day beside what was done to them.
 """
 
 from __future__ import annotations
@@ -354,7 +354,7 @@ class TimelineChart(QWidget):
         text += ": no items" if slot.gap else f": {slot.count} item" + ("s" * (slot.count != 1))
         happened = events_text(self.slot_events(index)) if not slot.gap else ""
         if happened:
-            text += f"; ▲ {happened} (compliance events of the archive)"
+            text += f"; ▲ {happened} (compliance events of the results)"
         return text
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -490,15 +490,20 @@ class TimelineDock(QDockWidget):
         if index >= 0:
             self.bucket_box.setCurrentIndex(index)
 
-    def set_days(self, days: Mapping[date, int]) -> None:
-        """Show `days` (items per day)."""
+    def set_days(
+        self, days: Mapping[date, int], events: Mapping[date, Mapping[str, int]] | None = None
+    ) -> None:
+        """Show `days` (items per day), and mark the days of `events` (kind → how many,
+        by day: those of the items counted), if given."""
         self._days = dict(days)
+        if events is not None:
+            self._events = {day: dict(k) for day, k in events.items() if any(k.values())}
         self.stale = False
         self.chart.set_data(self._days, self.bucket, self._events)
         self._summarise()
 
     def set_events(self, events: Mapping[date, Mapping[str, int]]) -> None:
-        """Mark the days of the archive's compliance events (kind → how many, by day)."""
+        """Mark the days of compliance events (kind → how many, by day)."""
         self._events = {day: dict(kinds) for day, kinds in events.items() if any(kinds.values())}
         self.chart.set_data(self._days, self.bucket, self._events)
         self._summarise()

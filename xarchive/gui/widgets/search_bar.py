@@ -175,11 +175,19 @@ class SearchBar(QWidget):
         self.field.selectAll()
 
     # -- feedback ------------------------------------------------------------------------
-    def show_count(self, total: int | None) -> None:
+    def show_count(self, total: int | None, cards: int | None = None) -> None:
+        """Say how many results the list shows: `cards` when the versions of an edited
+        post found are one result (fewer than the `total` of items)."""
+        self.count_label.setToolTip("")
         if total is None:
             self.count_label.setText("—")
-        else:
+        elif cards is None or cards == total:
             self.count_label.setText(f"{total:,} item" + ("" if total == 1 else "s"))
+        else:
+            self.count_label.setText(f"{cards:,} result" + ("" if cards == 1 else "s"))
+            self.count_label.setToolTip(
+                f"{total:,} items: the versions of an edited post are one result"
+            )
 
     def show_busy(self, busy: bool) -> None:
         """Say a search is running (the count follows when it is done)."""
