@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QTextLayout
 from PySide6.QtWidgets import QDockWidget, QTabBar, QToolButton
@@ -11,8 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from xarchive.core.importing import ImportOptions
 from xarchive.gui import settings as cfg
+from xarchive.gui.filters import Filter
 from xarchive.gui.layout import RESULTS_MIN_WIDTH
 from xarchive.gui.main_window import MainWindow
+from xarchive.gui.views import pdf as pdf_view
 from xarchive.gui.widgets.results_view import card_title
 
 
@@ -263,3 +266,49 @@ def test_opening_a_pdf_leaves_the_panels_where_they_were(qtbot: QtBot, opened: M
         opened.results.width(),
     )
     assert after == before
+
+
+@pytest.mark.skipif(not pdf_view.HAVE_QTPDF, reason="the pages need QtPdf")
+def test_a_pdf_page_keeps_room_to_be_read_on_a_laptop(qtbot: QtBot, opened: MainWindow) -> None:
+    """At 1280×720 the matching pages beside a PDF left its page 345 px, its text a few
+    pixels high: in a narrow viewer they fold to a strip that says how many there are,
+    and open again on demand; in a wide one they are open."""
+    pdf = opened.viewer.pdf
+
+    def open_pdf() -> None:
+        with qtbot.waitSignal(opened.search_finished):
+            opened.search_bar.set_query('"national security"', [Filter("kind", "document")])
+        open_row(qtbot, opened, 0)
+        qtbot.waitUntil(lambda: pdf.hits_list.count() > 0 and pdf.page_count() > 1)
+
+    opened.resize(1920, 1080)
+    opened.window_layout.fit_to_window()
+    open_pdf()
+    qtbot.waitUntil(lambda: pdf.hits_list.isVisible())
+    qtbot.waitUntil(lambda: pdf.hits_list.width() >= pdf_view.HITS_WIDTH - 20)
+    assert not pdf.hits_count.isVisible()
+
+    opened.resize(1280, 720)
+    opened.window_layout.fit_to_window()
+    qtbot.waitUntil(lambda: not pdf.hits_list.isVisible())
+    qtbot.waitUntil(lambda: pdf.view.width() >= pdf_view.PAGE_READABLE_WIDTH)
+    assert pdf.hits_count.isVisible() and pdf.hits_count.text() == str(pdf.hits_list.count())
+    assert pdf.hits_fold.accessibleName().startswith("Show the matching pages")
+    assert pdf.hits_panel.width() < 40
+
+    # Asked for, they open beside the page, and a click on one goes to its page.
+    qtbot.mouseClick(pdf.hits_fold, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pdf.hits_list.isVisible() and pdf.hits_list.width() >= 120)
+    assert pdf.view.width() >= pdf_view.PAGE_MIN_WIDTH
+    entry = pdf.hits_list.item(pdf.hits_list.count() - 1)
+    wanted = int(entry.data(Qt.ItemDataRole.UserRole))
+    pdf.go_to_page(1 if wanted != 1 else 2)
+    rect = pdf.hits_list.visualItemRect(entry)
+    qtbot.mouseClick(pdf.hits_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: pdf.current_page() == wanted)
+    # The choice holds for the next document, until it is folded again.
+    open_pdf()
+    assert pdf.hits_list.isVisible()
+    qtbot.mouseClick(pdf.hits_fold, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not pdf.hits_list.isVisible())
+    qtbot.waitUntil(lambda: pdf.view.width() >= pdf_view.PAGE_READABLE_WIDTH)

@@ -75,6 +75,23 @@ def test_the_pdf_toolbar_shows_its_match_count_on_a_laptop(
     assert label.accessibleName() == count
 
 
+@pytest.mark.skipif(not pdf_view.HAVE_QTPDF, reason="the pages need QtPdf")
+def test_the_pdf_zoom_level_says_what_the_page_is_fit_to(qtbot: QtBot, opened: MainWindow) -> None:
+    """Fit to the width, QPdfView reports no zoom factor: the label stood empty between
+    the zoom buttons."""
+    opened.resize(1920, 1080)
+    search(qtbot, opened, '"national security"', Filter("kind", "document"))
+    open_row(qtbot, opened, 0)
+    pdf = opened.viewer.pdf
+    qtbot.waitUntil(lambda: pdf.zoom_label.isVisible())
+    assert pdf.zoom_label.text() == "Width"
+    pdf.zoom_in()
+    assert pdf.zoom_label.text().endswith("%") and pdf.zoom_label.text() != "100%"
+    pdf.fit_page()
+    assert pdf.zoom_label.text() == "Page"
+    assert pdf.zoom_label.accessibleName() == "Zoomed to fit the whole page"
+
+
 def test_an_urdu_article_reads_right_to_left(qtbot: QtBot, opened: MainWindow) -> None:
     search(qtbot, opened, "پابندی", Filter("kind", "article"), Filter("language", "ur"))
     assert opened.model.total >= 1

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -49,6 +50,9 @@ from .text import find_all, set_directions, text_to_html
 
 log = logging.getLogger(__name__)
 
+#: Qt's largest widget size (QWIDGETSIZE_MAX), which PySide6 does not name.
+QWIDGETSIZE_MAX = (1 << 24) - 1
+
 try:
     from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
     from PySide6.QtPdfWidgets import QPdfView
@@ -66,6 +70,12 @@ FIND_FIELD_MIN_WIDTH = 120
 #: The page's width, at the least, beside the OCR text pane, before the matching pages
 #: step aside for it.
 PAGE_MIN_WIDTH = 360
+#: The matching pages' width, open beside the page.
+HITS_WIDTH = 170
+#: Narrower than this beside the open list, a page is hard to read (an A4 page's text
+#: a few pixels high): in a narrow viewer, a 1280×720 laptop's, the list folds to a
+#: strip until it is asked for.
+PAGE_READABLE_WIDTH = 480
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,10 @@ class PdfViewer(QWidget):
         self._scanned: dict[int, bool] = {}  # page (0-based) → no text layer, OCR words
         self._loading = False  # between closing one PDF and opening the next
         self._hits_width = 0  # the matching pages' width before the OCR pane took it
+        self._hits_folded = False  # the matching pages folded to a strip
+        #: The matching pages asked for (True) or folded away (False) by the person;
+        #: None: open where the page keeps room to be read (PAGE_READABLE_WIDTH).
+        self._hits_wanted: bool | None = None
         self.words: list[str] = []
         #: Find in Document's matches, in page order, and the one shown (-1: none).
         self.find_results: list[FindResult] = []
@@ -146,6 +160,8 @@ class PdfViewer(QWidget):
             self.search_model.modelReset.connect(self._results_arrived)
             self.view.pageNavigator().currentPageChanged.connect(self._navigator_moved)
             self.view.zoomFactorChanged.connect(self._show_zoom)
+            self.view.zoomModeChanged.connect(self._show_zoom)
+            self._show_zoom()
             self.view.installEventFilter(self)
             self.stack.addWidget(self.view)
         self.stack.addWidget(self.text_view)
@@ -153,10 +169,25 @@ class PdfViewer(QWidget):
         hits_panel = QWidget(self)
         hits_layout = QVBoxLayout(hits_panel)
         hits_layout.setContentsMargins(6, 6, 0, 6)
+        heading = QHBoxLayout()
+        heading.setSpacing(2)
         self.hits_title = QLabel("Matching pages", hits_panel)
         self.hits_title.setObjectName("muted")
-        hits_layout.addWidget(self.hits_title)
+        heading.addWidget(self.hits_title, 1)
+        self.hits_fold = QToolButton(hits_panel)
+        self.hits_fold.setAutoRaise(True)
+        self.hits_fold.setArrowType(Qt.ArrowType.LeftArrow)
+        self.hits_fold.clicked.connect(self._toggle_hits)
+        heading.addWidget(self.hits_fold, 0, Qt.AlignmentFlag.AlignTop)
+        hits_layout.addLayout(heading)
+        #: How many pages match, on the folded strip.
+        self.hits_count = QLabel("", hits_panel)
+        self.hits_count.setObjectName("muted")
+        self.hits_count.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.hits_count.hide()
+        hits_layout.addWidget(self.hits_count)
         hits_layout.addWidget(self.hits_list, 1)
+        hits_layout.addStretch(0)  # keeps the folded strip's button at its top
         self.hits_panel = hits_panel
 
         self.ocr_pane = OcrTextPane(self)
@@ -167,7 +198,7 @@ class PdfViewer(QWidget):
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.ocr_pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([170, 600, 260])
+        self.splitter.setSizes([HITS_WIDTH, 600, 260])
         self.splitter.setChildrenCollapsible(True)
 
         self.notice = QLabel(self)
@@ -369,7 +400,65 @@ class PdfViewer(QWidget):
         self.hits_title.setText(
             f"Matching pages ({len(hits)})" if hits else "No page matches the search"
         )
+        self.hits_count.setText(str(len(hits)))
         self.hits_panel.setVisible(bool(hits))
+        self._show_hits_fold()
+        self._fit_hits()
+
+    # -- the matching pages, open or folded -------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_hits()
+
+    def _fit_hits(self) -> None:
+        """Open the matching pages or fold them to a strip: as the person last asked, else
+        open only where the page beside them keeps room to be read."""
+        if self.ocr_pane.isVisible():  # they stepped aside for it, and come back after
+            return
+        wanted = self._hits_wanted
+        if wanted is None:
+            wanted = self.splitter.width() >= HITS_WIDTH + PAGE_READABLE_WIDTH
+        self._fold_hits(not wanted)
+
+    def _toggle_hits(self) -> None:
+        self._hits_wanted = self._hits_folded
+        self._fold_hits(not self._hits_wanted)
+        if self._hits_wanted:
+            self.hits_list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fold_hits(self, folded: bool) -> None:
+        if folded == self._hits_folded:
+            return
+        self._hits_folded = folded
+        self.hits_title.setVisible(not folded)
+        self.hits_list.setVisible(not folded)
+        self.hits_count.setVisible(folded)
+        self._show_hits_fold()
+        sizes = self.splitter.sizes()
+        panel = self.hits_panel
+        if folded:
+            margins = panel.layout().contentsMargins()
+            inside = max(self.hits_fold.sizeHint().width(), self.hits_count.sizeHint().width())
+            strip = margins.left() + inside + max(margins.right(), 2)
+            panel.setFixedWidth(strip)
+            if sizes[0]:
+                self.splitter.setSizes([strip, sizes[1] + sizes[0] - strip, sizes[2]])
+        else:
+            panel.setMinimumWidth(0)
+            panel.setMaximumWidth(QWIDGETSIZE_MAX)
+            # The splitter's width, not its sizes: those can be of its last layout, before
+            # the viewer was widened (or of none, while it was hidden).
+            room = max(sizes[0] + sizes[1], self.splitter.width() - sizes[2])
+            width = min(HITS_WIDTH, max(0, room - PAGE_MIN_WIDTH))
+            self.splitter.setSizes([width, max(1, room - width), sizes[2]])
+
+    def _show_hits_fold(self) -> None:
+        folded, pages = self._hits_folded, self.hits_count.text()
+        self.hits_fold.setArrowType(Qt.ArrowType.RightArrow if folded else Qt.ArrowType.LeftArrow)
+        tip = f"Show the matching pages ({pages})" if folded else "Fold the matching pages away"
+        self.hits_fold.setToolTip(tip)
+        self.hits_fold.setAccessibleName(tip)
+        self.hits_count.setToolTip(tip)
 
     def _hit_activated(self, entry: QListWidgetItem) -> None:
         page = int(entry.data(Qt.ItemDataRole.UserRole))
@@ -421,6 +510,8 @@ class PdfViewer(QWidget):
             self.splitter.setSizes([self._hits_width, total - self._hits_width, sizes[2]])
             self._hits_width = 0
         self.ocr_pane.setVisible(shown)
+        if not shown:
+            self._fit_hits()
         self._fill_ocr_pane()
 
     def _fill_ocr_pane(self) -> None:
@@ -515,8 +606,20 @@ class PdfViewer(QWidget):
         if self._showing_pdf():
             self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
 
-    def _show_zoom(self, factor: float) -> None:
-        self.zoom_label.setText(f"{factor * 100:.0f}%")
+    def _show_zoom(self, *_: object) -> None:
+        """The zoom level, or the fit it follows: QPdfView reports no factor while it
+        fits, and the label stood empty between the zoom buttons."""
+        mode = self.view.zoomMode()
+        if mode == QPdfView.ZoomMode.FitToWidth:
+            text, tip = "Width", "Zoomed to fit the page's width"
+        elif mode == QPdfView.ZoomMode.FitInView:
+            text, tip = "Page", "Zoomed to fit the whole page"
+        else:
+            text = f"{self.view.zoomFactor() * 100:.0f}%"
+            tip = f"Zoomed to {text}"
+        self.zoom_label.setText(text)
+        self.zoom_label.setToolTip(tip)
+        self.zoom_label.setAccessibleName(tip)
 
     # -- marking words ----------------------------------------------------------------------
     def set_search(self, text: str) -> None:
