@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import stat
 import zipfile
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.cli import xarchive
+from tests.conftest import item_named
 from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
 from xarchive.core.bundles import (
@@ -26,14 +28,12 @@ from xarchive.core.bundles import (
     verify_bundle,
 )
 from xarchive.core.bundles.layout import item_file_name, manifest_text, report_page
-from xarchive.core.demo_annotations import annotate_demo
+from xarchive.core.demo_annotations import MOI_REPLY, REPLY_PHOTOS, annotate_demo
 from xarchive.core.errors import Cancelled, XArchiveError
 from xarchive.core.jobs import CancelToken, Progress
 from xarchive.core.search import Searcher
 
 bagit = pytest.importorskip("bagit")
-
-MOI_REPLY = "2024-04-17_moi_reply_islamabad_high_court.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +150,7 @@ def test_settings_and_options_fill_bag_info(annotated_demo: Path, tmp_path: Path
 
 def test_context_and_notes_options(annotated_demo: Path, tmp_path: Path) -> None:
     with Archive.open(annotated_demo, readonly=True) as archive:
-        (moi,) = [r[0] for r in archive.db.execute(
-            "SELECT id FROM items WHERE original_name = ?", (MOI_REPLY,))]  # fmt: skip
+        moi = item_named(archive, MOI_REPLY)
     full = _export_folder(annotated_demo, tmp_path / "full", ids=[moi])
     bare = _export_folder(annotated_demo, tmp_path / "bare", ids=[moi], context=False, notes=False)
     full_items = json.loads((full / "data/items.json").read_text("utf-8"))["items"]
@@ -277,7 +276,7 @@ def test_a_tampered_byte_is_named(annotated_demo: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["altered"][0]["path"] == f"data/items/{victim.name}"
-    assert "FAILED" in result.stderr
+    assert re.search(r"FAILED verification: \d+ problems\.", result.stderr), result.stderr
 
 
 def test_a_tampered_tag_file_is_named(demo_zip: Path, tmp_path: Path) -> None:
@@ -386,9 +385,7 @@ def test_round_trip_gives_back_the_same_archive(
         conn = archive.db
         (run,) = conn.execute("SELECT sources, status FROM import_runs").fetchall()
         assert json.loads(run[0]) == [str(demo_zip)] and run[1] == "completed"
-        (moi,) = conn.execute("SELECT id FROM items WHERE original_name = ?", (MOI_REPLY,))
-        paths = [r[0] for r in conn.execute(
-            "SELECT path FROM item_sources WHERE item_id = ?", moi)]  # fmt: skip
+        paths = [s.path for s in archive.sources(item_named(archive, MOI_REPLY))]
         assert any(p.startswith(f"{demo_zip}!/data/items/0") for p in paths)
         assert any(p.endswith("sample_archive/court/2024-04-17_moi_reply_islamabad_high_court.pdf")
                    for p in paths)  # fmt: skip
@@ -541,6 +538,23 @@ def test_hostile_zip_is_refused(
     assert result.returncode == 1 and expected in result.stderr
 
 
+def test_a_refused_bundle_is_said_on_stderr_and_as_json(
+    small_bundle: Path, victim: Path, tmp_path: Path
+) -> None:
+    bundle = _zip_folder(small_bundle, tmp_path / "slip.zip", HOSTILE["zip-slip"][0])
+    into = ["--archive", str(victim)]
+    for args, said in (
+        (["verify-bundle", str(bundle)], "was refused:"),
+        (["import-bundle", str(bundle), *into], "was refused; nothing was imported:"),
+    ):
+        result = xarchive(*args, "--json")
+        assert result.returncode == 1, result.stderr
+        report = json.loads(result.stdout)
+        assert report["bundle"] == "slip.zip" and report["ok"] is False
+        assert any("points outside" in problem for problem in report["refused"])
+        assert f"xarchive: error: the bundle ‘slip.zip’ {said}" in result.stderr
+
+
 def test_symlink_in_a_folder_bundle_is_refused(
     small_bundle: Path, victim: Path, tmp_path: Path
 ) -> None:
@@ -635,8 +649,7 @@ def test_import_keeps_annotations_of_items_not_in_the_bundle_detached(
     annotated_demo: Path, tmp_path: Path
 ) -> None:
     with Archive.open(annotated_demo, readonly=True) as archive:
-        (shot,) = [r[0] for r in archive.db.execute(
-            "SELECT id FROM items WHERE original_name LIKE '%ministry_reply_photos%'")]  # fmt: skip
+        shot = item_named(archive, REPLY_PHOTOS)
     folder = _export_folder(annotated_demo, tmp_path / "b", ids=[shot], context=False)
     with Archive.create(tmp_path / "n.xarchive") as archive:
         import_bundle(archive, folder)
