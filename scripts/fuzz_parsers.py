@@ -12,7 +12,7 @@ make a hang or a bomb a crash too.
     bash scripts/fuzz --atheris pdf 3600         one format, an hour
 
 or by hand: `.venv/bin/python scripts/fuzz_parsers.py KIND [libFuzzer options]`, KIND
-one of the `SEEDS` or `all` (the first byte of an input picks its format). Inputs that
+one of the `KINDS` or `all` (the first byte of an input picks its format). Inputs that
 crashed are saved in `fuzz-crashes/` (`-artifact_prefix`); give one back as the only
 argument after KIND to run just it. The suite runs `all` for sixty inputs
 (tests/core/test_fuzz.py).
@@ -32,49 +32,22 @@ forbid_network()  # before any other module: nothing a parser does may reach the
 
 import atheris  # noqa: E402  (after the guard)
 
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # tests/fuzzing.py: what this harness shares with the suite's
+
 with atheris.instrument_imports(include=["xarchive", "pypdf"]):
+    from tests.fuzzing import BAG_FILES, SEED_FILES, read_as_import, zipped
     from xarchive.core import importers
     from xarchive.core.bundles import BundleRejected, verify_bundle
     from xarchive.core.demo import sample_dir
     from xarchive.core.errors import UnreadableFile
-    from xarchive.core.importers import is_container, sniff
-    from xarchive.core.importers.base import ExtractContext
-    from xarchive.core.posts.model import ContainerContext
 
     # Each importer loads when a file first needs it: loaded here, it is instrumented.
     LOADED = (importers.IMPORTERS, importers.CONTAINER_IMPORTERS)
 
-REPO = Path(__file__).resolve().parents[1]
-#: A format: the name its input is saved under, and the real files it starts from.
-SEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "pdf": ("input.pdf", ("court/2024-02-22_petition_islamabad_high_court.pdf",)),
-    "png": ("input.png", ("screenshots/2024-02-17_demo_reporter_x_unreachable.png",)),
-    "html": ("input.html", ("articles/2024-02-17_indus-ledger_x-goes-dark-across-pakistan.html",)),
-    "txt": ("input.txt", ("notes/researcher_timeline_x_block_pakistan.txt",)),
-    "jsonl": ("input.jsonl", ("posts/twarc2-search-pakistan-x-block.jsonl",)),
-    "zip": ("input.zip", ("posts/twitter-2024-04-20-demo_reporter.zip",)),
-    "bag": ("bag.zip", ()),  # seeded with a bag made here (`_bag`)
-}
-KINDS = list(SEEDS)
-
-
-def _bag() -> bytes:
-    import io
-    import zipfile
-
-    files = {
-        "bag/bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
-        "bag/bag-info.txt": b"Payload-Oxum: 5.1\n",
-        "bag/manifest-sha256.txt": (
-            b"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824  data/a.txt\n"
-        ),
-        "bag/data/a.txt": b"hello",
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return out.getvalue()
+#: The formats fuzzed: each file of sample_archive/ the suite's fuzzer starts from (but the
+#: Markdown, read as text), and "bag", a bag for `verify-bundle`, seeded with BAG_FILES.
+KINDS = [*(kind for kind in SEED_FILES if kind != "md"), "bag"]
 
 
 def read(kind: str, data: bytes) -> None:
@@ -82,23 +55,14 @@ def read(kind: str, data: bytes) -> None:
     errors that refuse a file with its reason are the expected outcome."""
     with tempfile.TemporaryDirectory(prefix="xarchive-fuzz-") as folder:
         work = Path(folder)
-        path = work / SEEDS[kind][0]
+        path = work / ("bag.zip" if kind == "bag" else f"input.{kind}")
         path.write_bytes(data)
         if kind == "bag":
             with contextlib.suppress(BundleRejected):
                 verify_bundle(path)
             return
-        ctx = ExtractContext(sha256="0" * 64, derived_dir=work / "derived", ocr=False)
         with contextlib.suppress(UnreadableFile):
-            importer = sniff(path)
-            if is_container(importer):
-                (work / "staging").mkdir()
-                (work / "blobs").mkdir()
-                importer.extract_many(
-                    path, ContainerContext(ctx, work / "staging", work / "blobs", str(path))
-                )
-            else:
-                importer.extract(path, ctx)
+            read_as_import(path, work)
 
 
 def target(kind: str) -> Callable[[bytes], None]:
@@ -116,9 +80,11 @@ def seeds(kind: str, folder: Path) -> None:
     """Write the starting inputs of `kind` into `folder` (libFuzzer's corpus)."""
     for name in KINDS if kind == "all" else [kind]:
         prefix = bytes([KINDS.index(name)]) if kind == "all" else b""
-        found = [(sample_dir() / rel).read_bytes() for rel in SEEDS[name][1]] or [_bag()]
-        for n, data in enumerate(found):
-            (folder / f"{name}-{n}").write_bytes(prefix + data)
+        if name == "bag":
+            data = zipped(BAG_FILES)
+        else:
+            data = (sample_dir() / SEED_FILES[name]).read_bytes()
+        (folder / f"{name}-0").write_bytes(prefix + data)
 
 
 def main(argv: list[str]) -> None:

@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import io
 import os
 import tempfile
-import zipfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fuzzing import BAG_FILES, SEED_FILES, read_as_import, zipped
 from xarchive.core.bundles import BundleRejected, verify_bundle
 from xarchive.core.demo import sample_dir
 from xarchive.core.errors import UnreadableFile
-from xarchive.core.importers import is_container, sniff
-from xarchive.core.importers.base import ExtractContext
-from xarchive.core.posts.model import ContainerContext
 
 EXAMPLES = int(os.environ.get("XARCHIVE_FUZZ_EXAMPLES", "12"))
 FUZZ = settings(
@@ -35,15 +31,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=EXAMPLES <= 12,  # the same examples in every quick run
 )
-SEEDS = {
-    "pdf": "court/2024-02-22_petition_islamabad_high_court.pdf",
-    "png": "screenshots/2024-02-17_demo_reporter_x_unreachable.png",
-    "html": "articles/2024-02-17_indus-ledger_x-goes-dark-across-pakistan.html",
-    "txt": "notes/researcher_timeline_x_block_pakistan.txt",
-    "md": "statements/2024-03-06_joint_statement_restore_x_pakistan.md",
-    "jsonl": "posts/twarc2-search-pakistan-x-block.jsonl",
-    "zip": "posts/twitter-2024-04-20-demo_reporter.zip",
-}
 
 
 @st.composite
@@ -63,21 +50,9 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
     return bytes(data)
 
 
-def _read(path: Path, work: Path) -> None:
-    ctx = ExtractContext(sha256="0" * 64, derived_dir=work / "derived", ocr=False)
-    importer = sniff(path)
-    if is_container(importer):
-        (work / "staging").mkdir(exist_ok=True)
-        (work / "blobs").mkdir(exist_ok=True)
-        importer.extract_many(path, ContainerContext(ctx, work / "staging", work / "blobs",
-                                                     str(path)))  # fmt: skip
-    else:
-        importer.extract(path, ctx)
-
-
-@pytest.mark.parametrize("kind", list(SEEDS))
+@pytest.mark.parametrize("kind", list(SEED_FILES))
 def test_every_mutated_file_imports_or_is_an_import_error(kind: str) -> None:
-    seed = (sample_dir() / SEEDS[kind]).read_bytes()
+    seed = (sample_dir() / SEED_FILES[kind]).read_bytes()
 
     @FUZZ
     @given(data=mutated(seed))
@@ -87,7 +62,7 @@ def test_every_mutated_file_imports_or_is_an_import_error(kind: str) -> None:
             path = work / f"input.{kind}"
             path.write_bytes(data)
             with contextlib.suppress(UnreadableFile):  # refused with its reason: reported
-                _read(path, work)
+                read_as_import(path, work)
 
     check()
 
@@ -95,23 +70,12 @@ def test_every_mutated_file_imports_or_is_an_import_error(kind: str) -> None:
 @st.composite
 def bags(draw: st.DrawFn) -> bytes:
     """A small bag, zipped, with its entries' bytes or names mutated."""
-    files = {
-        "bag/bagit.txt": b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
-        "bag/bag-info.txt": b"Payload-Oxum: 5.1\n",
-        "bag/manifest-sha256.txt": (
-            b"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824  data/a.txt\n"
-        ),
-        "bag/data/a.txt": b"hello",
-    }
+    files = dict(BAG_FILES)
     for name in draw(st.lists(st.sampled_from(sorted(files)), max_size=3)):
         files[name] = draw(mutated(files[name]))
     if draw(st.booleans()):
         files[draw(st.sampled_from(["bag/../x", "/abs", "bag/data/ü\n.txt", "bag/data/"]))] = b"x"
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    raw = out.getvalue()
+    raw = zipped(files)
     return draw(mutated(raw)) if draw(st.booleans()) else raw
 
 
@@ -140,13 +104,7 @@ def test_a_zip_whose_entries_lie_before_its_start_is_refused(tmp_path: Path) -> 
 
 
 def _plain_bag() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr(
-            "bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-        )
-        archive.writestr("bag/manifest-sha256.txt", "")
-    return out.getvalue()
+    return zipped({"bag/bagit.txt": BAG_FILES["bag/bagit.txt"], "bag/manifest-sha256.txt": b""})
 
 
 @pytest.mark.slow

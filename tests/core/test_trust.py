@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,11 +131,29 @@ def _session(sid: int) -> list[str]:
     return found
 
 
+def _kill_and_reap(process: subprocess.Popen[Any]) -> list[str]:
+    """SIGKILL `process` (unless it ended first) and give the other processes of its
+    session 2 s to go with it; kill those left, and return them (none if all went)."""
+    import signal
+    import time
+
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    until = time.monotonic() + 2.0
+    while _session(process.pid) and time.monotonic() < until:
+        time.sleep(0.05)
+    left = _session(process.pid)
+    for line in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+    return left
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
     """SIGKILL at random moments of a real `xarchive import` with its worker pool."""
     import random
-    import signal
     import time
 
     folder = tmp_path / "many"
@@ -158,16 +177,7 @@ def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
         while time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.05)
         with_workers += len(_session(process.pid)) > 2
-        if process.poll() is None:  # else it finished first: still, nothing may be left
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-        until = time.monotonic() + 2.0
-        while _session(process.pid) and time.monotonic() < until:
-            time.sleep(0.05)
-        left = _session(process.pid)
-        for line in left:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(line.split()[0]), signal.SIGKILL)
+        left = _kill_and_reap(process)  # if it finished first, still nothing may be left
         assert not left, f"kill {n}: {left}"
     assert with_workers, "no kill came while the workers ran"
 
@@ -175,7 +185,6 @@ def test_no_process_of_a_killed_import_survives(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_no_process_of_a_killed_reindex_survives(tmp_path: Path) -> None:
     """A rebuild of the index writes segments in workers of its own: killed, they go too."""
-    import signal
     import time
 
     folder = tmp_path / "notes"
@@ -194,23 +203,15 @@ def test_no_process_of_a_killed_reindex_survives(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while len(_session(process.pid)) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)  # the fork server and its workers are up
-    assert len(_session(process.pid)) >= 4, "the rebuild ended before its workers were seen"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    until = time.monotonic() + 2.0
-    while _session(process.pid) and time.monotonic() < until:
-        time.sleep(0.05)
-    left = _session(process.pid)
-    for line in left:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(line.split()[0]), signal.SIGKILL)
+    seen = _session(process.pid)
+    left = _kill_and_reap(process)
+    assert len(seen) >= 4, "the rebuild ended before its workers were seen"
     assert not left
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_no_process_of_a_killed_app_survives(tmp_path: Path) -> None:
     """The real app (offscreen) killed while its import's workers run: they go with it."""
-    import signal
     import time
 
     folder = tmp_path / "many"
@@ -233,16 +234,8 @@ def test_no_process_of_a_killed_app_survives(tmp_path: Path) -> None:
     while len(_session(process.pid)) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)  # the app, the fork server and its workers are up
     seen = _session(process.pid)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    left = _kill_and_reap(process)
     assert len(seen) >= 4, f"the import's workers were never seen: {seen}"
-    until = time.monotonic() + 2.0
-    while _session(process.pid) and time.monotonic() < until:
-        time.sleep(0.05)
-    left = _session(process.pid)
-    for line in left:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(line.split()[0]), signal.SIGKILL)
     assert not left
 
 
@@ -501,6 +494,7 @@ def test_a_word_changed_in_an_items_text_is_named_even_after_a_reindex(sealed: P
     done = xarchive("verify", "--archive", str(sealed))
     assert done.returncode == 1
     assert "TAMPERED  item #" in done.stdout and "its text changed" in done.stdout
+    assert "The chain of custody is broken: 1 problem in archive.sqlite" in done.stdout
 
 
 def test_changed_metadata_and_notes_are_named(sealed: Path) -> None:

@@ -231,9 +231,7 @@ def _container_summary(found: ExtractedContainer, new: int, already: int, box: C
         return _contained_summary(found, box)
     posts = len(found.posts)
     if posts or not (found.holds or found.accounts or found.events):
-        text = f"{posts} post{'s' if posts != 1 else ''}: {new} new"
-        if already:
-            text += f", {already} already in the archive"
+        text = _tally(posts, "post", new, already)
     else:
         text = found.holds or ""
     text = "; ".join(t for t in (text, *evidence.summary(found)) if t)
@@ -244,16 +242,27 @@ def _container_summary(found: ExtractedContainer, new: int, already: int, box: C
             continue
         old = len(members & box.existing_media)
         failed = len(members & box.failed_media.keys())
-        count = len(members)
-        text += f"; {count} {kind}{'s' if count != 1 else ''}: {count - old - failed} new"
-        if old:
-            text += f", {old} already in the archive"
-        if failed:
-            text += f", {failed} could not be imported"
-    if found.problems:
-        count = len(found.problems)
-        text += f"; {count} part{'s' if count != 1 else ''} could not be read (see the failures)"
+        text += "; " + _tally(len(members), kind, len(members) - old - failed, old, failed)
+    return text + _unread(found)
+
+
+def _tally(count: int, noun: str, new: int, old: int, failed: int = 0) -> str:
+    """E.g. "7 pictures: 5 new, 1 already in the archive, 1 could not be imported"."""
+    text = f"{count} {noun}{'s' if count != 1 else ''}: {new} new"
+    if old:
+        text += f", {old} already in the archive"
+    if failed:
+        text += f", {failed} could not be imported"
     return text
+
+
+def _unread(found: ExtractedContainer) -> str:
+    """What was not read, to end a summary: "; 2 parts could not be read (see the
+    failures)", or "" when every part was read."""
+    count = len(found.problems)
+    if not count:
+        return ""
+    return f"; {count} part{'s' if count != 1 else ''} could not be read (see the failures)"
 
 
 def _media_kind(box: Container, member: str) -> str:
@@ -268,19 +277,8 @@ def _media_kind(box: Container, member: str) -> str:
 
 def _contained_summary(found: ExtractedContainer, box: Container) -> str:
     """E.g. "12 items: 10 new, 2 already in the archive" (pages of a capture, messages)."""
-    count = len(found.media)
-    old = len(box.existing_media)
-    failed = len(box.failed_media)
-    text = f"{count} item{'s' if count != 1 else ''}: {count - old - failed} new"
-    if old:
-        text += f", {old} already in the archive"
-    if failed:
-        text += f", {failed} could not be imported"
-    if found.problems:
-        problems = len(found.problems)
-        text += f"; {problems} part{'s' if problems != 1 else ''} could not be read"
-        text += " (see the failures)"
-    return text
+    count, old, failed = len(found.media), len(box.existing_media), len(box.failed_media)
+    return _tally(count, "item", count - old - failed, old, failed) + _unread(found)
 
 
 def as_contained(extracted: Extracted, about: Contained, box: Container) -> Extracted:
