@@ -16,6 +16,7 @@ from tests.captures import (
     PAGE_URL,
     court_notice_email,
     news_capture,
+    png_bytes,
     write_mhtml,
     write_warc,
 )
@@ -80,6 +81,30 @@ def test_an_mhtml_page_shows_its_saved_picture(
     viewer.show_item(ArchiveSession(archive), item.id)
     _shown_from_capture(viewer)
     assert "— from the MHTML file's Date header" in viewer.details.text()
+
+
+def test_a_singlefile_page_shows_its_inlined_picture(
+    qtbot: QtBot, archive: Archive, tmp_path: Path
+) -> None:
+    import base64
+
+    from tests.core.test_captures import SINGLEFILE
+
+    saved = tmp_path / "Court hears the X block petition.html"
+    picture = base64.b64encode(png_bytes()).decode()
+    saved.write_text(SINGLEFILE.replace("{picture}", picture))
+    run_import(archive, saved)
+    (item,) = item_store.items(archive.db)
+    viewer = _viewer(qtbot)
+    viewer.show_item(ArchiveSession(archive), item.id)
+    browser = viewer.captured.browser
+    assert viewer.stack.currentWidget() is viewer.captured
+    (inlined,) = browser.loaded
+    assert inlined.startswith("data:image/png;base64,")
+    image = browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(inlined))
+    assert image is not None and not image.isNull()
+    assert browser.refused == []
+    assert "saved with SingleFile" in viewer.capture_bar.label.text()
 
 
 def test_a_message_says_which_header_dated_it(
@@ -157,7 +182,8 @@ def test_words_selected_on_the_page_as_captured_are_highlighted_there_and_again_
     found = captured.browser.document().find(phrase)
     assert not found.isNull()
     captured.browser.setTextCursor(found)  # selected with the mouse, on the page itself
-    ui.highlight_action.trigger()
+    captured.browser.setFocus()
+    qtbot.keyClick(captured.browser, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
 
     assert opened.session is not None
     (made,) = Annotations(opened.session.archive).of_item(page_id).highlights
