@@ -444,3 +444,23 @@ def test_select_words_on_a_pdf_page_highlight_them_and_draw_a_region(
     assert abs(region.box.x - 100) < tolerance and abs(region.box.y - 100) < tolerance
     assert abs(region.box.w - 200) < tolerance and abs(region.box.h - 100) < tolerance
     assert region.uid in layer.regions
+
+
+def test_a_new_tag_is_in_the_tag_facet_at_once(qtbot: QtBot, window: MainWindow,
+                                               archive_copy: Path) -> None:  # fmt: skip
+    """Issue 12.11: after tagging, no Tag facet appeared until another search."""
+    with qtbot.waitSignal(window.search_finished, timeout=10_000):
+        assert window.open_archive(archive_copy)  # the demo without its tags
+    assert window.facets.value_items("tag") == []
+    article = open_named(qtbot, window, LEDGER_APRIL, "article")
+    dock = window.annotate.annotations_dock
+    qtbot.keyClicks(dock.tags.field, "press")
+    qtbot.keyClick(dock.tags.field, Qt.Key.Key_Return)
+    assert "press" in [t.name for t in core(window).of_item(article).tags]
+
+    def tag_rows() -> list[tuple[str, str]]:
+        return [(i.text(0), i.text(1)) for i in window.facets.value_items("tag")]
+
+    qtbot.waitUntil(lambda: tag_rows() == [("press", "1")], timeout=10_000)
+    window.annotate.undo_action.trigger()
+    qtbot.waitUntil(lambda: tag_rows() == [], timeout=10_000)

@@ -360,6 +360,8 @@ class MainWindow(QMainWindow):
         if changes.items or changes.index:
             self._update_status()
             self.searching.run()
+        elif changes.tags:
+            self.searching.refresh_facets()
         self.changed.emit(changes)
 
     @property

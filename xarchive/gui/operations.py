@@ -53,6 +53,8 @@ class Changes:
     index: bool = False
     #: Notes, highlights, regions, tags or links.
     annotations: bool = False
+    #: Tags were given, taken off, renamed or deleted: the Tag facet's counts.
+    tags: bool = False
     #: Suggested links between items.
     suggestions: bool = False
 

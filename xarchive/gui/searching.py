@@ -162,6 +162,22 @@ class SearchUi(QObject):
             self.viewer.clear()
         self.finished.emit(results)
 
+    def refresh_facets(self) -> None:
+        """Count the facets of the results shown again (after tags changed: a new tag is
+        in the Tag facet at once, not after the next search), on the search thread,
+        without running the search again: the list keeps its rows and its selection."""
+        if self.host.session is None or self.service is None or self.last_results is None:
+            return
+        query = self.model.query
+
+        def answer(found: Any, error: BaseException | None) -> None:
+            if error is not None:
+                log.info("facets of %r: %s", query, error)
+            elif query == self.model.query:
+                self.facets.show_facets(found.facets, self.bar.filters)
+
+        self.service.call(lambda source: source.search(query, limit=1, snippets=False), answer)
+
     def show_empty(self, message: str) -> None:
         """Say `message` where the results are ("": show the results)."""
         self.empty_label.setText(message)

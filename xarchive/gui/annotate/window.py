@@ -210,6 +210,8 @@ class AnnotateUi(QObject):
         self._update_actions()
         if change is not None:
             self.host.show_status(f"{change.text} — saved", 6000)
+            if any(row.table in ("item_tags", "tags") for row in change.rows):
+                self.host.after_write(Changes(tags=True))
 
     def refresh_viewer(self) -> None:
         """Draw the shown item's highlights and regions again."""
