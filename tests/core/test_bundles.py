@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import stat
 import zipfile
@@ -275,7 +276,7 @@ def test_a_tampered_byte_is_named(annotated_demo: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["altered"][0]["path"] == f"data/items/{victim.name}"
-    assert "FAILED" in result.stderr
+    assert re.search(r"FAILED verification: \d+ problems\.", result.stderr), result.stderr
 
 
 def test_a_tampered_tag_file_is_named(demo_zip: Path, tmp_path: Path) -> None:
@@ -535,6 +536,23 @@ def test_hostile_zip_is_refused(
     assert not (tmp_path.parent / "escaped.txt").exists()
     result = xarchive("import-bundle", str(bundle), "--archive", str(victim))
     assert result.returncode == 1 and expected in result.stderr
+
+
+def test_a_refused_bundle_is_said_on_stderr_and_as_json(
+    small_bundle: Path, victim: Path, tmp_path: Path
+) -> None:
+    bundle = _zip_folder(small_bundle, tmp_path / "slip.zip", HOSTILE["zip-slip"][0])
+    into = ["--archive", str(victim)]
+    for args, said in (
+        (["verify-bundle", str(bundle)], "was refused:"),
+        (["import-bundle", str(bundle), *into], "was refused; nothing was imported:"),
+    ):
+        result = xarchive(*args, "--json")
+        assert result.returncode == 1, result.stderr
+        report = json.loads(result.stdout)
+        assert report["bundle"] == "slip.zip" and report["ok"] is False
+        assert any("points outside" in problem for problem in report["refused"])
+        assert f"xarchive: error: the bundle ‘slip.zip’ {said}" in result.stderr
 
 
 def test_symlink_in_a_folder_bundle_is_refused(

@@ -668,3 +668,23 @@ def test_captured_pages_are_suggested_as_links_whichever_charset_they_were_read_
     for page in (read_in_header, items[PAGE_URL]):
         assert (note, page.id) in cites, page.source_url  # the note names its address
         assert (page.id, tweet) in cites, page.source_url  # it links to the post
+
+
+def test_an_html_only_message_is_read_as_its_text_without_what_would_run_or_load(
+    archive: Archive, tmp_path: Path
+) -> None:
+    message = court_notice_email(with_pdf=False)
+    message.set_content(
+        "<html><head><script>track()</script><style>p { color: red }</style></head><body>"
+        '<p>The hearing is <b>adjourned</b> to 24 April.</p><img src="https://tracker.example/'
+        'pixel.gif"><p onclick="steal()">Registrar</p></body></html>',
+        subtype="html",
+    )
+    eml = tmp_path / "adjourned.eml"
+    eml.write_bytes(message.as_bytes())
+    assert run_import(archive, eml).failed == []
+    (item,) = item_store.items(archive.db)
+    text = item_store.pages(archive.db, item.id)[0].text
+    assert "The hearing is adjourned to 24 April." in text and "Registrar" in text
+    assert not any(bit in text for bit in ("track()", "color: red", "tracker.example", "steal"))
+    assert item.extra["body_type"] == "text/html"

@@ -85,6 +85,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from ..core.archive import Archive
     from ..core.names import shown
     from ..core.verify import verify
+    from ..core.wording import counted
 
     bar = ProgressBar()
     cancel = cancel_on_interrupt()
@@ -109,7 +110,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if report.problems:
         print(f"{len(report.problems)} of {report.total} originals failed verification.")
     if custody is not None and not custody.ok:
-        print(f"The chain of custody is broken: {len(custody.problems)} problem(s) in "
+        print(f"The chain of custody is broken: {counted(len(custody.problems), 'problem')} in "
               f"archive.sqlite (audit log of {custody.entries} entries).")  # fmt: skip
     if not report.ok:
         return EXIT_FAILED

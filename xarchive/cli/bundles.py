@@ -149,6 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_verify_bundle(args: argparse.Namespace) -> int:
     from ..core.bundles import BundleRejected, verify_bundle
+    from ..core.wording import counted
 
     bar = ProgressBar()
     cancel = cancel_on_interrupt()
@@ -158,11 +159,7 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
         finally:
             bar.finish()
     except BundleRejected as exc:
-        if args.json:
-            print(json.dumps({"bundle": exc.bundle, "ok": False, "refused": exc.problems},
-                             ensure_ascii=False, indent=2))  # fmt: skip
-        _print_refusal(exc)
-        return EXIT_REFUSED
+        return _refused(exc, args.json)
     if args.json:
         print(json.dumps(check.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -187,8 +184,8 @@ def cmd_verify_bundle(args: argparse.Namespace) -> int:
                   "bundle comes from another archive).")  # fmt: skip
             return EXIT_REFUSED
     if not check.ok:
-        print(f"The bundle ‘{check.bundle}’ FAILED verification: {len(check.problems())} "
-              "problem(s).", file=sys.stderr)  # fmt: skip
+        print(f"The bundle ‘{check.bundle}’ FAILED verification: "
+              f"{counted(len(check.problems()), 'problem')}.", file=sys.stderr)  # fmt: skip
         return EXIT_REFUSED
     sums = " and ".join(a.upper() for a in check.algorithms) or "checksum"
     has_oxum = any(label.lower() == "payload-oxum" for label, _ in check.info)
@@ -211,11 +208,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
             finally:
                 bar.finish()
         except BundleRejected as exc:
-            if args.json:
-                print(json.dumps({"bundle": exc.bundle, "ok": False, "refused": exc.problems},
-                                 ensure_ascii=False, indent=2))  # fmt: skip
-            _print_refusal(exc, imported=True)
-            return EXIT_REFUSED
+            return _refused(exc, args.json, imported=True)
     if report.foreign:
         print(f"Imported the files of the bag ‘{report.bundle}’ (a bag of another tool, with "
               f"no xarchive metadata; run #{report.run_id}): {len(report.added)} new items, "
@@ -247,8 +240,13 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_refusal(exc: Any, imported: bool = False) -> None:
+def _refused(exc: Any, as_json: bool, imported: bool = False) -> int:
+    """Say why the bundle was refused (on stdout too, as JSON, with --json)."""
+    if as_json:
+        print(json.dumps({"bundle": exc.bundle, "ok": False, "refused": exc.problems},
+                         ensure_ascii=False, indent=2))  # fmt: skip
     tail = "; nothing was imported" if imported else ""
     print(f"xarchive: error: the bundle ‘{exc.bundle}’ was refused{tail}:", file=sys.stderr)
     for problem in exc.problems:
         print(f"  {problem}", file=sys.stderr)
+    return EXIT_REFUSED

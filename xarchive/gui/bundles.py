@@ -20,7 +20,7 @@ from ..core.bundles.errors import BundleRejected
 from ..core.bundles.layout import SETTING_DESCRIPTION, SETTING_ORGANIZATION
 from ..core.errors import StorageError
 from ..core.jobs import CancelToken, ProgressCallback
-from ..core.wording import bundle_counts
+from ..core.wording import bundle_counts, counted
 from .dialogs import bundle as bundle_dialogs
 from .dialogs.bundle import (
     BundleCheckDialog,
@@ -201,7 +201,7 @@ class BundleUi(QObject):
     def _verified(self, check: BundleCheck, path: Path) -> None:
         self.result_dialog = BundleCheckDialog(check, path, self.host.window())
         self.result_dialog.open()
-        verdict = "intact" if check.ok else f"FAILED: {len(check.problems())} problem(s)"
+        verdict = "intact" if check.ok else f"FAILED: {counted(len(check.problems()), 'problem')}"
         self.host.show_status(f"The bundle ‘{check.bundle}’ is {verdict}")
 
     # -- import ---------------------------------------------------------------------------
