@@ -141,3 +141,26 @@ def test_actions_are_enabled_by_what_the_archive_allows(
     assert enabled("find") and enabled("export-bundle") and enabled("properties")
     assert not enabled("import-files") and not enabled("save-search")
     assert not enabled("delete-item")  # nothing shown, and read-only
+
+
+def test_every_toggle_of_the_menus_is_ticked_not_drawn_sunken(window: MainWindow) -> None:
+    """The View menu mixed check marks (Filters, Saved Searches) and sunken icons
+    (Timeline, Annotations, Links) for the same kind of toggle: a checkable entry with
+    an icon is drawn by the style with its icon pressed in instead of a tick."""
+    toggles: list[str] = []
+
+    def walk_menu(qmenu: QMenu) -> None:
+        for action in qmenu.actions():
+            if action.menu() is not None:
+                walk_menu(action.menu())  # type: ignore[arg-type]
+            elif action.isCheckable():
+                toggles.append(action.text())
+                shown = action.isIconVisibleInMenu() and not action.icon().isNull()
+                assert not shown, f"{action.text()}: its icon in place of a tick"
+
+    for top in window.menuBar().actions():
+        if isinstance(top.menu(), QMenu):
+            walk_menu(top.menu())  # type: ignore[arg-type]
+    assert {"Ti&meline", "Fi&lters", "&Reading Mode", "Draw &Regions"} <= set(toggles)
+    # The reading-mode button beside the search field keeps its icon.
+    assert not window.actions["reading-mode"].icon().isNull()

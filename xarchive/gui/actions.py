@@ -286,6 +286,9 @@ class ActionSet:
         action.setText(spec.text)
         if spec.icon:
             action.setIcon(icon(spec.icon))
+            # A toggle is ticked in its menu, as those without an icon are: with one, the
+            # style draws the icon sunken instead, and the View menu mixed the two.
+            action.setIconVisibleInMenu(not (spec.checkable or spec.dock))
         keys = sequences(spec)
         if keys:
             action.setShortcuts(keys)
