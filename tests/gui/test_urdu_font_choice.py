@@ -134,3 +134,59 @@ def test_a_word_selected_in_an_urdu_paragraph_is_the_word_highlighted(
     ]
     assert (selected.selectionStart(), selected.selectionEnd()) in drawn
     assert made.uid
+
+
+#: Right-to-left paragraphs with brackets: the demo's English sentence in brackets in an
+#: Urdu paragraph, an Urdu abbreviation in brackets, and a bracketed word too long for a
+#: line, so that a closing bracket starts a wrapped line.
+BRACKETED = (
+    "یہ تحریر ایکس آرکائیو کے نمونہ ذخیرے کے لیے لکھی گئی ہے؛ اخبار، عملہ اور ویب پتہ سب"
+    " فرضی ہیں۔ (Reconstruction for demonstration — not an authentic article.)",
+    "پاکستان ٹیلی کمیونیکیشن اتھارٹی (پی ٹی اے) اور وزارت داخلہ کی جانب سے تاحال کوئی"
+    " باضابطہ بیان جاری نہیں کیا گیا۔",
+    "یہ بات (" + "ٹوئٹر" * 12 + ") کہی گئی ہے",
+)
+_MIRRORED = {"(": ")", ")": "("}
+
+
+@pytest.mark.parametrize("face", list(fonts.URDU_FACES))
+def test_brackets_in_urdu_paragraphs_are_mirrored_wherever_lines_wrap(
+    qtbot: QtBot, face: str
+) -> None:
+    """In a right-to-left paragraph a bracket is drawn as its mirror image, '(' as ')',
+    also where it starts or ends a wrapped line, in each face of View ▸ Urdu Font.
+    Checked on the glyph Qt draws for it: the glyph of the mirrored character."""
+    from PySide6.QtGui import QFont, QTextDocument
+
+    from xarchive.gui.views.text import isolate_mixed_runs, set_directions
+
+    fonts.choose_reading_face(face)
+    family = fonts.reading_family()
+    where: set[tuple[str, str]] = set()
+    for paragraph in BRACKETED:
+        for width in range(60, 720, 6):
+            document = QTextDocument()
+            font = QFont()
+            font.setPointSizeF(12)
+            document.setDefaultFont(font)
+            document.setHtml(f"<p>{paragraph}</p>")
+            set_directions(document, family)
+            isolate_mixed_runs(document)
+            document.setTextWidth(width)
+            document.documentLayout().documentSize()
+            block = document.begin()
+            text, layout = block.text(), block.layout()
+            for n in range(layout.lineCount()):
+                line = layout.lineAt(n)
+                start, end = line.textStart(), line.textStart() + line.textLength()
+                for i in (i for i in range(start, end) if text[i] in _MIRRORED):
+                    runs = layout.glyphRuns(i, 1)
+                    assert runs, (width, text[i])
+                    raw = runs[0].rawFont()
+                    drawn = [g for run in runs for g in run.glyphIndexes()]
+                    mirrored = raw.glyphIndexesForString(_MIRRORED[text[i]])
+                    assert drawn == mirrored, (face, width, n, text[i], raw.familyName())
+                    marks = "\u2066\u2067\u2068\u2069 "
+                    first = all(text[j] in marks for j in range(start, i))
+                    where.add((text[i], "starts a line" if first else "in a line"))
+    assert (")", "starts a line") in where and ("(", "starts a line") in where
