@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -30,7 +31,9 @@ import os, sys, json
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, sys.argv[1])
 import make_sample_archive as m
-out, pages = sys.argv[2], json.loads(sys.argv[3])
+out = sys.argv[2]
+with open(sys.argv[3], encoding="utf-8") as f:
+    pages = json.load(f)
 doc = m.BornDigitalPdf(filename="x.pdf", title="A reply to the court", subject="Made for a test",
     keywords="test", created=(2024, 3, 4, 10, 0),
     doc_id="{5a1e7c2d-4f0b-4b8e-9d61-000000000042}", running_head="A test document", pages=pages)
@@ -41,9 +44,13 @@ open(out, "wb").write(bytes(m.render_born_digital(doc)))
 def _pdf(path: Path, pages: list[str]) -> Path:
     # Qt's PDF writer needs a QGuiApplication, which would stand in the way of the GUI
     # tests' QApplication in this process: the demo's script draws it in another.
-    subprocess.run(
-        [sys.executable, "-c", _DRAW, str(SCRIPTS), str(path), json.dumps(pages)], check=True
-    )
+    # The pages go in a file: a 300-page document is longer than a command line may be.
+    with tempfile.TemporaryDirectory() as scratch:
+        listed = Path(scratch) / "pages.json"
+        listed.write_text(json.dumps(pages), encoding="utf-8")
+        subprocess.run(
+            [sys.executable, "-c", _DRAW, str(SCRIPTS), str(path), str(listed)], check=True
+        )
     return path
 
 
@@ -81,3 +88,22 @@ def test_a_pdf_pdfium_cannot_open_is_read_by_pypdf(archive: Archive, tmp_path: P
     assert statuses[0][0] == "imported", statuses
     (item,) = item_store.items(archive.db)
     assert ENGLISH in " ".join(item_store.pages(archive.db, item.id)[0].text.split())
+
+
+def test_a_hit_deep_in_a_long_pdf_names_its_page(archive: Archive, tmp_path: Path) -> None:
+    """Issue 12.3: a phrase on page 291 of a 311-page manual came back with no snippet,
+    and the card showed the document's first lines instead."""
+    folder = tmp_path / "manual"
+    folder.mkdir()
+    filler = "<p>The hearing was adjourned again without a ruling on the petition.</p>" * 6
+    pages = [filler] * 311
+    pages[290] = filler + "<p>The regulator cited the zanzibarite rules of procedure.</p>"
+    _pdf(folder / "manual.pdf", pages)
+    report = run_import(archive, folder)
+    assert [o.status for o in report.outcomes] == ["imported"]
+    searcher = Searcher(archive)
+    for query in ("zanzibarite", '"zanzibarite rules"'):
+        (hit,) = searcher.search(query).hits
+        assert hit.item.page_count == 311
+        assert hit.snippet is not None and hit.snippet.page == 291, query
+        assert "[zanzibarite]" in hit.snippet.marked()
