@@ -3,6 +3,8 @@ phrase, field and date, in English and Urdu, typed, scanned or photographed."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from tests.conftest import DEMO_ITEMS, HAS_TESSERACT
 from xarchive.core.archive import Archive
 from xarchive.core.demo import sample_folders
+from xarchive.core.demo_annotations import annotate_demo
 from xarchive.core.importing import ImportOptions, import_paths
 from xarchive.core.search import Searcher
 from xarchive.core.store import items as item_store
@@ -158,3 +161,27 @@ def test_from_and_to_find_messages_by_address_and_posts_by_account(searcher: Sea
     # to: asks the accounts a post mentions, as a message's recipients
     assert names(searcher, "to:demo_reporter") == names(searcher, "mention:demo_reporter")
     assert names(searcher, "from:counsel@demo-press-club.example") == set()
+
+
+def readme_queries() -> list[str]:
+    """The queries of the README's table of the query language (not a bare 'field:')."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = readme.split("### The query language", 1)[1].split("\n## ", 1)[0]
+    cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return [q for cell in cells for q in re.findall(r"`([^`]+)`", cell) if not q.endswith(":")]
+
+
+def test_every_query_of_the_readme_finds_something_in_the_demo(
+    demo_archive_path: Path, tmp_path: Path
+) -> None:
+    """Issue 12.11: the README's `source:margalla-times.example` found nothing."""
+    root = tmp_path / "demo.xarchive"
+    shutil.copytree(demo_archive_path, root, ignore=shutil.ignore_patterns("archive.lock"))
+    queries = readme_queries()
+    assert len(queries) > 25 and "source:margalla-times.example" in queries
+    with Archive.open(root) as archive:
+        annotate_demo(archive)  # as the app ships the demo: its notes and tags
+        searcher = Searcher(archive)
+        empty = {q for q in queries if searcher.search(q, limit=1).total == 0}
+    # Posts as evidence the demo has no case of: valid queries, found nothing.
+    assert empty == {"is:suspended", "changed:text"}
