@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
@@ -70,6 +71,43 @@ def test_a_page_from_a_warc_shows_its_picture_from_the_capture(
     assert viewer.stack.currentWidget() is viewer.text
     viewer.capture_bar.switch.click()
     assert viewer.stack.currentWidget() is viewer.captured
+
+
+def _pictures(browser: QTextEdit) -> list[tuple[float, float]]:
+    """The size each picture of the page is drawn at."""
+    sizes = []
+    block = browser.document().begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            look = fragments.fragment().charFormat()
+            if look.isImageFormat():
+                image = look.toImageFormat()
+                sizes.append((image.width(), image.height()))
+            fragments += 1
+        block = block.next()
+    return sizes
+
+
+def test_a_picture_wider_than_the_view_is_drawn_whole_at_its_width(
+    qtbot: QtBot, archive: Archive, tmp_path: Path
+) -> None:
+    from tests.captures import Response
+
+    wide = [r if r.url != IMAGE_URL else Response(IMAGE_URL, png_bytes(size=(1400, 280)),
+            "image/png", referer=PAGE_URL) for r in news_capture()]  # fmt: skip
+    run_import(archive, write_warc(tmp_path / "capture.warc.gz", wide))
+    page_id = next(i.id for i in item_store.items(archive.db) if i.source_url == PAGE_URL)
+    viewer = _viewer(qtbot)  # 900 pixels wide
+    viewer.show_item(ArchiveSession(archive), page_id)
+    browser = viewer.captured.browser
+    ((width, height),) = _pictures(browser)
+    assert 700 < width <= browser.viewport().width() and height == pytest.approx(width / 5)
+    assert browser.horizontalScrollBar().maximum() == 0  # nothing to scroll sideways to
+    viewer.resize(1700, 700)  # room for it: drawn at its own size
+    qtbot.waitUntil(lambda: _pictures(browser) == [(1400, 280)])
+    # only how the picture is drawn changed, not the page
+    assert "citing national security" in browser.toPlainText()
 
 
 def test_an_mhtml_page_shows_its_saved_picture(

@@ -15,7 +15,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPixmap,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -44,6 +52,8 @@ class CaptureBrowser(SafeTextBrowser):
         super().__init__(parent)
         self.page: ArchivedPage | None = None
         self.loaded: list[str] = []  # what came from the capture (tests, diagnostics)
+        #: Each picture's place in the page and the size the page asks for (0: none).
+        self._asked: dict[int, tuple[float, float]] = {}
 
     def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 (Qt's name)
         address = name.toString()
@@ -63,6 +73,62 @@ class CaptureBrowser(SafeTextBrowser):
         self.refused = []
         self.document().setDefaultStyleSheet(page.style)
         self.setHtml(page.markup)
+        self._asked = {}
+        self.fit_pictures()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_pictures()
+
+    def fit_pictures(self) -> None:
+        """Draw a picture wider than the view at the view's width, its shape kept, as a
+        browser draws a page whose style keeps pictures within it: a figure of the page
+        is seen whole, not cut off at the viewer's edge. The capture is not changed, and
+        a picture that fits is drawn at the size the page gives it."""
+        document = self.document()
+        room = self.viewport().width() - 2 * document.documentMargin() - 8
+        if room <= 0 or self.page is None:
+            return
+        pictures = []
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                if fragment.charFormat().isImageFormat():
+                    pictures.append((fragment.position(), fragment.charFormat().toImageFormat()))
+                fragments += 1
+            block = block.next()
+        cursor = QTextCursor(document)
+        for position, look in pictures:
+            asked = self._asked.setdefault(position, (look.width(), look.height()))
+            size = self._size(look.name(), *asked)
+            if size is None:
+                continue
+            width, height = size
+            if width > room:
+                width, height = room, height * room / width
+            if abs(look.width() - width) < 0.5 and abs(look.height() - height) < 0.5:
+                continue
+            look.setWidth(width)
+            look.setHeight(height)
+            cursor.setPosition(position)
+            cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(look)
+
+    def _size(self, name: str, width: float, height: float) -> tuple[float, float] | None:
+        """The size a picture is drawn at: the page's, else its own (one side given: the
+        other in its proportion); None if the capture lacks it."""
+        image = self.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+        if not isinstance(image, QImage | QPixmap) or image.isNull() or image.width() <= 0:
+            return None
+        if width > 0 and height > 0:
+            return width, height
+        if width > 0:
+            return width, image.height() * width / image.width()
+        if height > 0:
+            return image.width() * height / image.height(), height
+        return float(image.width()), float(image.height())
 
 
 class CaptureBar(QFrame):
