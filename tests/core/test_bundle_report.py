@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from xarchive.core import properties
 from xarchive.core.archive import Archive
 from xarchive.core.bundles import ExportOptions, export_bundle, select_items
 from xarchive.core.demo_annotations import annotate_demo
@@ -58,6 +59,33 @@ def test_report_is_self_contained(report_bundle: Path) -> None:
             target = (page.parent / ref.split("#")[0]).resolve()
             assert target.is_file(), (page.name, ref)
             assert report_bundle.resolve() in target.parents  # nothing outside the bag
+
+
+def test_the_report_says_what_it_holds_in_words_for_its_reader(
+    report_bundle: Path, demo_archive_path: Path, tmp_path: Path
+) -> None:
+    """Issue 12.11: the report showed bag-info.txt's keys (X-Xarchive-Selection,
+    X-Xarchive-Custody-Head) and 'Contact-Name: root', the login of whoever exported."""
+    index = (report_bundle / "data/report/index.html").read_text("utf-8")
+    labels = re.findall(r"<th title=\"([^\"]+) in bag-info.txt\">([^<]+)</th>", index)
+    shown = dict(labels)
+    assert {"X-Xarchive-Selection", "X-Xarchive-Custody-Head", "Bagging-Date"} <= set(shown)
+    assert shown["X-Xarchive-Selection"] == "Items chosen by"
+    assert all(label != key and not label.startswith("X-") for key, label in labels)
+    # No name was given in the archive's properties: no contact, not the login's name.
+    assert "Contact-Name" not in shown
+    assert "Contact-Name" not in (report_bundle / "bag-info.txt").read_text("utf-8")
+
+    root = tmp_path / "named.xarchive"
+    shutil.copytree(demo_archive_path, root, ignore=shutil.ignore_patterns("archive.lock"))
+    with Archive.open(root) as archive:
+        properties.write(archive, {"user_name": "Ayesha Khan"})  # File ▸ Archive Properties
+        export_bundle(archive, select_items(archive, query="court"), tmp_path / "b",
+                      ExportOptions(zipped=False))  # fmt: skip
+    named = (tmp_path / "b/data/report/index.html").read_text("utf-8")
+    contact = '<th title="Contact-Name in bag-info.txt">Exported by</th><td>Ayesha Khan</td>'
+    assert contact in named
+    assert "Contact-Name: Ayesha Khan" in (tmp_path / "b/bag-info.txt").read_text("utf-8")
 
 
 def test_escaping(report_bundle: Path) -> None:

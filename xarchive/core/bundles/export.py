@@ -180,7 +180,9 @@ def export_bundle(
             ("Bagging-Date", now[:10]),
             ("Bag-Software-Agent", f"xarchive {__version__}"),
             ("External-Identifier", f"urn:uuid:{uuid.uuid4()}"),
-            ("Contact-Name", archive.user_name),
+            # The name set in the archive's properties, not the login it falls back to:
+            # a bundle's reader was told its contact was "root".
+            ("Contact-Name", archive.setting("user_name")),
             ("X-Xarchive-Archive", archive.name),
             ("X-Xarchive-Selection", selection.description),
             ("X-Xarchive-Exported-At", now),

@@ -104,10 +104,32 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
+#: What the report's reader is told each field of bag-info.txt is (its own name is in
+#: the label's tooltip, to find it in the file): "X-Xarchive-Custody-Head" means
+#: nothing to a court clerk.
+READER_LABELS = {
+    "Source-Organization": "Organisation",
+    "External-Description": "Description",
+    "Bagging-Date": "Bundled on",
+    "Bag-Software-Agent": "Made with",
+    "Contact-Name": "Exported by",
+    "X-Xarchive-Archive": "From the archive",
+    "X-Xarchive-Selection": "Items chosen by",
+    "X-Xarchive-Exported-At": "Exported at (UTC)",
+    "X-Xarchive-Items": "Items",
+    "X-Xarchive-Notes": "Notes",
+    "X-Xarchive-Custody-Head": "Last entry of the archive's audit log (number and hash)",
+    "X-Xarchive-Signer-Key": "Signed with the key",
+}
+
+
 def _index(info: ReportInfo) -> str:
     parts = [f"<h1>{_e(info.title)}</h1>\n", '<table class="info">\n']
-    for label, value in info.fields:
-        parts.append(f"<tr><th>{_e(label)}</th><td>{_e(value)}</td></tr>\n")
+    for key, value in info.fields:
+        label = READER_LABELS.get(key, key)
+        parts.append(
+            f'<tr><th title="{_e(key)} in bag-info.txt">{_e(label)}</th><td>{_e(value)}</td></tr>\n'
+        )
     parts.append("</table>\n")
     if not info.notes_included:
         parts.append("<p class=\"notice\">Notes were left out of this bundle: it holds the "
