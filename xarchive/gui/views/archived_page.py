@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextImageFormat,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -54,6 +55,7 @@ class CaptureBrowser(SafeTextBrowser):
         self.loaded: list[str] = []  # what came from the capture (tests, diagnostics)
         #: Each picture's place in the page and the size the page asks for (0: none).
         self._asked: dict[int, tuple[float, float]] = {}
+        self._walked = False  # the page was looked through for its pictures
 
     def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 (Qt's name)
         address = name.toString()
@@ -73,7 +75,7 @@ class CaptureBrowser(SafeTextBrowser):
         self.refused = []
         self.document().setDefaultStyleSheet(page.style)
         self.setHtml(page.markup)
-        self._asked = {}
+        self._asked, self._walked = {}, False
         self.fit_pictures()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -89,17 +91,14 @@ class CaptureBrowser(SafeTextBrowser):
         room = self.viewport().width() - 2 * document.documentMargin() - 8
         if room <= 0 or self.page is None:
             return
-        pictures = []
-        block = document.begin()
-        while block.isValid():
-            fragments = block.begin()
-            while not fragments.atEnd():
-                fragment = fragments.fragment()
-                if fragment.charFormat().isImageFormat():
-                    pictures.append((fragment.position(), fragment.charFormat().toImageFormat()))
-                fragments += 1
-            block = block.next()
         cursor = QTextCursor(document)
+        if self._walked:  # only its pictures are looked at again, not the whole page
+            pictures = []
+            for position in self._asked:
+                cursor.setPosition(position + 1)
+                pictures.append((position, cursor.charFormat().toImageFormat()))
+        else:
+            pictures, self._walked = self._pictures(), True
         for position, look in pictures:
             asked = self._asked.setdefault(position, (look.width(), look.height()))
             size = self._size(look.name(), *asked)
@@ -115,6 +114,20 @@ class CaptureBrowser(SafeTextBrowser):
             cursor.setPosition(position)
             cursor.setPosition(position + 1, QTextCursor.MoveMode.KeepAnchor)
             cursor.setCharFormat(look)
+
+    def _pictures(self) -> list[tuple[int, QTextImageFormat]]:
+        """Where each picture of the page stands, with its format."""
+        found = []
+        block = self.document().begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                if fragment.charFormat().isImageFormat():
+                    found.append((fragment.position(), fragment.charFormat().toImageFormat()))
+                fragments += 1
+            block = block.next()
+        return found
 
     def _size(self, name: str, width: float, height: float) -> tuple[float, float] | None:
         """The size a picture is drawn at: the page's, else its own (one side given: the
