@@ -115,6 +115,9 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
                 changed=proof.changed,
                 senders=addresses(extra.get("from")),
                 recipients=addresses(extra.get("to"), extra.get("cc")),
+                sent_to=addresses(extra.get("to")),
+                cc=addresses(extra.get("cc")),
+                message_id=str(extra.get("message_id") or ""),
             )
         )
     return docs
