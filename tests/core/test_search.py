@@ -184,6 +184,9 @@ def test_a_lead_leaves_out_what_the_title_shows() -> None:
     title = "For the first time the Interior Ministry a…"
     assert lead_text(title, text) == "…admits that X was blocked on its orders."
     assert lead_text("Report", "Report\n\n  of the   ministry") == "Report of the ministry"
+    # Issue 12.11: a one-line text file's card read "…." under its title.
+    line = "A one-line note about the blocking."
+    assert lead_text(line, line + "\n") == "" and lead_text(line.rstrip("."), line) == ""
     long = "word " * 100
     assert lead_text("", long).endswith("…") and len(lead_text("", long)) <= 241
 

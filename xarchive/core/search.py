@@ -138,7 +138,8 @@ def lead_text(title: str, text: str, chars: int = 240) -> str:
     shown = shown.rstrip(". ")
     if len(shown) >= 12 and text.startswith(shown):
         rest = text[len(shown) :].lstrip()
-        text = "…" + rest if rest else ""
+        # Only the title's full stop left (a one-line note): no lead, not "…."
+        text = "…" + rest if any(ch.isalnum() for ch in rest) else ""
     if len(text) > chars:
         cut = text.rfind(" ", 0, chars)
         text = text[: cut if cut > chars // 2 else chars].rstrip(" ,;:") + "…"
