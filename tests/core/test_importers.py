@@ -569,6 +569,28 @@ def test_an_article_keeps_the_story_and_drops_the_site(tmp_path: Path, ctx: Extr
         assert unsafe not in rendition
 
 
+def test_a_documentation_page_loses_its_headings_permalinks(
+    tmp_path: Path, ctx: ExtractContext
+) -> None:
+    """Issue 12.11: a Sphinx page came in titled "Installation¶" (its heading's link)."""
+    path = tmp_path / "install.html"
+    path.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Installation'
+        ' &#8212; Project 1.0 documentation</title></head><body><div class="body" '
+        'role="main"><section id="installation"><h1>Installation<a class="headerlink" '
+        'href="#installation" title="Permalink to this heading">¶</a></h1><p>Install the '
+        "package with pip. The court ordered the ministry to restore access to the "
+        'platform across the country.</p><h2 id="use">Use<a class="headerlink" '
+        'href="#use">¶</a></h2><p>More about how the petition was heard in the high '
+        "court of the capital, and what the ministry said.</p></section></div></body></html>",
+        encoding="utf-8",
+    )
+    result = extract(path, ctx)
+    assert result.title == "Installation"
+    assert "¶" not in "".join(result.pages)
+    assert "Use" in result.pages[0]
+
+
 def test_an_urdu_article_is_urdu_and_right_to_left(tmp_path: Path, ctx: ExtractContext) -> None:
     body = (
         "وزارت داخلہ نے اسلام آباد ہائی کورٹ میں اپنے تحریری جواب میں ٹوئٹر پر پابندی کی تصدیق "

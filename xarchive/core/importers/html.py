@@ -209,6 +209,7 @@ def extract_markup(data: bytes, path: Path, ctx: ExtractContext) -> Extracted:
     # Control characters no browser shows would stop lxml ("not XML compatible").
     markup = _NOT_XML.sub("", markup)
     root = _parse(markup)
+    _drop_permalinks(root)
     warnings: list[str] = []
     if decoded.replaced:
         warnings.append(f"Some bytes could not be decoded as {decoded.encoding} and were replaced.")
@@ -348,6 +349,21 @@ def _parse(markup: str) -> lxml.html.HtmlElement:
         return lxml.html.document_fromstring(markup or "<html></html>", parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+#: What a heading's permalink shows (Sphinx and MkDocs "¶", GitHub's "#", "§", a link sign).
+_PERMALINK_SIGNS = frozenset({"¶", "#", "§", "🔗", "⚓"})
+
+
+def _drop_permalinks(root: lxml.html.HtmlElement) -> None:
+    """Take out the links documentation generators put in headings to point at them:
+    Sphinx's title "Installation¶" was the heading's text with its "¶" link."""
+    for link in root.xpath("//h1//a | //h2//a | //h3//a | //h4//a | //h5//a | //h6//a"):
+        classes = set((link.get("class") or "").split())
+        sign = link.text_content().strip()
+        icon_only = not sign and classes & {"headerlink", "anchor", "headeranchor"}
+        if sign in _PERMALINK_SIGNS or icon_only:
+            link.drop_tree()  # keeps the text after it (its tail)
 
 
 def _count_dropped(root: lxml.html.HtmlElement) -> dict[str, int]:
