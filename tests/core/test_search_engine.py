@@ -212,20 +212,57 @@ def test_facets_kept_on_disk_answer_the_same_and_a_damaged_file_is_read_again(
         first = index.search("court", limit=0).facets
     finally:
         index.close()
-    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.npz")
+    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.bin")
     again = SearchIndex.open(tmp_path / "index")
     try:
         assert again.search("court", limit=0).facets == first  # read from the file
     finally:
         again.close()
-    kept.write_bytes(b"not a zip file")
+    kept.write_bytes(b"not a facet file")
     damaged = SearchIndex.open(tmp_path / "index")
     try:
         assert damaged.search("court", limit=0).facets == first
         assert damaged.search("tag:evidence", limit=0).facets["tag"] == (("evidence", 9),)
     finally:
         damaged.close()
-    assert kept.read_bytes().startswith(b"PK")  # written again
+    assert kept.read_bytes().startswith(b"XAFACET1")  # written again
+
+
+def test_facets_kept_by_an_earlier_version_are_read_once_and_kept_anew(tmp_path: Path) -> None:
+    """Earlier versions kept a segment's facet arrays in an .npz (a zip, slow to read);
+    an index that has one is answered from it, and the arrays are kept in the new file."""
+    import numpy as np
+
+    from xarchive.core.index.api import FACETS
+    from xarchive.core.index.arrays import _load_facets
+
+    index = SearchIndex.create(tmp_path / "index")
+    try:
+        index.write([document(i, "court ruling", 1 + i % 5) for i in range(1, 30)])
+        first = index.search("court", limit=0).facets
+    finally:
+        index.close()
+    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.bin")
+    arrays: dict[str, np.ndarray] = {}
+    for name, values in _load_facets(kept, list(FACETS.values())).items():
+        arrays[f"{name}.values"] = np.asarray(values.values, dtype=np.str_)
+        arrays[f"{name}.docs"], arrays[f"{name}.ords"] = values.docs, values.ords
+    older = kept.with_name(kept.name.replace(".bin", ".npz"))
+    np.savez(older, **arrays)  # type: ignore[arg-type]  # the stubs take **kwds for allow_pickle
+    kept.unlink()
+    again = SearchIndex.open(tmp_path / "index")
+    try:
+        assert again.search("court", limit=0).facets == first
+    finally:
+        again.close()
+    assert kept.read_bytes().startswith(b"XAFACET1") and not older.exists()
+    kept.write_bytes(kept.read_bytes()[:-8])  # its last pair cut off (a full disk)
+    assert _load_facets(kept, ["tag"]) == {}
+    cut = SearchIndex.open(tmp_path / "index")
+    try:
+        assert cut.search("court", limit=0).facets == first
+    finally:
+        cut.close()
 
 
 def test_merged_segments_take_their_facet_files_with_them(tmp_path: Path) -> None:
@@ -236,7 +273,7 @@ def test_merged_segments_take_their_facet_files_with_them(tmp_path: Path) -> Non
             index.search("court", limit=1)
         names = [p.name for p in (tmp_path / "index").glob("MAIN_*")]
         segments = {n.split(".")[0] for n in names if n.endswith(".trm")}
-        kept = {n.split(".")[0] for n in names if n.endswith(".xarchive_facets.npz")}
+        kept = {n.split(".")[0] for n in names if n.endswith(".xarchive_facets.bin")}
         assert len(segments) < 13 and kept <= segments
     finally:
         index.close()
@@ -361,14 +398,14 @@ def test_a_facet_file_left_empty_by_a_crash_is_read_again(tmp_path: Path) -> Non
         first = index.search("court", limit=0).facets
     finally:
         index.close()
-    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.npz")
+    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.bin")
     kept.write_bytes(b"")
     damaged = SearchIndex.open(tmp_path / "index")
     try:
         assert damaged.search("court", limit=0).facets == first
     finally:
         damaged.close()
-    assert kept.read_bytes().startswith(b"PK")  # written again
+    assert kept.read_bytes().startswith(b"XAFACET1")  # written again
 
 
 def test_an_index_of_an_older_version_is_outdated_even_if_it_cannot_be_read(

@@ -131,7 +131,7 @@ def test_a_segment_comes_with_its_facet_arrays_and_they_are_the_searchers_own(
     for n, doc in enumerate(docs):
         doc.update(lang="ur" if n % 4 == 0 else "en", ym=f"2024-0{1 + n % 3}")
     staged = write_segment(tmp_path / "staging", docs)
-    kept = staged.folder / f"{staged.segment.segment_id()}.xarchive_facets.npz"
+    kept = staged.folder / f"{staged.segment.segment_id()}.xarchive_facets.bin"
     assert kept.exists()
     ix = index.open_dir(str(staged.folder))
     with ix.reader() as reader:

@@ -19,6 +19,7 @@ silently.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import zipfile
@@ -80,7 +81,7 @@ class SegmentArrays:
         self.reader = reader
         segment = reader.segment()
         self._facet_file = (
-            folder / f"{segment.segment_id()}.xarchive_facets.npz"
+            folder / f"{segment.segment_id()}{FACETS_SUFFIX}"
             if folder is not None and segment is not None
             else None
         )
@@ -249,9 +250,16 @@ class SegmentArrays:
             self._facets.update(_load_facets(self._facet_file, missing))
             missing = [f for f in fieldnames if f not in self._facets]
             if missing:
-                for fieldname in missing:
+                older = self._facet_file.with_name(
+                    self._facet_file.name.replace(FACETS_SUFFIX, _NPZ_SUFFIX)
+                )
+                self._facets.update(_load_npz_facets(older, missing))
+                for fieldname in [f for f in missing if f not in self._facets]:
                     self._facets[fieldname] = self._read_facet(fieldname)
-                _save_facets(self._facet_file, self._facets)
+                if _save_facets(self._facet_file, self._facets):
+                    with contextlib.suppress(OSError):
+                        older.unlink(missing_ok=True)
+                missing = []
         for fieldname in missing:
             self._facets[fieldname] = self._read_facet(fieldname)
         return [self._facets[f] for f in fieldnames]
@@ -294,8 +302,53 @@ class SegmentArrays:
         return out
 
 
+#: The facet arrays of a segment are kept in a file named after it. Its layout: the
+#: magic, the length of a JSON header (little-endian, 8 bytes), the header (each
+#: field's values and number of pairs, in order), zeros to a multiple of 8 bytes,
+#: then each field's docnums and ordinals (int64, little-endian), read mapped into
+#: memory. The .npz these were kept in before is a zip: reading its thirty members
+#: through zipfile, each with its checksum, for each of 11 segments was 120 ms of a
+#: 1 s `xarchive search` at 100 000 items.
+FACETS_SUFFIX = ".xarchive_facets.bin"
+_NPZ_SUFFIX = ".xarchive_facets.npz"
+_MAGIC = b"XAFACET1"
+_INT64 = np.dtype("<i8")
+
+
 def _load_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues]:
     """The facet arrays kept in `path` for these fields ({} if it is missing or unreadable)."""
+    try:
+        with open(path, "rb") as raw:
+            head = raw.read(16)
+            if len(head) != 16 or head[:8] != _MAGIC:
+                return {}
+            size = int.from_bytes(head[8:], "little")
+            header = json.loads(raw.read(size).decode("utf-8"))
+        start = 16 + size + (-(16 + size) % 8)
+        counts = [int(field["pairs"]) for field in header]
+        total = 2 * sum(counts)
+        if path.stat().st_size != start + total * _INT64.itemsize:
+            return {}
+        data = (
+            np.memmap(path, dtype=_INT64, mode="r", offset=start, shape=(total,))
+            if total
+            else _EMPTY_IDS
+        )
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return {}  # a damaged cache is read again from the index
+    found: dict[str, FacetValues] = {}
+    at = 0
+    for field, count in zip(header, counts, strict=True):
+        docs, ords = data[at : at + count], data[at + count : at + 2 * count]
+        at += 2 * count
+        if field["name"] in fieldnames:
+            found[field["name"]] = FacetValues(tuple(field["values"]), docs, ords)
+    return found
+
+
+def _load_npz_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues]:
+    """The facet arrays as earlier versions kept them (an .npz), read once to be kept
+    anew; {} if there is none."""
     found: dict[str, FacetValues] = {}
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -307,23 +360,30 @@ def _load_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues
                         data[f"{name}.ords"],
                     )
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        return {}  # a damaged cache (EOFError: no bytes at all) is read again from the index
+        return {}
     return found
 
 
-def _save_facets(path: Path, facets: dict[str, FacetValues]) -> None:
-    """Keep the facet arrays in `path` (atomically; never an error: it is a cache)."""
-    arrays: dict[str, np.ndarray] = {}
-    for name, values in facets.items():
-        arrays[f"{name}.values"] = np.asarray(values.values, dtype=np.str_)
-        arrays[f"{name}.docs"] = values.docs
-        arrays[f"{name}.ords"] = values.ords
+def _save_facets(path: Path, facets: dict[str, FacetValues]) -> bool:
+    """Keep the facet arrays in `path` (atomically; never an error: it is a cache).
+    False when they could not be kept (a read-only folder: computed again next time)."""
+    header = [
+        {"name": name, "values": list(values.values), "pairs": len(values.docs)}
+        for name, values in facets.items()
+    ]
+    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
     try:
         # a name starting with "." is one Whoosh's clean-up leaves alone while it is written
-        handle, temporary = tempfile.mkstemp(prefix=".facets-", suffix=".npz", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=".facets-", suffix=".bin", dir=path.parent)
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, **arrays)  # type: ignore[arg-type]  # numpy stubs take **kwds for allow_pickle
+            out.write(_MAGIC + len(head).to_bytes(8, "little") + head)
+            out.write(b"\0" * (-(16 + len(head)) % 8))
+            for values in facets.values():
+                out.write(np.asarray(values.docs, dtype=_INT64).tobytes())
+                out.write(np.asarray(values.ords, dtype=_INT64).tobytes())
         os.replace(temporary, path)
-    except OSError:  # a read-only folder: computed again next time
+    except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(temporary)
+        return False
+    return True
