@@ -94,7 +94,10 @@ def read(job: Import, paths: Sequence[Path]) -> None:
     # that only a file that kills its reader by itself is reported as failed.
     suspects: pool.Retries[tuple[Candidate, int | None]] = pool.Retries()
     futures: dict[cf.Future[Any], _Task] = {}
-    limit = 2 * getattr(executor, "_max_workers", 1)
+    # Files in flight: each needs this process between its two steps (staged, then read),
+    # and while it commits a batch (its suggestions, the index's documents: up to a
+    # second) the workers live on what they were given. Two each left them idle.
+    limit = 8 * getattr(executor, "_max_workers", 1)
     left = job.todo_bytes  # of the files not yet handed to a worker
 
     def unfinished() -> Iterator[Path]:
