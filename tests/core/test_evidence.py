@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -302,6 +303,46 @@ def test_a_bundle_carries_the_record_each_capture_read(archive: Archive, tmp_pat
             ExportOptions(zipped=False),
         )
     assert not (tmp_path / "again").exists()
+
+
+def test_an_imported_bundle_keeps_every_capture_of_a_post(archive: Archive, tmp_path: Path) -> None:
+    before = files.api_tweet(files.PLAIN_ID, "Access to X is disrupted. #XBlocked", likes=3)
+    after = files.api_tweet(
+        files.PLAIN_ID, "Access to X is disrupted. #XBlocked", likes=40,
+        withheld={"copyright": False, "country_codes": ["PK"], "scope": "tweet"},
+    )  # fmt: skip
+    for name, tweet, at in (("feb", before, "2024-02-19T00:00:00Z"),
+                            ("apr", after, "2024-04-21T00:00:00Z")):  # fmt: skip
+        run_import(archive, files.jsonl(tmp_path / f"{name}.jsonl", [files.page([tweet], at)]))
+    post = item_of(archive, files.PLAIN_ID)
+    here = [(c.captured_at, c.record_sha256, c.counts, c.withheld)
+            for c in evidence.captures(archive, post)]  # fmt: skip
+    bundle = tmp_path / "case.zip"
+    export_bundle(archive, select_items(archive, ids=[post]), bundle)
+    with Archive.create(tmp_path / "colleague.xarchive") as other:
+        import_bundle(other, bundle)
+        theirs = item_of(other, files.PLAIN_ID)
+        kept = evidence.captures(other, theirs)
+        assert [(c.captured_at, c.record_sha256, c.counts, c.withheld) for c in kept] == here
+        assert [c.where for c in kept] == ["feb.jsonl, line 1, data[0]",
+                                           "apr.jsonl, line 1, data[0]"]  # fmt: skip
+        assert kept[0].source == kept[1].source == "Items of the bundle case.zip"
+        (change,) = evidence.changes(other, theirs)
+        assert [(c.name, c.summary) for c in change.changes] == [
+            ("counts", "likes 3 → 40"),
+            ("withheld", "withheld in PK"),
+        ]
+        assert ids(other, "changed:counts") == {theirs} == ids(other, "changed:withheld")
+        assert "Captured 2 times" in evidence.evidence(other, theirs).badges()
+        # What a capture saw is no event: the colleague's archive tells what this one does.
+        assert evidence.events(other, theirs) == evidence.events(archive, post) == []
+        held = evidence.withheld(other, theirs)
+        assert held is not None and held.first_seen_at == "2024-04-21T00:00:00+00:00"
+        assert verify(other).ok  # each capture's record is stored, and re-hashed
+        assert blobs.blob_path(other.blobs_dir, kept[1].record_sha256).exists()
+        import_bundle(other, bundle)  # again: nothing new
+        assert len(evidence.captures(other, theirs)) == 2
+        assert other.db.execute("SELECT count(*) FROM post_sources").fetchone() == (2,)
 
 
 def test_a_screenshot_linked_as_showing_a_post_is_one_of_its_captures(
@@ -718,6 +759,62 @@ def test_posts_imported_before_schema_9_gain_their_evidence_at_the_rebuild(
     (event,) = evidence.events(archive, item_of(archive, files.X_DELETED_ID))
     assert (event.action, event.at) == ("delete", "2024-03-03T14:00:00+00:00")
     assert verify(archive).ok
+
+
+def test_later_captures_imported_before_schema_9_are_read_again_from_their_containers(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Before schema 9 a post read again kept only its record's hash. The containers are
+    in the archive: the rebuild reads each again (a twarc2 file, an X archive zip, an
+    unpacked X archive) and its later captures say what they said, as if imported now."""
+    plain = [files.api_tweet(files.PLAIN_ID, "Access to X is disrupted.", likes=n) for n in (3, 40)]
+    plain[1]["withheld"] = {"copyright": False, "country_codes": ["PK"], "scope": "tweet"}
+    kept = [files.x_tweet("1759800000000000001", "Still there.", favorite_count=n)
+            for n in ("2", "9")]  # fmt: skip
+    unpacked = tmp_path / "twitter-2024-04-20"
+    with zipfile.ZipFile(files.x_archive(tmp_path / "apr.zip", [kept[1]])) as apr:
+        apr.extractall(unpacked)
+    run_import(
+        archive,
+        files.jsonl(tmp_path / "feb.jsonl", [files.page([plain[0]], "2024-02-19T00:00:00Z")]),
+        files.jsonl(tmp_path / "apr.jsonl", [files.page([plain[1]], "2024-04-21T00:00:00Z")]),
+    )
+    run_import(archive, files.x_archive(tmp_path / "feb.zip", [kept[0]],
+                                        generated="2024-02-25T00:00:00.000Z"))  # fmt: skip
+    run_import(archive, unpacked)
+    posts = [item_of(archive, files.PLAIN_ID), item_of(archive, "1759800000000000001")]
+
+    def seen() -> list[list[tuple[str, str, dict[str, int], object]]]:
+        return [
+            [(c.captured_at, c.where, c.counts, c.withheld) for c in evidence.captures(archive, p)]
+            for p in posts
+        ]
+
+    before = seen()
+    assert [len(c) for c in before] == [2, 2] and before[1][1][2]["likes"] == 9
+    later = {c.record_sha256 for p in posts for c in evidence.captures(archive, p)[1:]}
+    with archive.transaction():  # as xarchive 0.1 left it: no state, no later record
+        for table in ("post_versions", "platform_events", "account_captures", "accounts"):
+            archive.db.execute(f"DELETE FROM {table}")
+        archive.db.execute("UPDATE post_sources SET state = '', captured_at = ''")
+    for sha in later:
+        blobs.blob_path(archive.blobs_dir, sha).unlink()
+    assert not any(c.known for p in posts for c in evidence.captures(archive, p))
+    reindex(archive)
+    assert seen() == before
+    assert all(c.known for p in posts for c in evidence.captures(archive, p))
+    (change,) = evidence.changes(archive, posts[0])
+    assert [(c.name, c.summary) for c in change.changes] == [
+        ("counts", "likes 3 → 40"),
+        ("withheld", "withheld in PK"),
+    ]
+    assert ids(archive, "changed:counts") == set(posts)
+    assert ids(archive, "withheld:PK") == {posts[0]}
+    assert evidence.account(archive, files.HANDLE) is not None  # the containers' accounts too
+    assert verify(archive).ok  # the records are back, and re-hashed
+    assert all(blobs.blob_path(archive.blobs_dir, sha).exists() for sha in later)
+    reindex(archive)  # once is enough: nothing is read again
+    assert seen() == before
 
 
 def test_a_twarc2_file_that_grew_holds_the_same_captures_once(

@@ -178,12 +178,15 @@ def reindex(
 
     The new index is built beside the old one and swapped in only when complete,
     so a cancelled or killed rebuild leaves the previous index in place. Posts imported
-    before schema 9 first get what their records say as evidence (posts/evidence.py
-    `backfill`): the rebuild a new index format asks for is when an older archive gains it.
+    before schema 9 first get what their records say as evidence (posts/recapture.py
+    reads their containers again, posts/evidence.py `backfill` their own records): the
+    rebuild a new index format asks for is when an older archive gains it.
     """
     if archive.writable:
         from .posts.evidence import backfill
+        from .posts.recapture import read_again
 
+        read_again(archive)  # first: what a container read again says beats a guess
         backfill(archive)
     building = archive.root / "index.building"
     all_ids = item_store.item_ids(archive.db)

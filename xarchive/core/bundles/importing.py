@@ -9,7 +9,8 @@ its annotations. Then, in one import run:
   the archive's blobs; items already in the archive (same SHA-256) are not
   duplicated but gain provenance;
 - new items get their metadata and pages of text from items.json (no
-  re-extraction, no OCR), and posts their post record;
+  re-extraction, no OCR), and posts their post record; every capture of a post
+  (its record, date and what it said) is kept, as read from the bundle;
 - provenance: rows of the run for the bundle entry itself
   (``<bundle>!/data/items/…``) and for each place the exporting archive had
   recorded, with its original time; the audit log says who exported it, when
@@ -106,6 +107,12 @@ def check_bundle(
         elif manifest[item.file] != item.sha256:
             problems.append(f"{item.file} does not hold item #{item.source_id}: its SHA-256 is "
                             f"{manifest[item.file]}, items.json says {item.sha256}")  # fmt: skip
+        for capture in _captures(item):  # each capture's record, as the manifest has it
+            file = capture["record_file"]
+            if file and manifest.get(file) != capture["record_sha256"]:
+                problems.append(f"{ITEMS_JSON}: a capture of item #{item.source_id} names "
+                                f"{file}, which does not hold its record "
+                                f"{capture['record_sha256']}")  # fmt: skip
     if problems:
         raise BundleRejected(bag.name, problems)
     annotations: list[Mapping[str, Any]] = []
@@ -301,15 +308,25 @@ def _keep_evidence(
     staging: Path,
     now: str,
 ) -> None:
-    """What the bundle says its posts went through (withheld, versions, events, accounts:
-    posts/evidence.py), kept as read from its items.json — stored as a container, its
-    original — and the posts it concerns indexed again."""
+    """What the bundle says its posts went through (withheld, versions, events, accounts,
+    every capture with its record: posts/evidence.py), kept as read from its items.json —
+    stored as a container, its original — and the posts it concerns indexed again."""
     posts = [i for i in items if i.post is not None and i.post.get("evidence")]
     if not posts:
         return
     data = bag.read(ITEMS_JSON, bag.files[ITEMS_JSON])
     staged = blobs.stage_bytes(data, staging)
     blobs.commit_blob(archive.blobs_dir, staged)
+    records = {c["record_file"]: c["record_sha256"] for i in posts for c in _captures(i)
+               if c["record_file"]}  # fmt: skip
+    for file, sha in sorted(records.items()):  # the blobs before the rows that name them
+        if not blobs.blob_path(archive.blobs_dir, sha).exists():
+            with bag.open(file) as src:
+                record = blobs.stage_stream(src, staging)
+            if record.sha256 != sha:  # the bundle changed since it was verified
+                record.tmp_path.unlink(missing_ok=True)
+                raise BundleRejected(bag.name, [f"{file} changed while it was being imported"])
+            blobs.commit_blob(archive.blobs_dir, record)
     conn = archive.db
     with archive.transaction():
         box = post_store.insert_container(
@@ -326,6 +343,9 @@ def _keep_evidence(
         for item in posts:
             assert item.post is not None
             again |= evidence.record_bundled(
+                conn, item.post["platform_id"], item.post["evidence"], box, report.run_id, now
+            )
+            again |= evidence.record_bundled_captures(
                 conn, item.post["platform_id"], item.post["evidence"], box, report.run_id, now
             )
         item_store.mark_indexed(conn, sorted(again), indexed=False)

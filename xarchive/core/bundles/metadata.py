@@ -435,4 +435,52 @@ def _evidence(raw: Any) -> dict[str, Any]:
             "display_name": _get(account, "display_name", str),
             "seen_at": _get(account, "seen_at", str),
         }  # fmt: skip
+    found["captures"] = [_capture(c) for c in _get(raw, "captures", (list, type(None))) or []]
     return found
+
+
+def _capture(raw: Any) -> dict[str, Any]:
+    """A capture of a post as `evidence_record` lists it: when, where it was read, its
+    record (a file of the bag, or None) and what it said (None: unknown)."""
+    if not isinstance(raw, dict):
+        raise _Bad("a capture of the post is not an object")
+    found = {k: _get(raw, k, str) for k in ("captured_at", "source", "container", "where")}
+    sha = _get(raw, "record_sha256", str)
+    if not _SHA.match(sha):
+        raise _Bad("a capture's ‘record_sha256’ is not 64 lower-case hex digits")
+    found["record_sha256"] = sha
+    found["record_file"] = _get(raw, "record_file", (str, type(None)))
+    state = raw.get("state")
+    found["state"] = None if state is None else _capture_state(state)
+    return found
+
+
+_STATE_TEXT = ("text", "reply_to_id", "quote_of_id", "retweet_of_id", "deleted_at", "account",
+               "display_name")  # fmt: skip
+
+
+def _capture_state(raw: Any) -> dict[str, Any]:
+    """What a capture said (posts/model.py `ExtractedPost.state`), checked field by field."""
+    if not isinstance(raw, dict):
+        raise _Bad("a capture's ‘state’ must be an object")
+    state: dict[str, Any] = {k: _get(raw, k, str) for k in _STATE_TEXT}
+    counts = _get(raw, "counts", dict)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in counts.values()):
+        raise _Bad("a capture's ‘counts’ must be whole numbers by name")
+    media = _get(raw, "media", list)
+    if not all(isinstance(m, list) and len(m) == 2 and all(isinstance(x, str) for x in m)
+               for m in media):  # fmt: skip
+        raise _Bad("a capture's ‘media’ must be [type, key] pairs")
+    edits = _get(raw, "edit_ids", list)
+    if not all(isinstance(e, str) and _PLATFORM_ID.match(e) for e in edits):
+        raise _Bad("a capture's ‘edit_ids’ must be platform ids like x:1758…")
+    held = raw.get("withheld")
+    if held is not None:
+        codes = _get(held, "country_codes", list) if isinstance(held, dict) else None
+        if codes is None or not all(isinstance(c, str) and _COUNTRY.match(c) for c in codes):
+            raise _Bad("a capture's ‘withheld’ must name two-letter country codes")
+        held = {"country_codes": codes, "scope": _get(held, "scope", str),
+                "copyright": held.get("copyright") is True}  # fmt: skip
+    state.update(counts=counts, media=media, edit_ids=edits, withheld=held,
+                 deleted=raw.get("deleted") is True)  # fmt: skip
+    return state

@@ -380,6 +380,9 @@ class Capture:
     #: Other files that hold this very capture (the same record taken at the same time: a
     #: twarc2 file that grew and was imported again, a copy with other bytes around it).
     also_in: tuple[str, ...] = ()
+    #: What it said, as kept with it (`ExtractedPost.state`; None unknown): what a bundle
+    #: carries of it.
+    state: dict[str, Any] | None = None
 
 
 def captures(archive: Archive | sqlite3.Connection, item_id: int) -> list[Capture]:
@@ -392,6 +395,8 @@ def captures(archive: Archive | sqlite3.Connection, item_id: int) -> list[Captur
     for row in store.captures_of(conn, item_id):
         state = row.state or {}
         where = f"{row.member}, {row.locator}" if row.member else row.locator
+        if row.container_kind == "bundle-items":  # where the exporting archive had read it
+            where = row.locator
         key = (row.record_sha256, row.captured_at)
         if key in seen:
             first = out[seen[key]]
@@ -412,7 +417,7 @@ def captures(archive: Archive | sqlite3.Connection, item_id: int) -> list[Captur
                 retweet_of_id=str(state.get("retweet_of_id", "")),
                 deleted=bool(state.get("deleted")), deleted_at=str(state.get("deleted_at", "")),
                 account=str(state.get("account", "")),
-                display_name=str(state.get("display_name", "")),
+                display_name=str(state.get("display_name", "")), state=row.state,
             )
         )  # fmt: skip
     return out
@@ -1213,7 +1218,7 @@ def evidence_record(archive: Archive | sqlite3.Connection, item_id: int) -> dict
         "captures": [
             {"number": c.number, "captured_at": c.captured_at, "source": c.source,
              "container": c.container_name, "where": c.where, "record_sha256": c.record_sha256,
-             "also_in": list(c.also_in), "record_kept": c.known}
+             "also_in": list(c.also_in), "record_kept": c.known, "state": c.state}
             for c in captures(conn, item_id)
         ],
         "changes": [
@@ -1244,8 +1249,9 @@ def backfill(archive: Archive) -> int:
     names (linked edit-of) and the deletions of X archives' deleted-tweets.js as events.
 
     A twarc2 record's author becomes an account record too (with its withheld state).
-    Only a capture whose record is the post's own original is filled in (a later capture
-    of those archives kept no record to read); the others stay unknown. Returns how many
+    Only a capture whose record is the post's own original is filled in: a later capture
+    kept no record of its own, and is read again from its container (posts/recapture.py,
+    which the rebuild runs first) or stays unknown. Returns how many
     captures were filled in; 0 at once when there are none (the rebuild of the index
     calls this). The archive must be writable.
     """
@@ -1341,6 +1347,7 @@ def record_bundled(
     archive first saw it. Returns the posts to index again. The caller owns the transaction.
     """
     versions = list(found.get("versions") or [])
+    captures_of = list(found.get("captures") or [])
     if len(versions) > 1:
         store.add_versions(conn, versions, versions[0])
     affected_posts_ids: set[str] = {*versions, platform_id}
@@ -1348,9 +1355,13 @@ def record_bundled(
     events = list(found.get("events") or [])
     held = found.get("withheld")
     account = found.get("account")
-    if held and held.get("country_codes"):
-        # Where its captures saw it withheld: an event at the first date it was seen so
-        # (that of a withheld event of the bundle, if one is dated so: its codes join it).
+    # What the post's captures saw, they say themselves where the bundle carries what each
+    # said; an account's record it does not carry.
+    told = held and held.get("via") == "post" and any(c.get("state") for c in captures_of)
+    if held and held.get("country_codes") and not told:
+        # Where its captures (or its account's) saw it withheld: an event at the first date
+        # it was seen so (that of a withheld event of the bundle, if one is dated so: its
+        # codes join it).
         subject = "account" if held.get("via") == "account" and account else "post"
         target = account["platform_id"] if subject == "account" and account else platform_id
         at = held.get("first_seen_at", "")
@@ -1392,6 +1403,36 @@ def record_bundled(
     # The edit-of links come with the bundle's other links (annotations.jsonld), by uid.
     accounts_ids = {a.partition(":")[2] for a in affected_accounts}
     return set(affected_posts(conn, affected_posts_ids, accounts_ids))
+
+
+def record_bundled_captures(
+    conn: sqlite3.Connection,
+    platform_id: str,
+    found: Mapping[str, Any],
+    container_id: int,
+    run_id: int,
+    now: str,
+) -> set[int]:
+    """Keep each capture of a post that a bundle's items.json lists (`evidence_record`'s
+    `captures`, as bundles/metadata.py checked them), its record stored by the caller: as
+    read from the bundle (`container_id`: its items.json), in the file and at the place
+    the exporting archive had read it, with its date and what it said. One the archive
+    holds already (the same record taken at the same time) is listed once by `captures`.
+    Returns the post if a capture was new, to index again. The caller owns the transaction.
+    """
+    item_id = post_store.post_item_id(conn, platform_id)
+    if item_id is None:
+        return set()
+    added = False
+    for capture in found.get("captures") or []:
+        where = ", ".join(p for p in (capture["container"], capture["where"]) if p)
+        added |= store.add_bundled_capture(
+            conn, store.BundledCapture(
+                item_id, container_id, capture["record_file"] or "", where,
+                capture["record_sha256"], capture["captured_at"], capture["state"],
+            ), run_id, now,
+        )  # fmt: skip
+    return {item_id} if added else set()
 
 
 _COUNTRY_LIST = re.compile(r" in ((?:[A-Z]{2}, )*[A-Z]{2})\b")

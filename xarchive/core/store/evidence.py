@@ -103,9 +103,69 @@ def unfilled_first_captures(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-def set_capture_state(conn: sqlite3.Connection, source_id: int, state: dict[str, Any]) -> None:
-    """Give a capture imported before schema 9 the state read again from its record."""
-    conn.execute("UPDATE post_sources SET state = ? WHERE id = ?", (_json(state), source_id))
+def set_capture_state(
+    conn: sqlite3.Connection, source_id: int, state: dict[str, Any], captured_at: str = ""
+) -> None:
+    """Give a capture imported before schema 9 the state read again from its record (and
+    when the source took it, where the record says)."""
+    conn.execute(
+        "UPDATE post_sources SET state = ?, captured_at = CASE WHEN ? != '' THEN ? "
+        "ELSE captured_at END WHERE id = ?",
+        (_json(state), captured_at, captured_at, source_id),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCapture:
+    """A capture kept without what it said (imported before schema 9)."""
+
+    id: int
+    item_id: int
+    container_id: int
+    parent_id: int | None  # an unpacked X archive, of its data file's capture
+    member: str
+    locator: str
+    record_sha256: str
+
+
+def unknown_captures(conn: sqlite3.Connection, kinds: Sequence[str]) -> list[UnknownCapture]:
+    """The captures without a state read from containers of these kinds."""
+    rows = conn.execute(
+        "SELECT s.id, s.item_id, s.container_id, c.parent_id, s.member, s.locator, "
+        "s.record_sha256 FROM post_sources s JOIN containers c ON c.id = s.container_id "
+        f"WHERE s.state = '' AND c.kind IN ({', '.join('?' * len(kinds))}) ORDER BY s.id",
+        list(kinds),
+    )
+    return [UnknownCapture(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class BundledCapture:
+    """A capture of a post as a bundle lists it (posts/evidence.py `record_bundled_captures`)."""
+
+    item_id: int
+    container_id: int  # the bundle's items.json
+    member: str  # the record's file in the bundle ("" when it kept none)
+    locator: str  # where the exporting archive had read it: "feb.jsonl, line 1, data[0]"
+    record_sha256: str
+    captured_at: str
+    state: dict[str, Any] | None  # None: unknown there too
+
+
+def add_bundled_capture(
+    conn: sqlite3.Connection, capture: BundledCapture, run_id: int, now: str
+) -> bool:
+    """Record a capture read from a bundle; False if this bundle's was known."""
+    state = capture.state
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO post_sources (item_id, container_id, member, locator, "
+        "record_sha256, counts, run_id, seen_at, captured_at, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (capture.item_id, capture.container_id, capture.member, capture.locator,
+         capture.record_sha256, _json((state or {}).get("counts") or {}), run_id, now,
+         capture.captured_at, "" if state is None else _json(state)),
+    )  # fmt: skip
+    return cursor.rowcount > 0
 
 
 def item_sha(conn: sqlite3.Connection, item_id: int) -> str:

@@ -85,6 +85,14 @@ def get_container(conn: sqlite3.Connection, container_id: int) -> Container:
     return _container(row)
 
 
+def part_ids(conn: sqlite3.Connection, container_id: int) -> dict[str, int]:
+    """The container id of each data file read of an unpacked archive, by its member."""
+    rows = conn.execute(
+        "SELECT member, id FROM containers WHERE parent_id = ?", (container_id,)
+    ).fetchall()
+    return {str(member): int(part) for member, part in rows}
+
+
 def containers(conn: sqlite3.Connection) -> list[Container]:
     rows = conn.execute(f"SELECT {_CONTAINER_COLUMNS} FROM containers ORDER BY id").fetchall()
     return [_container(r) for r in rows]
