@@ -131,8 +131,8 @@ def app(archive: Path, settings_file: Path, scroll_seconds: float, shot: Path | 
         window.shutdown()
         qapp.quit()
 
-    def days_arrived(days: object) -> None:
-        original_set_days(days)  # type: ignore[arg-type]
+    def days_arrived(days: object, events: object = None) -> None:
+        original_set_days(days, events)  # type: ignore[arg-type]
         if state["stage"] == "timeline":
             state["stage"] = "done"
             say("timeline", len(days))  # type: ignore[arg-type]
