@@ -337,3 +337,24 @@ def test_segments_merged_while_the_import_runs_keep_every_item_findable(
         assert all(searcher.search(f"word{n}", limit=1).total == 1 for n in range(90))
         segments = whoosh_index.open_dir(str(archive.root / "index"))._segments()
     assert len(segments) <= 12  # merged in tiers of 3 (one a batch would be 21 or more)
+
+
+def test_a_file_whose_name_and_content_disagree_is_imported_with_a_warning(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Issue 12.11: a text file named fake.pdf came in silently as text."""
+    folder = tmp_path / "in"
+    text_file(folder / "fake.pdf", "This is not a PDF at all, only a note about the court.\n")
+    png(folder / "photo.jpg", "A screenshot saved under the wrong name")
+    text_file(folder / "note.txt", "A plain note about the court.\n")
+    png(folder / "shot.png", "A screenshot")
+    report = run_import(archive, folder)
+    assert [o.status for o in report.outcomes] == ["imported"] * 4
+    said = {Path(path).name: warning for path, warning in report.warnings}
+    assert said["fake.pdf"] == (
+        "‘fake.pdf’ is named as a PDF but holds text: it was imported as text, as its content says."
+    )
+    assert said["photo.jpg"].startswith("‘photo.jpg’ is named as a JPEG picture but holds a PNG")
+    assert "note.txt" not in said and "shot.png" not in said
+    kinds = {i.original_name: i.kind for i in item_store.items(archive.db)}
+    assert kinds["fake.pdf"] == "text" and kinds["photo.jpg"] == "image"

@@ -191,6 +191,46 @@ _EXPECTED_BY_SUFFIX = {
 }
 
 
+#: What a file's name promises, by its suffix: the media types it may hold.
+_MEDIA_BY_SUFFIX = {
+    ".pdf": ("application/pdf",),
+    ".png": ("image/png",),
+    ".jpg": ("image/jpeg",),
+    ".jpeg": ("image/jpeg",),
+    ".gif": ("image/gif",),
+    ".webp": ("image/webp",),
+    ".tif": ("image/tiff",),
+    ".tiff": ("image/tiff",),
+}
+_WHAT_MEDIA_IS = {
+    "text/plain": "text",
+    "text/markdown": "text",
+    "text/html": "HTML",
+    "application/xhtml+xml": "HTML",
+    "application/pdf": "a PDF",
+    "image/png": "a PNG picture",
+    "image/jpeg": "a JPEG picture",
+    "image/gif": "a GIF picture",
+    "image/webp": "a WebP picture",
+    "image/tiff": "a TIFF picture",
+}
+
+
+def name_disagrees(path: Path, media_type: str) -> str:
+    """A warning when `path`'s suffix names another format than the `media_type` its
+    content was read as ("fake.pdf" holding text); "" when they agree or the name
+    promises nothing."""
+    promised = _MEDIA_BY_SUFFIX.get(path.suffix.lower())
+    if promised is None or media_type in promised:
+        return ""
+    expected = _EXPECTED_BY_SUFFIX[path.suffix.lower()]
+    found = _WHAT_MEDIA_IS.get(media_type, media_type)
+    return (
+        f"{quoted(path)} is named as {expected} but holds {found}: it was imported as "
+        f"{found}, as its content says."
+    )
+
+
 def _unsupported_reason(head: bytes, path: Path) -> str:
     name = quoted(path)
     for magic, offset, description in _KNOWN_FORMATS:
@@ -264,6 +304,7 @@ __all__ = [
     "folder_importer",
     "is_container",
     "iso_datetime",
+    "name_disagrees",
     "pretty_stem",
     "quoted",
     "sniff",

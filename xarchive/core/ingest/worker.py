@@ -17,7 +17,15 @@ from typing import Any
 
 from .. import blobs, lifeline
 from ..errors import UnreadableFile
-from ..importers import HEAD_SIZE, folder_importer, image, is_container, sniff, video
+from ..importers import (
+    HEAD_SIZE,
+    folder_importer,
+    image,
+    is_container,
+    name_disagrees,
+    sniff,
+    video,
+)
 from ..importers import text as plain_text
 from ..importers.base import ExtractContext, Extracted
 from ..offline import forbid_network
@@ -89,6 +97,9 @@ def extract(
                 result = importer.extract_many(view, container_ctx)
             else:
                 found = importer.extract(view, ctx)
+                misnamed = name_disagrees(view, found.media_type)
+                if misnamed:  # a text file named fake.pdf came in silently as text
+                    found = dataclasses.replace(found, warnings=(*found.warnings, misnamed))
                 as_stored = dataclasses.replace(found, source_url=address) if address else found
                 result = Read(found, read_all(subscribers, as_stored, view))
     finally:
