@@ -560,6 +560,42 @@ class Bench:
                          target="≤ 50 ms at 100 000" if p == 95 else "",
                          ours_samples=ours_days, peer_samples=peer_days))  # fmt: skip
 
+    def measure_snippets(self) -> None:
+        """What snippets cost (issue 12: a snippet from anywhere in an item, without
+        analysing its whole text): each query's first 20 hits with their snippets (or,
+        without words searched, how each text begins), beside the same search without
+        them, interleaved; facets left out of both."""
+        from xarchive.core.archive import Archive
+        from xarchive.core.search import Searcher
+
+        self.ensure_archive()
+        ours: list[float] = []
+        bare: list[float] = []
+        rounds = self.plan.search_rounds
+        with Archive.open(self.archive, readonly=True) as archive:
+            searcher = Searcher(archive)
+            for number in range(rounds + 1):  # the first round warms up, untimed
+                for q in QUERIES:
+                    started = time.perf_counter()
+                    searcher.search(q.xarchive, limit=20, facets=False, snippets=False)
+                    middle = time.perf_counter()
+                    searcher.search(q.xarchive, limit=20, facets=False)
+                    ended = time.perf_counter()
+                    if number:
+                        bare.append(middle - started)
+                        ours.append(ended - middle)
+            searcher.close()
+        cost = median([o - b for o, b in zip(ours, bare, strict=True)])
+        self.add(Row(f"snippets: first 20 hits with snippets, p50 ({len(QUERIES)} queries × "
+                     f"{rounds} rounds)", percentile(ours, 50), percentile(bare, 50),
+                     "the same searches without snippets", unit="ms",
+                     ours_samples=ours, peer_samples=bare))  # fmt: skip
+        if cost is not None:
+            self.notes.append(
+                f"Snippets add {cost * 1000:.1f} ms to a search's first 20 hits (median of "
+                f"{len(ours)} paired searches)."
+            )
+
     def measure_cli(self) -> None:
         self.ensure_archive()
         self.ensure_recoll()
@@ -735,6 +771,7 @@ class Bench:
             ("ocr", self.measure_ocr),
             ("reimport", self.measure_reimport),
             ("search", self.measure_search),
+            ("search", self.measure_snippets),
             ("cli", self.measure_cli),
             ("verify", self.measure_verify),
             ("export", self.measure_export),

@@ -41,6 +41,7 @@ ROWS = [
     "timeline day counts p50",
     "timeline day counts p95",
     "timeline day counts p99",
+    "snippets: first 20 hits with snippets, p50",
     "CLI `xarchive search --json`, median",
     "CLI `xarchive search --json`, slowest",
     "verify (",
