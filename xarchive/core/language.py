@@ -88,8 +88,12 @@ def _model() -> tuple[Any, ...]:
         stamp = source.stat()
         copy = _cache_dir() / f"langid-{stamp.st_size}-{stamp.st_mtime_ns}"
         if (copy / _COMPLETE).exists():
-            return _read_copy(copy)
-    except (OSError, ValueError, KeyError):
+            try:
+                return _read_copy(copy)
+            except (OSError, ValueError, KeyError, TypeError):
+                log.warning("the cached language model is damaged: written again", exc_info=True)
+                shutil.rmtree(copy, ignore_errors=True)
+    except OSError:
         log.warning("could not read the cached language model", exc_info=True)
         copy = None
     ptc, pc, classes, nextmove, row, output = langid._load_model_file(source)
@@ -109,6 +113,9 @@ def _read_copy(folder: Path) -> tuple[Any, ...]:
     import numpy as np
 
     meta = json.loads((folder / _COMPLETE).read_text(encoding="utf-8"))
+    for name, size in meta["sizes"].items():  # a file cut short is not read as the model
+        if (folder / name).stat().st_size != size:
+            raise ValueError(f"{name} of the cached language model is not its {size} bytes")
 
     def table(name: str) -> array[int]:
         values = array(meta[name])
@@ -142,8 +149,18 @@ def _write_copy(folder: Path, ptc: Any, pc: Any, classes: list[str], nextmove: a
         for name, values in (("nextmove", nextmove), ("row", row)):
             with open(partial / name, "wb") as raw:
                 values.tofile(raw)
-        meta = {"classes": list(classes), "nextmove": nextmove.typecode, "row": row.typecode}
-        (partial / _COMPLETE).write_text(json.dumps(meta), encoding="utf-8")
+        names = ("ptc.npy", "pc.npy", "output.npy", "nextmove", "row")
+        for name in names:  # on disk before the copy is named complete
+            with open(partial / name, "rb") as written:
+                os.fsync(written.fileno())
+        meta = {
+            "classes": list(classes), "nextmove": nextmove.typecode, "row": row.typecode,
+            "sizes": {name: (partial / name).stat().st_size for name in names},
+        }  # fmt: skip
+        with open(partial / _COMPLETE, "w", encoding="utf-8") as out:
+            out.write(json.dumps(meta))
+            out.flush()
+            os.fsync(out.fileno())
         if folder.exists() and not (folder / _COMPLETE).exists():
             shutil.rmtree(folder)  # damaged: a copy is only given its name complete
         try:
