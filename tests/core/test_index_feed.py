@@ -89,3 +89,20 @@ def test_cutting_keeps_the_order_and_every_item() -> None:
     assert parts == [[0, 1, 2], [3, 4, 5]]
     assert index_feed._parts(waiting, 1) == [list(waiting)]  # type: ignore[arg-type]
     assert index_feed._parts({}, 2) == []
+
+
+def test_the_last_segments_each_stay_within_the_text_a_segment_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What waited for the end may be more than a segment's worth of text (held back
+    near the end, or one large file of posts): it is cut into as many segments."""
+    monkeypatch.setattr(index_feed, "SEGMENT_CHARS", 4000)
+    with _archive_of_notes(tmp_path, [60] * 48) as archive:  # 17 280 characters
+        feed = _feed(archive, tmp_path)
+        try:
+            feed.finish(pool.InlineExecutor())
+        finally:
+            feed.committer.close()
+        written = [n for n in _segment_sizes(archive) if n]  # the first import's: all deleted
+        assert len(written) >= 5 and sum(written) == 48
+        assert Searcher(archive).search("court", limit=1).total == 48

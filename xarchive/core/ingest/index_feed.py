@@ -142,8 +142,14 @@ class IndexFeed:
             or (full and not self._last_stretch())
         ):
             return
-        # At the end, one segment per worker, so that none waits for the other.
-        parts = max(1, min(self.workers, len(self.waiting) // 20)) if final else 1
+        # At the end, one segment per worker, so that none waits for the other, and as
+        # many more as keep each within SEGMENT_CHARS (what waited near the end may be
+        # up to twice that, or more where a file of posts came in large).
+        parts = 1
+        if final:
+            parts = max(
+                1, min(self.workers, len(self.waiting) // 20), -(-self.chars // SEGMENT_CHARS)
+            )
         for chunk in _parts(self.waiting, parts):
             segment = _Segment(
                 [self.waiting[i] for i in chunk], chunk, frozenset(self.replace.intersection(chunk))
