@@ -8,6 +8,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from tests.captures import (
     CAPTURED,
     IMAGE_URL,
@@ -688,3 +690,29 @@ def test_an_html_only_message_is_read_as_its_text_without_what_would_run_or_load
     assert "The hearing is adjourned to 24 April." in text and "Registrar" in text
     assert not any(bit in text for bit in ("track()", "color: red", "tracker.example", "steal"))
     assert item.extra["body_type"] == "text/html"
+
+
+def test_a_capture_that_fails_to_read_in_a_bundle_is_reported_and_the_import_goes_on(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile bytes can make a capture's reader raise an OSError or a BadZipFile, not
+    only xarchive's own errors: that ended the whole bundle import as an unexpected
+    error, after its items were committed. (The failure is injected: the readers turn
+    every damage found so far into their own error.)"""
+    from xarchive.core.bundles import export_bundle, import_bundle
+    from xarchive.core.bundles import importing as bundle_importing
+    from xarchive.core.bundles.selection import select_items
+
+    run_import(archive, write_warc(tmp_path / "capture.warc.gz", news_capture()))
+    out = tmp_path / "bundle.zip"
+    export_bundle(archive, select_items(archive, ids=[by_url(archive)[PAGE_URL].id]), out)
+
+    def unreadable(*_args: object) -> None:
+        raise OSError("Not a gzipped file (b'\\x00\\x00')")
+
+    monkeypatch.setattr(bundle_importing, "_read_capture", unreadable)
+    with Archive.create(tmp_path / "colleague.xarchive") as other:
+        report = import_bundle(other, out)
+        assert report.added  # the page, shown as its extracted text
+        (failed,) = report.failed
+        assert "capture.warc.gz" in failed and "Not a gzipped file" in failed

@@ -382,9 +382,10 @@ def _keep_captures(
         payloads = staging / f"capture-{sha[:12]}"
         try:
             found = _read_capture(archive, sha, name, origin, payloads)
-        except XArchiveError as exc:
+        except Exception as exc:  # hostile bytes may raise more than XArchiveError
             log.warning("the capture %s of %s could not be read", file, path, exc_info=True)
-            report.failed.append(f"{file}: {exc}")
+            reason = exc if isinstance(exc, XArchiveError) else f"cannot be read ({exc})"
+            report.failed.append(f"{file}: {reason}")
             continue
         finally:
             blobs.clear_staging(payloads)  # its pages and pictures are items already
