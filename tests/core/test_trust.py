@@ -258,12 +258,13 @@ def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) 
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
-    def preloading() -> bool:  # numpy (for the index) loaded, Pillow (pictures) not yet
-        for line in _session(process.pid):
-            if "forkserver" in line:
-                with contextlib.suppress(OSError):
-                    maps = Path(f"/proc/{line.split()[0]}/maps").read_text()
-                    return "_multiarray_umath" in maps and "PIL/_imaging" not in maps
+    def preloading() -> bool:  # the server up, importing: it forks no worker before it is done
+        servers = [line for line in _session(process.pid) if "forkserver" in line]
+        if len(servers) != 1:  # none yet, or workers (forked from it) already
+            return False
+        with contextlib.suppress(OSError):
+            maps = Path(f"/proc/{servers[0].split()[0]}/maps").read_text()
+            return "_multiarray_umath" in maps  # well into its imports
         return False
 
     deadline = time.monotonic() + 60
@@ -274,6 +275,9 @@ def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) 
     assert "unexpected error" not in err and "Traceback" not in err, err
     assert process.returncode in (0, 130), err
     assert "cancelled" in err or "interrupted" in err, err
+    gone = time.monotonic() + 10  # the server dies with the import: not always at once
+    while _session(process.pid) and time.monotonic() < gone:
+        time.sleep(0.05)
     assert not _session(process.pid)
 
 

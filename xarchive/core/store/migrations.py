@@ -480,7 +480,10 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             conn.execute(f"PRAGMA user_version = {version:d}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # A Ctrl+C may come before BEGIN or after COMMIT: a ROLLBACK then failed
+            # ("no transaction is active") and the import said its database was unreadable.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         applied.append(version)
     return applied
