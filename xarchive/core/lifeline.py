@@ -143,20 +143,21 @@ def start_fork_server() -> None:
 
 
 #: What every worker of an import needs: imported by the fork server before it forks
-#: them (core/ingest/pool.py), instead of every worker importing them again. The
-#: importers of formats whose libraries take long to import (trafilatura for HTML and
-#: the web captures and e-mail that hold HTML, pypdf and PDFium for PDFs: half a second
-#: together) are left to the workers that meet such a file: until the server has
-#: imported everything it was given, no worker starts, and an import of screenshots
-#: with OCR, or of posts, needs none of them.
+#: them (core/ingest/pool.py), instead of every worker importing them again.
 IMPORT_MODULES = (
     "xarchive.core.lifeline",  # first: binds the fork server to this process
     "xarchive.core.importing",
     "xarchive.core.importers.text",
+    "xarchive.core.importers.html",
     "xarchive.core.importers.image",
     "xarchive.core.importers.video",
+    "xarchive.core.importers.pdf",
     "xarchive.core.importers.x_archive",
     "xarchive.core.importers.twarc",
+    "xarchive.core.importers.warc",
+    "xarchive.core.importers.mhtml",
+    "xarchive.core.importers.eml",
+    "xarchive.core.importers.wacz",
 )
 
 
