@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -203,9 +204,9 @@ def test_the_first_page_is_the_head_of_the_whole_order() -> None:
             assert _top(count, scores, dates, docs).tolist() == whole[:count].tolist()
 
 
-def test_facets_kept_on_disk_answer_the_same_and_a_damaged_file_is_read_again(
-    tmp_path: Path,
-) -> None:
+def _index_with_kept_facets(tmp_path: Path) -> tuple[dict[str, Any], Path]:
+    """An index of 29 documents that has searched (and so kept its facet arrays beside
+    its segment): the facets of "court", and the file they are kept in."""
     index = SearchIndex.create(tmp_path / "index")
     try:
         index.write([document(i, "court ruling", 1 + i % 5) for i in range(1, 30)])
@@ -213,11 +214,22 @@ def test_facets_kept_on_disk_answer_the_same_and_a_damaged_file_is_read_again(
     finally:
         index.close()
     (kept,) = (tmp_path / "index").glob("*.xarchive_facets.bin")
+    return first, kept
+
+
+def _facets_reopened(tmp_path: Path) -> dict[str, Any]:
     again = SearchIndex.open(tmp_path / "index")
     try:
-        assert again.search("court", limit=0).facets == first  # read from the file
+        return dict(again.search("court", limit=0).facets)
     finally:
         again.close()
+
+
+def test_facets_kept_on_disk_answer_the_same_and_a_damaged_file_is_read_again(
+    tmp_path: Path,
+) -> None:
+    first, kept = _index_with_kept_facets(tmp_path)
+    assert _facets_reopened(tmp_path) == first  # read from the file
     kept.write_bytes(b"not a facet file")
     damaged = SearchIndex.open(tmp_path / "index")
     try:
@@ -236,13 +248,7 @@ def test_facets_kept_by_an_earlier_version_are_read_once_and_kept_anew(tmp_path:
     from xarchive.core.index.api import FACETS
     from xarchive.core.index.arrays import _load_facets
 
-    index = SearchIndex.create(tmp_path / "index")
-    try:
-        index.write([document(i, "court ruling", 1 + i % 5) for i in range(1, 30)])
-        first = index.search("court", limit=0).facets
-    finally:
-        index.close()
-    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.bin")
+    first, kept = _index_with_kept_facets(tmp_path)
     arrays: dict[str, np.ndarray] = {}
     for name, values in _load_facets(kept, list(FACETS.values())).items():
         arrays[f"{name}.values"] = np.asarray(values.values, dtype=np.str_)
@@ -250,19 +256,11 @@ def test_facets_kept_by_an_earlier_version_are_read_once_and_kept_anew(tmp_path:
     older = kept.with_name(kept.name.replace(".bin", ".npz"))
     np.savez(older, **arrays)  # type: ignore[arg-type]  # the stubs take **kwds for allow_pickle
     kept.unlink()
-    again = SearchIndex.open(tmp_path / "index")
-    try:
-        assert again.search("court", limit=0).facets == first
-    finally:
-        again.close()
+    assert _facets_reopened(tmp_path) == first
     assert kept.read_bytes().startswith(b"XAFACET1") and not older.exists()
     kept.write_bytes(kept.read_bytes()[:-8])  # its last pair cut off (a full disk)
     assert _load_facets(kept, ["tag"]) == {}
-    cut = SearchIndex.open(tmp_path / "index")
-    try:
-        assert cut.search("court", limit=0).facets == first
-    finally:
-        cut.close()
+    assert _facets_reopened(tmp_path) == first
 
 
 def test_merged_segments_take_their_facet_files_with_them(tmp_path: Path) -> None:
@@ -392,19 +390,9 @@ def test_a_pair_table_left_empty_by_a_crash_is_answered_from_positions(
 
 
 def test_a_facet_file_left_empty_by_a_crash_is_read_again(tmp_path: Path) -> None:
-    index = SearchIndex.create(tmp_path / "index")
-    try:
-        index.write([document(i, "court ruling", 1 + i % 5) for i in range(1, 30)])
-        first = index.search("court", limit=0).facets
-    finally:
-        index.close()
-    (kept,) = (tmp_path / "index").glob("*.xarchive_facets.bin")
+    first, kept = _index_with_kept_facets(tmp_path)
     kept.write_bytes(b"")
-    damaged = SearchIndex.open(tmp_path / "index")
-    try:
-        assert damaged.search("court", limit=0).facets == first
-    finally:
-        damaged.close()
+    assert _facets_reopened(tmp_path) == first
     assert kept.read_bytes().startswith(b"XAFACET1")  # written again
 
 

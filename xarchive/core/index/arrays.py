@@ -171,6 +171,17 @@ class SegmentArrays:
                 self._expansions.pop(next(iter(self._expansions)))
         return found
 
+    def expanded(self, term: Any, reader: Any) -> list[bytes]:
+        """The words (as the index holds them: bytes) of the segment a prefix, fuzzy or
+        range term stands for, expanded once for the evaluator and for the words each
+        hit is marked with (a fuzzy term gives them as str)."""
+
+        def expand() -> list[bytes]:
+            return [w.encode("utf-8") if isinstance(w, str) else w
+                    for w in term._btexts(reader) if w]  # fmt: skip
+
+        return self.expansion(repr(term), expand)
+
     def positions(self, fieldname: str, btext: bytes, docs: np.ndarray) -> list[list[int]]:
         """The positions of a term in each of `docs` (which all hold it), decoded
         from its postings; for checking phrases in the few documents that can

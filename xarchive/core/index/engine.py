@@ -8,7 +8,6 @@ import re
 import shutil
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -657,10 +656,6 @@ def _candidates(count: int, keys: tuple[np.ndarray, ...], among: np.ndarray) -> 
 _TEXT_FIELDS = ("content", "title", "note")
 
 
-def _expand(leaf: MultiTerm, reader: Any) -> list[bytes]:
-    return [w for w in leaf._btexts(reader) if w]
-
-
 def _text_terms(reader: Any, query: Query, seg: SegmentArrays) -> set[tuple[str, bytes]]:
     """The words of `query` in the text fields that the index holds, prefix and fuzzy
     terms expanded. (Not `Query.existing_terms`: it keeps only the first field's.)
@@ -673,9 +668,7 @@ def _text_terms(reader: Any, query: Query, seg: SegmentArrays) -> set[tuple[str,
         if isinstance(leaf, MultiTerm):
             fieldname = leaf.field()
             if fieldname in _TEXT_FIELDS:
-                words = seg.expansion(repr(leaf), partial(_expand, leaf, reader))
-                to_bytes = reader.schema[fieldname].to_bytes  # a fuzzy term's are str
-                found.update((fieldname, to_bytes(word)) for word in words)
+                found.update((fieldname, word) for word in seg.expanded(leaf, reader))
             continue
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
             if fieldname not in _TEXT_FIELDS:

@@ -153,7 +153,7 @@ class Evaluator:
 
     def _multiterm(self, q: MultiTerm, seg: SegmentArrays, sub: Any, scored: bool) -> Matches:
         fieldname = q.field()
-        words = seg.expansion(repr(q), lambda: [w for w in q._btexts(sub.reader()) if w])
+        words = seg.expanded(q, sub.reader())
         if not words:
             return _none(seg)
         if len(words) == 1:
