@@ -250,7 +250,7 @@ def test_facets_kept_by_an_earlier_version_are_read_once_and_kept_anew(tmp_path:
 
     first, kept = _index_with_kept_facets(tmp_path)
     arrays: dict[str, np.ndarray] = {}
-    for name, values in _load_facets(kept, list(FACETS.values())).items():
+    for name, values in _load_facets(kept, list(FACETS.values()), 29).items():
         arrays[f"{name}.values"] = np.asarray(values.values, dtype=np.str_)
         arrays[f"{name}.docs"], arrays[f"{name}.ords"] = values.docs, values.ords
     older = kept.with_name(kept.name.replace(".bin", ".npz"))
@@ -259,7 +259,12 @@ def test_facets_kept_by_an_earlier_version_are_read_once_and_kept_anew(tmp_path:
     assert _facets_reopened(tmp_path) == first
     assert kept.read_bytes().startswith(b"XAFACET1") and not older.exists()
     kept.write_bytes(kept.read_bytes()[:-8])  # its last pair cut off (a full disk)
-    assert _load_facets(kept, ["tag"]) == {}
+    assert _load_facets(kept, ["tag"], 29) == {}
+    assert _facets_reopened(tmp_path) == first
+    data = bytearray(kept.read_bytes())
+    data[-1] = 0x7F  # a flipped bit: the last ordinal far past the values
+    kept.write_bytes(bytes(data))
+    assert _load_facets(kept, list(FACETS.values()), 29) == {}
     assert _facets_reopened(tmp_path) == first
 
 

@@ -258,7 +258,7 @@ class SegmentArrays:
         """
         missing = [f for f in fieldnames if f not in self._facets]
         if missing and self._facet_file is not None:
-            self._facets.update(_load_facets(self._facet_file, missing))
+            self._facets.update(_load_facets(self._facet_file, missing, self.size))
             missing = [f for f in fieldnames if f not in self._facets]
             if missing:
                 older = self._facet_file.with_name(
@@ -326,8 +326,9 @@ _MAGIC = b"XAFACET1"
 _INT64 = np.dtype("<i8")
 
 
-def _load_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues]:
-    """The facet arrays kept in `path` for these fields ({} if it is missing or unreadable)."""
+def _load_facets(path: Path, fieldnames: Sequence[str], size: int) -> dict[str, FacetValues]:
+    """The facet arrays kept in `path` for these fields of a segment of `size` documents
+    ({} if it is missing, unreadable, or names a document or value that cannot be)."""
     try:
         with open(path, "rb") as raw:
             head = raw.read(16)
@@ -353,8 +354,16 @@ def _load_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues
         docs, ords = data[at : at + count], data[at + count : at + 2 * count]
         at += 2 * count
         if field["name"] in fieldnames:
-            found[field["name"]] = FacetValues(tuple(field["values"]), docs, ords)
+            values = tuple(str(v) for v in field["values"])
+            # a flipped byte here made every search fail (an ordinal past the values)
+            if not (_within(docs, size) and _within(ords, len(values))):
+                return {}
+            found[field["name"]] = FacetValues(values, docs, ords)
     return found
+
+
+def _within(numbers: np.ndarray, end: int) -> bool:
+    return not len(numbers) or (int(numbers.min()) >= 0 and int(numbers.max()) < end)
 
 
 def _load_npz_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues]:
