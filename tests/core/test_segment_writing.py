@@ -190,3 +190,36 @@ def test_a_merge_is_written_as_whooshs_own_writer_writes_it(tmp_path: Path) -> N
     for name in whooshs:
         assert ours[name] == whooshs[name], name
     ix.close()
+
+
+def test_a_segment_that_outgrows_its_memory_is_written_as_whoosh_writes_it(
+    tmp_path: Path,
+) -> None:
+    """Postings are held term by term in memory (postings.TermPool) until they outgrow
+    its limit; then they go to Whoosh's pool, which sorts them on disk in runs. A segment
+    that does so halfway through: the same files as Whoosh's own writer's."""
+    docs = _zipf_documents(300)
+    spilled: list[bool] = []
+
+    class SmallMemory(PairsWriter):  # type: ignore[misc]
+        def __init__(self, ix: object, **kwargs: object) -> None:
+            super().__init__(ix, **{**kwargs, "limitmb": 1})
+            assert self.terms is not None
+            self.terms.limit = 100_000
+
+        def _flush_segment(self) -> None:
+            spilled.append(self.terms is None and bool(self.pool.runs))
+            super()._flush_segment()
+
+    class WhooshSmallMemory(SegmentWriter):  # type: ignore[misc]
+        def __init__(self, ix: object, **kwargs: object) -> None:
+            super().__init__(ix, **{**kwargs, "limitmb": 1})
+
+    # (Whoosh's runs give other files than its memory does: the comparison is with
+    # Whoosh's writer in as little memory)
+    ours = _write(tmp_path / "ours", SmallMemory, docs)
+    whooshs = _write(tmp_path / "whoosh", WhooshSmallMemory, docs)
+    assert spilled == [True]  # held in memory, then in Whoosh's runs on disk
+    assert ours.keys() == whooshs.keys()
+    for name in whooshs:
+        assert ours[name] == whooshs[name], name

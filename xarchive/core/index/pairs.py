@@ -34,9 +34,10 @@ import operator
 import os
 import tempfile
 import threading
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh.analysis import Token
@@ -45,6 +46,9 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from .formats import WordPositions
+
+if TYPE_CHECKING:
+    from .postings import TermPool
 
 #: Multiplies a word's hash before the next is added (odd: a bijection modulo 2**64).
 MIX = 0x9E3779B97F4A7C15
@@ -170,12 +174,12 @@ def save_table(folder: Path, segment_id: str, keys: np.ndarray, docs: np.ndarray
     """Write a segment's table (each file atomically)."""
     order = np.argsort(keys, kind="stable")
     arrays = (keys[order], docs[order])
-    for path, array in zip(table_paths(folder, segment_id), arrays, strict=True):
+    for path, values in zip(table_paths(folder, segment_id), arrays, strict=True):
         # a name starting with "." is one Whoosh's clean-up leaves alone while it is written
         handle, temporary = tempfile.mkstemp(prefix=".pairs-", suffix=".npy", dir=folder)
         try:
             with os.fdopen(handle, "wb") as out:
-                np.save(out, array, allow_pickle=False)
+                np.save(out, values, allow_pickle=False)
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -195,6 +199,10 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         self._whooshs_own = any(
             field.separate_spelling() or field.vector for _, field in self.schema.items()
         )
+        #: the postings, until they outgrow it or segments are merged (then: self.pool)
+        from .postings import TermPool  # only writers need it
+
+        self.terms: TermPool | None = TermPool(self.pool.limit)
 
     def add_document(self, **fields: Any) -> None:
         docnum = self.docnum
@@ -218,10 +226,23 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         call to the pool, two fifths of a segment's writing. The same postings, in the
         same order (tests/core/test_segment_writing.py)."""
         self._check_state()
+        if self.terms is not None and self.terms.full():  # a very large segment
+            self._spill()
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        add_post = self.pool.add
+        terms = self.terms
+        if terms is None:
+            pool_add = self.pool.add
+
+            def add_post(fieldname: str, btext: bytes, weight: float, vbytes: Any) -> None:
+                pool_add((fieldname, btext, docnum, weight, vbytes))
+        else:
+            add_term = terms.add
+
+            def add_post(fieldname: str, btext: bytes, weight: float, vbytes: Any) -> None:
+                add_term(fieldname, btext, docnum, weight, vbytes)
+
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(schema, fieldnames)
@@ -246,7 +267,7 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
                             weight *= fieldboost
                             if scorable:
                                 length += freq
-                            add_post((fieldname, tbytes, docnum, weight, vbytes))
+                            add_post(fieldname, tbytes, weight, vbytes)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 stored = customval if field.stored else None
                 perdocwriter.add_field(fieldname, field, stored, length)
@@ -275,6 +296,26 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
                 at.append(position)
         fmt = field.format
         boost, encode, docnum = fmt.field_boost, fmt.encode, self.docnum
+        terms = self.terms
+        if terms is not None:
+            in_field = terms.terms(fieldname)
+            added = 0
+            for word, at in found.items():
+                btext = word.encode("utf-8")
+                vbytes = encode(at)
+                term = in_field.get(btext)
+                if term is None:
+                    in_field[btext] = (array("I", (docnum,)),
+                                       array("d", (float(len(at)) * boost * fieldboost,)),
+                                       [vbytes])  # fmt: skip
+                    added += terms.TERM_BYTES
+                else:
+                    term[0].append(docnum)
+                    term[1].append(float(len(at)) * boost * fieldboost)
+                    term[2].append(vbytes)
+                added += len(vbytes)
+            terms.size += added + terms.POSTING_BYTES * len(found)
+            return len(words[0])
         postings = [
             (fieldname, word.encode("utf-8"), docnum, float(len(at)) * boost * fieldboost,
              encode(at))
@@ -299,7 +340,14 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
             self._pair_keys.append(keys)
             self._pair_docs.append(np.full(len(keys), docnum, dtype=np.uint32))
 
+    def _spill(self) -> None:
+        """From here on the postings go to Whoosh's pool, which sorts them on disk."""
+        if self.terms is not None:
+            self.terms.spill(self.pool.add)
+            self.terms = None
+
     def add_reader(self, reader: Any) -> None:
+        self._spill()  # a merge's postings are bounded only by Whoosh's pool
         base = self.docnum
         super().add_reader(reader)
         segment = reader.segment()
@@ -334,15 +382,23 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         try:
-            from .postings import can_write, write_postings  # only writers need it
+            from .postings import can_write, write_postings, write_terms  # only writers
 
             pool = self.pool
-            postings = pool.iter_postings() if pool.runs else _in_order(pool.current)
+            if pool.current or pool.runs:  # Whoosh's own add_document wrote there too
+                self._spill()
             known = None if lengths is None else _Lengths(lengths)
-            if can_write(self.fieldwriter, self.schema):
-                write_postings(self.fieldwriter, self.schema, known, postings)
+            quick = can_write(self.fieldwriter, self.schema)
+            if self.terms is not None and quick:
+                write_terms(self.fieldwriter, self.schema, known, self.terms.in_order())
+                self.terms = None
             else:
-                self.fieldwriter.add_postings(self.schema, known, postings)
+                self._spill()
+                postings = pool.iter_postings() if pool.runs else _in_order(pool.current)
+                if quick:
+                    write_postings(self.fieldwriter, self.schema, known, postings)
+                else:
+                    self.fieldwriter.add_postings(self.schema, known, postings)
             self.fieldwriter.close()
         finally:
             if lengths is not None:

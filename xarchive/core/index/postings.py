@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 from pickle import dumps
@@ -54,6 +54,75 @@ def can_write(fieldwriter: Any, schema: Any) -> bool:
     )
 
 
+class TermPool:
+    """A segment's postings in memory, held term by term as they are added.
+
+    Whoosh's PostingPool keeps a five-tuple per posting (about 200 bytes) and sorts
+    them all at the flush; past its memory limit it sorts them into runs on disk and
+    merges the runs back (a 5 000-item part of a reindex overflowed 320 MB: writing,
+    reading and merging runs were two fifths of the workers' time). Here each term
+    keeps its documents, weights and values in arrays (about 20 bytes a posting);
+    documents are added in order, so a term's postings are in order already and only
+    the terms are sorted. `spill` hands them to Whoosh's pool, in order, when they
+    outgrow `limit` bytes (a very large segment) or the writer merges segments.
+    """
+
+    __slots__ = ("fields", "size", "limit")
+
+    #: memory of a term's containers, and of a posting in them (its value aside)
+    TERM_BYTES = 360
+    POSTING_BYTES = 24
+
+    def __init__(self, limit: int) -> None:
+        #: field name -> term bytes -> (documents, weights, values)
+        self.fields: dict[str, dict[bytes, _Term]] = {}
+        self.size = 0
+        self.limit = limit
+
+    def terms(self, fieldname: str) -> dict[bytes, _Term]:
+        found = self.fields.get(fieldname)
+        if found is None:
+            found = self.fields[fieldname] = {}
+        return found
+
+    def add(self, fieldname: str, btext: bytes, docnum: int, weight: float,
+            vbytes: bytes | None) -> None:  # fmt: skip
+        terms = self.terms(fieldname)
+        term = terms.get(btext)
+        if term is None:
+            terms[btext] = (array("I", (docnum,)), array("d", (weight,)), [vbytes])
+            self.size += self.TERM_BYTES
+        else:
+            term[0].append(docnum)
+            term[1].append(weight)
+            term[2].append(vbytes)
+        self.size += self.POSTING_BYTES + (len(vbytes) if vbytes else 0)
+
+    def full(self) -> bool:
+        return self.size > self.limit
+
+    def in_order(self) -> Iterator[tuple[str, Iterator[tuple[bytes, _Term]]]]:
+        """Each field's terms, fields and terms sorted (the terms as bytes, as Whoosh
+        sorts them)."""
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            if terms:  # a field of texts without words: started, it would be numbered
+                yield fieldname, ((btext, terms[btext]) for btext in sorted(terms))
+
+    def spill(self, add: Callable[[Posting], None]) -> None:
+        """Every posting to `add` (Whoosh's PostingPool.add), in order; then empty."""
+        for fieldname, terms in self.in_order():
+            for btext, (ids, weights, values) in terms:
+                for docnum, weight, vbytes in zip(ids, weights, values, strict=True):
+                    add((fieldname, btext, docnum, weight, vbytes))
+        self.fields.clear()
+        self.size = 0
+
+
+#: A term's postings: their documents (in order), weights and encoded values.
+_Term = tuple["array[int]", "array[float]", list[bytes | None]]
+
+
 def write_postings(
     fieldwriter: Any,
     schema: Any,
@@ -62,6 +131,29 @@ def write_postings(
 ) -> None:
     """`fieldwriter.add_postings(schema, lengths, postings)`, for a W3FieldWriter
     (`can_write`); `postings` sorted by field, term and document, as a pool gives them."""
+    write_terms(fieldwriter, schema, lengths, _terms_of(postings))
+
+
+def _terms_of(postings: Iterable[Posting]) -> Iterator[tuple[str, Iterator[tuple[bytes, _Term]]]]:
+    for fieldname, in_field in groupby(postings, key=_by_field):
+        yield fieldname, _field_terms(in_field)
+
+
+def _field_terms(in_field: Iterable[Posting]) -> Iterator[tuple[bytes, _Term]]:
+    for btext, in_term in groupby(in_field, key=_by_term):
+        plist = list(in_term)
+        ids = array("I", [p[2] for p in plist])
+        yield btext, (ids, array("d", [p[3] for p in plist]), [p[4] for p in plist])
+
+
+def write_terms(
+    fieldwriter: Any,
+    schema: Any,
+    lengths: Any,
+    fields: Iterable[tuple[str, Iterable[tuple[bytes, _Term]]]],
+) -> None:
+    """What `write_postings` writes, from each field's terms in order (a TermPool's
+    `in_order`)."""
     codec = fieldwriter._codec
     blocklimit, compression = codec._blocklimit, codec._compression
     post = fieldwriter._postfile.file  # StructFile.write and .tell only pass these on
@@ -73,15 +165,14 @@ def write_postings(
     buckets = tindex.buckets
     hashfn = tindex.hashfn
     lastkey = tindex.lastkey
-    for fieldname, in_field in groupby(postings, key=_by_field):
+    for fieldname, in_field in fields:
         fieldobj = schema[fieldname]
         fieldwriter.start_field(fieldname, fieldobj)
         prefix = pack_ushort(fieldwriter._fieldid)
         fixedsize = fieldobj.format.fixed_value_size()
         length_of = _length_reader(lengths, fieldname)
-        for btext, in_term in groupby(in_field, key=_by_term):
-            plist = list(in_term)
-            count = len(plist)
+        for btext, (all_ids, all_weights, all_values) in in_field:
+            count = len(all_ids)
             start = tell()
             weight_sum: float = 0
             minlength: int | None = None
@@ -90,14 +181,17 @@ def write_postings(
             minid: int | None = None
             maxid = 0
             for first in range(0, count, blocklimit):
-                block = plist[first : first + blocklimit] if count > blocklimit else plist
-                ids = array("I", [p[2] for p in block])
-                weights = array("f", [p[3] for p in block])
+                if count > blocklimit:
+                    end = first + blocklimit
+                    ids = all_ids[first:end]
+                    block_weights = all_weights[first:end]
+                    block_values = all_values[first:end]
+                else:
+                    ids, block_weights, block_values = all_ids, all_weights, all_values
+                weights = array("f", block_weights)
                 # the block's statistics, as W3PostingsWriter.add_posting keeps them
-                block_max: float = 0
-                for p in block:
-                    if p[3] > block_max:
-                        block_max = p[3]
+                heaviest = max(block_weights)
+                block_max: float = heaviest if heaviest > 0 else 0
                 block_lengths = [n for n in map(length_of, ids) if n]
                 block_min = min(block_lengths) if block_lengths else None
                 block_maxlen = max(block_lengths) if block_lengths else 0
@@ -112,7 +206,7 @@ def write_postings(
                 # W3PostingsWriter._write_block
                 if first == 0:
                     write(WHOOSH3_HEADER_MAGIC)
-                values = [v for v in (p[4] for p in block) if v]
+                values = [v for v in block_values if v]
                 if fixedsize is None or fixedsize < 0:
                     mini_values: Any = tuple(values)
                 elif fixedsize == 0:
