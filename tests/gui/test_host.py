@@ -87,9 +87,12 @@ def test_changes_say_whether_anything_changed() -> None:
 def test_a_failed_operation_says_why_and_refreshes_what_it_had_changed(
     qtbot: QtBot, opened: MainWindow, dialogs: Dialogs
 ) -> None:
+    checked = threading.Event()  # the job runs on until the test has seen it busy
+
     def work(archive: Archive | None, progress: ProgressCallback, cancel: CancelToken) -> int:
         assert archive is not None and archive is not opened.session.archive  # a sibling
         progress(Progress("importing", 1, 2))
+        checked.wait(10)
         raise ImportAborted("the disk is full")
 
     changed: list[Changes] = []
@@ -98,6 +101,7 @@ def test_a_failed_operation_says_why_and_refreshes_what_it_had_changed(
         job = opened.run(Operation("Importing", work, writes="importing", changes=EVERYTHING))
         assert job is not None
         assert opened.busy and not opened.actions["import-files"].isEnabled()
+        checked.set()
     title, exc = ended.args[0]
     assert title == "Importing" and isinstance(exc, ImportAborted)
     assert dialogs.titles == ["Importing stopped"]
