@@ -6,11 +6,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import run_import
 from tests.makefiles import text_file
 from xarchive.core.archive import Archive
 from xarchive.core.jobs import Progress
@@ -114,6 +115,52 @@ def test_a_completed_import_reports_every_file(
     assert dialog.lists["skipped"].topLevelItem(0).text(1).startswith("same content")
     assert window.model.total == 1
     dialog.close()
+
+
+def test_the_import_report_shows_a_long_reason_whole(qtbot: QtBot, tmp_path: Path) -> None:
+    """A reason longer than its column wraps over as many lines as it needs: it was
+    cut at the column's edge, one line a row, and only a tooltip held the rest."""
+    from xarchive.gui.dialogs.import_report import ImportReportDialog
+
+    folder = tmp_path / "filings from the court of the district and sessions judge"
+    folder.mkdir()
+    (folder / "junk.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)  # damaged
+    with Archive.create(tmp_path / "a.xarchive") as archive:
+        report = run_import(archive, folder)
+    dialog = ImportReportDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.resize(640, 480)
+    dialog.show()
+    tree = dialog.lists["failed"]
+    assert dialog.tabs.currentWidget() is tree
+    row = tree.topLevelItem(0)
+    reason = row.text(1)
+    assert reason.startswith("‘junk.pdf’ is damaged") and reason.endswith("import it again.")
+    metrics = tree.fontMetrics()
+    # The column reaches the dialog's edge, and the reason is still wider than it.
+    header = tree.header()
+    assert header.sectionPosition(1) + header.sectionSize(1) == tree.viewport().width()
+    assert metrics.horizontalAdvance(reason) > tree.columnWidth(1)
+
+    def lines_needed() -> int:
+        margin = tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, tree)
+        width = tree.columnWidth(1) - 2 * (margin + 1)
+        wrapped = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, reason)
+        return round(wrapped.height() / metrics.lineSpacing())
+
+    def lines_shown() -> int:
+        return tree.visualItemRect(row).height() // metrics.lineSpacing()
+
+    before = lines_needed()
+    assert before >= 2 and lines_shown() >= before
+    dialog.resize(420, 480)  # a narrower column: more lines, and all of them shown
+    qtbot.waitUntil(lambda: lines_needed() > before)
+    assert lines_shown() >= lines_needed()
+    assert row.toolTip(1) == reason and row.toolTip(0) == str(folder / "junk.pdf")
+    # The row chosen, the pane under the list gives its path and reason whole, to copy.
+    tree.setCurrentItem(row)
+    assert dialog.details.toPlainText() == f"{folder / 'junk.pdf'}\nWhy: {reason}"
+    assert dialog.details.isReadOnly() and dialog.details.isVisible()
 
 
 def test_dropping_files_on_the_window_imports_them(
