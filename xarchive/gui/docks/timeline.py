@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -130,6 +130,13 @@ def _flush_empty(empty: list[Slot], bucket: str) -> list[Slot]:
     if len(empty) >= GAP_BUCKETS[bucket]:
         return [Slot(empty[0].start, empty[-1].end, 0, gap=True)]
     return empty
+
+
+def in_utc() -> str:
+    """' (UTC)' where the computer's clock is in another time zone than UTC: the days
+    are the archive's, in which dates are kept and searched, not the clock's (a post
+    of 1 Dec, 03:00 in Karachi is one of 30 Nov here, as its card says)."""
+    return " (UTC)" if datetime.now().astimezone().utcoffset() else ""
 
 
 def slot_label(slot: Slot, bucket: str) -> str:
@@ -350,7 +357,7 @@ class TimelineChart(QWidget):
                 return "No dated items in the results"
             return "Use the arrow keys to go from bar to bar, Shift to take in several"
         slot = self.slots[index]
-        text = slot_label(slot, self.bucket)
+        text = slot_label(slot, self.bucket) + in_utc()
         text += ": no items" if slot.gap else f": {slot.count} item" + ("s" * (slot.count != 1))
         happened = events_text(self.slot_events(index)) if not slot.gap else ""
         if happened:
@@ -516,7 +523,7 @@ class TimelineDock(QDockWidget):
             total = sum(days.values())
             text = (
                 f"{counted(total, 'dated item')}, "
-                f"{format_day(first.isoformat())} – {format_day(last.isoformat())}"
+                f"{format_day(first.isoformat())} – {format_day(last.isoformat())}{in_utc()}"
             )
         if self._events:
             kinds: dict[str, int] = {}

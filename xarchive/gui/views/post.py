@@ -16,7 +16,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, QSize, QSizeF, Qt, QUrl, Signal
@@ -72,17 +72,26 @@ LRM = "\u200e"
 SMALL_AVATAR = 28
 
 
-def local_time(iso: str) -> str:
-    """An ISO time shown in the computer's time zone, with the zone: '17 Feb 2024, 21:12 PKT'."""
+def posted_time(iso: str) -> str:
+    """An ISO time as the archive's dates are, in UTC: the day the timeline, the result
+    cards and date: searches give it. Where the computer's clock is in another time
+    zone, the time there follows: '30 Nov 2024, 22:00 UTC (1 Dec 2024, 03:00 PKT)'.
+    Shown in the clock's zone alone, a post of 1 Dec in Karachi was one the timeline
+    put under 30 Nov (issue 12)."""
     try:
         moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso
     if moment.tzinfo is None:
         return moment.strftime("%-d %b %Y, %H:%M")
+    utc = moment.astimezone(UTC)
+    shown = f"{utc.strftime('%-d %b %Y, %H:%M')} UTC"
     local = moment.astimezone()
+    if not local.utcoffset():
+        return shown
     zone = local.strftime("%Z") or local.strftime("%z")
-    return f"{local.strftime('%-d %b %Y, %H:%M')} {zone}".strip()
+    there = local.strftime("%H:%M" if local.date() == utc.date() else "%-d %b %Y, %H:%M")
+    return f"{shown} ({there} {zone})"
 
 
 def initials(post: Post) -> str:
@@ -277,7 +286,7 @@ class PostCard(QFrame):
         # UTC" was laid out right to left and read "urdu_khabar_demo · … UTC@" (issue 12).
         name = html.escape(isolate(post.display_name or post.account or "unknown account"))
         handle = html.escape(isolate(f"@{post.account}")) if post.account else ""
-        when = html.escape(isolate(local_time(post.published_at))) if post.published_at else ""
+        when = html.escape(isolate(posted_time(post.published_at))) if post.published_at else ""
         # Left to right as the window is, whatever script the name is in (Qt would take
         # the paragraph's direction from the name's letters, isolated or not).
         self.name_label.setText(
