@@ -9,8 +9,7 @@ import zipfile
 from pathlib import Path
 
 from xarchive.core.importers import is_container, sniff
-from xarchive.core.importers.base import ExtractContext
-from xarchive.core.posts.model import ContainerContext
+from xarchive.core.importers.base import ContainerContext, ExtractContext
 
 #: A format → a real file of it in sample_archive/, for the fuzzers to mutate.
 SEED_FILES = {

@@ -33,11 +33,11 @@ from tests.conftest import run_import
 from xarchive.core import blobs
 from xarchive.core.archive import Archive
 from xarchive.core.captures import archived_page
+from xarchive.core.model import Item
 from xarchive.core.search import Searcher
 from xarchive.core.store import annotations as link_store
 from xarchive.core.store import items as item_store
 from xarchive.core.store import posts as post_store
-from xarchive.core.store.items import Item
 from xarchive.core.verify import verify
 
 

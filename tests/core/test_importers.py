@@ -28,8 +28,9 @@ from xarchive.core.importers import (
     sniff,
     text,
 )
-from xarchive.core.importers.base import ExtractContext, Extracted
+from xarchive.core.importers.base import ExtractContext
 from xarchive.core.language import detect_language
+from xarchive.core.model import Extracted
 
 HAS_TESSERACT = shutil.which("tesseract") is not None
 needs_tesseract = pytest.mark.skipif(not HAS_TESSERACT, reason="needs the tesseract program")

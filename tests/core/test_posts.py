@@ -21,7 +21,7 @@ from xarchive.core.archive import Archive
 from xarchive.core.errors import QueryError
 from xarchive.core.importing import ImportOptions, ImportReport, import_paths
 from xarchive.core.jobs import CancelToken, Progress
-from xarchive.core.posts.model import canonical_json
+from xarchive.core.model import canonical_json
 from xarchive.core.posts.threads import LINK_CREATOR, thread
 from xarchive.core.search import Searcher
 from xarchive.core.store import annotations as link_store

@@ -15,11 +15,12 @@ from xarchive.core import sensitive
 from xarchive.core.annotate import Annotations
 from xarchive.core.archive import Archive
 from xarchive.core.bundles import export_bundle, import_bundle, select_items
+from xarchive.core.model import Item
 from xarchive.core.search import Searcher
 from xarchive.core.store import items as item_store
 
 
-def only_video(archive: Archive) -> item_store.Item:
+def only_video(archive: Archive) -> Item:
     (video,) = [i for i in item_store.items(archive.db) if i.kind == "video"]
     return video
 

@@ -16,10 +16,10 @@ from tests.videos import mp4, truncated
 from xarchive.core import blobs
 from xarchive.core.archive import Archive
 from xarchive.core.bundles import export_bundle, import_bundle, select_items
+from xarchive.core.model import Item
 from xarchive.core.search import Searcher
 from xarchive.core.store import items as item_store
 from xarchive.core.store import posts as post_store
-from xarchive.core.store.items import Item
 
 
 def video_spec(post_id: str, name: str, kind: str = "video", millis: int = 1000) -> dict[str, Any]:

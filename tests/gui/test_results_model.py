@@ -10,8 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from xarchive.core.index.api import Snippet
+from xarchive.core.model import Item
 from xarchive.core.search import Hit, SearchResults
-from xarchive.core.store.items import Item
 from xarchive.gui.models.results import ResultsModel
 from xarchive.gui.search_service import SearchService
 from xarchive.gui.widgets.results_view import ResultsView

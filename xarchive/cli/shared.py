@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..core.archive import Archive
     from ..core.indexing import ArchiveIndexState
     from ..core.jobs import CancelToken, Progress
-    from ..core.store.items import Item
+    from ..core.model import Item
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

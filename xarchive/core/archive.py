@@ -43,8 +43,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from .index.engine import SearchIndex
-    from .store.annotations import TagCount
-    from .store.items import Item, Page, Source
+    from .model import Item, Page, Source, TagCount
     from .store.posts import Post
     from .store.runs import ImportRun
     from .words import Word

@@ -33,8 +33,8 @@ import nh3
 
 from . import blobs
 from .archive import Archive
+from .model import Item
 from .store import posts as post_store
-from .store.items import Item
 
 log = logging.getLogger(__name__)
 

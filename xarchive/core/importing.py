@@ -16,12 +16,12 @@ from pathlib import Path
 
 from .annotate import attach_imported
 from .archive import Archive
-from .importers.base import Extracted
 from .ingest import pipeline
 from .ingest.hooks import AfterImport
 from .ingest.report import LINK_NOT_FOLLOWED, ImportOptions, ImportReport, Outcome
 from .ingest.scan import scan
 from .jobs import CancelToken, ProgressCallback, no_progress
+from .model import Extracted
 from .posts.beside import link_arrived_media
 from .suggest import ScanFacts, file_facts
 from .suggest import after_import as suggest_after_import

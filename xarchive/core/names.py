@@ -12,11 +12,14 @@ would forge a line of a report or disguise its extension.
 - `shown` gives the text to print on one line of a report: `storable`, with
   control and bidirectional formatting characters escaped (``\\n``, ``\\x1b``,
   ``\\u202e``) so that no name can break out of its line or turn text around.
+- `safe_file_name` gives a name taken from a container (a zip member, an e-mail's
+  attachment) that a file of ours can have: one path component, no ``..``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -79,3 +82,12 @@ def file_name(text: str, limit: int = 255) -> str:
     keep = limit - len(suffix.encode("utf-8")) - 1
     short = stem.encode("utf-8")[:keep].decode("utf-8", "ignore")
     return f"{short}.{suffix}" if suffix else short
+
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def safe_file_name(name: str, fallback: str = "file") -> str:
+    """A name that is safe as one path component: no separators, no ``..``, not empty."""
+    cleaned = _UNSAFE.sub("_", name.replace("\x00", "")).strip("._")
+    return cleaned[:200] or fallback

@@ -7,9 +7,9 @@ from datetime import date
 
 from .archive import Archive
 from .index.api import FACETS, SORTS, PhraseMarks, SearchEngine, Snippet
+from .model import Item
 from .posts.versions import VersionPlace, edited_posts, version_places
 from .store import items as item_store
-from .store.items import Item
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .model import Item
 from .store import annotations as store
 from .store import posts as post_store
-from .store.items import Item
 
 if TYPE_CHECKING:
     from .annotate import Annotations

@@ -20,8 +20,8 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 
 from ..core.archive import Archive
 from ..core.errors import ItemNotFound, StorageError
+from ..core.model import Item
 from ..core.posts import evidence as ev
-from ..core.store.items import Item
 from .theme import DARK, colors
 
 log = logging.getLogger(__name__)

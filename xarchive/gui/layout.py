@@ -10,6 +10,9 @@ what suits one is wrong for the other. So:
   what does not fit), however wide what the viewer shows;
 - in a window narrower than `NARROW_WIDTH` (half a screen) the side panels step
   aside, and come back when it is widened again;
+- in a window lower than `COMPACT_HEIGHT` the item's details start folded under
+  it, and the timeline lower than `TIMELINE_ROOM` is short: the page gets the
+  height (View ▸ Item Details, or the splitter's handle, unfolds them);
 - reading mode (View ▸ Reading Mode, F11, or the button beside the search field)
   gives the viewer the window: panels, results and details step aside until it
   is left again (F11, Escape or the button).
@@ -38,6 +41,10 @@ RESULTS_MIN_WIDTH = 300
 #: Windows narrower or lower than these get the laptop layout.
 COMPACT_WIDTH = 1500
 COMPACT_HEIGHT = 860
+#: Windows lower than this get a short timeline (a chart of bars needs no more).
+TIMELINE_ROOM = 1000
+#: The details' height under the item, where they are shown.
+DETAILS_HEIGHT = 190
 #: Narrower than this, the side panels collapse: results and viewer need the room.
 NARROW_WIDTH = 1000
 #: The viewer's, whatever it shows: were it the widest view's (a PDF's tools), opening
@@ -65,6 +72,8 @@ class WindowLayout(QObject):
 
     #: Reading mode was entered (True) or left (False).
     reading_changed = Signal(bool)
+    #: The item's details were shown (True) or folded away (False).
+    details_changed = Signal(bool)
 
     def __init__(
         self,
@@ -80,6 +89,8 @@ class WindowLayout(QObject):
         self.splitter = splitter
         self.viewer = viewer
         self.reading = False
+        #: The item's details are folded away under it (outside reading mode too).
+        self.details_folded = False
         self._hidden_docks: list[QDockWidget] = []
         self._viewer_sizes: list[int] = []
         self._panels_before = QByteArray()
@@ -95,6 +106,7 @@ class WindowLayout(QObject):
         self._leave_shortcut.setEnabled(False)
         self._leave_shortcut.activated.connect(lambda: self.set_reading(False))
         self.viewer.item_shown.connect(lambda _item: self._keep_details_aside())
+        self.viewer.splitter.splitterMoved.connect(lambda *_: self._details_moved())
         window.installEventFilter(self)
         # Set here, the window's minimum is not the one its layout would set (every panel
         # beside the list and the viewer): a narrow window folds the panels away instead.
@@ -130,6 +142,7 @@ class WindowLayout(QObject):
             names = []
         by_name = {d.objectName(): d for d in window.findChildren(QDockWidget)}
         self._collapsed = [by_name[n] for n in names if n in by_name]
+        self._fold_details(self._get(cfg.DETAILS_FOLDED))
         self.fit_width()
         if self.defaults_pending and window.isVisible():
             self.fit_to_window()
@@ -191,13 +204,15 @@ class WindowLayout(QObject):
             Qt.Orientation.Vertical,
         )  # fmt: skip
         if not low:
-            window.resizeDocks([timeline], [140], Qt.Orientation.Vertical)
+            short = height < TIMELINE_ROOM  # at 1440×900 it took 180 px of the page's height
+            window.resizeDocks([timeline], [100 if short else 140], Qt.Orientation.Vertical)
         centre = max(self.splitter.width(), width - left - right)
         results = max(RESULTS_MIN_WIDTH, min(460, int(centre * 0.36)))
         self.splitter.setSizes([results, max(1, centre - results)])
         viewer_height = max(self.viewer.splitter.height(), height - 200)
-        details = 150 if low else 190
-        self.viewer.splitter.setSizes([max(1, viewer_height - details), details])
+        self.viewer.splitter.setSizes([max(1, viewer_height - DETAILS_HEIGHT), DETAILS_HEIGHT])
+        # At 1280×720 the details took 120 px of a page's 330: folded until asked for.
+        self._fold_details(low)
         self.fit_width()
 
     def _dock(self, name: str) -> QDockWidget:
@@ -217,6 +232,7 @@ class WindowLayout(QObject):
             (cfg.WINDOW_STATE, window.saveState()),
             (cfg.SPLITTER_STATE, self.splitter.saveState()),
             (cfg.VIEWER_SPLITTER_STATE, self.viewer.splitter.saveState()),
+            (cfg.DETAILS_FOLDED, self.details_folded),
         ):
             self.settings.set(cfg.for_screen(setting, self.key), value)
 
@@ -309,10 +325,36 @@ class WindowLayout(QObject):
         QTimer.singleShot(600, bar, lambda: bar.rangeChanged.disconnect(restore))
 
     def _keep_details_aside(self) -> None:
-        # Showing an item shows its details again; in reading mode they stay folded away.
-        if self.reading:
+        # Showing an item shows its details again; in reading mode, or folded by the
+        # reader, they stay folded away.
+        if self.reading or self.details_folded:
             splitter = self.viewer.splitter
             splitter.setSizes([sum(splitter.sizes()) or 1, 0])
+
+    # -- the item's details ---------------------------------------------------------------
+    def set_details(self, shown: bool) -> None:
+        """Show the item's details under it (True) or fold them away (False)."""
+        if self.reading and shown:
+            self.set_reading(False)
+        self._fold_details(not shown)
+        splitter = self.viewer.splitter
+        total = sum(splitter.sizes()) or splitter.height() or 1
+        if shown:
+            details = min(DETAILS_HEIGHT, total // 3)
+            splitter.setSizes([max(1, total - details), details])
+        else:
+            splitter.setSizes([total, 0])
+
+    def _fold_details(self, folded: bool) -> None:
+        if folded != self.details_folded:
+            self.details_folded = folded
+            self.details_changed.emit(not folded)
+        self._keep_details_aside()
+
+    def _details_moved(self) -> None:
+        # Dragged to nothing, or out of nothing, by the splitter's handle.
+        if not self.reading and self.viewer.details.isVisible():
+            self._fold_details(self.viewer.splitter.sizes()[1] == 0)
 
     def visible_panels(self) -> list[QWidget]:
         """The docks shown now (for tests and the tour)."""

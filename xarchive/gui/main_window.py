@@ -249,6 +249,9 @@ class MainWindow(QMainWindow):
             "reading-mode": lambda: self.window_layout.set_reading(
                 self.actions["reading-mode"].isChecked()
             ),
+            "show-details": lambda: self.window_layout.set_details(
+                self.actions["show-details"].isChecked()
+            ),
             "zoom-in": self._zoom_in,
             "zoom-out": self._zoom_out,
             "fit": self._fit,
@@ -272,6 +275,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         reading = self.actions["reading-mode"]
         self.window_layout.reading_changed.connect(reading.setChecked)
+        details = self.actions["show-details"]
+        details.setChecked(not self.window_layout.details_folded)
+        self.window_layout.details_changed.connect(details.setChecked)
         self.reading_button = QToolButton(self)
         self.reading_button.setObjectName("readingButton")
         self.reading_button.setDefaultAction(reading)

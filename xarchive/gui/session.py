@@ -16,8 +16,8 @@ from ..core.archive import Archive
 from ..core.errors import IndexUnavailable
 from ..core.index.api import PhraseMarks, Snippet
 from ..core.indexing import ArchiveIndexState, index_state
+from ..core.model import Item, Page, Source
 from ..core.search import Searcher, SearchResults
-from ..core.store.items import Item, Page, Source
 from ..core.words import Word
 
 log = logging.getLogger(__name__)

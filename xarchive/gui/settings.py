@@ -41,6 +41,9 @@ WINDOW_STATE = Setting("layout/%s/state", QByteArray(), "which panels are shown,
 SPLITTER_STATE = Setting("layout/%s/splitter", QByteArray(), "results | viewer split")
 VIEWER_SPLITTER_STATE = Setting("layout/%s/viewer_splitter", QByteArray(), "viewer | details")
 COLLAPSED_PANELS = Setting("layout/%s/collapsed", "[]", "side panels a narrow window hid")
+DETAILS_FOLDED = Setting(
+    "layout/%s/details_folded", False, "the item's details folded under it (View ▸ Item Details)"
+)
 TOUR_SHOWN = Setting("help/tour_shown", False, "the first-run tour was shown (Help ▸ Tour)")
 LAST_ARCHIVE = Setting("archives/last", "", "the archive open when the app last closed")
 RECENT_ARCHIVES = Setting("archives/recent", "[]", "recently opened archives (JSON list)")

@@ -27,16 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..archive import Archive
     from ..index.api import SearchEngine
-    from ..store.annotations import (
-        Annotation,
-        Attached,
-        Box,
-        ItemTag,
-        Link,
-        Tag,
-        TagCount,
-        TextSpan,
-    )
+    from ..model import Annotation, Attached, Box, ItemTag, Link, Tag, TagCount, TextSpan
     from .changes import Change, UndoStack
     from .deletion import POLICIES, DeletedItem, Policy, delete_item
     from .relations import RELATIONS, SYMMETRIC_RELATIONS
@@ -45,7 +36,7 @@ if TYPE_CHECKING:
 _LAZY = {
     **dict.fromkeys(
         ("Annotation", "Attached", "Box", "ItemTag", "Link", "Tag", "TagCount", "TextSpan"),
-        "..store.annotations",
+        "..model",
     ),
     **dict.fromkeys(("Change", "UndoStack"), ".changes"),
     **dict.fromkeys(("POLICIES", "DeletedItem", "Policy", "delete_item"), ".deletion"),

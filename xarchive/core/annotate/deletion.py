@@ -27,10 +27,9 @@ from ..archive import Archive, utc_now
 from ..errors import IndexBusy, IndexUnavailable, InvalidAnnotation, ItemHasAnnotations
 from ..index.api import SearchEngine
 from ..indexing import index_items
+from ..model import Attached, Item
 from ..store import annotations as store
 from ..store import items as item_store
-from ..store.annotations import Attached
-from ..store.items import Item
 from .w3c import annotation_jsonld, link_jsonld, tagging_jsonld
 
 log = logging.getLogger(__name__)

@@ -26,12 +26,11 @@ from ..archive import Archive, utc_now
 from ..errors import AnnotationNotFound, InvalidAnnotation, UndoConflict
 from ..index.api import SearchEngine
 from ..indexing import index_items
+from ..model import Annotation, Item, ItemTag, Link, Tag, TagCount
 from ..store import annotations as store
 from ..store import items as item_store
-from ..store.annotations import Annotation, ItemTag, Link, Tag, TagCount
-from ..store.annotations import tag_key as tag_key  # re-exported: written here first
+from ..store.annotations import tag_key as tag_key
 from ..store.connection import IntegrityError
-from ..store.items import Item
 from . import w3c
 from .anchoring import Quote, find_quote, locate, quote_at
 from .changes import Change, Recorder, UndoStack

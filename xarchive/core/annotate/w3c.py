@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import __version__
 from ..errors import InvalidAnnotation
+from ..model import Annotation, ItemTag, Link
 from ..store import annotations as store
-from ..store.annotations import Annotation, ItemTag, Link
 
 if TYPE_CHECKING:
     import sqlite3

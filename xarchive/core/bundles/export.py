@@ -32,11 +32,11 @@ from ..annotate import w3c
 from ..archive import Archive, utc_now
 from ..errors import Remedy, XArchiveError
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
+from ..model import Annotation, Item, ItemTag, Link
 from ..store import annotations as annotation_store
 from ..store import custody as store_custody
 from ..store import items as item_store
 from ..store import posts as post_store
-from ..store.annotations import Annotation, Link
 from ..wording import human_size
 from . import layout, metadata, report
 from .selection import Selection
@@ -107,7 +107,7 @@ def export_bundle(
     }
     shas = {i.sha256 for i in items}
     annotations: dict[int, list[Annotation]] = {}
-    tags: dict[int, list[annotation_store.ItemTag]] = {}
+    tags: dict[int, list[ItemTag]] = {}
     links: dict[int, list[Link]] = {}
     for item in items:
         found = annotation_store.annotations_of(conn, item.id)
@@ -249,7 +249,7 @@ def export_bundle(
 
 
 def _capture_records(
-    archive: Archive, record: dict[str, Any], item: item_store.Item, background: _WritingThread
+    archive: Archive, record: dict[str, Any], item: Item, background: _WritingThread
 ) -> None:
     """Put the record each capture of a post read into the bag (data/records/SHA256.json,
     once however many posts share it) and name it in its capture (`record_file`): a
@@ -271,7 +271,7 @@ def _capture_records(
 
 
 def _capture_file(
-    archive: Archive, record: dict[str, Any], item: item_store.Item, background: _WritingThread
+    archive: Archive, record: dict[str, Any], item: Item, background: _WritingThread
 ) -> None:
     """Put the web capture a page or picture was read from (its WARC or WACZ, byte for
     byte, once however many of its items are in the bundle) into the bag, and name it in
@@ -313,7 +313,7 @@ class _WritingThread:
         self._thread = threading.Thread(target=self._run, name="bundle-writer", daemon=True)
         self._thread.start()
 
-    def copy(self, path: str, source: Path, item: item_store.Item) -> None:
+    def copy(self, path: str, source: Path, item: Item) -> None:
         """Copy an original into the bag, checking that it still has its SHA-256."""
         self._put(lambda: self._copy(path, source, item))
 
@@ -357,7 +357,7 @@ class _WritingThread:
                 except BaseException as exc:
                     self._failure = exc
 
-    def _copy(self, path: str, source: Path, item: item_store.Item) -> None:
+    def _copy(self, path: str, source: Path, item: Item) -> None:
         if not source.is_file():
             raise XArchiveError(
                 f"the original of #{item.id} ({item.original_name}) is missing from the archive",

@@ -41,12 +41,12 @@ from ..annotate import Annotations, on_items_imported, w3c
 from ..annotate.service import clean_colour, clean_relation, clean_tag_name
 from ..archive import Archive, utc_now
 from ..errors import Cancelled, IndexUnavailable, InvalidAnnotation, UnreadableFile, XArchiveError
-from ..importers.base import ExtractContext
+from ..importers.base import ContainerContext, ExtractContext
 from ..index.api import SearchEngine
 from ..indexing import catch_up
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
+from ..model import ExtractedContainer, ExtractedPost, MediaRef, NewItem
 from ..posts import evidence
-from ..posts.model import ContainerContext, ExtractedContainer, ExtractedPost, MediaRef
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
@@ -455,16 +455,12 @@ def _stage_file(
 
 
 def _insert(conn: Any, item: BundledItem, run_id: int) -> int:
-    f = item.fields
+    text: dict[str, Any] = dict(item.fields)  # named as the item's fields (metadata._ITEM_TEXT)
     return item_store.insert_item(
         conn,
-        item_store.NewItem(
-            sha256=item.sha256, kind=f["kind"], title=f["title"],
-            original_name=f["original_name"], original_path=f["original_path"], size=item.size,
-            media_type=f["media_type"], language=f["language"], published_at=f["published_at"],
-            captured_at=f["captured_at"], imported_at=f["imported_at"], author=f["author"],
-            source_url=f["source_url"], import_run_id=run_id, source_root=f["source_root"],
-            ocr_status=f["ocr_status"], pages=tuple(p.text for p in item.pages),
+        NewItem(
+            **text, sha256=item.sha256, size=item.size, import_run_id=run_id,
+            pages=tuple(p.text for p in item.pages),
             ocr_pages=tuple(p.page for p in item.pages if p.from_ocr),
             warnings=item.warnings, extra=item.extra,
             ocr_words={p.page: p.words for p in item.pages if p.words},

@@ -13,13 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..importers.base import KINDS
+from ..model import KINDS, Item
 from ..posts.evidence import evidence_record
 from ..store import items as item_store
 from ..store import ocr_words as ocr_word_store
 from ..store import posts as post_store
 from ..store import runs
-from ..store.items import Item
 from ..words import Word
 from .errors import BundleRejected
 from .layout import FORMAT_NAME, FORMAT_VERSION, ITEMS_DIR, ITEMS_JSON
@@ -460,7 +459,7 @@ _STATE_TEXT = ("text", "reply_to_id", "quote_of_id", "retweet_of_id", "deleted_a
 
 
 def _capture_state(raw: Any) -> dict[str, Any]:
-    """What a capture said (posts/model.py `ExtractedPost.state`), checked field by field."""
+    """What a capture said (model.py `ExtractedPost.state`), checked field by field."""
     if not isinstance(raw, dict):
         raise _Bad("a capture's ‘state’ must be an object")
     state: dict[str, Any] = {k: _get(raw, k, str) for k in _STATE_TEXT}

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from ..model import Annotation, ItemTag, Link
 from ..sensitive import SENSITIVE_TAG
-from ..store.annotations import Annotation, ItemTag, Link
 from .layout import report_page
 
 CSP = (

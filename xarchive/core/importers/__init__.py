@@ -253,7 +253,7 @@ def _unsupported_reason(head: bytes, path: Path) -> str:
 _ITEM_FORMATS = ("image", "video", "pdf", "mhtml", "html", "text")
 
 #: Importers of containers: one file or folder that holds many items (posts and
-#: their pictures). Each has `detect`, `extract_many` (see posts/model.py) and, if
+#: their pictures). Each has `detect`, `extract_many` (see base.py) and, if
 #: it reads folders, `detect_folder`. They are tried before the others.
 _CONTAINER_FORMATS = ("wacz", "x_archive", "twarc", "warc", "eml")
 #: Those of them that read a folder (`detect_folder`): the only ones a scan of the

@@ -6,6 +6,10 @@ An importer is a module with::
     def detect(head: bytes, path: Path) -> bool # head = first 8 KiB of the file
     def extract(path: Path, ctx: ExtractContext) -> Extracted
 
+and an importer of containers (one file or folder that holds many items) has
+`extract_many(path, ctx: ContainerContext) -> ExtractedContainer` instead. What
+they return are records of core/model.py.
+
 `extract` raises `UnreadableFile` (from xarchive.core.errors) with a sentence a
 person understands ("the PDF is encrypted; remove the password and import it
 again") when the file cannot be read. It runs in a worker process: it must not
@@ -15,14 +19,8 @@ touch SQLite or the index, only read the file and write caches under
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from ..words import Word
-
-#: Item kinds (DESIGN.md §2).
-KINDS = ("document", "image", "article", "post", "text", "message", "video")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,28 +38,13 @@ class ExtractContext:
 
 
 @dataclass(frozen=True, slots=True)
-class Extracted:
-    """What an importer found in one file."""
+class ContainerContext:
+    """What a container importer may use besides the container itself."""
 
-    kind: str
-    media_type: str
-    title: str
-    #: The text, one string per page (one page for everything but PDFs).
-    pages: tuple[str, ...]
-    #: ISO 639-1 code such as "en" or "ur"; "" if unknown.
-    language: str = ""
-    #: ISO 8601 (UTC when the zone is known), "" if unknown.
-    published_at: str = ""
-    captured_at: str = ""
-    author: str = ""
-    source_url: str = ""
-    #: "none" (no OCR needed), "done", "missing-tesseract", "missing-language", "failed".
-    ocr_status: str = "none"
-    #: Page numbers (1-based) whose text came from OCR.
-    ocr_pages: tuple[int, ...] = ()
-    #: Things a person should know that did not stop the import.
-    warnings: tuple[str, ...] = ()
-    #: Format-specific metadata (image size, PDF producer, …) kept as JSON.
-    extra: dict[str, Any] = field(default_factory=dict)
-    #: The words OCR read on each page (1-based) it read, with their boxes.
-    ocr_words: dict[int, tuple[Word, ...]] = field(default_factory=dict)
+    extract: ExtractContext
+    #: Where media are copied to while being hashed (blobs/.tmp/run-N).
+    staging: Path
+    #: blobs/: a folder's data files and listing are stored here by the importer.
+    blobs_dir: Path
+    #: The container's path as the person gave it (the importer may read a copy).
+    origin: str

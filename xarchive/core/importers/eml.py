@@ -1,6 +1,6 @@
 """E-mail: one message (.eml, RFC 5322 and MIME) or a mailbox of many (.mbox).
 
-A container importer (see posts/model.py). Each message is an item of kind
+A container importer (see core/model.py). Each message is an item of kind
 `message`, whose original is the message's bytes as sent (for an .eml, the file
 itself): From, To, Cc, Date, Subject and Message-ID as its fields (encoded
 words decoded, the date in UTC), the body as its text (an HTML body reduced to
@@ -27,16 +27,10 @@ import nh3
 from ..blobs import stage_bytes
 from ..errors import UnreadableFile
 from ..language import detect_language
-from ..posts.model import (
-    Contained,
-    ContainerContext,
-    ExtractedContainer,
-    RecordProblem,
-    StagedMedia,
-    safe_file_name,
-)
+from ..model import Contained, Extracted, ExtractedContainer, RecordProblem, StagedMedia
+from ..names import safe_file_name
 from . import mhtml, quoted
-from .base import Extracted
+from .base import ContainerContext
 from .html import blocks_text
 from .mhtml import mail_date
 from .text import shorten

@@ -41,8 +41,9 @@ from trafilatura.utils import normalize_unicode
 
 from ..errors import UnreadableFile
 from ..language import detect_language
+from ..model import Extracted
 from . import iso_datetime, pretty_stem, quoted, write_atomically
-from .base import ExtractContext, Extracted
+from .base import ExtractContext
 from .text import Decoded, decode_head, decode_text, looks_like_text, shorten
 
 NAME = "html"

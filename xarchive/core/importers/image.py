@@ -24,9 +24,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .. import ocr
 from ..errors import UnreadableFile
 from ..language import detect_language
+from ..model import Extracted
 from ..words import Word
 from . import pretty_stem, quoted, write_atomically
-from .base import ExtractContext, Extracted
+from .base import ExtractContext
 
 NAME = "image"
 THUMBNAIL_PX = 320

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UnreadableFile
+from ..model import Extracted
 from . import html, quoted
-from .base import ExtractContext, Extracted
+from .base import ExtractContext
 
 NAME = "mhtml"
 MEDIA_TYPE = "multipart/related"

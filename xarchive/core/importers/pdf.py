@@ -30,9 +30,10 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 from .. import ocr
 from ..errors import UnreadableFile
 from ..language import detect_language
+from ..model import Extracted
 from ..words import Word
 from . import pretty_stem, quoted
-from .base import ExtractContext, Extracted
+from .base import ExtractContext
 
 NAME = "pdf"
 

@@ -17,8 +17,9 @@ from charset_normalizer import from_bytes
 
 from ..errors import UnreadableFile
 from ..language import detect_language
+from ..model import Extracted
 from . import iso_datetime, pretty_stem, quoted
-from .base import ExtractContext, Extracted
+from .base import ExtractContext
 
 NAME = "text"
 

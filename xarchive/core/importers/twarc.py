@@ -1,6 +1,6 @@
 """JSON lines written by twarc2 (X API v2): posts collected by search, timeline or lookup.
 
-A container importer (see posts/model.py). Each line is one of:
+A container importer (see core/model.py). Each line is one of:
 
 - an API response page: ``{"data": [tweet, …], "includes": {"users", "tweets",
   "media"}, "meta": …, "__twarc": …}`` — authors are resolved from
@@ -41,9 +41,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import UnreadableFile
-from ..posts.media import media_beside, post_is_sensitive, video_info
-from ..posts.model import (
-    ContainerContext,
+from ..model import (
     ExtractedAccount,
     ExtractedContainer,
     ExtractedEvent,
@@ -56,6 +54,7 @@ from ..posts.model import (
     platform_id,
     sha256_of,
 )
+from ..posts.media import media_beside, post_is_sensitive, video_info
 from ..posts.sources import CHUNK, MAX_DATA_BYTES
 from ..posts.text import (
     as_dict,
@@ -71,6 +70,7 @@ from ..posts.text import (
     unique,
 )
 from . import quoted
+from .base import ContainerContext
 
 NAME = "twarc2"
 PLATFORM = "x"

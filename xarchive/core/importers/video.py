@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UnreadableFile
+from ..model import Extracted
 from ..wording import clock
 from . import iso_datetime, pretty_stem, quoted, write_atomically
-from .base import ExtractContext, Extracted
+from .base import ExtractContext
 
 if TYPE_CHECKING:
     from av.container import InputContainer

@@ -1,6 +1,6 @@
 """X (Twitter) account archives: "Download an archive of your data", zipped or unpacked.
 
-A container importer (see posts/model.py): one archive gives many posts and the
+A container importer (see core/model.py): one archive gives many posts and the
 pictures they show. What it reads::
 
     data/manifest.js        window.__THAR_CONFIG = {userInfo, archiveInfo, dataTypes}
@@ -43,9 +43,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import UnreadableFile
-from ..posts.media import media_limit, media_noun, post_is_sensitive, video_info
-from ..posts.model import (
-    ContainerContext,
+from ..model import (
     ContainerPart,
     ExtractedAccount,
     ExtractedContainer,
@@ -59,6 +57,7 @@ from ..posts.model import (
     platform_id,
     sha256_of,
 )
+from ..posts.media import media_limit, media_noun, post_is_sensitive, video_info
 from ..posts.sources import (
     MAX_DATA_BYTES,
     ContainerSource,
@@ -83,6 +82,7 @@ from ..posts.text import (
     x_time,
 )
 from . import quoted
+from .base import ContainerContext
 
 NAME = "x-archive"
 PLATFORM = "x"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..archive import Archive, iso_from_ns, utc_now
 from ..blobs import StagedFile
 from ..errors import ImportAborted
-from ..importers.base import Extracted
+from ..model import Extracted, NewItem
 from ..names import raw_name_bytes, storable
 from ..posts.containers import Committed, Container, commit_container, store_records
 from ..store import items as item_store
@@ -258,28 +258,19 @@ class Batch:
             extra["previous_version"] = pending.previous_item
         if raw_name_bytes(str(candidate.path)):  # not UTF-8: its exact bytes, for the record
             extra["original_path_bytes"] = raw_name_bytes(str(candidate.path))
-        new = item_store.NewItem(
-            sha256=pending.staged.sha256,
-            kind=extracted.kind,
+        new = NewItem.of(
+            extracted,
             title=storable(extracted.title or candidate.path.stem),
+            captured_at=captured,
+            pages=extracted.pages or ("",),
+            extra=extra,
+            sha256=pending.staged.sha256,
             original_name=storable(candidate.path.name),
             original_path=storable(str(candidate.path)),
             size=pending.staged.size,
-            media_type=extracted.media_type,
-            language=extracted.language,
-            published_at=extracted.published_at,
-            captured_at=captured,
             imported_at=now,
-            author=extracted.author,
-            source_url=extracted.source_url,
             import_run_id=self.report.run_id,
             source_root=str(candidate.root),
-            ocr_status=extracted.ocr_status,
-            pages=extracted.pages or ("",),
-            ocr_pages=extracted.ocr_pages,
-            warnings=extracted.warnings,
-            extra=extra,
-            ocr_words=extracted.ocr_words,
         )
         item_id = item_store.insert_item(conn, new)
         item_store.add_source(

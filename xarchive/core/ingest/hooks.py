@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..archive import Archive
-    from ..importers.base import Extracted
+    from ..model import Extracted
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,13 +23,13 @@ from typing import Any
 from .. import blobs
 from ..archive import Archive
 from ..errors import UnreadableFile
-from ..importers.base import ExtractContext, Extracted
+from ..importers.base import ExtractContext
 from ..index import writing
 from ..index.engine import SearchIndex
 from ..jobs import CancelToken, Progress, ProgressCallback
-from ..names import file_name
+from ..model import Extracted, ExtractedContainer
+from ..names import file_name, safe_file_name
 from ..posts.containers import Container, as_contained, as_post_picture
-from ..posts.model import ExtractedContainer, safe_file_name
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs

@@ -27,9 +27,9 @@ from ..importers import (
     video,
 )
 from ..importers import text as plain_text
-from ..importers.base import ExtractContext, Extracted
+from ..importers.base import ContainerContext, ExtractContext
+from ..model import Extracted, ExtractedContainer
 from ..offline import forbid_network
-from ..posts.model import ContainerContext, ExtractedContainer
 from .hooks import AfterImport, read_all
 
 

@@ -17,12 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..archive import iso_from_ns
-from ..importers.base import Extracted
+from ..model import (
+    RECORD_MEDIA_TYPE,
+    Contained,
+    Extracted,
+    ExtractedContainer,
+    ExtractedPost,
+    NewItem,
+)
 from ..store import items as item_store
 from ..store import posts as post_store
 from . import evidence
 from .media import VIDEO_TYPES, media_noun
-from .model import RECORD_MEDIA_TYPE, Contained, ExtractedContainer, ExtractedPost
 from .sources import store_many
 from .text import title_of
 from .threads import link_items, link_post
@@ -193,7 +199,7 @@ def commit_container(conn: sqlite3.Connection, box: Container, run: int, now: st
         platform = post.platform_id.partition(":")[0]
         item_id = item_store.insert_item(
             conn,
-            item_store.NewItem(
+            NewItem(
                 sha256=post.sha256, kind="post", title=title_of(post.account, post.text),
                 original_name=f"{platform}-post-{post.post_id}.json",
                 original_path=location, size=len(post.record),

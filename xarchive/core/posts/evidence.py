@@ -37,7 +37,7 @@ is what the search index holds (`is:withheld`, `withheld:PK`, `changed:text` …
 Where the facts come from:
 
 - **Withheld**: a tweet's or user's ``withheld`` object (or ``withheld_in_countries``),
-  as each capture saw it (posts/model.py `Withheld`); compliance ``withheld``
+  as each capture saw it (model.py `Withheld`); compliance ``withheld``
   events; an account withheld with ``scope: "user"`` withholds each of its posts.
   `withheld:PK` finds a post seen withheld in PK in any capture.
 - **Versions**: twarc2 ``edit_history_tweet_ids`` and the X archive's
@@ -76,12 +76,7 @@ from typing import TYPE_CHECKING, Any
 from .. import blobs
 from ..archive import Archive
 from ..errors import ItemNotFound
-from ..store import annotations as link_store
-from ..store import evidence as store
-from ..store import items as item_store
-from ..store import posts as post_store
-from ..store.posts import Post
-from .model import (
+from ..model import (
     ACCOUNT_ACTIONS,
     POST_ACTIONS,
     ExtractedAccount,
@@ -92,6 +87,11 @@ from .model import (
     handle_key,
     media_id,
 )
+from ..store import annotations as link_store
+from ..store import evidence as store
+from ..store import items as item_store
+from ..store import posts as post_store
+from ..store.posts import Post
 from .threads import link_items
 from .versions import VersionPlace as VersionPlace  # re-exported: they were written here
 from .versions import version_places as version_places

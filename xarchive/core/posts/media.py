@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .model import ExtractedPost, MediaRef, StagedMedia
+from ..model import ExtractedPost, MediaRef, StagedMedia
 from .sources import MAX_MEDIA_BYTES, FolderSource, MemberProblem
 from .text import as_text
 

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING
 from .. import blobs
 from ..archive import Archive
 from ..errors import UnreadableFile, XArchiveError
-from ..importers.base import ExtractContext
+from ..importers.base import ContainerContext, ExtractContext
+from ..model import ExtractedContainer
 from ..store import evidence as store
 from ..store import posts as post_store
 from .evidence import record_container
-from .model import ContainerContext, ExtractedContainer
 from .sources import store_many
 
 if TYPE_CHECKING:

@@ -12,13 +12,13 @@ from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..model import handle_key
 from ..store import evidence as store
-from .model import handle_key
 
 if TYPE_CHECKING:
     import sqlite3
 
-#: The timeline's kinds of events, by the platform's actions (posts/model.py); every other
+#: The timeline's kinds of events, by the platform's actions (model.py); every other
 #: action (a location removed, a post dropped, an account protected …) is "other".
 TIMELINE_KINDS = {
     "delete": "deletion",

@@ -11,12 +11,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..model import ExtractedAccount, ExtractedEvent
 from .connection import chunks
-
-if TYPE_CHECKING:  # names only: `xarchive search` loads store/evidence, not the importers' model
-    from ..posts.model import ExtractedAccount, ExtractedEvent
 
 # -- captures of a post --------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Items, pages and provenance: the rows and the queries on them."""
+"""Items, pages and provenance: the queries on them (the records are core/model.py's)."""
 
 from __future__ import annotations
 
@@ -6,145 +6,61 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ItemNotFound
+from ..model import Item, NewItem, Page, Source, field_names
 from ..names import storable
-from ..words import Word
 from . import ocr_words
 from .connection import chunks
 
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    item_id: int
-    page_no: int  # 1-based
-    text: str
-    from_ocr: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One place an item's bytes were imported from."""
-
-    run_id: int
-    path: str
-    root: str
-    seen_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    id: int
-    sha256: str
-    kind: str
-    title: str
-    original_name: str
-    original_path: str
-    size: int
-    media_type: str
-    language: str
-    published_at: str
-    captured_at: str
-    imported_at: str
-    author: str
-    source_url: str
-    import_run_id: int
-    source_root: str
-    ocr_status: str
-    page_count: int
-    warnings: tuple[str, ...]
-    extra: dict[str, Any]
-    indexed: bool
-
-    @property
-    def date(self) -> str:
-        """The date a researcher sorts by: published, else captured, else imported."""
-        return self.published_at or self.captured_at or self.imported_at
-
-
-@dataclass(frozen=True, slots=True)
-class NewItem:
-    """An item about to be written (no id yet)."""
-
-    sha256: str
-    kind: str
-    title: str
-    original_name: str
-    original_path: str
-    size: int
-    media_type: str
-    language: str
-    published_at: str
-    captured_at: str
-    imported_at: str
-    author: str
-    source_url: str
-    import_run_id: int
-    source_root: str
-    ocr_status: str
-    pages: tuple[str, ...]
-    ocr_pages: tuple[int, ...]
-    warnings: tuple[str, ...]
-    extra: dict[str, Any]
-    #: The words OCR read on each page, with their boxes (core/words.py).
-    ocr_words: dict[int, tuple[Word, ...]] = field(default_factory=dict)
-
-
-_COLUMNS = (
-    "id, sha256, kind, title, original_name, original_path, size, media_type, language, "
-    "published_at, captured_at, imported_at, author, source_url, import_run_id, "
-    "source_root, ocr_status, page_count, warnings, extra, indexed"
-)
-
+#: The columns of `items`, named as the fields of `Item` (core/model.py).
+_NAMES = field_names(Item)
+_COLUMNS = ", ".join(_NAMES)
+#: What an insert writes: all but what the archive sets itself (the id, `indexed`).
+_WRITTEN = tuple(name for name in _NAMES if name not in ("id", "indexed"))
+_INSERT = f"INSERT INTO items ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
+#: Text that may come from a file name not UTF-8: the importer keeps its bytes
+#: (names.storable).
+_NAMED = frozenset({"title", "original_name", "original_path", "source_root"})
 
 #: Columns whose few values repeat from item to item (kind, media type, language,
 #: source folder, OCR status): one string each, not one per item in memory.
-_REPEATED = (2, 7, 8, 15, 16)
+_REPEATED = ("kind", "media_type", "language", "source_root", "ocr_status")
 _NO_EXTRA = "{}"
 
 
 def _item(row: Sequence[Any]) -> Item:
-    values = list(row)
+    values = dict(zip(_NAMES, row, strict=True))
     for column in _REPEATED:
         if isinstance(values[column], str):
             values[column] = sys.intern(values[column])
-    values[18] = tuple(json.loads(values[18])) if values[18] != "[]" else ()
-    values[19] = json.loads(values[19]) if values[19] != _NO_EXTRA else {}
-    values[20] = bool(values[20])
-    return Item(*values)
+    warnings, extra = values["warnings"], values["extra"]
+    values["warnings"] = tuple(json.loads(warnings)) if warnings != "[]" else ()
+    values["extra"] = json.loads(extra) if extra != _NO_EXTRA else {}
+    values["indexed"] = bool(values["indexed"])
+    return Item(**values)
+
+
+def _written(new: NewItem) -> list[Any]:
+    values: list[Any] = []
+    for name in _WRITTEN:
+        if name == "page_count":
+            values.append(len(new.pages))
+        elif name == "warnings":
+            values.append(json.dumps(list(new.warnings), ensure_ascii=False))
+        elif name == "extra":
+            values.append(json.dumps(new.extra, ensure_ascii=False, sort_keys=True))
+        elif name in _NAMED:
+            values.append(storable(getattr(new, name)))
+        else:
+            values.append(getattr(new, name))
+    return values
 
 
 def insert_item(conn: sqlite3.Connection, new: NewItem) -> int:
     """Insert an item with its pages; the caller owns the transaction."""
-    cursor = conn.execute(
-        "INSERT INTO items (sha256, kind, title, original_name, original_path, size, "
-        "media_type, language, published_at, captured_at, imported_at, author, source_url, "
-        "import_run_id, source_root, ocr_status, page_count, warnings, extra) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            new.sha256,
-            new.kind,
-            storable(new.title),
-            storable(new.original_name),  # a name not UTF-8: the importer keeps its bytes
-            storable(new.original_path),
-            new.size,
-            new.media_type,
-            new.language,
-            new.published_at,
-            new.captured_at,
-            new.imported_at,
-            new.author,
-            new.source_url,
-            new.import_run_id,
-            storable(new.source_root),
-            new.ocr_status,
-            len(new.pages),
-            json.dumps(list(new.warnings), ensure_ascii=False),
-            json.dumps(new.extra, ensure_ascii=False, sort_keys=True),
-        ),
-    )
+    cursor = conn.execute(_INSERT, _written(new))
     item_id = cursor.lastrowid
     assert item_id is not None
     ocr_pages = set(new.ocr_pages)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ItemNotFound
+from ..model import ExtractedPost, MediaRef
 from ..names import storable
-from ..posts.model import ExtractedPost, MediaRef
 from .connection import chunks
 
 # -- containers --------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from ..annotate import Annotations
 from ..archive import Archive, utc_now
 from ..errors import InvalidAnnotation
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
+from ..model import Link
 from ..store import suggestions as store
-from ..store.annotations import Link
 from ..store.suggestions import Found, Suggestion, SuggestionNotFound
 from .detect import DETECTORS, SCAN_VERSION, ScanFacts, detect, file_facts, scan_item
 

@@ -30,10 +30,10 @@ import numpy.typing as npt
 
 from .. import blobs
 from ..errors import ItemNotFound
+from ..model import Item
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import suggestions as store
-from ..store.items import Item
 from ..store.suggestions import Found
 from . import minhash, textsim, urls
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from ...core.annotate import Link
 from ...core.errors import ItemNotFound
-from ...core.store.items import Item
+from ...core.model import Item
 from ...core.wording import counted
 from ..resources import kind_icon
 from ..theme import colors

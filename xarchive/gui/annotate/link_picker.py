@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ...core.annotate import RELATIONS, Link
 from ...core.errors import IndexUnavailable, ItemNotFound, QueryError
-from ...core.store.items import Item
+from ...core.model import Item
 from ..filters import format_day
 from ..resources import kind_icon
 from .controller import AnnotationController

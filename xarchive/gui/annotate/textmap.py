@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...core.annotate.anchoring import CONTEXT, Quote, locate
-from ...core.store.annotations import TextSpan
+from ...core.model import TextSpan
 
 #: Characters a QTextDocument puts in its raw text that are not text.
 _OBJECT = "\ufffc"

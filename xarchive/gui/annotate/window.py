@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from ...core.annotate import Annotation, Change
 from ...core.errors import ItemNotFound
-from ...core.store.items import Item
+from ...core.model import Item
 from ...core.words import page_text
 from ..filters import Filter
 from ..host import Host

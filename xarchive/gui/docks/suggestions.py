@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import ItemNotFound, XArchiveError
-from ...core.store.items import Item
+from ...core.model import Item
 from ...core.suggest import Suggestion, Suggestions
 from ..annotate.controller import AnnotationController
 from ..bidi import isolate

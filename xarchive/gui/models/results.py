@@ -21,8 +21,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from ...core.errors import XArchiveError
+from ...core.model import Item
 from ...core.search import Hit, SearchResults
-from ...core.store.items import Item
 from ..filters import KIND_TITLES, format_day
 from ..resources import kind_icon
 from ..search_service import SearchFunction, SearchService

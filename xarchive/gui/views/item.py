@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import ItemNotFound
 from ...core.index.api import PhraseMarks, Snippet
+from ...core.model import Item
 from ...core.posts.evidence import PostEvidence
 from ...core.posts.evidence import evidence as post_evidence
 from ...core.sensitive import VISUAL_KINDS
-from ...core.store.items import Item
 from ..bidi import isolate_runs, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day
 from ..resources import app_icon, kind_icon

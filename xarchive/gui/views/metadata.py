@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ...core.model import Item, Source
 from ...core.posts.evidence import PostEvidence
-from ...core.store.items import Item, Source
 from ...core.wording import human_size
 from ..bidi import isolate_runs
 from ..filters import KIND_TITLES, language_name

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import words as word_boxes
-from ...core.store.items import Page
+from ...core.model import Page
 from ..bidi import isolate_runs, mostly_rtl
 from ..session import PageHit
 from ..theme import colors

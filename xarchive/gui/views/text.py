@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QVBoxLayout, QWidget
 
-from ...core.store.items import Item
+from ...core.model import Item
 from ..bidi import PDI, is_rtl, isolation_marks
 from ..filters import format_day
 from ..fonts import reading_family

@@ -47,8 +47,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.index.api import Snippet
+from ...core.model import Item
 from ...core.search import Hit
-from ...core.store.items import Item
 from ..badges import Badge, CardBadges, paint_badges
 from ..bidi import is_rtl, isolation_marks, join_isolated, mostly_rtl
 from ..filters import KIND_TITLES, format_day, language_name

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWi
 
 from ...core import sensitive as core_sensitive
 from ...core.errors import ItemNotFound
-from ...core.store.items import Item
+from ...core.model import Item
 from ..session import ArchiveSession
 
 
