@@ -80,6 +80,7 @@ def test_f11_gives_the_viewer_the_window_and_escape_gives_it_back(
     qtbot: QtBot, opened: MainWindow
 ) -> None:
     open_row(qtbot, opened, 0)
+    opened.window_layout.set_details(True)  # at 1280×800 they start folded
     qtbot.waitUntil(lambda: opened.viewer.details.height() > 0)
     before = visible_docks(opened)
     assert before
@@ -312,3 +313,44 @@ def test_a_pdf_page_keeps_room_to_be_read_on_a_laptop(qtbot: QtBot, opened: Main
     qtbot.mouseClick(pdf.hits_fold, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not pdf.hits_list.isVisible())
     qtbot.waitUntil(lambda: pdf.view.width() >= pdf_view.PAGE_READABLE_WIDTH)
+
+
+@pytest.mark.skipif(not pdf_view.HAVE_QTPDF, reason="the pages need QtPdf")
+def test_at_1280_by_720_a_pdf_page_has_the_viewer_s_height(
+    qtbot: QtBot, user_settings: cfg.UserSettings, archive_copy: Path, dialogs: object
+) -> None:
+    """At 1280×720 the details under the item took 120 px of a PDF page's 330: in a low
+    window they start folded, View ▸ Item Details unfolds them, and the choice is kept."""
+    window = new_window(qtbot, user_settings, 1280, 720)
+    with qtbot.waitSignal(window.search_finished, timeout=10_000):
+        assert window.open_archive(archive_copy)
+    with qtbot.waitSignal(window.search_finished):
+        window.search_bar.set_query('"national security"', [Filter("kind", "document")])
+    open_row(qtbot, window, 0)
+    pdf = window.viewer.pdf
+    qtbot.waitUntil(lambda: pdf.page_count() > 1)
+    page = pdf.view.viewport()
+    qtbot.waitUntil(lambda: page.height() >= 440)
+    assert page.width() >= 480
+    assert window.viewer.details.height() == 0
+    details = window.actions["show-details"]
+    assert not details.isChecked()
+    details.trigger()  # View ▸ Item Details
+    qtbot.waitUntil(lambda: window.viewer.details.height() >= 120)
+    assert details.isChecked() and page.height() < 440
+    details.trigger()
+    qtbot.waitUntil(lambda: window.viewer.details.height() == 0)
+    qtbot.waitUntil(lambda: page.height() >= 440)
+    # Another item keeps them folded; dragged open by the splitter's handle, they are shown.
+    open_row(qtbot, window, 0)
+    assert window.viewer.details.height() == 0
+    window.viewer.splitter.moveSplitter(window.viewer.splitter.height() - 150, 1)
+    qtbot.waitUntil(lambda: details.isChecked())
+    window.close()  # remembered for this screen size
+    again = new_window(qtbot, user_settings, 1280, 720)
+    assert not again.window_layout.details_folded and again.actions["show-details"].isChecked()
+    again.close()
+    # A full-HD screen has the room: the details are shown there from the start.
+    large = new_window(qtbot, cfg.UserSettings(archive_copy.parent / "hd.ini"), 1920, 1080)
+    assert not large.window_layout.details_folded
+    large.close()

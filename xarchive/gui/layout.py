@@ -10,9 +10,9 @@ what suits one is wrong for the other. So:
   what does not fit), however wide what the viewer shows;
 - in a window narrower than `NARROW_WIDTH` (half a screen) the side panels step
   aside, and come back when it is widened again;
-- in a window lower than `COMPACT_HEIGHT` the item's details start folded under
-  it, and the timeline lower than `TIMELINE_ROOM` is short: the page gets the
-  height (View ▸ Item Details, or the splitter's handle, unfolds them);
+- in a window lower than `DETAILS_ROOM` the item's details start folded under
+  it: the page gets the height (View ▸ Item Details, Ctrl+Shift+D, or the
+  splitter's handle unfolds them);
 - reading mode (View ▸ Reading Mode, F11, or the button beside the search field)
   gives the viewer the window: panels, results and details step aside until it
   is left again (F11, Escape or the button).
@@ -41,8 +41,9 @@ RESULTS_MIN_WIDTH = 300
 #: Windows narrower or lower than these get the laptop layout.
 COMPACT_WIDTH = 1500
 COMPACT_HEIGHT = 860
-#: Windows lower than this get a short timeline (a chart of bars needs no more).
-TIMELINE_ROOM = 1000
+#: Windows lower than this start with the item's details folded: at 1280×720 they took
+#: 120 px of a PDF page's 330, at 1440×900 (the timeline shown) 130 of 310.
+DETAILS_ROOM = 1000
 #: The details' height under the item, where they are shown.
 DETAILS_HEIGHT = 190
 #: Narrower than this, the side panels collapse: results and viewer need the room.
@@ -204,15 +205,13 @@ class WindowLayout(QObject):
             Qt.Orientation.Vertical,
         )  # fmt: skip
         if not low:
-            short = height < TIMELINE_ROOM  # at 1440×900 it took 180 px of the page's height
-            window.resizeDocks([timeline], [100 if short else 140], Qt.Orientation.Vertical)
+            window.resizeDocks([timeline], [140], Qt.Orientation.Vertical)
         centre = max(self.splitter.width(), width - left - right)
         results = max(RESULTS_MIN_WIDTH, min(460, int(centre * 0.36)))
         self.splitter.setSizes([results, max(1, centre - results)])
         viewer_height = max(self.viewer.splitter.height(), height - 200)
         self.viewer.splitter.setSizes([max(1, viewer_height - DETAILS_HEIGHT), DETAILS_HEIGHT])
-        # At 1280×720 the details took 120 px of a page's 330: folded until asked for.
-        self._fold_details(low)
+        self._fold_details(height < DETAILS_ROOM)
         self.fit_width()
 
     def _dock(self, name: str) -> QDockWidget:
