@@ -397,6 +397,42 @@ def test_the_link_graph_shows_the_demo_links_and_opens_an_item(
     graph.close()
 
 
+def test_the_link_graph_s_labels_are_as_large_as_the_window_s_text(
+    qtbot: QtBot, app: MainWindow
+) -> None:
+    """Scaled to fit the whole archive in the dialog, the arrows' relations and the
+    items' titles were 8 px: the graph now opens at its own size and scrolls."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from xarchive.gui.annotate.graph import NODE_H
+
+    graph = app.annotate.show_graph()
+    assert graph is not None
+    graph.show_all()
+    qtbot.waitExposed(graph)
+    normal = QFontMetricsF(QApplication.font()).height()
+    title, label = graph.on_screen_pixels()
+    assert len(graph.nodes) > 20 and graph.edges
+    assert title >= normal and label >= normal
+    # Each label measured as the painter will draw it, on the real widget.
+    for edge in graph.edges:
+        on_screen = graph.view.mapFromScene(edge.label.sceneBoundingRect()).boundingRect()
+        assert on_screen.height() >= normal - 1, edge.edge.relation
+    # Every title keeps to two lines, inside its box.
+    for node in graph.nodes.values():
+        lines = node.title.split("\n")
+        assert len(lines) <= 2
+        assert len(lines) * QFontMetricsF(node.title_font()).lineSpacing() <= NODE_H
+    # Too large for the dialog, it scrolls from its first items; around one item, the
+    # graph is centred on it.
+    assert graph.view.horizontalScrollBar().maximum() > 0
+    graph.set_focus(item_id(app, PETITION))
+    focus = graph.nodes[item_id(app, PETITION)]
+    assert graph.view.viewport().rect().contains(graph.view.mapFromScene(focus.scenePos()))
+    assert graph.on_screen_pixels()[0] >= normal
+    graph.close()
+
+
 @pytest.mark.skipif(not pdf_view.HAVE_QTPDF, reason="QtPdf is not installed")
 def test_select_words_on_a_pdf_page_highlight_them_and_draw_a_region(
     qtbot: QtBot, app: MainWindow

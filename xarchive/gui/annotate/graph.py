@@ -17,13 +17,17 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPen,
     QPolygonF,
+    QTextLayout,
+    QTextOption,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QGraphicsItem,
@@ -48,7 +52,10 @@ from ..resources import kind_icon
 from ..theme import colors
 from .controller import AnnotationController
 
-NODE_W, NODE_H = 190.0, 46.0
+NODE_W, NODE_H = 200.0, 52.0
+#: The graph opens at this zoom, its text the size of the window's: scaled to fit in the
+#: view, the whole archive's had labels of 8 px. The wheel zooms out for an overview.
+OPEN_ZOOM = 1.0
 #: Kind colours of the nodes (the kind tiles' hues).
 KIND_COLOURS = {
     "document": "#d9534f",
@@ -165,12 +172,19 @@ class NodeItem(QGraphicsItem):
         self.focus = focus
         self.dialog = dialog
         title = item.title or item.original_name
-        self.title = title if len(title) <= 52 else title[:51] + "…"
+        self.title = two_lines(title, self.title_font(), NODE_W - 48)
         self.setToolTip(f"#{item.id} {title}\n{item.original_name}\nClick to open")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(5)
         self.setAcceptHoverEvents(True)
         self._hover = False
+
+    def title_font(self) -> QFont:
+        """The application's font, bold for the item the graph is around: the size the
+        rest of the window's text has (it was 0.9 of it, before the view's zoom)."""
+        font = QFont(QApplication.font())
+        font.setBold(self.focus)
+        return font
 
     def boundingRect(self) -> QRectF:
         return QRectF(-NODE_W / 2 - 2, -NODE_H / 2 - 2, NODE_W + 4, NODE_H + 4)
@@ -194,14 +208,9 @@ class NodeItem(QGraphicsItem):
             painter, int(rect.left() + 12), int(rect.top() + 11), 24, 24
         )
         painter.setPen(QColor(c.text))
-        font = QFont(painter.font())
-        font.setBold(self.focus)
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
-        painter.setFont(font)
-        text_rect = rect.adjusted(42, 4, -6, -4)
-        painter.drawText(
-            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, self.title
-        )
+        painter.setFont(self.title_font())
+        text_rect = rect.adjusted(42, 2, -6, -2)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, self.title)
 
     def hoverEnterEvent(self, event: object) -> None:  # type: ignore[override]
         self._hover = True
@@ -272,6 +281,25 @@ class EdgeItem(QGraphicsPathItem):
         back.setZValue(-1)
         label.setZValue(1)
         self.label = label
+
+
+def two_lines(text: str, font: QFont, width: float) -> str:
+    """`text` broken into at most two lines of `width`, the second elided if need be: a
+    box holds two, and a third was drawn over the box's edge and the arrows."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    first = layout.createLine()
+    first.setLineWidth(width)
+    layout.endLayout()
+    cut = first.textLength()
+    rest = text[cut:].strip()
+    if not rest:
+        return text
+    second = QFontMetricsF(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)
+    return f"{text[:cut].rstrip()}\n{second}"
 
 
 def _box_exit(centre: QPointF, towards: QPointF) -> QPointF:
@@ -420,19 +448,32 @@ class LinkGraphDialog(QDialog):
             text.setBrush(QColor(colors().muted))
         rect = scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
         scene.setSceneRect(rect)
-        self.view.resetTransform()
-        self.view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.view.transform().m11() > 1.0:
-            self.view.resetTransform()
+        self._fit()
         self.summary.setText(f"{counted(len(items), 'item')}, {counted(len(edges), 'link')}")
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]
-        rect = self.view.scene().sceneRect()
-        if not rect.isEmpty():
-            self.view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-            if self.view.transform().m11() > 1.0:
-                self.view.resetTransform()
+        self._fit()
+
+    def _fit(self) -> None:
+        """The graph at OPEN_ZOOM, on the item it is around or on its first items."""
+        view = self.view
+        view.resetTransform()
+        view.scale(OPEN_ZOOM, OPEN_ZOOM)
+        focus = self.nodes.get(self.focus_id or -1)
+        if focus is not None and self.scope.currentData() == "item":
+            view.centerOn(focus)
+        else:
+            view.horizontalScrollBar().setValue(view.horizontalScrollBar().minimum())
+            view.verticalScrollBar().setValue(view.verticalScrollBar().minimum())
+
+    def on_screen_pixels(self) -> tuple[float, float]:
+        """(node title, arrow label) line heights as drawn on screen, in pixels."""
+        zoom = self.view.transform().m11()
+        title = min((QFontMetricsF(n.title_font()).height() for n in self.nodes.values()),
+                    default=0.0)  # fmt: skip
+        label = min((QFontMetricsF(e.label.font()).height() for e in self.edges), default=0.0)
+        return title * zoom, label * zoom
 
     def edge_labels(self) -> list[tuple[int, str, int]]:
         """(source, relation, target) of every arrow drawn."""
