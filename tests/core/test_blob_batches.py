@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from xarchive.core import blobs
-from xarchive.core.posts.sources import store_many
+from xarchive.core.blobs import store_many
 
 
 def test_records_are_stored_once_each_whole_and_read_only(tmp_path: Path) -> None:

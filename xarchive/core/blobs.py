@@ -132,6 +132,31 @@ def commit_blob(blobs_dir: Path, staged: StagedFile, sync_folder: bool = True) -
     return final
 
 
+def store_bytes(data: bytes, staging: Path, blobs_dir: Path) -> tuple[str, int]:
+    """Store `data` as a blob (written, fsynced, renamed into place); its (sha256, size)."""
+    staged = stage_bytes(data, staging)
+    commit_blob(blobs_dir, staged)
+    return staged.sha256, staged.size
+
+
+def store_many(records: list[bytes], staging: Path, blobs_dir: Path) -> None:
+    """Store each of `records` as a blob: all written and made durable at once, then
+    renamed into place and those made durable at once (stage_many, commit_many),
+    much cheaper than `store_bytes` one by one."""
+    new: dict[str, bytes] = {}
+    for data in records:
+        sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 not in new and not blob_path(blobs_dir, sha256).exists():
+            new[sha256] = data
+    staged: list[StagedFile] = []
+    try:
+        staged = stage_many(new.values(), staging)
+        commit_many(blobs_dir, staged)
+    finally:
+        for s in staged:
+            s.tmp_path.unlink(missing_ok=True)
+
+
 def hash_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:

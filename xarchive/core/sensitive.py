@@ -2,11 +2,12 @@
 
 People who review footage of violence day after day ask not to meet it unawares. An
 item is sensitive when the platform flagged it (``possibly_sensitive`` on the post
-that shows it, kept in the item's `extra` by the importer, see posts/media.py) or
-when a person marked it so: the tag ``sensitive``. A tag, not a new kind of record,
-so that marking is one change like any other — undone with Edit ▸ Undo, written to
-the audit log, carried in bundles as a W3C tagging annotation, and searchable
-(``tag:sensitive``) — and a tag of that name that a team already uses means the same.
+that shows it, kept in the item's `extra` by the importer, see
+importers/post_media.py) or when a person marked it so: the tag ``sensitive``. A tag,
+not a new kind of record, so that marking is one change like any other — undone with
+Edit ▸ Undo, written to the audit log, carried in bundles as a W3C tagging annotation,
+and searchable (``tag:sensitive``) — and a tag of that name that a team already uses
+means the same.
 Unmarking takes the tag off; what the platform flagged stays flagged (it is part of
 the evidence), and is revealed by a click like the rest.
 """

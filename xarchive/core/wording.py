@@ -84,3 +84,8 @@ def bundle_imported(report: BundleImportReport) -> str:
         f"{bundle_counts(report)} (their provenance now names the bundle), "
         f"{report.annotations:,} new annotations, tags and links."
     )
+
+
+def media_noun(media_type: str) -> str:
+    """How a message names a post's media of this type: "picture", "video", "animated GIF"."""
+    return {"photo": "picture", "animated_gif": "animated GIF"}.get(media_type or "photo", "video")

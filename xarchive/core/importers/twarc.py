@@ -26,7 +26,7 @@ Times are ISO 8601 (``2024-02-17T18:05:11.000Z``). The files hold no pictures or
 videos, only their addresses, descriptions (alt text) and, for videos, duration,
 size and variants, which are kept with the post; a copy fetched beside the file
 (same folder or ``media/``, named as its address or ``<media key>.mp4``, see
-posts/media.py) is imported and shown by the post.
+post_media.py) is imported and shown by the post.
 A line that is not JSON is reported by its number and the other lines are
 imported; bytes that are not UTF-8 are replaced, with a warning.
 """
@@ -54,9 +54,11 @@ from ..model import (
     platform_id,
     sha256_of,
 )
-from ..posts.media import media_beside, post_is_sensitive, video_info
-from ..posts.sources import CHUNK, MAX_DATA_BYTES
-from ..posts.text import (
+from . import quoted
+from .base import ContainerContext
+from .container_files import CHUNK, MAX_DATA_BYTES
+from .post_media import media_beside, post_is_sensitive, video_info
+from .post_text import (
     as_dict,
     as_list,
     as_text,
@@ -69,8 +71,6 @@ from ..posts.text import (
     status_url,
     unique,
 )
-from . import quoted
-from .base import ContainerContext
 
 NAME = "twarc2"
 PLATFORM = "x"

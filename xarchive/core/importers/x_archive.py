@@ -42,6 +42,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..blobs import store_bytes
 from ..errors import UnreadableFile
 from ..model import (
     ContainerPart,
@@ -57,16 +58,18 @@ from ..model import (
     platform_id,
     sha256_of,
 )
-from ..posts.media import media_limit, media_noun, post_is_sensitive, video_info
-from ..posts.sources import (
+from ..wording import media_noun
+from . import quoted
+from .base import ContainerContext
+from .container_files import (
     MAX_DATA_BYTES,
     ContainerSource,
     FolderSource,
     MemberProblem,
     ZipSource,
-    store_bytes,
 )
-from ..posts.text import (
+from .post_media import media_limit, post_is_sensitive, video_info
+from .post_text import (
     as_dict,
     as_list,
     as_text,
@@ -81,8 +84,6 @@ from ..posts.text import (
     unique,
     x_time,
 )
-from . import quoted
-from .base import ContainerContext
 
 NAME = "x-archive"
 PLATFORM = "x"

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..archive import Archive
+from ..importers.post_media import media_names
 from ..store import items as item_store
 from ..store import posts as post_store
-from .media import media_names
 
 
 def link_arrived_media(archive: Archive, item_ids: Sequence[int]) -> set[int]:

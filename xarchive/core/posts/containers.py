@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..archive import iso_from_ns
+from ..blobs import store_many
+from ..importers.post_text import title_of
 from ..model import (
     RECORD_MEDIA_TYPE,
+    VIDEO_TYPES,
     Contained,
     Extracted,
     ExtractedContainer,
@@ -27,10 +30,8 @@ from ..model import (
 )
 from ..store import items as item_store
 from ..store import posts as post_store
+from ..wording import media_noun
 from . import evidence
-from .media import VIDEO_TYPES, media_noun
-from .sources import store_many
-from .text import title_of
 from .threads import link_items, link_post
 
 if TYPE_CHECKING:
@@ -327,7 +328,7 @@ def as_post_picture(extracted: Extracted, box: Container, member: str) -> Extrac
     if count > 1:
         title += f" ({position} of {count})"
     extra = {**extracted.extra, "in_post": post.platform_id}
-    if post.extra.get("possibly_sensitive"):  # blurred until revealed (posts/media.py)
+    if post.extra.get("possibly_sensitive"):  # blurred until revealed (importers/post_media.py)
         extra["possibly_sensitive"] = True
     captured = extracted.captured_at or post.captured_at or found.captured_at
     return replace(

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 
 from .. import blobs
 from ..archive import Archive
+from ..blobs import store_many
 from ..errors import UnreadableFile, XArchiveError
 from ..importers.base import ContainerContext, ExtractContext
 from ..model import ExtractedContainer
 from ..store import evidence as store
 from ..store import posts as post_store
 from .evidence import record_container
-from .sources import store_many
 
 if TYPE_CHECKING:
     import sqlite3

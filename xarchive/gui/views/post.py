@@ -47,10 +47,10 @@ from PySide6.QtWidgets import (
 
 from ...core import sensitive as core_sensitive
 from ...core.errors import ItemNotFound, StorageError
-from ...core.posts.media import VIDEO_TYPES, media_noun
+from ...core.model import VIDEO_TYPES
 from ...core.posts.threads import Thread, thread
 from ...core.store.posts import Post, PostMedia
-from ...core.wording import clock
+from ...core.wording import clock, media_noun
 from ..bidi import is_rtl, isolate
 from ..session import ArchiveSession
 from ..theme import colors

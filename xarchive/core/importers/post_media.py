@@ -18,20 +18,14 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..model import ExtractedPost, MediaRef, StagedMedia
-from .sources import MAX_MEDIA_BYTES, FolderSource, MemberProblem
-from .text import as_text
+from ..model import VIDEO_TYPES, ExtractedPost, MediaRef, StagedMedia
+from ..wording import media_noun
+from .container_files import MAX_MEDIA_BYTES, FolderSource, MemberProblem
+from .post_text import as_text
 
-#: Types of media that are videos to xarchive: X serves animated GIFs as MP4.
-VIDEO_TYPES = ("video", "animated_gif")
 #: The largest video of a container read (a picture may have 512 MiB): X takes
 #: uploads of several GiB from some accounts.
 MAX_VIDEO_BYTES = 16 << 30
-
-
-def media_noun(media_type: str) -> str:
-    """How a message names a post's media of this type: "picture", "video", "animated GIF"."""
-    return {"photo": "picture", "animated_gif": "animated GIF"}.get(media_type or "photo", "video")
 
 
 def media_limit(media_type: str) -> int:

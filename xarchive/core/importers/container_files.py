@@ -13,7 +13,6 @@ refused the same way.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import zipfile
@@ -286,28 +285,3 @@ class FolderSource:
         self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-
-def store_bytes(data: bytes, staging: Path, blobs_dir: Path) -> tuple[str, int]:
-    """Store `data` as a blob (written, fsynced, renamed into place); its (sha256, size)."""
-    staged = blobs.stage_bytes(data, staging)
-    blobs.commit_blob(blobs_dir, staged)
-    return staged.sha256, staged.size
-
-
-def store_many(records: list[bytes], staging: Path, blobs_dir: Path) -> None:
-    """Store each of `records` as a blob: all written and made durable at once, then
-    renamed into place and those made durable at once (blobs.stage_many, commit_many),
-    much cheaper than `store_bytes` one by one."""
-    new: dict[str, bytes] = {}
-    for data in records:
-        sha256 = hashlib.sha256(data).hexdigest()
-        if sha256 not in new and not blobs.blob_path(blobs_dir, sha256).exists():
-            new[sha256] = data
-    staged: list[StagedFile] = []
-    try:
-        staged = blobs.stage_many(new.values(), staging)
-        blobs.commit_many(blobs_dir, staged)
-    finally:
-        for s in staged:
-            s.tmp_path.unlink(missing_ok=True)
