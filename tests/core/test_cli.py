@@ -77,6 +77,51 @@ def test_init_import_search_show_verify(tmp_path: Path, collected: Path) -> None
     assert result.returncode == 0 and "All 2 originals verified" in result.stdout
 
 
+def damaged_exif_jpeg(path: Path) -> Path:
+    """A whole JPEG whose EXIF names a camera maker 100 bytes long, at an offset past the
+    end of its data: Pillow reads the picture and warns ('Tag data larger than file')."""
+    import struct
+
+    from PIL import Image
+
+    entry = struct.pack("<HHLL", 0x010F, 2, 100, 4000)  # Make, ASCII, 100 bytes, at 4000
+    exif = b"Exif\x00\x00II*\x00" + struct.pack("<L", 8) + struct.pack("<H", 1) + entry
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (120, 60), "white").save(path, exif=exif + struct.pack("<L", 0))
+    return path
+
+
+def test_a_picture_pillow_warns_of_is_imported_with_the_warning_said(
+    tmp_path: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    """Python printed Pillow's UserWarning ('TiffImagePlugin.py:946: UserWarning: Tag data
+    larger than file…') among the import's lines; it is the item's warning, in words."""
+    photo = damaged_exif_jpeg(tmp_path / "photos" / "hearing.jpg")
+    root = tmp_path / "case.xarchive"
+    result = xarchive("import", str(photo.parent), "--archive", str(root), "--create",
+                      "--workers", "0", "--no-ocr", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "UserWarning" not in result.stderr and "warnings.warn" not in result.stderr
+    assert not [w for w in recwarn if "PIL" in w.filename]
+    (outcome,) = json.loads(result.stdout)["outcomes"]
+    assert outcome["status"] == "imported"
+    (said,) = outcome["warnings"]
+    assert said.startswith("Part of the picture's metadata (its TIFF or EXIF tags) is damaged")
+    assert said.endswith("(Pillow: Tag data larger than file. Skipping tag 271)")
+
+
+def test_a_picture_pillow_warns_of_prints_no_python_warning_from_the_workers(
+    tmp_path: Path,
+) -> None:
+    photo = damaged_exif_jpeg(tmp_path / "photos" / "hearing.jpg")
+    root = tmp_path / "case.xarchive"
+    result = xarchive_process("import", str(photo.parent), "--archive", str(root), "--create",
+                              "--no-ocr", "--workers", "1")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "UserWarning" not in result.stderr, result.stderr
+    assert "hearing.jpg: Part of the picture's metadata" in result.stderr
+
+
 def test_verify_reports_a_changed_and_a_missing_original(tmp_path: Path, collected: Path) -> None:
     root = tmp_path / "case.xarchive"
     xarchive("import", str(collected), "--archive", str(root), "--create")

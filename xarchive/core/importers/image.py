@@ -9,6 +9,7 @@ or the PNG "Creation Time" (some screenshot tools).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -86,11 +87,42 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
     to decode safely (a possible decompression bomb). A failed thumbnail or OCR
     only adds a warning.
     """
-    picture = _decode(path)
-    try:
-        return _extract(picture, path, ctx)
-    finally:
-        picture.close()  # multi-frame pictures keep their file open
+    with warnings.catch_warnings(record=True) as caught:
+        # What Pillow warns of while reading (damaged EXIF, a malformed MPO or APNG) is
+        # said of the item, in words, instead of printed by Python on the terminal.
+        warnings.simplefilter("always")
+        picture = _decode(path)
+        try:
+            found = _extract(picture, path, ctx)
+        finally:
+            picture.close()  # multi-frame pictures keep their file open
+    said = [w for w in dict.fromkeys(_said(str(c.message)) for c in caught) if w]
+    if said:
+        found = dataclasses.replace(found, warnings=(*found.warnings, *said))
+    return found
+
+
+#: What Pillow's warnings mean for the picture, by a word of theirs ("" : nothing to say).
+_PILLOW_WARNINGS = (
+    ("exif", "Part of the picture's EXIF metadata is damaged and was left out; the picture "
+     "itself was read whole."),
+    ("tag", "Part of the picture's metadata (its TIFF or EXIF tags) is damaged and was left "
+     "out; the picture itself was read whole."),
+    ("mpo", "The picture says it holds several images (MPO) but that part is damaged; its "
+     "first image was read."),
+    ("apng", "The animated PNG is damaged; only its first frame was read."),
+    ("transparency", "The picture's transparency could not be kept in its thumbnail."),
+    ("defusedxml", ""),
+)  # fmt: skip
+
+
+def _said(message: str) -> str:
+    """A warning of Pillow's in words for the researcher, with Pillow's own at the end."""
+    lowered = message.lower()
+    for word, sentence in _PILLOW_WARNINGS:
+        if word in lowered:
+            return f"{sentence} (Pillow: {message.strip()})" if sentence else ""
+    return f"The picture was read, with a warning from Pillow: {message.strip()}"
 
 
 def _extract(picture: Image.Image, path: Path, ctx: ExtractContext) -> Extracted:
