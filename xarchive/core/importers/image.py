@@ -96,7 +96,11 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
             found = _extract(picture, path, ctx)
         finally:
             picture.close()  # multi-frame pictures keep their file open
-    said = [w for w in dict.fromkeys(_said(str(c.message)) for c in caught) if w]
+    pillows = [c for c in caught if "PIL" in Path(c.filename).parts]
+    for other in caught:  # another library's (numpy's, in OCR): left to Python, as before
+        if other not in pillows:
+            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    said = [w for w in dict.fromkeys(_said(str(c.message)) for c in pillows) if w]
     if said:
         found = dataclasses.replace(found, warnings=(*found.warnings, *said))
     return found
