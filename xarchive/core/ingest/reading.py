@@ -14,11 +14,11 @@ import concurrent.futures as cf
 import logging
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .. import blobs
 from ..archive import Archive
@@ -41,6 +41,10 @@ from .scan import Candidate, os_reason, scan
 from .worker import Read
 
 log = logging.getLogger(__name__)
+
+#: A task's steps: a file is staged (copied and hashed), then extracted (read); a
+#: container's picture is read as a "picture".
+Step = Literal["stage", "extract", "picture"]
 
 
 @dataclass(slots=True)
@@ -93,7 +97,8 @@ def read(job: Import, paths: Sequence[Path]) -> None:
     # decoder, the kernel's out-of-memory killer): each is tried again alone, so
     # that only a file that kills its reader by itself is reported as failed.
     suspects: pool.Retries[tuple[Candidate, int | None]] = pool.Retries()
-    futures: dict[cf.Future[Any], _Task] = {}
+    flight = _Flight(job, executor, {}, ctx)
+    futures = flight.futures
     # Files in flight: each needs this process between its two steps (staged, then read),
     # and while it commits a batch (its suggestions, the index's documents: up to a
     # second) the workers live on what they were given. Two each left them idle.
@@ -138,19 +143,14 @@ def read(job: Import, paths: Sequence[Path]) -> None:
                     broken = True
                     futures[future] = task  # handled with the others below
                     continue
-                if task.step == "stage":
-                    done += _after_stage(job, executor, futures, future, task, ctx)
-                elif task.step == "picture":
-                    done += _after_picture(job, future, task)
-                else:
-                    done += _after_extract(job, executor, futures, future, task, ctx)
+                done += _AFTER[task.step](flight, future, task)
                 progress(
                     Progress("importing", done, total + job.extra_total, task.candidate.path.name)
                 )
             if broken:
                 done += _recover(job, futures, suspects)
                 pool.stop(executor)
-                executor = job.batch.executor = pool.start(
+                executor = flight.executor = job.batch.executor = pool.start(
                     job.options.workers, len(queue) + len(suspects) + 1
                 )
             job.batch.flush()
@@ -210,7 +210,7 @@ def _changed(job: Import, candidates: list[Candidate]) -> list[tuple[Candidate, 
 
 @dataclass(frozen=True, slots=True)
 class _Task:
-    step: str  # "stage", "extract", or "picture" (of a container)
+    step: Step
     candidate: Candidate
     previous: int | None  # the item this path held before, if it changed
     staged: blobs.StagedFile | None
@@ -244,16 +244,19 @@ def _recover(
     return failed
 
 
-def _after_stage(
-    job: Import,
-    executor: cf.Executor,
-    futures: dict[cf.Future[Any], _Task],
-    future: cf.Future[Any],
-    task: _Task,
-    ctx: ExtractContext,
-) -> int:
+@dataclass(slots=True)
+class _Flight:
+    """The tasks in flight, and what a task's next step is sent with."""
+
+    job: Import
+    executor: cf.Executor  # replaced when a worker dies
+    futures: dict[cf.Future[Any], _Task]
+    ctx: ExtractContext
+
+
+def _after_stage(flight: _Flight, future: cf.Future[Any], task: _Task) -> int:
     """Dedup a staged file or send it on to extraction; return 1 if it is finished."""
-    candidate, previous = task.candidate, task.previous
+    job, candidate, previous = flight.job, task.candidate, task.previous
     try:
         staged: blobs.StagedFile = future.result()
     except OSError as exc:
@@ -288,12 +291,12 @@ def _after_stage(
         job.batch.report.outcomes.append(Outcome(str(candidate.path), "skipped", reason, existing))
         return 1
     job.batch.reading[staged.sha256] = candidate
-    task_ctx = replace(ctx, sha256=staged.sha256)
+    task_ctx = replace(flight.ctx, sha256=staged.sha256)
     next_future = pool.submit(
-        executor, worker.extract, staged, file_name(candidate.path.name), task_ctx,
+        flight.executor, worker.extract, staged, file_name(candidate.path.name), task_ctx,
         str(job.archive.blobs_dir), str(candidate.path), False, False, job.batch.subscribers,
     )  # fmt: skip
-    futures[next_future] = _Task("extract", candidate, previous, staged, task.solo)
+    flight.futures[next_future] = _Task("extract", candidate, previous, staged, task.solo)
     return 0
 
 
@@ -314,20 +317,14 @@ def _read_result(future: cf.Future[Any], path: Path) -> tuple[Any, str]:
         return None, f"unexpected error while reading it ({type(exc).__name__}: {exc})"
 
 
-def _after_extract(
-    job: Import,
-    executor: cf.Executor,
-    futures: dict[cf.Future[Any], _Task],
-    future: cf.Future[Any],
-    task: _Task,
-    ctx: ExtractContext,
-) -> int:
-    candidate, staged = task.candidate, task.staged
+def _after_extract(flight: _Flight, future: cf.Future[Any], task: _Task) -> int:
+    """Put what was read of a file in the batch, or open the container it is; 1 (finished)."""
+    job, candidate, staged = flight.job, task.candidate, task.staged
     extracted: Extracted | ExtractedContainer | Read | None
     extracted, reason = _read_result(future, candidate.path)
     if extracted is not None:
         if isinstance(extracted, ExtractedContainer):
-            _open_container(job, executor, futures, task, extracted, ctx)
+            _open_container(flight, task, extracted)
         else:
             assert staged is not None and isinstance(extracted, Read)
             job.batch.items.append(
@@ -343,16 +340,10 @@ def _after_extract(
     return 1
 
 
-def _open_container(
-    job: Import,
-    executor: cf.Executor,
-    futures: dict[cf.Future[Any], _Task],
-    task: _Task,
-    found: ExtractedContainer,
-    ctx: ExtractContext,
-) -> None:
+def _open_container(flight: _Flight, task: _Task, found: ExtractedContainer) -> None:
     """A container was read: report its problems and send each new picture to extraction."""
-    candidate, conn = task.candidate, job.archive.db
+    job, candidate = flight.job, task.candidate
+    conn = job.archive.db
     if task.staged is not None:
         sha, size = task.staged.sha256, task.staged.size
         job.batch.reading.pop(sha, None)  # a container, not an item: twins wait for it
@@ -397,11 +388,12 @@ def _open_container(
             continue
         name = safe_file_name(about.name if about else Path(picture.member).name, "picture")
         future = pool.submit(
-            executor, worker.extract, picture.staged, name, replace(ctx, sha256=picture_sha),
+            flight.executor, worker.extract, picture.staged, name,
+            replace(flight.ctx, sha256=picture_sha),
             str(job.archive.blobs_dir), "", about is None, about is not None,
             job.batch.subscribers, about.source_url if about is not None else "",
         )  # fmt: skip
-        futures[future] = _Task(
+        flight.futures[future] = _Task(
             "picture", member_candidate, None, picture.staged, task.solo, box, picture.member
         )
         box.waiting += 1
@@ -409,8 +401,9 @@ def _open_container(
     job.batch.containers.append(box)
 
 
-def _after_picture(job: Import, future: cf.Future[Any], task: _Task) -> int:
-    box, staged = task.container, task.staged
+def _after_picture(flight: _Flight, future: cf.Future[Any], task: _Task) -> int:
+    """Put a container's picture in the batch, with what its container says of it; 1."""
+    job, box, staged = flight.job, task.container, task.staged
     assert box is not None and staged is not None
     box.waiting -= 1
     extracted, reason = _read_result(future, task.candidate.path)
@@ -434,3 +427,11 @@ def _after_picture(job: Import, future: cf.Future[Any], task: _Task) -> int:
     box.failed_media[task.member] = reason
     job.batch.record(Outcome(str(task.candidate.path), "failed", reason))
     return 1
+
+
+#: What follows each step of a task, when its result is in: the number of files it finished.
+_AFTER: dict[Step, Callable[[_Flight, cf.Future[Any], _Task], int]] = {
+    "stage": _after_stage,
+    "extract": _after_extract,
+    "picture": _after_picture,
+}
