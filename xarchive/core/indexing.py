@@ -16,6 +16,7 @@ from .index.api import IndexHealth, SearchEngine
 from .index.engine import SearchIndex
 from .index.schema import IndexDocument
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
+from .model import shared_values
 from .store import items as item_store
 
 if TYPE_CHECKING:  # a search needs none of them (`xarchive search` imports this module)
@@ -90,18 +91,9 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
         extra = item.extra if item.kind == "message" and isinstance(item.extra, dict) else {}
         docs.append(
             IndexDocument(
+                **shared_values(item, IndexDocument),  # kind, title, dates, author …
                 item_id=item.id,
-                kind=item.kind,
-                title=item.title,
                 pages=page_texts,
-                original_name=item.original_name,
-                author=item.author,
-                language=item.language,
-                source_url=item.source_url,
-                published_at=item.published_at,
-                captured_at=item.captured_at,
-                imported_at=item.imported_at,
-                ocr_status=item.ocr_status,
                 tags=tuple(tags.get(item.id, ())),
                 notes=tuple(notes.get(item.id, ())),
                 accounts=post.accounts,

@@ -15,8 +15,9 @@ the groups it needs (fields are keywords, in any order):
 item about to be written) is an `Extracted` with its origin, made by `NewItem.of`;
 `Item` (an item of the archive) is fields and origin with its id, page count and
 whether the index holds it — its pages are read apart (`Page`). The store writes and
-reads these records (store/items.py names its columns after them), the search index
-takes what it holds of an `Item` (index/schema.py `IndexDocument.of`).
+reads these records (store/items.py names its columns after their fields), and the
+search index's `IndexDocument` takes the fields of an `Item` it declares too
+(`shared_values`, in indexing.py).
 
 The records are plain values: they know nothing of SQL, the index or the files on
 disk, so that every layer of the core can pass them (import-linter's `core-layers`
@@ -135,6 +136,24 @@ def record_values(record: Any) -> dict[str, Any]:
 def field_names(record: type[Any]) -> tuple[str, ...]:
     """The names of a record's fields, in the order they are declared."""
     return tuple(f.name for f in fields(record))
+
+
+_SHARED: dict[tuple[type[Any], type[Any]], tuple[str, ...]] = {}
+
+
+def _shared(source: type[Any], into: type[Any]) -> tuple[str, ...]:
+    names = _SHARED.get((source, into))
+    if names is None:
+        mine = set(field_names(source))
+        names = _SHARED[source, into] = tuple(n for n in field_names(into) if n in mine)
+    return names
+
+
+def shared_values(record: Any, into: type[Any]) -> dict[str, Any]:
+    """The fields of `record` that the record type `into` declares too, by name: what
+    makes an `into` of it, with the fields `into` has of its own given beside them
+    (``IndexDocument(**shared_values(item, IndexDocument), item_id=item.id, …)``)."""
+    return {name: getattr(record, name) for name in _shared(type(record), into)}
 
 
 @dataclass(frozen=True, slots=True)
