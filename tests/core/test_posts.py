@@ -21,13 +21,12 @@ from xarchive.core.archive import Archive
 from xarchive.core.errors import QueryError
 from xarchive.core.importing import ImportOptions, ImportReport, import_paths
 from xarchive.core.jobs import CancelToken, Progress
-from xarchive.core.model import canonical_json
+from xarchive.core.model import Post, canonical_json
 from xarchive.core.posts.threads import LINK_CREATOR, thread
 from xarchive.core.search import Searcher
 from xarchive.core.store import annotations as link_store
 from xarchive.core.store import items as item_store
 from xarchive.core.store import posts as post_store
-from xarchive.core.store.posts import Post
 from xarchive.core.verify import verify
 
 ZIP = "twitter-2024-04-20-demo_reporter.zip"

@@ -43,8 +43,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from .index.engine import SearchIndex
-    from .model import Item, Page, Source, TagCount
-    from .store.posts import Post
+    from .model import Item, Page, Post, Source, TagCount
     from .store.runs import ImportRun
     from .words import Word
 

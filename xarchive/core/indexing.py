@@ -16,7 +16,7 @@ from .index.api import IndexHealth, SearchEngine
 from .index.engine import SearchIndex
 from .index.schema import IndexDocument
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
-from .model import shared_values
+from .model import PostIndexFields, shared_values
 from .store import items as item_store
 
 if TYPE_CHECKING:  # a search needs none of them (`xarchive search` imports this module)
@@ -75,7 +75,6 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
     from .posts.evidence import EvidenceFields, evidence_fields
     from .store import annotations as annotation_store
     from .store import posts as post_store
-    from .store.posts import PostIndexFields
 
     ids = list(ids)
     tags = annotation_store.tag_names_for(conn, ids)

@@ -45,7 +45,7 @@ from ..importers.base import ContainerContext, ExtractContext
 from ..index.api import SearchEngine
 from ..indexing import catch_up
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
-from ..model import ExtractedContainer, ExtractedPost, MediaRef, NewItem
+from ..model import ExtractedContainer, ExtractedPost, MediaRef, NewContainer, NewItem
 from ..posts import evidence
 from ..store import items as item_store
 from ..store import posts as post_store
@@ -331,7 +331,7 @@ def _keep_evidence(
     with archive.transaction():
         box = post_store.insert_container(
             conn,
-            post_store.NewContainer(
+            NewContainer(
                 sha256=staged.sha256, kind="bundle-items", name=f"{path.name}!/{ITEMS_JSON}",
                 size=staged.size, media_type="application/json",
                 title=f"Items of the bundle {path.name}", captured_at=report.exported_at,
@@ -392,7 +392,7 @@ def _keep_captures(
         with archive.transaction():
             box = post_store.insert_container(
                 conn,
-                post_store.NewContainer(
+                NewContainer(
                     sha256=sha, kind=found.kind, name=name, size=bag.files[file],
                     media_type=found.media_type, title=found.title,
                     captured_at=found.captured_at, import_run_id=report.run_id,

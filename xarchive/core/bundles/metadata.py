@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     import sqlite3
 
 _SHA = re.compile(r"[0-9a-f]{64}\Z")
+#: What items.json says of a post and of an item beside their lists and numbers: fields
+#: of `Post` and `Item` (core/model.py) by their names, written and checked from these
+#: lists. They are the bundle's format (docs/bundle-format.md), not derived from the
+#: records: a field new to the archive travels when the format says so.
 _POST_TEXT = (
     "platform_id", "account", "display_name", "account_id", "url", "original_text",
     "reply_to_id", "reply_to_account", "quote_of_id", "retweet_of_id", "retweet_of_account",
@@ -106,24 +110,7 @@ def _post_record(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
         if m.item_id is not None
     }
     return {
-        "platform_id": post.platform_id,
-        "account": post.account,
-        "display_name": post.display_name,
-        "account_id": post.account_id,
-        "url": post.url,
-        "original_text": post.original_text,
-        "reply_to_id": post.reply_to_id,
-        "reply_to_account": post.reply_to_account,
-        "quote_of_id": post.quote_of_id,
-        "retweet_of_id": post.retweet_of_id,
-        "retweet_of_account": post.retweet_of_account,
-        "conversation_id": post.conversation_id,
-        "deleted_at": post.deleted_at,
-        "counts_seen_at": post.counts_seen_at,
-        "is_retweet": post.is_retweet,
-        "is_deleted": post.is_deleted,
-        "is_long": post.is_long,
-        "is_referenced": post.is_referenced,
+        **{name: getattr(post, name) for name in (*_POST_TEXT, *_POST_FLAGS)},
         "hashtags": list(post.hashtags),
         "mentions": list(post.mentions),
         "links": [list(pair) for pair in post.links],

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..archive import Archive
 from ..importers.post_media import media_names
+from ..model import MissingMedia
 from ..store import items as item_store
 from ..store import posts as post_store
 
@@ -27,7 +28,7 @@ def link_arrived_media(archive: Archive, item_ids: Sequence[int]) -> set[int]:
     """Attach each new picture or video among `item_ids` to the post that names it and
     lacks it; return the items to index again (the posts and the files)."""
     conn = archive.db
-    found: list[tuple[post_store.MissingMedia, int, str]] = []
+    found: list[tuple[MissingMedia, int, str]] = []
     for item_id in post_store.media_items(conn, item_ids):
         paths = [Path(s.path) for s in item_store.sources(conn, item_id)]
         for path in dict.fromkeys(paths):
@@ -49,7 +50,7 @@ def link_arrived_media(archive: Archive, item_ids: Sequence[int]) -> set[int]:
     return changed
 
 
-def _member(missing: post_store.MissingMedia, path: Path) -> str:
+def _member(missing: MissingMedia, path: Path) -> str:
     """The name `path` has beside one of the files the post was read from, if it is one
     of the names the post's medium may have there; "" if none."""
     number = missing.platform_id.partition(":")[2]

@@ -26,6 +26,7 @@ from ..model import (
     Extracted,
     ExtractedContainer,
     ExtractedPost,
+    NewContainer,
     NewItem,
 )
 from ..store import items as item_store
@@ -106,7 +107,7 @@ def commit_container(conn: sqlite3.Connection, box: Container, run: int, now: st
     root = str(box.root)
     container_id = post_store.insert_container(
         conn,
-        post_store.NewContainer(
+        NewContainer(
             sha256=box.sha256, kind=found.kind, name=box.path.name, size=box.size,
             media_type=found.media_type, title=found.title, captured_at=found.captured_at,
             import_run_id=run, imported_at=now, extra=found.extra,
@@ -118,7 +119,7 @@ def commit_container(conn: sqlite3.Connection, box: Container, run: int, now: st
     for part in found.parts:
         part_id = post_store.insert_container(
             conn,
-            post_store.NewContainer(
+            NewContainer(
                 sha256=part.sha256, kind="x-archive-file", name=Path(part.location).name,
                 size=part.size, media_type="text/javascript",
                 title=f"{part.member} of the {found.title}", captured_at=found.captured_at,

@@ -82,6 +82,7 @@ from ..model import (
     ExtractedAccount,
     ExtractedContainer,
     ExtractedEvent,
+    Post,
     Withheld,
     canonical_json,
     handle_key,
@@ -91,7 +92,6 @@ from ..store import annotations as link_store
 from ..store import evidence as store
 from ..store import items as item_store
 from ..store import posts as post_store
-from ..store.posts import Post
 from .threads import link_items
 from .versions import VersionPlace as VersionPlace  # re-exported: they were written here
 from .versions import version_places as version_places

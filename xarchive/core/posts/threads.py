@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..archive import Archive
+from ..model import Post
 from ..store import annotations as link_store
 from ..store import items as item_store
 from ..store import posts as post_store
-from ..store.posts import Post
 
 if TYPE_CHECKING:
     import sqlite3

@@ -4,7 +4,8 @@ A post is an item of kind "post" (items, pages: its text) with a `posts` row
 for what only posts have. It is unique by platform id; each container it was
 read from adds a `post_sources` row, with the counts as seen there. Its
 pictures are image items joined by `post_media`. Containers (an X archive zip
-or folder, a twarc2 file) have their own rows and provenance, like items.
+or folder, a twarc2 file) have their own rows and provenance, like items. The
+records read from them (`Post`, `PostMedia`, `Container` …) are core/model.py's.
 """
 
 from __future__ import annotations
@@ -13,48 +14,25 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ItemNotFound
-from ..model import ExtractedPost, MediaRef
+from ..model import (
+    Container,
+    ExtractedPost,
+    MediaRef,
+    MissingMedia,
+    NewContainer,
+    Post,
+    PostIndexFields,
+    PostMedia,
+    PostSource,
+    field_names,
+)
 from ..names import storable
 from .connection import chunks
 
 # -- containers --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Container:
-    id: int
-    sha256: str
-    kind: str  # "x-archive", "x-archive-folder", "x-archive-file", "twarc2"
-    name: str
-    size: int
-    media_type: str
-    parent_id: int | None
-    member: str
-    title: str
-    captured_at: str
-    import_run_id: int
-    imported_at: str
-    extra: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class NewContainer:
-    sha256: str
-    kind: str
-    name: str
-    size: int
-    media_type: str
-    title: str
-    captured_at: str
-    import_run_id: int
-    imported_at: str
-    parent_id: int | None = None
-    member: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _CONTAINER_COLUMNS = (
@@ -156,93 +134,16 @@ def container_blob_refs(conn: sqlite3.Connection) -> Iterator[tuple[int, str, in
 # -- posts -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PostMedia:
-    """A picture or video of a post."""
-
-    position: int  # 1-based
-    item_id: int | None  # the image item, None when the file is not in the archive
-    key: str
-    type: str  # "photo", "video", "animated_gif"
-    url: str  # where the platform served it (never fetched)
-    alt_text: str
-    member: str  # its file in the container ("" if absent)
-
-
-@dataclass(frozen=True, slots=True)
-class PostSource:
-    """One place a post was read from."""
-
-    container_id: int
-    container_name: str
-    container_kind: str
-    member: str
-    locator: str
-    record_sha256: str
-    counts: dict[str, int]
-    run_id: int
-    seen_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class Post:
-    """What a post card shows: the post, its account, counts, media and context."""
-
-    item_id: int
-    platform_id: str  # "x:1758…"
-    account: str  # handle, without "@"
-    display_name: str
-    account_id: str
-    url: str
-    published_at: str
-    text: str  # links expanded, entities unescaped, long text merged
-    original_text: str
-    language: str
-    hashtags: tuple[str, ...]
-    mentions: tuple[str, ...]
-    links: tuple[tuple[str, str], ...]  # (short, expanded)
-    counts: dict[str, int]
-    counts_seen_at: str
-    reply_to_id: str
-    reply_to_account: str
-    quote_of_id: str
-    retweet_of_id: str
-    retweet_of_account: str
-    conversation_id: str
-    is_retweet: bool
-    is_deleted: bool
-    deleted_at: str
-    is_long: bool
-    is_referenced: bool
-    media: tuple[PostMedia, ...]
-
-    @property
-    def post_id(self) -> str:
-        return self.platform_id.partition(":")[2]
-
-    @property
-    def is_reply(self) -> bool:
-        return bool(self.reply_to_id)
-
-    @property
-    def is_quote(self) -> bool:
-        return bool(self.quote_of_id)
-
-    @property
-    def author(self) -> str:
-        """ "Display Name (@handle)", or whichever of the two is known."""
-        if self.display_name and self.account:
-            return f"{self.display_name} (@{self.account})"
-        return self.display_name or (f"@{self.account}" if self.account else "")
-
-
-_POST_COLUMNS = (
-    "p.item_id, p.platform_id, p.account, p.display_name, p.account_id, p.url, i.published_at, "
-    "coalesce(pg.text, ''), p.original_text, i.language, p.hashtags, p.mentions, p.links, "
-    "p.counts, p.counts_seen_at, p.reply_to_id, p.reply_to_account, p.quote_of_id, "
-    "p.retweet_of_id, p.retweet_of_account, p.conversation_id, p.is_retweet, p.is_deleted, "
-    "p.deleted_at, p.is_long, p.is_referenced"
-)
+#: A post's fields (but its media, read apart) as the query below reads them: from
+#: `posts` but its date and language (its item's) and its text (its item's first page).
+_POST_NAMES = tuple(name for name in field_names(Post) if name != "media")
+_POST_READ = {
+    "published_at": "i.published_at",
+    "language": "i.language",
+    "text": "coalesce(pg.text, '')",
+}
+_POST_COLUMNS = ", ".join(_POST_READ.get(name, f"p.{name}") for name in _POST_NAMES)
+_POST_FLAGS = ("is_retweet", "is_deleted", "is_long", "is_referenced")
 _POST_FROM = (
     "FROM posts p JOIN items i ON i.id = p.item_id "
     "LEFT JOIN pages pg ON pg.item_id = p.item_id AND pg.page_no = 1 "
@@ -250,15 +151,14 @@ _POST_FROM = (
 
 
 def _post(conn: sqlite3.Connection, row: Sequence[Any]) -> Post:
-    values = list(row)
-    for index in (10, 11):
-        values[index] = tuple(json.loads(values[index]))
-    values[12] = tuple(tuple(pair) for pair in json.loads(values[12]))
-    values[13] = json.loads(values[13])
-    for index in (21, 22, 24, 25):
-        values[index] = bool(values[index])
-    values.append(tuple(post_media(conn, int(values[0]))))
-    return Post(*values)
+    values = dict(zip(_POST_NAMES, row, strict=True))
+    for name in ("hashtags", "mentions"):
+        values[name] = tuple(json.loads(values[name]))
+    values["links"] = tuple(tuple(pair) for pair in json.loads(values["links"]))
+    values["counts"] = json.loads(values["counts"])
+    for name in _POST_FLAGS:
+        values[name] = bool(values[name])
+    return Post(**values, media=tuple(post_media(conn, int(values["item_id"]))))
 
 
 def get_post(conn: sqlite3.Connection, item_id: int) -> Post:
@@ -528,20 +428,6 @@ def media_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class MissingMedia:
-    """A post's picture or video the archive does not hold (yet)."""
-
-    post_id: int
-    position: int
-    key: str
-    type: str
-    url: str
-    platform_id: str
-    variants: tuple[str, ...]  # the addresses of a video's variants, as the post lists them
-    container_paths: tuple[str, ...]  # where the files the post was read from were
-
-
 def missing_media_named(conn: sqlite3.Connection, key: str, base: str) -> list[MissingMedia]:
     """Media of posts not in the archive whose media key is `key`, or whose address (or
     the address of one of a video's variants) ends in `/base`; with the paths of the
@@ -591,18 +477,6 @@ def link_media(
 
 
 # -- what the search index holds of them ------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PostIndexFields:
-    """The search fields of a post, or of a picture shown by posts."""
-
-    accounts: tuple[str, ...] = ()
-    hashtags: tuple[str, ...] = ()
-    mentions: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()  # `is:` reply, retweet, quote, deleted, long
-    has: tuple[str, ...] = ()  # `has:` media, links
-    alt_texts: tuple[str, ...] = ()
 
 
 def index_fields_for(

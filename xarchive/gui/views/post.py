@@ -47,9 +47,8 @@ from PySide6.QtWidgets import (
 
 from ...core import sensitive as core_sensitive
 from ...core.errors import ItemNotFound, StorageError
-from ...core.model import VIDEO_TYPES
+from ...core.model import VIDEO_TYPES, Post, PostMedia
 from ...core.posts.threads import Thread, thread
-from ...core.store.posts import Post, PostMedia
 from ...core.wording import clock, media_noun
 from ..bidi import is_rtl, isolate
 from ..session import ArchiveSession

@@ -44,8 +44,8 @@ from PySide6.QtWidgets import (
 
 from ...core.archive import Archive
 from ...core.errors import ItemNotFound
+from ...core.model import Post
 from ...core.posts import evidence as ev
-from ...core.store.posts import Post
 from ..badges import Badge, post_badges
 from ..bidi import is_rtl, isolate, isolate_runs
 from ..session import ArchiveSession
