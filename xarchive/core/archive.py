@@ -43,8 +43,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from .index.engine import SearchIndex
-    from .model import Item, Page, Post, Source, TagCount
-    from .store.runs import ImportRun
+    from .model import ImportRun, Item, Page, Post, Source, TagCount
     from .words import Word
 
 DB_NAME = "archive.sqlite"

@@ -1,6 +1,7 @@
 """The records of the archive, each field declared once: items with their pages and
-provenance, annotations, tags and links, and what a container's importer reads (posts,
-accounts, events, the files it holds).
+provenance; annotations, tags and links; import runs and suggested links; what a
+container's importer reads (posts, accounts, events, the files it holds); and posts and
+containers as the archive keeps them. The store (store/) reads and writes them.
 
 An item's fields are declared in three groups, and each record of an item is made of
 the groups it needs (fields are keywords, in any order):
@@ -17,7 +18,9 @@ item about to be written) is an `Extracted` with its origin, made by `NewItem.of
 whether the index holds it — its pages are read apart (`Page`). The store writes and
 reads these records (store/items.py names its columns after their fields), and the
 search index's `IndexDocument` takes the fields of an `Item` it declares too
-(`shared_values`, in indexing.py).
+(`shared_values`, in indexing.py). A post's fields are declared once the same way
+(`PostFields`), of which `ExtractedPost` (read from a container) and `Post` (kept by
+the archive) are made.
 
 The records are plain values: they know nothing of SQL, the index or the files on
 disk, so that every layer of the core can pass them (import-linter's `core-layers`
@@ -35,7 +38,7 @@ from typing import Any
 from .blobs import StagedFile
 from .words import Word
 
-# -- items ----------------------------------------------------------------------------------
+# -- items ---------------------------------------------------------------------------------
 
 #: Item kinds (DESIGN.md §2).
 KINDS = ("document", "image", "article", "post", "text", "message", "video")
@@ -174,7 +177,7 @@ class Source:
     seen_at: str
 
 
-# -- annotations, tags and links (W3C Web Annotations: annotate/w3c.py) ------------------------
+# -- annotations, tags and links (W3C Web Annotations: annotate/w3c.py) --------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +320,67 @@ class Attached:
             if count:
                 parts.append(f"{count} {one if count == 1 else many}")
         return ", ".join(parts) or "nothing"
+
+
+# -- imports and suggested links -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRun:
+    """One import: when, what it was given, by whom and with which xarchive, and its counts."""
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    status: str
+    sources: tuple[str, ...]
+    user_name: str
+    tool_version: str
+    imported: int
+    skipped: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What the last import saw of a file: unchanged size and time skip it next time."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    item_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    id: int
+    source_id: int
+    target_id: int
+    relation: str
+    score: float
+    reason: str
+    detector: str
+    status: str  # "pending", "accepted", "dismissed"
+    link_uid: str
+    created_at: str
+    decided_at: str
+    decided_by: str
+
+    def other(self, item_id: int) -> int:
+        """The item at the other end from `item_id`."""
+        return self.target_id if item_id == self.source_id else self.source_id
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A suggestion as a detector reports it, before it is stored."""
+
+    source_id: int
+    target_id: int
+    relation: str
+    score: float
+    reason: str
+    detector: str
 
 
 # -- what a container's importer reads: posts, their media, accounts, events, problems -----
@@ -690,7 +754,7 @@ class ExtractedContainer:
     holds: str = ""
 
 
-# -- posts and containers as the archive keeps them (store/posts.py) ------------------------
+# -- posts and containers as the archive keeps them (store/posts.py) -----------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,37 +1,16 @@
-"""Import runs, their per-file errors, the source-file state cache and the audit log."""
+"""Import runs, their per-file errors, the source-file state cache and the audit log (the
+records, `ImportRun` and `FileState`, are core/model.py's)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from ..model import FileState, ImportRun
 from ..names import storable
 from . import custody
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRun:
-    id: int
-    started_at: str
-    finished_at: str | None
-    status: str
-    sources: tuple[str, ...]
-    user_name: str
-    tool_version: str
-    imported: int
-    skipped: int
-    failed: int
-
-
-@dataclass(frozen=True, slots=True)
-class FileState:
-    size: int
-    mtime_ns: int
-    sha256: str
-    item_id: int | None
 
 
 def start_run(

@@ -5,16 +5,16 @@ A suggestion is a link not made yet: source `relation` target, with a score in
 pending until a person accepts it (a link is made, its uid kept here) or
 dismisses it (it is never offered again). An accepted suggestion whose link was
 undone or removed since counts as pending again: the person took back the
-decision, not the evidence.
+decision, not the evidence. The records (`Suggestion`, `Found`) are core/model.py's.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from ..errors import XArchiveError
+from ..model import Found, Suggestion
 from .connection import chunks
 
 STATUSES = ("pending", "accepted", "dismissed")
@@ -22,38 +22,6 @@ STATUSES = ("pending", "accepted", "dismissed")
 
 class SuggestionNotFound(XArchiveError):
     """No suggestion has that id."""
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    id: int
-    source_id: int
-    target_id: int
-    relation: str
-    score: float
-    reason: str
-    detector: str
-    status: str  # "pending", "accepted", "dismissed"
-    link_uid: str
-    created_at: str
-    decided_at: str
-    decided_by: str
-
-    def other(self, item_id: int) -> int:
-        """The item at the other end from `item_id`."""
-        return self.target_id if item_id == self.source_id else self.source_id
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A suggestion as a detector reports it, before it is stored."""
-
-    source_id: int
-    target_id: int
-    relation: str
-    score: float
-    reason: str
-    detector: str
 
 
 # The status as a person sees it: an accepted suggestion whose link is gone is pending.

@@ -22,9 +22,9 @@ from ..annotate import Annotations
 from ..archive import Archive, utc_now
 from ..errors import InvalidAnnotation
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
-from ..model import Link
+from ..model import Found, Link, Suggestion
 from ..store import suggestions as store
-from ..store.suggestions import Found, Suggestion, SuggestionNotFound
+from ..store.suggestions import SuggestionNotFound
 from .detect import DETECTORS, SCAN_VERSION, ScanFacts, detect, file_facts, scan_item
 
 log = logging.getLogger(__name__)

@@ -30,11 +30,10 @@ import numpy.typing as npt
 
 from .. import blobs
 from ..errors import ItemNotFound
-from ..model import Item
+from ..model import Found, Item
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import suggestions as store
-from ..store.suggestions import Found
 from . import minhash, textsim, urls
 
 if TYPE_CHECKING:
