@@ -8,6 +8,7 @@ import re
 import shutil
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from xarchive.core.bundles import (
 from xarchive.core.bundles.layout import item_file_name, manifest_text, report_page
 from xarchive.core.demo_annotations import MOI_REPLY, REPLY_PHOTOS, annotate_demo
 from xarchive.core.errors import Cancelled, XArchiveError
+from xarchive.core.indexing import index_items
 from xarchive.core.jobs import CancelToken, Progress
 from xarchive.core.search import Searcher
 
@@ -107,6 +109,35 @@ def test_exported_zip_and_folder_are_valid_bags(
     collection = json.loads((unzipped / "data" / "annotations.jsonld").read_text("utf-8"))
     motivations = {a["motivation"] for a in collection["first"]["items"]}
     assert motivations == {"commenting", "highlighting", "tagging", "linking"}
+
+
+def test_everything_is_the_search_for_star_read_from_the_database(
+    annotated_demo: Path, tmp_path: Path
+) -> None:
+    """`export '*'` lists every item from the database, without the search engine, in the
+    order the search for `*` gives them (newest first, then in the order they came in)."""
+    copy = tmp_path / "copy.xarchive"
+    shutil.copytree(annotated_demo, copy)
+    with Archive.open(copy) as archive:
+        # Two items of the same time, the later id given a time zone: ties go by id,
+        # and a time is compared in UTC, as the index sorts them.
+        a, b, c = archive.db.execute("SELECT id FROM items ORDER BY id LIMIT 3").fetchall()
+        with archive.transaction():
+            for (item_id,), when in zip(
+                (a, b, c),
+                ("2031-05-01T10:00:00", "2031-05-01T10:00:00+00:00", "2031-05-01T12:30:00+03:00"),
+                strict=True,
+            ):
+                archive.db.execute(
+                    "UPDATE items SET published_at = ? WHERE id = ?", (when, item_id)
+                )
+        index_items(archive, archive.search_index(), [a[0], b[0], c[0]])
+        searched = Searcher(archive).search("*", limit=10_000, facets=False, snippets=False)
+        everything = select_items(archive, query="*")
+        assert everything.selected == tuple(hit.item.id for hit in searched.hits)
+        assert everything.selected[:3] == (a[0], b[0], c[0])
+        assert everything.description == "search: *"
+        assert len(everything.selected) == archive.item_count()
 
 
 def test_a_bundle_names_the_xarchive_that_made_it(
@@ -292,6 +323,36 @@ def test_a_tampered_tag_file_is_named(demo_zip: Path, tmp_path: Path) -> None:
     result = xarchive("verify-bundle", str(demo_zip))
     assert result.returncode == 0, result.stderr
     assert "intact" in result.stderr
+
+
+def test_a_zip_deflates_every_file_at_the_fastest_level_and_checks(demo_zip: Path) -> None:
+    """The originals' texts as well as what the export made (items.json, the report):
+    the fastest level, which only the zip's bytes show, not what it holds; pictures,
+    PDFs and zips are stored as they are. The bag checks, and every file comes out as
+    it went in (the originals by their SHA-256, the rest by the manifests)."""
+    raw = demo_zip.read_bytes()
+    deflated = stored = 0
+    with zipfile.ZipFile(demo_zip) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            if info.compress_type == zipfile.ZIP_STORED:
+                stored += 1
+                continue
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            at = info.header_offset  # the local header: its name's and extra field's lengths
+            name_length = int.from_bytes(raw[at + 26 : at + 28], "little")
+            extra_length = int.from_bytes(raw[at + 28 : at + 30], "little")
+            start = at + 30 + name_length + extra_length
+            fastest = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, -15)
+            assert raw[start : start + info.compress_size] == (
+                fastest.compress(data) + fastest.flush()
+            ), info.filename
+            deflated += 1
+    assert deflated > 100 and stored > 0
+    assert any("/data/items/" in i.filename and i.compress_type == zipfile.ZIP_DEFLATED
+               for i in zipfile.ZipFile(demo_zip).infolist())  # fmt: skip
+    check = verify_bundle(demo_zip)
+    assert check.ok, check.problems()
 
 
 def test_a_byte_flipped_inside_a_zip_is_named_not_raised(demo_zip: Path, tmp_path: Path) -> None:

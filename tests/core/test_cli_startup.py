@@ -110,6 +110,15 @@ def test_commands_that_never_search_load_no_search_engine(
     assert loaded_by(*command, "--archive", str(small_archive), unwanted=unwanted) == []
 
 
+def test_an_export_of_everything_loads_no_search_engine(
+    small_archive: Path, tmp_path: Path
+) -> None:
+    # `*` is every item, listed from the database (bundles/selection.py `every_item`)
+    bundle = tmp_path / "everything.zip"
+    command = ("export", "*", "--out", str(bundle), "--archive", str(small_archive))
+    assert loaded_by(*command, unwanted=NOT_NEEDED + ENGINE) == []
+
+
 def test_export_and_bundle_check_load_no_importer(small_archive: Path, tmp_path: Path) -> None:
     bundle = tmp_path / "case.zip"
     assert loaded_by("export", "*", "--out", str(bundle), "--archive", str(small_archive)) == []

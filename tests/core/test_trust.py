@@ -600,6 +600,31 @@ def test_a_bundle_is_signed_and_carries_the_chains_head(bundle: Path, sealed: Pa
     assert "the signature holds" in done.stdout
 
 
+def test_the_signing_key_is_read_back_as_written_and_another_kind_is_refused() -> None:
+    """The key file is read from its 32 bytes (not through cryptography's reader of every
+    format): the same key as that reader gives; a key of another kind still refused."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
+
+    from xarchive.core.signing import key_path, load_key
+
+    made = load_key()
+    assert made is not None
+    read = load_key(create=False)
+    assert read is not None and read.public == made.public
+    reference = serialization.load_pem_private_key(key_path().read_bytes(), password=None)
+    assert read.private.private_bytes_raw() == reference.private_bytes_raw()  # type: ignore[attr-defined]
+    assert read.fingerprint == made.fingerprint
+    other = generate_private_key(SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )  # fmt: skip
+    key_path().write_bytes(other)
+    with pytest.raises(ValueError, match="does not hold an Ed25519 key"):
+        load_key(create=False)
+    key_path().unlink()
+
+
 def test_a_bag_altered_and_its_manifests_made_again_is_named(bundle: Path) -> None:
     import bagit
 

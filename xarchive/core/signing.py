@@ -18,6 +18,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .paths import data_dir
 
@@ -51,16 +52,14 @@ def key_path() -> Path:
 
 def load_key(create: bool = True) -> SigningKey | None:
     """The user's signing key, made (and saved, mode 0600) if there is none and `create`."""
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     path = key_path()
     if path.exists():
-        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(loaded, Ed25519PrivateKey):
-            raise ValueError(f"{path} does not hold an Ed25519 key")
-        private = loaded
+        private = _read_key(path.read_bytes())
     elif create:
+        from cryptography.hazmat.primitives import serialization
+
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
             serialization.Encoding.PEM,
@@ -72,10 +71,33 @@ def load_key(create: bool = True) -> SigningKey | None:
             out.write(pem)
     else:
         return None
-    public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return SigningKey(private, public)
+    return SigningKey(private, private.public_key().public_bytes_raw())
+
+
+#: How PKCS #8 (RFC 8410) begins an Ed25519 private key, which its 32 bytes then end.
+_ED25519_PKCS8 = bytes.fromhex("302e020100300506032b657004220420")
+
+
+def _read_key(pem: bytes) -> Any:
+    """The Ed25519 private key of a PEM file. The key this module writes is read from its
+    32 bytes: cryptography's reader of every format (`serialization`, with SSH's) is half
+    the time of an export of a few files. Raises ValueError for a key of another kind."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    lines = pem.decode("ascii", "replace").strip().splitlines()
+    if lines[:1] == ["-----BEGIN PRIVATE KEY-----"] and lines[-1:] == ["-----END PRIVATE KEY-----"]:
+        try:
+            der = base64.b64decode("".join(lines[1:-1]), validate=True)
+        except ValueError:
+            der = b""
+        if len(der) == len(_ED25519_PKCS8) + 32 and der.startswith(_ED25519_PKCS8):
+            return Ed25519PrivateKey.from_private_bytes(der[len(_ED25519_PKCS8) :])
+    from cryptography.hazmat.primitives import serialization
+
+    loaded = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise ValueError(f"{key_path()} does not hold an Ed25519 key")
+    return loaded
 
 
 def signature_text(key: SigningKey, signed: bytes, signer: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import KINDS, Item
-from ..posts.evidence import evidence_record
+from ..posts.evidence import EvidenceFields, evidence_record
 from ..store import items as item_store
 from ..store import ocr_words as ocr_word_store
 from ..store import posts as post_store
@@ -52,10 +52,12 @@ def item_record(
     role: str,
     file: str,
     run_cache: dict[int, dict[str, Any]] | None = None,
+    evidence: Mapping[int, EvidenceFields] | None = None,
 ) -> dict[str, Any]:
     """One entry of items.json: the item's metadata, pages, provenance and (a post) its post.
 
-    Pass the same `run_cache` for every item of a bundle: items share a few import runs.
+    Pass the same `run_cache` for every item of a bundle: items share a few import runs;
+    and `evidence`, the bundle's posts' `evidence_fields` read at once.
     """
     record: dict[str, Any] = {
         "id": item.id,
@@ -95,11 +97,14 @@ def item_record(
             for s in item_store.sources(conn, item.id)
         ],
     }
-    record["post"] = _post_record(conn, item) if item.kind == "post" else None
+    fields = evidence.get(item.id) if evidence is not None else None
+    record["post"] = _post_record(conn, item, fields) if item.kind == "post" else None
     return record
 
 
-def _post_record(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
+def _post_record(
+    conn: sqlite3.Connection, item: Item, fields: EvidenceFields | None
+) -> dict[str, Any] | None:
     try:
         post = post_store.get_post(conn, item.id)
     except Exception:  # an item of kind post without its row: export it as an item
@@ -139,7 +144,7 @@ def _post_record(conn: sqlite3.Connection, item: Item) -> dict[str, Any] | None:
             for s in post_store.post_sources(conn, item.id)
         ],
         # withheld, versions, deletion, events, captures compared, the account (issue 13)
-        "evidence": evidence_record(conn, item.id),
+        "evidence": evidence_record(conn, item.id, fields),
     }
 
 

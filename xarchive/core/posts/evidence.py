@@ -534,12 +534,18 @@ def _compare(a: dict[str, Any], b: dict[str, Any]) -> list[FieldChange]:
     return found
 
 
-def changes(archive: Archive | sqlite3.Connection, item_id: int) -> list[CaptureChange]:
+def changes(
+    archive: Archive | sqlite3.Connection,
+    item_id: int,
+    held: Sequence[Capture] | None = None,
+) -> list[CaptureChange]:
     """What changed from each capture of post `item_id` to the next (only the steps where
     something did), and, last, whether it had disappeared since: a later X archive of its
-    account no longer holds it, or a later lookup of the API did not find it."""
+    account no longer holds it, or a later lookup of the API did not find it. `held`: its
+    `captures`, when the caller has them already."""
     conn = _conn(archive)
-    held = captures(conn, item_id)
+    if held is None:
+        held = captures(conn, item_id)
     out = []
     for before, after in zip(held, held[1:], strict=False):
         found = compare(before, after)
@@ -889,10 +895,14 @@ class PostEvidence:
         return tuple(out)
 
 
-def evidence(archive: Archive | sqlite3.Connection, item_id: int) -> PostEvidence:
-    """The withheld state, versions, deletion, captures and events of post `item_id`."""
+def evidence(
+    archive: Archive | sqlite3.Connection, item_id: int, fields: EvidenceFields | None = None
+) -> PostEvidence:
+    """The withheld state, versions, deletion, captures and events of post `item_id`.
+    `fields`: its `evidence_fields`, when the caller read them for many posts at once."""
     conn = _conn(archive)
-    fields = evidence_fields(conn, [item_id]).get(item_id)
+    if fields is None:
+        fields = evidence_fields(conn, [item_id]).get(item_id)
     if fields is None:
         raise ItemNotFound(f"item #{item_id} is not a post")
     post = post_store.get_post(conn, item_id)
@@ -1183,11 +1193,16 @@ def summary(found: ExtractedContainer) -> list[str]:
     return out
 
 
-def evidence_record(archive: Archive | sqlite3.Connection, item_id: int) -> dict[str, Any]:
+def evidence_record(
+    archive: Archive | sqlite3.Connection, item_id: int, fields: EvidenceFields | None = None
+) -> dict[str, Any]:
     """The evidence of post `item_id` as plain JSON values: what a bundle's items.json
-    carries (`evidence` of each post) and `xarchive show --json` prints."""
+    carries (`evidence` of each post) and `xarchive show --json` prints. `fields`: its
+    `evidence_fields`, which an export reads for all its posts at once (a dozen queries
+    for each post otherwise)."""
     conn = _conn(archive)
-    summary_of = evidence(conn, item_id)
+    summary_of = evidence(conn, item_id, fields)
+    taken = captures(conn, item_id)  # listed, and compared in `changes`
     held = summary_of.withheld
     chain = versions(conn, item_id)
     author = account_of(conn, item_id)
@@ -1219,13 +1234,13 @@ def evidence_record(archive: Archive | sqlite3.Connection, item_id: int) -> dict
             {"number": c.number, "captured_at": c.captured_at, "source": c.source,
              "container": c.container_name, "where": c.where, "record_sha256": c.record_sha256,
              "also_in": list(c.also_in), "record_kept": c.known, "state": c.state}
-            for c in captures(conn, item_id)
+            for c in taken
         ],
         "changes": [
             {"from": change.before.number,
              "to": change.after.number if change.after is not None else None,
              "changed": [{"name": f.name, "summary": f.summary} for f in change.changes]}
-            for change in changes(conn, item_id)
+            for change in changes(conn, item_id, taken)
         ],
         "account": None
         if author is None
