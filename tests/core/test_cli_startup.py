@@ -158,17 +158,25 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert "usage: xarchive" in capsys.readouterr().out
 
 
-def test_an_unchanged_folder_imported_again_loads_no_html_reader(
+def test_an_unchanged_folder_imported_again_loads_no_importer_nor_index_writer(
     small_archive: Path,
 ) -> None:
-    """Nothing is read when nothing changed: no importer of web pages or e-mail (their
-    trafilatura is a fifth of a second of every such re-import)."""
+    """Nothing is read when nothing changed: no importer (trafilatura alone is a fifth
+    of a second), no worker, no index writer (numpy, Whoosh), none of what follows a
+    batch of new items — they were most of such a re-import's time (ingest/reading.py)."""
     folder = small_archive.parent / "collected"
-    loaded = loaded_by(
-        "import", str(folder), "--no-ocr", "--archive", str(small_archive),
-        unwanted=("trafilatura", "xarchive.core.importers.html", "xarchive.core.importers.eml"),
+    # (core/language.py itself is light; py3langid, its model, is what costs)
+    needed = ("xarchive.core.importing", "xarchive.core.language")
+    importing = tuple(m for m in NOT_NEEDED if m not in needed)
+    unwanted = importing + ENGINE + (
+        "xarchive.core.importers.html", "xarchive.core.importers.eml",
+        "xarchive.core.importers.image", "xarchive.core.ingest.worker",
+        "xarchive.core.ingest.extraction", "xarchive.core.ingest.index_feed",
+        "xarchive.core.posts.containers", "xarchive.core.suggest", "xarchive.core.annotate.service",
     )  # fmt: skip
-    assert loaded == []
+    for workers in ("0", "2"):
+        command = ("import", str(folder), "--no-ocr", "--workers", workers)
+        assert loaded_by(*command, "--archive", str(small_archive), unwanted=unwanted) == []
 
 
 def test_a_search_compiles_no_english_word_variations(small_archive: Path) -> None:

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 import xarchive
 from xarchive.core import ocr
 from xarchive.core.archive import Archive
-from xarchive.core.index.schema import INDEX_SCHEMA_VERSION
+from xarchive.core.index.state import INDEX_SCHEMA_VERSION
 from xarchive.gui.dialogs.about import CHECKING, AboutDialog
 from xarchive.gui.main_window import MainWindow
 

@@ -11,20 +11,20 @@ know them; this module names them, above both in the layers (pyproject.toml).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .annotate import attach_imported
 from .archive import Archive
 from .ingest import pipeline
 from .ingest.hooks import AfterImport
 from .ingest.report import LINK_NOT_FOLLOWED, ImportOptions, ImportReport, Outcome
 from .ingest.scan import scan
 from .jobs import CancelToken, ProgressCallback, no_progress
-from .model import Extracted
-from .posts.beside import link_arrived_media
-from .suggest import ScanFacts, file_facts
-from .suggest import after_import as suggest_after_import
+
+if TYPE_CHECKING:
+    from .model import Extracted
+    from .suggest import ScanFacts
 
 __all__ = [
     "LINK_NOT_FOLLOWED",
@@ -37,20 +37,44 @@ __all__ = [
 ]
 
 
+# Each subscriber's module is imported when it is first called, not with this one: a
+# re-import of an unchanged folder calls none of them (tests/core/test_cli_startup.py).
+
+
 def _scan_facts(found: Extracted, original: Path) -> ScanFacts:
     """What finding links needs of a file, read in the worker that reads the file."""
+    from .suggest import file_facts
+
     return file_facts(found.kind, found.source_url, found.media_type, found.pages or ("",),
                       original)  # fmt: skip
+
+
+def _attach_annotations(archive: Archive, item_ids: Sequence[int]) -> set[int]:
+    from .annotate import attach_imported
+
+    return attach_imported(archive, item_ids)
+
+
+def _link_post_media(archive: Archive, item_ids: Sequence[int]) -> set[int]:
+    from .posts.beside import link_arrived_media
+
+    return link_arrived_media(archive, item_ids)
+
+
+def _suggest(archive: Archive, item_ids: Sequence[int], facts: Mapping[int, Any]) -> object:
+    from .suggest import after_import
+
+    return after_import(archive, item_ids, facts)
 
 
 #: In this order: annotations first (the items they touch are indexed again with the
 #: batch), then suggestions, computed while the index's segments are written.
 SUBSCRIBERS = (
-    AfterImport("annotations", before_index=attach_imported),
+    AfterImport("annotations", before_index=_attach_annotations),
     # pictures and videos fetched after their posts' file was imported (posts/beside.py)
-    AfterImport("post media", before_index=link_arrived_media),
+    AfterImport("post media", before_index=_link_post_media),
     # never raises: an import must not fail because a guess could not be made
-    AfterImport("suggestions", read=_scan_facts, after_index=suggest_after_import),
+    AfterImport("suggestions", read=_scan_facts, after_index=_suggest),
 )
 
 

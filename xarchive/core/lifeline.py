@@ -147,6 +147,11 @@ def start_fork_server() -> None:
 IMPORT_MODULES = (
     "xarchive.core.lifeline",  # first: binds the fork server to this process
     "xarchive.core.importing",
+    # what the workers run: their tasks, the index's segments, what the subscribers read
+    # (importing.py imports none of them: an unchanged folder imported again needs none)
+    "xarchive.core.ingest.worker",
+    "xarchive.core.index.writing",
+    "xarchive.core.suggest",
     "xarchive.core.importers.text",
     "xarchive.core.importers.html",
     "xarchive.core.importers.image",

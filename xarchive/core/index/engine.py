@@ -26,9 +26,8 @@ from .arrays import SegmentArrays
 from .evaluate import Evaluator
 from .pairs import PairsWriter
 from .query import make_parser, parse_query
-from .schema import INDEX_SCHEMA_VERSION, PAGE_BREAK, IndexDocument, build_schema
-
-META_NAME = "xarchive-index.json"
+from .schema import PAGE_BREAK, IndexDocument, build_schema
+from .state import INDEX_SCHEMA_VERSION, META_NAME
 
 _FACET_FIELDS = tuple(FACETS.values())
 

@@ -14,14 +14,7 @@ from .analysis import name_analyzer, text_analyzer
 from .formats import WordPositions
 from .pairs import RememberingAnalyzer
 
-#: Bump when the schema or the analysis changes: older indexes are then rebuilt.
-#: 3: the `pairs` field (phrases), and every date field sortable (date ranges).
-#: 4: word pairs in a table beside each segment instead of the `pairs` field (pairs.py).
-#: 5: posts as evidence: `withheld`, `changed`, the facet `withheld_in` (issue 13).
-#: 6: messages' senders and recipients, `sender` and `recipient` (from:, to:; issue 14).
-#: 7: a message's To and Cc apart (`sent_to`, `cc`) with their facets, and its
-#:    `message_id` (issue 14).
-INDEX_SCHEMA_VERSION = 7
+#: Bump when the schema or the analysis changes (state.py keeps the number).
 
 
 def engine_version() -> str:

@@ -22,7 +22,6 @@ for the next catch-up (DESIGN.md §1: the index is a cache of the database).
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -42,9 +41,8 @@ from whoosh.writing import SegmentWriter
 from ..errors import IndexBusy
 from .api import FACETS
 from .arrays import SegmentArrays
-from .engine import META_NAME
 from .pairs import PairsWriter
-from .schema import INDEX_SCHEMA_VERSION, build_schema
+from .schema import build_schema
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +67,6 @@ class StagedSegment:
     doc_count: int
     #: segments it replaces, when it is a merge of them (their segment ids)
     replaces: tuple[str, ...] = ()
-
-
-def looks_usable(directory: Path) -> bool:
-    """Whether `directory` holds an index of this version, judged without opening it
-    (SearchIndex.health opens a searcher to be sure; this reads two small files)."""
-    try:
-        if not index.exists_in(str(directory)):
-            return False
-        meta = json.loads((directory / META_NAME).read_text(encoding="utf-8"))
-        return int(meta.get("schema_version", 0)) == INDEX_SCHEMA_VERSION
-    except Exception:  # a damaged table of contents, an unreadable file
-        return False
 
 
 def write_segment(staging: Path, documents: Sequence[Fields]) -> StagedSegment:

@@ -25,18 +25,19 @@ from ..blobs import StagedFile
 from ..errors import ImportAborted
 from ..model import Extracted, NewItem
 from ..names import raw_name_bytes, storable
-from ..posts.containers import Committed, Container, commit_container, store_records
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
 from ..store.connection import OperationalError, savepoint
 from .hooks import AfterImport
-from .index_feed import IndexFeed
 from .report import ImportReport, Outcome, changed_note
 from .scan import Candidate
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from ..posts.containers import Committed, Container
+    from .index_feed import IndexFeed
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +160,8 @@ class Batch:
         new_ids: list[int] = []
         committed: list[Committed] = []
         try:
+            if ready:  # posts' code only for a batch with containers
+                from ..posts.containers import store_records
             for box in ready:  # the blobs before the rows that name them
                 store_records(box, self.staging, self.archive.blobs_dir)
             with self.archive.transaction():
@@ -289,6 +292,8 @@ class Batch:
         self, conn: sqlite3.Connection, box: Container, now: str
     ) -> Committed | None:
         """Commit a container inside a savepoint: if it fails, the rest of the batch stays."""
+        from ..posts.containers import commit_container
+
         with savepoint(conn, "container") as undo:
             try:
                 return commit_container(conn, box, self.report.run_id, now)

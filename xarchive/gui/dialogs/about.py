@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ... import __version__
-from ...core.index.schema import INDEX_SCHEMA_VERSION, engine_version
+from ...core.index.schema import engine_version
+from ...core.index.state import INDEX_SCHEMA_VERSION
 from ...core.store.migrations import LATEST as ARCHIVE_SCHEMA_VERSION
 from ..resources import app_icon
 from ..views.safe_browser import SafeTextBrowser
