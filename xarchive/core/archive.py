@@ -33,12 +33,13 @@ from .errors import (
 )
 from .store import connection as sql
 from .store import custody as store_custody
-from .store import items as item_store
-from .store import migrations, ocr_words, runs, settings
+from .store import migrations, ocr_words, settings
 from .store.connection import DatabaseError, connect
 
 # The engine (Whoosh, numpy) is imported when the index is first used: verify,
-# show and the like open an archive without searching it.
+# show and the like open an archive without searching it. The stores of items and of
+# import runs (with core/model.py's records, a third of a verify's start) when an item
+# is first read or a change audited: verify does neither.
 if TYPE_CHECKING:
     import sqlite3
 
@@ -167,6 +168,8 @@ class Archive:
                         older = migrations.schema_version(conn) > 0
                         migrations.migrate(conn)
                         store_custody.watch(conn)  # runs marked interrupted are sealed too
+                        from .store import runs
+
                         runs.mark_interrupted_runs(conn)
             except DatabaseError as exc:
                 conn.close()
@@ -297,6 +300,8 @@ class Archive:
 
     def _auditor(self, conn: sqlite3.Connection) -> custody.Audit:
         user = self.user_name
+        from .store import runs
+
         return lambda action, detail: runs.audit(conn, utc_now(), user, action, detail)
 
     def _start_custody(self, migrated: bool) -> None:
@@ -335,19 +340,27 @@ class Archive:
 
     def audit(self, action: str, **detail: Any) -> None:
         """Record a change in the audit log (inside the caller's transaction)."""
+        from .store import runs
+
         runs.audit(self.db, utc_now(), self.user_name, action, detail)
 
     # -- reading: what the front ends ask of items, never through the connection ----
     def item(self, item_id: int) -> Item:
         """The item with this id; raises ItemNotFound."""
+        from .store import items as item_store
+
         return item_store.get_item(self.db, item_id)
 
     def find_item(self, ref: str) -> Item:
         """The item a person named: by id (``42``, ``#42``) or by its SHA-256 or a unique
         prefix of it (at least 6 hex digits); raises ItemNotFound."""
+        from .store import items as item_store
+
         return item_store.find_item(self.db, ref)
 
     def pages(self, item_id: int) -> list[Page]:
+        from .store import items as item_store
+
         return item_store.pages(self.db, item_id)
 
     def ocr_words(self, item_id: int) -> dict[int, tuple[Word, ...]]:
@@ -356,9 +369,13 @@ class Archive:
 
     def sources(self, item_id: int) -> list[Source]:
         """Where the item came from: each file, folder or bundle, by which run, when."""
+        from .store import items as item_store
+
         return item_store.sources(self.db, item_id)
 
     def import_run(self, run_id: int) -> ImportRun:
+        from .store import runs
+
         return runs.get_run(self.db, run_id)
 
     def post(self, item_id: int) -> Post:
@@ -380,10 +397,14 @@ class Archive:
         return annotation_store.tag_counts(self.db)
 
     def item_count(self) -> int:
+        from .store import items as item_store
+
         return item_store.count_items(self.db)
 
     def kind_counts(self) -> list[tuple[str, int]]:
         """(kind, how many items are of it) for each kind the archive holds."""
+        from .store import items as item_store
+
         return item_store.kind_counts(self.db)
 
 

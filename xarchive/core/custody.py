@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .store import custody as store
-from .store import items as item_store
 
 if TYPE_CHECKING:
     import sqlite3
@@ -316,6 +315,8 @@ _KEYED_BY_ITEM = ("items", "posts", "ocr_words", "post_media")
 
 
 def _row_name(conn: sqlite3.Connection, table: str, row: str) -> str:
+    from .store import items as item_store  # only to name a row that fails (its records)
+
     name = store.SEALED[table].name.format(key=row)
     if table == "item_sources" and row.isdigit():
         source = item_store.source_row(conn, int(row))

@@ -23,9 +23,7 @@ from .archive import Archive
 from .custody import CustodyReport
 from .custody import check as check_custody
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
-from .store import evidence as evidence_store
-from .store import items as item_store
-from .store import posts as post_store
+from .store import originals
 
 #: Threads that hash at once: hashing is CPU-bound and the app targets two cores.
 WORKERS = 2
@@ -84,12 +82,12 @@ def verify(
     read and returns the report so far, marked cancelled.
     """
     report = VerifyReport()
-    refs: list[_Ref] = [(*ref, "item") for ref in item_store.blob_refs(archive.db)]
-    refs += [(*ref, "container") for ref in post_store.container_blob_refs(archive.db)]
+    refs: list[_Ref] = [(*ref, "item") for ref in originals.items(archive.db)]
+    refs += [(*ref, "container") for ref in originals.containers(archive.db)]
     # Each capture of a post keeps the record it read (posts/evidence.py); the first is
     # the post's own original, checked above.
     known_shas = {ref[1] for ref in refs}
-    for ref in evidence_store.capture_blob_refs(archive.db):
+    for ref in originals.capture_records(archive.db):
         if ref[1] not in known_shas:
             known_shas.add(ref[1])
             refs.append((*ref, "capture"))

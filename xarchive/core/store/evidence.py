@@ -77,18 +77,6 @@ def capture_states(
     }
 
 
-def capture_blob_refs(conn: sqlite3.Connection) -> Iterable[tuple[int, str, int, str]]:
-    """(capture id, sha256, 0, name) of each capture's record, for `verify`: every capture
-    kept since schema 9 (older ones kept no record of their own). Their size is not kept."""
-    rows = conn.execute(
-        "SELECT s.id, s.record_sha256, p.platform_id, c.name, s.locator FROM post_sources s "
-        "JOIN posts p ON p.item_id = s.item_id JOIN containers c ON c.id = s.container_id "
-        "WHERE s.state != '' ORDER BY s.id"
-    )
-    for source_id, sha256, platform_id, name, locator in rows:
-        yield int(source_id), str(sha256), 0, f"post {platform_id} as read in {name}, {locator}"
-
-
 def unfilled_first_captures(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """The captures imported before schema 9 whose record is their post's original (what
     `backfill` can read again): (capture id, item id, container id, member, locator,

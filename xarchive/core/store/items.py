@@ -232,9 +232,3 @@ def mark_indexed(conn: sqlite3.Connection, ids: Iterable[int], indexed: bool = T
 
 def mark_all_unindexed(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE items SET indexed = 0")
-
-
-def blob_refs(conn: sqlite3.Connection) -> Iterator[tuple[int, str, int, str]]:
-    """(id, sha256, size, original_name) of every item, for verification."""
-    for row in conn.execute("SELECT id, sha256, size, original_name FROM items ORDER BY id"):
-        yield int(row[0]), str(row[1]), int(row[2]), str(row[3])

@@ -125,12 +125,6 @@ def set_container_file_state(
     )
 
 
-def container_blob_refs(conn: sqlite3.Connection) -> Iterator[tuple[int, str, int, str]]:
-    """(id, sha256, size, name) of every container, for `verify`."""
-    for row in conn.execute("SELECT id, sha256, size, name FROM containers ORDER BY id"):
-        yield int(row[0]), str(row[1]), int(row[2]), str(row[3])
-
-
 # -- posts -------------------------------------------------------------------------------------
 
 
