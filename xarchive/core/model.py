@@ -16,11 +16,14 @@ the groups it needs (fields are keywords, in any order):
 item about to be written) is an `Extracted` with its origin, made by `NewItem.of`;
 `Item` (an item of the archive) is fields and origin with its id, page count and
 whether the index holds it — its pages are read apart (`Page`). The store writes and
-reads these records (store/items.py names its columns after their fields), and the
-search index's `IndexDocument` takes the fields of an `Item` it declares too
-(`shared_values`, in indexing.py). A post's fields are declared once the same way
-(`PostFields`), of which `ExtractedPost` (read from a container) and `Post` (kept by
-the archive) are made.
+reads these records (store/items.py names its columns after their fields). What a
+person searches an item by is a part of two groups, `SearchedFields` of `ItemFields`
+(kind, title, language, dates, author, address, OCR status) and `SearchedOrigin` of
+`ItemOrigin` (the original's name, when it was imported): the search index's
+`IndexDocument` is made of those two with what only the index has, and takes their
+values from an `Item` by name (`shared_values`, in indexing.py). A post's fields are
+declared once the same way (`PostFields`), of which `ExtractedPost` (read from a
+container) and `Post` (kept by the archive) are made.
 
 The records are plain values: they know nothing of SQL, the index or the files on
 disk, so that every layer of the core can pass them (import-linter's `core-layers`
@@ -49,13 +52,13 @@ KINDS = ("document", "image", "article", "post", "text", "message", "video")
 
 
 @dataclass(frozen=True, kw_only=True)
-class ItemFields:
-    """What an item says of itself: the fields every record of an item has."""
+class SearchedFields:
+    """What an item says of itself that a person searches it by: the part of `ItemFields`
+    the search index holds (index/schema.py `IndexDocument`)."""
 
     __slots__ = ()
 
     kind: str  # one of KINDS
-    media_type: str
     title: str
     #: ISO 639-1 code such as "en" or "ur"; "" if unknown.
     language: str = ""
@@ -66,6 +69,15 @@ class ItemFields:
     source_url: str = ""
     #: "none" (no OCR needed), "done", "missing-tesseract", "missing-language", "failed".
     ocr_status: str = "none"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemFields(SearchedFields):
+    """What an item says of itself: the fields every record of an item has."""
+
+    __slots__ = ()
+
+    media_type: str
     #: Things a person should know that did not stop the import.
     warnings: tuple[str, ...] = ()
     #: Format-specific metadata (image size, PDF producer, …) kept as JSON.
@@ -86,16 +98,25 @@ class ItemText:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ItemOrigin:
+class SearchedOrigin:
+    """Where an item came from, as a person searches it: the part of `ItemOrigin` the
+    search index holds (the name of its original, when it was imported)."""
+
+    __slots__ = ()
+
+    original_name: str
+    imported_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemOrigin(SearchedOrigin):
     """The original an item is, and the import that brought it into the archive."""
 
     __slots__ = ()
 
     sha256: str
-    original_name: str
     original_path: str
     size: int
-    imported_at: str
     import_run_id: int
     source_root: str  # the folder (or file) the import was given
 

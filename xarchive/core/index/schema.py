@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import whoosh
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
+from ..model import SearchedFields, SearchedOrigin
 from .analysis import name_analyzer, text_analyzer
 from .formats import WordPositions
 from .pairs import RememberingAnalyzer
@@ -145,22 +146,15 @@ KNOWN_FIELDS = frozenset(build_schema().names()) - {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class IndexDocument:
-    """What the index holds of one item (built by the caller from the database)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexDocument(SearchedFields, SearchedOrigin):
+    """What the index holds of one item (built by the caller from the database): the
+    item's fields a person searches by, declared in core/model.py (kind, title, language,
+    dates, author, address, OCR status; the original's name, when it was imported), and
+    what only the index has."""
 
     item_id: int
-    kind: str
-    title: str
     pages: tuple[str, ...]
-    original_name: str
-    author: str
-    language: str
-    source_url: str
-    published_at: str
-    captured_at: str
-    imported_at: str
-    ocr_status: str
     tags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     #: Posts (and the pictures they show): handles without "@", hashtags without "#".
