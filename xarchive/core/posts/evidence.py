@@ -79,10 +79,14 @@ from ..errors import ItemNotFound
 from ..model import (
     ACCOUNT_ACTIONS,
     POST_ACTIONS,
+    AccountRow,
+    BundledCapture,
+    EventRow,
     ExtractedAccount,
     ExtractedContainer,
     ExtractedEvent,
     Post,
+    PostKey,
     Withheld,
     canonical_json,
     handle_key,
@@ -632,7 +636,7 @@ def _once(events: Iterable[Event]) -> list[Event]:
     return list(kept.values())
 
 
-def _event(row: store.EventRow) -> Event:
+def _event(row: EventRow) -> Event:
     label = _ACTION_LABELS.get((row.subject, row.action), row.action.replace("_", " ").capitalize())
     codes = row.details.get("country_codes") or []
     if row.action == "withheld" and codes:
@@ -650,7 +654,7 @@ def account_keys(platform: str, account_id: str, handle: str) -> list[str]:
     return keys + ([handle_key(platform, handle)] if handle else [])
 
 
-def _account_rows(conn: sqlite3.Connection, keys: Sequence[str]) -> list[store.EventRow]:
+def _account_rows(conn: sqlite3.Connection, keys: Sequence[str]) -> list[EventRow]:
     found = store.events_of(conn, "account", list(keys))
     rows = [row for key in keys for row in found.get(key, [])]
     rows.sort(key=lambda r: (r.at == "", r.at, r.id))
@@ -819,7 +823,7 @@ def account_posts(archive: Archive | sqlite3.Connection, who: Account) -> list[i
     return store.post_ids_of_account(_conn(archive), who.account_id, who.handle)
 
 
-def _account(conn: sqlite3.Connection, row: store.AccountRow) -> Account:
+def _account(conn: sqlite3.Connection, row: AccountRow) -> Account:
     state = row.state
     platform = row.platform_id.partition(":")[0]
     rows = _account_rows(conn, account_keys(platform, row.account_id, row.handle))
@@ -1010,7 +1014,7 @@ def evidence_fields(
 
 def _gone(
     conn: sqlite3.Connection,
-    post: store.PostKey,
+    post: PostKey,
     states: list[tuple[str, dict[str, Any]]],
     archives: Mapping[str, list[tuple[int, str, str]]],
 ) -> bool:
@@ -1025,9 +1029,9 @@ def _gone(
 
 def _withheld(
     states: list[tuple[str, dict[str, Any]]],
-    events: Sequence[store.EventRow],
-    account: store.AccountRow | None,
-    account_events: Sequence[store.EventRow] = (),
+    events: Sequence[EventRow],
+    account: AccountRow | None,
+    account_events: Sequence[EventRow] = (),
 ) -> WithheldState | None:
     """Where the post's captures, its withheld events or its account (as last captured, and
     its withheld events) say it is withheld."""
@@ -1442,7 +1446,7 @@ def record_bundled_captures(
     for capture in found.get("captures") or []:
         where = ", ".join(p for p in (capture["container"], capture["where"]) if p)
         added |= store.add_bundled_capture(
-            conn, store.BundledCapture(
+            conn, BundledCapture(
                 item_id, container_id, capture["record_file"] or "", where,
                 capture["record_sha256"], capture["captured_at"], capture["state"],
             ), run_id, now,

@@ -30,7 +30,7 @@ from ..archive import Archive
 from ..blobs import store_many
 from ..errors import UnreadableFile, XArchiveError
 from ..importers.base import ContainerContext, ExtractContext
-from ..model import ExtractedContainer
+from ..model import ExtractedContainer, UnknownCapture
 from ..store import evidence as store
 from ..store import posts as post_store
 from .evidence import record_container
@@ -63,7 +63,7 @@ def read_again(archive: Archive) -> int:
     unknown = store.unknown_captures(conn, _READABLE)
     if not unknown:
         return 0
-    by_whole: dict[int, list[store.UnknownCapture]] = {}
+    by_whole: dict[int, list[UnknownCapture]] = {}
     for capture in unknown:  # an unpacked archive is read whole, for all its data files
         by_whole.setdefault(capture.parent_id or capture.container_id, []).append(capture)
     staging = blobs.staging_dir(archive.blobs_dir) / f"recapture-{uuid.uuid4().hex}"
@@ -126,9 +126,7 @@ def _place(blob: Path, target: Path) -> None:
         shutil.copyfile(blob, target)
 
 
-def _fill(
-    archive: Archive, read: _Read, captures: list[store.UnknownCapture], staging: Path
-) -> int:
+def _fill(archive: Archive, read: _Read, captures: list[UnknownCapture], staging: Path) -> int:
     """Give each capture whose record the container holds again, byte for byte, its
     record and state; record what the container says besides. Returns how many."""
     conn = archive.db

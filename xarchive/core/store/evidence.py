@@ -1,6 +1,7 @@
 """What posts say as evidence: captures' states, versions, accounts, events (migration 9).
 
-The rows behind posts/evidence.py, which explains what each means. Posts are named
+The queries behind posts/evidence.py, which explains what each means (the records are
+core/model.py's: `CaptureRow`, `AccountRow`, `EventRow` …). Posts are named
 by platform id (``x:1758…``) here, not by item id: an event or a version may be
 known before its post is in the archive, and is found by it when it arrives.
 """
@@ -10,32 +11,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from ..model import ExtractedAccount, ExtractedEvent
+from ..model import (
+    AccountCaptureRow,
+    AccountRow,
+    BundledCapture,
+    CaptureRow,
+    EventRow,
+    ExtractedAccount,
+    ExtractedEvent,
+    PostKey,
+    UnknownCapture,
+)
 from .connection import chunks
 
 # -- captures of a post --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureRow:
-    """One place and time a post was read: a `post_sources` row with what it said."""
-
-    source_id: int  # the row's id
-    item_id: int
-    container_id: int
-    container_name: str
-    container_kind: str
-    container_title: str
-    member: str
-    locator: str
-    record_sha256: str
-    captured_at: str  # when the source took it from the platform ("" unknown)
-    imported_at: str  # when it entered the archive
-    run_id: int
-    state: dict[str, Any] | None  # None: imported before captures kept their state
 
 
 def captures_of(conn: sqlite3.Connection, item_id: int) -> list[CaptureRow]:
@@ -101,19 +92,6 @@ def set_capture_state(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class UnknownCapture:
-    """A capture kept without what it said (imported before schema 9)."""
-
-    id: int
-    item_id: int
-    container_id: int
-    parent_id: int | None  # an unpacked X archive, of its data file's capture
-    member: str
-    locator: str
-    record_sha256: str
-
-
 def unknown_captures(conn: sqlite3.Connection, kinds: Sequence[str]) -> list[UnknownCapture]:
     """The captures without a state read from containers of these kinds."""
     rows = conn.execute(
@@ -123,19 +101,6 @@ def unknown_captures(conn: sqlite3.Connection, kinds: Sequence[str]) -> list[Unk
         list(kinds),
     )
     return [UnknownCapture(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class BundledCapture:
-    """A capture of a post as a bundle lists it (posts/evidence.py `record_bundled_captures`)."""
-
-    item_id: int
-    container_id: int  # the bundle's items.json
-    member: str  # the record's file in the bundle ("" when it kept none)
-    locator: str  # where the exporting archive had read it: "feb.jsonl, line 1, data[0]"
-    record_sha256: str
-    captured_at: str
-    state: dict[str, Any] | None  # None: unknown there too
 
 
 def add_bundled_capture(
@@ -294,30 +259,6 @@ def _id_order(platform_id: str) -> tuple[int, str]:
 # -- accounts --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AccountRow:
-    platform_id: str
-    account_id: str
-    handle: str
-    state: dict[str, Any]
-    seen_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class AccountCaptureRow:
-    id: int
-    platform_id: str
-    container_id: int
-    container_name: str
-    member: str
-    locator: str
-    record: str
-    state: dict[str, Any]
-    captured_at: str
-    run_id: int
-    imported_at: str
-
-
 def add_account(
     conn: sqlite3.Connection, account: ExtractedAccount, container_id: int, run_id: int, now: str
 ) -> bool:
@@ -438,22 +379,6 @@ def post_ids_of_handle(conn: sqlite3.Connection, handle: str) -> list[int]:
 # -- events ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
-    id: int
-    subject: str  # "post", "account"
-    platform_id: str
-    action: str
-    at: str
-    details: dict[str, Any]
-    container_id: int
-    container_name: str
-    member: str
-    locator: str
-    run_id: int
-    imported_at: str
-
-
 def add_event(
     conn: sqlite3.Connection, event: ExtractedEvent, container_id: int, run_id: int, now: str
 ) -> bool:
@@ -509,18 +434,6 @@ def events_without_post(conn: sqlite3.Connection) -> list[EventRow]:
     ).fetchall()
     ids = [str(r[0]) for r in rows]
     return [event for events in events_of(conn, "post", ids).values() for event in events]
-
-
-@dataclass(frozen=True, slots=True)
-class PostKey:
-    """What the evidence of a post is looked up by."""
-
-    item_id: int
-    platform_id: str
-    account_id: str
-    is_deleted: bool
-    deleted_at: str
-    handle: str = ""  # the account's handle, as the post names it
 
 
 def post_keys(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[PostKey]:
