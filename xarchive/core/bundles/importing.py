@@ -45,7 +45,15 @@ from ..importers.base import ContainerContext, ExtractContext
 from ..index.api import SearchEngine
 from ..indexing import catch_up
 from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
-from ..model import ExtractedContainer, ExtractedPost, MediaRef, NewContainer, NewItem
+from ..model import (
+    ExtractedContainer,
+    ExtractedPost,
+    MediaRef,
+    NewContainer,
+    NewItem,
+    PostFields,
+    field_names,
+)
 from ..posts import evidence
 from ..store import items as item_store
 from ..store import posts as post_store
@@ -471,20 +479,7 @@ def _insert(conn: Any, item: BundledItem, run_id: int) -> int:
 def _insert_post(conn: Any, item_id: int, item: BundledItem, ids: Mapping[str, int]) -> None:
     p = item.post
     assert p is not None
-    post = ExtractedPost(
-        platform_id=p["platform_id"], post_id=p["platform_id"].partition(":")[2], record=b"",
-        sha256=item.sha256, account=p["account"], display_name=p["display_name"],
-        account_id=p["account_id"], published_at=item.fields["published_at"],
-        text=item.pages[0].text, original_text=p["original_text"],
-        language=item.fields["language"], url=p["url"], member="", locator="",
-        hashtags=tuple(p["hashtags"]), mentions=tuple(p["mentions"]),
-        links=tuple((a, b) for a, b in p["links"]), counts=dict(p["counts"]),
-        reply_to_id=p["reply_to_id"], reply_to_account=p["reply_to_account"],
-        quote_of_id=p["quote_of_id"], retweet_of_id=p["retweet_of_id"],
-        retweet_of_account=p["retweet_of_account"], conversation_id=p["conversation_id"],
-        is_retweet=p["is_retweet"], is_deleted=p["is_deleted"], deleted_at=p["deleted_at"],
-        is_long=p["is_long"], referenced=p["is_referenced"],
-    )  # fmt: skip
+    post = _extracted_post(item, p)
     post_store.insert_post(conn, item_id, post, p["counts_seen_at"])
     media = sorted(p["media"], key=lambda m: m["position"])
     refs = [
@@ -493,6 +488,31 @@ def _insert_post(conn: Any, item_id: int, item: BundledItem, ids: Mapping[str, i
         for m in media
     ]  # fmt: skip
     post_store.set_media(conn, item_id, refs)
+
+
+def _extracted_post(item: BundledItem, p: Mapping[str, Any]) -> ExtractedPost:
+    """The post of a bundle's item as an import inserts it: the fields of a post
+    (`PostFields`) its record in items.json holds, by their names (the format's lists in
+    bundles/metadata.py), its lists as tuples; its text, date and language are the item's."""
+    said = {name: p[name] for name in field_names(PostFields) if name in p}
+    lists = {
+        "hashtags": tuple(p["hashtags"]),
+        "mentions": tuple(p["mentions"]),
+        "links": tuple((a, b) for a, b in p["links"]),
+        "counts": dict(p["counts"]),
+    }
+    return ExtractedPost(
+        **{**said, **lists},
+        text=item.pages[0].text,
+        published_at=item.fields["published_at"],
+        language=item.fields["language"],
+        post_id=p["platform_id"].partition(":")[2],
+        record=b"",
+        sha256=item.sha256,
+        member="",
+        locator="",
+        referenced=p["is_referenced"],
+    )
 
 
 def _rebuild_caches(archive: Archive, item: BundledItem) -> None:
