@@ -4,6 +4,7 @@ once, read-only, and nothing left in the staging folder whatever happens."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import stat
 from pathlib import Path
@@ -50,3 +51,14 @@ def test_files_and_folders_are_synced_without_syncfs_too(
     finals = blobs.commit_many(tmp_path / "blobs", staged)
     assert [f.read_bytes() for f in finals] == [b"one", b"two", b"three"]
     assert len(synced) == 3 + len({f.parent for f in finals})
+
+
+def test_a_stream_whose_first_bytes_were_read_is_staged_whole(tmp_path: Path) -> None:
+    # A web capture's payload: its first bytes read to tell its type, then the rest.
+    payload = b"<!doctype html><p>" + b"x" * (blobs.CHUNK + 10)
+    stream = io.BytesIO(payload)
+    head = stream.read(512)
+    staged = blobs.stage_stream(stream, tmp_path, head=head)
+    assert staged.tmp_path.read_bytes() == payload
+    assert staged.sha256 == hashlib.sha256(payload).hexdigest()
+    assert staged.size == len(payload)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import shutil
 import uuid
@@ -51,7 +52,7 @@ def stage_copy(source: Path, staging: Path) -> StagedFile:
 
 
 def stage_stream(
-    src: IO[bytes], staging: Path, check: Callable[[int], None] | None = None
+    src: IO[bytes], staging: Path, check: Callable[[int], None] | None = None, head: bytes = b""
 ) -> StagedFile:
     """Copy `src` into `staging` while hashing it, in one read; fsync the copy.
 
@@ -59,7 +60,9 @@ def stage_stream(
     describes the stored bytes, even if the source changes meanwhile. `check` is
     called with the bytes read so far before each chunk is written, and stops the
     copy by raising (a size limit, a cancel). Whatever stops it, the partial copy
-    is removed. Raises OSError as the file system reports it.
+    is removed. `head`: the first bytes of the file, read from `src` already (to
+    tell its type), written before the rest. Raises OSError as the file system
+    reports it.
     """
     staging.mkdir(parents=True, exist_ok=True)
     tmp = staging / f"{uuid.uuid4().hex}.part"
@@ -67,7 +70,8 @@ def stage_stream(
     size = 0
     try:
         with tmp.open("wb") as dst:
-            while chunk := src.read(CHUNK):
+            rest = iter(lambda: src.read(CHUNK), b"")
+            for chunk in itertools.chain((head,) if head else (), rest):
                 size += len(chunk)
                 if check is not None:
                     check(size)

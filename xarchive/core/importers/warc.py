@@ -27,20 +27,18 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import hashlib
-import os
 import re
-import uuid
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 from warcio.archiveiterator import ArchiveIterator
 
-from ..blobs import CHUNK, StagedFile
+from .. import blobs
+from ..blobs import StagedFile
 from ..errors import UnreadableFile
 from ..model import Contained, Extracted, ExtractedContainer, RecordProblem, StagedMedia
 from ..names import safe_file_name
@@ -387,7 +385,7 @@ def _response(record: Any, number: int, uri: str, date: str, staging: Path) -> _
     media_type = _sniffed(head, media_type, uri)
     if media_type not in _EXTENSIONS:
         return None
-    staged = _stage(head, stream, staging)
+    staged = blobs.stage_stream(stream, staging, head=head)
     if staged.size == 0:
         staged.tmp_path.unlink(missing_ok=True)
         return None
@@ -473,27 +471,6 @@ def _sniffed(head: bytes, declared: str, uri: str) -> str:
     if not declared and start.startswith((b"<!doctype html", b"<html")):
         return "text/html"
     return declared
-
-
-def _stage(head: bytes, stream: IO[bytes], staging: Path) -> StagedFile:
-    """Copy the payload to the staging area while hashing it; fsynced."""
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f"{uuid.uuid4().hex}.part"
-    digest = hashlib.sha256(head)
-    size = len(head)
-    try:
-        with tmp.open("wb") as out:
-            out.write(head)
-            while chunk := stream.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return StagedFile(tmp, digest.hexdigest(), size)
 
 
 def _name(uri: str, media_type: str) -> str:
