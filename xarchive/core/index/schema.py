@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import whoosh
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
-from ..model import SearchedFields, SearchedOrigin
+from ..model import POST_CHANGES, POST_FLAGS, POST_HAS, SearchedFields, SearchedOrigin
 from .analysis import name_analyzer, text_analyzer
 from .formats import WordPositions
 from .pairs import RememberingAnalyzer
@@ -54,31 +54,8 @@ EXACT_FIELDS = (
     "kind", "lang", "source", "ocr", "account", "hashtag", "mention", "is", "has", "withheld",
     "changed", "sender", "recipient", "sent_to", "cc", "message_id",
 )  # fmt: skip
-#: The values `is:` and `has:` know, with what each finds.
-FLAG_VALUES = {
-    "is": {
-        "reply": "posts that answer another post",
-        "retweet": "reposts of another account's post",
-        "quote": "posts quoting another post",
-        "deleted": "posts the account deleted",
-        "long": "posts longer than 280 characters",
-        "withheld": "posts withheld in some country (or whose account is)",
-        "edited": "posts that were edited (every version)",
-        "suspended": "posts of accounts that were suspended",
-    },
-    "has": {"media": "posts with pictures or videos", "links": "posts with links"},
-    "changed": {
-        "text": "posts whose text differs between captures",
-        "counts": "posts whose likes, reposts, replies … differ between captures",
-        "media": "posts whose pictures or videos differ between captures",
-        "withheld": "posts whose withheld state differs between captures",
-        "reply": "posts whose reply target differs between captures",
-        "quote": "posts whose quoted post differs between captures",
-        "deleted": "posts deleted between captures",
-        "disappeared": "posts missing from a later archive of their account",
-        "account": "posts whose account's handle or name differs between captures",
-    },
-}
+#: The values `is:`, `has:` and `changed:` know, with what each finds (core/model.py).
+FLAG_VALUES = {"is": POST_FLAGS, "has": POST_HAS, "changed": POST_CHANGES}
 #: `withheld:` takes a country code (ISO 3166-1 alpha-2: PK, IN; XX: every country) or these.
 WITHHELD_WORDS = {"any": "withheld anywhere", "copyright": "withheld for copyright (DMCA)"}
 DATE_FIELDS = ("date", "published", "captured", "imported")

@@ -105,24 +105,6 @@ if TYPE_CHECKING:
 
 #: The relation of a later version of a post to the one before it.
 EDIT_RELATION = "edit-of"
-#: Values of the `changed:` search field: what differs between two captures of a post.
-CHANGED_VALUES = {
-    "text": "posts whose text differs between captures",
-    "counts": "posts whose likes, reposts, replies … differ between captures",
-    "media": "posts whose pictures or videos differ between captures",
-    "withheld": "posts whose withheld state differs between captures",
-    "reply": "posts whose reply target differs between captures",
-    "quote": "posts whose quoted post differs between captures",
-    "deleted": "posts deleted between captures",
-    "disappeared": "posts missing from a later archive of their account",
-    "account": "posts whose account's handle or name differs between captures",
-}
-#: Values of the `is:` search field this module adds.
-EVIDENCE_FLAGS = {
-    "withheld": "posts withheld in some country (or whose account is)",
-    "edited": "posts that were edited (every version)",
-    "suspended": "posts of accounts that were suspended",
-}
 #: How events are named for a person.
 _ACTION_LABELS = {
     ("post", "delete"): "Deleted",
@@ -456,7 +438,7 @@ def picture_captures(archive: Archive | sqlite3.Connection, item_id: int) -> lis
 class FieldChange:
     """One thing that differs between two captures."""
 
-    name: str  # one of CHANGED_VALUES
+    name: str  # one of model.POST_CHANGES
     summary: str  # for a person: "likes 3 → 40", "no longer withheld"
     before: Any = None
     after: Any = None
@@ -878,7 +860,7 @@ class PostEvidence:
     deleted_at: str  # "" unknown (see `deleted`)
     deleted: bool
     captures: int
-    changed: tuple[str, ...]  # of CHANGED_VALUES
+    changed: tuple[str, ...]  # of model.POST_CHANGES
     events: tuple[Event, ...]
 
     @property
