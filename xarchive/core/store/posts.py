@@ -24,6 +24,7 @@ from ..model import (
     MissingMedia,
     NewContainer,
     Post,
+    PostFields,
     PostIndexFields,
     PostMedia,
     PostSource,
@@ -259,23 +260,26 @@ def own_account(conn: sqlite3.Connection, item_id: int) -> str:
     return "" if row is None or not row[0] else str(row[0])
 
 
+#: What an insert writes of a post: its fields but those its item holds (`_POST_READ`),
+#: then whether it was only referred to and when its counts were seen.
+_POST_WRITTEN = tuple(name for name in field_names(PostFields) if name not in _POST_READ)
+_POST_INSERT = (
+    f"INSERT INTO posts (item_id, {', '.join(_POST_WRITTEN)}, is_referenced, counts_seen_at) "
+    f"VALUES ({', '.join('?' * (len(_POST_WRITTEN) + 3))})"
+)
+
+
 def insert_post(conn: sqlite3.Connection, item_id: int, post: ExtractedPost, seen_at: str) -> None:
     """The `posts` row of a post item just inserted; the caller owns the transaction."""
-    conn.execute(
-        "INSERT INTO posts (item_id, platform_id, account, display_name, account_id, url, "
-        "original_text, reply_to_id, reply_to_account, quote_of_id, retweet_of_id, "
-        "retweet_of_account, conversation_id, is_retweet, is_deleted, deleted_at, is_long, "
-        "is_referenced, hashtags, mentions, links, counts, counts_seen_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            item_id, post.platform_id, post.account, post.display_name, post.account_id,
-            post.url, post.original_text, post.reply_to_id, post.reply_to_account,
-            post.quote_of_id, post.retweet_of_id, post.retweet_of_account, post.conversation_id,
-            int(post.is_retweet), int(post.is_deleted), post.deleted_at, int(post.is_long),
-            int(post.referenced), _json(list(post.hashtags)), _json(list(post.mentions)),
-            _json([list(pair) for pair in post.links]), _json(post.counts), seen_at,
-        ),
-    )  # fmt: skip
+    values: list[Any] = [item_id]
+    for name in _POST_WRITTEN:
+        value = getattr(post, name)
+        if name in ("hashtags", "mentions", "links", "counts"):
+            value = _json(value)  # a tuple as a JSON list
+        elif name in _POST_FLAGS:
+            value = int(value)
+        values.append(value)
+    conn.execute(_POST_INSERT, [*values, int(post.referenced), seen_at])
 
 
 def merge_seen_again(
