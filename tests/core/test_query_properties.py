@@ -135,11 +135,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     engine.close()
 
 
-def test_the_mistakes_it_found_are_explained() -> None:
-    from xarchive.core.index.query import make_parser, parse_query
-    from xarchive.core.index.schema import build_schema
-
-    parser = make_parser(build_schema())
+def test_the_mistakes_it_found_are_explained(index: SearchIndex) -> None:
     for text, message, position in (
         (">account:", "compares dates only", 1),
         ("court kind:", "‘kind:’ (at position 7) has nothing after it", 7),
@@ -147,9 +143,9 @@ def test_the_mistakes_it_found_are_explained() -> None:
         ("court AND", "ends with ‘AND’ (at position 7)", 7),
     ):
         with pytest.raises(QueryError, match=re.escape(message)) as caught:
-            parse_query(text, parser)
+            index.check(text)
         assert caught.value.position == position
-    parse_query('"date:2024-13"', parser)
+    index.check('"date:2024-13"')
 
 
 def _says_where(error: QueryError, text: str) -> None:
