@@ -16,33 +16,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests.core.test_query import INDEXED
 from xarchive.core.errors import QueryError
 from xarchive.core.index.engine import SearchIndex
-from xarchive.core.index.schema import FIELD_ALIASES, FIELD_CHOICES, KNOWN_FIELDS, IndexDocument
+from xarchive.core.index.schema import FIELD_ALIASES, FIELD_CHOICES, KNOWN_FIELDS
 
 FIELDS = sorted(KNOWN_FIELDS | set(FIELD_ALIASES) | set(FIELD_CHOICES))
 
-DOCUMENT = IndexDocument(
-    item_id=1,
-    kind="document",
-    title="Submission of the ministry",
-    pages=("The block was ordered for reasons of security, public order and decency.",),
-    original_name="submission.pdf",
-    author="Interior Ministry",
-    language="en",
-    source_url="https://margallatimes.example/a",
-    published_at="2024-04-17",
-    captured_at="",
-    imported_at="2024-05-01T10:00:00Z",
-    ocr_status="",
-    tags=("security", "public order"),
-    notes=("the ministry's own words",),
-    accounts=("demo_reporter",),
-    hashtags=("keepiton",),
-    flags=("reply",),
-    has=("media",),
-    alt_texts=("a screenshot, blurred",),
-)
+#: The filing the query tests search (tests/core/test_query.py): tags, notes, a post's fields.
+DOCUMENT = INDEXED
 
 #: What people paste: punctuation from filings, operators, query syntax, Urdu.
 PIECES = st.one_of(
