@@ -84,6 +84,25 @@ def video_info(spec: Mapping[str, Any]) -> dict[str, Any] | None:
     return facts
 
 
+def post_extra(
+    tweet: Mapping[str, Any], media: Sequence[Mapping[str, Any]], edits: list[str], client: str
+) -> dict[str, Any]:
+    """What a post keeps beside its fields (`ExtractedPost.extra`), from its source object
+    and its media's: the ids of its versions when it was edited, the app it was posted
+    with, whether it is marked sensitive, and its videos' variants and length."""
+    extra: dict[str, Any] = {}
+    if len(edits) > 1:
+        extra["edit_ids"] = edits
+    if client:
+        extra["client"] = client
+    if post_is_sensitive(tweet, media):
+        extra["possibly_sensitive"] = True
+    videos = [info for info in map(video_info, media) if info is not None]
+    if videos:
+        extra["media_info"] = videos
+    return extra
+
+
 def _number(value: Any) -> float | None:
     try:
         return float(value) if value is not None and value != "" else None

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..language import detect_language
+from ..model import platform_id
 
 _TCO = re.compile(r"https?://t\.co/[A-Za-z0-9]+")
 _STATUS_URL = re.compile(
@@ -158,3 +159,11 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
             seen.add(key)
             kept.append(value)
     return tuple(kept)
+
+
+def version_ids(platform: str, edits: list[str]) -> tuple[str, ...]:
+    """The platform ids of an edited post's versions (`ExtractedPost.edit_ids`), oldest
+    first, from the ids its source lists; () when it lists one or none."""
+    if len(edits) < 2:
+        return ()
+    return tuple(platform_id(platform, e) for e in edits if e.isdigit())

@@ -57,7 +57,7 @@ from ..model import (
 from . import quoted
 from .base import ContainerContext
 from .container_files import CHUNK, MAX_DATA_BYTES
-from .post_media import media_beside, post_is_sensitive, video_info
+from .post_media import media_beside, post_extra
 from .post_text import (
     as_dict,
     as_list,
@@ -70,6 +70,7 @@ from .post_text import (
     retweeted_account,
     status_url,
     unique,
+    version_ids,
 )
 
 NAME = "twarc2"
@@ -644,17 +645,7 @@ def _post(
     data = canonical_json(record)
     metrics = as_dict(tweet.get("public_metrics"))
     conversation = as_text(tweet.get("conversation_id"))
-    extra: dict[str, Any] = {}
     edits = [as_text(e) for e in as_list(tweet.get("edit_history_tweet_ids")) if e]
-    if len(edits) > 1:
-        extra["edit_ids"] = edits
-    if as_text(tweet.get("source")):
-        extra["client"] = as_text(tweet.get("source"))
-    if post_is_sensitive(tweet, found_media):
-        extra["possibly_sensitive"] = True
-    videos = [info for info in map(video_info, found_media) if info is not None]
-    if videos:
-        extra["media_info"] = videos
     return ExtractedPost(
         platform_id=platform_id(PLATFORM, post_id),
         post_id=post_id,
@@ -686,11 +677,9 @@ def _post(
         captured_at=retrieved,
         media=tuple(media),
         warnings=tuple(notes),
-        extra=extra,
+        extra=post_extra(tweet, found_media, edits, as_text(tweet.get("source"))),
         withheld=Withheld.from_source(tweet),
-        edit_ids=tuple(platform_id(PLATFORM, e) for e in edits if e.isdigit())
-        if len(edits) > 1
-        else (),
+        edit_ids=version_ids(PLATFORM, edits),
     )
 
 

@@ -68,7 +68,7 @@ from .container_files import (
     MemberProblem,
     ZipSource,
 )
-from .post_media import media_limit, post_is_sensitive, video_info
+from .post_media import media_limit, post_extra
 from .post_text import (
     as_dict,
     as_list,
@@ -82,6 +82,7 @@ from .post_text import (
     status_link,
     status_url,
     unique,
+    version_ids,
     x_time,
 )
 
@@ -552,18 +553,8 @@ class _Reader:
         edit_info = as_dict(tweet.get("edit_info"))
         edit = as_dict(edit_info.get("initial"))
         initial = as_text(as_dict(edit_info.get("edit")).get("initialTweetId"))
-        extra: dict[str, Any] = {}
         edits = [as_text(e) for e in as_list(edit.get("editTweetIds"))]
-        if len(edits) > 1:
-            extra["edit_ids"] = edits
         source_app = re.sub(r"<[^>]+>", "", as_text(tweet.get("source")))
-        if source_app:
-            extra["client"] = source_app
-        if post_is_sensitive(tweet, media_specs):
-            extra["possibly_sensitive"] = True
-        videos = [info for info in map(video_info, media_specs) if info is not None]
-        if videos:
-            extra["media_info"] = videos
         return ExtractedPost(
             platform_id=platform_id(PLATFORM, post_id),
             post_id=post_id,
@@ -594,11 +585,9 @@ class _Reader:
             deleted_at=deleted_at,
             media=media,
             warnings=tuple(notes),
-            extra=extra,
+            extra=post_extra(tweet, media_specs, edits, source_app),
             withheld=Withheld.from_source(tweet),
-            edit_ids=tuple(platform_id(PLATFORM, e) for e in edits if e.isdigit())
-            if len(edits) > 1
-            else (),
+            edit_ids=version_ids(PLATFORM, edits),
             initial_id=platform_id(PLATFORM, initial) if initial.isdigit() else "",
         )
 
