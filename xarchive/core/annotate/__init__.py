@@ -17,9 +17,10 @@ The functions below are for the import pipeline and scripts that hold no
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 # The names below are loaded on first use (PEP 562), so that importing one light
 # submodule (`relations`, for the command line's help) does not load the service,
@@ -44,14 +45,7 @@ _LAZY = {
     **dict.fromkeys(("Annotations", "CarryOver", "ItemAnnotations", "tag_key"), ".service"),
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 def reanchor_item(

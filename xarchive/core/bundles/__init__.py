@@ -11,10 +11,10 @@ The format is documented in docs/bundle-format.md; its names live in layout.py.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..jobs import CancelToken, ProgressCallback, no_progress
+from ..lazy import lazy_names
 
 # The names below are loaded on first use (PEP 562), so that importing one light
 # submodule (`layout`, for the archive's properties and the app's first window) does
@@ -41,14 +41,7 @@ _LAZY = {
     **dict.fromkeys(("Selection", "related_items", "select_items"), ".selection"),
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 def verify_bundle(
