@@ -86,9 +86,10 @@ EVERYTHING = "*"
 
 
 def every_item(archive: Archive) -> list[int]:
-    """Every item's id, in the order a search for `*` lists them: newest first, by the
-    date the index sorts on (published, else captured, else imported), items of the
-    same time in the order they came in (their ids).
+    """Every item's id, newest first by the date a search for `*` sorts on (published,
+    else captured, else imported), items of the same time in the order they came in
+    (their ids; the search breaks such ties by the order of indexing, which changes
+    when an item is indexed again).
 
     Read from the database alone: listing everything needs no search engine (its
     numpy and Whoosh, a search of every document and every hit's item read twice —
