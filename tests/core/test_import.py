@@ -317,9 +317,8 @@ def test_segments_merged_while_the_import_runs_keep_every_item_findable(
     """Small segments, merged in tiers as they pile up (writing.MERGE_FACTOR of them), and
     the segments committed since: the committer's list of them is kept, not read again
     at every batch, so it must follow each commit and each merge."""
-    from whoosh import index as whoosh_index
-
     from xarchive.core.index import writing
+    from xarchive.core.index.engine import SearchIndex
     from xarchive.core.ingest import batch, index_feed
 
     monkeypatch.setattr(batch, "BATCH_ITEMS", 4)  # a commit, and a segment, every 4 items
@@ -335,7 +334,7 @@ def test_segments_merged_while_the_import_runs_keep_every_item_findable(
         searcher = Searcher(archive)
         assert searcher.search("hearing", limit=1).total == 90
         assert all(searcher.search(f"word{n}", limit=1).total == 1 for n in range(90))
-        segments = whoosh_index.open_dir(str(archive.root / "index"))._segments()
+        segments = SearchIndex.segment_sizes(archive.root / "index")
     assert len(segments) <= 12  # merged in tiers of 3 (one a batch would be 21 or more)
 
 

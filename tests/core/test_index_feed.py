@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from whoosh import index as whoosh_index
 
 from xarchive.core.archive import Archive
 from xarchive.core.importing import ImportOptions, import_paths
+from xarchive.core.index.engine import SearchIndex
 from xarchive.core.ingest import index_feed, pool
 from xarchive.core.search import Searcher
 from xarchive.core.store import items as item_store
@@ -41,7 +41,7 @@ def _feed(archive: Archive, tmp_path: Path) -> index_feed.IndexFeed:
 
 
 def _segment_sizes(archive: Archive) -> list[int]:
-    return sorted(s.doc_count() for s in whoosh_index.open_dir(str(archive.index_dir))._segments())
+    return SearchIndex.segment_sizes(archive.index_dir)
 
 
 def test_a_full_segment_waits_when_the_reading_is_nearly_done(

@@ -68,6 +68,16 @@ class SearchIndex:
             return IndexHealth("corrupt", f"the search index is damaged ({exc})")
         return IndexHealth("ok", doc_count=count)
 
+    @staticmethod
+    def segment_sizes(directory: Path) -> list[int]:
+        """The live documents of each segment of the index in `directory`, smallest
+        first: how an import's segments were merged (its tiers), as on disk now."""
+        ix = index.open_dir(str(directory))
+        try:
+            return sorted(segment.doc_count() for segment in ix._segments())
+        finally:
+            ix.close()
+
     @classmethod
     def open(cls, directory: Path) -> SearchIndex:
         """Open the index, and a searcher on it that is kept for every search.
