@@ -34,7 +34,6 @@ import operator
 import os
 import tempfile
 import threading
-from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -296,25 +295,8 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
                 at.append(position)
         fmt = field.format
         boost, encode, docnum = fmt.field_boost, fmt.encode, self.docnum
-        terms = self.terms
-        if terms is not None:
-            in_field = terms.terms(fieldname)
-            added = 0
-            for word, at in found.items():
-                btext = word.encode("utf-8")
-                vbytes = encode(at)
-                term = in_field.get(btext)
-                if term is None:
-                    in_field[btext] = (array("I", (docnum,)),
-                                       array("d", (float(len(at)) * boost * fieldboost,)),
-                                       [vbytes])  # fmt: skip
-                    added += terms.TERM_BYTES
-                else:
-                    term[0].append(docnum)
-                    term[1].append(float(len(at)) * boost * fieldboost)
-                    term[2].append(vbytes)
-                added += len(vbytes)
-            terms.size += added + terms.POSTING_BYTES * len(found)
+        if self.terms is not None:
+            self.terms.add_found(fieldname, docnum, found, encode, boost, fieldboost)
             return len(words[0])
         postings = [
             (fieldname, word.encode("utf-8"), docnum, float(len(at)) * boost * fieldboost,
