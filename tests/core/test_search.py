@@ -165,6 +165,29 @@ def test_a_damaged_index_is_detected_not_a_crash(searchable: Archive) -> None:
     assert titles(searchable, "blocked") == ["Ministry confirms the ban"]
 
 
+LATE_TITLE = "A late note: the ban was lifted in May."
+
+
+def test_a_damaged_table_of_contents_loses_nothing_on_an_unchanged_re_import(
+    searchable: Archive, tmp_path: Path
+) -> None:
+    """An unchanged folder imported again judges the index by its files' names alone
+    (index/state.py), so it does not see a damaged table of contents: it must skip
+    every file and stop there, the search must still say the index is damaged, and
+    the next import with something new must rebuild it."""
+    for toc in searchable.index_dir.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    again = run_import(searchable, tmp_path / "collected")
+    assert again.failed == [] and len(again.skipped) == 4 and searchable.item_count() == 4
+    with pytest.raises(IndexUnavailable, match="damaged"):
+        Searcher(searchable)
+    text_file(tmp_path / "more" / "late.txt", "A late note: the ban was lifted in May.")
+    assert len(run_import(searchable, tmp_path / "more").imported) == 1
+    assert sorted(titles(searchable, "lifted OR ministry")) == sorted(
+        ["Ministry confirms the ban", LATE_TITLE]
+    )
+
+
 def test_hits_without_a_snippet_lead_with_the_start_of_their_text(searchable: Archive) -> None:
     searcher = Searcher(searchable)
     hits = searcher.search("*", limit=50).hits
