@@ -224,6 +224,17 @@ def test_an_empty_archive_searches_to_nothing(tmp_path: Path) -> None:
         searcher.close()
 
 
+def test_an_empty_archive_can_be_reindexed(tmp_path: Path) -> None:
+    """`xarchive reindex` of a new archive said "unexpected error (ValueError: range()
+    arg 3 must not be zero)": its one part had no items, so a size of 0."""
+    with Archive.create(tmp_path / "empty.xarchive") as archive:
+        assert reindex(archive) == 0
+        assert index_state(archive).up_to_date
+        searcher = Searcher(archive)
+        assert searcher.search("*").total == 0
+        searcher.close()
+
+
 def test_a_cancelled_reindex_leaves_the_previous_index(
     searchable: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -308,11 +319,30 @@ def test_a_reindex_in_worker_processes_gives_the_same_results(
         total = reindex(archive, lambda p: seen.append(p.done))
         segments = list(archive.index_dir.glob("*.trm"))
         tables = list(archive.index_dir.glob("*.xarchive_pairkeys.npy"))
-        assert len(segments) == -(-total // 9) == len(tables) > 2
+        assert len(segments) == indexing.part_count(total, 2) == len(tables) > 2
+        assert len(segments) % 2 == 0  # no worker idles while the other writes the last
         assert seen == sorted(seen) and seen[-1] == total
         assert {q: titles(archive, q) for q in queries} == before
         assert index_state(archive).up_to_date
         assert not (archive.root / "index.staging").exists()
+
+
+def test_a_rebuild_is_cut_into_segments_that_keep_every_worker_busy() -> None:
+    from xarchive.core.indexing import REINDEX_MIN_PART, REINDEX_SEGMENT, part_count
+
+    assert part_count(0, 2) == part_count(REINDEX_MIN_PART, 2) == 1  # one process
+    assert part_count(2 * REINDEX_MIN_PART, 2) == 2
+    assert part_count(REINDEX_SEGMENT * 2, 2) == 2
+    # 100 300 items: 11 segments of at most 10 000 would leave a worker idle for the last
+    assert part_count(100_300, 2) == 12
+    assert part_count(100_300, 4) == 12
+    assert part_count(100_300, 3) == 12
+    assert part_count(REINDEX_SEGMENT * 10 + 1, 8) == 16
+    for total in (1, 999, 10_001, 100_300):
+        for cores in (1, 2, 3, 8):
+            count = part_count(total, cores)
+            assert -(-total // count) <= REINDEX_SEGMENT
+            assert count <= cores or count % cores == 0
 
 
 def test_a_reindex_of_a_few_hundred_items_is_shared_by_the_workers(

@@ -183,11 +183,8 @@ def reindex(
     all_ids = item_store.item_ids(archive.db)
     total = len(all_ids)
     cores = REINDEX_WORKERS or os.cpu_count() or 1
-    # A segment per REINDEX_SEGMENT items, and at least one per worker once there are
-    # enough items to share: 1 000 items were one segment, written by one process.
-    count = max(-(-total // REINDEX_SEGMENT), min(cores, total // REINDEX_MIN_PART), 1)
-    size = -(-total // count)
-    parts = [all_ids[s : s + size] for s in range(0, total, size)]
+    count = part_count(total, cores)
+    parts = [all_ids[n * total // count : (n + 1) * total // count] for n in range(count)]
     workers = min(cores, len(parts))
     try:
         if workers > 1:
@@ -203,6 +200,21 @@ def reindex(
         archive.audit("reindex", items=total)
     progress(Progress("indexing", total, total))
     return total
+
+
+def part_count(total: int, cores: int) -> int:
+    """Into how many segments of (nearly) equal size a rebuild of `total` items goes.
+
+    Each holds at most REINDEX_SEGMENT items, and there is one per worker once there
+    are enough items to share (1 000 items were one segment, written by one process).
+    Past that they are as many as a multiple of the workers: 100 300 items were 11
+    segments of 9 119 for two workers, and the eleventh was written by one while the
+    other had nothing left to do, a twelfth of the rebuild with a core idle.
+    """
+    count = max(-(-total // REINDEX_SEGMENT), min(cores, total // REINDEX_MIN_PART), 1)
+    if count > cores:
+        count = -(-count // cores) * cores
+    return count
 
 
 def _rebuild_here(
