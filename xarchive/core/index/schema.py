@@ -103,12 +103,30 @@ def build_schema() -> Schema:
         note=_text(text),
         ocr=ID,
         ym=ID(sortable=True),
-        # sortable: a column of each date serves sorting, ranges and day counts
-        date=DATETIME(sortable=True),
-        published=DATETIME(sortable=True),
-        captured=DATETIME(sortable=True),
-        imported=DATETIME(sortable=True),
+        # a column of each date serves sorting, ranges and day counts
+        date=DateColumn(),
+        published=DateColumn(),
+        captured=DateColumn(),
+        imported=DateColumn(),
     )
+
+
+class DateColumn(DATETIME):  # type: ignore[misc]
+    """A date field that is a column only, with no terms in the index.
+
+    Whoosh indexes a DATETIME value as eight terms (a trie of its 64 bits, for ranges
+    read from terms); xarchive's date queries are all ranges, each read from the
+    column (evaluate.py `_range`), and nothing else reads a date's terms: they were a
+    sixth of a segment's terms (most of them in one document each) and eight postings
+    for each of an item's dates. The query parser still
+    reads `date:2024-02` as Whoosh's DateRange; Whoosh's own searcher finds nothing
+    for it, xarchive's finds it in the column.
+    """
+
+    indexed = False
+
+    def __init__(self) -> None:
+        super().__init__(sortable=True)
 
 
 def _text(analyzer: Any, field_boost: float = 1.0) -> TEXT:

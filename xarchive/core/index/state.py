@@ -19,7 +19,8 @@ from pathlib import Path
 #: 6: messages' senders and recipients, `sender` and `recipient` (from:, to:; issue 14).
 #: 7: a message's To and Cc apart (`sent_to`, `cc`) with their facets, and its
 #:    `message_id` (issue 14).
-INDEX_SCHEMA_VERSION = 7
+#: 8: the four dates are columns only, without terms (schema.DateColumn; issue 10).
+INDEX_SCHEMA_VERSION = 8
 
 #: The file beside the index that names the version of its format.
 META_NAME = "xarchive-index.json"
