@@ -38,7 +38,7 @@ from .store.connection import DatabaseError, connect
 
 # The engine (Whoosh, numpy) is imported when the index is first used: verify,
 # show and the like open an archive without searching it. The stores of items and of
-# import runs (with core/model.py's records, a third of a verify's start) when an item
+# import runs (with core/model/'s records, a third of a verify's start) when an item
 # is first read or a change audited: verify does neither.
 if TYPE_CHECKING:
     import sqlite3

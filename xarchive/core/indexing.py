@@ -16,7 +16,6 @@ from .index.api import IndexHealth, SearchEngine
 from .index.engine import SearchIndex
 from .index.schema import IndexDocument
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
-from .model import PostIndexFields, shared_values
 from .store import items as item_store
 
 if TYPE_CHECKING:  # a search needs none of them (`xarchive search` imports this module)
@@ -72,6 +71,7 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
     descriptions of its pictures, and for a picture in a post, that account and
     its description; for a message, the addresses it is from and to.
     """
+    from .model import PostIndexFields, shared_values  # a search needs neither (issue 10)
     from .posts.evidence import EvidenceFields, evidence_fields
     from .store import annotations as annotation_store
     from .store import posts as post_store

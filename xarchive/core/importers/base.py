@@ -8,7 +8,7 @@ An importer is a module with::
 
 and an importer of containers (one file or folder that holds many items) has
 `extract_many(path, ctx: ContainerContext) -> ExtractedContainer` instead. What
-they return are records of core/model.py.
+they return are records of core/model/.
 
 `extract` raises `UnreadableFile` (from xarchive.core.errors) with a sentence a
 person understands ("the PDF is encrypted; remove the password and import it

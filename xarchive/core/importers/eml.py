@@ -1,6 +1,6 @@
 """E-mail: one message (.eml, RFC 5322 and MIME) or a mailbox of many (.mbox).
 
-A container importer (see core/model.py). Each message is an item of kind
+A container importer (see core/model/). Each message is an item of kind
 `message`, whose original is the message's bytes as sent (for an .eml, the file
 itself): From, To, Cc, Date, Subject and Message-ID as its fields (encoded
 words decoded, the date in UTC), the body as its text (an HTML body reduced to

@@ -1,6 +1,6 @@
 """JSON lines written by twarc2 (X API v2): posts collected by search, timeline or lookup.
 
-A container importer (see core/model.py). Each line is one of:
+A container importer (see core/model/). Each line is one of:
 
 - an API response page: ``{"data": [tweet, …], "includes": {"users", "tweets",
   "media"}, "meta": …, "__twarc": …}`` — authors are resolved from

@@ -1,6 +1,6 @@
 """Web archive collections (WACZ 1.1.1), as ArchiveWeb.page and Browsertrix write them.
 
-A container importer (see core/model.py). A WACZ is a zip of WARCs with their
+A container importer (see core/model/). A WACZ is a zip of WARCs with their
 index, the list of pages captured, and `datapackage.json`, which gives the
 SHA-256 of every part. Before anything is imported every part is hashed and
 compared with it: a part that differs, or is missing, refuses the whole file,

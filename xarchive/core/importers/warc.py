@@ -1,6 +1,6 @@
 """Web archives (WARC, ISO 28500: WARC/1.0 and 1.1, gzipped per record or whole).
 
-A container importer (see core/model.py). The WARC file is the original, kept
+A container importer (see core/model/). The WARC file is the original, kept
 byte for byte as the container. Each `response` record whose payload is a web
 page, a PDF or a picture becomes an item of its own, read by the importer its
 content calls for (html, pdf, image), with the record's `WARC-Target-URI` as its

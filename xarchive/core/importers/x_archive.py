@@ -1,6 +1,6 @@
 """X (Twitter) account archives: "Download an archive of your data", zipped or unpacked.
 
-A container importer (see core/model.py): one archive gives many posts and the
+A container importer (see core/model/): one archive gives many posts and the
 pictures they show. What it reads::
 
     data/manifest.js        window.__THAR_CONFIG = {userInfo, archiveInfo, dataTypes}

@@ -54,7 +54,7 @@ EXACT_FIELDS = (
     "kind", "lang", "source", "ocr", "account", "hashtag", "mention", "is", "has", "withheld",
     "changed", "sender", "recipient", "sent_to", "cc", "message_id",
 )  # fmt: skip
-#: The values `is:`, `has:` and `changed:` know, with what each finds (core/model.py).
+#: The values `is:`, `has:` and `changed:` know, with what each finds (core/model/).
 FLAG_VALUES = {"is": POST_FLAGS, "has": POST_HAS, "changed": POST_CHANGES}
 #: `withheld:` takes a country code (ISO 3166-1 alpha-2: PK, IN; XX: every country) or these.
 WITHHELD_WORDS = {"any": "withheld anywhere", "copyright": "withheld for copyright (DMCA)"}
@@ -144,7 +144,7 @@ KNOWN_FIELDS = frozenset(build_schema().names()) - {
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IndexDocument(SearchedFields, SearchedOrigin):
     """What the index holds of one item (built by the caller from the database): the
-    item's fields a person searches by, declared in core/model.py (kind, title, language,
+    item's fields a person searches by, declared in core/model/ (kind, title, language,
     dates, author, address, OCR status; the original's name, when it was imported), and
     what only the index has."""
 

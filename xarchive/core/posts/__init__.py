@@ -10,7 +10,7 @@
 - recapture.py  captures of archives made before schema 9, read again
 
 The records (what container importers return, a post's record, its blob) are in
-core/model.py; the rows in store/posts.py and store/evidence.py; the importers in
+core/model/; the rows in store/posts.py and store/evidence.py; the importers in
 importers/x_archive.py and importers/twarc.py, with what they share: reading zips and
 folders safely (importers/container_files.py), a post's text and fields as a person
 reads them (importers/post_text.py), what posts say of their videos and sensitive

@@ -37,7 +37,7 @@ is what the search index holds (`is:withheld`, `withheld:PK`, `changed:text` …
 Where the facts come from:
 
 - **Withheld**: a tweet's or user's ``withheld`` object (or ``withheld_in_countries``),
-  as each capture saw it (model.py `Withheld`); compliance ``withheld``
+  as each capture saw it (core/model/ `Withheld`); compliance ``withheld``
   events; an account withheld with ``scope: "user"`` withholds each of its posts.
   `withheld:PK` finds a post seen withheld in PK in any capture.
 - **Versions**: twarc2 ``edit_history_tweet_ids`` and the X archive's

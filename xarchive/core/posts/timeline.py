@@ -18,7 +18,7 @@ from ..store import evidence as store
 if TYPE_CHECKING:
     import sqlite3
 
-#: The timeline's kinds of events, by the platform's actions (model.py); every other
+#: The timeline's kinds of events, by the platform's actions (core/model/); every other
 #: action (a location removed, a post dropped, an account protected …) is "other".
 TIMELINE_KINDS = {
     "delete": "deletion",

@@ -1,7 +1,7 @@
 """What posts say as evidence: captures' states, versions, accounts, events (migration 9).
 
 The queries behind posts/evidence.py, which explains what each means (the records are
-core/model.py's: `CaptureRow`, `AccountRow`, `EventRow` …). Posts are named
+core/model/'s: `CaptureRow`, `AccountRow`, `EventRow` …). Posts are named
 by platform id (``x:1758…``) here, not by item id: an event or a version may be
 known before its post is in the archive, and is found by it when it arrives.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import (
     AccountCaptureRow,
@@ -19,11 +19,12 @@ from ..model import (
     BundledCapture,
     CaptureRow,
     EventRow,
-    ExtractedAccount,
-    ExtractedEvent,
     PostKey,
     UnknownCapture,
 )
+
+if TYPE_CHECKING:  # what importers read: a search, which reads versions here, needs none
+    from ..model import ExtractedAccount, ExtractedEvent
 from .connection import chunks
 
 # -- captures of a post --------------------------------------------------------------------

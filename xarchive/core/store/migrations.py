@@ -188,7 +188,7 @@ MIGRATIONS: dict[int, str] = {
     # items — an X account archive (zip, or a folder: then its listing and each data
     # file read), a twarc2 JSON-lines file — stored as a blob like any file. A post
     # is an item of kind 'post' (its blob: its record as canonical JSON, see
-    # core/model.py) plus a `posts` row; posts are unique by platform id, and each
+    # core/model/) plus a `posts` row; posts are unique by platform id, and each
     # place a post was read (container, file inside it, record) is a `post_sources`
     # row. Pictures of a post are image items, attached by `post_media`.
     3: """

@@ -2,7 +2,7 @@
 (an X archive zip, a JSONL file) and the records later captures of posts read.
 
 Apart from the modules of the rows they belong to (items.py, posts.py, evidence.py),
-so that verifying loads none of their records (core/model.py's dataclasses, a third of
+so that verifying loads none of their records (core/model/'s dataclasses, a third of
 a verify's start).
 """
 

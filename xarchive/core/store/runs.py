@@ -1,5 +1,5 @@
 """Import runs, their per-file errors, the source-file state cache and the audit log (the
-records, `ImportRun` and `FileState`, are core/model.py's)."""
+records, `ImportRun` and `FileState`, are core/model/'s)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ A suggestion is a link not made yet: source `relation` target, with a score in
 pending until a person accepts it (a link is made, its uid kept here) or
 dismisses it (it is never offered again). An accepted suggestion whose link was
 undone or removed since counts as pending again: the person took back the
-decision, not the evidence. The records (`Suggestion`, `Found`) are core/model.py's.
+decision, not the evidence. The records (`Suggestion`, `Found`) are core/model/'s.
 """
 
 from __future__ import annotations
