@@ -29,7 +29,6 @@ from datetime import date
 
 from whoosh import qparser
 from whoosh.fields import Schema
-from whoosh.qparser import dateparse
 from whoosh.query import Every, NullQuery, Phrase, Query
 
 from ..errors import QueryError
@@ -314,7 +313,6 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
-    parser.add_plugin(dateparse.DateParserPlugin(free=False))
     return parser
 
 
