@@ -123,6 +123,17 @@ def test_an_edit_behind_xarchives_back_is_named(sealed: Path, what: str) -> None
     assert "outside xarchive" in problems[0]
 
 
+def test_a_text_made_not_utf8_is_named_as_changed(sealed: Path) -> None:
+    """Bytes no UTF-8 decoder reads, put in an item's text by another program: verify
+    names the item's text as changed (it stopped at the first such page, unable to
+    decode it, when texts were read as Python strings)."""
+    _forge(sealed, "UPDATE pages SET text = CAST(x'4e6f2062ff6f636b' AS TEXT) WHERE item_id = "
+           "(SELECT id FROM items WHERE original_name = 'order.txt')")  # fmt: skip
+    (problem,) = _problems(sealed)
+    assert problem.startswith("item #") and "The ministry ordered" in problem
+    assert "its text changed outside xarchive" in problem
+
+
 def test_the_command_line_names_a_forged_post_and_fails(sealed: Path) -> None:
     _forge(sealed, "UPDATE accounts SET handle = 'impostor' WHERE platform_id = "
            "(SELECT min(platform_id) FROM accounts)")  # fmt: skip
