@@ -93,6 +93,16 @@ def test_reading_commands_load_no_importer_language_model_or_qt(
     assert loaded_by(*command, "--archive", str(small_archive)) == []
 
 
+@pytest.mark.parametrize(
+    "command", [["search", "court", "--json"], ["status"], ["show", "1"], ["verify"], ["tags"]]
+)
+def test_reading_commands_load_no_socket_module(small_archive: Path, command: list[str]) -> None:
+    # The offline guard (core/offline.py) compares the numbers of the C module _socket:
+    # socket.py, with selectors and an enum of every constant, is for what opens one
+    unwanted = ("socket", "selectors")
+    assert loaded_by(*command, "--archive", str(small_archive), unwanted=unwanted) == []
+
+
 def test_a_search_loads_no_worker_pool_nor_what_only_indexing_reads(small_archive: Path) -> None:
     # a rebuild's worker processes, the stores documents() reads to index an item, the
     # command modules of the other commands (the parser builds only `search`), and the

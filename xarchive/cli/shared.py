@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shutil
 import signal
 import sys
 import time
@@ -62,7 +61,7 @@ class ProgressBar:
         if now - self._last < 0.1 and p.done != p.total:
             return
         self._last = now
-        width = max(20, min(shutil.get_terminal_size((80, 20)).columns, 120))
+        width = max(20, min(_columns(), 120))
         if p.total:
             bar_width = 24
             filled = int(bar_width * p.done / p.total)
@@ -76,9 +75,15 @@ class ProgressBar:
 
     def finish(self) -> None:
         if self._shown:
-            self.stream.write("\r" + " " * (shutil.get_terminal_size((80, 20)).columns - 1) + "\r")
+            self.stream.write("\r" + " " * (_columns() - 1) + "\r")
             self.stream.flush()
             self._shown = False
+
+
+def _columns() -> int:
+    import shutil  # only on a terminal: it loads zlib, bz2 and lzma, which a command need not
+
+    return shutil.get_terminal_size((80, 20)).columns
 
 
 def cancel_on_interrupt() -> CancelToken:

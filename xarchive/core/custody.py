@@ -23,7 +23,6 @@ was changed before that cannot be checked, and the entry says so.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import threading
 from collections.abc import Callable
@@ -36,7 +35,6 @@ from .store import custody as store
 if TYPE_CHECKING:
     import sqlite3
 
-log = logging.getLogger(__name__)
 HEAD_FILE = "custody-head.txt"
 #: Seals per audit entry when many rows are sealed at once (the chain's start).
 _SEALS_PER_ENTRY = 5000
@@ -183,7 +181,9 @@ class HeadKeeper:
         try:
             _write_head(self.root, new if committed else confirmed, None)
         except OSError:  # a full disk: the file still names both heads, which is true
-            log.debug("could not update %s", HEAD_FILE, exc_info=True)
+            import logging  # here only: verify and the like load no logging
+
+            logging.getLogger(__name__).debug("could not update %s", HEAD_FILE, exc_info=True)
 
 
 # -- checking -------------------------------------------------------------------------

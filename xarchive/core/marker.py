@@ -19,10 +19,7 @@ without them is whole, and a failure to write them is logged, never raised.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 #: The marker's name; `MARKER_SUFFIX` is what the MIME package's glob matches.
 MARKER_NAME = "Open-in-xarchive.xarchive.txt"
@@ -64,7 +61,9 @@ def write(root: Path) -> None:
             with open(path, "x", encoding="utf-8", newline="\n") as out:
                 out.write(text)
         except OSError as exc:  # a read-only stick, a full disk: the archive is whole anyway
-            log.info("cannot write %s: %s", path, exc)
+            import logging  # here only: opening an archive loads no logging
+
+            logging.getLogger(__name__).info("cannot write %s: %s", path, exc)
 
 
 def is_marker(path: Path) -> bool:

@@ -14,7 +14,9 @@ it is imported (urllib3 made an IPv6 socket and bound it to ::1) is refused too.
 
 from __future__ import annotations
 
-import socket
+# The C module's constants, not socket.py's, which imports selectors and makes an enum of
+# every constant (5-15 ms of a command's start, by the load): the hook compares numbers.
+import _socket
 import sys
 from typing import Any
 
@@ -30,12 +32,12 @@ _BLOCKED_EVENTS = frozenset(
 )
 _ADDRESS_EVENTS = frozenset({"socket.connect", "socket.sendto", "socket.bind"})
 _installed = False
-_INTERNET = (socket.AF_INET, socket.AF_INET6)
+_INTERNET = (_socket.AF_INET, _socket.AF_INET6)
 
 
 def _is_internet_socket(sock: Any) -> bool:
     family = getattr(sock, "family", None)
-    return family in (socket.AF_INET, socket.AF_INET6)
+    return family in _INTERNET
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
