@@ -192,6 +192,38 @@ def test_search_reports_a_missing_index(tmp_path: Path, collected: Path) -> None
     )
 
 
+def test_a_search_reads_the_index_once_and_says_what_it_lacks(
+    tmp_path: Path, collected: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How the index stands comes from the search's own searcher: asking the folder
+    opened a second reader of every segment (at 100 000 items, a dozen of them)."""
+    import sqlite3
+
+    from whoosh.reading import SegmentReader
+
+    root = tmp_path / "case.xarchive"
+    xarchive("import", str(collected), "--archive", str(root), "--create")
+    readers: list[object] = []
+    real_init = SegmentReader.__init__
+
+    def counted(self: SegmentReader, *args: object, **kwargs: object) -> None:
+        readers.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentReader, "__init__", counted)
+    result = xarchive("search", "ministry", "--archive", str(root))
+    assert result.returncode == 0 and "Ministry confirms the ban" in result.stdout
+    assert result.stderr == "" and len(readers) == 1  # the index has one segment
+    # an item the index does not hold yet is still said, from that same searcher
+    with sqlite3.connect(root / "archive.sqlite") as db:
+        db.execute("UPDATE items SET indexed = 0 WHERE id = (SELECT max(id) FROM items)")
+    db.close()
+    readers.clear()
+    result = xarchive("search", "ministry", "--archive", str(root))
+    assert "1 of 2 items are not in the search index yet" in result.stderr
+    assert len(readers) == 1
+
+
 def test_without_tesseract_the_import_succeeds_and_says_how_to_get_ocr(
     tmp_path: Path, samples: Path
 ) -> None:

@@ -97,12 +97,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     from ..core.search import Searcher
 
     with Archive.open(archive_path(args), readonly=True) as archive:
-        state = index_state(archive)
         searcher = Searcher(archive)
         try:
             results = searcher.search(
                 args.query, limit=args.limit, offset=args.offset, sort=args.sort
             )
+            state = index_state(archive)  # the kept searcher counts: no second opening
         finally:
             searcher.close()
         if not state.up_to_date:

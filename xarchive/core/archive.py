@@ -43,6 +43,7 @@ from .store.connection import DatabaseError, connect
 if TYPE_CHECKING:
     import sqlite3
 
+    from .index.api import IndexHealth
     from .index.engine import SearchIndex
     from .model import ImportRun, Item, Page, Post, Source, TagCount
     from .words import Word
@@ -254,6 +255,20 @@ class Archive:
                     error.state = exc.state
                     raise error from None
         return self._index
+
+    def kept_index_health(self) -> IndexHealth | None:
+        """How the kept index stands, if `search_index` has opened it and it is still
+        the index in the folder: its searcher counts the documents, where
+        `SearchIndex.health` opens the index a second time (at 100 000 items, every
+        segment's reader). None when it is not open."""
+        if self._index is None or self._index.moved:
+            return None
+        from .index.api import IndexHealth
+
+        try:
+            return IndexHealth("ok", doc_count=self._index.doc_count())
+        except IndexUnavailable:  # removed or swapped since: the folder says
+            return None
 
     # -- database ---------------------------------------------------------------
     def new_connection(self) -> sqlite3.Connection:

@@ -51,7 +51,9 @@ class ArchiveIndexState:
 
 
 def index_state(archive: Archive) -> ArchiveIndexState:
-    health = SearchIndex.health(archive.index_dir)
+    """How the archive's index stands; from its kept searcher when a search has opened
+    it (`xarchive search` asks after searching), else from the folder."""
+    health = archive.kept_index_health() or SearchIndex.health(archive.index_dir)
     total = item_store.count_items(archive.db)
     pending = len(item_store.unindexed_ids(archive.db))
     return ArchiveIndexState(health, total, pending)
