@@ -86,3 +86,34 @@ def test_any_text_gets_whooshs_own_postings(text: str) -> None:
     analyzer = text_analyzer()
     theirs = sorted(Positions().word_values(text, analyzer, mode="index"))
     assert sorted(WordPositions().word_values(text, analyzer, mode="index")) == theirs
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["court", "ban", "پابندی", "x", "ministry", "é"]) | st.text(), max_size=40
+    )
+)
+def test_a_texts_word_hashes_at_once_are_each_words_own(words: list[str]) -> None:
+    """Phrases' pair keys (index/pairs.py) and near-duplicate shingles hash a text's
+    words at once; each must be the hash that word has alone, in every process."""
+    import hashlib
+
+    from xarchive.core.index import pairs
+
+    expected = [
+        int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
+        for w in words
+    ]
+    assert pairs.word_hashes(words).tolist() == expected
+    assert [pairs.word_hash(w) for w in words] == expected
+
+
+def test_word_hashes_start_again_past_their_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xarchive.core.index import pairs
+
+    monkeypatch.setattr(pairs, "_WORD_HASHES", {f"w{i}": 0 for i in range(299_999)})
+    words = ["court", "ban", "court", "ministry"]
+    hashes = pairs.word_hashes(words).tolist()
+    assert hashes == [pairs.word_hash(w) for w in words] and hashes[0] != 0
+    assert len(pairs._WORD_HASHES) < 10  # cleared, then these three remembered

@@ -34,7 +34,7 @@ import operator
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +114,20 @@ def word_hash(word: str) -> int:
     return found
 
 
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """`word_hash` of each of `words` (uint64): the words not yet remembered are hashed
+    first, then all are looked up at once (a call per word was half of `text_pairs`)."""
+    known = _WORD_HASHES
+    new = set(words).difference(known)
+    if len(known) + len(new) > 300_000:  # as word_hash: start again, with these
+        known.clear()
+        new = set(words)
+    for word in new:
+        digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+        known[word] = int.from_bytes(digest, "little")
+    return np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
 def pair_key(first: str, second: str) -> int:
     """The key of two analysed words standing one after the other."""
     return (word_hash(first) * MIX + word_hash(second)) & _MASK
@@ -123,7 +137,7 @@ def text_pairs(positions: list[int], words: list[str]) -> np.ndarray:
     """The distinct keys of the adjacent pairs among a text's words (uint64, sorted)."""
     if len(words) < 2:
         return np.zeros(0, dtype=np.uint64)
-    hashes = np.array([word_hash(w) for w in words], dtype=np.uint64)
+    hashes = word_hashes(words)
     at = np.array(positions, dtype=np.int64)
     adjacent = at[1:] == at[:-1] + 1  # a stop word or a page break between: no pair
     keys = hashes[:-1] * np.uint64(MIX) + hashes[1:]  # wraps modulo 2**64

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..index.analysis import WORD_PATTERN, normalize_word
-from ..index.pairs import MIX, word_hash
+from ..index.pairs import MIX, word_hashes
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|example|pk)/\S*", re.I)
 #: Characters OCR gives for the @ of a handle.
@@ -74,7 +74,7 @@ def shingles(tokens: Sequence[str], size: int = 3) -> npt.NDArray[np.uint64]:
     as a 64-bit hash (the same in every process), sorted, without repeats."""
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
-    hashes = np.array([word_hash(t) for t in tokens], dtype=np.uint64)
+    hashes = word_hashes(tokens)
     width = min(size, len(hashes))
     grams = hashes[: len(hashes) - width + 1].copy()
     for offset in range(1, width):  # ((h0 * M + h1) * M + h2), wrapping modulo 2**64
