@@ -135,6 +135,13 @@ def test_verify_loads_no_records_of_items_or_posts(small_archive: Path) -> None:
     assert loaded_by("verify", "--archive", str(small_archive), unwanted=unwanted) == []
 
 
+def test_verify_loads_no_logging_nor_thread_pool(small_archive: Path) -> None:
+    # Its threads are threading's (core/verify.py): concurrent.futures imports logging,
+    # with traceback, string and textwrap, for nothing a verify does
+    unwanted = ("concurrent.futures", "logging", "traceback")
+    assert loaded_by("verify", "--archive", str(small_archive), unwanted=unwanted) == []
+
+
 def test_an_export_of_everything_loads_no_search_engine(
     small_archive: Path, tmp_path: Path
 ) -> None:

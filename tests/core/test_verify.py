@@ -100,3 +100,19 @@ def test_cancel_stops_and_says_so(filled: Archive) -> None:
     assert report.cancelled and not report.ok
     assert 0 < report.checked < 12
     assert seen[-1].done < 12
+
+
+def test_an_error_on_a_hashing_thread_reaches_the_caller(
+    filled: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = verify_module._check_batch
+
+    def failing(blobs_dir: str, batch: object, cancel: object) -> object:
+        if any(ref[3] == "note05.txt" for ref in batch):  # type: ignore[attr-defined]
+            raise MemoryError("no memory left to hash")
+        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify_module, "_check_batch", failing)
+    for workers in (1, 2):
+        with pytest.raises(MemoryError, match="no memory left"):
+            verify(filled, workers=workers)

@@ -6,7 +6,13 @@ read costs as much as hashing it: the allocator maps and zeroes new pages every
 time); two threads hash at once, since hashlib and file reads release the GIL; and
 small blobs go to the threads in batches, so a thread's hand-off is paid per few
 megabytes rather than per blob. Results are taken in the archive's order, so the
-report reads the same whatever the threads did.
+report reads the same whatever the threads did. The threads are plain `threading`
+ones: concurrent.futures imports logging, which nothing else in a verify needs.
+
+The chain of custody is checked after the blobs, not beside them: on a thread of its
+own it held the GIL the hashing threads wait for after every read, and the two took
+longer together than one after the other (measured twice, the last time with 1 003
+items: 147 against 132 ms, fastest of 25).
 """
 
 from __future__ import annotations
@@ -14,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from threading import local
+from threading import Event, Lock, Thread, local
+from typing import Generic, TypeVar
 
 from .archive import Archive
 from .custody import CustodyReport
@@ -93,15 +99,16 @@ def verify(
             refs.append((*ref, "capture"))
     report.total = len(refs)
     blobs_dir = str(archive.blobs_dir)
-    progress(Progress("verifying", 0, len(refs), refs[0][3] if refs else ""))
-    done = 0
     # One more thread lists the blobs on disk meanwhile (for the unreferenced ones):
     # it mostly waits on the file system, one folder per blob, and would otherwise
     # cost as much as hashing a thousand small blobs.
-    with ThreadPoolExecutor(max(1, workers) + 1, thread_name_prefix="verify") as pool:
-        on_disk = pool.submit(_blob_names, blobs_dir)
-        results = pool.map(lambda batch: _check_batch(blobs_dir, batch, cancel), _batches(refs))
-        for batch, found in results:
+    on_disk = _Started(lambda: _blob_names(blobs_dir), "verify-listing")
+    progress(Progress("verifying", 0, len(refs), refs[0][3] if refs else ""))
+    done = 0
+    batches = _Ordered(lambda batch: _check_batch(blobs_dir, batch, cancel), list(_batches(refs)),
+                       max(1, workers))  # fmt: skip
+    try:
+        for batch, found in batches:
             if found is not None:  # None: cancelled within the batch
                 report.checked += found.checked
                 report.problems += found.problems
@@ -109,14 +116,95 @@ def verify(
                 progress(Progress("verifying", done, len(refs), batch[-1][3]))
             if found is None or (cancel is not None and cancel.cancelled):
                 report.cancelled = True
-                pool.shutdown(cancel_futures=True)
                 return report
+    finally:
+        batches.stop()
+        on_disk.wait()
     progress(Progress("verifying", len(refs), len(refs)))
     known = {ref[1] for ref in refs}
     report.unreferenced = [name for name in on_disk.result() if name not in known]
     archive.seal_pending()  # this process's own changes are not a forger's
     report.custody = check_custody(archive.db, archive.root)
     return report
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class _Started(Generic[T]):
+    """`work()` running on a thread of its own; `result()` waits for what it returns
+    (or raises what it raised)."""
+
+    def __init__(self, work: Callable[[], T], name: str) -> None:
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._work = work
+        self._thread = Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # given to the caller by result()
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+class _Ordered(Generic[T, R]):
+    """`work(task)` for each of `tasks` on `threads` threads, which take the next task as
+    they finish one; iterating gives the results in the tasks' order. `stop()` lets the
+    threads finish the tasks they hold, start no other, and waits for them."""
+
+    def __init__(self, work: Callable[[T], R], tasks: Sequence[T], threads: int) -> None:
+        self._work = work
+        self._tasks = tasks
+        self._next = 0
+        self._stopped = False
+        self._lock = Lock()
+        self._done = [Event() for _ in tasks]
+        self._results: list[R | None] = [None] * len(tasks)
+        self._errors: dict[int, BaseException] = {}
+        self._threads = [
+            Thread(target=self._run, name=f"verify-{n}", daemon=True)
+            for n in range(min(threads, len(tasks)))
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if self._stopped or self._next == len(self._tasks):
+                    return
+                index = self._next
+                self._next += 1
+            try:
+                self._results[index] = self._work(self._tasks[index])
+            except BaseException as exc:  # raised where the results are taken
+                self._errors[index] = exc
+            self._done[index].set()
+
+    def __iter__(self) -> Iterator[R]:
+        for index, done in enumerate(self._done):
+            done.wait()
+            if index in self._errors:
+                raise self._errors[index]
+            yield self._results[index]  # type: ignore[misc]
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+        for thread in self._threads:
+            thread.join()
 
 
 def _batches(refs: Sequence[_Ref]) -> Iterator[Sequence[_Ref]]:
