@@ -263,18 +263,25 @@ def screen(env: dict[str, str]) -> Iterator[str]:
 
 class Bench:
     def __init__(
-        self, size: int, plan: Plan, seed: int, out: Path, work: Path, only: set[str]
-    ) -> None:
+        self, size: int, plan: Plan, seed: int, out: Path, work: Path, only: set[str],
+        reuse: bool = False,
+    ) -> None:  # fmt: skip
         self.size, self.plan, self.seed, self.only = size, plan, seed, only
         self.corpus = out / f"corpus-{size}"
-        self.work = fresh(work)
-        self.work.mkdir(parents=True)
+        reused = reuse and (work / "archive.xarchive" / "archive.sqlite").exists()
+        self.work = work if reused else fresh(work)
+        self.work.mkdir(parents=True, exist_ok=True)
         self.archive = self.work / "archive.xarchive"
         self.ref = self.work / "ref.sqlite"
         self.recoll = Recoll(self.work / "recoll-mix", self.corpus)
-        self.recoll_built = False
+        self.recoll_built = reused and (self.work / "recoll-mix" / "xapiandb").is_dir()
         self.rows: list[Row] = []
         self.notes: list[str] = []
+        if reused:
+            self.notes.append(
+                f"The archive, the FTS5 reference and Recoll's index were kept from an "
+                f"earlier run (--reuse): {self.work}."
+            )
         self.hit_checks: list[tuple[str, str, int, int]] = []
         self.env = dict(
             os.environ,
@@ -905,6 +912,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where the corpus and the results go (default bench/out)")  # fmt: skip
     parser.add_argument("--work", type=Path, help="scratch folder (default OUT/work-SIZE)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the archive, reference index and Recoll index a --keep run "
+                        "left in the scratch folder instead of building them again (at "
+                        "100000 a quarter of an hour); the archive must be of this commit's "
+                        "index format: a reindex phase in the same run makes it so")  # fmt: skip
     parser.add_argument("--direct", action="store_true",
                         help="write the archive straight into the database, as at 100000: "
                         "no import, verify or export measures")  # fmt: skip
@@ -940,7 +952,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     started = time.perf_counter()
     try:
-        bench = Bench(size, plan, args.seed, out, work, only)
+        bench = Bench(size, plan, args.seed, out, work, only, reuse=args.reuse)
         bench.run_all()
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
