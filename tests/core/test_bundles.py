@@ -30,10 +30,14 @@ from xarchive.core.bundles import (
 )
 from xarchive.core.bundles.layout import item_file_name, manifest_text, report_page
 from xarchive.core.demo_annotations import MOI_REPLY, REPLY_PHOTOS, annotate_demo
-from xarchive.core.errors import Cancelled, XArchiveError
+from xarchive.core.errors import Cancelled, ItemNotFound, XArchiveError
 from xarchive.core.indexing import index_items
 from xarchive.core.jobs import CancelToken, Progress
 from xarchive.core.search import Searcher
+from xarchive.core.store import annotations as annotation_store
+from xarchive.core.store import items as item_store
+from xarchive.core.store import ocr_words as ocr_word_store
+from xarchive.core.store import posts as post_store
 
 bagit = pytest.importorskip("bagit")
 
@@ -109,6 +113,52 @@ def test_exported_zip_and_folder_are_valid_bags(
     collection = json.loads((unzipped / "data" / "annotations.jsonld").read_text("utf-8"))
     motivations = {a["motivation"] for a in collection["first"]["items"]}
     assert motivations == {"commenting", "highlighting", "tagging", "linking"}
+
+
+def test_rows_read_for_many_items_at_once_are_each_items_own(annotated_demo: Path) -> None:
+    """An export reads its items' rows a few hundred items a statement (store's
+    *_of_items): for each item the same rows in the same order as read for it alone,
+    and an id that is no item refused as by get_item."""
+    with Archive.open(annotated_demo, readonly=True) as archive:
+        conn = archive.db
+        ids = [int(i) for (i,) in conn.execute("SELECT id FROM items ORDER BY id DESC")]
+        many = {
+            "items": item_store.items_by_id(conn, ids),
+            "pages": item_store.pages_of_items(conn, ids),
+            "sources": item_store.sources_of_items(conn, ids),
+            "words": ocr_word_store.page_words_of_items(conn, ids),
+            "annotations": annotation_store.annotations_of_items(conn, ids),
+            "tags": annotation_store.item_tags_of_items(conn, ids),
+            "links from": annotation_store.links_of_items(conn, ids, "source"),
+            "links to": annotation_store.links_of_items(conn, ids, "target"),
+            "media": post_store.post_media_of_items(conn, ids),
+            "post sources": post_store.post_sources_of_items(conn, ids),
+            "posts": {p.item_id: p for p in post_store.posts(conn, ids)},
+        }
+        for item_id in ids:
+            alone = {
+                "items": item_store.get_item(conn, item_id),
+                "pages": item_store.pages(conn, item_id),
+                "sources": item_store.sources(conn, item_id),
+                "words": ocr_word_store.page_words(conn, item_id),
+                "annotations": annotation_store.annotations_of(conn, item_id),
+                "tags": annotation_store.item_tags_of(conn, item_id),
+                "links from": annotation_store.links_from(conn, item_id),
+                "links to": annotation_store.links_to(conn, item_id),
+                "media": post_store.post_media(conn, item_id),
+                "post sources": post_store.post_sources(conn, item_id),
+                "posts": next(iter(post_store.posts(conn, [item_id])), None),
+            }
+            for what, rows in alone.items():
+                none = {"posts": None, "words": {}}.get(what, [])  # what an item without any has
+                assert many[what].get(item_id, none) == rows, (what, item_id)
+        for what, found in many.items():  # the demo has some of each
+            assert found, what
+        assert sum(len(v) > 1 for v in many["annotations"].values())  # several, in order
+        with pytest.raises(ItemNotFound, match="no item with id 999999"):
+            item_store.items_by_id(conn, [ids[0], 999_999])
+        with pytest.raises(ValueError):
+            annotation_store.links_of_items(conn, ids, "middle")
 
 
 def test_everything_is_the_search_for_star_read_from_the_database(

@@ -738,6 +738,32 @@ def test_the_demo_shows_a_withheld_an_edited_and_a_deleted_post(demo: Archive) -
     assert total(demo, "changed:media") == total(demo, "changed:text") == 0
 
 
+def test_the_posts_of_an_account_read_it_once_and_say_what_each_says_alone(demo: Archive) -> None:
+    """An export's posts share one AccountMemo: each post's evidence is what it says on its
+    own, and an account's record, its events and its X archives are read once, however
+    many of its posts are asked for."""
+    conn = demo.db
+    posts = [int(p) for (p,) in conn.execute("SELECT item_id FROM posts ORDER BY item_id")]
+    fields = evidence.evidence_fields(demo, posts)  # as an export reads them, at once
+    memo = evidence.AccountMemo()
+    shared = [evidence.evidence_record(demo, p, fields[p], memo) for p in posts]
+    assert shared == [evidence.evidence_record(demo, p) for p in posts]
+    assert 0 < len(memo.accounts) < len(posts) and memo.events and memo.archives
+    assert any(r["account"] for r in shared) and any(r["events"] for r in shared)
+    assert any(c["to"] is None for r in shared for c in r["changes"])  # one disappeared
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        again = [evidence.evidence_record(demo, p, fields[p], memo) for p in posts]
+    finally:
+        conn.set_trace_callback(None)
+    assert again == shared
+    read = " ".join(statements)
+    assert "FROM accounts" not in read and "FROM account_captures" not in read
+    assert "'$.account_id'" not in read  # the account's X archives
+    assert "e.subject = 'account'" not in read  # the account's events
+
+
 def test_posts_imported_before_schema_9_gain_their_evidence_at_the_rebuild(
     archive: Archive, tmp_path: Path
 ) -> None:

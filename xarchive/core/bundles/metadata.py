@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..model import KINDS, Item
-from ..posts.evidence import EvidenceFields, evidence_record
+from ..model import KINDS, Item, Page, PostSource, Source
+from ..posts.evidence import AccountMemo, EvidenceFields, evidence_fields, evidence_record
 from ..store import items as item_store
 from ..store import ocr_words as ocr_word_store
 from ..store import posts as post_store
@@ -46,18 +46,40 @@ _ITEM_TEXT = (
 # -- writing -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class RecordRows:
+    """What the records of a bundle's items are made of, read for all of them at once
+    (`record_rows`): a few statements for hundreds of items, not a dozen for each."""
+
+    pages: Mapping[int, Sequence[Page]]
+    words: Mapping[int, Mapping[int, tuple[Word, ...]]]
+    sources: Mapping[int, Sequence[Source]]
+    post_sources: Mapping[int, Sequence[PostSource]]
+    #: The posts' `evidence_fields`.
+    evidence: Mapping[int, EvidenceFields]
+    #: The import runs the items name, as items.json has them, by id (filled as read).
+    runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: What the posts of an account share (filled as read).
+    accounts: AccountMemo = field(default_factory=AccountMemo)
+
+
+def record_rows(conn: sqlite3.Connection, items: Sequence[Item]) -> RecordRows:
+    """What `item_record` needs of these items, read at once."""
+    ids = [i.id for i in items]
+    posts = [i.id for i in items if i.kind == "post"]
+    return RecordRows(
+        item_store.pages_of_items(conn, ids), ocr_word_store.page_words_of_items(conn, ids),
+        item_store.sources_of_items(conn, ids), post_store.post_sources_of_items(conn, posts),
+        evidence_fields(conn, posts),
+    )  # fmt: skip
+
+
 def item_record(
-    conn: sqlite3.Connection,
-    item: Item,
-    role: str,
-    file: str,
-    run_cache: dict[int, dict[str, Any]] | None = None,
-    evidence: Mapping[int, EvidenceFields] | None = None,
+    conn: sqlite3.Connection, item: Item, role: str, file: str, rows: RecordRows
 ) -> dict[str, Any]:
     """One entry of items.json: the item's metadata, pages, provenance and (a post) its post.
 
-    Pass the same `run_cache` for every item of a bundle: items share a few import runs;
-    and `evidence`, the bundle's posts' `evidence_fields` read at once.
+    `rows`: the bundle's items' `record_rows`, read once for all of them.
     """
     record: dict[str, Any] = {
         "id": item.id,
@@ -70,13 +92,12 @@ def item_record(
         record[name] = getattr(item, name)
     record["warnings"] = list(item.warnings)
     record["extra"] = item.extra
-    boxes = ocr_word_store.page_words(conn, item.id)
+    boxes = rows.words.get(item.id, {})
     record["pages"] = [
         _page_record(p.page_no, p.text, p.from_ocr, boxes.get(p.page_no, ()))
-        for p in item_store.pages(conn, item.id)
+        for p in rows.pages.get(item.id, ())
     ]
-    if run_cache is None:
-        run_cache = {}
+    run_cache = rows.runs
 
     def run(run_id: int) -> dict[str, Any]:
         if run_id not in run_cache:
@@ -94,17 +115,14 @@ def item_record(
         "import_run": run(item.import_run_id),
         "sources": [
             {"path": s.path, "root": s.root, "seen_at": s.seen_at, "run": run(s.run_id)}
-            for s in item_store.sources(conn, item.id)
+            for s in rows.sources.get(item.id, ())
         ],
     }
-    fields = evidence.get(item.id) if evidence is not None else None
-    record["post"] = _post_record(conn, item, fields) if item.kind == "post" else None
+    record["post"] = _post_record(conn, item, rows) if item.kind == "post" else None
     return record
 
 
-def _post_record(
-    conn: sqlite3.Connection, item: Item, fields: EvidenceFields | None
-) -> dict[str, Any] | None:
+def _post_record(conn: sqlite3.Connection, item: Item, rows: RecordRows) -> dict[str, Any] | None:
     try:
         post = post_store.get_post(conn, item.id)
     except Exception:  # an item of kind post without its row: export it as an item
@@ -141,10 +159,10 @@ def _post_record(
                 "record_sha256": s.record_sha256,
                 "seen_at": s.seen_at,
             }
-            for s in post_store.post_sources(conn, item.id)
+            for s in rows.post_sources.get(item.id, ())
         ],
         # withheld, versions, deletion, events, captures compared, the account (issue 13)
-        "evidence": evidence_record(conn, item.id, fields),
+        "evidence": evidence_record(conn, item.id, rows.evidence.get(item.id), rows.accounts),
     }
 
 

@@ -524,11 +524,12 @@ def changes(
     archive: Archive | sqlite3.Connection,
     item_id: int,
     held: Sequence[Capture] | None = None,
+    memo: AccountMemo | None = None,
 ) -> list[CaptureChange]:
     """What changed from each capture of post `item_id` to the next (only the steps where
     something did), and, last, whether it had disappeared since: a later X archive of its
     account no longer holds it, or a later lookup of the API did not find it. `held`: its
-    `captures`, when the caller has them already."""
+    `captures`, when the caller has them already; `memo`: see `AccountMemo`."""
     conn = _conn(archive)
     if held is None:
         held = captures(conn, item_id)
@@ -538,7 +539,7 @@ def changes(
         if found:
             out.append(CaptureChange(before, after, found))
     if held:
-        gone = _disappeared(conn, item_id, held)
+        gone = _disappeared(conn, item_id, held, memo)
         summary = ""
         if gone is not None:
             summary = f"not in {gone[0]}" + (f" ({day_label(gone[1])})" if gone[1] else "")
@@ -568,7 +569,7 @@ def _not_found(
 
 
 def _disappeared(
-    conn: sqlite3.Connection, item_id: int, held: Sequence[Capture]
+    conn: sqlite3.Connection, item_id: int, held: Sequence[Capture], memo: AccountMemo | None
 ) -> tuple[str, str] | None:
     """The first X archive of the post's account, captured after the post was, that does
     not hold it: (its title, its date); None if there is none."""
@@ -577,7 +578,13 @@ def _disappeared(
         return None
     latest = max((c.captured_at for c in held if c.captured_at), default="")
     inside = store.top_containers_of_post(conn, item_id)
-    for container_id, title, at in store.archives_of_account(conn, post.account_id):
+    if memo is None:
+        archives = store.archives_of_account(conn, post.account_id)
+    elif post.account_id in memo.archives:
+        archives = memo.archives[post.account_id]
+    else:
+        archives = memo.archives[post.account_id] = store.archives_of_account(conn, post.account_id)
+    for container_id, title, at in archives:
         if container_id in inside or not at or at <= latest:
             continue
         if post.published_at and post.published_at > at:
@@ -636,10 +643,16 @@ def account_keys(platform: str, account_id: str, handle: str) -> list[str]:
     return keys + ([handle_key(platform, handle)] if handle else [])
 
 
-def _account_rows(conn: sqlite3.Connection, keys: Sequence[str]) -> list[EventRow]:
+def _account_rows(
+    conn: sqlite3.Connection, keys: Sequence[str], memo: AccountMemo | None = None
+) -> list[EventRow]:
+    if memo is not None and tuple(keys) in memo.events:
+        return list(memo.events[tuple(keys)])
     found = store.events_of(conn, "account", list(keys))
     rows = [row for key in keys for row in found.get(key, [])]
     rows.sort(key=lambda r: (r.at == "", r.at, r.id))
+    if memo is not None:
+        memo.events[tuple(keys)] = list(rows)
     return rows
 
 
@@ -650,10 +663,10 @@ def events(archive: Archive | sqlite3.Connection, item_id: int) -> list[Event]:
     return _events(conn, post)
 
 
-def _events(conn: sqlite3.Connection, post: Post) -> list[Event]:
+def _events(conn: sqlite3.Connection, post: Post, memo: AccountMemo | None = None) -> list[Event]:
     rows = list(store.events_of(conn, "post", [post.platform_id]).get(post.platform_id, []))
     platform = post.platform_id.partition(":")[0]
-    rows += _account_rows(conn, account_keys(platform, post.account_id, post.account))
+    rows += _account_rows(conn, account_keys(platform, post.account_id, post.account), memo)
     rows.sort(key=lambda r: (r.at == "", r.at, r.id))
     return _once(_event(r) for r in rows)
 
@@ -694,6 +707,22 @@ class Account:
         return f"{self.display_name} (@{self.handle})" if self.display_name else f"@{self.handle}"
 
 
+@dataclass(slots=True)
+class AccountMemo:
+    """What the posts of one account share, read once for all of them by a reader of
+    many posts that writes nothing in the meantime (an export passes one to
+    `evidence_record` for all its posts): the account's record, its events and its X
+    archives, which hundreds of its posts otherwise read again each (two fifths of
+    their records' time)."""
+
+    #: By the post's (account id, handle), as `account_of` finds it.
+    accounts: dict[tuple[str, str], Account | None] = field(default_factory=dict)
+    #: By the keys an account's events are kept under (`account_keys`).
+    events: dict[tuple[str, ...], list[EventRow]] = field(default_factory=dict)
+    #: By account id (store.archives_of_account).
+    archives: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+
+
 def account(archive: Archive | sqlite3.Connection, who: str) -> Account | None:
     """The account named by handle (``demo_reporter``, ``@demo_reporter``) or platform id
     (``x:1456…``); None if the archive has no record of it."""
@@ -702,14 +731,23 @@ def account(archive: Archive | sqlite3.Connection, who: str) -> Account | None:
     return None if row is None else _account(conn, row)
 
 
-def account_of(archive: Archive | sqlite3.Connection, item_id: int) -> Account | None:
-    """The account record of post `item_id`'s author; None if the archive has none."""
+def account_of(
+    archive: Archive | sqlite3.Connection, item_id: int, memo: AccountMemo | None = None
+) -> Account | None:
+    """The account record of post `item_id`'s author; None if the archive has none.
+    `memo`: see `AccountMemo`."""
     conn = _conn(archive)
     post = post_store.get_post(conn, item_id)
+    key = (post.account_id, post.account)
+    if memo is not None and key in memo.accounts:
+        return memo.accounts[key]
     row = store.accounts_by_id(conn, [post.account_id]).get(post.account_id)
     if row is None and post.account:
         row = store.account_by_handle(conn, post.account)
-    return None if row is None else _account(conn, row)
+    found = None if row is None else _account(conn, row, memo)
+    if memo is not None:
+        memo.accounts[key] = found
+    return found
 
 
 def accounts(archive: Archive | sqlite3.Connection) -> list[Account]:
@@ -805,10 +843,10 @@ def account_posts(archive: Archive | sqlite3.Connection, who: Account) -> list[i
     return store.post_ids_of_account(_conn(archive), who.account_id, who.handle)
 
 
-def _account(conn: sqlite3.Connection, row: AccountRow) -> Account:
+def _account(conn: sqlite3.Connection, row: AccountRow, memo: AccountMemo | None = None) -> Account:
     state = row.state
     platform = row.platform_id.partition(":")[0]
-    rows = _account_rows(conn, account_keys(platform, row.account_id, row.handle))
+    rows = _account_rows(conn, account_keys(platform, row.account_id, row.handle), memo)
     happened = _once(_event(r) for r in rows)
     suspended = bool(state.get("suspended"))
     deleted = False
@@ -882,10 +920,14 @@ class PostEvidence:
 
 
 def evidence(
-    archive: Archive | sqlite3.Connection, item_id: int, fields: EvidenceFields | None = None
+    archive: Archive | sqlite3.Connection,
+    item_id: int,
+    fields: EvidenceFields | None = None,
+    memo: AccountMemo | None = None,
 ) -> PostEvidence:
     """The withheld state, versions, deletion, captures and events of post `item_id`.
-    `fields`: its `evidence_fields`, when the caller read them for many posts at once."""
+    `fields`: its `evidence_fields`, when the caller read them for many posts at once;
+    `memo`: see `AccountMemo`."""
     conn = _conn(archive)
     if fields is None:
         fields = evidence_fields(conn, [item_id]).get(item_id)
@@ -895,7 +937,7 @@ def evidence(
     return PostEvidence(
         item_id, fields.withheld, fields.versions, fields.version, fields.deleted_at or
         post.deleted_at, fields.deleted or post.is_deleted, fields.captures, fields.changed,
-        tuple(_events(conn, post)),
+        tuple(_events(conn, post, memo)),
     )  # fmt: skip
 
 
@@ -1180,18 +1222,21 @@ def summary(found: ExtractedContainer) -> list[str]:
 
 
 def evidence_record(
-    archive: Archive | sqlite3.Connection, item_id: int, fields: EvidenceFields | None = None
+    archive: Archive | sqlite3.Connection,
+    item_id: int,
+    fields: EvidenceFields | None = None,
+    memo: AccountMemo | None = None,
 ) -> dict[str, Any]:
     """The evidence of post `item_id` as plain JSON values: what a bundle's items.json
     carries (`evidence` of each post) and `xarchive show --json` prints. `fields`: its
     `evidence_fields`, which an export reads for all its posts at once (a dozen queries
-    for each post otherwise)."""
+    for each post otherwise); `memo`: one `AccountMemo` for all of them."""
     conn = _conn(archive)
-    summary_of = evidence(conn, item_id, fields)
+    summary_of = evidence(conn, item_id, fields, memo)
     taken = captures(conn, item_id)  # listed, and compared in `changes`
     held = summary_of.withheld
     chain = versions(conn, item_id)
-    author = account_of(conn, item_id)
+    author = account_of(conn, item_id, memo)
     return {
         "withheld": None
         if held is None
@@ -1226,7 +1271,7 @@ def evidence_record(
             {"from": change.before.number,
              "to": change.after.number if change.after is not None else None,
              "changed": [{"name": f.name, "summary": f.summary} for f in change.changes]}
-            for change in changes(conn, item_id, taken)
+            for change in changes(conn, item_id, taken, memo)
         ],
         "account": None
         if author is None

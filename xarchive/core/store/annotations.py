@@ -167,6 +167,20 @@ def annotations_of(conn: sqlite3.Connection, item_id: int) -> list[Annotation]:
     return _annotations(conn, "item_id = ?", (item_id,))
 
 
+def annotations_of_items(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, list[Annotation]]:
+    """`annotations_of` each of these items, in a statement for hundreds of them (an item
+    with none is left out)."""
+    found: dict[int, list[Annotation]] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        for annotation in _annotations(conn, f"item_id IN ({marks})", chunk):
+            assert annotation.item_id is not None
+            found.setdefault(annotation.item_id, []).append(annotation)
+    return found
+
+
 def detached_annotations(conn: sqlite3.Connection, sha256s: Sequence[str]) -> list[Annotation]:
     """Annotations kept when their item was deleted, whose original has one of these hashes."""
     found: list[Annotation] = []
@@ -236,6 +250,22 @@ def item_tags_of(conn: sqlite3.Connection, item_id: int) -> list[ItemTag]:
     return [_item_tag(r) for r in rows]
 
 
+def item_tags_of_items(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, list[ItemTag]]:
+    """`item_tags_of` each of these items (an item with none is left out)."""
+    found: dict[int, list[ItemTag]] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(_ITEM_TAG_SELECT + f"WHERE it.item_id IN ({marks}) ORDER BY t.key",
+                            chunk)  # fmt: skip
+        for row in rows:
+            tag = _item_tag(row)
+            assert tag.item_id is not None
+            found.setdefault(tag.item_id, []).append(tag)
+    return found
+
+
 def item_tags_with(conn: sqlite3.Connection, tag_id: int) -> list[ItemTag]:
     """Every use of one tag, including on deleted items whose tags were kept."""
     rows = conn.execute(_ITEM_TAG_SELECT + "WHERE it.tag_id = ? ORDER BY it.id", (tag_id,))
@@ -298,6 +328,28 @@ def links_to(conn: sqlite3.Connection, item_id: int) -> list[Link]:
         f"SELECT {_LINK_COLUMNS} FROM links WHERE target_id = ? ORDER BY relation, id", (item_id,)
     )
     return [_link(r) for r in rows]
+
+
+def links_of_items(
+    conn: sqlite3.Connection, item_ids: Sequence[int], end: str = "source"
+) -> dict[int, list[Link]]:
+    """`links_from` each of these items (`end` "source"), or `links_to` each ("target"),
+    in a statement for hundreds of them; an item with none is left out."""
+    if end not in ("source", "target"):
+        raise ValueError(f"a link's end is its source or its target, not {end!r}")
+    found: dict[int, list[Link]] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT {_LINK_COLUMNS} FROM links WHERE {end}_id IN ({marks}) ORDER BY relation, id",
+            chunk,
+        )
+        for row in rows:
+            link = _link(row)
+            item_id = link.source_id if end == "source" else link.target_id
+            assert item_id is not None
+            found.setdefault(item_id, []).append(link)
+    return found
 
 
 def link_by_uid(conn: sqlite3.Connection, uid: str) -> Link | None:

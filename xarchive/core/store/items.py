@@ -159,6 +159,28 @@ def items(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> Iterato
         yield get_item(conn, item_id)
 
 
+def items_by_id(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, Item]:
+    """These items by their ids, read a few hundred a statement; raises ItemNotFound for
+    an id that is no item (as `get_item`)."""
+    found: dict[int, Item] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", chunk):
+            item = _item(row)
+            found[item.id] = item
+    for item_id in item_ids:
+        if item_id not in found:
+            raise ItemNotFound(f"no item with id {item_id}")
+    return found
+
+
+def item_dates(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
+    """(id, published_at, captured_at, imported_at) of every item, in id order: what
+    listing them by date needs, without reading whole items."""
+    rows = conn.execute("SELECT id, published_at, captured_at, imported_at FROM items ORDER BY id")
+    return [(int(i), str(p), str(c), str(m)) for i, p, c, m in rows]
+
+
 def item_ids(conn: sqlite3.Connection) -> list[int]:
     """Every item's id, in order."""
     return [int(r[0]) for r in conn.execute("SELECT id FROM items ORDER BY id")]
@@ -180,6 +202,21 @@ def pages(conn: sqlite3.Connection, item_id: int) -> list[Page]:
         (item_id,),
     ).fetchall()
     return [Page(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def pages_of_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[Page]]:
+    """`pages` of each of these items (an item without pages is left out)."""
+    found: dict[int, list[Page]] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id, page_no, text, from_ocr FROM pages WHERE item_id IN ({marks}) "
+            "ORDER BY item_id, page_no",
+            chunk,
+        )
+        for r in rows:
+            found.setdefault(r[0], []).append(Page(r[0], r[1], r[2], bool(r[3])))
+    return found
 
 
 def page_text(conn: sqlite3.Connection, item_id: int, page_no: int) -> str | None:
@@ -206,6 +243,21 @@ def sources(conn: sqlite3.Connection, item_id: int) -> list[Source]:
         (item_id,),
     ).fetchall()
     return [Source(*r) for r in rows]
+
+
+def sources_of_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[Source]]:
+    """`sources` of each of these items (an item without any is left out)."""
+    found: dict[int, list[Source]] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id, run_id, path, root, seen_at FROM item_sources "
+            f"WHERE item_id IN ({marks}) ORDER BY id",
+            chunk,
+        )
+        for item_id, *values in rows:
+            found.setdefault(item_id, []).append(Source(*values))
+    return found
 
 
 def source_row(conn: sqlite3.Connection, source_id: int) -> tuple[int, str] | None:

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 
 from ..words import Word, dumps, loads
+from .connection import chunks
 
 
 def save(conn: sqlite3.Connection, item_id: int, pages: Mapping[int, Sequence[Word]]) -> None:
@@ -25,3 +26,22 @@ def page_words(conn: sqlite3.Connection, item_id: int) -> dict[int, tuple[Word, 
     ).fetchall()
     found = {int(page): loads(stored) for page, stored in rows}
     return {page: words for page, words in found.items() if words}
+
+
+def page_words_of_items(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, dict[int, tuple[Word, ...]]]:
+    """`page_words` of each of these items (an item with no words kept is left out)."""
+    found: dict[int, dict[int, tuple[Word, ...]]] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT item_id, page_no, words FROM ocr_words WHERE item_id IN ({marks}) "
+            "ORDER BY item_id, page_no",
+            chunk,
+        )
+        for item_id, page, stored in rows:
+            words = loads(stored)
+            if words:
+                found.setdefault(int(item_id), {})[int(page)] = words
+    return found

@@ -138,6 +138,7 @@ _POST_READ = {
     "text": "coalesce(pg.text, '')",
 }
 _POST_COLUMNS = ", ".join(_POST_READ.get(name, f"p.{name}") for name in _POST_NAMES)
+_POST_ID = _POST_NAMES.index("item_id")
 _POST_FLAGS = ("is_retweet", "is_deleted", "is_long", "is_referenced")
 _POST_FROM = (
     "FROM posts p JOIN items i ON i.id = p.item_id "
@@ -145,7 +146,10 @@ _POST_FROM = (
 )
 
 
-def _post(conn: sqlite3.Connection, row: Sequence[Any]) -> Post:
+def _post(
+    conn: sqlite3.Connection, row: Sequence[Any], media: Sequence[PostMedia] | None = None
+) -> Post:
+    """The post of a row of _POST_COLUMNS, with its `media` (None: read them)."""
     values = dict(zip(_POST_NAMES, row, strict=True))
     for name in ("hashtags", "mentions"):
         values[name] = tuple(json.loads(values[name]))
@@ -153,7 +157,9 @@ def _post(conn: sqlite3.Connection, row: Sequence[Any]) -> Post:
     values["counts"] = json.loads(values["counts"])
     for name in _POST_FLAGS:
         values[name] = bool(values[name])
-    return Post(**values, media=tuple(post_media(conn, int(values["item_id"]))))
+    if media is None:
+        media = post_media(conn, int(values["item_id"]))
+    return Post(**values, media=tuple(media))
 
 
 def get_post(conn: sqlite3.Connection, item_id: int) -> Post:
@@ -176,17 +182,18 @@ _remembered: dict[int, dict[int, Post]] = {}
 
 
 @contextlib.contextmanager
-def remembering(conn: sqlite3.Connection) -> Iterator[None]:
+def remembering(conn: sqlite3.Connection, item_ids: Sequence[int] = ()) -> Iterator[None]:
     """Within the block, `get_post` reads each post from the database once: for a reader
     that writes nothing and asks for the same posts many times — an export, whose
     record of a post as evidence (posts/evidence.py) read it eight times, a third of
-    the export's work."""
+    the export's work. The posts among `item_ids` are read at once, as it starts."""
     key = id(conn)
     if key in _remembered:  # nested: the outer block keeps and forgets them
         yield
         return
     _remembered[key] = {}
     try:
+        _remembered[key].update((p.item_id, p) for p in posts(conn, item_ids))
         yield
     finally:
         del _remembered[key]
@@ -199,8 +206,9 @@ def posts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[Post]:
         marks = ", ".join("?" * len(chunk))
         rows = conn.execute(f"SELECT {_POST_COLUMNS} {_POST_FROM} WHERE p.item_id IN ({marks})",
                             chunk).fetchall()  # fmt: skip
+        media = post_media_of_items(conn, [row[_POST_ID] for row in rows])
         for row in rows:
-            post = _post(conn, row)
+            post = _post(conn, row, media.get(row[_POST_ID], ()))
             found[post.item_id] = post
     return [found[i] for i in item_ids if i in found]
 
@@ -372,6 +380,27 @@ def post_sources(conn: sqlite3.Connection, item_id: int) -> list[PostSource]:
             for r in rows]  # fmt: skip
 
 
+def post_sources_of_items(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, list[PostSource]]:
+    """`post_sources` of each of these items (one that is no post is left out)."""
+    found: dict[int, list[PostSource]] = {}
+    for chunk in chunks(item_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT s.item_id, s.container_id, c.name, c.kind, s.member, s.locator, "
+            "s.record_sha256, s.counts, s.run_id, s.seen_at FROM post_sources s "
+            "JOIN containers c ON c.id = s.container_id "
+            f"WHERE s.item_id IN ({marks}) ORDER BY s.id",
+            chunk,
+        )
+        for r in rows:
+            found.setdefault(r[0], []).append(
+                PostSource(r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], r[9])
+            )
+    return found
+
+
 def set_media(
     conn: sqlite3.Connection, post_id: int, media: Sequence[tuple[MediaRef, int | None]]
 ) -> bool:
@@ -401,6 +430,23 @@ def post_media(conn: sqlite3.Connection, post_id: int) -> list[PostMedia]:
         (post_id,),
     ).fetchall()
     return [PostMedia(*r) for r in rows]
+
+
+def post_media_of_items(
+    conn: sqlite3.Connection, post_ids: Sequence[int]
+) -> dict[int, list[PostMedia]]:
+    """`post_media` of each of these items (one without media, or no post, is left out)."""
+    found: dict[int, list[PostMedia]] = {}
+    for chunk in chunks(post_ids):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT post_id, position, media_item_id, media_key, type, url, alt_text, member "
+            f"FROM post_media WHERE post_id IN ({marks}) ORDER BY post_id, position",
+            chunk,
+        )
+        for post_id, *values in rows:
+            found.setdefault(post_id, []).append(PostMedia(*values))
+    return found
 
 
 def posts_showing(conn: sqlite3.Connection, media_item_id: int) -> list[int]:
