@@ -69,3 +69,17 @@ def test_any_text_is_sealed_as_its_canonical_json(texts: list[str]) -> None:
     pages = [(n, text, 0) for n, text in enumerate(texts, 1)]
     conn = _database(pages)
     assert dict(store.row_seals(conn, "items")) == {1: _expected(pages)}
+
+
+def test_other_rows_and_audit_entries_are_sealed_as_their_canonical_json() -> None:
+    columns = store.SEALED["links"].columns
+    values: list[object] = [7, 'uid "7"', 1, "a\\b\n", 2, None, "cites\x01", "note ✊🏽", 0.5]
+    values += [float("inf"), 2**62, -3][: len(columns) - len(values)]
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE links ({', '.join(columns)})")
+    conn.execute(f"INSERT INTO links VALUES ({','.join('?' * len(values))})", values)
+    (stored,) = conn.execute("SELECT * FROM links").fetchall()
+    expected = hashlib.sha256(_canonical(["links", store.SEAL_VERSION, *stored])).hexdigest()
+    assert list(store.row_seals(conn, "links")) == [(7, expected)]
+    entry = (3, "ab" * 32, "2026-12-03T10:00:00+00:00", "Researcher ‘A’", "tag.add", '{"k": "v"}')
+    assert store.entry_hash(*entry) == hashlib.sha256(_canonical(list(entry))).hexdigest()
