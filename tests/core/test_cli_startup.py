@@ -130,8 +130,10 @@ def test_commands_that_never_search_load_no_search_engine(
 def test_verify_loads_no_records_of_items_or_posts(small_archive: Path) -> None:
     # It reads the originals' hashes and the sealed rows as rows: the records (the
     # dataclasses of core/model/ and of the posts' stores) were a third of its start.
+    # Nor the OCR words' (core/words.py) nor getpass: it shows no OCR box, audits no change.
     unwanted = ("xarchive.core.model", "xarchive.core.store.items",
-                "xarchive.core.store.posts", "xarchive.core.store.evidence")  # fmt: skip
+                "xarchive.core.store.posts", "xarchive.core.store.evidence",
+                "xarchive.core.store.ocr_words", "xarchive.core.words", "getpass")  # fmt: skip
     assert loaded_by("verify", "--archive", str(small_archive), unwanted=unwanted) == []
 
 

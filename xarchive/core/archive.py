@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import getpass
 import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -33,13 +32,14 @@ from .errors import (
 )
 from .store import connection as sql
 from .store import custody as store_custody
-from .store import migrations, ocr_words, settings
+from .store import migrations, settings
 from .store.connection import DatabaseError, connect
 
 # The engine (Whoosh, numpy) is imported when the index is first used: verify,
 # show and the like open an archive without searching it. The stores of items and of
 # import runs (with core/model/'s records, a third of a verify's start) when an item
-# is first read or a change audited: verify does neither.
+# is first read or a change audited: verify does neither. So are getpass and the store
+# of OCR words (with core/words.py), for who makes a change and an item's OCR boxes.
 if TYPE_CHECKING:
     import sqlite3
 
@@ -380,6 +380,8 @@ class Archive:
 
     def ocr_words(self, item_id: int) -> dict[int, tuple[Word, ...]]:
         """Page → the words OCR read on it, with their boxes (none for a text layer)."""
+        from .store import ocr_words
+
         return ocr_words.page_words(self.db, item_id)
 
     def sources(self, item_id: int) -> list[Source]:
@@ -424,6 +426,8 @@ class Archive:
 
 
 def _login_name() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (OSError, KeyError):
