@@ -239,12 +239,36 @@ def test_no_process_of_a_killed_app_survives(tmp_path: Path) -> None:
     assert not left
 
 
+@contextlib.contextmanager
+def _as_from_a_terminal() -> Iterator[None]:
+    """Ctrl+C (SIGINT) handled, not ignored, for the processes started meanwhile, as a
+    terminal's shell leaves it for the command it runs. A test run started in the
+    background by a script has it ignored, and the import it starts inherited that:
+    a Ctrl+C before the CLI sets its own handler was then ignored, which no user at a
+    terminal sees."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # SIG_DFL after exec
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize("moment", ["started", "importing"])
+def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(
+    tmp_path: Path, moment: str
+) -> None:
     """Ctrl+C reaches every process of the terminal's group. The fork server, still
     importing what the workers need (seconds on a busy machine), died of it with a
     traceback, and the import ended with 'unexpected error (EOFError …)'. It now
-    ignores the signal from its first instruction, and the import says it was cancelled."""
+    ignores the signal from its first instruction, and the import says it was cancelled
+    (or interrupted, before its cancel is set up), whether the Ctrl+C comes the moment
+    the server is seen ('started': when the import's process ignored Ctrl+C while it
+    started the server, a Ctrl+C then was lost and the import went on to the end) or
+    well into its imports ('importing': numpy, the index writer's, loaded). Until it
+    has imported everything it forks no worker: a server without workers is starting."""
     import signal
     import time
 
@@ -252,13 +276,15 @@ def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) 
     for n in range(40):
         text_file(folder / f"{n:03d}.txt", f"note {n}")
 
-    def preloading(process: subprocess.Popen[str]) -> bool:
-        # lxml (the HTML importer) loaded, the PDF reader not yet
-        for line in _session(process.pid):
-            if "forkserver" in line:
-                with contextlib.suppress(OSError):
-                    maps = Path(f"/proc/{line.split()[0]}/maps").read_text()
-                    return "etree" in maps and "pdfium" not in maps
+    def starting(process: subprocess.Popen[str]) -> bool:
+        servers = [line for line in _session(process.pid) if "forkserver" in line]
+        if len(servers) != 1:  # none yet, or workers (forked from it) already
+            return False
+        if moment == "started":
+            return True
+        with contextlib.suppress(OSError):
+            maps = Path(f"/proc/{servers[0].split()[0]}/maps").read_text()
+            return "_multiarray_umath" in maps
         return False
 
     # The window is a fraction of a second; on a loaded machine the polling can miss
@@ -268,21 +294,22 @@ def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) 
         command = [sys.executable, "-m", "xarchive", "import", str(folder), "--create",
                    "--archive", str(tmp_path / f"a{attempt}.xarchive"), "--no-ocr",
                    "--workers", "2"]  # fmt: skip
-        process = subprocess.Popen(
-            command, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        with _as_from_a_terminal():
+            process = subprocess.Popen(
+                command, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
         deadline = time.monotonic() + 60
         caught = False
         while process.poll() is None and time.monotonic() < deadline:
-            if preloading(process):
+            if starting(process):
                 caught = True
                 break
             time.sleep(0.002)
         if caught:
             break
         process.communicate(timeout=60)
-    assert caught, "the fork server's imports were never caught half-way in four imports"
+    assert caught, f"the fork server was never caught starting ({moment}) in four imports"
     os.killpg(process.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
     out, err = process.communicate(timeout=60)
     assert "unexpected error" not in err and "Traceback" not in err, err
@@ -292,6 +319,55 @@ def test_ctrl_c_while_the_fork_server_starts_cancels_the_import(tmp_path: Path) 
     while _session(process.pid) and time.monotonic() < gone:
         time.sleep(0.05)
     assert not _session(process.pid)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_ctrl_c_the_moment_the_fork_server_starts_is_heard_and_cannot_kill_it() -> None:
+    """The moment the fork server has started, deterministically: a Ctrl+C then reaches
+    the process that started it (which ignored it while it started the server, so it
+    was lost), and the server has it blocked from its first instruction, then ignored
+    (not blocked: its workers and their programs start as before)."""
+    script = """
+import os, signal, sys, time
+from multiprocessing import forkserver
+from xarchive.core import lifeline
+
+def _server_status(pid):  # SIGINT (blocked, ignored) in the process pid
+    fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status").read().splitlines())
+    bit = 1 << (signal.SIGINT - 1)
+    return bool(int(fields["SigBlk"], 16) & bit), bool(int(fields["SigIgn"], 16) & bit)
+
+started = forkserver.ensure_running
+
+def ctrl_c_at_once():
+    started()
+    print("at once", *_server_status(forkserver._forkserver._forkserver_pid), flush=True)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.5)
+
+forkserver.ensure_running = ctrl_c_at_once
+forkserver.set_forkserver_preload(["xarchive.core.lifeline"])
+try:
+    lifeline.start_fork_server()
+    time.sleep(2)
+    print("not heard")
+except KeyboardInterrupt:
+    print("heard")
+deadline = time.monotonic() + 30
+pid = forkserver._forkserver._forkserver_pid
+while _server_status(pid) != (False, True) and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("later", *_server_status(pid))
+"""
+    with _as_from_a_terminal():
+        done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stderr
+    assert lines[0].startswith("at once") and "True" in lines[0].split()[2:], lines
+    # (blocked or ignored: the server cannot be killed by it at any moment)
+    assert lines[1] == "heard", lines
+    assert lines[2] == "later False True", lines  # ignored, no longer blocked
 
 
 # -- 10. item numbers follow the paths ---------------------------------------------------

@@ -78,22 +78,7 @@ class _Keeper:
 
         done = threading.Event()
         errors: list[BaseException] = []
-        # Ctrl+C goes to every process of the terminal's group. The fork server ignores
-        # it only once it has imported IMPORT_MODULES (seconds on a busy machine): a
-        # Ctrl+C before killed it, and the import failed with an EOFError instead of
-        # being cancelled. Ignored here while the server starts, it is ignored there
-        # from its first instruction (an ignored signal stays ignored across exec, and
-        # Python then leaves it so). Only the main thread may change it; a Ctrl+C in
-        # these few milliseconds is lost.
-        main = threading.current_thread() is threading.main_thread()
-        before = signal.getsignal(signal.SIGINT) if main else None  # None: not Python's
-        if before is not None:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            self._request(done, errors, forkserver)
-        finally:
-            if before is not None:
-                signal.signal(signal.SIGINT, before)
+        self._request(done, errors, forkserver)
         if errors:
             raise errors[0]
 
@@ -112,12 +97,27 @@ class _Keeper:
         done.wait()
 
     def _serve(self, forkserver: Any) -> None:
+        from multiprocessing import resource_tracker
+
         while True:
             with self.lock:
                 while not self.requests:
                     self.wake.wait()
                 done, errors = self.requests.pop()
             try:
+                # Ctrl+C goes to every process of the terminal's group, and the fork server
+                # is killed by it until it ignores it (it imports IMPORT_MODULES first:
+                # seconds on a busy machine; the import then failed with an EOFError
+                # instead of being cancelled). Blocked in this thread, the one that starts
+                # it, it stays blocked in the server from its first instruction (a blocked
+                # signal stays blocked across fork and exec) until the server ignores it
+                # (_bind_fork_server), as the standard library does for its resource
+                # tracker. The process that asks goes on hearing it: it used to ignore it
+                # while the server started, and a Ctrl+C in that moment was lost (the
+                # import went on to the end as if none had come). The tracker is started
+                # first: starting it unblocks the signal in the thread that starts it.
+                resource_tracker.ensure_running()
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
                 forkserver.ensure_running()
             except BaseException as exc:  # handed to the thread that asked
                 errors.append(exc)
@@ -184,11 +184,27 @@ def start_import_workers() -> bool:
     return True
 
 
+def _in_fork_server() -> bool:
+    """Whether this process is multiprocessing's fork server (`python -c 'from
+    multiprocessing.forkserver import main; main(…)'`), importing what it preloads."""
+    argv = sys.orig_argv
+    if "-c" not in argv or "multiprocessing.forkserver" not in sys.modules:
+        return False
+    command = argv[argv.index("-c") + 1 :]
+    return bool(command) and command[0].startswith("from multiprocessing.forkserver import main")
+
+
 def _bind_fork_server() -> None:
-    """At the fork server's start: die with the process that started it."""
+    """At the fork server's start: ignore Ctrl+C (blocked until now, see _Keeper._serve)
+    and die with the process that started it."""
     expected = os.environ.get(ENV, "")
-    in_fork_server = "multiprocessing.forkserver" in sys.modules and sys.argv[:1] == ["-c"]
-    if not (in_fork_server and expected.isdigit()):
+    if not _in_fork_server():
+        return
+    # ignored before it is unblocked: a Ctrl+C that came meanwhile is dropped, not
+    # delivered; the workers forked from here start with it ignored, as before
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if not expected.isdigit():
         return
     if os.getppid() != int(expected):  # orphaned already, or started by another process
         if not _alive(int(expected)):
