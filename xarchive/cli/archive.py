@@ -83,9 +83,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from ..core.archive import Archive
-    from ..core.names import shown
     from ..core.verify import verify
-    from ..core.wording import counted
 
     bar = ProgressBar()
     cancel = cancel_on_interrupt()
@@ -105,11 +103,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for sha in report.unreferenced:
         print(f"note: blob {sha} belongs to no item (left by an interrupted import)")
     custody = report.custody
-    for problem in custody.problems if custody is not None else []:
-        print(f"TAMPERED  {shown(problem)}")
+    if custody is not None and not custody.ok:
+        from ..core.names import shown  # only then: it loads unicodedata
+
+        for problem in custody.problems:
+            print(f"TAMPERED  {shown(problem)}")
     if report.problems:
         print(f"{len(report.problems)} of {report.total} originals failed verification.")
     if custody is not None and not custody.ok:
+        from ..core.wording import counted
+
         print(f"The chain of custody is broken: {counted(len(custody.problems), 'problem')} in "
               f"archive.sqlite (audit log of {custody.entries} entries).")  # fmt: skip
     if not report.ok:
