@@ -4,7 +4,7 @@ Four tables, each row a W3C Web Annotation (annotate/w3c.py maps them):
 `annotations` (notes, highlights, regions), `tags` with `item_tags` (a tag on an
 item), and `links` (one item to another). Every row has a stable `uid`
 (``urn:uuid:…``), its creator and its created/modified times. The records read from
-them (`Annotation`, `Tag`, `ItemTag`, `Link` …) are core/model.py's.
+them (`Annotation`, `Tag`, `ItemTag`, `Link` …) are core/model/'s.
 
 Writes go through four generic row operations (`insert_row`, `update_row`,
 `delete_row`, `get_row`) so that annotate/changes.py can record each change with

@@ -1,4 +1,4 @@
-"""Items, pages and provenance: the queries on them (the records are core/model.py's)."""
+"""Items, pages and provenance: the queries on them (the records are core/model/'s)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..names import storable
 from . import ocr_words
 from .connection import chunks
 
-#: The columns of `items`, named as the fields of `Item` (core/model.py).
+#: The columns of `items`, named as the fields of `Item` (core/model/).
 _NAMES = field_names(Item)
 _COLUMNS = ", ".join(_NAMES)
 #: What an insert writes: all but what the archive sets itself (the id, `indexed`).

@@ -5,7 +5,7 @@ for what only posts have. It is unique by platform id; each container it was
 read from adds a `post_sources` row, with the counts as seen there. Its
 pictures are image items joined by `post_media`. Containers (an X archive zip
 or folder, a twarc2 file) have their own rows and provenance, like items. The
-records read from them (`Post`, `PostMedia`, `Container` …) are core/model.py's.
+records read from them (`Post`, `PostMedia`, `Container` …) are core/model/'s.
 """
 
 from __future__ import annotations
