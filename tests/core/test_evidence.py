@@ -739,16 +739,31 @@ def test_the_demo_shows_a_withheld_an_edited_and_a_deleted_post(demo: Archive) -
 
 
 def test_the_posts_of_an_account_read_it_once_and_say_what_each_says_alone(demo: Archive) -> None:
-    """An export's posts share one AccountMemo: each post's evidence is what it says on its
-    own, and an account's record, its events and its X archives are read once, however
-    many of its posts are asked for."""
+    """An export's posts share one EvidenceMemo: each post's evidence is what it says on
+    its own; an account's record, its events and its X archives are read once, however
+    many of its posts are asked for, and what each post reads of its own is read for
+    all of them at once (evidence_memo)."""
     conn = demo.db
     posts = [int(p) for (p,) in conn.execute("SELECT item_id FROM posts ORDER BY item_id")]
     fields = evidence.evidence_fields(demo, posts)  # as an export reads them, at once
-    memo = evidence.AccountMemo()
-    shared = [evidence.evidence_record(demo, p, fields[p], memo) for p in posts]
-    assert shared == [evidence.evidence_record(demo, p) for p in posts]
+    alone = [evidence.evidence_record(demo, p) for p in posts]
+    memo = evidence.EvidenceMemo()  # filled as each post is asked for
+    assert [evidence.evidence_record(demo, p, fields[p], memo) for p in posts] == alone
     assert 0 < len(memo.accounts) < len(posts) and memo.events and memo.archives
+    assert len(memo.post_events) == len(posts)  # asked twice each: its events, not found
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        with post_store.remembering(conn, posts):  # as an export, which reads them at once
+            read_at_once = len(statements)
+            memo = evidence.evidence_memo(demo, [*posts, 999_999])  # no such item: left out
+            read_at_once = len(statements) - read_at_once
+            shared = [evidence.evidence_record(demo, p, fields[p], memo) for p in posts]
+    finally:
+        conn.set_trace_callback(None)
+    assert shared == alone
+    assert read_at_once <= 5  # the posts' keys, events, captures, versions and containers
+    assert len(statements) < len(posts)  # not one of each for each post
     assert any(r["account"] for r in shared) and any(r["events"] for r in shared)
     assert any(c["to"] is None for r in shared for c in r["changes"])  # one disappeared
     statements: list[str] = []

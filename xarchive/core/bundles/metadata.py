@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import KINDS, Item, Page, PostSource, Source
-from ..posts.evidence import AccountMemo, EvidenceFields, evidence_fields, evidence_record
+from ..posts.evidence import (
+    EvidenceFields,
+    EvidenceMemo,
+    evidence_fields,
+    evidence_memo,
+    evidence_record,
+)
 from ..store import items as item_store
 from ..store import ocr_words as ocr_word_store
 from ..store import posts as post_store
@@ -57,10 +63,10 @@ class RecordRows:
     post_sources: Mapping[int, Sequence[PostSource]]
     #: The posts' `evidence_fields`.
     evidence: Mapping[int, EvidenceFields]
+    #: What the posts' evidence records read (`evidence_memo`).
+    memo: EvidenceMemo
     #: The import runs the items name, as items.json has them, by id (filled as read).
     runs: dict[int, dict[str, Any]] = field(default_factory=dict)
-    #: What the posts of an account share (filled as read).
-    accounts: AccountMemo = field(default_factory=AccountMemo)
 
 
 def record_rows(conn: sqlite3.Connection, items: Sequence[Item]) -> RecordRows:
@@ -70,7 +76,7 @@ def record_rows(conn: sqlite3.Connection, items: Sequence[Item]) -> RecordRows:
     return RecordRows(
         item_store.pages_of_items(conn, ids), ocr_word_store.page_words_of_items(conn, ids),
         item_store.sources_of_items(conn, ids), post_store.post_sources_of_items(conn, posts),
-        evidence_fields(conn, posts),
+        evidence_fields(conn, posts), evidence_memo(conn, posts),
     )  # fmt: skip
 
 
@@ -162,7 +168,7 @@ def _post_record(conn: sqlite3.Connection, item: Item, rows: RecordRows) -> dict
             for s in rows.post_sources.get(item.id, ())
         ],
         # withheld, versions, deletion, events, captures compared, the account (issue 13)
-        "evidence": evidence_record(conn, item.id, rows.evidence.get(item.id), rows.accounts),
+        "evidence": evidence_record(conn, item.id, rows.evidence.get(item.id), rows.memo),
     }
 
 

@@ -81,6 +81,7 @@ from ..model import (
     POST_ACTIONS,
     AccountRow,
     BundledCapture,
+    CaptureRow,
     EventRow,
     ExtractedAccount,
     ExtractedContainer,
@@ -273,11 +274,17 @@ class Versions:
         return text
 
 
-def versions(archive: Archive | sqlite3.Connection, item_id: int) -> Versions:
-    """Every version of post `item_id`, oldest first; one version if it was never edited."""
+def versions(
+    archive: Archive | sqlite3.Connection, item_id: int, memo: EvidenceMemo | None = None
+) -> Versions:
+    """Every version of post `item_id`, oldest first; one version if it was never edited.
+    `memo`: see `EvidenceMemo`."""
     conn = _conn(archive)
     post = post_store.get_post(conn, item_id)
-    initial = store.initial_ids(conn, [post.platform_id]).get(post.platform_id, "")
+    if memo is not None and post.platform_id in memo.initials:
+        initial = memo.initials[post.platform_id]
+    else:
+        initial = store.initial_ids(conn, [post.platform_id]).get(post.platform_id, "")
     if not initial:
         return Versions("", (Version(1, post.platform_id, item_id, post.published_at, post.text),))
     ids = store.versions_in(conn, initial)
@@ -371,14 +378,20 @@ class Capture:
     state: dict[str, Any] | None = None
 
 
-def captures(archive: Archive | sqlite3.Connection, item_id: int) -> list[Capture]:
+def captures(
+    archive: Archive | sqlite3.Connection, item_id: int, memo: EvidenceMemo | None = None
+) -> list[Capture]:
     """Every capture of post `item_id`, the earliest capture first; one capture read from
-    several files is listed once."""
+    several files is listed once. `memo`: see `EvidenceMemo`."""
     conn = _conn(archive)
     post_store.get_post(conn, item_id)  # ItemNotFound for an item that is no post
     out: list[Capture] = []
     seen: dict[tuple[str, str], int] = {}
-    for row in store.captures_of(conn, item_id):
+    if memo is not None and item_id in memo.captures:
+        rows = memo.captures[item_id]
+    else:
+        rows = store.captures_of(conn, item_id)
+    for row in rows:
         state = row.state or {}
         where = f"{row.member}, {row.locator}" if row.member else row.locator
         if row.container_kind == "bundle-items":  # where the exporting archive had read it
@@ -524,12 +537,12 @@ def changes(
     archive: Archive | sqlite3.Connection,
     item_id: int,
     held: Sequence[Capture] | None = None,
-    memo: AccountMemo | None = None,
+    memo: EvidenceMemo | None = None,
 ) -> list[CaptureChange]:
     """What changed from each capture of post `item_id` to the next (only the steps where
     something did), and, last, whether it had disappeared since: a later X archive of its
     account no longer holds it, or a later lookup of the API did not find it. `held`: its
-    `captures`, when the caller has them already; `memo`: see `AccountMemo`."""
+    `captures`, when the caller has them already; `memo`: see `EvidenceMemo`."""
     conn = _conn(archive)
     if held is None:
         held = captures(conn, item_id)
@@ -544,7 +557,7 @@ def changes(
         if gone is not None:
             summary = f"not in {gone[0]}" + (f" ({day_label(gone[1])})" if gone[1] else "")
         else:
-            gone = _not_found(conn, item_id, held)
+            gone = _not_found(conn, item_id, held, memo)
             if gone is not None:
                 when = f" on {day_label(gone[1])}" if gone[1] else ""
                 summary = f"not found by the API{when} ({gone[0]})"
@@ -557,19 +570,19 @@ def changes(
 
 
 def _not_found(
-    conn: sqlite3.Connection, item_id: int, held: Sequence[Capture]
+    conn: sqlite3.Connection, item_id: int, held: Sequence[Capture], memo: EvidenceMemo | None
 ) -> tuple[str, str] | None:
     """The first lookup, after the post's last capture, that did not find it."""
     post = post_store.get_post(conn, item_id)
     latest = max((c.captured_at for c in held if c.captured_at), default="")
-    for row in store.events_of(conn, "post", [post.platform_id]).get(post.platform_id, []):
+    for row in _post_events(conn, post.platform_id, memo):
         if row.action == "not_found" and (not row.at or row.at > latest):
             return row.container_name, row.at
     return None
 
 
 def _disappeared(
-    conn: sqlite3.Connection, item_id: int, held: Sequence[Capture], memo: AccountMemo | None
+    conn: sqlite3.Connection, item_id: int, held: Sequence[Capture], memo: EvidenceMemo | None
 ) -> tuple[str, str] | None:
     """The first X archive of the post's account, captured after the post was, that does
     not hold it: (its title, its date); None if there is none."""
@@ -577,7 +590,10 @@ def _disappeared(
     if not post.account_id:
         return None
     latest = max((c.captured_at for c in held if c.captured_at), default="")
-    inside = store.top_containers_of_post(conn, item_id)
+    if memo is not None and item_id in memo.containers:
+        inside = memo.containers[item_id]
+    else:
+        inside = store.top_containers_of_post(conn, item_id)
     if memo is None:
         archives = store.archives_of_account(conn, post.account_id)
     elif post.account_id in memo.archives:
@@ -644,7 +660,7 @@ def account_keys(platform: str, account_id: str, handle: str) -> list[str]:
 
 
 def _account_rows(
-    conn: sqlite3.Connection, keys: Sequence[str], memo: AccountMemo | None = None
+    conn: sqlite3.Connection, keys: Sequence[str], memo: EvidenceMemo | None = None
 ) -> list[EventRow]:
     if memo is not None and tuple(keys) in memo.events:
         return list(memo.events[tuple(keys)])
@@ -663,8 +679,8 @@ def events(archive: Archive | sqlite3.Connection, item_id: int) -> list[Event]:
     return _events(conn, post)
 
 
-def _events(conn: sqlite3.Connection, post: Post, memo: AccountMemo | None = None) -> list[Event]:
-    rows = list(store.events_of(conn, "post", [post.platform_id]).get(post.platform_id, []))
+def _events(conn: sqlite3.Connection, post: Post, memo: EvidenceMemo | None = None) -> list[Event]:
+    rows = list(_post_events(conn, post.platform_id, memo))
     platform = post.platform_id.partition(":")[0]
     rows += _account_rows(conn, account_keys(platform, post.account_id, post.account), memo)
     rows.sort(key=lambda r: (r.at == "", r.at, r.id))
@@ -708,12 +724,13 @@ class Account:
 
 
 @dataclass(slots=True)
-class AccountMemo:
-    """What the posts of one account share, read once for all of them by a reader of
-    many posts that writes nothing in the meantime (an export passes one to
-    `evidence_record` for all its posts): the account's record, its events and its X
-    archives, which hundreds of its posts otherwise read again each (two fifths of
-    their records' time)."""
+class EvidenceMemo:
+    """What posts' evidence records read, kept for a reader of many posts that writes
+    nothing in the meantime (an export passes one to `evidence_record` for all its posts):
+    what the posts of one account share (its record, its events, its X archives), read
+    once for all of them, and what each post reads of its own, read for all of them at
+    once by `evidence_memo`. Without it each post asked a dozen statements, hundreds of
+    one account's posts its account's again (two fifths of their records' time)."""
 
     #: By the post's (account id, handle), as `account_of` finds it.
     accounts: dict[tuple[str, str], Account | None] = field(default_factory=dict)
@@ -721,6 +738,41 @@ class AccountMemo:
     events: dict[tuple[str, ...], list[EventRow]] = field(default_factory=dict)
     #: By account id (store.archives_of_account).
     archives: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    #: A post's own events, by its platform id.
+    post_events: dict[str, list[EventRow]] = field(default_factory=dict)
+    #: A post's captures (store.captures_of), by item id.
+    captures: dict[int, list[CaptureRow]] = field(default_factory=dict)
+    #: The first version of an edited post ("" for one never edited), by platform id.
+    initials: dict[str, str] = field(default_factory=dict)
+    #: The containers a post was read from (store.top_containers_of_post), by item id.
+    containers: dict[int, set[int]] = field(default_factory=dict)
+
+
+def evidence_memo(archive: Archive | sqlite3.Connection, item_ids: Sequence[int]) -> EvidenceMemo:
+    """An `EvidenceMemo` holding what the evidence records of the posts among these items
+    read of each post, read at once (a few statements for hundreds of posts)."""
+    conn = _conn(archive)
+    posts = store.post_keys(conn, item_ids)
+    ids = [p.item_id for p in posts]
+    platform_ids = [p.platform_id for p in posts]
+    memo = EvidenceMemo()
+    memo.post_events = dict.fromkeys(platform_ids, []) | store.events_of(conn, "post", platform_ids)
+    memo.captures = {i: [] for i in ids} | store.captures_of_items(conn, ids)
+    memo.initials = dict.fromkeys(platform_ids, "") | store.initial_ids(conn, platform_ids)
+    memo.containers = {i: set() for i in ids} | store.top_containers_of_posts(conn, ids)
+    return memo
+
+
+def _post_events(
+    conn: sqlite3.Connection, platform_id: str, memo: EvidenceMemo | None
+) -> list[EventRow]:
+    """The events of the post `platform_id`, oldest first."""
+    if memo is not None and platform_id in memo.post_events:
+        return list(memo.post_events[platform_id])
+    rows = store.events_of(conn, "post", [platform_id]).get(platform_id, [])
+    if memo is not None:
+        memo.post_events[platform_id] = list(rows)
+    return rows
 
 
 def account(archive: Archive | sqlite3.Connection, who: str) -> Account | None:
@@ -732,10 +784,10 @@ def account(archive: Archive | sqlite3.Connection, who: str) -> Account | None:
 
 
 def account_of(
-    archive: Archive | sqlite3.Connection, item_id: int, memo: AccountMemo | None = None
+    archive: Archive | sqlite3.Connection, item_id: int, memo: EvidenceMemo | None = None
 ) -> Account | None:
     """The account record of post `item_id`'s author; None if the archive has none.
-    `memo`: see `AccountMemo`."""
+    `memo`: see `EvidenceMemo`."""
     conn = _conn(archive)
     post = post_store.get_post(conn, item_id)
     key = (post.account_id, post.account)
@@ -843,7 +895,9 @@ def account_posts(archive: Archive | sqlite3.Connection, who: Account) -> list[i
     return store.post_ids_of_account(_conn(archive), who.account_id, who.handle)
 
 
-def _account(conn: sqlite3.Connection, row: AccountRow, memo: AccountMemo | None = None) -> Account:
+def _account(
+    conn: sqlite3.Connection, row: AccountRow, memo: EvidenceMemo | None = None
+) -> Account:
     state = row.state
     platform = row.platform_id.partition(":")[0]
     rows = _account_rows(conn, account_keys(platform, row.account_id, row.handle), memo)
@@ -923,11 +977,11 @@ def evidence(
     archive: Archive | sqlite3.Connection,
     item_id: int,
     fields: EvidenceFields | None = None,
-    memo: AccountMemo | None = None,
+    memo: EvidenceMemo | None = None,
 ) -> PostEvidence:
     """The withheld state, versions, deletion, captures and events of post `item_id`.
     `fields`: its `evidence_fields`, when the caller read them for many posts at once;
-    `memo`: see `AccountMemo`."""
+    `memo`: see `EvidenceMemo`."""
     conn = _conn(archive)
     if fields is None:
         fields = evidence_fields(conn, [item_id]).get(item_id)
@@ -1225,17 +1279,17 @@ def evidence_record(
     archive: Archive | sqlite3.Connection,
     item_id: int,
     fields: EvidenceFields | None = None,
-    memo: AccountMemo | None = None,
+    memo: EvidenceMemo | None = None,
 ) -> dict[str, Any]:
     """The evidence of post `item_id` as plain JSON values: what a bundle's items.json
     carries (`evidence` of each post) and `xarchive show --json` prints. `fields`: its
     `evidence_fields`, which an export reads for all its posts at once (a dozen queries
-    for each post otherwise); `memo`: one `AccountMemo` for all of them."""
+    for each post otherwise); `memo`: one `EvidenceMemo` for all of them."""
     conn = _conn(archive)
     summary_of = evidence(conn, item_id, fields, memo)
-    taken = captures(conn, item_id)  # listed, and compared in `changes`
+    taken = captures(conn, item_id, memo)  # listed, and compared in `changes`
     held = summary_of.withheld
-    chain = versions(conn, item_id)
+    chain = versions(conn, item_id, memo)
     author = account_of(conn, item_id, memo)
     return {
         "withheld": None

@@ -32,19 +32,32 @@ from .connection import chunks
 
 def captures_of(conn: sqlite3.Connection, item_id: int) -> list[CaptureRow]:
     """Every capture of post `item_id`, oldest capture first (then in import order)."""
-    rows = conn.execute(
-        "SELECT s.id, s.item_id, s.container_id, c.name, c.kind, c.title, s.member, s.locator, "
-        "s.record_sha256, CASE WHEN s.captured_at != '' THEN s.captured_at ELSE c.captured_at "
-        "END, s.seen_at, s.run_id, s.state FROM post_sources s "
-        "JOIN containers c ON c.id = s.container_id WHERE s.item_id = ?",
-        (item_id,),
-    ).fetchall()
-    found = [
-        CaptureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
-                   json.loads(r[12]) if r[12] else None)
-        for r in rows
-    ]  # fmt: skip
-    return sorted(found, key=lambda c: (c.captured_at or c.imported_at, c.source_id))
+    return captures_of_items(conn, [item_id]).get(item_id, [])
+
+
+def captures_of_items(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, list[CaptureRow]]:
+    """`captures_of` each of these posts, a few hundred a statement (one with none is left out)."""
+    found: dict[int, list[CaptureRow]] = {}
+    for chunk in chunks(list(item_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT s.id, s.item_id, s.container_id, c.name, c.kind, c.title, s.member, "
+            "s.locator, s.record_sha256, CASE WHEN s.captured_at != '' THEN s.captured_at "
+            "ELSE c.captured_at END, s.seen_at, s.run_id, s.state FROM post_sources s "
+            f"JOIN containers c ON c.id = s.container_id WHERE s.item_id IN ({marks})",
+            chunk,
+        ).fetchall()
+        for r in rows:
+            found.setdefault(int(r[1]), []).append(
+                CaptureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                           r[11], json.loads(r[12]) if r[12] else None)
+            )  # fmt: skip
+    return {
+        item_id: sorted(rows, key=lambda c: (c.captured_at or c.imported_at, c.source_id))
+        for item_id, rows in found.items()
+    }
 
 
 def capture_states(
@@ -147,12 +160,24 @@ def capture_counts(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[in
 
 def top_containers_of_post(conn: sqlite3.Connection, item_id: int) -> set[int]:
     """The containers a post was read from, a folder's data file counted as its folder."""
-    rows = conn.execute(
-        "SELECT coalesce(c.parent_id, c.id) FROM post_sources s "
-        "JOIN containers c ON c.id = s.container_id WHERE s.item_id = ?",
-        (item_id,),
-    )
-    return {int(r[0]) for r in rows}
+    return top_containers_of_posts(conn, [item_id]).get(item_id, set())
+
+
+def top_containers_of_posts(
+    conn: sqlite3.Connection, item_ids: Sequence[int]
+) -> dict[int, set[int]]:
+    """`top_containers_of_post` of each of these posts (one read from none is left out)."""
+    found: dict[int, set[int]] = {}
+    for chunk in chunks(list(item_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT s.item_id, coalesce(c.parent_id, c.id) FROM post_sources s "
+            f"JOIN containers c ON c.id = s.container_id WHERE s.item_id IN ({marks})",
+            chunk,
+        )
+        for item_id, container_id in rows:
+            found.setdefault(int(item_id), set()).add(int(container_id))
+    return found
 
 
 def archives_of_account(conn: sqlite3.Connection, account_id: str) -> list[tuple[int, str, str]]:
