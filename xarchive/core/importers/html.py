@@ -27,17 +27,14 @@ import logging
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lxml.etree
 import lxml.html
 import nh3
-from trafilatura import bare_extraction
-from trafilatura.htmlprocessing import build_html_output
-from trafilatura.settings import Document, Extractor
-from trafilatura.utils import normalize_unicode
 
 from ..errors import UnreadableFile
 from ..language import detect_language
@@ -45,6 +42,9 @@ from ..model import Extracted
 from . import iso_datetime, pretty_stem, quoted, write_atomically
 from .base import ExtractContext
 from .text import Decoded, decode_head, decode_text, looks_like_text, shorten
+
+if TYPE_CHECKING:  # trafilatura (a fifth of a second) is imported by the first page read
+    from trafilatura.settings import Extractor
 
 NAME = "html"
 
@@ -497,27 +497,39 @@ def _language_code(tag: str) -> str:
 # -- content ------------------------------------------------------------------------------
 
 
-_EXTRACTOR = Extractor(
-    output_format="html",
-    with_metadata=True,
-    comments=False,
-    tables=True,
-    links=True,
-    formatting=True,
-    images=False,
-)
+@cache
+def _extractor() -> Extractor:
+    # trafilatura is imported here, by the first page read, not with this module: an
+    # import's workers are forked only once their server has imported every importer,
+    # and an import of pictures or posts needs none of trafilatura
+    from trafilatura.settings import Extractor
+
+    return Extractor(
+        output_format="html",
+        with_metadata=True,
+        comments=False,
+        tables=True,
+        links=True,
+        formatting=True,
+        images=False,
+    )
 
 
 def _main_content(
     root: lxml.html.HtmlElement,
 ) -> tuple[lxml.html.HtmlElement, dict[str, str]] | None:
     """The article as simple HTML and trafilatura's metadata; None when it finds no article."""
+    from trafilatura import bare_extraction
+    from trafilatura.htmlprocessing import build_html_output
+    from trafilatura.settings import Document
+    from trafilatura.utils import normalize_unicode
+
     try:
         # Given a parsed tree, trafilatura works on a copy and never downloads. This is
         # what trafilatura.extract(root, output_format="html", with_metadata=True, …)
         # does, less the SimHash fingerprint it adds for de-duplication, which xarchive
         # does not use and which was a quarter of the extraction's time.
-        document = bare_extraction(root, options=_EXTRACTOR, prune_xpath=_PRUNED)
+        document = bare_extraction(root, options=_extractor(), prune_xpath=_PRUNED)
         if not isinstance(document, Document):
             return None
         output = normalize_unicode(build_html_output(document, with_metadata=True))

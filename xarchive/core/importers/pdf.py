@@ -20,12 +20,9 @@ import warnings
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pypdfium2 as pdfium
 from PIL import Image
-from pypdf import PageObject, PasswordType, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from .. import ocr
 from ..errors import UnreadableFile
@@ -34,6 +31,12 @@ from ..model import Extracted
 from ..words import Word
 from . import pretty_stem, quoted
 from .base import ExtractContext
+
+if TYPE_CHECKING:
+    # pypdf and PDFium (a fifth of a second) are imported by the first PDF read, not with
+    # this module: an import's workers are forked only once their server has imported
+    # every importer, and an import of pictures or posts needs neither
+    from pypdf import PageObject, PdfReader
 
 NAME = "pdf"
 
@@ -135,6 +138,9 @@ def extract(path: Path, ctx: ExtractContext) -> Extracted:
 
 
 def _read(path: Path, ctx: ExtractContext) -> Extracted:
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
     name = quoted(path)
     notes: list[str] = []
     try:
@@ -220,6 +226,8 @@ def _damaged(path: Path, exc: Exception) -> str:
             f"{name} is damaged: the file ends early (an interrupted download or copy?); "
             "get a complete copy and import it again."
         )
+    from pypdf.errors import PdfReadError
+
     detail = str(exc).strip() if isinstance(exc, PdfReadError) else ""
     reason = f" ({detail})" if detail else ""
     return f"{name} is damaged: its structure cannot be read{reason}."
@@ -313,6 +321,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _page_texts(path: Path, reader: PdfReader, page_count: int) -> tuple[list[str], list[int]]:
     """Each page's text, and the pages whose text could not be read."""
+    import pypdfium2 as pdfium
+
     try:
         document = pdfium.PdfDocument(path)
     except Exception:  # a file PDFium cannot open (pypdf is more forgiving of some damage)

@@ -35,7 +35,6 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
-from warcio.archiveiterator import ArchiveIterator
 
 from .. import blobs
 from ..blobs import StagedFile
@@ -263,6 +262,10 @@ def read_records(
     Never raises for damage in the WARC: the records before it are kept and the
     damage is a problem.
     """
+    # warcio: imported by the first WARC read, not with this module (the workers' fork
+    # server imports every importer before it forks them)
+    from warcio.archiveiterator import ArchiveIterator
+
     capture = capture or Capture(label, location)
     capture.label, capture.location = label, location
     number = 0

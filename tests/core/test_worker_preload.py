@@ -1,0 +1,51 @@
+"""What an import's fork server imports before it forks the workers (lifeline.IMPORT_MODULES).
+
+No worker starts until the server has imported everything it was given, so whatever it
+imports is waited for by every import, whatever it holds. The libraries of one format
+(trafilatura for web pages, pypdf and PDFium for PDFs, warcio for web archives: half a
+second together, a tenth of an import of 20 screenshots with OCR) are imported by the
+first file of that format a worker reads, not with the importers; choosing an importer
+by a file's first bytes needs none of them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+#: Imported by the first file of their format, not before.
+ONE_FORMATS_LIBRARIES = ("trafilatura", "pypdf", "pypdfium2", "warcio")
+
+PROBE = """
+import json, sys
+from pathlib import Path
+from xarchive.core import lifeline
+from xarchive.core.importers import find_importer
+
+wanted = json.loads(sys.argv[1])
+for name in lifeline.IMPORT_MODULES:  # as the fork server does
+    __import__(name)
+preloaded = [m for m in wanted if m in sys.modules]
+png = b"\\x89PNG\\r\\n\\x1a\\n" + bytes(24)
+chosen = [find_importer(png, Path("shot.png")).NAME,
+          find_importer(b"The order was served on 17 February.", Path("note.txt")).NAME]
+print(json.dumps({"preloaded": preloaded, "chosen": chosen,
+                  "after": [m for m in wanted if m in sys.modules]}))
+"""
+
+
+def test_the_workers_server_imports_no_library_of_one_format() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(ONE_FORMATS_LIBRARIES)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["chosen"] == ["image", "text"]  # every importer's detect was asked
+    assert found["preloaded"] == [] and found["after"] == [], found
