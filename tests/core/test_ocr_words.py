@@ -128,3 +128,40 @@ def test_an_archive_from_before_boxes_opens_and_has_none(tmp_path: Path) -> None
     with Archive.open(root) as archive:
         assert migrations.schema_version(archive.db) == migrations.LATEST
         assert word_store.page_words(archive.db, 1) == {}
+
+
+@needs_tesseract
+def test_tesseract_is_handed_the_picture_uncompressed_and_reads_it_as_from_a_png(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The picture goes to tesseract as PGM, which costs no compression on either side;
+    tesseract reads the same text and words from it as from the PNG it was given before."""
+    import io
+
+    from xarchive.core import ocr
+
+    grey = _picture_of("Access to X is blocked", (60, 300), (900, 500)).convert("L")
+    program = ocr.find_tesseract()
+    assert program is not None
+    handed: list[bytes] = []
+    call = ocr._call
+    monkeypatch.setattr(
+        ocr, "_call", lambda command, data: (handed.append(data), call(command, data))[1]
+    )
+    read = ocr._run(program, grey, "eng", "3")
+    assert (
+        handed[0].startswith(b"P5")
+        and Image.open(io.BytesIO(handed[0])).tobytes() == grey.tobytes()
+    )
+
+    class AsPng:  # the picture as _run wrote it before: a PNG
+        def save(self, buffer: io.BytesIO, *_: object, **__: object) -> None:
+            grey.save(buffer, "PNG", compress_level=1)
+
+    from_png = ocr._run(program, AsPng(), "eng", "3")  # type: ignore[arg-type]
+    assert "blocked" in read.text
+    assert (read.text, read.words, read.confidence) == (
+        from_png.text,
+        from_png.words,
+        from_png.confidence,
+    )
