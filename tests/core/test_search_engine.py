@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xarchive.core.archive import Archive
 from xarchive.core.index.engine import FACETS, SearchIndex, _top
@@ -58,7 +60,8 @@ QUERIES = [
 DATE_QUERIES: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
     "date:2024-02": ("*", lambda f: (f["date"].year, f["date"].month) == (2024, 2)),
     "date:2024-02-01..2024-04-30": (
-        "*", lambda f: date(2024, 2, 1) <= f["date"].date() <= date(2024, 4, 30),
+        "*",
+        lambda f: date(2024, 2, 1) <= f["date"].date() <= date(2024, 4, 30),
     ),
     "date:>=2024-03": ("*", lambda f: f["date"].date() >= date(2024, 3, 1)),
     "published:2024": ("*", lambda f: "published" in f and f["published"].year == 2024),
@@ -472,3 +475,19 @@ def test_a_search_caught_in_a_rebuild_swap_is_told_the_index_is_missing(tmp_path
         assert kept.search("court", limit=1).total == 2
     finally:
         kept.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="ab c,\u064b\u0627\u200c_1é", max_size=40),
+    st.sampled_from(["a", "ab", "ba", "اً", "é1", "c"]),
+)
+def test_a_snippets_words_are_found_where_they_stand_whole(text: str, word: str) -> None:
+    """engine._whole_word_starts (str.find) finds what the regular expression it replaced
+    finds: the word with no word character (a letter, digit, _ or combining mark) either side."""
+    import re
+
+    from xarchive.core.index.engine import _WORD_CHAR, _whole_word_starts
+
+    pattern = re.compile(rf"(?<!(?:{_WORD_CHAR})){re.escape(word)}(?!(?:{_WORD_CHAR}))")
+    assert list(_whole_word_starts(text, word)) == [m.start() for m in pattern.finditer(text)]

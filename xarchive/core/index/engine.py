@@ -497,11 +497,9 @@ class SearchIndex:
         ]
         if not wanted:
             return []
-        wanted.sort(key=len, reverse=True)
-        pattern = re.compile(
-            rf"(?<!(?:{_WORD_CHAR}))(?:{'|'.join(map(re.escape, wanted))})(?!(?:{_WORD_CHAR}))"
-        )
-        starts = [m.start() for m in pattern.finditer(joined)]
+        # Where each stands as a whole word: found by str.find, not by a regular
+        # expression of all of them run over the whole text again (a tenth of a search).
+        starts = sorted(at for word in wanted for at in _whole_word_starts(joined, word))
         if not starts:
             return []
         best, most, last = starts[0], 0, 0
@@ -531,6 +529,17 @@ class SearchIndex:
 _WHITESPACE = re.compile(r"\s+")
 #: A character of a word, as the analyzer's tokenizer (WORD_PATTERN) sees it.
 _WORD_CHAR = WORD_PATTERN.pattern.removeprefix("(?:").removesuffix(")+")
+_is_word_char = re.compile(_WORD_CHAR).match
+
+
+def _whole_word_starts(text: str, word: str) -> Iterator[int]:
+    """Where `word` stands in `text` with no word character on either side."""
+    size = len(word)
+    at = text.find(word)
+    while at >= 0:
+        if not (at and _is_word_char(text, at - 1)) and not _is_word_char(text, at + size):
+            yield at
+        at = text.find(word, at + size)
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
