@@ -22,10 +22,10 @@ from ..model import (
     PostKey,
     UnknownCapture,
 )
+from .connection import chunks
 
 if TYPE_CHECKING:  # what importers read: a search, which reads versions here, needs none
     from ..model import ExtractedAccount, ExtractedEvent
-from .connection import chunks
 
 # -- captures of a post --------------------------------------------------------------------
 
