@@ -253,7 +253,9 @@ def test_facets_kept_on_disk_answer_the_same_and_a_damaged_file_is_read_again(
     tmp_path: Path,
 ) -> None:
     first, kept = _index_with_kept_facets(tmp_path)
-    assert _facets_reopened(tmp_path) == first  # read from the file
+    written = kept.stat().st_ino
+    assert _facets_reopened(tmp_path) == first
+    assert kept.stat().st_ino == written  # read from the file, not computed and kept again
     kept.write_bytes(b"not a facet file")
     damaged = SearchIndex.open(tmp_path / "index")
     try:
@@ -290,6 +292,24 @@ def test_facets_kept_by_an_earlier_version_are_read_once_and_kept_anew(tmp_path:
     kept.write_bytes(bytes(data))
     assert _load_facets(kept, list(FACETS.values()), 29) == {}
     assert _facets_reopened(tmp_path) == first
+
+
+def test_a_kept_facet_file_of_a_segment_larger_than_its_header_is_read(tmp_path: Path) -> None:
+    """The loader checked docnums against the header's length instead of the segment's
+    size: at 100 000 items 9 of 12 segments' files were refused, read again from the
+    postings and written again at every search (a quarter of a CLI search)."""
+    import numpy as np
+
+    from xarchive.core.index.arrays import FacetValues, _load_facets, _save_facets
+
+    size = 5000  # far more documents than the header has bytes
+    kept = tmp_path / "segment.xarchive_facets.bin"
+    docs = np.arange(size, dtype=np.int64)
+    assert _save_facets(kept, {"kind": FacetValues(("post", "article"), docs, docs % 2)})
+    (values,) = _load_facets(kept, ["kind"], size).values()
+    assert values.values == ("post", "article")
+    assert values.docs.tolist() == docs.tolist() and values.ords.tolist() == (docs % 2).tolist()
+    assert _load_facets(kept, ["kind"], size - 1) == {}  # a docnum past the segment's end
 
 
 def test_merged_segments_take_their_facet_files_with_them(tmp_path: Path) -> None:

@@ -334,9 +334,9 @@ def _load_facets(path: Path, fieldnames: Sequence[str], size: int) -> dict[str, 
             head = raw.read(16)
             if len(head) != 16 or head[:8] != _MAGIC:
                 return {}
-            size = int.from_bytes(head[8:], "little")
-            header = json.loads(raw.read(size).decode("utf-8"))
-        start = 16 + size + (-(16 + size) % 8)
+            head_size = int.from_bytes(head[8:], "little")
+            header = json.loads(raw.read(head_size).decode("utf-8"))
+        start = 16 + head_size + (-(16 + head_size) % 8)
         counts = [int(field["pairs"]) for field in header]
         total = 2 * sum(counts)
         if path.stat().st_size != start + total * _INT64.itemsize:
