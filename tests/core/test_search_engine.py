@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xarchive.core.archive import Archive
-from xarchive.core.index.engine import FACETS, SearchIndex, _top
+from xarchive.core.index.engine import FACETS, SearchIndex, _top, _within_sorted
 from xarchive.core.index.schema import IndexDocument
 from xarchive.core.indexing import documents
 
@@ -498,6 +498,14 @@ def test_a_search_caught_in_a_rebuild_swap_is_told_the_index_is_missing(tmp_path
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 60), max_size=30), st.sets(st.integers(0, 60), max_size=30))
+def test_membership_in_postings_by_binary_search_is_isins(values: list[int], ids: set[int]) -> None:
+    """engine._within_sorted answers what np.isin answers, for ascending postings."""
+    wanted = np.asarray(values, dtype=np.int64)
+    postings = np.asarray(sorted(ids), dtype=np.int64)
+    assert _within_sorted(wanted, postings).tolist() == np.isin(wanted, postings).tolist()
+
+
 @given(
     st.text(alphabet="ab c,\u064b\u0627\u200c_1é", max_size=40),
     st.sampled_from(["a", "ab", "ba", "اً", "é1", "c"]),
