@@ -681,7 +681,8 @@ def _within_sorted(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     if not len(ids):
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(ids, values), len(ids) - 1)
-    return ids[at] == values
+    present: np.ndarray = ids[at] == values
+    return present
 
 
 def _text_terms(reader: Any, query: Query, seg: SegmentArrays) -> set[tuple[str, bytes]]:
