@@ -222,7 +222,7 @@ def ocr_image(image: Image.Image | Path, languages: str = "eng+urd") -> OcrResul
         for picture, psm in attempts:
             reading = _run(program, picture, "+".join(usable), psm)
             if len(_WORD_CHAR.findall(reading.text)) >= 3:
-                if arabic_only != usable and arabic_only and _mostly_arabic(reading.text):
+                if arabic_only != usable and arabic_only and mostly_arabic(reading.text):
                     second = _run(program, picture, "+".join(arabic_only), psm)
                     if second.confidence > reading.confidence:
                         reading = second
@@ -232,7 +232,9 @@ def ocr_image(image: Image.Image | Path, languages: str = "eng+urd") -> OcrResul
     return OcrResult(reading.text, status, warning, reading.words)
 
 
-def _mostly_arabic(text: str) -> bool:
+def mostly_arabic(text: str) -> bool:
+    """Whether most letters of `text` are Arabic script (a reading to read again with the
+    Arabic-script languages alone; bench/run.py's OCR peer asks the same)."""
     letters = [char for char in text if char.isalpha()]
     arabic = sum(1 for char in letters if "\u0600" <= char <= "\u06ff")
     return arabic * 2 > len(letters)
