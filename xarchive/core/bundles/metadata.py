@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from ..model import KINDS, Item, Page, PostSource, Source
 from ..posts.evidence import (
@@ -181,20 +183,36 @@ def items_document(
 
 
 def dumps(document: Mapping[str, Any]) -> bytes:
-    """`document` as JSON: each of its fields on a line, and each element of a list field.
+    """`document` as JSON in UTF-8: each of its fields on a line, and each element of a
+    list field.
 
-    Not json.dumps(indent=…): json indents only with its pure-Python encoder, several
-    times slower than the C one it uses otherwise (seconds, for thousands of items).
+    Encoded by orjson, ten times quicker than the standard library's C encoder (whose
+    `indent` is pure Python, several times slower again); a document orjson refuses (an
+    integer beyond 64 bits in an item's `extra`) is written by the standard library.
     """
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    try:
+        return _dumps(document, _orjson)
+    except orjson.JSONEncodeError:
+        return _dumps(document, _stdlib)
+
+
+def _orjson(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _stdlib(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _dumps(document: Mapping[str, Any], encode: Callable[[Any], bytes]) -> bytes:
     fields = []
     for key, value in document.items():
         if isinstance(value, list) and value:
-            elements = ",\n  ".join(encode(element) for element in value)
-            fields.append(f"{encode(key)}: [\n  {elements}\n ]")
+            elements = b",\n  ".join(map(encode, value))
+            fields.append(b"%s: [\n  %s\n ]" % (encode(key), elements))
         else:
-            fields.append(f"{encode(key)}: {encode(value)}")
-    return ("{" + ",\n ".join(fields) + "}\n").encode("utf-8")
+            fields.append(b"%s: %s" % (encode(key), encode(value)))
+    return b"{" + b",\n ".join(fields) + b"}\n"
 
 
 def _page_record(page: int, text: str, from_ocr: bool, words: Sequence[Word]) -> dict[str, Any]:
