@@ -24,6 +24,11 @@ from ..core import annotate, indexing, posts, properties, search, suggest  # noq
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
+# the rest of xarchive's modules named for PySide6's import hook before they are
+# imported, so that it does not read their sources either (feature_scan.py)
+from . import feature_scan  # noqa: F401
+
+# isort: split
 from .. import __version__
 from ..core import marker
 from ..core.offline import forbid_network
