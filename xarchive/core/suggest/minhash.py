@@ -48,9 +48,13 @@ _B = _constants("b")
 _CHUNK = 4096
 
 
-def _hash32(shingle: str) -> int:
-    digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=4).digest()
-    return int(struct.unpack("<I", digest)[0])
+def _hashes32(shingles: Iterable[str]) -> npt.NDArray[np.uint64]:
+    """The 32-bit hash of each shingle: the first four bytes of its BLAKE2b digest,
+    little-endian. The digests are joined and read by numpy at once: an int made of
+    each with struct, through a generator, was half the time of a signature."""
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(s.encode("utf-8"), digest_size=4).digest() for s in shingles])
+    return np.frombuffer(digests, dtype="<u4").astype(np.uint64)
 
 
 def signature(shingles: Iterable[str]) -> npt.NDArray[np.uint64]:
@@ -60,7 +64,7 @@ def signature(shingles: Iterable[str]) -> npt.NDArray[np.uint64]:
     their stored buckets must stay comparable with those of new items (a new hash
     would leave every new item blind to the old ones until the archive was scanned
     again)."""
-    hashes = np.fromiter((_hash32(s) for s in set(shingles)), dtype=np.uint64)
+    hashes = _hashes32(shingles if isinstance(shingles, (set, frozenset)) else set(shingles))
     out = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(hashes), _CHUNK):
         chunk = hashes[start : start + _CHUNK, None]
