@@ -77,7 +77,12 @@ def read_files(
     left = job.todo_bytes  # of the files not yet handed to a worker
 
     def unfinished() -> Iterator[Path]:
-        yield from (candidate.path for candidate, _ in queue)
+        # Of the files not yet handed out, only the next: the queue is the scan reversed,
+        # so none after it comes earlier in the scan (the batch wants the earliest). All
+        # of them, at every turn of the loop below, was a third of this process's time
+        # at 100 000 items (py-spy: 64 000 paths looked up in the scan's ranks each time).
+        if queue:
+            yield queue[-1][0].path
         yield from (candidate.path for candidate, _ in suspects)
         for task in futures.values():
             yield task.container.path if task.container is not None else task.candidate.path
