@@ -158,6 +158,19 @@ def test_an_export_of_everything_loads_no_search_engine(
     assert loaded_by(*command, unwanted=NOT_NEEDED + ENGINE) == []
 
 
+def test_an_export_loads_no_importers_records_logging_nor_subprocess(
+    small_archive: Path, tmp_path: Path
+) -> None:
+    # Start-up was most of an export's time (issue 10): not the records only importers
+    # make (core/model/containers.py, whose dataclasses' methods took 20 ms to compile),
+    # nor logging (paths.py logs only a failed log), nor ctypes.util with subprocess and
+    # tempfile (libc.py, for blobs.py's syncfs, which an export never calls)
+    bundle = tmp_path / "everything.zip"
+    command = ("export", "*", "--out", str(bundle), "--archive", str(small_archive))
+    unwanted = ("xarchive.core.model.containers", "logging", "ctypes", "subprocess")
+    assert loaded_by(*command, unwanted=unwanted) == []
+
+
 def test_export_and_bundle_check_load_no_importer(small_archive: Path, tmp_path: Path) -> None:
     bundle = tmp_path / "case.zip"
     assert loaded_by("export", "*", "--out", str(bundle), "--archive", str(small_archive)) == []

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +30,9 @@ def log_path() -> Path:
 def log_exception(exc: BaseException, context: str = "") -> Path:
     """Append an unexpected exception's traceback to the log, after `context` (what was
     being done, e.g. the query searched for); return the log's path."""
+    import logging  # here only: an export, which finds the signing key here, logs nothing
+    import traceback
+
     path = log_path()
     try:
         with path.open("a", encoding="utf-8") as log:

@@ -101,7 +101,14 @@ def _page(title: str, body: str, depth: int) -> str:
 
 
 def _e(value: Any) -> str:
-    return escape(str(value), quote=True)
+    """`value` as HTML text or attribute: html.escape(str(value)), written out: called
+    thirty thousand times for a thousand items' pages, its calls were a twentieth of the
+    report's time."""
+    text = value if type(value) is str else str(value)
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace('"', "&quot;").replace("'", "&#x27;")
+    )  # fmt: skip
 
 
 #: What the report's reader is told each field of bag-info.txt is (its own name is in
@@ -186,7 +193,7 @@ def _item_page(item: ReportItem, by_sha: Mapping[str, ReportItem], info: ReportI
         cell = f"<code>{_e(value)}</code>" if label in ("SHA-256", "Source address") else _e(value)
         if label == "Original file":
             cell = f'<a href="{_e(original)}">{_e(value)}</a>'
-        parts.append(f'<tr><th>{_e(label)}</th><td dir="auto">{cell}</td></tr>\n')
+        parts.append(f'<tr><th>{label}</th><td dir="auto">{cell}</td></tr>\n')  # ours: plain
     parts.append(_capture_rows(r))
     provenance = r.get("provenance") or {}
     for source in provenance.get("sources", []):
@@ -347,7 +354,7 @@ def _post(post: Mapping[str, Any], by_sha: Mapping[str, ReportItem]) -> str:
     parts = ["<h2>Post</h2>\n<table>\n"]
     for label, value in rows:
         if value:
-            parts.append(f'<tr><th>{_e(label)}</th><td dir="auto">{_e(value)}</td></tr>\n')
+            parts.append(f'<tr><th>{label}</th><td dir="auto">{_e(value)}</td></tr>\n')  # ours
     parts.append("</table>\n")
     parts.append(_capture_records(post.get("evidence") or {}))
     for m in post.get("media") or []:

@@ -55,10 +55,8 @@ if TYPE_CHECKING:
         ExtractedEvent,
         ExtractedPost,
         MediaRef,
-        PostFields,
         RecordProblem,
         StagedMedia,
-        Withheld,
         canonical_json,
         media_id,
         platform_id,
@@ -72,6 +70,7 @@ if TYPE_CHECKING:
         EventRow,
         PostKey,
         UnknownCapture,
+        Withheld,
         handle_key,
     )
     from .items import (
@@ -95,6 +94,7 @@ if TYPE_CHECKING:
         MissingMedia,
         NewContainer,
         Post,
+        PostFields,
         PostIndexFields,
         PostMedia,
         PostSource,
@@ -148,13 +148,11 @@ _MODULES = {
         "canonical_json",
         "sha256_of",
         "platform_id",
-        "Withheld",
         "media_id",
         "ExtractedAccount",
         "ExtractedEvent",
         "VIDEO_TYPES",
         "MediaRef",
-        "PostFields",
         "ExtractedPost",
         "StagedMedia",
         "Contained",
@@ -163,6 +161,7 @@ _MODULES = {
         "ExtractedContainer",
     ),
     ".posts": (
+        "PostFields",
         "Container",
         "NewContainer",
         "PostMedia",
@@ -180,6 +179,7 @@ _MODULES = {
         "EventRow",
         "PostKey",
         "handle_key",
+        "Withheld",
     ),
 }
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..blobs import StagedFile
+from .evidence import Withheld
+from .posts import PostFields
 
 if TYPE_CHECKING:
     from .items import Extracted
@@ -54,59 +56,6 @@ def platform_id(platform: str, post_id: str) -> str:
     return f"{platform}:{post_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class Withheld:
-    """What a platform said of where a post or an account is withheld, as one capture saw it.
-
-    API v2: ``"withheld": {"country_codes": ["IN", "PK"], "scope": "tweet", "copyright":
-    false}``; v1.1 and some archives: ``withheld_in_countries`` (``"XX"``: every country,
-    ``"XY"``: a DMCA takedown), ``withheld_scope`` and ``withheld_copyright``.
-    """
-
-    country_codes: tuple[str, ...]  # upper case, as given ("XX" kept: every country)
-    scope: str = ""  # "tweet", "user" (the whole account), "" unsaid
-    copyright: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "country_codes": list(self.country_codes),
-            "scope": self.scope,
-            "copyright": self.copyright,
-        }
-
-    @classmethod
-    def from_json(cls, value: Any) -> Withheld | None:
-        """The value `as_json` made (or a source's v2 object); None for anything else."""
-        if not isinstance(value, dict):
-            return None
-        codes = value.get("country_codes")
-        codes = codes if isinstance(codes, list) else []
-        return cls(
-            tuple(_codes(codes)),
-            str(value.get("scope") or ""),
-            value.get("copyright") is True,
-        )
-
-    @classmethod
-    def from_source(cls, obj: Any) -> Withheld | None:
-        """The withheld state a tweet or user object carries, in either shape; None if none."""
-        if not isinstance(obj, dict):
-            return None
-        found = cls.from_json(obj.get("withheld"))
-        old = obj.get("withheld_in_countries")
-        if isinstance(old, str):
-            old = [c for c in re.split(r"[,\s]+", old) if c]
-        codes = list(found.country_codes) if found else []
-        codes += _codes(old if isinstance(old, list) else [])
-        scope = (found.scope if found else "") or str(obj.get("withheld_scope") or "")
-        copyright = bool(found and found.copyright) or obj.get("withheld_copyright") is True
-        if "XY" in codes:
-            copyright = True
-        if not codes and not copyright and found is None:
-            return None
-        return cls(tuple(dict.fromkeys(codes)), scope, copyright)
-
-
 _MEDIA_KEY_TYPE = re.compile(r"^\d+_(?=\d+$)")
 
 
@@ -114,10 +63,6 @@ def media_id(key: str) -> str:
     """The platform's id of a medium: API v2 media keys are "<type>_<media id>" ("3_1758…"),
     X archives give the media id alone."""
     return _MEDIA_KEY_TYPE.sub("", key)
-
-
-def _codes(values: list[Any]) -> list[str]:
-    return [str(v).strip().upper() for v in values if isinstance(v, str) and v.strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,39 +134,6 @@ class MediaRef:
     alt_text: str = ""
     #: The file in the container that holds it ("" when the container has none).
     member: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class PostFields:
-    """What a post says of itself: the fields of a post read from a container
-    (`ExtractedPost`) and of a post of the archive (`Post`)."""
-
-    __slots__ = ()
-
-    platform_id: str  # "x:1758…"
-    account: str  # handle, without "@"
-    display_name: str
-    account_id: str
-    url: str  # https://x.com/<account>/status/<id>
-    published_at: str  # ISO 8601, UTC
-    text: str  # unescaped, links expanded, media links dropped, long text merged
-    original_text: str  # as the source has it
-    language: str  # ISO 639-1, "" if unknown
-    hashtags: tuple[str, ...] = ()
-    mentions: tuple[str, ...] = ()
-    #: (short link as written, expanded link) for each link that is not a media link.
-    links: tuple[tuple[str, str], ...] = ()
-    counts: dict[str, int] = field(default_factory=dict)
-    reply_to_id: str = ""  # platform id of the post it answers
-    reply_to_account: str = ""
-    quote_of_id: str = ""
-    retweet_of_id: str = ""
-    retweet_of_account: str = ""
-    conversation_id: str = ""
-    is_retweet: bool = False
-    is_deleted: bool = False
-    deleted_at: str = ""
-    is_long: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

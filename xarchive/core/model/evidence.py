@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,3 +122,60 @@ def handle_key(platform: str, handle: str) -> str:
     (posts/evidence.py `account_keys`)."""
     handle = handle.strip().lstrip("@")
     return f"{platform}:@{handle.lower()}" if handle else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """What a platform said of where a post or an account is withheld, as one capture saw it.
+
+    API v2: ``"withheld": {"country_codes": ["IN", "PK"], "scope": "tweet", "copyright":
+    false}``; v1.1 and some archives: ``withheld_in_countries`` (``"XX"``: every country,
+    ``"XY"``: a DMCA takedown), ``withheld_scope`` and ``withheld_copyright``.
+    """
+
+    country_codes: tuple[str, ...]  # upper case, as given ("XX" kept: every country)
+    scope: str = ""  # "tweet", "user" (the whole account), "" unsaid
+    copyright: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "country_codes": list(self.country_codes),
+            "scope": self.scope,
+            "copyright": self.copyright,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> Withheld | None:
+        """The value `as_json` made (or a source's v2 object); None for anything else."""
+        if not isinstance(value, dict):
+            return None
+        codes = value.get("country_codes")
+        codes = codes if isinstance(codes, list) else []
+        return cls(
+            tuple(_codes(codes)),
+            str(value.get("scope") or ""),
+            value.get("copyright") is True,
+        )
+
+    @classmethod
+    def from_source(cls, obj: Any) -> Withheld | None:
+        """The withheld state a tweet or user object carries, in either shape; None if none."""
+        if not isinstance(obj, dict):
+            return None
+        found = cls.from_json(obj.get("withheld"))
+        old = obj.get("withheld_in_countries")
+        if isinstance(old, str):
+            old = [c for c in re.split(r"[,\s]+", old) if c]
+        codes = list(found.country_codes) if found else []
+        codes += _codes(old if isinstance(old, list) else [])
+        scope = (found.scope if found else "") or str(obj.get("withheld_scope") or "")
+        copyright = bool(found and found.copyright) or obj.get("withheld_copyright") is True
+        if "XY" in codes:
+            copyright = True
+        if not codes and not copyright and found is None:
+            return None
+        return cls(tuple(dict.fromkeys(codes)), scope, copyright)
+
+
+def _codes(values: list[Any]) -> list[str]:
+    return [str(v).strip().upper() for v in values if isinstance(v, str) and v.strip()]

@@ -5,7 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .containers import PostFields
+
+@dataclass(frozen=True, kw_only=True)
+class PostFields:
+    """What a post says of itself: the fields of a post read from a container
+    (`ExtractedPost`) and of a post of the archive (`Post`)."""
+
+    __slots__ = ()
+
+    platform_id: str  # "x:1758…"
+    account: str  # handle, without "@"
+    display_name: str
+    account_id: str
+    url: str  # https://x.com/<account>/status/<id>
+    published_at: str  # ISO 8601, UTC
+    text: str  # unescaped, links expanded, media links dropped, long text merged
+    original_text: str  # as the source has it
+    language: str  # ISO 639-1, "" if unknown
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    #: (short link as written, expanded link) for each link that is not a media link.
+    links: tuple[tuple[str, str], ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+    reply_to_id: str = ""  # platform id of the post it answers
+    reply_to_account: str = ""
+    quote_of_id: str = ""
+    retweet_of_id: str = ""
+    retweet_of_account: str = ""
+    conversation_id: str = ""
+    is_retweet: bool = False
+    is_deleted: bool = False
+    deleted_at: str = ""
+    is_long: bool = False
 
 
 @dataclass(frozen=True, slots=True)

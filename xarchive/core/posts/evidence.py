@@ -73,7 +73,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from .. import blobs
+# What only an import or a backfill makes (the records an importer reads: ExtractedEvent,
+# ExtractedAccount…) is asked of `model` where it is made, which loads them then: an
+# export, which writes the posts' evidence, does not compile those records' methods.
+from .. import blobs, model
 from ..archive import Archive
 from ..errors import ItemNotFound
 from ..model import (
@@ -83,15 +86,10 @@ from ..model import (
     BundledCapture,
     CaptureRow,
     EventRow,
-    ExtractedAccount,
-    ExtractedContainer,
-    ExtractedEvent,
     Post,
     PostKey,
     Withheld,
-    canonical_json,
     handle_key,
-    media_id,
 )
 from ..store import annotations as link_store
 from ..store import evidence as store
@@ -103,6 +101,8 @@ from .versions import version_places as version_places
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from ..model import ExtractedContainer
 
 #: The relation of a later version of a post to the one before it.
 EDIT_RELATION = "edit-of"
@@ -1377,7 +1377,7 @@ def backfill(archive: Archive) -> int:
             state = {
                 "text": post.text,
                 "counts": json.loads(counts),
-                "media": [[m.type, media_id(m.key) or m.url] for m in post.media],
+                "media": [[m.type, model.media_id(m.key) or m.url] for m in post.media],
                 "withheld": (held.as_json() if (held := Withheld.from_source(tweet)) else None),
                 "reply_to_id": post.reply_to_id,
                 "quote_of_id": post.quote_of_id,
@@ -1398,7 +1398,7 @@ def backfill(archive: Archive) -> int:
             if len(edits) > 1 or initial:
                 store.add_versions(conn, [*edits, post.platform_id], initial or edits[0])
             if state["deleted"]:
-                event = ExtractedEvent(
+                event = model.ExtractedEvent(
                     "post", post.platform_id, "delete", post.deleted_at, str(member),
                     str(locator), {"source": "deleted-tweets.js"},
                 )  # fmt: skip
@@ -1485,16 +1485,16 @@ def record_bundled(
         if codes:
             details["country_codes"] = list(codes)
         locator = ", ".join(p for p in (event["source"], event["where"]) if p)
-        extracted = ExtractedEvent(event["subject"], event["platform_id"], event["action"],
+        extracted = model.ExtractedEvent(event["subject"], event["platform_id"], event["action"],
                                    event["at"], "data/items.json", locator, details)  # fmt: skip
         if store.add_event(conn, extracted, container_id, run_id, now):
             target = affected_posts_ids if event["subject"] == "post" else affected_accounts
             target.add(event["platform_id"])
     if account:
-        record = ExtractedAccount(
+        record = model.ExtractedAccount(
             platform_id=account["platform_id"],
             account_id=account["platform_id"].partition(":")[2],
-            handle=account["handle"], record=canonical_json({"source": "bundle", **account}),
+            handle=account["handle"], record=model.canonical_json({"source": "bundle", **account}),
             member="data/items.json", locator="evidence.account",
             display_name=account["display_name"], captured_at=account["seen_at"],
         )  # fmt: skip

@@ -14,13 +14,11 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ItemNotFound
 from ..model import (
     Container,
-    ExtractedPost,
-    MediaRef,
     MissingMedia,
     NewContainer,
     Post,
@@ -32,6 +30,9 @@ from ..model import (
 )
 from ..names import storable
 from .connection import chunks
+
+if TYPE_CHECKING:  # what importers read: an export, which reads posts here, needs neither
+    from ..model import ExtractedPost, MediaRef
 
 # -- containers --------------------------------------------------------------------------
 
