@@ -60,13 +60,96 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+\.\w+", re.UNICODE)
 @cache
 def _identifier(languages: tuple[str, ...] | None) -> LanguageIdentifier:
     # Once per process and language set.
-    from py3langid.langid import LanguageIdentifier
-
     ptc, pc, classes, nextmove, row, output = _model()
-    identifier = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+    identifier = _identifier_class()(
+        ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row
+    )
     if languages:
         identifier.set_languages(list(languages))
     return identifier
+
+
+@cache
+def _identifier_class() -> type[LanguageIdentifier]:
+    """py3langid's identifier, walking a text's bytes through its tokenizer with numpy.
+
+    The library walks the tokenizer's automaton a byte at a time in Python: half of
+    the time of each text's statistics, a few percent of an import's workers. Here
+    every byte's state is found at once, as the fixed point of the automaton's step
+    (see `_visits`), and the features counted are the library's own, in the same
+    order, scored by its own code: the same scores, to the last bit
+    (tests/core/test_language_model.py). A py3langid whose identifier is not built
+    as this expects is used as it is."""
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    if not all(hasattr(LanguageIdentifier, name) for name in ("_raw_score", "_sparse_score")):
+        return LanguageIdentifier  # type: ignore[no-any-return]
+
+    class WalkingIdentifier(LanguageIdentifier):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            nextmove, rowbase = self.tk_nextmove, getattr(self, "_rowbase", None)
+            self.walk = None
+            if isinstance(nextmove, array) and isinstance(rowbase, list):
+                self.walk = (
+                    np.frombuffer(nextmove, dtype=f"u{nextmove.itemsize}"),
+                    np.asarray(rowbase, dtype=np.intp),
+                    np.asarray(self.tk_output, dtype=np.intp),
+                )
+
+        def _raw_score(self, text: bytes) -> Any:
+            visits = None
+            if self.walk is not None and len(text) >= _WALK_MIN_BYTES:
+                visits = _visits(*self.walk, text)
+            if visits is None:  # short, no feature, or no fixed point: the library's way
+                return super()._raw_score(text)
+            return self._sparse_score(visits, self.nb_ptc)
+
+    return WalkingIdentifier
+
+
+#: Shorter texts are walked faster a byte at a time than by numpy's rounds (a post:
+#: 0.2 ms by numpy, 0.14 ms in Python; a 3 000-character sample: 0.9 ms against 1.6 ms).
+_WALK_MIN_BYTES = 1024
+
+
+def _visits(nextmove: Any, rowbase: Any, output: Any, text: bytes) -> dict[int, int] | None:
+    """What py3langid's `visit_counts` counts in `text` (UTF-8 bytes): the features its
+    tokenizer's automaton emits, each with its count, in the order first met; None when
+    there are none (or the walk does not settle, which a tokenizer of short n-grams
+    never does).
+
+    The state after byte i is step(state after byte i - 1, byte i), from the start
+    state. Starting from any guess and applying that step to every byte at once until
+    nothing changes reaches the one sequence that satisfies it, the true one (by
+    induction from the first byte); after k rounds every state that depends on at most
+    k bytes before it is right, and in an automaton of n-grams none depends on more
+    than the longest n-gram (6 bytes for py3langid's model: 7 rounds).
+    """
+    import numpy as np
+
+    data = np.frombuffer(text, dtype=np.uint8).astype(np.intp)
+    if not len(data):
+        return None
+    states = nextmove[rowbase[0] + data]
+    before = np.empty(len(data), dtype=np.intp)
+    for _ in range(32):
+        before[0] = 0
+        before[1:] = states[:-1]
+        stepped = nextmove[rowbase[before] + data]
+        if np.array_equal(stepped, states):
+            break
+        states = stepped
+    else:
+        return None
+    features = output[states]
+    features = features[features >= 0]
+    if not len(features):
+        return None
+    found, first, counts = np.unique(features, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return dict(zip(found[order].tolist(), counts[order].tolist(), strict=True))
 
 
 def _model() -> tuple[Any, ...]:
