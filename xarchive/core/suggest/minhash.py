@@ -18,7 +18,6 @@ candidates are then scored on their real texts.
 from __future__ import annotations
 
 import hashlib
-import struct
 from collections.abc import Iterable
 
 import numpy as np
@@ -75,12 +74,12 @@ def signature(shingles: Iterable[str]) -> npt.NDArray[np.uint64]:
 
 def buckets(sig: npt.NDArray[np.uint64]) -> list[int]:
     """One bucket per band: the band's rows hashed to a signed 64-bit integer (for SQLite)."""
-    out = []
-    for band in range(BANDS):
-        rows = sig[band * ROWS : (band + 1) * ROWS].tobytes()
-        digest = hashlib.blake2b(rows, digest_size=8).digest()
-        out.append(int(struct.unpack("<q", digest)[0]))
-    return out
+    raw, width, blake2b = sig.tobytes(), ROWS * sig.itemsize, hashlib.blake2b
+    # the bands' digests joined and read as little-endian int64 at once, as with shingles
+    digests = b"".join(
+        [blake2b(raw[at : at + width], digest_size=8).digest() for at in range(0, len(raw), width)]
+    )
+    return np.frombuffer(digests, dtype="<i8").tolist()  # type: ignore[no-any-return]
 
 
 def estimate(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:
