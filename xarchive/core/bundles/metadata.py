@@ -205,14 +205,20 @@ def _stdlib(value: Any) -> bytes:
 
 
 def _dumps(document: Mapping[str, Any], encode: Callable[[Any], bytes]) -> bytes:
-    fields = []
-    for key, value in document.items():
+    # The pieces joined once: joined by list, then by field, then braced, the 7 MB of a
+    # thousand items' records were copied four times more (each copy new memory)
+    parts = [b"{"]
+    for number, (key, value) in enumerate(document.items()):
+        parts += (b",\n " if number else b"", encode(key), b": ")
         if isinstance(value, list) and value:
-            elements = b",\n  ".join(map(encode, value))
-            fields.append(b"%s: [\n  %s\n ]" % (encode(key), elements))
+            parts.append(b"[\n  ")
+            for index, element in enumerate(value):
+                parts += (b",\n  " if index else b"", encode(element))
+            parts.append(b"\n ]")
         else:
-            fields.append(b"%s: %s" % (encode(key), encode(value)))
-    return b"{" + b",\n ".join(fields) + b"}\n"
+            parts.append(encode(value))
+    parts.append(b"}\n")
+    return b"".join(parts)
 
 
 def _page_record(page: int, text: str, from_ocr: bool, words: Sequence[Word]) -> dict[str, Any]:
