@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
@@ -145,9 +146,14 @@ def test_a_segment_comes_with_its_facet_arrays_and_they_are_the_searchers_own(
     assert any(len(f.values) > 1 for f in read_now)
 
 
-def test_a_merge_is_written_as_whooshs_own_writer_writes_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("deletions", "added_too"), [(True, False), (False, False), (True, True)])
+def test_a_merge_is_written_as_whooshs_own_writer_writes_it(
+    tmp_path: Path, deletions: bool, added_too: bool
+) -> None:
     """Segments merged (add_reader: postings of several readers, deleted documents left
-    out), then flushed by xarchive's writer and by Whoosh's: the same files."""
+    out), then flushed by xarchive's writer and by Whoosh's: the same files. The merge
+    reads each term's postings again when it writes them (merging.py); with documents
+    added to the same writer (`added_too`) it goes through Whoosh's pool."""
     from whoosh.filedb.filestore import FileStorage
     from whoosh.reading import SegmentReader
 
@@ -160,21 +166,27 @@ def test_a_merge_is_written_as_whooshs_own_writer_writes_it(tmp_path: Path) -> N
         for doc in part:
             writer.add_document(**doc)
         writer.commit(merge=False)
-    writer = SegmentWriter(ix, compound=False)
-    for n in range(0, 240, 9):
-        writer.delete_by_term("id", str(n))
-    writer.commit(merge=False)
+    if deletions:
+        writer = SegmentWriter(ix, compound=False)
+        for n in range(0, 240, 9):
+            writer.delete_by_term("id", str(n))
+        writer.commit(merge=False)
     segments = ix._read_toc().segments
-    assert len(segments) == 2 and all(s.has_deletions() for s in segments)
+    assert len(segments) == 2 and all(s.has_deletions() == deletions for s in segments)
 
     def merged(folder: Path, writer_class: type[SegmentWriter]) -> dict[str, bytes]:
         folder.mkdir()
         out = index.create_in(str(folder), build_schema())
         merging = writer_class(out, compound=False)
+        if added_too:
+            for doc in _zipf_documents(30):
+                merging.add_document(**{**doc, "id": f"new-{doc['id']}"})
         for segment in segments:
             reader = SegmentReader(FileStorage(str(source)), ix.schema, segment)
             merging.add_reader(reader)
             reader.close()
+        if writer_class is PairsWriter:  # the merge read a term at a time, or Whoosh's pool
+            assert bool(merging._merged) == (not added_too)
         merging.commit(merge=False)
         (new,) = out._read_toc().segments
         out.close()

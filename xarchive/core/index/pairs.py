@@ -41,12 +41,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
+from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from .formats import WordPositions
 
 if TYPE_CHECKING:
+    from .merging import MergedSource
     from .postings import TermPool
 
 #: Multiplies a word's hash before the next is added (odd: a bijection modulo 2**64).
@@ -216,6 +218,8 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         from .postings import TermPool  # only writers need it
 
         self.terms: TermPool | None = TermPool(self.pool.limit)
+        #: segments added whole (add_reader), their postings read when the segment is written
+        self._merged: list[MergedSource] = []
 
     def add_document(self, **fields: Any) -> None:
         docnum = self.docnum
@@ -341,11 +345,48 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         if self.terms is not None:
             self.terms.spill(self.pool.add)
             self.terms = None
+        merged, self._merged = self._merged, []
+        for source in merged:  # read again for the pool, as Whoosh's add_reader does
+            reader = SegmentReader(source.storage, source.schema, source.segment)
+            try:
+                self.add_postings_to_pool(reader, source.base, source.docmap)
+            finally:
+                reader.close()
 
     def add_reader(self, reader: Any) -> None:
-        self._spill()  # a merge's postings are bounded only by Whoosh's pool
+        """Whoosh's add_reader, but that the postings of a merge of whole segments are
+        read again a term at a time when the segment is written (merging.py) rather
+        than walked into Whoosh's pool now: the reader's files must stay until then."""
+        from .merging import MergedSource  # only writers need it
+
         base = self.docnum
-        super().add_reader(reader)
+        if self._mergeable(reader):
+            fieldnames = set(self.schema.names()) | {
+                name for name in reader.indexed_field_names() if name in self.schema
+            }
+            docmap = self.write_per_doc(fieldnames, reader)  # stored fields, lengths, columns
+            self._merged.append(
+                MergedSource(reader.storage(), reader.schema, reader.segment(), base, docmap)
+            )
+            self._added = True
+        else:
+            self._spill()  # a merge's postings are bounded only by Whoosh's pool
+            super().add_reader(reader)
+        self._add_pairs_of(reader, base)
+
+    def _mergeable(self, reader: Any) -> bool:
+        """Whether `reader` is a whole segment whose postings merging.py can read, into
+        a writer that has no postings of its own yet."""
+        return (
+            self.terms is not None
+            and not self.terms.fields
+            and not self._whooshs_own
+            and isinstance(reader, SegmentReader)
+            and reader.segment() is not None
+            and type(reader._terms).__name__ == "W3TermsReader"
+        )
+
+    def _add_pairs_of(self, reader: Any, base: int) -> None:
         segment = reader.segment()
         folder = getattr(reader.storage(), "folder", None)
         table = (
@@ -385,7 +426,15 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
                 self._spill()
             known = None if lengths is None else _Lengths(lengths)
             quick = can_write(self.fieldwriter, self.schema)
-            if self.terms is not None and quick:
+            if self._merged and (not quick or self.terms is None or self.terms.fields):
+                self._spill()  # documents added to a merge too: Whoosh's pool has both
+            if self._merged:
+                from .merging import merged_terms
+
+                merged, self._merged = self._merged, []
+                write_terms(self.fieldwriter, self.schema, known, merged_terms(merged, self.schema))
+                self.terms = None
+            elif self.terms is not None and quick:
                 write_terms(self.fieldwriter, self.schema, known, self.terms.in_order())
                 self.terms = None
             else:
