@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 _SHA = re.compile(r"[0-9a-f]{64}\Z")
 #: What items.json says of a post and of an item beside their lists and numbers: fields
-#: of `Post` and `Item` (core/model.py) by their names, written and checked from these
+#: of `Post` and `Item` (core/model/) by their names, written and checked from these
 #: lists. They are the bundle's format (docs/bundle-format.md), not derived from the
 #: records: a field new to the archive travels when the format says so.
 _POST_TEXT = (
@@ -499,7 +499,7 @@ _STATE_TEXT = ("text", "reply_to_id", "quote_of_id", "retweet_of_id", "deleted_a
 
 
 def _capture_state(raw: Any) -> dict[str, Any]:
-    """What a capture said (model.py `ExtractedPost.state`), checked field by field."""
+    """What a capture said (`ExtractedPost.state`, core/model/containers.py), field by field."""
     if not isinstance(raw, dict):
         raise _Bad("a capture's ‘state’ must be an object")
     state: dict[str, Any] = {k: _get(raw, k, str) for k in _STATE_TEXT}
