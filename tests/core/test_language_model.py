@@ -69,12 +69,13 @@ def test_the_numpy_walk_scores_every_text_as_the_library_does() -> None:
     ptc, pc, classes, nextmove, row, output = language._model()
     stock = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     rng = random.Random(10)
-    words = (
+    sentences = (
         "the court ordered the ministry to restore access to the platform within a week "
         "عدالت نے وزارت داخلہ کو ایکس پر پابندی ختم کرنے کا حکم دیا پاکستان میں "
         "la cour a ordonné au ministère de rétablir l'accès हिंदी में समाचार "
         "@handle #tag https://x.com/a/status/1 12:30 2024-02-17 ਪੰਜਾਬੀ Ωμέγα 漢字"
-    ).split()
+    )
+    words = sentences.split()
     texts = ["", " ", "a", "ab", "...", "\u200c", "x" * 5000, "\u0679" * 1000]
     texts += [" ".join(rng.choices(words, k=rng.randint(1, 400))) for _ in range(300)]
     texts += [bytes(rng.randrange(256) for _ in range(rng.randint(1, 3000))) for _ in range(300)]
