@@ -2,19 +2,25 @@
 
 PairsWriter (core/index/pairs.py) writes a segment its own quicker way — the
 field lengths read once per field, the word pairs beside it; whatever it does,
-Whoosh's files must come out as Whoosh's own writer writes them.
+Whoosh's files must come out as Whoosh's own writer writes them — a writer that
+pickles its blocks of postings at our protocol (postings.PICKLE_PROTOCOL).
 """
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import whoosh.codec.whoosh3
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
 from xarchive.core.archive import Archive
 from xarchive.core.index.pairs import PairsWriter
+from xarchive.core.index.postings import PICKLE_PROTOCOL
 from xarchive.core.index.schema import build_schema
 
 WORDS = [
@@ -29,6 +35,19 @@ WORDS = [
     "reply",
     "vpn",
 ]
+
+
+@pytest.fixture(autouse=True)
+def whoosh_at_our_protocol(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Whoosh's writer pickling its blocks (and their infos) at our protocol, not 2."""
+    assert PICKLE_PROTOCOL != 2  # else this fixture has nothing to do
+
+    def dumps(obj: Any, protocol: int | None = None) -> bytes:
+        assert protocol == 2  # what Whoosh asks for: if that changes, so must this
+        return pickle.dumps(obj, PICKLE_PROTOCOL)
+
+    monkeypatch.setattr(whoosh.codec.whoosh3, "dumps", dumps)
+    yield
 
 
 def _documents() -> list[dict[str, object]]:
@@ -235,3 +254,42 @@ def test_a_segment_that_outgrows_its_memory_is_written_as_whoosh_writes_it(
     assert ours.keys() == whooshs.keys()
     for name in whooshs:
         assert ours[name] == whooshs[name], name
+
+
+def test_postings_read_the_same_from_a_segment_pickled_at_whooshs_protocol(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index written before PICKLE_PROTOCOL (Whoosh's own writer, protocol 2) gives
+    the same postings, weights and positions as one written now: older indexes need no
+    rebuild."""
+    monkeypatch.undo()  # Whoosh's writer as it is
+    assert whoosh.codec.whoosh3.dumps is pickle.dumps
+    docs = _zipf_documents(200)
+
+    def postings(folder: Path, writer_class: type[SegmentWriter]) -> dict[Any, list[Any]]:
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = writer_class(ix, compound=False)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+        found: dict[Any, list[Any]] = {}
+        with ix.reader() as reader:
+            for fieldname, text in reader.all_terms():
+                matcher = reader.postings(fieldname, text)
+                found[fieldname, text] = [(m.id(), m.weight(), m.value()) for m in _each(matcher)]
+        ix.close()
+        return found
+
+    ours, whooshs = (
+        postings(tmp_path / "ours", PairsWriter),
+        postings(tmp_path / "w", SegmentWriter),
+    )
+    assert len(whooshs) > 400 and any(len(p) > 128 for p in whooshs.values())
+    assert ours == whooshs
+
+
+def _each(matcher: Any) -> Iterator[Any]:
+    while matcher.is_active():
+        yield matcher
+        matcher.next()
