@@ -293,3 +293,30 @@ def _each(matcher: Any) -> Iterator[Any]:
     while matcher.is_active():
         yield matcher
         matcher.next()
+
+
+def test_a_pool_keeps_a_fields_terms_together_whichever_way_they_were_added() -> None:
+    """TermPool keeps the words of texts by the word and other terms by their bytes; a
+    field written both ways (a text Whoosh analysed, then one xarchive did) gives each
+    term once, with its postings in the order of their documents."""
+    from xarchive.core.index.formats import WordPositions
+    from xarchive.core.index.postings import TermPool
+
+    encode = WordPositions().encode
+    pool = TermPool(1 << 30)
+    pool.add("content", b"court", 0, 1.0, encode([3]))
+    pool.add("content", "عدالت".encode(), 0, 2.0, encode([0, 4]))
+    pool.add_found("content", 1, {"court": [0, 2], "ban": [1]}, encode, 1.0, 1.0)
+    pool.add("content", b"ban", 2, 1.0, encode([7]))
+    pool.add("title", b"court", 2, 2.0, None)
+    written = [
+        (field, btext, list(ids), list(weights), list(values))
+        for field, terms in pool.in_order()
+        for btext, (ids, weights, values) in terms
+    ]
+    assert written == [
+        ("content", b"ban", [1, 2], [1.0, 1.0], [encode([1]), encode([7])]),
+        ("content", b"court", [0, 1], [1.0, 2.0], [encode([3]), encode([0, 2])]),
+        ("content", "عدالت".encode(), [0], [2.0], [encode([0, 4])]),
+        ("title", b"court", [2], [2.0], [None]),
+    ]

@@ -13,13 +13,22 @@ it importable under this name, or bump INDEX_SCHEMA_VERSION when it goes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from whoosh.formats import Positions
 
+#: The encoded positions of a word found once, by its position (texts longer than
+#: this many words encode the rest as they come).
+_ONCE_AT_ENTRIES = 1 << 17
+_ONCE_AT: dict[int, bytes] = {}
+
 
 class WordPositions(Positions):  # type: ignore[misc]
+    #: what `encode` gave for a word found once, by its position (a pool of postings
+    #: looks there first: a call per posting was a tenth of the pool's time)
+    encoded_once: Mapping[int, bytes] = _ONCE_AT
+
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
     ) -> Iterable[tuple[str, int, float, bytes]]:
@@ -57,9 +66,3 @@ class WordPositions(Positions):  # type: ignore[misc]
             if len(_ONCE_AT) < _ONCE_AT_ENTRIES:
                 _ONCE_AT[position] = found
         return found
-
-
-#: The encoded positions of a word found once, by its position (texts longer than
-#: this many words encode the rest as they come).
-_ONCE_AT_ENTRIES = 1 << 17
-_ONCE_AT: dict[int, bytes] = {}

@@ -314,7 +314,8 @@ class PairsWriter(SegmentWriter):  # type: ignore[misc]
         fmt = field.format
         boost, encode, docnum = fmt.field_boost, fmt.encode, self.docnum
         if self.terms is not None:
-            self.terms.add_found(fieldname, docnum, found, encode, boost, fieldboost)
+            once = getattr(fmt, "encoded_once", {})
+            self.terms.add_found(fieldname, docnum, found, encode, boost, fieldboost, once)
             return len(words[0])
         postings = [
             (fieldname, word.encode("utf-8"), docnum, float(len(at)) * boost * fieldboost,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
 from pickle import dumps
@@ -47,6 +47,7 @@ _NO_ID = 0xFFFFFFFF
 PICKLE_PROTOCOL = 3
 _pack_terminfo = W3TermInfo._struct.pack
 _pack_lengths = filetables._lengths.pack  # a term table row's key and value lengths
+_NONE: Mapping[int, bytes] = {}
 _by_field = itemgetter(0)
 _by_term = itemgetter(1)
 
@@ -69,36 +70,41 @@ class TermPool:
     them all at the flush; past its memory limit it sorts them into runs on disk and
     merges the runs back (a 5 000-item part of a reindex overflowed 320 MB: writing,
     reading and merging runs were two fifths of the workers' time). Here each term
-    keeps its documents, weights and values in arrays (about 20 bytes a posting);
+    keeps its documents, weights and values in lists (about 30 bytes a posting: the
+    documents' numbers and most weights are objects shared by many postings);
     documents are added in order, so a term's postings are in order already and only
     the terms are sorted. `spill` hands them to Whoosh's pool, in order, when they
     outgrow `limit` bytes (a very large segment) or the writer merges segments.
+
+    The words of texts (`add_found`) are kept by the word, not by its UTF-8 bytes: a
+    word's bytes made and hashed for each of its postings were a fifth of the pool's
+    time. Sorting words sorts their UTF-8 bytes (both in order of code points), so
+    only each term's bytes are made, once, when the terms are written.
     """
 
-    __slots__ = ("fields", "size", "limit")
+    __slots__ = ("fields", "by_word", "size", "limit")
 
     #: memory of a term's containers, and of a posting in them (its value aside)
     TERM_BYTES = 360
-    POSTING_BYTES = 24
+    POSTING_BYTES = 32
 
     def __init__(self, limit: int) -> None:
-        #: field name -> term bytes -> (documents, weights, values)
-        self.fields: dict[str, dict[bytes, _Term]] = {}
+        #: field name -> term -> (documents, weights, values); the term is its bytes,
+        #: or for the fields of `by_word` the word
+        self.fields: dict[str, dict[Any, _Held]] = {}
+        #: the fields `add_found` writes, their terms kept by the word
+        self.by_word: set[str] = set()
         self.size = 0
         self.limit = limit
 
-    def terms(self, fieldname: str) -> dict[bytes, _Term]:
-        found = self.fields.get(fieldname)
-        if found is None:
-            found = self.fields[fieldname] = {}
-        return found
-
     def add(self, fieldname: str, btext: bytes, docnum: int, weight: float,
             vbytes: bytes | None) -> None:  # fmt: skip
-        terms = self.terms(fieldname)
-        term = terms.get(btext)
+        terms = self.fields.setdefault(fieldname, {})
+        # a field of words has them from an analyzer: UTF-8
+        key = btext.decode("utf-8") if fieldname in self.by_word else btext
+        term = terms.get(key)
         if term is None:
-            terms[btext] = (array("I", (docnum,)), array("d", (weight,)), [vbytes])
+            terms[key] = ([docnum], [weight], [vbytes])
             self.size += self.TERM_BYTES
         else:
             term[0].append(docnum)
@@ -108,19 +114,31 @@ class TermPool:
 
     def add_found(self, fieldname: str, docnum: int, found: dict[str, list[int]],
                   encode: Callable[[list[int]], bytes], boost: float,
-                  fieldboost: float) -> None:  # fmt: skip
+                  fieldboost: float, encoded_once: Mapping[int, bytes] = _NONE,
+                  ) -> None:  # fmt: skip
         """`add` for each word of a text `found` at its positions: a posting a word, its
         weight the count of positions times the format's `boost` and the field's (a
-        text's words in one call: a call per posting was most of the writer's time)."""
-        terms = self.terms(fieldname)
+        text's words in one call: a call per posting was most of the writer's time).
+        `encoded_once`: what `encode` gives for a word found once, by its position, as
+        far as it is known (most words of a text are found once)."""
+        if fieldname not in self.by_word:  # terms `add` gave it before: keep them by word
+            earlier = self.fields.get(fieldname, {})
+            self.fields[fieldname] = {k.decode("utf-8"): t for k, t in earlier.items()}
+            self.by_word.add(fieldname)
+        terms = self.fields[fieldname]
+        once = encoded_once.get
+        single = 1.0 * boost * fieldboost  # a word found once: in Whoosh's order
         added = 0
         for word, at in found.items():
-            btext = word.encode("utf-8")
-            vbytes = encode(at)
-            weight = float(len(at)) * boost * fieldboost  # in Whoosh's order
-            term = terms.get(btext)
+            if len(at) == 1:
+                vbytes = once(at[0]) or encode(at)
+                weight = single
+            else:
+                vbytes = encode(at)
+                weight = float(len(at)) * boost * fieldboost
+            term = terms.get(word)
             if term is None:
-                terms[btext] = (array("I", (docnum,)), array("d", (weight,)), [vbytes])
+                terms[word] = ([docnum], [weight], [vbytes])
                 added += self.TERM_BYTES
             else:
                 term[0].append(docnum)
@@ -137,7 +155,11 @@ class TermPool:
         sorts them)."""
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
-            if terms:  # a field of texts without words: started, it would be numbered
+            if not terms:  # a field of texts without words: started, it would be numbered
+                continue
+            if fieldname in self.by_word:
+                yield fieldname, ((w.encode("utf-8"), terms[w]) for w in sorted(terms))
+            else:
                 yield fieldname, ((btext, terms[btext]) for btext in sorted(terms))
 
     def spill(self, add: Callable[[Posting], None]) -> None:
@@ -147,11 +169,14 @@ class TermPool:
                 for docnum, weight, vbytes in zip(ids, weights, values, strict=True):
                     add((fieldname, btext, docnum, weight, vbytes))
         self.fields.clear()
+        self.by_word.clear()
         self.size = 0
 
 
 #: A term's postings: their documents (in order), weights and encoded values.
-_Term = tuple["array[int]", "array[float]", list[bytes | None]]
+_Term = tuple[Sequence[int], Sequence[float], Sequence[bytes | None]]
+#: … as a TermPool holds them while they are added.
+_Held = tuple[list[int], list[float], list[bytes | None]]
 
 
 def write_postings(
@@ -290,7 +315,7 @@ def _length_reader(lengths: Any, fieldname: str) -> Callable[[int], int | None]:
     return lambda docnum: plain(docnum, fieldname)
 
 
-def _deltas(ids: array[int]) -> tuple[int, ...]:
+def _deltas(ids: Sequence[int]) -> tuple[int, ...]:
     """whoosh.util.numlists.delta_encode, as a tuple."""
     if len(ids) == 1:
         return (ids[0],)
