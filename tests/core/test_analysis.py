@@ -117,3 +117,19 @@ def test_word_hashes_start_again_past_their_memory(monkeypatch: pytest.MonkeyPat
     hashes = pairs.word_hashes(words).tolist()
     assert hashes == [pairs.word_hash(w) for w in words] and hashes[0] != 0
     assert len(pairs._WORD_HASHES) < 10  # cleared, then these three remembered
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.integers(min_value=0, max_value=2**64 - 1) | st.sampled_from([0, 7, 2**63]), max_size=50
+    )
+)
+def test_a_texts_distinct_pair_keys_are_numpys_unique(keys: list[int]) -> None:
+    import numpy as np
+
+    from xarchive.core.index.pairs import distinct
+
+    array = np.array(keys, dtype=np.uint64)
+    found = distinct(array)
+    assert found.dtype == np.uint64 and found.tolist() == np.unique(array).tolist()

@@ -143,7 +143,20 @@ def text_pairs(positions: list[int], words: list[str]) -> np.ndarray:
     at = np.array(positions, dtype=np.int64)
     adjacent = at[1:] == at[:-1] + 1  # a stop word or a page break between: no pair
     keys = hashes[:-1] * np.uint64(MIX) + hashes[1:]  # wraps modulo 2**64
-    return np.unique(keys[adjacent])
+    return distinct(keys[adjacent])
+
+
+def distinct(keys: np.ndarray) -> np.ndarray:
+    """`np.unique(keys)` for a one-dimensional array: sorted, then each run's first.
+    NumPy 2's unique goes through a hash table first, and for the few thousand keys
+    of a text that took eight times as long (a twentieth of a reindex)."""
+    keys = np.sort(keys)
+    if len(keys) < 2:
+        return keys
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
 
 
 # -- a segment's table ----------------------------------------------------------------
