@@ -28,7 +28,8 @@ ROWS = [
     "import the mix (40 files, 60 items), 2 workers",
     "import the mix (40 files, 60 items), 2 workers",
     "search index on disk",
-    "import 1 PNG screenshot with OCR",
+    "import 1 PNG screenshot with OCR",  # beside tesseract doing the same readings
+    "import 1 PNG screenshot with OCR",  # beside one eng+urd reading each
     "re-import, 40 files unchanged",
     "search p50",
     "search p95",
