@@ -311,6 +311,14 @@ def test_the_state_of_many_files_is_read_as_file_by_file(archive: Archive, tmp_p
     assert states == {p: s for p in asked if (s := runs.file_state(archive.db, p)) is not None}
 
 
+def _notes(folder: Path, count: int) -> Path:
+    """A folder of `count` short notes, each with a word of its own (word0, word1 …)."""
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"note{n:03}.txt").write_text(f"Note {n} on the hearing, word{n}.\n")
+    return folder
+
+
 def test_segments_merged_while_the_import_runs_keep_every_item_findable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -324,10 +332,7 @@ def test_segments_merged_while_the_import_runs_keep_every_item_findable(
     monkeypatch.setattr(batch, "BATCH_ITEMS", 4)  # a commit, and a segment, every 4 items
     monkeypatch.setattr(index_feed, "SEGMENT_ITEMS", 4)
     monkeypatch.setattr(writing, "MERGE_FACTOR", 3)
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    for n in range(90):
-        (folder / f"note{n:03}.txt").write_text(f"Note {n} on the hearing, word{n}.\n")
+    folder = _notes(tmp_path / "notes", 90)
     with Archive.create(tmp_path / "case.xarchive") as archive:
         report = import_paths(archive, [folder], ImportOptions(workers=2))
         assert len(report.imported) == 90
@@ -376,10 +381,7 @@ def test_a_commit_asks_after_the_files_in_flight_not_every_file_left(
         flush(self, force, final)
 
     monkeypatch.setattr(batch.Batch, "flush", counting)
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    for n in range(300):
-        (folder / f"note{n:03}.txt").write_text(f"Note {n} on the hearing.\n")
+    folder = _notes(tmp_path / "notes", 300)
     with Archive.create(tmp_path / "case.xarchive") as archive:
         report = import_paths(archive, [folder], ImportOptions(workers=1))
         assert len(report.imported) == 300
