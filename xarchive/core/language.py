@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import mmap
 import os
 import re
 import shutil
@@ -91,7 +92,7 @@ def _identifier_class() -> type[LanguageIdentifier]:
             super().__init__(*args, **kwargs)
             nextmove, rowbase = self.tk_nextmove, getattr(self, "_rowbase", None)
             self.walk = None
-            if isinstance(nextmove, array) and isinstance(rowbase, list):
+            if isinstance(nextmove, array | memoryview) and isinstance(rowbase, list):
                 self.walk = (
                     np.frombuffer(nextmove, dtype=f"u{nextmove.itemsize}"),
                     np.asarray(rowbase, dtype=np.intp),
@@ -157,12 +158,12 @@ def _model() -> tuple[Any, ...]:
 
     Decompressing the shipped model takes one to three seconds, in every import
     worker: most of the time of an import of a few files. The copy (about 70 MB) is
-    a folder of plain files: the table of scores mapped into memory (a text touches
-    a few hundred of its 100 000 rows), the tokenizer's tables read straight into
-    arrays — a few hundredths of a second, where the same copy as one .npz (a zip,
-    every byte read through zipfile and its checksum) took a third of a second in
-    each worker of an import with OCR. Without the copy, or if it cannot be written
-    or read, the shipped model is used.
+    a folder of plain files, each mapped into memory (a text touches a few hundred of
+    the 100 000 rows of scores and a few pages of the tokenizer's tables), which
+    every worker shares through the page cache — a few milliseconds, where the same
+    copy as one .npz (a zip, every byte read through zipfile and its checksum) took a
+    third of a second in each worker of an import with OCR. Without the copy, or if
+    it cannot be written or read, the shipped model is used.
     """
     from py3langid import langid
 
@@ -200,12 +201,13 @@ def _read_copy(folder: Path) -> tuple[Any, ...]:
         if (folder / name).stat().st_size != size:
             raise ValueError(f"{name} of the cached language model is not its {size} bytes")
 
-    def table(name: str) -> array[int]:
-        values = array(meta[name])
-        size = (folder / name).stat().st_size
+    def table(name: str) -> memoryview:
+        # Mapped, not read: the tokenizer's 39 MB table was copied into each worker
+        # (0.03-0.6 s a worker, as the machine's memory was busy); mapped, its pages
+        # are the page cache's, shared by every worker, and a text touches a few.
         with open(folder / name, "rb") as raw:
-            values.fromfile(raw, size // values.itemsize)
-        return values
+            mapped = mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ)
+        return memoryview(mapped).cast(str(meta[name]))
 
     return (
         np.load(folder / "ptc.npy", mmap_mode="r", allow_pickle=False),
