@@ -106,3 +106,41 @@ def test_the_last_segments_each_stay_within_the_text_a_segment_holds(
         written = [n for n in _segment_sizes(archive) if n]  # the first import's: all deleted
         assert len(written) >= 5 and sum(written) == 48
         assert Searcher(archive).search("court", limit=1).total == 48
+
+
+def test_a_merge_is_started_only_when_the_import_has_enough_left_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge still running when the import ends is stopped with the workers, its work
+    lost. At 100 000 items a re-import of 1 % of the files started one at every run, and
+    one of its two workers merged for the whole import, for nothing: a tier is merged
+    only if the import has at least as many items still to write as the tier holds."""
+    from xarchive.core.index import writing
+
+    monkeypatch.setattr(writing, "MERGE_FACTOR", 2)
+    with _archive_of_notes(tmp_path, [20] * 20) as archive:
+        more = tmp_path / "more"
+        more.mkdir()
+        for n in range(20):
+            (more / f"more{n:03}.txt").write_text(f"session{n} " + "court " * 20 + "\n")
+        import_paths(archive, [more], ImportOptions(workers=0))
+        assert sorted(n for n in _segment_sizes(archive) if n) == [20, 20]  # a full tier
+        ids = item_store.item_ids(archive.db)[:4]
+        feed = index_feed.open_feed(archive, archive.search_index(), tmp_path / "staging", 2)
+        assert feed is not None
+        executor = pool.InlineExecutor()
+        try:
+            feed.add(ids, replace=True)
+            feed.reading_left(read_bytes=1000, left_bytes=100)  # 4 items read, ~0.4 to come
+            feed.pump(executor)
+            assert feed.merging is None
+            feed.add(ids, replace=True)
+            feed.reading_left(read_bytes=1000, left_bytes=10**5)  # ~400 items to come
+            feed.pump(executor)
+            assert feed.merging is not None
+            feed.finish(executor)
+        finally:
+            feed.committer.close()
+        searcher = Searcher(archive)
+        assert searcher.search("court", limit=1).total == 40
+        assert all(searcher.search(f"session{n}", limit=1).total == 1 for n in range(20))
