@@ -419,3 +419,26 @@ def test_minhash_buckets_stay_those_archives_were_scanned_with() -> None:
         -5570365756757689299, 3029540405059611188, 5636178587241153053,
         -8811837935323669104, 8662740499050167438, -6649718658160920372,
     ]  # fmt: skip
+
+
+def test_a_texts_shingles_are_its_distinct_word_triples_sorted() -> None:
+    """textsim.shingles dedups by sorting (pairs.distinct), not np.unique (NumPy 2 hashes
+    first: several times slower for a text's few thousand n-grams, on the import's
+    main process): the same set, sorted, each once."""
+    import random
+
+    import numpy as np
+
+    from xarchive.core.index.pairs import word_hashes
+    from xarchive.core.suggest import textsim
+
+    rng = random.Random(4)
+    for length in (0, 1, 2, 3, 4, 50, 3000):
+        tokens = [rng.choice(["court", "ban", "order", "x", "پابندی"]) for _ in range(length)]
+        grams = textsim.shingles(tokens, 3)
+        assert np.all(grams[1:] > grams[:-1])  # sorted, none twice
+        if length >= 3:
+            h = word_hashes(tokens).astype(np.uint64)
+            raw = (h[:-2] * textsim._MIX + h[1:-1]) * textsim._MIX + h[2:]
+            assert np.array_equal(grams, np.unique(raw))
+        assert textsim.jaccard(grams, grams) == (1.0 if length else 0.0)

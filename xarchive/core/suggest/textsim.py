@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..index.analysis import WORD_PATTERN, normalize_word
-from ..index.pairs import MIX, word_hashes
+from ..index.pairs import MIX, distinct, word_hashes
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|example|pk)/\S*", re.I)
 #: One of these is in the lower-cased text of every match of _URL (the letters that
@@ -92,7 +92,7 @@ def shingles(tokens: Sequence[str], size: int = 3) -> npt.NDArray[np.uint64]:
     for offset in range(1, width):  # ((h0 * M + h1) * M + h2), wrapping modulo 2**64
         grams *= _MIX
         grams += hashes[offset : len(hashes) - width + 1 + offset]
-    return np.unique(grams)
+    return distinct(grams)  # np.unique hashes first: several times slower (pairs.distinct)
 
 
 def jaccard(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:
