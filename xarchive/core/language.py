@@ -205,9 +205,12 @@ def _read_copy(folder: Path) -> tuple[Any, ...]:
         # Mapped, not read: the tokenizer's 39 MB table was copied into each worker
         # (0.03-0.6 s a worker, as the machine's memory was busy); mapped, its pages
         # are the page cache's, shared by every worker, and a text touches a few.
+        code = meta[name]
+        if code not in ("B", "H", "I", "L", "Q"):  # the tables py3langid writes are unsigned
+            raise ValueError(f"{name} of the cached language model has the type {code!r}")
         with open(folder / name, "rb") as raw:
             mapped = mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ)
-        return memoryview(mapped).cast(str(meta[name]))
+        return memoryview(mapped).cast(code)
 
     return (
         np.load(folder / "ptc.npy", mmap_mode="r", allow_pickle=False),

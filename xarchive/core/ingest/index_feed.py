@@ -134,7 +134,7 @@ class IndexFeed:
         if self.read_bytes <= 0:
             return False
         to_come = len(self.waiting) + self.queued_items * self.left_bytes / self.read_bytes
-        return sum(segment.doc_count() for segment in tier) <= to_come
+        return bool(sum(segment.doc_count() for segment in tier) <= to_come)
 
     def pump(self, executor: cf.Executor | None, final: bool = False) -> None:
         """Commit the segments that are finished; start one if enough items wait
