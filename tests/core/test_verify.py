@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import sqlite3
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,3 +120,116 @@ def test_an_error_on_a_hashing_thread_reaches_the_caller(
     for workers in (1, 2):
         with pytest.raises(MemoryError, match="no memory left"):
             verify(filled, workers=workers)
+
+
+def tamper(archive: Archive) -> None:
+    """A blob changed, one gone, a stray one, and an item's title edited behind
+    xarchive's back."""
+    _, changed = blob_of(archive, "note03.txt")
+    os.chmod(changed, 0o644)
+    changed.write_bytes(changed.read_bytes() + b"one more line\n")
+    blob_of(archive, "note07.txt")[1].unlink()
+    stray = blobs.blob_path(archive.blobs_dir, "cd" * 32)
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"left by an interrupted import")
+    item_id = blob_of(archive, "note05.txt")[0]
+    with sqlite3.connect(archive.root / "archive.sqlite") as forger:
+        forger.execute("UPDATE items SET title = 'forged' WHERE id = ?", (item_id,))
+
+
+#: Where verify can hash in a child process: it does where no other thread runs, as in
+#: `xarchive verify` (not here, after an import: its fork server's thread runs on).
+forks = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="no fork here")
+
+
+@forks
+def test_the_blobs_can_be_hashed_in_a_child_process_while_the_custody_is_checked(
+    filled: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tamper(filled)
+    checked = verify_module._check_batch
+    hashed_by = tmp_path / "hashed-by.txt"
+
+    def noting(blobs_dir: str, batch: object, cancel: object) -> object:
+        with hashed_by.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify_module, "_check_batch", noting)
+    seen: list[Progress] = []
+    report = verify(filled, seen.append, separate=True)
+    pids = set(hashed_by.read_text().split())
+    assert len(pids) == 1 and str(os.getpid()) not in pids
+    # the same report, word for word, as when this process hashes them itself
+    assert report == verify(filled, separate=False)
+    assert [(p.problem, p.original_name) for p in report.problems] == [
+        ("changed", "note03.txt"), ("missing", "note07.txt")]  # fmt: skip
+    assert report.unreferenced == ["cd" * 32]
+    assert report.custody is not None and report.custody.changed_items == [
+        blob_of(filled, "note05.txt")[0]
+    ]
+    assert seen[-1].done == seen[-1].total == 12
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_cancel_in_either_process_stops_before_the_custody_report(
+    filled: Archive, separate: bool
+) -> None:
+    if separate and not sys.platform.startswith("linux"):
+        pytest.skip("no fork here")
+    cancel = CancelToken()
+    at: list[int] = []
+
+    def progress(p: Progress) -> None:
+        if p.done >= 6 and not at:
+            at.append(p.done)
+            cancel.cancel()
+
+    report = verify(filled, progress, cancel, separate=separate)
+    assert report.cancelled and not report.ok and report.custody is None
+    # the findings up to the batch whose progress cancelled it, no more
+    assert report.checked == at[0] < 12 and report.unreferenced == []
+
+
+@forks
+def test_a_hashing_process_that_dies_is_an_error_not_a_pass(
+    filled: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = verify_module._check_batch
+
+    def killed(blobs_dir: str, batch: object, cancel: object) -> object:
+        if any(ref[3] == "note05.txt" for ref in batch):  # type: ignore[attr-defined]
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify_module, "_check_batch", killed)
+    with pytest.raises(ChildProcessError, match="hashed the originals ended unexpectedly"):
+        verify(filled, separate=True)
+
+
+@forks
+def test_an_error_in_the_hashing_process_reaches_the_caller(
+    filled: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = verify_module._check_batch
+
+    def failing(blobs_dir: str, batch: object, cancel: object) -> object:
+        if any(ref[3] == "note05.txt" for ref in batch):  # type: ignore[attr-defined]
+            raise MemoryError("no memory left to hash")
+        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify_module, "_check_batch", failing)
+    with pytest.raises(MemoryError, match="no memory left"):
+        verify(filled, separate=True)
+
+
+def test_verify_hashes_in_a_child_process_only_where_no_other_thread_runs() -> None:
+    started = threading.Event()
+    thread = threading.Thread(target=started.wait)
+    thread.start()
+    try:
+        assert not verify_module._can_fork()
+    finally:
+        started.set()
+        thread.join()

@@ -9,21 +9,34 @@ megabytes rather than per blob. Results are taken in the archive's order, so the
 report reads the same whatever the threads did. The threads are plain `threading`
 ones: concurrent.futures imports logging, which nothing else in a verify needs.
 
-The chain of custody is checked after the blobs, not beside them: on a thread of its
-own it held the GIL the hashing threads wait for after every read, and the two took
-longer together than one after the other (measured twice, the last time with 1 003
-items: 147 against 132 ms, fastest of 25).
+The chain of custody is checked beside the blobs, in another process: the check is
+Python holding the GIL, which the hashing threads wait for after every read (on a
+thread of the same process the two took longer together than one after the other: 147
+against 132 ms with 1 003 items, fastest of 25). Where forking is safe (Linux, and a
+process that runs no other thread, as the `xarchive verify` command does), a child
+process hashes the blobs and lists them, and sends each batch's findings through a
+pipe; this process checks the chain of custody meanwhile, on its own connection, and a
+thread of its own takes the child's findings in order (and calls `progress` with them).
+The child never touches the database (SQLite's connections and locks do not survive a
+fork), runs no code of the parent's on exit, and stops when the parent goes away.
+Elsewhere (another system, the app's threads) the custody check follows the blobs on
+this thread, as before.
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
+import select
+import signal
 import stat
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from threading import Event, Lock, Thread, local
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .archive import Archive
 from .custody import CustodyReport
@@ -77,6 +90,7 @@ def verify(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     workers: int = WORKERS,
+    separate: bool | None = None,
 ) -> VerifyReport:
     """Re-hash every blob; report those missing, changed or unreadable; check the chain
     of custody (core/custody.py): the audit log, its head, every item's text and metadata,
@@ -86,6 +100,10 @@ def verify(
     a file and committing its row) are listed as unreferenced: harmless, and
     reused if the file is imported again. Cancelling stops within a blob's next
     read and returns the report so far, marked cancelled.
+
+    `separate`: whether a child process hashes the blobs while this one checks the chain
+    of custody (None: where that is safe, see the module's docstring); `progress` is then
+    called on a thread of verify's own.
     """
     report = VerifyReport()
     refs: list[_Ref] = [(*ref, "item") for ref in originals.items(archive.db)]
@@ -99,33 +117,217 @@ def verify(
             refs.append((*ref, "capture"))
     report.total = len(refs)
     blobs_dir = str(archive.blobs_dir)
+    progress(Progress("verifying", 0, len(refs), refs[0][3] if refs else ""))
+    done = 0
+
+    def take(batch: Sequence[_Ref], found: _Found) -> None:
+        nonlocal done
+        report.checked += found.checked
+        report.problems += found.problems
+        done += len(batch)
+        progress(Progress("verifying", done, len(refs), batch[-1][3]))
+
+    if separate is None:
+        separate = _can_fork()
+    if separate:
+        child = _Child(blobs_dir, refs, max(1, workers), cancel, take)
+        try:
+            archive.seal_pending()  # this process's own changes are not a forger's
+            custody = check_custody(archive.db, archive.root)
+        except BaseException:
+            child.stop()
+            raise
+        unreferenced = child.result()
+    else:
+        unreferenced = _check_blobs(blobs_dir, refs, max(1, workers), cancel, take)
+        if unreferenced is not None:
+            archive.seal_pending()
+            custody = check_custody(archive.db, archive.root)
+    if unreferenced is None:
+        report.cancelled = True
+        return report
+    progress(Progress("verifying", len(refs), len(refs)))
+    report.unreferenced = unreferenced
+    report.custody = custody
+    return report
+
+
+#: What `_check_blobs` gives each batch's findings to, in the batches' order.
+_Take = Callable[[Sequence[_Ref], "_Found"], None]
+
+
+def _check_blobs(
+    blobs_dir: str, refs: Sequence[_Ref], workers: int, cancel: CancelToken | None, take: _Take
+) -> list[str] | None:
+    """Hash the blobs of `refs` on `workers` threads, giving `take` each batch's findings;
+    the blobs on disk that none of `refs` names, or None if cancelled."""
     # One more thread lists the blobs on disk meanwhile (for the unreferenced ones):
     # it mostly waits on the file system, one folder per blob, and would otherwise
     # cost as much as hashing a thousand small blobs.
     on_disk = _Started(lambda: _blob_names(blobs_dir), "verify-listing")
-    progress(Progress("verifying", 0, len(refs), refs[0][3] if refs else ""))
-    done = 0
     batches = _Ordered(lambda batch: _check_batch(blobs_dir, batch, cancel), list(_batches(refs)),
-                       max(1, workers))  # fmt: skip
+                       workers)  # fmt: skip
     try:
         for batch, found in batches:
             if found is not None:  # None: cancelled within the batch
-                report.checked += found.checked
-                report.problems += found.problems
-                done += len(batch)
-                progress(Progress("verifying", done, len(refs), batch[-1][3]))
+                take(batch, found)
             if found is None or (cancel is not None and cancel.cancelled):
-                report.cancelled = True
-                return report
+                return None
     finally:
         batches.stop()
         on_disk.wait()
-    progress(Progress("verifying", len(refs), len(refs)))
     known = {ref[1] for ref in refs}
-    report.unreferenced = [name for name in on_disk.result() if name not in known]
-    archive.seal_pending()  # this process's own changes are not a forger's
-    report.custody = check_custody(archive.db, archive.root)
-    return report
+    return [name for name in on_disk.result() if name not in known]
+
+
+def _can_fork() -> bool:
+    """Whether the blobs can be hashed in a forked child: on Linux (elsewhere a child
+    may not use what the system's libraries set up before the fork), in a process
+    that runs no other thread (whose locks the child would inherit, held)."""
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1  # threads Python did not start too
+    except OSError:
+        return False
+
+
+#: How often the thread that takes a child's findings looks whether to stop (seconds).
+_POLL = 0.05
+
+
+class _Child:
+    """`_check_blobs` in a forked child process, whose findings a thread of this one
+    reads from a pipe and gives to `take`. The child is killed when `cancel` is set or
+    `stop()` is called."""
+
+    def __init__(self, blobs_dir: str, refs: Sequence[_Ref], workers: int,
+                 cancel: CancelToken | None, take: _Take) -> None:  # fmt: skip
+        self._batches = list(_batches(refs))  # the child's, made the same way
+        self._cancel = cancel
+        self._take = take
+        self._stopped = Event()
+        self._ended = False
+        self._unreferenced: list[str] | None = None
+        self._error: BaseException | None = None
+        read, write = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:
+            os.close(read)
+            _child(write, blobs_dir, refs, workers)  # never returns
+        os.close(write)
+        self._pipe = read
+        self._thread = Thread(target=self._run, name="verify-findings", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        batches = iter(self._batches)
+        try:
+            while (message := self._receive()) is not None:
+                if message[0] == "batch":
+                    found = _Found(message[1], [BlobProblem(*p) for p in message[2]])
+                    self._take(next(batches), found)
+                elif message[0] == "end":  # None: the child was cancelled
+                    self._unreferenced, self._ended = message[1], True
+                    return
+                else:
+                    self._error = _unpickled(message[1])
+                    return
+        except BaseException as exc:  # raised where the result is taken
+            self._error = exc
+        finally:
+            if not self._ended:
+                os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            os.close(self._pipe)
+
+    def _receive(self) -> Any:
+        """The child's next message; None when asked to stop before it came."""
+        while not select.select([self._pipe], [], [], _POLL)[0]:
+            if self._stopping():
+                return None
+        if self._stopping():
+            return None
+        size = int.from_bytes(_read(self._pipe, 8), "little")
+        return marshal.loads(_read(self._pipe, size))
+
+    def _stopping(self) -> bool:
+        return self._stopped.is_set() or (self._cancel is not None and self._cancel.cancelled)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def result(self) -> list[str] | None:
+        """The blobs no ref names, or None if cancelled; raises what the child raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._unreferenced
+
+
+def _read(pipe: int, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = os.read(pipe, min(size, 1 << 20))
+        if not chunk:
+            raise ChildProcessError("the process that hashed the originals ended unexpectedly")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _send(pipe: int, message: Any) -> None:
+    data = marshal.dumps(message)
+    view = memoryview(len(data).to_bytes(8, "little") + data)
+    while view:
+        view = view[os.write(pipe, view) :]
+
+
+def _child(pipe: int, blobs_dir: str, refs: Sequence[_Ref], workers: int) -> None:
+    """What the child process does, and then ends: hash, list and send (to `pipe`)
+    each batch's findings in order, then the unreferenced blobs, or what it raised."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent says when to stop
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+        def send(batch: Sequence[_Ref], found: _Found) -> None:
+            problems = [(p.item_id, p.sha256, p.original_name, p.problem, p.detail, p.holder)
+                        for p in found.problems]  # fmt: skip
+            _send(pipe, ("batch", found.checked, problems))
+
+        unreferenced = _check_blobs(blobs_dir, refs, workers, _Orphaned(os.getppid()), send)
+        _send(pipe, ("end", unreferenced))
+        code = 0
+    except BaseException as exc:
+        try:
+            import pickle  # only to send what went wrong
+
+            _send(pipe, ("error", pickle.dumps(exc)))
+        except BaseException:  # unpicklable, or the parent gone: it learns from the pipe
+            pass
+    finally:
+        os._exit(code)  # neither the parent's atexit nor its archive's closing
+
+
+def _unpickled(data: bytes) -> BaseException:
+    import pickle
+
+    error = pickle.loads(data)
+    return error if isinstance(error, BaseException) else ChildProcessError(repr(error))
+
+
+class _Orphaned(CancelToken):
+    """Cancelled once the process that forked this one has gone."""
+
+    def __init__(self, parent: int) -> None:
+        super().__init__()
+        self._parent = parent
+
+    @property
+    def cancelled(self) -> bool:
+        return os.getppid() != self._parent
 
 
 T = TypeVar("T")
