@@ -26,7 +26,6 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -198,21 +197,36 @@ def holds_head(conn: sqlite3.Connection, head: str) -> bool:
     return store.hash_of(conn, int(number)) == hashed
 
 
-@dataclass(slots=True)
 class CustodyReport:
-    entries: int = 0
-    rows: int = 0  # sealed rows checked
-    started_at: str = ""  # when the chain started
-    started_note: str = ""
-    #: When the seal was last extended to more of the archive ('' never), and its note.
-    extended_at: str = ""
-    extended_note: str = ""
-    #: What the chain seals, as a person calls them (items, annotations, … OCR word boxes).
-    sealed: list[str] = field(default_factory=list)
-    #: One sentence per problem: the chain broken, the head not matching, a row changed.
-    problems: list[str] = field(default_factory=list)
-    #: Items whose text or metadata changed outside xarchive, by id.
-    changed_items: list[int] = field(default_factory=list)
+    """What `check` found. A plain class: a verify loads no dataclasses (jobs.py's
+    Progress says why)."""
+
+    __slots__ = ("entries", "rows", "started_at", "started_note", "extended_at",
+                 "extended_note", "sealed", "problems", "changed_items")  # fmt: skip
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.rows = 0  # sealed rows checked
+        self.started_at = ""  # when the chain started
+        self.started_note = ""
+        #: When the seal was last extended to more of the archive ('' never), and its note.
+        self.extended_at = ""
+        self.extended_note = ""
+        #: What the chain seals, as a person calls them (items, annotations, … OCR word boxes).
+        self.sealed: list[str] = []
+        #: One sentence per problem: the chain broken, the head not matching, a row changed.
+        self.problems: list[str] = []
+        #: Items whose text or metadata changed outside xarchive, by id.
+        self.changed_items: list[int] = []
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CustodyReport):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"CustodyReport({fields})"
 
     @property
     def ok(self) -> bool:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import Cancelled
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """One report from a running job."""
+class Progress(NamedTuple):
+    """One report from a running job.
+
+    A named tuple, not a dataclass: `xarchive verify` and the like load no dataclasses
+    (with inspect, ast and dis, a tenth of their start)."""
 
     phase: str  # e.g. "scanning", "importing", "indexing", "verifying"
     done: int

@@ -34,9 +34,8 @@ import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from threading import Event, Lock, Thread, local
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from .archive import Archive
 from .custody import CustodyReport
@@ -53,8 +52,10 @@ BATCH_BYTES = 8 << 20
 BATCH_BLOBS = 256
 
 
-@dataclass(frozen=True, slots=True)
-class BlobProblem:
+class BlobProblem(NamedTuple):
+    """An original missing, changed or unreadable. (These records are a named tuple and
+    plain classes: a verify loads no dataclasses, see jobs.py's Progress.)"""
+
     item_id: int
     sha256: str
     original_name: str
@@ -65,15 +66,26 @@ class BlobProblem:
     holder: str = "item"
 
 
-@dataclass(slots=True)
 class VerifyReport:
-    total: int = 0  # originals the archive names
-    checked: int = 0  # of which found and hashed
-    problems: list[BlobProblem] = field(default_factory=list)
-    unreferenced: list[str] = field(default_factory=list)  # blobs no item names
-    cancelled: bool = False
-    #: The audit log's chain, its head beside the database, and every sealed row.
-    custody: CustodyReport | None = None
+    __slots__ = ("total", "checked", "problems", "unreferenced", "cancelled", "custody")
+
+    def __init__(self) -> None:
+        self.total = 0  # originals the archive names
+        self.checked = 0  # of which found and hashed
+        self.problems: list[BlobProblem] = []
+        self.unreferenced: list[str] = []  # blobs no item names
+        self.cancelled = False
+        #: The audit log's chain, its head beside the database, and every sealed row.
+        self.custody: CustodyReport | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, VerifyReport):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"VerifyReport({fields})"
 
     @property
     def ok(self) -> bool:
@@ -293,9 +305,7 @@ def _child(pipe: int, blobs_dir: str, refs: Sequence[_Ref], workers: int) -> Non
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
         def send(batch: Sequence[_Ref], found: _Found) -> None:
-            problems = [(p.item_id, p.sha256, p.original_name, p.problem, p.detail, p.holder)
-                        for p in found.problems]  # fmt: skip
-            _send(pipe, ("batch", found.checked, problems))
+            _send(pipe, ("batch", found.checked, [tuple(p) for p in found.problems]))
 
         unreferenced = _check_blobs(blobs_dir, refs, workers, _Orphaned(os.getppid()), send)
         _send(pipe, ("end", unreferenced))
@@ -420,10 +430,12 @@ def _batches(refs: Sequence[_Ref]) -> Iterator[Sequence[_Ref]]:
         yield refs[start:]
 
 
-@dataclass(slots=True)
 class _Found:
-    checked: int = 0
-    problems: list[BlobProblem] = field(default_factory=list)
+    __slots__ = ("checked", "problems")
+
+    def __init__(self, checked: int = 0, problems: list[BlobProblem] | None = None) -> None:
+        self.checked = checked
+        self.problems = [] if problems is None else problems
 
 
 _buffers = local()

@@ -12,15 +12,15 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Sealed:
+class Sealed(NamedTuple):
     """How the rows of a table are sealed: by `key`, over `columns` (never a column that
     is the index's or a cache's state, such as `items.indexed`). Where one key has many
-    rows (an item's OCR pages), `order` orders them and they share one seal."""
+    rows (an item's OCR pages), `order` orders them and they share one seal.
+
+    A named tuple: a verify loads no dataclasses (jobs.py's Progress says why)."""
 
     columns: tuple[str, ...]
     key: str = "id"
