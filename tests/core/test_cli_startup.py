@@ -142,6 +142,13 @@ def test_verify_loads_no_records_of_items_or_posts(small_archive: Path) -> None:
     assert loaded_by("verify", "--archive", str(small_archive), unwanted=unwanted) == []
 
 
+def test_verify_loads_no_dataclasses(small_archive: Path) -> None:
+    # dataclasses imports inspect (ast, dis, tokenize) and compiles each class's methods:
+    # a tenth of a verify's start, which is most of a small archive's verify
+    unwanted = ("dataclasses", "inspect", "ast", "dis")
+    assert loaded_by("verify", "--archive", str(small_archive), unwanted=unwanted) == []
+
+
 def test_verify_loads_no_logging_nor_thread_pool(small_archive: Path) -> None:
     # Its threads are threading's (core/verify.py): concurrent.futures imports logging,
     # with traceback, string and textwrap, for nothing a verify does
