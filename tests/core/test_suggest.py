@@ -172,10 +172,18 @@ def test_a_link_made_by_hand_suppresses_the_suggestion(demo_copy: Path) -> None:
         suggestions = Suggestions(archive)
         ledger = item_named(archive, "Interior Ministry confirms X ban")
         chronicle = item_named(archive, "Ministry admits blocking X")
+        from xarchive.core.store import suggestions as suggestion_store
+
+        before = suggestion_store.count_pending(archive.db)
+        assert before == len(suggestions.pending()) and between(suggestions.pending(), ledger,
+                                                                chronicle)  # fmt: skip
         Annotations(archive).link(ledger, "contradicts", chronicle)
         assert not between(suggestions.pending(), ledger, chronicle)
+        # counted (by SQLite, as an import counts them) as they are listed
+        assert suggestion_store.count_pending(archive.db) == len(suggestions.pending()) < before
         suggestions.recompute()
         assert not between(suggestions.pending(), ledger, chronicle)
+        assert suggestion_store.count_pending(archive.db) == len(suggestions.pending())
 
 
 # -- small archives made here ----------------------------------------------------------------
