@@ -49,3 +49,20 @@ def test_the_workers_server_imports_no_library_of_one_format() -> None:
     found = json.loads(done.stdout)
     assert found["chosen"] == ["image", "text"]  # every importer's detect was asked
     assert found["preloaded"] == [] and found["after"] == [], found
+
+
+MODEL_PROBE = """
+from xarchive.core import language, lifeline
+
+for name in lifeline.IMPORT_MODULES:  # as the fork server does
+    __import__(name)
+print(language._identifier.cache_info().currsize)
+"""
+
+
+def test_the_workers_server_loads_the_language_model_once_for_all_its_workers() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", MODEL_PROBE], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]  # the model's identifier, ready before any fork

@@ -58,6 +58,17 @@ _TO_ISO_639_1 = {"ary": "ar", "arz": "ar", "sdh": "ku", "uzs": "uz", "pcm": "en"
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+\.\w+", re.UNICODE)
 
 
+def load_model() -> None:
+    """Load the model now, for a process about to fork workers that would each load it at
+    their first text (the import workers' fork server, core/ingest/preload.py): read once
+    there, it is shared by all of them. Never raises: without it each worker loads the
+    model itself, as before."""
+    try:
+        _identifier(None)
+    except Exception:
+        log.warning("the language model could not be loaded ahead", exc_info=True)
+
+
 @cache
 def _identifier(languages: tuple[str, ...] | None) -> LanguageIdentifier:
     # Once per process and language set.

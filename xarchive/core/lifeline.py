@@ -163,6 +163,7 @@ IMPORT_MODULES = (
     "xarchive.core.importers.mhtml",
     "xarchive.core.importers.eml",
     "xarchive.core.importers.wacz",
+    "xarchive.core.ingest.preload",  # last: loads the language model, shared by the workers
 )
 
 
