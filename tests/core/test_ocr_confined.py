@@ -79,3 +79,28 @@ def _running(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
+
+
+def test_a_worker_asks_tesseract_what_it_can_do_before_its_first_picture(tmp_path: Path) -> None:
+    """An import's worker asks as it starts (ocr.prepare, in a thread); its first picture
+    then reads with those answers, as one read without them."""
+    picture = png(tmp_path / "shot.png", "Access to X is blocked")
+    expected = ocr.ocr_image(picture, "eng+urd")
+    ocr._list_languages.cache_clear()
+    ocr.confinement.cache_clear()
+    ocr.prepare().join(timeout=120)
+    assert ocr._list_languages.cache_info().currsize == 1
+    assert ocr.confinement.cache_info().currsize == 1
+    assert ocr.ocr_image(picture, "eng+urd") == expected
+
+
+def test_a_picture_read_while_the_worker_still_asks_waits_for_the_answers(tmp_path: Path) -> None:
+    picture = png(tmp_path / "shot.png", "Access to X is blocked")
+    expected = ocr.ocr_image(picture, "eng+urd")
+    ocr._list_languages.cache_clear()
+    ocr.confinement.cache_clear()
+    asking = ocr.prepare()
+    assert ocr.ocr_image(picture, "eng+urd") == expected
+    asking.join(timeout=120)
+    assert ocr._list_languages.cache_info().misses == 1  # asked once, not by both
+    assert ocr.confinement.cache_info().misses == 1

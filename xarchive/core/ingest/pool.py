@@ -47,9 +47,10 @@ def submit(executor: cf.Executor, fn: Callable[..., Any], /, *args: Any) -> cf.F
         return failed
 
 
-def start(workers: int | None, files: int) -> cf.Executor:
+def start(workers: int | None, files: int, ocr: bool = False) -> cf.Executor:
     """Workers for `files` files (`workers`: ImportOptions.workers), bound to die with this
-    process; none for workers=0 (tasks then run at once, here)."""
+    process; none for workers=0 (tasks then run at once, here). `ocr`: the import reads
+    text in pictures (each worker asks tesseract what it can do as it starts)."""
     if workers == 0 or files == 0:
         return InlineExecutor()
     count = min(workers or os.cpu_count() or 2, max(files, 1))
@@ -63,7 +64,8 @@ def start(workers: int | None, files: int) -> cf.Executor:
         # effect once the server runs (the CLI starts it early).
         lifeline.start_import_workers()  # bound to die with this process
     return cf.ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=worker.init, initargs=(os.getpid(),)
+        max_workers=count, mp_context=context, initializer=worker.init,
+        initargs=(os.getpid(), ocr),
     )
 
 

@@ -33,12 +33,16 @@ from ..offline import forbid_network
 from .hooks import AfterImport, read_all
 
 
-def init(main_pid: int) -> None:
-    """Each worker's start."""
+def init(main_pid: int, ocr: bool = False) -> None:
+    """Each worker's start; `ocr`: the import reads text in pictures."""
     lifeline.bind_worker(main_pid)  # a killed import must not leave its workers behind
     forbid_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
     logging.getLogger().setLevel(logging.ERROR)
+    if ocr:  # tesseract asked what it can do while the first file is staged and decoded
+        from .. import ocr as tesseract
+
+        tesseract.prepare()
 
 
 def stage(path: str, staging: str) -> blobs.StagedFile:
