@@ -61,7 +61,9 @@ def read_files(
         ocr_languages=job.options.ocr_languages,
     )
     job.batch.staging.mkdir(parents=True, exist_ok=True)
-    executor = job.batch.executor = pool.start(job.options.workers, len(to_process))
+    executor = job.batch.executor = pool.start(
+        job.options.workers, len(to_process), job.options.ocr
+    )
     queue = list(reversed(to_process))
     job.batch.ranks = {candidate.path: rank for rank, (candidate, _) in enumerate(to_process)}
     # Files that were being read when a worker process died (a crash in a
@@ -73,7 +75,12 @@ def read_files(
     # Files in flight: each needs this process between its two steps (staged, then read),
     # and while it commits a batch (its suggestions, the index's documents: up to a
     # second) the workers live on what they were given. Two each left them idle.
-    limit = 8 * getattr(executor, "_max_workers", 1)
+    # At the start, only one file per worker: the pool hands out tasks in the order they
+    # came, and a file's reading (its second step) queued behind the staging of the 16
+    # after it started 0.1-0.2 s late (strace), its OCR with it.
+    workers = getattr(executor, "_max_workers", 1)
+    limit = 8 * workers
+    answered = 0  # tasks whose results are in
     left = job.todo_bytes  # of the files not yet handed to a worker
 
     def unfinished() -> Iterator[Path]:
@@ -92,7 +99,8 @@ def read_files(
     try:
         while queue or suspects or futures:
             solo = bool(suspects)
-            while (suspects or queue) and len(futures) < (1 if solo else limit):
+            room = 1 if solo else limit if answered >= workers else workers
+            while (suspects or queue) and len(futures) < room:
                 if solo:
                     candidate, previous = suspects.pop()
                 else:
@@ -115,6 +123,7 @@ def read_files(
             broken = False
             for future in finished:
                 task = futures.pop(future)
+                answered += 1
                 if isinstance(future.exception(), BrokenProcessPool):
                     broken = True
                     futures[future] = task  # handled with the others below
@@ -127,7 +136,7 @@ def read_files(
                 done += _recover(job, futures, suspects)
                 pool.stop(executor)
                 executor = flight.executor = job.batch.executor = pool.start(
-                    job.options.workers, len(queue) + len(suspects) + 1
+                    job.options.workers, len(queue) + len(suspects) + 1, job.options.ocr
                 )
             job.batch.flush()
             if job.batch.feed is not None:
