@@ -260,3 +260,21 @@ print(json.dumps([before, sorted(variations("hearings"))]))
     )
     real = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True)
     assert deferred == json.loads(real.stdout) and "hearing" in deferred
+
+
+def test_an_import_with_workers_reads_nothing_itself_so_loads_no_importer(
+    small_archive: Path,
+) -> None:
+    """With workers, the importing process hands out the files and writes what they
+    read: the importers (Pillow, charset_normalizer, OCR, py3langid's model) are the
+    workers', imported by their fork server, and a container's code is for posts. They
+    were a tenth of a second of every import's start, before its first file."""
+    folder = small_archive.parent / "new"
+    folder.mkdir()
+    (folder / "order.txt").write_text("The order was served on 17 February.\n")
+    unwanted = (
+        "PIL", "charset_normalizer", "py3langid", "xarchive.core.importers.image",
+        "xarchive.core.importers.text", "xarchive.core.ocr", "xarchive.core.posts.containers",
+    )  # fmt: skip
+    command = ("import", str(folder), "--workers", "2", "--archive", str(small_archive))
+    assert loaded_by(*command, unwanted=unwanted) == []

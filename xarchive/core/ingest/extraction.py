@@ -26,7 +26,6 @@ from ..importers.base import ExtractContext
 from ..jobs import Progress
 from ..model import Extracted, ExtractedContainer
 from ..names import file_name, safe_file_name
-from ..posts.containers import Container, as_contained, as_post_picture
 from ..store import items as item_store
 from ..store import posts as post_store
 from ..store import runs
@@ -37,6 +36,7 @@ from .scan import Candidate, os_reason
 from .worker import Read
 
 if TYPE_CHECKING:
+    from ..posts.containers import Container
     from .reading import Import
 
 log = logging.getLogger(__name__)
@@ -287,6 +287,8 @@ def _after_extract(flight: _Flight, future: cf.Future[Any], task: _Task) -> int:
 
 def _open_container(flight: _Flight, task: _Task, found: ExtractedContainer) -> None:
     """A container was read: report its problems and send each new picture to extraction."""
+    from ..posts.containers import Container, as_contained  # posts' code only for posts
+
     job, candidate = flight.job, task.candidate
     conn = job.archive.db
     if task.staged is not None:
@@ -348,6 +350,8 @@ def _open_container(flight: _Flight, task: _Task, found: ExtractedContainer) -> 
 
 def _after_picture(flight: _Flight, future: cf.Future[Any], task: _Task) -> int:
     """Put a container's picture in the batch, with what its container says of it; 1."""
+    from ..posts.containers import as_contained, as_post_picture
+
     job, box, staged = flight.job, task.container, task.staged
     assert box is not None and staged is not None
     box.waiting -= 1

@@ -64,7 +64,9 @@ def start(workers: int | None, files: int, ocr: bool = False) -> cf.Executor:
         # effect once the server runs (the CLI starts it early).
         lifeline.start_import_workers()  # bound to die with this process
     return cf.ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=worker.init,
+        max_workers=count,
+        mp_context=context,
+        initializer=worker.init,
         initargs=(os.getpid(), ocr),
     )
 

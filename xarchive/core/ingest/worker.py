@@ -17,16 +17,7 @@ from typing import Any
 
 from .. import blobs, lifeline
 from ..errors import UnreadableFile
-from ..importers import (
-    HEAD_SIZE,
-    folder_importer,
-    image,
-    is_container,
-    name_disagrees,
-    sniff,
-    video,
-)
-from ..importers import text as plain_text
+from ..importers import HEAD_SIZE, folder_importer, is_container, name_disagrees, sniff
 from ..importers.base import ContainerContext, ExtractContext
 from ..model import Extracted, ExtractedContainer
 from ..offline import forbid_network
@@ -82,6 +73,11 @@ def extract(
     try:
         view.symlink_to(staged.tmp_path)
         if pictures_only:  # a post's picture, video or animated GIF
+            # here, not above: the importing process imports this module to hand out its
+            # tasks, and needs no importer (Pillow, charset_normalizer); the workers have
+            # them from their fork server (lifeline.IMPORT_MODULES)
+            from ..importers import image, video
+
             with view.open("rb") as handle:
                 head = handle.read(64)
             if image.detect(head, view):
@@ -116,6 +112,8 @@ def extract(
 def _one_item_importer(view: Path, original_name: str) -> Any:
     """The importer of a file in a container that looks like a container itself (a JSON
     response captured in a WARC looks like twarc2 lines): text if it is text."""
+    from ..importers import text as plain_text
+
     with view.open("rb") as handle:
         head = handle.read(HEAD_SIZE)
     if plain_text.detect(head, view):
