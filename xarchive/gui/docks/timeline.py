@@ -242,8 +242,7 @@ class TimelineChart(QWidget):
         painter.setPen(QPen(QColor(c.border)))
         painter.drawLine(plot.left(), plot.bottom(), plot.right(), plot.bottom())
         marks = self._mark_row()
-        last_label_right = -1e9
-        last_month = None
+        day_labels = self.day_labels(fm)
         for i, slot in enumerate(self.slots):
             rect = self.slot_rect(i)
             inner = rect.adjusted(
@@ -276,22 +275,17 @@ class TimelineChart(QWidget):
                 painter.setPen(QColor(c.text))
                 count_text = str(slot.count)
                 if fm.horizontalAdvance(count_text) <= rect.width() + 6:
+                    width = rect.width() + 12
                     painter.drawText(
-                        QRectF(
-                            rect.left() - 6,
-                            bar.top() - fm.height() - 1,
-                            rect.width() + 12,
-                            fm.height(),
-                        ),
+                        QRectF(self._within(rect.left() - 6, width), bar.top() - fm.height() - 1,
+                               width, fm.height()),
                         Qt.AlignmentFlag.AlignCenter,
                         count_text,
-                    )
+                    )  # fmt: skip
             # Under the axis: the bucket's day (when there is room), and the month below.
             painter.setPen(QColor(c.muted))
-            label = (
-                slot.start.strftime("%-d") if self.bucket != "month" else slot.start.strftime("%b")
-            )
-            if slot.count and rect.left() > last_label_right:
+            label = day_labels.get(i)
+            if label:
                 painter.drawText(
                     QRectF(
                         rect.left() - 10, plot.bottom() + 2 + marks, rect.width() + 20, fm.height()
@@ -299,19 +293,60 @@ class TimelineChart(QWidget):
                     Qt.AlignmentFlag.AlignCenter,
                     label,
                 )
-                last_label_right = rect.right() + 4
-            month = (
-                (slot.start.year, slot.start.month) if self.bucket != "month" else slot.start.year
-            )
-            if month != last_month:
-                last_month = month
-                text = (
-                    slot.start.strftime("%b %Y") if self.bucket != "month" else str(slot.start.year)
-                )
-                painter.drawText(
-                    QPoint(int(rect.left()), plot.bottom() + 2 * fm.height() + 4 + marks), text
-                )
+        for x, text in self.period_labels(fm):
+            painter.drawText(QPoint(int(x), plot.bottom() + 2 * fm.height() + 4 + marks), text)
         painter.end()
+
+    def _within(self, left: float, width: float) -> float:
+        """The left of a label `width` wide meant at `left`, moved to lie within the chart
+        (the count over the first bar was cut by the chart's edge: "1(" for 10)."""
+        return max(0.0, min(left, self.width() - width))
+
+    def day_labels(self, fm: QFontMetrics) -> dict[int, str]:
+        """The label under each bar that gets one, by the bar's index: its first day (its
+        month, for bars of a month), where its own width leaves room after the label
+        before (bars narrower than "17" ran the days together: "519317311428")."""
+        labels: dict[int, str] = {}
+        free_from = -1e9
+        for i, slot in enumerate(self.slots):
+            if slot.gap or not slot.count:
+                continue
+            label = (
+                slot.start.strftime("%-d") if self.bucket != "month" else slot.start.strftime("%b")
+            )
+            half = fm.horizontalAdvance(label) / 2
+            middle = self.slot_rect(i).center().x()
+            if middle - half > free_from:
+                labels[i] = label
+                free_from = middle + half + 4
+        return labels
+
+    def period_labels(self, fm: QFontMetrics) -> list[tuple[float, str]]:
+        """Where the months ("Feb 2024"; the years, for bars of a month) are written
+        under the axis: at the first bar of each, when there is room after the one
+        before (weekly bars of a long span ran "Jan 2024Feb 2024" together)."""
+        labels: list[tuple[float, str]] = []
+        last_period = None
+        free_from = -1e9
+        for i, slot in enumerate(self.slots):
+            if slot.gap:
+                continue
+            by_month = self.bucket != "month"
+            period = (slot.start.year, slot.start.month) if by_month else slot.start.year
+            if period == last_period:
+                continue
+            last_period = period
+            text = slot.start.strftime("%b %Y") if by_month else str(slot.start.year)
+            left = self.slot_rect(i).left()
+            if left < free_from:
+                continue
+            width = fm.horizontalAdvance(text)
+            left = self._within(left, width)  # the last one within the chart too
+            if left < free_from:
+                continue
+            labels.append((left, text))
+            free_from = left + width + fm.horizontalAdvance("  ")
+        return labels
 
     @staticmethod
     def _draw_mark(painter: QPainter, rect: QRectF, top: int, height: int, color: str) -> None:
