@@ -388,3 +388,29 @@ def test_a_commit_asks_after_the_files_in_flight_not_every_file_left(
         numbers = [o.item_id for o in sorted(report.imported, key=lambda o: o.path)]
     assert numbers == sorted(numbers)  # still committed in the scan's order
     assert max(asked) <= 20  # the files in flight (8 a worker) and the next one
+
+
+def test_the_last_files_are_read_largest_first_and_numbered_in_the_scans_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last files are handed to the workers largest first (none is left alone with the
+    longest at the end); their items still take the numbers of the scan's order, however
+    often a batch is committed."""
+    from xarchive.core.ingest import batch
+
+    monkeypatch.setattr(batch, "BATCH_SECONDS", 0.0)  # a commit at every turn
+    folder = tmp_path / "growing"
+    folder.mkdir()
+    for n in range(40):  # sizes out of the scan's order
+        padding = "The hearing. " * 20 * ((n * 7) % 40)
+        (folder / f"note{n:02}.txt").write_text(f"Note {n}, word{n}. {padding}")
+    with Archive.create(tmp_path / "case.xarchive") as archive:
+        report = import_paths(archive, [folder], ImportOptions(workers=2))
+        assert len(report.imported) == 40
+        numbers = [o.item_id for o in sorted(report.imported, key=lambda o: o.path)]
+        assert numbers == sorted(numbers)
+        searcher = Searcher(archive)
+        for n in range(40):
+            found = [h.item.original_name for h in searcher.search(f"word{n}").hits]
+            assert found == [f"note{n:02}.txt"]
+        searcher.close()

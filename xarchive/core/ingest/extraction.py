@@ -64,7 +64,14 @@ def read_files(
     executor = job.batch.executor = pool.start(
         job.options.workers, len(to_process), job.options.ocr
     )
+    workers = getattr(executor, "_max_workers", 1)
     queue = list(reversed(to_process))
+    # The last files handed out, largest first (the queue is popped from its end): a
+    # worker left idle while another reads the last file is idle for less. With OCR,
+    # the last of 20 screenshots took a worker alone up to a whole reading. One worker
+    # (or none) is never idle: the scan's order is kept.
+    tail = min(len(queue), 4 * workers) if workers > 1 else 0
+    queue[:tail] = sorted(queue[:tail], key=lambda entry: entry[0].size)
     job.batch.ranks = {candidate.path: rank for rank, (candidate, _) in enumerate(to_process)}
     # Files that were being read when a worker process died (a crash in a
     # decoder, the kernel's out-of-memory killer): each is tried again alone, so
@@ -78,7 +85,6 @@ def read_files(
     # At the start, only one file per worker: the pool hands out tasks in the order they
     # came, and a file's reading (its second step) queued behind the staging of the 16
     # after it started 0.1-0.2 s late (strace), its OCR with it.
-    workers = getattr(executor, "_max_workers", 1)
     limit = 8 * workers
     answered = 0  # tasks whose results are in
     left = job.todo_bytes  # of the files not yet handed to a worker
@@ -88,7 +94,9 @@ def read_files(
         # so none after it comes earlier in the scan (the batch wants the earliest). All
         # of them, at every turn of the loop below, was a third of this process's time
         # at 100 000 items (py-spy: 64 000 paths looked up in the scan's ranks each time).
-        if queue:
+        if len(queue) <= tail:  # the tail, by size: any of it may come first in the scan
+            yield from (candidate.path for candidate, _ in queue)
+        else:
             yield queue[-1][0].path
         yield from (candidate.path for candidate, _ in suspects)
         for task in futures.values():
