@@ -30,11 +30,11 @@ The records are plain values: they know nothing of SQL, the index or the files o
 disk, so that every layer of the core can pass them (import-linter's `core-layers`
 puts this module beneath the store and the importers).
 
-The records live in one module per theme (items, annotations, runs, containers, posts,
-evidence; the search fields' words in vocabulary), each loaded when one of its names is
-first asked for: `xarchive search` needs the items and the evidence of posts, not the
-forty other records (their methods, which dataclasses write out and compile, were a
-sixth of the command's start; issue 10).
+The records live in one module per theme (items, what an import makes of a file in
+extracted, annotations, runs, containers, posts, evidence; the search fields' words in
+vocabulary), each loaded when one of its names is first asked for: `xarchive search`
+needs the items, not the forty other records (their methods, which dataclasses write
+out and compile, were a sixth of the command's start; issue 10).
 """
 
 from __future__ import annotations
@@ -73,14 +73,12 @@ if TYPE_CHECKING:
         Withheld,
         handle_key,
     )
+    from .extracted import Extracted, ItemText, NewItem
     from .items import (
         KINDS,
-        Extracted,
         Item,
         ItemFields,
         ItemOrigin,
-        ItemText,
-        NewItem,
         Page,
         SearchedFields,
         SearchedOrigin,
@@ -108,17 +106,19 @@ _MODULES = {
         "KINDS",
         "SearchedFields",
         "ItemFields",
-        "ItemText",
         "SearchedOrigin",
         "ItemOrigin",
-        "Extracted",
-        "NewItem",
         "Item",
         "record_values",
         "field_names",
         "shared_values",
         "Page",
         "Source",
+    ),
+    ".extracted": (
+        "ItemText",
+        "Extracted",
+        "NewItem",
     ),
     ".annotations": (
         "TextSpan",

@@ -13,7 +13,7 @@ from .evidence import Withheld
 from .posts import PostFields
 
 if TYPE_CHECKING:
-    from .items import Extracted
+    from .extracted import Extracted
 
 # A *container* is one original that holds many items: an X account archive (a zip, or
 # the same unpacked as a folder), a twarc2 JSON-lines file, a web capture (WARC, WACZ),

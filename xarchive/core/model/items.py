@@ -1,13 +1,13 @@
-"""Items: what an item says of itself, its text and its origin, in three groups of
-fields (see core/model/__init__.py), the records made of them, and its pages and
-provenance."""
+"""Items: what an item says of itself and its origin, two of the three groups of fields
+(see core/model/__init__.py), the archive's record of an item made of them, and its pages
+and provenance. The third group, an item's text, and the records an import makes of it
+are in extracted.py: a search reads items, and compiling the import's records' dataclass
+methods was a tenth of a whole `xarchive search` (issue 10, target 4)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from typing import Any
-
-from ..words import Word
 
 #: Item kinds (DESIGN.md §2).
 KINDS = ("document", "image", "article", "post", "text", "message", "video")
@@ -51,19 +51,6 @@ class ItemFields(SearchedFields):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ItemText:
-    """An item's text, one string per page (one page for everything but PDFs)."""
-
-    __slots__ = ()
-
-    pages: tuple[str, ...]
-    #: Page numbers (1-based) whose text came from OCR.
-    ocr_pages: tuple[int, ...] = ()
-    #: The words OCR read on each page (1-based) it read, with their boxes (core/words.py).
-    ocr_words: dict[int, tuple[Word, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, kw_only=True)
 class SearchedOrigin:
     """Where an item came from, as a person searches it: the part of `ItemOrigin` the
     search index holds (the name of its original, when it was imported)."""
@@ -85,22 +72,6 @@ class ItemOrigin(SearchedOrigin):
     size: int
     import_run_id: int
     source_root: str  # the folder (or file) the import was given
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Extracted(ItemFields, ItemText):
-    """What an importer found in one file."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewItem(Extracted, ItemOrigin):
-    """An item about to be written (no id yet)."""
-
-    @classmethod
-    def of(cls, found: Extracted, **values: Any) -> NewItem:
-        """What `found` holds with its origin (and any field of its own) in `values`;
-        a field missing from both is a TypeError."""
-        return cls(**{**record_values(found), **values})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

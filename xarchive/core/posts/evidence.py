@@ -95,6 +95,7 @@ from ..store import annotations as link_store
 from ..store import evidence as store
 from ..store import items as item_store
 from ..store import posts as post_store
+from ..store import versions as version_store
 from .threads import link_items
 from .versions import VersionPlace as VersionPlace  # re-exported: they were written here
 from .versions import version_places as version_places
@@ -284,10 +285,10 @@ def versions(
     if memo is not None and post.platform_id in memo.initials:
         initial = memo.initials[post.platform_id]
     else:
-        initial = store.initial_ids(conn, [post.platform_id]).get(post.platform_id, "")
+        initial = version_store.initial_ids(conn, [post.platform_id]).get(post.platform_id, "")
     if not initial:
         return Versions("", (Version(1, post.platform_id, item_id, post.published_at, post.text),))
-    ids = store.versions_in(conn, initial)
+    ids = version_store.versions_in(conn, initial)
     held = store.post_item_ids(conn, ids)
     found: list[Version] = []
     previous = ""
@@ -313,7 +314,7 @@ def version_groups(
     of each group's first member; items that are no edited post are a group of their own."""
     conn = _conn(archive)
     platform = _platform_ids(conn, item_ids)
-    initials = store.initial_ids(conn, list(platform.values()))
+    initials = version_store.initial_ids(conn, list(platform.values()))
     groups: dict[Any, list[int]] = {}
     for item_id in item_ids:
         key = initials.get(platform.get(item_id, ""), item_id)
@@ -325,10 +326,10 @@ def link_versions(conn: sqlite3.Connection, item_id: int, now: str) -> int:
     """Link each version of this post's group the archive holds `edit-of` the one before
     it; return how many links were made. The caller owns the transaction."""
     post = post_store.get_post(conn, item_id)
-    initial = store.initial_ids(conn, [post.platform_id]).get(post.platform_id)
+    initial = version_store.initial_ids(conn, [post.platform_id]).get(post.platform_id)
     if not initial:
         return 0
-    ids = store.versions_in(conn, initial)
+    ids = version_store.versions_in(conn, initial)
     held = store.post_item_ids(conn, ids)
     chain = [held[p] for p in ids if p in held]
     return sum(
@@ -758,7 +759,7 @@ def evidence_memo(archive: Archive | sqlite3.Connection, item_ids: Sequence[int]
     memo = EvidenceMemo()
     memo.post_events = dict.fromkeys(platform_ids, []) | store.events_of(conn, "post", platform_ids)
     memo.captures = {i: [] for i in ids} | store.captures_of_items(conn, ids)
-    memo.initials = dict.fromkeys(platform_ids, "") | store.initial_ids(conn, platform_ids)
+    memo.initials = dict.fromkeys(platform_ids, "") | version_store.initial_ids(conn, platform_ids)
     memo.containers = {i: set() for i in ids} | store.top_containers_of_posts(conn, ids)
     return memo
 
@@ -1035,9 +1036,9 @@ def evidence_fields(
         for item_id, keys in keys_of.items()
     }  # fmt: skip
     accounts = store.accounts_by_id(conn, [p.account_id for p in posts])
-    initials = store.initial_ids(conn, platform_ids)
-    sizes = store.version_counts(conn, initials.values())
-    orders = {i: store.versions_in(conn, i) for i in set(initials.values())}
+    initials = version_store.initial_ids(conn, platform_ids)
+    sizes = version_store.version_counts(conn, initials.values())
+    orders = {i: version_store.versions_in(conn, i) for i in set(initials.values())}
     archives: dict[str, list[tuple[int, str, str]]] = {}
     found: dict[int, EvidenceFields] = {}
     for post in posts:
@@ -1184,12 +1185,12 @@ def record_container(
     for post in found.posts:
         ids = list(post.edit_ids)
         if post.initial_id or len(ids) > 1:
-            store.add_versions(conn, [*ids, post.platform_id], post.initial_id or ids[0])
+            version_store.add_versions(conn, [*ids, post.platform_id], post.initial_id or ids[0])
     # Versions of these posts, new or known before, are linked and indexed again (their
     # count of versions may have grown).
-    initials = store.initial_ids(conn, [p.platform_id for p in found.posts])
+    initials = version_store.initial_ids(conn, [p.platform_id for p in found.posts])
     for initial in sorted(set(initials.values())):
-        held = store.post_item_ids(conn, store.versions_in(conn, initial))
+        held = store.post_item_ids(conn, version_store.versions_in(conn, initial))
         changed.update(held.values())
         if held:
             link_versions(conn, next(iter(held.values())), now)  # links the whole chain
@@ -1396,7 +1397,7 @@ def backfill(archive: Archive) -> int:
                 if found is not None:
                     store.add_account(conn, found, int(container_id), int(run_id), str(seen))
             if len(edits) > 1 or initial:
-                store.add_versions(conn, [*edits, post.platform_id], initial or edits[0])
+                version_store.add_versions(conn, [*edits, post.platform_id], initial or edits[0])
             if state["deleted"]:
                 event = model.ExtractedEvent(
                     "post", post.platform_id, "delete", post.deleted_at, str(member),
@@ -1405,9 +1406,9 @@ def backfill(archive: Archive) -> int:
                 store.add_event(conn, event, int(container_id), int(run_id), str(seen))
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for initial_id in {
-            i for i in store.initial_ids(conn, store.all_version_ids(conn)).values()
+            i for i in version_store.initial_ids(conn, version_store.all_version_ids(conn)).values()
         }:
-            versions_held = store.post_item_ids(conn, store.versions_in(conn, initial_id))
+            versions_held = store.post_item_ids(conn, version_store.versions_in(conn, initial_id))
             if versions_held:
                 link_versions(conn, next(iter(versions_held.values())), now)
         archive.audit("evidence-backfill", captures=filled)
@@ -1449,7 +1450,7 @@ def record_bundled(
     versions = list(found.get("versions") or [])
     captures_of = list(found.get("captures") or [])
     if len(versions) > 1:
-        store.add_versions(conn, versions, versions[0])
+        version_store.add_versions(conn, versions, versions[0])
     affected_posts_ids: set[str] = {*versions, platform_id}
     affected_accounts: set[str] = set()
     events = list(found.get("events") or [])

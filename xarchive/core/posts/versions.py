@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..store import evidence as store
+from ..store import versions as store
 
 if TYPE_CHECKING:
     import sqlite3
@@ -27,19 +27,17 @@ def version_places(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[in
     """The place of each edited post among these items (a page of hits: a search groups
     the versions of one post on one card); posts never edited and other items are left
     out. A few queries for the whole page."""
-    keys = store.post_keys(conn, item_ids)
-    initials = store.initial_ids(conn, [k.platform_id for k in keys])
+    posts = store.post_platform_ids(conn, item_ids)
+    initials = store.initial_ids(conn, list(posts.values()))
     if not initials:
         return {}
     orders = {initial: store.versions_in(conn, initial) for initial in set(initials.values())}
     found: dict[int, VersionPlace] = {}
-    for key in keys:
-        initial = initials.get(key.platform_id)
+    for item_id, platform_id in posts.items():
+        initial = initials.get(platform_id)
         order = orders.get(initial or "", [])
-        if len(order) > 1 and key.platform_id in order:
-            found[key.item_id] = VersionPlace(
-                initial or "", order.index(key.platform_id) + 1, len(order)
-            )
+        if len(order) > 1 and platform_id in order:
+            found[item_id] = VersionPlace(initial or "", order.index(platform_id) + 1, len(order))
     return found
 
 

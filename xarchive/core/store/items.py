@@ -6,13 +6,15 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ItemNotFound
-from ..model import Item, NewItem, Page, Source, field_names
+from ..model import Item, Page, Source, field_names
 from ..names import storable
-from . import ocr_words
 from .connection import chunks
+
+if TYPE_CHECKING:  # what an import writes: a search reads items (model/extracted.py)
+    from ..model import NewItem
 
 #: The columns of `items`, named as the fields of `Item` (core/model/).
 _NAMES = field_names(Item)
@@ -69,6 +71,8 @@ def insert_item(conn: sqlite3.Connection, new: NewItem) -> int:
         [(item_id, no, text, int(no in ocr_pages)) for no, text in enumerate(new.pages, 1)],
     )
     if new.ocr_words:
+        from . import ocr_words  # with core/words.py's records: a search reads none
+
         ocr_words.save(conn, item_id, new.ocr_words)
     return item_id
 
