@@ -224,6 +224,40 @@ def test_a_search_reads_the_index_once_and_says_what_it_lacks(
     assert len(readers) == 1
 
 
+def test_a_search_or_show_ends_its_process_at_once_with_all_it_printed(
+    tmp_path: Path, collected: Path
+) -> None:
+    """Run as a program, `search` and `show` end the process as soon as they are done,
+    without the interpreter's teardown (cli/shared.py `end_process`): what they printed
+    is all there, a warning on stderr too, and the exit code is theirs."""
+    import sqlite3
+
+    root = tmp_path / "case.xarchive"
+    xarchive("import", str(collected), "--archive", str(root), "--create")
+    with sqlite3.connect(root / "archive.sqlite") as db:
+        db.execute("UPDATE items SET indexed = 0 WHERE id = (SELECT max(id) FROM items)")
+    db.close()
+    result = xarchive_process("search", "ministry", "--archive", str(root), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["hits"][0]["title"] == "Ministry confirms the ban"
+    assert "1 of 2 items are not in the search index yet" in result.stderr
+    shown = xarchive_process("show", "1", "--text", "--archive", str(root))
+    assert shown.returncode == 0 and shown.stdout.rstrip().endswith("Islamabad High Court.")
+    failed = xarchive_process("search", "ministry (", "--archive", str(root))
+    assert failed.returncode == 1 and "is never closed" in failed.stderr
+    # no teardown: what Python runs at exit (atexit) is not run after a search …
+    program = (
+        "import atexit, sys; atexit.register(print, 'torn down'); "
+        "from xarchive.cli import main; sys.exit(main())"
+    )
+    args = ("search", "ministry", "--archive", str(root))
+    ended = subprocess.run([sys.executable, "-c", program, *args], capture_output=True, text=True)
+    assert ended.returncode == 0 and "Ministry confirms the ban" in ended.stdout
+    assert "torn down" not in ended.stdout
+    # … nor in this process, where main() is called with its arguments and returns
+    assert xarchive(*args).returncode == 0
+
+
 def test_without_tesseract_the_import_succeeds_and_says_how_to_get_ocr(
     tmp_path: Path, samples: Path
 ) -> None:

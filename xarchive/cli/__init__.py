@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from ..core.errors import XArchiveError
 from ..core.offline import forbid_network
 from .parser import NAMES, Parser, build_parser
-from .shared import EXIT_FAILED, EXIT_OK, error_text
+from .shared import EXIT_FAILED, EXIT_OK, end_process, error_text
 
 __all__ = ["build_parser", "main", "run_app"]
 
@@ -49,7 +49,11 @@ def run_app(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in `argv`; its exit code. Without `argv`, the command line's, as
+    the entry point runs it: a command that asks (`ends_at_once`) then ends the
+    process itself as soon as it is done (shared.py `end_process`)."""
     forbid_network()
+    program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv and argv[0] in NAMES else None)
     try:
@@ -59,6 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"xarchive: error: {error_text(exc)}", file=sys.stderr)
         return EXIT_FAILED
     args = parser.parse_args(argv)
+    code = _run(args)
+    if program and code == EXIT_OK and getattr(args, "ends_at_once", False):
+        end_process(code)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's exit code; its errors told in one line (the unexpected ones logged)."""
     try:
         return int(args.func(args))
     except XArchiveError as exc:

@@ -70,7 +70,8 @@ def add_search(commands: Commands) -> None:
     p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N hits")
     p.add_argument("--sort", choices=_SearchSorts(), default="relevance", metavar="ORDER",
                    help="order of the hits: %(choices)s")  # fmt: skip
-    p.set_defaults(func=cmd_search)
+    # a read-only search leaves nothing to finish: no thread, worker, log or file
+    p.set_defaults(func=cmd_search, ends_at_once=True)
 
 
 def add_show(commands: Commands) -> None:
@@ -79,7 +80,7 @@ def add_show(commands: Commands) -> None:
     add_archive_option(p)
     p.add_argument("--text", action="store_true", help="print the item's text, page by page")
     p.add_argument("--json", action="store_true", help="print everything as JSON")
-    p.set_defaults(func=cmd_show)
+    p.set_defaults(func=cmd_show, ends_at_once=True)
 
 
 def add_demo(commands: Commands) -> None:
