@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import tempfile
-import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -369,6 +368,8 @@ def _within(numbers: np.ndarray, end: int) -> bool:
 def _load_npz_facets(path: Path, fieldnames: Sequence[str]) -> dict[str, FacetValues]:
     """The facet arrays as earlier versions kept them (an .npz), read once to be kept
     anew; {} if there is none."""
+    import zipfile  # for its error: the current cache (`_load_facets`) is no zip
+
     found: dict[str, FacetValues] = {}
     try:
         with np.load(path, allow_pickle=False) as data:
