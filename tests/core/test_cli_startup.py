@@ -128,6 +128,24 @@ def test_a_search_loads_no_worker_pool_nor_what_only_indexing_reads(small_archiv
         assert loaded_by("search", query, "--archive", str(small_archive), unwanted=unwanted) == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+def test_a_search_leaves_no_thread_of_numpys_linear_algebra(small_archive: Path) -> None:
+    # OpenBLAS starts a thread per core as numpy loads, which spins waiting for work
+    # (core/blas.py): a search runs in its one thread
+    code = f"""
+import contextlib, io, re
+from xarchive.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["search", "court", "--archive", {str(small_archive)!r}])
+import numpy
+print(re.search(r"Threads:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1"]
+
+
 @pytest.mark.parametrize("command", [["verify"], ["show", "1", "--text"]])
 def test_commands_that_never_search_load_no_search_engine(
     small_archive: Path, command: list[str]
