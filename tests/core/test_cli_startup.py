@@ -262,28 +262,35 @@ def test_an_unchanged_folder_imported_again_loads_no_importer_nor_index_writer(
         assert loaded_by(*command, "--archive", str(small_archive), unwanted=unwanted) == []
 
 
-def test_a_search_compiles_no_english_word_variations(small_archive: Path) -> None:
-    """whoosh.lang.morph_en (fifty large regexes, for a query xarchive never builds) is
-    loaded only when its `variations` is called, and then answers as it always did."""
+def test_a_search_compiles_no_english_word_variations_nor_porter_stemmer(
+    small_archive: Path,
+) -> None:
+    """whoosh.lang.morph_en (fifty large regexes, for a query xarchive never builds) and
+    whoosh.lang.porter (the stemmer xarchive's Porter2 replaces) are loaded only when
+    their function is called, and then answer as they always did, pickled too."""
     code = f"""
-import contextlib, io, json, sys
+import contextlib, io, json, pickle, sys
 from xarchive.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     main(["search", "court", "--archive", {str(small_archive)!r}])
-before = getattr(sys.modules["whoosh.lang.morph_en"], "__file__", None)
+before = [getattr(sys.modules[m], "__file__", None)
+          for m in ("whoosh.lang.morph_en", "whoosh.lang.porter")]
+from whoosh.analysis import StemFilter
 from whoosh.query.terms import variations
-print(json.dumps([before, sorted(variations("hearings"))]))
+stems = pickle.loads(pickle.dumps(StemFilter())).stemfn
+print(json.dumps([before, sorted(variations("hearings")), stems("hearings")]))
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    before, deferred = json.loads(result.stdout.splitlines()[-1])
-    assert before is None
+    before, deferred, stemmed = json.loads(result.stdout.splitlines()[-1])
+    assert before == [None, None]
     plain = (
         "import json; from whoosh.lang.morph_en import variations; "
-        "print(json.dumps(sorted(variations('hearings'))))"
+        "from whoosh.lang.porter import stem; "
+        "print(json.dumps([sorted(variations('hearings')), stem('hearings')]))"
     )
     real = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True)
-    assert deferred == json.loads(real.stdout) and "hearing" in deferred
+    assert [deferred, stemmed] == json.loads(real.stdout) and "hearing" in deferred
 
 
 def test_an_import_with_workers_reads_nothing_itself_so_loads_no_importer(

@@ -13,26 +13,33 @@ import types
 from typing import Any
 
 
-def _defer_word_variations() -> None:
-    """Load Whoosh's English word variations only if a query ever asks for them.
+def _defer(name: str, function: str) -> None:
+    """Load the Whoosh module `name` only when its `function` is first called.
 
-    `whoosh.query` imports `whoosh.lang.morph_en` for its `Variations` query, and the
-    module compiles fifty large regular expressions as it loads: 8-20 ms of every
-    `xarchive search` (issue 10, target 4), for a query xarchive's language never
-    builds. Until `variations` is first called, a stand-in module takes its place.
+    Until then a stand-in module takes its place, whose `function` loads the real
+    module and calls the real one (a module that imported the name keeps the stand-in's,
+    which goes on passing the calls on). The stand-in's function is named as the real
+    one, so that pickle finds it by that name while the stand-in stands.
     """
-    name = "whoosh.lang.morph_en"
     if name in sys.modules:
         return
-    stand_in = types.ModuleType(name, "Stands in for whoosh.lang.morph_en until it is used.")
+    stand_in = types.ModuleType(name, f"Stands in for {name} until it is used.")
 
-    def variations(word: str) -> Any:
+    def deferred(*args: Any, **kwargs: Any) -> Any:
         if sys.modules.get(name) is stand_in:
             del sys.modules[name]
-        return importlib.import_module(name).variations(word)
+        return getattr(importlib.import_module(name), function)(*args, **kwargs)
 
-    stand_in.variations = variations  # type: ignore[attr-defined]
+    deferred.__module__, deferred.__name__, deferred.__qualname__ = name, function, function
+    setattr(stand_in, function, deferred)
     sys.modules[name] = stand_in
 
 
-_defer_word_variations()
+# `whoosh.query` imports `whoosh.lang.morph_en` for its `Variations` query, and the
+# module compiles fifty large regular expressions as it loads: 8-20 ms of every
+# `xarchive search` (issue 10, target 4), for a query xarchive's language never builds.
+_defer("whoosh.lang.morph_en", "variations")
+# `whoosh.analysis` imports the original Porter stemmer as its StemFilter's default (a
+# dozen regular expressions, 2.2-2.8 ms of a search); xarchive stems with Porter2
+# (analysis.py `LatinStemFilter`) and makes no StemFilter.
+_defer("whoosh.lang.porter", "stem")
