@@ -11,9 +11,10 @@ from ..words import Word
 from .items import ItemFields, ItemOrigin, record_values
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
 class ItemText:
-    """An item's text, one string per page (one page for everything but PDFs)."""
+    """An item's text, one string per page (one page for everything but PDFs). A group
+    of fields, never made itself: no methods of its own (model/items.py says why)."""
 
     __slots__ = ()
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
 class PostFields:
     """What a post says of itself: the fields of a post read from a container
-    (`ExtractedPost`) and of a post of the archive (`Post`)."""
+    (`ExtractedPost`) and of a post of the archive (`Post`). A group of fields, never
+    made itself: no methods of its own (model/items.py says why)."""
 
     __slots__ = ()
 
