@@ -15,8 +15,8 @@ import pytest
 
 from xarchive.core.errors import IndexBusy, QueryError
 from xarchive.core.index.api import FACETS, SearchEngine
+from xarchive.core.index.document import IndexDocument
 from xarchive.core.index.engine import SearchIndex
-from xarchive.core.index.schema import IndexDocument
 
 #: name -> (create an empty index in a folder, open the index in a folder)
 ENGINES: dict[str, tuple[Callable[[Path], SearchEngine], Callable[[Path], SearchEngine]]] = {

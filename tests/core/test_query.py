@@ -13,13 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from xarchive.core.errors import QueryError
+from xarchive.core.index.document import IndexDocument
 from xarchive.core.index.engine import SearchIndex
-from xarchive.core.index.schema import (
-    FIELD_ALIASES,
-    FIELD_CHOICES,
-    KNOWN_FIELDS,
-    IndexDocument,
-)
+from xarchive.core.index.schema import FIELD_ALIASES, FIELD_CHOICES, KNOWN_FIELDS
 
 _ITEM = {"original_name": "item.txt", "imported_at": "2024-05-01T10:00:00Z"}
 #: 1 a filing, 2 a post of @demo_reporter, 3 a letter from the registry, 4 an Urdu note,

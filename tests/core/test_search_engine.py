@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xarchive.core.archive import Archive
+from xarchive.core.index.document import IndexDocument
 from xarchive.core.index.engine import FACETS, SearchIndex, _top, _within_sorted
-from xarchive.core.index.schema import IndexDocument
 from xarchive.core.indexing import documents
 
 QUERIES = [

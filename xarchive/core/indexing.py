@@ -14,13 +14,14 @@ from .archive import Archive
 from .errors import Cancelled
 from .index.api import IndexHealth, SearchEngine
 from .index.engine import SearchIndex
-from .index.schema import IndexDocument
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
 from .store import items as item_store
 
 if TYPE_CHECKING:  # a search needs none of them (`xarchive search` imports this module)
     import concurrent.futures as cf
     import sqlite3
+
+    from .index.document import IndexDocument
 
 BATCH = 500
 #: Items in each segment a rebuild writes: sorted in memory and written once.
@@ -73,7 +74,8 @@ def documents(conn: sqlite3.Connection, ids: Iterable[int]) -> list[IndexDocumen
     descriptions of its pictures, and for a picture in a post, that account and
     its description; for a message, the addresses it is from and to.
     """
-    from .model import PostIndexFields, shared_values  # a search needs neither (issue 10)
+    from .index.document import IndexDocument  # a search needs none of these (issue 10)
+    from .model import PostIndexFields, shared_values
     from .posts.evidence import EvidenceFields, evidence_fields
     from .store import annotations as annotation_store
     from .store import posts as post_store

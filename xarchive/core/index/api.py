@@ -15,9 +15,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .schema import IndexDocument
+if TYPE_CHECKING:
+    from .document import IndexDocument
 
 #: Facets offered with every search: name -> index field.
 FACETS = {

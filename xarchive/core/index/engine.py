@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import highlight, index
@@ -26,8 +26,11 @@ from .arrays import SegmentArrays
 from .evaluate import Evaluator
 from .pairs import PairsWriter
 from .query import make_parser, parse_query
-from .schema import PAGE_BREAK, IndexDocument, build_schema
+from .schema import PAGE_BREAK, build_schema
 from .state import INDEX_SCHEMA_VERSION, META_NAME
+
+if TYPE_CHECKING:
+    from .document import IndexDocument
 
 _FACET_FIELDS = tuple(FACETS.values())
 

@@ -23,7 +23,7 @@ KINDS = ("document", "image", "article", "post", "text", "message", "video")
 @dataclass(frozen=True, kw_only=True, init=False, repr=False, eq=False)
 class SearchedFields:
     """What an item says of itself that a person searches it by: the part of `ItemFields`
-    the search index holds (index/schema.py `IndexDocument`)."""
+    the search index holds (index/document.py `IndexDocument`)."""
 
     __slots__ = ()
 
