@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import random
+import string
+import sys
+import threading
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xarchive.core.index import analysis
 from xarchive.core.index.analysis import name_analyzer, normalize_word, text_analyzer
+
+#: Words of the demo case's documents (docs/ and the sample archive say more).
+WORDS_OF_THE_CASE = """The Islamabad High Court heard petitions challenging the suspension of
+X in Pakistan; the ministry cited national security, while journalists, lawyers and
+digital-rights organisations documented the blocking, the throttling of mobile data and
+the authorities' statements before the court adjourned the hearings repeatedly"""
 
 
 def tokens(text: str) -> list[str]:
@@ -133,3 +145,63 @@ def test_a_texts_distinct_pair_keys_are_numpys_unique(keys: list[int]) -> None:
     array = np.array(keys, dtype=np.uint64)
     found = distinct(array)
     assert found.dtype == np.uint64 and found.tolist() == np.unique(array).tolist()
+
+
+def _made_up_words(count: int) -> list[str]:
+    """English-looking words, real suffixes on made-up stems, and any letters at all."""
+    rng = random.Random(7)
+    suffixes = ["", "s", "es", "ed", "ing", "ly", "ness", "ation", "ational", "ization", "ful",
+                "fulness", "ous", "ive", "ize", "ies", "ied", "y", "eed", "eedly", "ement",
+                "ence", "ance", "able", "ible", "ism", "iti", "biliti", "logi", "ical",
+                "icate", "ative", "alize", "bl", "ion", "sion", "tion", "ss", "us", "er",
+                "al", "ic"]  # fmt: skip
+    consonants, vowels = "bcdfghjklmnpqrstvwxz", "aeiouy"
+    words = set()
+    while len(words) < count:
+        syllables = (rng.choice(consonants) + rng.choice(vowels) + rng.choice(["", *consonants])
+                     for _ in range(rng.randint(1, 4)))  # fmt: skip
+        words.add(("" if rng.random() < 0.7 else rng.choice(vowels)) + "".join(syllables)
+                  + rng.choice(suffixes))  # fmt: skip
+        words.add("".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(1, 12))))
+    return sorted(words)
+
+
+# Where PyStemmer 3 (Snowball 3) and Whoosh's Porter2 part: pinned 2.2 must not.
+_TRICKY = ["added", "adding", "evening", "internals", "international", "interval",
+           "organization", "paste", "pasted", "university", "generously", "skies", "dying",
+           "news", "howe", "atlas", "cosmos", "bias", "andes", "succeed", "proceed", "exceed",
+           "gently", "ugly", "early", "only", "singly", "sky", "idly", "inning", "outing",
+           "canning", "herring", "earring", "proceedings", "communism", "arsenal"]  # fmt: skip
+
+
+def test_the_c_stemmer_stems_as_whooshs_porter2() -> None:
+    """An index written with one must be searchable with the other (analysis._porter2)."""
+    from whoosh.lang.porter2 import stem
+
+    pytest.importorskip("Stemmer")
+    words = _TRICKY + _made_up_words(30_000) + [w.lower() for w in WORDS_OF_THE_CASE.split()]
+    assert analysis._porter2_stem is not stem  # the C stemmer is in use
+    differ = [(w, analysis._porter2_stem(w), stem(w)) for w in words
+              if analysis._porter2_stem(w) != stem(w)]  # fmt: skip
+    assert differ == []
+
+
+def test_the_c_stemmer_stems_on_every_thread() -> None:
+    words = _made_up_words(2_000)
+    expected = [analysis._porter2_stem(w) for w in words]
+    results: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: results.append([analysis._porter2_stem(w)
+                                                               for w in words]))
+               for _ in range(4)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 4
+
+
+def test_without_pystemmer_whooshs_stemmer_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh.lang.porter2 import stem
+
+    monkeypatch.setitem(sys.modules, "Stemmer", None)  # import Stemmer raises ImportError
+    assert analysis._porter2() is stem
