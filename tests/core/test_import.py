@@ -414,3 +414,24 @@ def test_the_last_files_are_read_largest_first_and_numbered_in_the_scans_order(
             found = [h.item.original_name for h in searcher.search(f"word{n}").hits]
             assert found == [f"note{n:02}.txt"]
         searcher.close()
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_files_of_one_name_in_many_folders_are_each_read_as_themselves(
+    archive: Archive, tmp_path: Path, workers: int
+) -> None:
+    """A worker reads each file under its own name, through one folder of views for
+    all its files (ingest/worker.py): six files named alike, read one after the other by
+    the same process, each come in with its own text, and nothing stays in staging."""
+    folder = tmp_path / "collected"
+    for number in range(6):
+        text_file(folder / f"copy-{number}" / "statement.txt", f"Statement number {number}.")
+    report = import_paths(archive, [folder], ImportOptions(workers=workers))
+    assert report.status == "completed" and len(report.imported) == 6 and not report.failed
+    texts = sorted(
+        item_store.pages(archive.db, item.id)[0].text for item in item_store.items(archive.db)
+    )
+    assert texts == [f"Statement number {n}." for n in range(6)]
+    assert {item.original_name for item in item_store.items(archive.db)} == {"statement.txt"}
+    staging = blobs.staging_dir(archive.blobs_dir)
+    assert not staging.exists() or not any(staging.rglob("*"))

@@ -67,11 +67,8 @@ def extract(
     WARC-Target-URI), which becomes its source address whatever the page says: the
     subscribers read it with that address, as the item will have it.
     """
-    view_dir = staged.tmp_path.parent / f"{uuid.uuid4().hex}.view"
-    view_dir.mkdir()
-    view = view_dir / original_name
+    view = _view(staged.tmp_path, original_name)
     try:
-        view.symlink_to(staged.tmp_path)
         if pictures_only:  # a post's picture, video or animated GIF
             # here, not above: the importing process imports this module to hand out its
             # tasks, and needs no importer (Pillow, charset_normalizer); the workers have
@@ -104,9 +101,36 @@ def extract(
                 result = Read(found, read_all(subscribers, as_stored, view))
     finally:
         view.unlink(missing_ok=True)
-        view_dir.rmdir()
     blobs.commit_blob(Path(blobs_dir), staged)
     return result
+
+
+#: This process's folder of views in each staging area, made at its first file there
+#: and removed with the staging area: a folder made and removed for every file was 3 %
+#: of a worker's time in the bench's import (py-spy; its mkdir and rmdir wait on the
+#: file system's journal behind the other worker's fsyncs). One process reads one file
+#: at a time, so one folder holds one view at a time.
+_VIEW_FOLDERS: dict[Path, Path] = {}
+
+
+def _view(staged: Path, original_name: str) -> Path:
+    """The staged copy `staged` under its file's original name: a symbolic link to it,
+    in this process's folder of views beside it (removed by the caller)."""
+    staging = staged.parent
+    folder = _VIEW_FOLDERS.get(staging)
+    if folder is None:
+        folder = _VIEW_FOLDERS[staging] = staging / f"{uuid.uuid4().hex}.views"
+        folder.mkdir()
+    view = folder / original_name
+    try:
+        view.symlink_to(staged)
+    except FileExistsError:  # left by a file of this name whose view was not removed
+        view.unlink()
+        view.symlink_to(staged)
+    except FileNotFoundError:  # the staging area was emptied meanwhile (a full disk)
+        folder.mkdir(exist_ok=True)
+        view.symlink_to(staged)
+    return view
 
 
 def _one_item_importer(view: Path, original_name: str) -> Any:
