@@ -14,7 +14,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
+from xarchive.core import lifeline, ocr
 
 #: Imported by the first file of their format, not before.
 ONE_FORMATS_LIBRARIES = ("trafilatura", "pypdf", "pypdfium2", "warcio")
@@ -66,3 +69,30 @@ def test_the_workers_server_loads_the_language_model_once_for_all_its_workers() 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1"]  # the model's identifier, ready before any fork
+
+
+OCR_PROBE = """
+import json, sys, threading
+from xarchive.core import lifeline, ocr
+
+for name in lifeline.preloaded(ocr=True):  # as the fork server does
+    __import__(name)
+print(json.dumps({"threads": threading.active_count(),
+                  "languages": ocr._list_languages.cache_info().currsize,
+                  "confinement": ocr.confinement.cache_info().currsize,
+                  "probe": "xarchive.core.ingest.ocr_probe" in sys.modules}))
+"""
+
+
+def test_for_ocr_the_workers_server_asks_tesseract_before_it_forks_them() -> None:
+    """The workers forked from it read their first picture with the answers (languages,
+    confinement) at hand, and the server's thread that asked is over before any fork."""
+    if ocr.find_tesseract() is None:
+        pytest.skip("tesseract is not installed")
+    done = subprocess.run(
+        [sys.executable, "-c", OCR_PROBE], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"threads": 1, "languages": 1, "confinement": 1,
+                                       "probe": True}  # fmt: skip
+    assert "xarchive.core.ingest.ocr_probe" not in lifeline.preloaded(ocr=False)

@@ -43,7 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         # first: the workers' fork server imports the importers while this process
         # imports the core, on the other core
-        lifeline.start_import_workers()
+        lifeline.start_import_workers(ocr=not args.no_ocr)
     from ..core.archive import Archive
     from ..core.errors import ImportAborted
     from ..core.importing import ImportOptions, import_paths

@@ -167,22 +167,33 @@ IMPORT_MODULES = (
 )
 
 
-def start_import_workers() -> bool:
+def start_import_workers(ocr: bool = False) -> bool:
     """Start the fork server of an import's workers now, with IMPORT_MODULES to import.
 
     For a front end that is about to import (the CLI's `import`, before it imports
     the core): the server imports what the workers need while this process imports
     what it needs, at the same time on another core, instead of after it — a third
     of a small import's time. The import then finds the server running. False where
-    there is no fork server (workers are then spawned as they are needed).
+    there is no fork server (workers are then spawned as they are needed). `ocr`: the
+    import reads text in pictures, and the server asks tesseract what it can do
+    meanwhile (ingest/ocr_probe.py).
     """
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return False
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(IMPORT_MODULES))
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preloaded(ocr))
     start_fork_server()
     return True
+
+
+def preloaded(ocr: bool) -> list[str]:
+    """What the workers' fork server imports, in order: IMPORT_MODULES, and for an import
+    that reads text in pictures the module that asks tesseract meanwhile."""
+    modules = list(IMPORT_MODULES)
+    if ocr:
+        modules.insert(1, "xarchive.core.ingest.ocr_probe")
+    return modules
 
 
 def _in_fork_server() -> bool:

@@ -62,7 +62,7 @@ def start(workers: int | None, files: int, ocr: bool = False) -> cf.Executor:
         # is forked from it, instead of every worker importing them again (a second
         # or more of each worker's time, most of an import of a few files). No
         # effect once the server runs (the CLI starts it early).
-        lifeline.start_import_workers()  # bound to die with this process
+        lifeline.start_import_workers(ocr)  # bound to die with this process
     return cf.ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,

@@ -9,6 +9,14 @@ between its OCR and the next one's).
 
 from __future__ import annotations
 
+import sys
+
 from .. import language
 
 language.load_model()
+
+# tesseract's answers, asked on a thread since the server's start (ocr_probe.py): the
+# thread has to be over before the server forks.
+_probe = sys.modules.get("xarchive.core.ingest.ocr_probe")
+if _probe is not None:
+    _probe.ASKING.join()
