@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from tests.conftest import HAS_TESSERACT, run_import
@@ -349,6 +351,33 @@ def test_addresses_are_compared_without_what_does_not_choose_the_page() -> None:
         urls.normalise_url("https://x.com/i/web/status/12")
     )
     assert urls.normalise_url("mailto:desk@example.org") == ""
+
+
+_ADDRESS_PARTS = [
+    "https://", "http://", "www.", "mobile.", "x.com", "twitter.com", "indusledger.example",
+    "/", "status", "statuses", "/i/web", "#!/", "Someone", "123456789", "?s=20", "&amp;",
+    "&#115;tatus", "&#x73;", "&#X73;", "&sol;", "&colon;", "%73tatus", "STATUS", "href=\"",
+    "src='", "\"", "'", " ", "\n", "<a ", ">", "</a>", "content=", "utm_source=x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ADDRESS_PARTS), max_size=40))
+def test_a_pages_posts_are_found_as_among_all_its_addresses(parts: list[str]) -> None:
+    """post_urls_in_html and post_urls_in_text skip what cannot become a post's address
+    before normalising it: they find what filtering all the addresses finds."""
+    markup = "".join(parts)
+    assert list(urls.post_urls_in_html(markup)) == [
+        u for u in urls.urls_in_html(markup) if urls.is_post_url(u)
+    ]
+    assert list(urls.post_urls_in_text(markup)) == [
+        u for u in urls.urls_in_text(markup) if urls.is_post_url(u)
+    ]
+
+
+def test_a_posts_address_written_with_character_references_is_found() -> None:
+    markup = '<a href="https://x.com/someone/&#115;tatus/1767">post</a> x.com/a/status/42'
+    assert set(urls.post_urls_in_html(markup)) == {"x.com/status/1767", "x.com/status/42"}
 
 
 def test_the_command_line_lists_accepts_and_dismisses(

@@ -147,10 +147,9 @@ def file_facts(
     if kind == "article":
         if source_url:
             own.add(urls.normalise_url(source_url))
-        mentions.update(u for u in urls.urls_in_text(text) if urls.is_post_url(u))
+        mentions.update(urls.post_urls_in_text(text))
         if original is not None and "html" in media_type:
-            found = _html_urls_in(original)
-            mentions.update(u for u in found if urls.is_post_url(u))
+            mentions.update(_html_post_urls_in(original))
     elif kind in ("text", "document"):
         if source_url:
             own.add(urls.normalise_url(source_url))
@@ -216,15 +215,15 @@ def _facts(conn: sqlite3.Connection, blobs_dir: Path, item_id: int) -> ScanFacts
     return ScanFacts(frozenset(own), frozenset(mentions), _buckets(item.kind, text, is_retweet))
 
 
-def _html_urls_in(path: Path) -> list[str]:
-    """Addresses in the original HTML of an article (links, embedded posts)."""
+def _html_post_urls_in(path: Path) -> list[str]:
+    """Posts' addresses in the original HTML of an article (links, embedded posts)."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(_MAX_HTML)
     except OSError:
         log.warning("could not read the original %s", path, exc_info=True)
         return []
-    return list(urls.urls_in_html(raw.decode("utf-8", errors="replace")))
+    return list(urls.post_urls_in_html(raw.decode("utf-8", errors="replace")))
 
 
 # -- detecting ---------------------------------------------------------------------------------
