@@ -316,7 +316,11 @@ def _write_thumbnail(picture: Image.Image, ctx: ExtractContext, path: Path) -> s
     if thumb.mode not in ("RGB", "RGBA", "L", "LA"):
         has_alpha = "A" in thumb.mode or "transparency" in thumb.info
         thumb = thumb.convert("RGBA" if has_alpha else "RGB")
-    thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX), Image.Resampling.LANCZOS)
+    # Halved (or more) by averaging first where the picture is 1.5 times the thumbnail
+    # or more, Lanczos only after: a screenshot of 1 000 px took 6.2 ms, 2.8 ms so
+    # (Pillow's `reducing_gap` of 2 averaged nothing below 1 280 px), and the thumbnail
+    # differs from one made by Lanczos alone by half a level of 255 on average.
+    thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX), Image.Resampling.LANCZOS, reducing_gap=1.5)
     buffer = io.BytesIO()
     thumb.save(buffer, "PNG", compress_level=1)  # lossless; level 6 took twice as long
     sha = ctx.sha256 or hashlib.sha256(path.read_bytes()).hexdigest()
