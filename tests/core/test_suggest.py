@@ -479,3 +479,42 @@ def test_a_texts_shingles_are_its_distinct_word_triples_sorted() -> None:
             raw = (h[:-2] * textsim._MIX + h[1:-1]) * textsim._MIX + h[2:]
             assert np.array_equal(grams, np.unique(raw))
         assert textsim.jaccard(grams, grams) == (1.0 if length else 0.0)
+
+
+def test_items_scanned_together_store_what_each_scanned_alone_stores(demo_copy: Path) -> None:
+    """detect.scan_items writes a chunk's addresses, band buckets and marks in one
+    statement each: the same rows as the items scanned one by one, whether their facts
+    were found beforehand (an import's workers) or are read here."""
+    from xarchive.core import blobs
+    from xarchive.core.store import suggestions as store
+    from xarchive.core.suggest import file_facts
+    from xarchive.core.suggest.detect import scan_items
+
+    def rows(archive: Archive) -> dict[str, list[tuple[Any, ...]]]:
+        return {
+            table: sorted(archive.db.execute(f"SELECT * FROM {table}").fetchall())
+            for table in ("suggest_urls", "suggest_bands")
+        } | {"scanned": sorted(archive.db.execute(
+            "SELECT item_id, version FROM suggest_scanned").fetchall())}  # fmt: skip
+
+    with Archive.open(demo_copy) as archive:
+        ids = [item.id for item in item_store.items(archive.db)]
+        now = "2026-12-04T00:00:00Z"
+        with archive.transaction():
+            store.forget_scans(archive.db)
+            for item_id in ids:
+                scan_items(archive.db, archive.blobs_dir, [item_id], now)
+        alone = rows(archive)
+        assert alone["suggest_bands"] and alone["suggest_urls"]
+        files = {item.id: item for item in item_store.items(archive.db) if item.kind != "post"}
+        known = {
+            item_id: file_facts(item.kind, item.source_url, item.media_type,
+                                [p.text for p in item_store.pages(archive.db, item_id)],
+                                blobs.blob_path(archive.blobs_dir, item.sha256)
+                                if "html" in item.media_type else None)
+            for item_id, item in list(files.items())[::2]
+        }  # fmt: skip
+        with archive.transaction():
+            store.forget_scans(archive.db)
+            scan_items(archive.db, archive.blobs_dir, ids, now, known)
+        assert rows(archive) == alone

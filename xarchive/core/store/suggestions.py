@@ -213,19 +213,20 @@ def forget_scans(conn: sqlite3.Connection, item_ids: Sequence[int] | None = None
             conn.execute(f"DELETE FROM {table} WHERE item_id IN ({marks})", chunk)
 
 
-def mark_scanned(conn: sqlite3.Connection, item_id: int, version: int, now: str) -> None:
-    conn.execute(
+def mark_scanned(conn: sqlite3.Connection, item_ids: Sequence[int], version: int, now: str) -> None:
+    conn.executemany(
         "INSERT INTO suggest_scanned (item_id, version, scanned_at) VALUES (?, ?, ?) "
         "ON CONFLICT(item_id) DO UPDATE SET version = excluded.version, "
         "scanned_at = excluded.scanned_at",
-        (item_id, version, now),
+        [(item_id, version, now) for item_id in item_ids],
     )
 
 
-def add_urls(conn: sqlite3.Connection, item_id: int, role: str, urls: Iterable[str]) -> None:
+def add_urls(conn: sqlite3.Connection, found: Iterable[tuple[int, str, Iterable[str]]]) -> None:
+    """Each (item, role, addresses) of `found`, in one statement."""
     conn.executemany(
         "INSERT OR IGNORE INTO suggest_urls (url, role, item_id) VALUES (?, ?, ?)",
-        [(url, role, item_id) for url in set(urls) if url],
+        sorted((url, role, item_id) for item_id, role, urls in found for url in set(urls) if url),
     )
 
 
@@ -253,10 +254,16 @@ def urls_of(conn: sqlite3.Connection, item_id: int, role: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def add_bands(conn: sqlite3.Connection, item_id: int, buckets: Sequence[int]) -> None:
+def add_bands(conn: sqlite3.Connection, found: Iterable[tuple[int, Sequence[int]]]) -> None:
+    """Each (item, band buckets) of `found`, in one statement, in the order of the
+    table's key (inserted in order, each row lands next to the one before)."""
     conn.executemany(
         "INSERT OR IGNORE INTO suggest_bands (band, bucket, item_id) VALUES (?, ?, ?)",
-        [(band, bucket, item_id) for band, bucket in enumerate(buckets)],
+        sorted(
+            (band, bucket, item_id)
+            for item_id, buckets in found
+            for band, bucket in enumerate(buckets)
+        ),
     )
 
 

@@ -25,7 +25,7 @@ from ..jobs import CancelToken, Progress, ProgressCallback, no_progress
 from ..model import Found, Link, Suggestion
 from ..store import suggestions as store
 from ..store.suggestions import SuggestionNotFound
-from .detect import DETECTORS, SCAN_VERSION, ScanFacts, detect, file_facts, scan_item
+from .detect import DETECTORS, SCAN_VERSION, ScanFacts, detect, file_facts, scan_items
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +146,7 @@ class Suggestions:
             chunk = ids[start : start + _BATCH]
             now = utc_now()
             with self.archive.transaction():
-                for item_id in chunk:
-                    known = facts.get(item_id) if facts else None
-                    scan_item(conn, self.archive.blobs_dir, item_id, now, known)
+                scan_items(conn, self.archive.blobs_dir, chunk, now, facts)
             done += len(chunk)
             progress(Progress("finding links", done, total))
         new = 0

@@ -20,7 +20,7 @@ new items among everything scanned, through those tables and SQL indexes:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,25 +169,30 @@ def _buckets(kind: str, text: str, is_retweet: bool = False) -> tuple[int, ...]:
     return ()
 
 
-def scan_item(
+def scan_items(
     conn: sqlite3.Connection,
     blobs_dir: Path,
-    item_id: int,
+    item_ids: Sequence[int],
     now: str,
-    facts: ScanFacts | None = None,
+    facts: Mapping[int, ScanFacts] | None = None,
 ) -> None:
-    """Store what the detectors need of one item (replacing what was stored). In a transaction.
+    """Store what the detectors need of these items (replacing what was stored), their
+    rows written together. In a transaction. `facts`: of some of them, computed
+    beforehand (file_facts); the others' are computed here from the database.
 
-    `facts`: computed beforehand (file_facts); else computed here from the database.
-    """
-    store.forget_scans(conn, [item_id])
-    if facts is None:
-        facts = _facts(conn, blobs_dir, item_id)
-    store.add_urls(conn, item_id, "self", facts.own)
-    store.add_urls(conn, item_id, "mentions", facts.mentions)
-    if facts.buckets:
-        store.add_bands(conn, item_id, facts.buckets)
-    store.mark_scanned(conn, item_id, SCAN_VERSION, now)
+    An item's 64 band buckets went in by a statement of their own, each at a random
+    place of the table's two b-trees (buckets are hashes): 0.49 s for 1 000 items beside
+    20 000 others; all of a chunk's at once, in the table's order, 0.27 s."""
+    known = facts or {}
+    found: dict[int, ScanFacts] = {}
+    for item_id in item_ids:
+        given = known.get(item_id)
+        found[item_id] = given if given is not None else _facts(conn, blobs_dir, item_id)
+    store.forget_scans(conn, list(found))
+    store.add_urls(conn, [(item_id, "self", f.own) for item_id, f in found.items()])
+    store.add_urls(conn, [(item_id, "mentions", f.mentions) for item_id, f in found.items()])
+    store.add_bands(conn, [(item_id, f.buckets) for item_id, f in found.items() if f.buckets])
+    store.mark_scanned(conn, list(found), SCAN_VERSION, now)
 
 
 def _facts(conn: sqlite3.Connection, blobs_dir: Path, item_id: int) -> ScanFacts:
