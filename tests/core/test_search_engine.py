@@ -185,6 +185,36 @@ def test_several_segments_with_deletions_and_a_refresh(tmp_path: Path) -> None:
         index.close()
 
 
+@pytest.mark.parametrize("offsets_kept", [False, True])
+def test_each_hits_item_is_the_one_whoosh_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, offsets_kept: bool
+) -> None:
+    """The item of a document is read from the stored-fields column by the segment's
+    arrays (arrays.py `item_id`): the same as Whoosh's reader says, in a segment that
+    keeps no offsets (fewer than 32 768 documents) and in one that keeps them."""
+    from whoosh.columns import VarBytesColumn
+
+    if offsets_kept:  # as a segment past 32 768 documents is written
+        monkeypatch.setattr(VarBytesColumn.Writer.__init__, "__defaults__", (True, 0))
+    index = SearchIndex.create(tmp_path / "index")
+    try:
+        index.write([document(i, "court " * (i % 5 + 1), 1 + i % 20) for i in range(1, 40)])
+        index.write([document(i, "court ruling", 25) for i in range(1, 40, 4)], delete_ids=[3])
+        view = index._view()
+        compared = 0
+        for seg, sub, start in view:
+            assert (seg._stored_extents() is None) is offsets_kept
+            for docnum in range(seg.size):
+                if seg.alive[docnum]:
+                    expected = int(sub.reader().stored_fields(docnum)["id"])
+                    assert seg.item_id(docnum) == view.item_id(start + docnum) == expected
+                    compared += 1
+        assert compared == 38
+        assert {h.item_id for h in index.search("court", limit=0).hits} == set(range(1, 40)) - {3}
+    finally:
+        index.close()
+
+
 def test_order_is_score_then_newest_then_index_order(tmp_path: Path) -> None:
     index = SearchIndex.create(tmp_path / "index")
     try:

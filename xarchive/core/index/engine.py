@@ -293,10 +293,9 @@ class SearchIndex:
         window = order[offset:stop]
         window_docs = docs[window].tolist()
         terms = self._matched_text_terms(view, query, window_docs)
-        searcher = view.searcher
         hits = tuple(
             RawHit(
-                int(searcher.stored_fields(docnum)["id"]),
+                view.item_id(docnum),
                 float(scores[i]),
                 offset + n,
                 terms.get(docnum, frozenset()),
@@ -622,6 +621,13 @@ class _View:
 
     def __iter__(self) -> Iterator[tuple[SegmentArrays, Any, int]]:
         return iter(self.segments)
+
+    def item_id(self, docnum: int) -> int:
+        """The item the searcher's document `docnum` is."""
+        for seg, _, start in self.segments:
+            if start <= docnum < start + seg.size:
+                return seg.item_id(docnum - start)
+        raise IndexError(f"no document {docnum} in the index")
 
     def facet_values(self, fieldname: str) -> tuple[list[str], list[np.ndarray]]:
         """Every value of a facet in any segment, and for each segment where each
