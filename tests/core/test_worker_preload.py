@@ -13,11 +13,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
+from tests.makefiles import text_file
 from xarchive.core import lifeline, ocr
+from xarchive.core.archive import Archive
+from xarchive.core.importing import ImportOptions, import_paths
 
 #: Imported by the first file of their format, not before.
 ONE_FORMATS_LIBRARIES = ("trafilatura", "pypdf", "pypdfium2", "warcio")
@@ -96,3 +100,40 @@ def test_for_ocr_the_workers_server_asks_tesseract_before_it_forks_them() -> Non
     assert json.loads(done.stdout) == {"threads": 1, "languages": 1, "confinement": 1,
                                        "probe": True}  # fmt: skip
     assert "xarchive.core.ingest.ocr_probe" not in lifeline.preloaded(ocr=False)
+
+
+def test_an_imports_workers_collect_less_and_leave_the_servers_objects_alone(
+    tmp_path: Path,
+) -> None:
+    """collector.py: a worker collects its youngest objects every YOUNG allocations, and
+    what its fork server imported is frozen, out of its collections' way."""
+    import gc
+
+    from xarchive.core import collector
+    from xarchive.core.ingest import pool
+
+    executor = pool.start(1, 1)
+    try:
+        threshold = executor.submit(gc.get_threshold).result(timeout=120)
+        frozen = executor.submit(gc.get_freeze_count).result(timeout=120)
+    finally:
+        pool.stop(executor, gently=True)
+    assert threshold[0] == collector.YOUNG and threshold[1:] == gc.get_threshold()[1:]
+    assert frozen > 10_000
+
+
+def test_an_import_in_this_process_collects_less_only_while_it_runs(
+    archive: Archive, tmp_path: Path
+) -> None:
+    import gc
+
+    from xarchive.core import collector
+
+    seen: list[tuple[int, ...]] = []
+    before = gc.get_threshold()
+    text_file(tmp_path / "in" / "note.txt", "The hearing was adjourned again.")
+    report = import_paths(archive, [tmp_path / "in"], ImportOptions(workers=0),
+                          lambda _: seen.append(gc.get_threshold()))  # fmt: skip
+    assert report.status == "completed" and len(report.imported) == 1
+    assert seen and all(t[0] == max(before[0], collector.YOUNG) for t in seen)
+    assert gc.get_threshold() == before

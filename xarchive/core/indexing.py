@@ -320,7 +320,9 @@ def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
     if method == "forkserver":  # no effect when an import has started the server already
 
         # lifeline first: the fork server, and then each worker, die with this process.
-        context.set_forkserver_preload(["xarchive.core.lifeline", "xarchive.core.index.writing"])
+        context.set_forkserver_preload(
+            ["xarchive.core.lifeline", "xarchive.core.index.writing", "xarchive.core.forked"]
+        )
         lifeline.start_fork_server()
     return cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
@@ -330,11 +332,13 @@ def _segment_pool(workers: int) -> cf.ProcessPoolExecutor:
 def _worker_init(main_pid: int) -> None:
     import signal
 
+    from .collector import collect_less
     from .lifeline import bind_worker
     from .offline import forbid_network
 
     bind_worker(main_pid)  # a killed reindex must not leave its workers behind
     forbid_network()
+    collect_less()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
 
 

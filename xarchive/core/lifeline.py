@@ -163,7 +163,8 @@ IMPORT_MODULES = (
     "xarchive.core.importers.mhtml",
     "xarchive.core.importers.eml",
     "xarchive.core.importers.wacz",
-    "xarchive.core.ingest.preload",  # last: loads the language model, shared by the workers
+    "xarchive.core.ingest.preload",  # loads the language model, shared by the workers
+    "xarchive.core.forked",  # last: what was imported is frozen (gc.freeze)
 )
 
 

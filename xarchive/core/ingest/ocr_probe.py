@@ -5,7 +5,7 @@ thread while the server imports the rest, and every worker forked from it has th
 answers. A worker used to ask as it started: its first OCR waited 90-110 ms for them
 (strace, the bench's screenshots), and each worker asked again.
 
-preload.py, the last module the server imports, waits for the thread to end: no
+preload.py, imported by the server after the importers, waits for the thread to end: no
 thread may be running when the server forks a worker.
 """
 

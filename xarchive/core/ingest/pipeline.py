@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ... import __version__
-from .. import blobs
+from .. import blobs, collector
 from ..archive import Archive, utc_now
 from ..errors import Cancelled, ImportAborted, StorageError
 from ..jobs import CancelToken, ProgressCallback, no_progress
@@ -61,10 +61,11 @@ def import_paths(
     job = Import(archive, options, progress, cancel, batch)
     aborted: ImportAborted | None = None
     try:
-        read(job, paths)
-        batch.flush(force=True, final=True)
-        if batch.feed is not None:
-            batch.feed.finish(None)
+        with collector.collecting_less():
+            read(job, paths)
+            batch.flush(force=True, final=True)
+            if batch.feed is not None:
+                batch.feed.finish(None)
         report.status = "completed"
     except (Cancelled, KeyboardInterrupt):
         report.status = "cancelled"

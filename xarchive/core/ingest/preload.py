@@ -1,6 +1,6 @@
-"""Imported last by the import workers' fork server (lifeline.IMPORT_MODULES), and by
-nothing else: what every worker would otherwise load at its first item, loaded once in
-the server before the workers are forked from it, so that they share it.
+"""Imported by the import workers' fork server after the importers (lifeline.IMPORT_MODULES),
+and by nothing else: what every worker would otherwise load at its first item, loaded
+once in the server before the workers are forked from it, so that they share it.
 
 The language model (core/language.py): each worker read its 40 MB of tables at its
 first text, 0.1-0.25 s of CPU in each, in the middle of its first item (for a picture,

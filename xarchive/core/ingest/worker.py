@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import blobs, lifeline
+from .. import blobs, collector, lifeline
 from ..errors import UnreadableFile
 from ..importers import HEAD_SIZE, folder_importer, is_container, name_disagrees, sniff
 from ..importers.base import ContainerContext, ExtractContext
@@ -28,6 +28,7 @@ def init(main_pid: int, ocr: bool = False) -> None:
     """Each worker's start; `ocr`: the import reads text in pictures."""
     lifeline.bind_worker(main_pid)  # a killed import must not leave its workers behind
     forbid_network()
+    collector.collect_less()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
     logging.getLogger().setLevel(logging.ERROR)
     if ocr:  # tesseract asked what it can do while the first file is staged and decoded
