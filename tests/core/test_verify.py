@@ -16,6 +16,7 @@ import pytest
 from xarchive.core import blobs
 from xarchive.core import verify as verify_module
 from xarchive.core.archive import Archive
+from xarchive.core.errors import ArchiveNotFound
 from xarchive.core.importing import ImportOptions, import_paths
 from xarchive.core.jobs import CancelToken, Progress
 from xarchive.core.store import items as item_store
@@ -46,6 +47,7 @@ def filled(
     monkeypatch.setattr(verify_module, "BATCH_BLOBS", 3)
     monkeypatch.setattr(verify_module, "BATCH_BYTES", 4000)
     monkeypatch.setattr(verify_module, "READ_SIZE", 512)
+    monkeypatch.setattr(verify_module, "THREADED_FROM", 0)  # several threads, however small
     monkeypatch.setattr(verify_module, "_buffers", verify_module.local())
     with Archive.open(root) as archive:
         yield archive
@@ -78,7 +80,8 @@ def test_changed_missing_and_stray_blobs_are_named_in_the_archive_order(filled: 
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"left by an interrupted import")
 
-    for workers in (1, 2):
+    for workers, threaded_from in ((1, 0), (2, 0), (2, 1 << 30)):  # one thread, 2, or one
+        verify_module.THREADED_FROM = threaded_from  # (put back by the fixture's monkeypatch)
         report = verify(filled, workers=workers)
         assert not report.ok and report.checked == 10 and report.total == 12
         assert [(p.item_id, p.problem) for p in report.problems] == [
@@ -170,6 +173,70 @@ def test_the_blobs_can_be_hashed_in_a_child_process_while_the_custody_is_checked
     ]
     assert seen[-1].done == seen[-1].total == 12
     assert [p.done for p in seen] == sorted(p.done for p in seen)
+
+
+@forks
+def test_the_command_forks_the_hashing_process_before_it_opens_the_archive(
+    filled: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tamper(filled)
+    checked = verify_module._check_batch
+    hashed_by = tmp_path / "hashed-by.txt"
+    opened_in: list[int] = []
+    forked: list[int] = []
+    real_open, real_fork = Archive.open.__func__, os.fork  # type: ignore[attr-defined]
+
+    def opening(cls: type[Archive], root: Path, readonly: bool = False) -> Archive:
+        opened_in.append(len(forked))
+        return real_open(cls, root, readonly)  # type: ignore[no-any-return]
+
+    def forking() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def noting(blobs_dir: str, batch: object, cancel: object) -> object:
+        with hashed_by.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Archive, "open", classmethod(opening))
+    monkeypatch.setattr(os, "fork", forking)
+    monkeypatch.setattr(verify_module, "_check_batch", noting)
+    seen: list[Progress] = []
+    report = verify_module.verify_at(filled.root, seen.append, separate=True)
+    assert opened_in == [1] and len(forked) == 1  # the child was forked first
+    assert set(hashed_by.read_text().split()) == {str(forked[0])}
+    assert report == verify(filled, separate=False)
+    assert [(p.problem, p.original_name) for p in report.problems] == [
+        ("changed", "note03.txt"), ("missing", "note07.txt")]  # fmt: skip
+    assert report.unreferenced == ["cd" * 32]
+    assert seen[-1].done == seen[-1].total == 12
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(forked[0], os.WNOHANG)
+
+
+@forks
+def test_a_folder_that_is_no_archive_leaves_no_hashing_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def forking() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", forking)
+    (tmp_path / "blobs").mkdir()
+    with pytest.raises(ArchiveNotFound):
+        verify_module.verify_at(tmp_path, separate=True)
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):  # ended and reaped
+        os.waitpid(forked[0], os.WNOHANG)
 
 
 @pytest.mark.parametrize("separate", [False, True])

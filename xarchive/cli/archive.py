@@ -82,16 +82,14 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ..core.archive import Archive
-    from ..core.verify import verify
+    from ..core.verify import verify_at
 
     bar = ProgressBar()
     cancel = cancel_on_interrupt()
-    with Archive.open(archive_path(args), readonly=True) as archive:
-        try:
-            report = verify(archive, bar, cancel)
-        finally:
-            bar.finish()
+    try:
+        report = verify_at(archive_path(args), bar, cancel)
+    finally:
+        bar.finish()
     if report.cancelled:
         print("Verification cancelled.", file=sys.stderr)
         return EXIT_FAILED

@@ -3,11 +3,14 @@
 Verifying should cost no more than running `sha256sum` over the blobs. Three things
 make that so: each thread reads into one buffer it keeps (a fresh 1 MiB `bytes` per
 read costs as much as hashing it: the allocator maps and zeroes new pages every
-time); two threads hash at once, since hashlib and file reads release the GIL; and
-small blobs go to the threads in batches, so a thread's hand-off is paid per few
-megabytes rather than per blob. Results are taken in the archive's order, so the
-report reads the same whatever the threads did. The threads are plain `threading`
-ones: concurrent.futures imports logging, which nothing else in a verify needs.
+time); two threads hash at once where the blobs are large, since hashlib and file
+reads release the GIL; and small blobs go to the threads in batches, so a thread's
+hand-off is paid per few megabytes rather than per blob. Small blobs (THREADED_FROM)
+are hashed on one thread, after their listing: a blob of a few kilobytes takes less
+time to hash than to open, read and close, and threads doing those side by side mostly
+wait for the GIL. Results are taken in the archive's order, so the report reads the
+same whatever the threads did. The threads are plain `threading` ones:
+concurrent.futures imports logging, which nothing else in a verify needs.
 
 The chain of custody is checked beside the blobs, in another process: the check is
 Python holding the GIL, which the hashing threads wait for after every read (on a
@@ -17,14 +20,18 @@ process that runs no other thread, as the `xarchive verify` command does), a chi
 process hashes the blobs and lists them, and sends each batch's findings through a
 pipe; this process checks the chain of custody meanwhile, on its own connection, and a
 thread of its own takes the child's findings in order (and calls `progress` with them).
-The child never touches the database (SQLite's connections and locks do not survive a
-fork), runs no code of the parent's on exit, and stops when the parent goes away.
-Elsewhere (another system, the app's threads) the custody check follows the blobs on
-this thread, as before.
+`verify_at`, the command's, forks the child before it even opens the archive: the child
+lists the blobs while this process imports the archive's code and the custody check's
+(12 ms), opens the archive and reads which originals it names, which it then sends the
+child to hash. The child never touches the database (SQLite's connections and locks
+do not survive a fork), runs no code of the parent's on exit, and stops when the parent
+goes away. Elsewhere (another system, the app's threads) the custody check follows the
+blobs on this thread, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -34,14 +41,20 @@ import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from threading import Event, Lock, Thread, local
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from .archive import Archive
-from .custody import CustodyReport
-from .custody import check as check_custody
 from .jobs import CancelToken, Progress, ProgressCallback, no_progress
-from .store import originals
+
+# What only this process needs, the child that hashes never (the archive, its database,
+# the custody check: 12 ms to import), is imported once the child is forked, by
+# `verify_at` (see the module's docstring).
+if TYPE_CHECKING:
+    import sqlite3
+
+    from .archive import Archive
+    from .custody import CustodyReport
 
 #: Threads that hash at once: hashing is CPU-bound and the app targets two cores.
 WORKERS = 2
@@ -50,6 +63,9 @@ READ_SIZE = 1 << 18
 #: A batch for one thread: this many bytes, or this many blobs, whichever comes first.
 BATCH_BYTES = 8 << 20
 BATCH_BLOBS = 256
+#: The mean size of the blobs from which more threads than one hash them: 1 000 blobs
+#: took 2 threads 13 % longer than one at 16 KB each, half as long at 64 KB.
+THREADED_FROM = 32 << 10
 
 
 class BlobProblem(NamedTuple):
@@ -97,6 +113,37 @@ class VerifyReport:
 _Ref = tuple[int, str, int, str, str]
 
 
+def verify_at(
+    root: Path,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    workers: int = WORKERS,
+    separate: bool | None = None,
+) -> VerifyReport:
+    """Open the archive at `root` read-only and `verify` it; raises what `Archive.open`
+    raises.
+
+    Where a child process hashes the blobs (`separate`, None: where that is safe), it is
+    forked before the archive is opened, and lists the blobs on disk while this process
+    loads what opening the archive and checking the chain of custody take.
+    """
+    if separate is None:
+        separate = _can_fork()
+    # The folder Archive.open takes the archive's to be, made the same way.
+    child = _Child(str(Path(root).expanduser().absolute() / "blobs"), workers) if separate else None
+    try:
+        from .archive import Archive
+
+        with Archive.open(root, readonly=True) as archive:
+            if child is not None and child.blobs_dir != str(archive.blobs_dir):
+                child.stop()
+                child = _Child(str(archive.blobs_dir), workers)
+            return _verify(archive, progress, cancel, workers, child)
+    finally:
+        if child is not None:
+            child.stop()
+
+
 def verify(
     archive: Archive,
     progress: ProgressCallback = no_progress,
@@ -117,18 +164,30 @@ def verify(
     of custody (None: where that is safe, see the module's docstring); `progress` is then
     called on a thread of verify's own.
     """
+    if separate is None:
+        separate = _can_fork()
+    child = _Child(str(archive.blobs_dir), workers) if separate else None
+    try:
+        return _verify(archive, progress, cancel, workers, child)
+    finally:
+        if child is not None:
+            child.stop()
+
+
+def _verify(
+    archive: Archive,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+    workers: int,
+    child: _Child | None,
+) -> VerifyReport:
+    """`verify`, the blobs hashed by `child` if there is one, else on this process's
+    threads."""
+    from .custody import check as check_custody
+
     report = VerifyReport()
-    refs: list[_Ref] = [(*ref, "item") for ref in originals.items(archive.db)]
-    refs += [(*ref, "container") for ref in originals.containers(archive.db)]
-    # Each capture of a post keeps the record it read (posts/evidence.py); the first is
-    # the post's own original, checked above.
-    known_shas = {ref[1] for ref in refs}
-    for ref in originals.capture_records(archive.db):
-        if ref[1] not in known_shas:
-            known_shas.add(ref[1])
-            refs.append((*ref, "capture"))
+    refs = _refs(archive.db)
     report.total = len(refs)
-    blobs_dir = str(archive.blobs_dir)
     progress(Progress("verifying", 0, len(refs), refs[0][3] if refs else ""))
     done = 0
 
@@ -139,19 +198,13 @@ def verify(
         done += len(batch)
         progress(Progress("verifying", done, len(refs), batch[-1][3]))
 
-    if separate is None:
-        separate = _can_fork()
-    if separate:
-        child = _Child(blobs_dir, refs, max(1, workers), cancel, take)
-        try:
-            archive.seal_pending()  # this process's own changes are not a forger's
-            custody = check_custody(archive.db, archive.root)
-        except BaseException:
-            child.stop()
-            raise
+    if child is not None:
+        child.check(refs, cancel, take)
+        archive.seal_pending()  # this process's own changes are not a forger's
+        custody = check_custody(archive.db, archive.root)
         unreferenced = child.result()
     else:
-        unreferenced = _check_blobs(blobs_dir, refs, max(1, workers), cancel, take)
+        unreferenced = _check_blobs(str(archive.blobs_dir), refs, max(1, workers), cancel, take)
         if unreferenced is not None:
             archive.seal_pending()
             custody = check_custody(archive.db, archive.root)
@@ -164,21 +217,54 @@ def verify(
     return report
 
 
+def _refs(conn: sqlite3.Connection) -> list[_Ref]:
+    """Every original the archive names, in the archive's order."""
+    from .store import originals
+
+    refs: list[_Ref] = [(*ref, "item") for ref in originals.items(conn)]
+    refs += [(*ref, "container") for ref in originals.containers(conn)]
+    # Each capture of a post keeps the record it read (posts/evidence.py); the first is
+    # the post's own original, checked above.
+    known_shas = {ref[1] for ref in refs}
+    for ref in originals.capture_records(conn):
+        if ref[1] not in known_shas:
+            known_shas.add(ref[1])
+            refs.append((*ref, "capture"))
+    return refs
+
+
 #: What `_check_blobs` gives each batch's findings to, in the batches' order.
 _Take = Callable[[Sequence[_Ref], "_Found"], None]
 
 
 def _check_blobs(
-    blobs_dir: str, refs: Sequence[_Ref], workers: int, cancel: CancelToken | None, take: _Take
+    blobs_dir: str,
+    refs: Sequence[_Ref],
+    workers: int,
+    cancel: CancelToken | None,
+    take: _Take,
+    on_disk: _Started[list[str]] | None = None,
 ) -> list[str] | None:
-    """Hash the blobs of `refs` on `workers` threads, giving `take` each batch's findings;
-    the blobs on disk that none of `refs` names, or None if cancelled."""
-    # One more thread lists the blobs on disk meanwhile (for the unreferenced ones):
-    # it mostly waits on the file system, one folder per blob, and would otherwise
-    # cost as much as hashing a thousand small blobs.
-    on_disk = _Started(lambda: _blob_names(blobs_dir), "verify-listing")
-    batches = _Ordered(lambda batch: _check_batch(blobs_dir, batch, cancel), list(_batches(refs)),
-                       workers)  # fmt: skip
+    """Hash the blobs of `refs` on up to `workers` threads, giving `take` each batch's
+    findings; the blobs on disk (`on_disk`, if they are being listed already) that none
+    of `refs` names, or None if cancelled."""
+    # One more thread lists the blobs on disk (for the unreferenced ones): it mostly
+    # waits on the file system, one folder per blob.
+    if on_disk is None:
+        on_disk = _listing(blobs_dir)
+    tasks = list(_batches(refs))
+    batches: Iterator[tuple[Sequence[_Ref], _Found | None]]
+    if workers == 1 or _mean_size(refs) < THREADED_FROM:
+        # Small blobs take less time to hash than to open, read and close, and the
+        # threads that did those beside each other (a second one hashing, or the
+        # listing) mostly waited for the GIL: 1 003 blobs of 9 KB on average took 46 ms
+        # so, 23 ms hashed after their listing on one thread.
+        on_disk.wait()
+        batches = (_check_batch(blobs_dir, batch, cancel) for batch in tasks)
+        ordered = None
+    else:
+        ordered = _Ordered(lambda batch: _check_batch(blobs_dir, batch, cancel), tasks, workers)
+        batches = iter(ordered)
     try:
         for batch, found in batches:
             if found is not None:  # None: cancelled within the batch
@@ -186,10 +272,19 @@ def _check_blobs(
             if found is None or (cancel is not None and cancel.cancelled):
                 return None
     finally:
-        batches.stop()
+        if ordered is not None:
+            ordered.stop()
         on_disk.wait()
     known = {ref[1] for ref in refs}
     return [name for name in on_disk.result() if name not in known]
+
+
+def _mean_size(refs: Sequence[_Ref]) -> float:
+    return sum(ref[2] for ref in refs) / len(refs) if refs else 0.0
+
+
+def _listing(blobs_dir: str) -> _Started[list[str]]:
+    return _Started(lambda: _blob_names(blobs_dir), "verify-listing")
 
 
 def _can_fork() -> bool:
@@ -209,36 +304,48 @@ _POLL = 0.05
 
 
 class _Child:
-    """`_check_blobs` in a forked child process, whose findings a thread of this one
-    reads from a pipe and gives to `take`. The child is killed when `cancel` is set or
-    `stop()` is called."""
+    """`_check_blobs` in a forked child process. Forked at once, the child lists the
+    blobs in `blobs_dir` until `check` sends it what to hash; a thread of this process
+    then reads its findings from a pipe and gives them to `take`. The child is killed
+    when `cancel` is set or `stop()` is called, and ends by itself if this process
+    goes away or stops before calling `check`."""
 
-    def __init__(self, blobs_dir: str, refs: Sequence[_Ref], workers: int,
-                 cancel: CancelToken | None, take: _Take) -> None:  # fmt: skip
-        self._batches = list(_batches(refs))  # the child's, made the same way
-        self._cancel = cancel
-        self._take = take
+    def __init__(self, blobs_dir: str, workers: int) -> None:
+        self.blobs_dir = blobs_dir
         self._stopped = Event()
         self._ended = False
         self._unreferenced: list[str] | None = None
         self._error: BaseException | None = None
-        read, write = os.pipe()
+        self._thread: Thread | None = None
+        refs_read, self._refs_pipe = os.pipe()
+        self._pipe, write = os.pipe()
         self._pid = os.fork()
         if self._pid == 0:
-            os.close(read)
-            _child(write, blobs_dir, refs, workers)  # never returns
+            os.close(self._refs_pipe)
+            os.close(self._pipe)
+            _child(refs_read, write, blobs_dir, max(1, workers))  # never returns
+        os.close(refs_read)
         os.close(write)
-        self._pipe = read
-        self._thread = Thread(target=self._run, name="verify-findings", daemon=True)
+
+    def check(self, refs: Sequence[_Ref], cancel: CancelToken | None, take: _Take) -> None:
+        """Send the child `refs` to hash; `take` then gets each batch's findings, in
+        order, on a thread of verify's own."""
+        with contextlib.suppress(BrokenPipeError):  # the child is gone: `result` says why
+            _send(self._refs_pipe, list(refs))
+        os.close(self._refs_pipe)
+        self._refs_pipe = -1
+        batches = list(_batches(refs))  # the child's, made the same way
+        self._thread = Thread(target=self._run, args=(batches, cancel, take),
+                              name="verify-findings", daemon=True)  # fmt: skip
         self._thread.start()
 
-    def _run(self) -> None:
-        batches = iter(self._batches)
+    def _run(self, batches: list[Sequence[_Ref]], cancel: CancelToken | None, take: _Take) -> None:
+        taken = iter(batches)
         try:
-            while (message := self._receive()) is not None:
+            while (message := self._receive(cancel)) is not None:
                 if message[0] == "batch":
                     found = _Found(message[1], [BlobProblem(*p) for p in message[2]])
-                    self._take(next(batches), found)
+                    take(next(taken), found)
                 elif message[0] == "end":  # None: the child was cancelled
                     self._unreferenced, self._ended = message[1], True
                     return
@@ -248,30 +355,39 @@ class _Child:
         except BaseException as exc:  # raised where the result is taken
             self._error = exc
         finally:
-            if not self._ended:
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            os.close(self._pipe)
+            self._end()
 
-    def _receive(self) -> Any:
+    def _end(self) -> None:
+        if not self._ended:
+            os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+        os.close(self._pipe)
+
+    def _receive(self, cancel: CancelToken | None) -> Any:
         """The child's next message; None when asked to stop before it came."""
         while not select.select([self._pipe], [], [], _POLL)[0]:
-            if self._stopping():
+            if self._stopping(cancel):
                 return None
-        if self._stopping():
+        if self._stopping(cancel):
             return None
-        size = int.from_bytes(_read(self._pipe, 8), "little")
-        return marshal.loads(_read(self._pipe, size))
+        return _receive(self._pipe)
 
-    def _stopping(self) -> bool:
-        return self._stopped.is_set() or (self._cancel is not None and self._cancel.cancelled)
+    def _stopping(self, cancel: CancelToken | None) -> bool:
+        return self._stopped.is_set() or (cancel is not None and cancel.cancelled)
 
     def stop(self) -> None:
+        """Stop the child (if it has not ended) and wait for it."""
         self._stopped.set()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
+        elif self._refs_pipe != -1:  # never sent its work: stopped before
+            os.close(self._refs_pipe)
+            self._refs_pipe = -1
+            self._end()
 
     def result(self) -> list[str] | None:
         """The blobs no ref names, or None if cancelled; raises what the child raised."""
+        assert self._thread is not None, "check() first"
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -289,6 +405,12 @@ def _read(pipe: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
+def _receive(pipe: int) -> Any:
+    """The next message `_send` wrote to `pipe`."""
+    size = int.from_bytes(_read(pipe, 8), "little")
+    return marshal.loads(_read(pipe, size))
+
+
 def _send(pipe: int, message: Any) -> None:
     data = marshal.dumps(message)
     view = memoryview(len(data).to_bytes(8, "little") + data)
@@ -296,18 +418,26 @@ def _send(pipe: int, message: Any) -> None:
         view = view[os.write(pipe, view) :]
 
 
-def _child(pipe: int, blobs_dir: str, refs: Sequence[_Ref], workers: int) -> None:
-    """What the child process does, and then ends: hash, list and send (to `pipe`)
-    each batch's findings in order, then the unreferenced blobs, or what it raised."""
+def _child(refs_pipe: int, pipe: int, blobs_dir: str, workers: int) -> None:
+    """What the child process does, and then ends: list the blobs, take the refs to hash
+    from `refs_pipe`, hash them and send (to `pipe`) each batch's findings in order, then
+    the unreferenced blobs, or what it raised."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent says when to stop
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        on_disk = _listing(blobs_dir)  # while the parent opens the archive
+        try:
+            refs = _receive(refs_pipe)
+        except ChildProcessError:  # the parent stopped before it sent them
+            code = 0
+            return
 
         def send(batch: Sequence[_Ref], found: _Found) -> None:
             _send(pipe, ("batch", found.checked, [tuple(p) for p in found.problems]))
 
-        unreferenced = _check_blobs(blobs_dir, refs, workers, _Orphaned(os.getppid()), send)
+        unreferenced = _check_blobs(blobs_dir, refs, workers, _Orphaned(os.getppid()), send,
+                                    on_disk)  # fmt: skip
         _send(pipe, ("end", unreferenced))
         code = 0
     except BaseException as exc:
