@@ -273,3 +273,23 @@ def test_without_tesseract_the_import_succeeds_and_says_how_to_get_ocr(
     assert "apt-get install tesseract-ocr tesseract-ocr-urd" in result.stderr
     shown = json.loads(xarchive("show", "1", "--archive", str(root), "--json").stdout)
     assert shown["ocr_status"] == "missing-tesseract"
+
+
+@pytest.mark.parametrize("columns", [None, "133", "0", "wide"])
+def test_the_help_is_as_wide_as_argparse_would_make_it(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    # the parser's formatter measures the terminal itself, without importing shutil
+    import argparse
+    import shutil
+
+    from xarchive.cli.shared import HelpFormatter, RawDescriptionHelpFormatter, terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
+    assert HelpFormatter("xarchive")._width == argparse.HelpFormatter("xarchive")._width
+    raw = RawDescriptionHelpFormatter("xarchive")
+    assert raw._width == argparse.RawDescriptionHelpFormatter("xarchive")._width

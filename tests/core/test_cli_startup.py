@@ -182,6 +182,13 @@ def test_verify_loads_no_logging_nor_thread_pool(small_archive: Path) -> None:
     assert loaded_by("verify", "--archive", str(small_archive), unwanted=unwanted) == []
 
 
+def test_verify_loads_no_shutil(small_archive: Path) -> None:
+    # argparse's help formatter imports shutil (with zlib, bz2 and lzma) to measure the
+    # terminal, for each argument added: the parser's formatter measures it itself
+    unwanted = ("shutil", "zlib", "bz2", "lzma")
+    assert loaded_by("verify", "--archive", str(small_archive), unwanted=unwanted) == []
+
+
 def test_an_export_of_everything_loads_no_search_engine(
     small_archive: Path, tmp_path: Path
 ) -> None:

@@ -11,6 +11,7 @@ from ..core.errors import XArchiveError
 from .shared import (
     EXIT_OK,
     Commands,
+    RawDescriptionHelpFormatter,
     add_archive_option,
     annotating,
     archive_path,
@@ -65,7 +66,7 @@ def add_region(commands: Commands) -> None:
 
 def add_tag(commands: Commands) -> None:
     p = commands.add("tag", help="tag items; rename, merge or delete tags",
-                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     formatter_class=RawDescriptionHelpFormatter,
                      epilog=textwrap.dedent("""\
                          examples:
                            xarchive tag 12 evidence court     tag item 12

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from typing import Any
 
 from .. import __version__
-from .shared import Commands
+from .shared import Commands, HelpFormatter
 
 #: Each subcommand and the module of `xarchive.cli` that adds it (with `add_<name>`,
 #: dashes as underscores), in the order `xarchive --help` lists them.
@@ -48,9 +49,15 @@ NAMES = tuple(name for name, _ in COMMANDS)
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse's parser, knowing the names of its subcommands (`commands`)."""
+    """argparse's parser, knowing the names of its subcommands (`commands`); its help
+    (and that of its subcommands, parsers of this class too) formatted by
+    shared.HelpFormatter unless they say otherwise."""
 
     commands: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        options.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **options)
 
 
 def build_parser(only: str | None = None) -> Parser:

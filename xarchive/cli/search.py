@@ -18,6 +18,7 @@ from .shared import (
     EXIT_OK,
     Commands,
     ProgressBar,
+    RawDescriptionHelpFormatter,
     add_archive_option,
     archive_path,
     index_line,
@@ -50,7 +51,7 @@ def add_search(commands: Commands) -> None:
     p = commands.add(
         "search",
         help="search the archive",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RawDescriptionHelpFormatter,
         epilog=textwrap.dedent(
             """\
             query language:

@@ -20,6 +20,7 @@ from .shared import (
     EXIT_OK,
     Commands,
     ProgressBar,
+    RawDescriptionHelpFormatter,
     add_archive_option,
     annotating,
     archive_path,
@@ -40,7 +41,7 @@ def add_suggestions(commands: Commands) -> None:
         description="Links the archive found by itself: a screenshot that shows a post, a post "
         "that cites an article, two texts telling the same story. Accept one to make the link, "
         "or dismiss it for good.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RawDescriptionHelpFormatter,
         epilog=textwrap.dedent("""\
             examples:
               xarchive suggestions              every pending suggestion, best first
