@@ -31,7 +31,6 @@ blobs on this thread, as before.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
@@ -243,15 +242,16 @@ def _check_blobs(
     workers: int,
     cancel: CancelToken | None,
     take: _Take,
-    on_disk: _Started[list[str]] | None = None,
+    listed: list[str] | None = None,
 ) -> list[str] | None:
     """Hash the blobs of `refs` on up to `workers` threads, giving `take` each batch's
-    findings; the blobs on disk (`on_disk`, if they are being listed already) that none
-    of `refs` names, or None if cancelled."""
-    # One more thread lists the blobs on disk (for the unreferenced ones): it mostly
-    # waits on the file system, one folder per blob.
-    if on_disk is None:
-        on_disk = _listing(blobs_dir)
+    findings; the blobs on disk (`listed`, if they were listed already) that none of
+    `refs` names, or None if cancelled."""
+    # One more thread lists the blobs on disk (for the unreferenced ones), unless they
+    # were: it mostly waits on the file system, one folder per blob.
+    on_disk = None
+    if listed is None:
+        on_disk = _Started(lambda: _blob_names(blobs_dir), "verify-listing")
     tasks = list(_batches(refs))
     batches: Iterator[tuple[Sequence[_Ref], _Found | None]]
     if workers == 1 or _mean_size(refs) < THREADED_FROM:
@@ -259,7 +259,8 @@ def _check_blobs(
         # threads that did those beside each other (a second one hashing, or the
         # listing) mostly waited for the GIL: 1 003 blobs of 9 KB on average took 46 ms
         # so, 23 ms hashed after their listing on one thread.
-        on_disk.wait()
+        if on_disk is not None:
+            on_disk.wait()
         batches = (_check_batch(blobs_dir, batch, cancel) for batch in tasks)
         ordered = None
     else:
@@ -274,17 +275,15 @@ def _check_blobs(
     finally:
         if ordered is not None:
             ordered.stop()
-        on_disk.wait()
+        if on_disk is not None:
+            on_disk.wait()
     known = {ref[1] for ref in refs}
-    return [name for name in on_disk.result() if name not in known]
+    names = on_disk.result() if on_disk is not None else listed or []
+    return [name for name in names if name not in known]
 
 
 def _mean_size(refs: Sequence[_Ref]) -> float:
     return sum(ref[2] for ref in refs) / len(refs) if refs else 0.0
-
-
-def _listing(blobs_dir: str) -> _Started[list[str]]:
-    return _Started(lambda: _blob_names(blobs_dir), "verify-listing")
 
 
 def _can_fork() -> bool:
@@ -305,10 +304,10 @@ _POLL = 0.05
 
 class _Child:
     """`_check_blobs` in a forked child process. Forked at once, the child lists the
-    blobs in `blobs_dir` until `check` sends it what to hash; a thread of this process
-    then reads its findings from a pipe and gives them to `take`. The child is killed
-    when `cancel` is set or `stop()` is called, and ends by itself if this process
-    goes away or stops before calling `check`."""
+    blobs in `blobs_dir`, then waits for what to hash; `check` starts a thread of this
+    process that sends it that, then reads its findings from a pipe and gives them to
+    `take`. The child is killed when `cancel` is set or `stop()` is called, and ends by
+    itself if this process goes away or stops before calling `check`."""
 
     def __init__(self, blobs_dir: str, workers: int) -> None:
         self.blobs_dir = blobs_dir
@@ -328,21 +327,22 @@ class _Child:
         os.close(write)
 
     def check(self, refs: Sequence[_Ref], cancel: CancelToken | None, take: _Take) -> None:
-        """Send the child `refs` to hash; `take` then gets each batch's findings, in
-        order, on a thread of verify's own."""
-        with contextlib.suppress(BrokenPipeError):  # the child is gone: `result` says why
-            _send(self._refs_pipe, list(refs))
-        os.close(self._refs_pipe)
-        self._refs_pipe = -1
-        batches = list(_batches(refs))  # the child's, made the same way
-        self._thread = Thread(target=self._run, args=(batches, cancel, take),
+        """Have the child hash `refs`; `take` then gets each batch's findings, in order,
+        on a thread of verify's own."""
+        # The thread sends them: the child reads them once it has listed the blobs, and
+        # this one goes on meanwhile (a pipe holds 64 KB, 600 of them).
+        self._thread = Thread(target=self._run, args=(list(refs), cancel, take),
                               name="verify-findings", daemon=True)  # fmt: skip
         self._thread.start()
 
-    def _run(self, batches: list[Sequence[_Ref]], cancel: CancelToken | None, take: _Take) -> None:
-        taken = iter(batches)
+    def _run(self, refs: list[_Ref], cancel: CancelToken | None, take: _Take) -> None:
         try:
-            while (message := self._receive(cancel)) is not None:
+            try:
+                sent = self._send_refs(refs, cancel)
+            finally:
+                os.close(self._refs_pipe)
+            taken = iter(_batches(refs))  # the child's, made the same way
+            while sent and (message := self._receive(cancel)) is not None:
                 if message[0] == "batch":
                     found = _Found(message[1], [BlobProblem(*p) for p in message[2]])
                     take(next(taken), found)
@@ -356,6 +356,24 @@ class _Child:
             self._error = exc
         finally:
             self._end()
+
+    def _send_refs(self, refs: list[_Ref], cancel: CancelToken | None) -> bool:
+        """Write `refs` to the child as it reads them; False if asked to stop first."""
+        data = marshal.dumps(refs)
+        view = memoryview(len(data).to_bytes(8, "little") + data)
+        os.set_blocking(self._refs_pipe, False)
+        while view:
+            if not select.select([], [self._refs_pipe], [], _POLL)[1]:
+                if self._stopping(cancel):
+                    return False
+                continue
+            try:
+                view = view[os.write(self._refs_pipe, view) :]
+            except BlockingIOError:
+                continue
+            except BrokenPipeError:  # the child is gone: its findings' pipe says why
+                break
+        return True
 
     def _end(self) -> None:
         if not self._ended:
@@ -426,7 +444,7 @@ def _child(refs_pipe: int, pipe: int, blobs_dir: str, workers: int) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent says when to stop
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        on_disk = _listing(blobs_dir)  # while the parent opens the archive
+        listed = _blob_names(blobs_dir)  # while the parent opens the archive
         try:
             refs = _receive(refs_pipe)
         except ChildProcessError:  # the parent stopped before it sent them
@@ -437,7 +455,7 @@ def _child(refs_pipe: int, pipe: int, blobs_dir: str, workers: int) -> None:
             _send(pipe, ("batch", found.checked, [tuple(p) for p in found.problems]))
 
         unreferenced = _check_blobs(blobs_dir, refs, workers, _Orphaned(os.getppid()), send,
-                                    on_disk)  # fmt: skip
+                                    listed)  # fmt: skip
         _send(pipe, ("end", unreferenced))
         code = 0
     except BaseException as exc:
