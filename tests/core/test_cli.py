@@ -224,6 +224,32 @@ def test_a_search_reads_the_index_once_and_says_what_it_lacks(
     assert len(readers) == 1
 
 
+def test_a_verify_ends_its_process_at_once_with_all_it_printed(
+    tmp_path: Path, collected: Path
+) -> None:
+    """Run as a program, a verify that passes ends the process as soon as it has printed
+    (cli/shared.py `end_process`): its whole report is there, and nothing is left of the
+    process that hashed the blobs; one that fails ends as any command does."""
+    root = tmp_path / "case.xarchive"
+    xarchive("import", str(collected), "--archive", str(root), "--create")
+    program = (
+        "import atexit, sys; atexit.register(print, 'torn down'); "
+        "from xarchive.cli import main; sys.exit(main())"
+    )
+    args = ("verify", "--archive", str(root))
+    ended = subprocess.run([sys.executable, "-c", program, *args], capture_output=True, text=True,
+                           timeout=120)  # fmt: skip
+    assert ended.returncode == 0, ended.stderr
+    assert "originals verified: every SHA-256 matches" in ended.stdout
+    assert "The chain of custody holds" in ended.stdout and "torn down" not in ended.stdout
+    blob = next(p for p in (root / "blobs").rglob("*") if p.is_file())
+    blob.chmod(0o644)
+    blob.write_bytes(b"changed")
+    failed = subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert failed.returncode == 1 and "CHANGED" in failed.stdout and "torn down" in failed.stdout
+
+
 def test_a_search_or_show_ends_its_process_at_once_with_all_it_printed(
     tmp_path: Path, collected: Path
 ) -> None:

@@ -35,7 +35,9 @@ def add_reindex(commands: Commands) -> None:
 def add_verify(commands: Commands) -> None:
     p = commands.add("verify", help="re-hash every original; report changed or missing ones")
     add_archive_option(p)
-    p.set_defaults(func=cmd_verify)
+    # Nothing is left to finish once it has printed: the archive is closed, the process
+    # that hashed the blobs ended and waited for, the thread that read its findings too.
+    p.set_defaults(func=cmd_verify, ends_at_once=True)
 
 
 def add_status(commands: Commands) -> None:
