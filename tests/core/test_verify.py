@@ -300,3 +300,18 @@ def test_verify_hashes_in_a_child_process_only_where_no_other_thread_runs() -> N
     finally:
         started.set()
         thread.join()
+
+
+def test_verify_hashes_in_a_child_process_only_where_it_may_run_on_two_cpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("no fork here")
+    # as in the `xarchive verify` process: no thread but this one (here, an import's
+    # fork server may still run one)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "listdir", lambda path: ["1"])
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert verify_module._can_fork()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})  # taskset -c 3, a cpuset
+    assert not verify_module._can_fork()

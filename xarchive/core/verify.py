@@ -289,10 +289,15 @@ def _mean_size(refs: Sequence[_Ref]) -> float:
 def _can_fork() -> bool:
     """Whether the blobs can be hashed in a forked child: on Linux (elsewhere a child
     may not use what the system's libraries set up before the fork), in a process
-    that runs no other thread (whose locks the child would inherit, held)."""
+    that runs no other thread (whose locks the child would inherit, held), and that
+    may run on more than one CPU: on one, the two processes take turns, and the fork
+    only adds its cost (a verify of the 1 000-item bench archive pinned to one CPU:
+    235 ms forked, 211 ms not, medians of 15)."""
     if not sys.platform.startswith("linux") or threading.active_count() != 1:
         return False
     try:
+        if len(os.sched_getaffinity(0)) < 2:
+            return False
         return len(os.listdir("/proc/self/task")) == 1  # threads Python did not start too
     except OSError:
         return False
