@@ -319,3 +319,25 @@ def test_the_help_is_as_wide_as_argparse_would_make_it(
     assert HelpFormatter("xarchive")._width == argparse.HelpFormatter("xarchive")._width
     raw = RawDescriptionHelpFormatter("xarchive")
     assert raw._width == argparse.RawDescriptionHelpFormatter("xarchive")._width
+
+
+def test_only_the_program_leaves_what_it_made_to_the_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """main() run as the program (sys.argv's command) freezes what the collector would
+    walk at the shutdown; called with arguments (a test, a caller that goes on) it
+    leaves the collector as it was."""
+    import gc
+
+    from xarchive.cli import main
+
+    assert gc.get_freeze_count() == 0
+    assert main(["status", "--archive", "/nonexistent"]) == 1
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(sys, "argv", ["xarchive", "status", "--archive", "/nonexistent"])
+    try:
+        assert main() == 1
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert "is not an xarchive archive" in capsys.readouterr().err

@@ -15,6 +15,7 @@ the importers (trafilatura, pypdf, Pillow), language detection (py3langid) or Qt
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -66,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = _run(args)
     if program and code == EXIT_OK and getattr(args, "ends_at_once", False):
         end_process(code)
+    if program:
+        # The process ends with the command: what it made is freed as the interpreter
+        # shuts down, as ever, but the cyclic collector no longer walks it all there
+        # first. After an import that walk was most of the time from its last line to
+        # the end of the process (95-155 ms of it; 16-24 ms frozen).
+        gc.freeze()
     return code
 
 
