@@ -24,7 +24,6 @@ from typing import Any, cast
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.lang.porter2 import stem
 
 _COMBINING = (
     "\u0300-\u036f"  # Latin combining accents (text in NFD)
@@ -103,8 +102,10 @@ def _porter2() -> Callable[[str], str]:
     try:
         import Stemmer
     except ImportError:
-        return stem  # type: ignore[no-any-return]
-    if Stemmer.version() != "2.0.1":  # Snowball's version in PyStemmer 2.2
+        Stemmer = None
+    if Stemmer is None or Stemmer.version() != "2.0.1":  # Snowball's, in PyStemmer 2.2
+        from whoosh.lang.porter2 import stem  # loaded only if it stems
+
         return stem  # type: ignore[no-any-return]
     # A Stemmer is not thread-safe: one for each thread that stems (the app searches
     # on one thread while it indexes on another).

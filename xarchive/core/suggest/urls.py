@@ -111,7 +111,7 @@ def post_urls_in_html(markup: str) -> Iterator[str]:
     and most pages link to no post at all."""
     if _may_name_a_post(markup):
         yield from _posts(match.group(1) for match in _HREF.finditer(markup))
-        yield from _posts(match.group(0) for match in _URL_IN_TEXT.finditer(markup))
+        yield from post_urls_in_text(markup)
 
 
 def _may_name_a_post(text: str) -> bool:
