@@ -145,20 +145,40 @@ def tamper(archive: Archive) -> None:
 forks = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="no fork here")
 
 
+def note_hashing_pids(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Each process that hashes a batch of blobs writes its pid to `path`."""
+    checked = verify_module._check_batch
+
+    def noting(blobs_dir: str, batch: object, cancel: object) -> object:
+        with path.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify_module, "_check_batch", noting)
+
+
+def count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children os.fork makes from now on (in this process)."""
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def forking() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", forking)
+    return forked
+
+
 @forks
 def test_the_blobs_can_be_hashed_in_a_child_process_while_the_custody_is_checked(
     filled: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tamper(filled)
-    checked = verify_module._check_batch
     hashed_by = tmp_path / "hashed-by.txt"
-
-    def noting(blobs_dir: str, batch: object, cancel: object) -> object:
-        with hashed_by.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(verify_module, "_check_batch", noting)
+    note_hashing_pids(monkeypatch, hashed_by)
     seen: list[Progress] = []
     report = verify(filled, seen.append, separate=True)
     pids = set(hashed_by.read_text().split())
@@ -180,30 +200,17 @@ def test_the_command_forks_the_hashing_process_before_it_opens_the_archive(
     filled: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tamper(filled)
-    checked = verify_module._check_batch
     hashed_by = tmp_path / "hashed-by.txt"
     opened_in: list[int] = []
-    forked: list[int] = []
-    real_open, real_fork = Archive.open.__func__, os.fork  # type: ignore[attr-defined]
+    real_open = Archive.open.__func__  # type: ignore[attr-defined]
 
     def opening(cls: type[Archive], root: Path, readonly: bool = False) -> Archive:
         opened_in.append(len(forked))
         return real_open(cls, root, readonly)  # type: ignore[no-any-return]
 
-    def forking() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    def noting(blobs_dir: str, batch: object, cancel: object) -> object:
-        with hashed_by.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return checked(blobs_dir, batch, cancel)  # type: ignore[arg-type]
-
     monkeypatch.setattr(Archive, "open", classmethod(opening))
-    monkeypatch.setattr(os, "fork", forking)
-    monkeypatch.setattr(verify_module, "_check_batch", noting)
+    forked = count_forks(monkeypatch)
+    note_hashing_pids(monkeypatch, hashed_by)
     seen: list[Progress] = []
     report = verify_module.verify_at(filled.root, seen.append, separate=True)
     assert opened_in == [1] and len(forked) == 1  # the child was forked first
@@ -221,16 +228,7 @@ def test_the_command_forks_the_hashing_process_before_it_opens_the_archive(
 def test_a_folder_that_is_no_archive_leaves_no_hashing_process_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    forked: list[int] = []
-    real_fork = os.fork
-
-    def forking() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", forking)
+    forked = count_forks(monkeypatch)
     (tmp_path / "blobs").mkdir()
     with pytest.raises(ArchiveNotFound):
         verify_module.verify_at(tmp_path, separate=True)
